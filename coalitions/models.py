@@ -1,0 +1,534 @@
+"""Initiatives, assessments of actors in them, coalitions and what coalitions do and achieve."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import ScopedQuerySet, TimeStampedModel
+
+
+def partner_coalition_ids(organisation_id: int) -> models.QuerySet:
+    """Ids of the coalitions in which the organisation has an open membership."""
+    return Membership.objects.filter(stakeholder_id=organisation_id, left_on__isnull=True).values("coalition_id")
+
+
+class InitiativeQuerySet(ScopedQuerySet):
+    def visible_to_partner(self, organisation_id: int) -> "InitiativeQuerySet":
+        in_partner_coalitions = Coalition.objects.filter(pk__in=partner_coalition_ids(organisation_id))
+        return self.filter(Q(is_public=True) | Q(pk__in=in_partner_coalitions.values("initiative_id")))
+
+
+class Initiative(TimeStampedModel):
+    """A national or subnational process that coalitions form around."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        SUBNATIONAL = "subnational", _("Subnational")
+
+    class Phase(models.TextChoices):
+        EXPLORING = "exploring", _("Exploring")
+        ENTRY_POINT_ANALYSIS = "entry_point_analysis", _("Entry-point analysis")
+        COALITION_BUILDING = "coalition_building", _("Coalition building")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        SUSTAINING = "sustaining", _("Sustaining")
+        CLOSED = "closed", _("Closed")
+
+    country = models.ForeignKey(
+        "countries.Country", on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("country")
+    )
+    regions = models.ManyToManyField(
+        "countries.Region", blank=True, related_name="initiatives", verbose_name=_("regions")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level)
+    name = models.CharField(_("name"), max_length=200)
+    shared_objective = models.TextField(_("shared objective"))
+    phase = models.CharField(_("phase"), max_length=30, choices=Phase, default=Phase.EXPLORING)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    lead = models.ForeignKey(
+        "stakeholders.Stakeholder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_initiatives",
+        verbose_name=_("lead stakeholder"),
+    )
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Shown on the public country pages and to every partner.")
+    )
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__name", "name"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        indexes = [models.Index(fields=["country", "phase"], name="initiative_country_phase_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="initiative_ends_after_start",
+                violation_error_message=_("An initiative cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coalitions:initiative_detail", kwargs={"pk": self.pk})
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    country_lookups = ("initiative__country",)
+
+    def latest(self) -> "AssessmentQuerySet":
+        """Only the newest assessment of each (stakeholder, initiative) pair."""
+        newer = Assessment.objects.filter(
+            stakeholder=OuterRef("stakeholder"),
+            initiative=OuterRef("initiative"),
+            assessed_on__gt=OuterRef("assessed_on"),
+        )
+        return self.filter(~Exists(newer))
+
+
+class Assessment(TimeStampedModel):
+    """A dated judgement of one actor's power, capabilities, interest and stance in one initiative.
+
+    Staff-only: these are political judgements about named people and institutions.
+    """
+
+    class Stance(models.IntegerChoices):
+        STRONGLY_OPPOSED = -2, _("Strongly opposed")
+        OPPOSED = -1, _("Opposed")
+        NEUTRAL = 0, _("Neutral")
+        SUPPORTIVE = 1, _("Supportive")
+        CHAMPION = 2, _("Champion")
+
+    SCORE_HELP = _("1 (very low) to 5 (very high).")
+
+    stakeholder = models.ForeignKey(
+        "stakeholders.Stakeholder", on_delete=models.CASCADE, related_name="assessments", verbose_name=_("stakeholder")
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("initiative")
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    power = models.PositiveSmallIntegerField(_("power"), help_text=SCORE_HELP)
+    capabilities = models.PositiveSmallIntegerField(_("capabilities"), help_text=SCORE_HELP)
+    interest = models.PositiveSmallIntegerField(_("interest"), help_text=SCORE_HELP)
+    stance = models.SmallIntegerField(_("stance"), choices=Stance, default=Stance.NEUTRAL)
+    rationale = models.TextField(_("rationale"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("assessed by"),
+    )
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "pk"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        indexes = [
+            models.Index(fields=["initiative", "stakeholder", "-assessed_on"], name="assessment_latest_idx"),
+            models.Index(fields=["stance"], name="assessment_stance_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(power__gte=1, power__lte=5),
+                name="assessment_power_1_5",
+                violation_error_message=_("Power must be between 1 and 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capabilities__gte=1, capabilities__lte=5),
+                name="assessment_capabilities_1_5",
+                violation_error_message=_("Capabilities must be between 1 and 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(interest__gte=1, interest__lte=5),
+                name="assessment_interest_1_5",
+                violation_error_message=_("Interest must be between 1 and 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__gte=-2, stance__lte=2),
+                name="assessment_stance_range",
+                violation_error_message=_("Stance must be between -2 (strongly opposed) and +2 (champion)."),
+            ),
+            models.UniqueConstraint(
+                fields=["stakeholder", "initiative", "assessed_on"],
+                name="assessment_one_per_day",
+                violation_error_message=_(
+                    "This stakeholder already has an assessment in this initiative on that date."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder} · {self.initiative} · {self.assessed_on}"
+
+    def get_absolute_url(self) -> str:
+        return self.initiative.get_absolute_url()
+
+
+class CoalitionQuerySet(ScopedQuerySet):
+    country_lookups = ("initiative__country",)
+
+    def visible_to_partner(self, organisation_id: int) -> "CoalitionQuerySet":
+        return self.filter(pk__in=partner_coalition_ids(organisation_id))
+
+
+class Coalition(TimeStampedModel):
+    """Actors who disagree on much but share one goal, organised around an initiative."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        SUBNATIONAL = "subnational", _("Subnational")
+        LOCAL = "local", _("Local")
+
+    class Status(models.TextChoices):
+        FORMING = "forming", _("Forming")
+        ACTIVE = "active", _("Active")
+        SUSTAINING = "sustaining", _("Sustaining")
+        DORMANT = "dormant", _("Dormant")
+        CLOSED = "closed", _("Closed")
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="coalitions", verbose_name=_("initiative")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=Level)
+    regions = models.ManyToManyField(
+        "countries.Region", blank=True, related_name="coalitions", verbose_name=_("regions")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("linked national coalition"),
+        help_text=_("For a local coalition: the national or subnational coalition it is linked to."),
+    )
+    shared_goal = models.TextField(_("shared goal"))
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.FORMING)
+    formed_on = models.DateField(_("formed on"), null=True, blank=True)
+    is_public = models.BooleanField(_("public"), default=False, help_text=_("Shown on the public country pages."))
+
+    objects = CoalitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("coalition")
+        verbose_name_plural = _("coalitions")
+        indexes = [models.Index(fields=["status"], name="coalition_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="coalition_not_own_parent",
+                violation_error_message=_("A coalition cannot be linked to itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coalitions:coalition_detail", kwargs={"pk": self.pk})
+
+
+class CoalitionPartQuerySet(ScopedQuerySet):
+    """Rows that belong to one coalition: partners see those of their coalitions."""
+
+    country_lookups = ("coalition__initiative__country",)
+
+    def visible_to_partner(self, organisation_id: int) -> "CoalitionPartQuerySet":
+        return self.filter(coalition_id__in=partner_coalition_ids(organisation_id))
+
+
+class MembershipQuerySet(CoalitionPartQuerySet):
+    def open(self) -> "MembershipQuerySet":
+        return self.filter(left_on__isnull=True)
+
+
+class Membership(TimeStampedModel):
+    """A stakeholder's membership of a coalition, with its role and dates; history is kept."""
+
+    class Role(models.TextChoices):
+        CONVENER = "convener", _("Convener")
+        FACILITATOR = "facilitator", _("Facilitator")
+        CHAMPION = "champion", _("Champion")
+        MEMBER = "member", _("Member")
+        OBSERVER = "observer", _("Observer")
+
+    coalition = models.ForeignKey(
+        Coalition, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("coalition")
+    )
+    stakeholder = models.ForeignKey(
+        "stakeholders.Stakeholder", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("stakeholder")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["coalition", "joined_on", "pk"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        indexes = [
+            models.Index(fields=["stakeholder", "left_on"], name="membership_stakeholder_idx"),
+            models.Index(fields=["coalition", "left_on"], name="membership_coalition_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "stakeholder"],
+                condition=Q(left_on__isnull=True),
+                name="membership_one_open_per_stakeholder",
+                violation_error_message=_("This stakeholder is already a member of this coalition."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="membership_left_after_joined",
+                violation_error_message=_("A member cannot leave before joining."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder} · {self.coalition} ({self.get_role_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.coalition.get_absolute_url()
+
+    @property
+    def is_open(self) -> bool:
+        return self.left_on is None
+
+
+class Commitment(TimeStampedModel):
+    """An action-plan item: who committed to do what, by when, and the evidence it was done."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    coalition = models.ForeignKey(
+        Coalition, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("coalition")
+    )
+    owner = models.ForeignKey(
+        "stakeholders.Stakeholder", on_delete=models.PROTECT, related_name="commitments", verbose_name=_("owner")
+    )
+    description = models.TextField(_("description"))
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    objects = CoalitionPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        indexes = [models.Index(fields=["status", "due_on"], name="commitment_status_due_idx")]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def get_absolute_url(self) -> str:
+        return self.coalition.get_absolute_url()
+
+
+class EngagementQuerySet(ScopedQuerySet):
+    country_lookups = ("coalition__initiative__country", "initiative__country")
+
+    def visible_to_partner(self, organisation_id: int) -> "EngagementQuerySet":
+        return self.filter(coalition_id__in=partner_coalition_ids(organisation_id))
+
+
+class Engagement(TimeStampedModel):
+    """A meeting, co-creation workshop, dialogue, call, field visit or email, and what came of it."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        WORKSHOP = "workshop", _("Co-creation workshop")
+        DIALOGUE = "dialogue", _("Dialogue")
+        CALL = "call", _("Call")
+        FIELD_VISIT = "field_visit", _("Field visit")
+        EMAIL = "email", _("Email")
+
+    occurred_on = models.DateField(_("occurred on"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    agreements = models.TextField(_("agreements"), blank=True)
+    coalition = models.ForeignKey(
+        Coalition,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("coalition"),
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("initiative"),
+    )
+    participants = models.ManyToManyField(
+        "stakeholders.Stakeholder", blank=True, related_name="engagements", verbose_name=_("participants")
+    )
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True, help_text=_("What has to happen next, and who does it."))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recorded_engagements",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        indexes = [
+            models.Index(fields=["coalition", "-occurred_on"], name="engagement_coalition_idx"),
+            models.Index(fields=["follow_up_on"], name="engagement_follow_up_idx"),
+            models.Index(fields=["kind"], name="engagement_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(coalition__isnull=False) | Q(initiative__isnull=False),
+                name="engagement_has_coalition_or_initiative",
+                violation_error_message=_("Say which coalition or initiative this engagement belongs to."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.occurred_on})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coalitions:engagement_detail", kwargs={"pk": self.pk})
+
+
+class Outcome(TimeStampedModel):
+    """An observed change in an actor's behaviour, relationships, policies or practices (outcome harvesting)."""
+
+    class ChangeType(models.TextChoices):
+        BEHAVIOUR = "behaviour", _("Behaviour")
+        RELATIONSHIP = "relationship", _("Relationship")
+        POLICY = "policy", _("Policy")
+        PRACTICE = "practice", _("Practice")
+
+    coalition = models.ForeignKey(
+        Coalition, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("coalition")
+    )
+    description = models.TextField(_("description"), help_text=_("Who changed what, when and where."))
+    change_type = models.CharField(_("type of change"), max_length=20, choices=ChangeType, default=ChangeType.BEHAVIOUR)
+    observed_on = models.DateField(_("observed on"))
+    actors = models.ManyToManyField(
+        "stakeholders.Stakeholder", blank=True, related_name="outcomes", verbose_name=_("actors who changed")
+    )
+    significance = models.TextField(_("significance"), blank=True, help_text=_("Why the change matters."))
+    contribution = models.TextField(_("contribution"), blank=True, help_text=_("How the coalition contributed."))
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recorded_outcomes",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = CoalitionPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-observed_on", "-pk"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        indexes = [models.Index(fields=["coalition", "-observed_on"], name="outcome_coalition_idx")]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def get_absolute_url(self) -> str:
+        return self.coalition.get_absolute_url()
+
+
+class LearningNoteQuerySet(ScopedQuerySet):
+    country_lookups = ("coalition__initiative__country", "initiative__country")
+
+    def visible_to_partner(self, organisation_id: int) -> "LearningNoteQuerySet":
+        coalition_ids = partner_coalition_ids(organisation_id)
+        shared = LearningNote.objects.filter(shared_with__in=coalition_ids).values("pk")
+        return self.filter(Q(coalition_id__in=coalition_ids) | Q(pk__in=shared))
+
+
+class LearningNote(TimeStampedModel):
+    """What was tried, what happened and what changes next; shared across levels and countries."""
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"))
+    coalition = models.ForeignKey(
+        Coalition,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="learning_notes",
+        verbose_name=_("coalition"),
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="learning_notes",
+        verbose_name=_("initiative"),
+    )
+    shared_with = models.ManyToManyField(
+        Coalition, blank=True, related_name="shared_learning_notes", verbose_name=_("shared with coalitions")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="learning_notes",
+        verbose_name=_("author"),
+    )
+
+    objects = LearningNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("learning note")
+        verbose_name_plural = _("learning notes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(coalition__isnull=False) | Q(initiative__isnull=False),
+                name="learningnote_has_coalition_or_initiative",
+                violation_error_message=_("Say which coalition or initiative this note belongs to."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("coalitions:learningnote_detail", kwargs={"pk": self.pk})

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from core.admin import ScopedAdmin
+
+from .models import Country, Region
+
+
+@admin.register(Country)
+class CountryAdmin(ScopedAdmin):
+    list_display = ["name", "code", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdmin):
+    list_display = ["name", "code", "kind", "country", "parent"]
+    list_filter = ["country", "kind"]
+    list_select_related = ["country", "parent"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["country", "parent"]

@@ -1,0 +1,23 @@
+import django_filters
+
+from core.filters import BaseFilterSet
+
+from .models import Country, Region
+
+
+class CountryFilterSet(BaseFilterSet):
+    search_fields = ("name", "code")
+    status = django_filters.MultipleChoiceFilter(choices=Country.Status.choices)
+
+    class Meta:
+        model = Country
+        fields = ["code", "status"]
+
+
+class RegionFilterSet(BaseFilterSet):
+    search_fields = ("name", "code")
+    kind = django_filters.MultipleChoiceFilter(choices=Region.Kind.choices)
+
+    class Meta:
+        model = Region
+        fields = ["country", "kind", "parent", "code"]

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from countries.iso import load_iso_regions
+from countries.models import Country, Region
+
+
+class Command(BaseCommand):
+    help = "Create the program's countries and their ISO 3166-2 subdivisions (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        created = load_iso_regions(Country, Region)
+        self.stdout.write(f"{created} regions created.")

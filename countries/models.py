@@ -1,0 +1,118 @@
+"""Countries where the program works and their subnational units."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import ScopedQuerySet, TimeStampedModel
+
+
+class CountryQuerySet(ScopedQuerySet):
+    country_lookups = ("pk",)
+
+    def visible_to_partner(self, organisation_id: int) -> "CountryQuerySet":
+        return self.all()
+
+
+class Country(TimeStampedModel):
+    """A country and the state of the program's work in it."""
+
+    class Status(models.TextChoices):
+        EXPLORING = "exploring", _("Exploring")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
+
+    code = models.CharField(_("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. CO."))
+    name = models.CharField(_("name"), max_length=100)
+    status = models.CharField(_("program status"), max_length=20, choices=Status, default=Status.EXPLORING)
+    summary = models.TextField(_("summary"), blank=True)
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2}$"),
+                name="country_code_iso_alpha2",
+                violation_error_message=_("The country code must be two capital letters (ISO 3166-1)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("countries:country_detail", kwargs={"code": self.code.lower()})
+
+
+class RegionQuerySet(ScopedQuerySet):
+    def visible_to_partner(self, organisation_id: int) -> "RegionQuerySet":
+        return self.all()
+
+
+class Region(TimeStampedModel):
+    """A subnational unit: department, region, province, municipality or district."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Department")
+        REGION = "region", _("Region")
+        PROVINCE = "province", _("Province")
+        MUNICIPALITY = "municipality", _("Municipality")
+        DISTRICT = "district", _("District")
+        OTHER = "other", _("Other")
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="regions", verbose_name=_("country"))
+    code = models.CharField(
+        _("ISO code"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("ISO 3166-2 code where one exists, e.g. CO-LAG."),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.REGION)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent region"),
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__name", "name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        indexes = [models.Index(fields=["country", "kind"], name="region_country_kind_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="region_unique_name_in_parent",
+                violation_error_message=_("A region with this name already exists in that parent region."),
+            ),
+            models.UniqueConstraint(
+                fields=["country", "name"],
+                condition=models.Q(parent__isnull=True),
+                name="region_unique_top_level_name",
+                violation_error_message=_("A top-level region with this name already exists in the country."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="region_not_own_parent",
+                violation_error_message=_("A region cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("countries:region_detail", kwargs={"pk": self.pk})

@@ -1,0 +1,15 @@
+import django_filters
+
+from core.filters import BaseFilterSet
+
+from .models import Explorer
+
+
+class ExplorerFilterSet(BaseFilterSet):
+    search_fields = ("name", "email", "organisation")
+    status = django_filters.MultipleChoiceFilter(choices=Explorer.Status.choices)
+    created_at = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Explorer
+        fields = ["country", "status", "preferred_language", "interests"]

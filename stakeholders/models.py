@@ -1,0 +1,212 @@
+"""Actors around a process: organisations, people and groups, how to reach them, and their ties."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import ScopedQuerySet, TimeStampedModel
+
+
+def partner_coalition_member_ids(organisation_id: int) -> models.QuerySet:
+    """Ids of stakeholders with an open membership in a coalition the organisation belongs to.
+
+    Uses reverse relation names only, so this app does not import `coalitions`.
+    """
+    return Stakeholder.objects.filter(
+        memberships__left_on__isnull=True,
+        memberships__coalition__memberships__stakeholder_id=organisation_id,
+        memberships__coalition__memberships__left_on__isnull=True,
+    ).values("pk")
+
+
+class StakeholderQuerySet(ScopedQuerySet):
+    def visible_to_partner(self, organisation_id: int) -> "StakeholderQuerySet":
+        return self.filter(Q(pk=organisation_id) | Q(pk__in=partner_coalition_member_ids(organisation_id)))
+
+
+class Stakeholder(TimeStampedModel):
+    """An actor: an organisation, a person or an informal group."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("Organisation")
+        PERSON = "person", _("Person")
+        INFORMAL_GROUP = "informal_group", _("Informal group")
+
+    class Sector(models.TextChoices):
+        NATIONAL_GOVERNMENT = "national_government", _("National government")
+        SUBNATIONAL_GOVERNMENT = "subnational_government", _("Subnational government")
+        OVERSIGHT = "oversight", _("Oversight or legislature")
+        CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
+        COMMUNITY = "community", _("Community organisation")
+        INDIGENOUS = "indigenous", _("Indigenous or ethnic community")
+        PRIVATE = "private", _("Private sector")
+        EXTRACTIVE_ENERGY = "extractive_energy", _("Extractive or energy company")
+        ACADEMIA = "academia", _("Academia")
+        INTERNATIONAL = "international", _("International cooperation")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
+
+    class Level(models.TextChoices):
+        LOCAL = "local", _("Local")
+        SUBNATIONAL = "subnational", _("Subnational")
+        NATIONAL = "national", _("National")
+        INTERNATIONAL = "international", _("International")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.ORGANISATION)
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector)
+    country = models.ForeignKey(
+        "countries.Country", on_delete=models.PROTECT, related_name="stakeholders", verbose_name=_("country")
+    )
+    regions = models.ManyToManyField(
+        "countries.Region", blank=True, related_name="stakeholders", verbose_name=_("regions where it acts")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    organisation = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
+        help_text=_("For a person: the organisation they belong to."),
+    )
+
+    objects = StakeholderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+        indexes = [
+            models.Index(fields=["country", "sector"], name="stakeholder_country_sector_idx"),
+            models.Index(fields=["sector"], name="stakeholder_sector_idx"),
+            models.Index(fields=["level"], name="stakeholder_level_idx"),
+            models.Index(fields=["name", "id"], name="stakeholder_name_id_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(organisation=F("pk")),
+                name="stakeholder_not_own_organisation",
+                violation_error_message=_("A stakeholder cannot be its own organisation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:stakeholder_detail", kwargs={"pk": self.pk})
+
+
+class ContactQuerySet(ScopedQuerySet):
+    country_lookups = ("stakeholder__country",)
+
+    def visible_to_partner(self, organisation_id: int) -> "ContactQuerySet":
+        # Personal data: a partner sees only the people of its own organisation.
+        return self.filter(Q(stakeholder_id=organisation_id) | Q(stakeholder__organisation_id=organisation_id))
+
+
+class Contact(TimeStampedModel):
+    """A way to reach a stakeholder. Personal data: staff and the stakeholder's own organisation only."""
+
+    class Language(models.TextChoices):
+        SPANISH = "es", _("Spanish")
+        ENGLISH = "en", _("English")
+
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("stakeholder")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language, default=Language.SPANISH
+    )
+    consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_source = models.CharField(
+        _("consent source"), max_length=200, blank=True, help_text=_("How consent was obtained, e.g. signed form.")
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_given_at__isnull=True) | ~Q(consent_source=""),
+                name="contact_consent_has_source",
+                violation_error_message=_("Say how consent was given."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return self.stakeholder.get_absolute_url()
+
+
+class RelationshipQuerySet(ScopedQuerySet):
+    country_lookups = ("source__country",)
+
+
+class Relationship(TimeStampedModel):
+    """A directed, typed tie between two stakeholders, as staff see it (staff-only)."""
+
+    class Kind(models.TextChoices):
+        ALLIANCE = "alliance", _("Alliance")
+        CONFLICT = "conflict", _("Conflict")
+        FUNDING = "funding", _("Funding")
+        MEMBERSHIP = "membership", _("Membership")
+        INFLUENCE = "influence", _("Influence")
+        COLLABORATION = "collaboration", _("Collaboration")
+
+    source = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="relationships_out", verbose_name=_("source")
+    )
+    target = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="relationships_in", verbose_name=_("target")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    strength = models.PositiveSmallIntegerField(_("strength"), default=2, help_text=_("1 weak, 2 medium, 3 strong."))
+    since = models.DateField(_("since"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = RelationshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source__name", "target__name", "kind"]
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        indexes = [models.Index(fields=["kind"], name="relationship_kind_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="relationship_no_self_link",
+                violation_error_message=_("A stakeholder cannot have a relationship with itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"],
+                name="relationship_unique_source_target_kind",
+                violation_error_message=_("This relationship already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(strength__gte=1, strength__lte=3),
+                name="relationship_strength_1_3",
+                violation_error_message=_("Strength must be between 1 and 3."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target} ({self.get_kind_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.source.get_absolute_url()

@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+
+from .models import Stakeholder
+
+
+@login_required
+def stakeholder_list(request):
+    stakeholders = Stakeholder.objects.visible_to(request.user).select_related("country")[:50]
+    return render(request, "stakeholders/stakeholder_list.html", {"stakeholders": stakeholders})
+
+
+@login_required
+def stakeholder_detail(request, pk: int):
+    stakeholder = get_object_or_404(Stakeholder.objects.visible_to(request.user).select_related("country"), pk=pk)
+    return render(request, "stakeholders/stakeholder_detail.html", {"stakeholder": stakeholder})
