@@ -1,0 +1,5 @@
+"""Demo data for the coalition domain (filled in by the foundation work)."""
+
+
+def load(stdout) -> None:
+    pass

@@ -1,0 +1,22 @@
+"""Load the demo data: idempotent, so a second run changes nothing."""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each module has a `load(stdout)` that creates its rows by natural keys (get_or_create),
+# in this order: later ones may use rows of earlier ones.
+DEMO_MODULES = [
+    "coalitions.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo countries, stakeholders, coalitions and users (password 'demo'). Idempotent."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        for name in DEMO_MODULES:
+            import_module(name).load(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in as staff-co / demo, or admin / demo."))
