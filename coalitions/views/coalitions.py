@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Country
@@ -109,7 +110,15 @@ def coalition_create(request: HttpRequest) -> HttpResponse:
         except IntegrityError:
             form.add_error(None, _("The coalition could not be saved; nothing was written. Please try again."))
         else:
-            messages.success(request, _("Coalition created with %(count)s members.") % {"count": len(data["members"])})
+            messages.success(
+                request,
+                ngettext(
+                    "Coalition created with %(count)s member.",
+                    "Coalition created with %(count)s members.",
+                    len(data["members"]),
+                )
+                % {"count": len(data["members"])},
+            )
             return redirect(coalition)
     return render(request, "coalitions/coalition_form.html", {"form": form, "pickers": pickers})
 

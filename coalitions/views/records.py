@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.views import get_editable_or_403, get_visible_or_404
 
@@ -69,7 +70,13 @@ def _engagement_form(request: HttpRequest, engagement: Engagement | None) -> Htt
             fields=fields, participants=data["participants"], recorded_by=user, engagement=engagement
         )
         messages.success(
-            request, _("Engagement saved with %(count)s participants.") % {"count": len(data["participants"])}
+            request,
+            ngettext(
+                "Engagement saved with %(count)s participant.",
+                "Engagement saved with %(count)s participants.",
+                len(data["participants"]),
+            )
+            % {"count": len(data["participants"])},
         )
         return redirect(saved)
     return render(
