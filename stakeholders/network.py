@@ -110,7 +110,8 @@ def _stance_labels():
 
 
 def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) -> SafeString:
-    width, height, margin = 960, 640, 40
+    # Wide side margins so the labels of nodes placed at the edge are not cut off.
+    width, height, margin_x, margin_y = 960, 640, 110, 40
     if not nodes:
         return SafeString("")
     # A fixed seed: the same data always gives the same picture, so people can find their way.
@@ -122,8 +123,8 @@ def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) 
     def place(pk: int) -> tuple[float, float]:
         px, py = positions[pk]
         return (
-            margin + (px - min(xs)) / span_x * (width - 2 * margin),
-            margin + (py - min(ys)) / span_y * (height - 2 * margin),
+            margin_x + (px - min(xs)) / span_x * (width - 2 * margin_x),
+            margin_y + (py - min(ys)) / span_y * (height - 2 * margin_y),
         )
 
     edge_parts = []
