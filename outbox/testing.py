@@ -17,7 +17,7 @@ class SinkHandler:
         self.reject: set[str] = set()
         self.lock = threading.Lock()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd API)
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
             if address in self.reject:
                 return "550 5.1.1 No such user"
@@ -27,7 +27,7 @@ class SinkHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"

@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from outbox.models import Delivery, Suppression, email_hash
-from outbox.services import Mail, delivery_create, deliveries_send, outbox_sweep, suppression_add
+from outbox.services import Mail, deliveries_send, delivery_create, outbox_sweep, suppression_add
 
 pytestmark = pytest.mark.django_db
 

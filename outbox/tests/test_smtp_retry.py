@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from outbox.models import Delivery, Suppression, email_hash
-from outbox.services import Mail, delivery_create, deliveries_send
+from outbox.services import Mail, deliveries_send, delivery_create
 
 pytestmark = pytest.mark.django_db
 
