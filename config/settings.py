@@ -68,7 +68,9 @@ INSTALLED_APPS = [
     "countries",
     "stakeholders",
     "accounts",
+    "planning",
     "coalitions",
+    "results",
     "explorers_network",
 ]
 

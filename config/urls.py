@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("countries.urls")),
     path("", include("stakeholders.urls")),
     path("", include("coalitions.urls")),
+    path("", include("planning.urls")),
+    path("", include("results.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from countries.models import Region
+from stakeholders.models import Stakeholder
+
+from .importers import KINDS
+from .models import DevelopmentPlan, EntryPoint, PlanObjective
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class EntryPointForm(forms.ModelForm):
+    """The country comes from the URL (and the user's team); regions and actors must be in it."""
+
+    class Meta:
+        model = EntryPoint
+        fields = [
+            "title",
+            "regions",
+            "challenge",
+            "opportunity",
+            "stakeholders",
+            "feasibility",
+            "feasibility_rationale",
+            "impact",
+            "impact_rationale",
+            "added_value",
+            "added_value_rationale",
+            "status",
+            "status_reason",
+            "analysed_on",
+        ]
+        widgets = {"analysed_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.country = country
+        self.fields["regions"].queryset = Region.objects.filter(country=country)
+        self.fields["stakeholders"].queryset = Stakeholder.objects.filter(country=country)
+        for name in ("feasibility", "impact", "added_value"):
+            self.fields[name].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+
+
+class DevelopmentPlanForm(forms.ModelForm):
+    source_url = forms.URLField(label=_("source link"), required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = DevelopmentPlan
+        fields = ["name", "level", "region", "start_year", "end_year", "source_url"]
+
+    def __init__(self, *args, country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.country = country
+        self.fields["region"].queryset = Region.objects.filter(country=country)
+
+
+class PlanObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = PlanObjective
+        fields = ["code", "title", "description"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+
+
+class ResourcesImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=list(KINDS.items()))
+    file = forms.FileField(label=_("CSV file (UTF-8, comma-separated)"))
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check every row and report, import nothing"), required=False, initial=True
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB; split it by year."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text; save it as “CSV UTF-8”.")) from None
