@@ -10,8 +10,23 @@ from .models import DevelopmentPlan, EntryPoint, PlanObjective
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-class EntryPointForm(forms.ModelForm):
+class FixedParentFormMixin:
+    """For forms whose parent (country, plan, indicator) comes from the URL, not from a field.
+
+    Django skips the model's constraints on fields that are not in the form; the parent is
+    part of the unique keys, so it must be validated too, or a duplicate becomes a 500.
+    """
+
+    fixed_fields: tuple[str, ...] = ()
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() - set(self.fixed_fields)
+
+
+class EntryPointForm(FixedParentFormMixin, forms.ModelForm):
     """The country comes from the URL (and the user's team); regions and actors must be in it."""
+
+    fixed_fields = ("country",)
 
     class Meta:
         model = EntryPoint
@@ -42,7 +57,8 @@ class EntryPointForm(forms.ModelForm):
             self.fields[name].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
 
 
-class DevelopmentPlanForm(forms.ModelForm):
+class DevelopmentPlanForm(FixedParentFormMixin, forms.ModelForm):
+    fixed_fields = ("country",)
     source_url = forms.URLField(label=_("source link"), required=False, max_length=200, assume_scheme="https")
 
     class Meta:
@@ -55,7 +71,9 @@ class DevelopmentPlanForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.filter(country=country)
 
 
-class PlanObjectiveForm(forms.ModelForm):
+class PlanObjectiveForm(FixedParentFormMixin, forms.ModelForm):
+    fixed_fields = ("plan",)
+
     class Meta:
         model = PlanObjective
         fields = ["code", "title", "description"]

@@ -4,6 +4,10 @@ from .models import IndicatorValue
 
 
 class IndicatorValueForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # The indicator comes from the URL; validate the (indicator, period) key anyway.
+        return super()._get_validation_exclusions() - {"indicator"}
+
     class Meta:
         model = IndicatorValue
         fields = ["period_end", "value", "source", "note"]
