@@ -78,11 +78,11 @@ def short_number(value: Decimal | float) -> str:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 times a power of ten at or above `value`, so ticks are round."""
+    """The smallest 1, 2, 2.5, 3, 4 or 5 times a power of ten at or above `value`, so ticks are round."""
     if value <= 0:
         return 1.0
     magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 2, 2.5, 3, 4, 5, 10):
         if step * magnitude >= value:
             return step * magnitude
     return 10 * magnitude

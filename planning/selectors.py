@@ -65,7 +65,8 @@ def transfers_by_year(flows: QuerySet) -> TransferTable:
 
 
 def execution_years(executions: QuerySet) -> list[int]:
-    return sorted(executions.values_list("fiscal_year", flat=True).distinct(), reverse=True)
+    # order_by() first: the model's default ordering would otherwise leak into DISTINCT.
+    return sorted(executions.order_by().values_list("fiscal_year", flat=True).distinct(), reverse=True)
 
 
 def execution_by_objective(executions: QuerySet) -> list[ObjectiveExecution]:
@@ -145,8 +146,8 @@ def plan_indicators(user, region: Region) -> QuerySet:
 
 def region_currencies(flows: QuerySet, executions: QuerySet) -> list[str]:
     return sorted(
-        set(flows.values_list("currency", flat=True).distinct())
-        | set(executions.values_list("currency", flat=True).distinct())
+        set(flows.order_by().values_list("currency", flat=True).distinct())
+        | set(executions.order_by().values_list("currency", flat=True).distinct())
     )
 
 

@@ -41,6 +41,10 @@ def test_unknown_region_is_404(staff_client):
     assert staff_client.get(reverse("planning:region_resources", kwargs={"code": "xx-nope"})).status_code == 404
 
 
+def test_each_execution_year_is_offered_once(staff_client, resources):
+    assert staff_client.get(URL).context["execution_years"] == [2025, 2024, 2023, 2022, 2021]
+
+
 def test_execution_year_can_be_chosen_and_bad_years_fall_back(staff_client, resources):
     assert "Execution by plan objective, 2022" in staff_client.get(URL + "?year=2022").content.decode()
     assert "Execution by plan objective, 2025" in staff_client.get(URL + "?year=abc").content.decode()
