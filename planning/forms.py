@@ -59,7 +59,6 @@ class EntryPointForm(FixedParentFormMixin, forms.ModelForm):
 
 class DevelopmentPlanForm(FixedParentFormMixin, forms.ModelForm):
     fixed_fields = ("country",)
-    source_url = forms.URLField(label=_("source link"), required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = DevelopmentPlan

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ScopedQuerySet, TimeStampedModel
+from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 
 SCORE_HELP = _("1 (very low) to 5 (very high).")
 
@@ -143,7 +143,7 @@ class DevelopmentPlan(TimeStampedModel):
     name = models.CharField(_("name"), max_length=250)
     start_year = models.PositiveSmallIntegerField(_("start year"))
     end_year = models.PositiveSmallIntegerField(_("end year"))
-    source_url = models.URLField(_("source link"), blank=True)
+    source_url = HttpsURLField(_("source link"), blank=True)
 
     objects = PlanQuerySet.as_manager()
 

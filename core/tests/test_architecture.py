@@ -14,6 +14,8 @@ ALLOWED = {
     "accounts": {"core", "countries", "stakeholders"},
     "coalitions": {"core", "countries", "stakeholders", "accounts"},
     "explorers_network": {"core", "countries"},
+    "planning": {"core", "countries", "stakeholders", "accounts"},
+    "results": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions"},
 }
 ENTRY_POINTS = {"tests", "management", "migrations"}
 

@@ -10,18 +10,6 @@ from planning.models import EntryPoint
 from results.models import Indicator, IndicatorValue
 
 
-@pytest.fixture(autouse=True, scope="session")
-def whitenoise_without_collectstatic():
-    """Tests run without `collectstatic`; WhiteNoise warns about the missing STATIC_ROOT unless it autorefreshes.
-
-    Session-scoped so it also applies to the live server the browser tests start.
-    """
-    from django.test import override_settings
-
-    with override_settings(WHITENOISE_AUTOREFRESH=True):
-        yield
-
-
 @pytest.fixture
 def plans(world):
     """Moquegua's and Cajamarca's plans with their objectives (from the demo data)."""

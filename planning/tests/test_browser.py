@@ -4,9 +4,18 @@ import pytest
 from django.urls import reverse
 
 
+@pytest.fixture
+def async_unsafe_env(monkeypatch):
+    """Set before `browser_page` does, so monkeypatch removes it afterwards: left behind, it fails
+    `check --deploy` in later tests (async.E001). The root fixture's `setdefault` never unsets it."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_moquegua_resources_page_shows_the_charts(browser_page, artifact, world, resources, plan_indicator):
+def test_moquegua_resources_page_shows_the_charts(
+    async_unsafe_env, browser_page, artifact, world, resources, plan_indicator
+):
     browser_page.login(world.staff_pe)
     response = browser_page.goto(reverse("planning:region_resources", kwargs={"code": "pe-moq"}))
     assert response.status == 200
