@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.inclusion_tag("results/includes/indicators_for.html", takes_context=True)
 def indicators_for(context, owner) -> dict:
-    """The owner's indicators with computed progress, and the plan objectives it pursues (3 queries)."""
+    """The owner's indicators with computed progress, and the plan objectives it pursues (4 queries)."""
     user = context["request"].user
     indicators = Indicator.objects.visible_to(user).select_related("region").with_values()
     if isinstance(owner, Initiative):
@@ -21,4 +21,6 @@ def indicators_for(context, owner) -> dict:
     else:
         raise template.TemplateSyntaxError("indicators_for takes an initiative or a coalition")
     objectives = owner.objectives.select_related("plan")
-    return {"indicators": indicators, "objectives": objectives}
+    can_edit = type(owner).objects.editable_by(user).filter(pk=owner.pk).exists()
+    kind = "initiative" if isinstance(owner, Initiative) else "coalition"
+    return {"indicators": indicators, "objectives": objectives, "can_edit": can_edit, "owner": owner, "kind": kind}

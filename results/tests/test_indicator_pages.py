@@ -88,14 +88,17 @@ def test_indicators_for_hides_other_coalitions_from_partners(world, indicators):
     assert "Communities formed" in render_indicators_for(world.partner_co, world.co_coalition)
 
 
-def test_indicators_for_query_count_is_constant(world, indicators):
+def test_indicators_for_query_count_is_constant(world, indicators, django_user_model):
+    def staff():  # a fresh instance each time: the user caches their team countries
+        return django_user_model.objects.get(pk=world.staff_co.pk)
+
     with CaptureQueriesContext(connection) as few:
-        render_indicators_for(world.staff_co, world.co_coalition)
+        render_indicators_for(staff(), world.co_coalition)
     for i in range(5):
         extra = Indicator.objects.create(coalition=world.co_coalition, name=f"More {i}", unit="u")
         IndicatorValue.objects.create(indicator=extra, period_end=datetime.date(2024, 12, 31), value=i)
     with CaptureQueriesContext(connection) as many:
-        render_indicators_for(world.staff_co, world.co_coalition)
+        render_indicators_for(staff(), world.co_coalition)
     assert len(many) == len(few)
 
 
@@ -104,3 +107,57 @@ def test_an_indicator_needs_exactly_one_owner(world):
 
     with pytest.raises(IntegrityError):
         Indicator.objects.create(name="Orphan", unit="u")
+
+
+INDICATOR = {
+    "name": "Households connected",
+    "unit": "households",
+    "direction": "increase",
+    "baseline_value": "0",
+    "baseline_year": "2022",
+    "target_value": "5000",
+    "target_year": "2026",
+}
+
+
+def test_staff_create_an_indicator_for_an_initiative_of_their_country(staff_client, world):
+    url = reverse("results:indicator_create", kwargs={"kind": "initiative", "owner_pk": world.co_initiative.pk})
+    response = staff_client.post(url, INDICATOR | {"region": world.guajira.pk})
+    indicator = Indicator.objects.get(name="Households connected")
+    assert response.status_code == 302
+    assert indicator.initiative == world.co_initiative and indicator.region == world.guajira
+
+
+def test_indicator_form_errors_instead_of_500(staff_client, world):
+    url = reverse("results:indicator_create", kwargs={"kind": "coalition", "owner_pk": world.co_coalition.pk})
+    response = staff_client.post(url, INDICATOR | {"target_value": "-1"})  # target on the wrong side
+    assert response.status_code == 200 and "better side of the baseline" in response.content.decode()
+    staff_client.post(url, INDICATOR)
+    response = staff_client.post(url, INDICATOR)  # same name twice in one coalition
+    assert response.status_code == 200 and "already has an indicator with this name" in response.content.decode()
+    response = staff_client.post(url, INDICATOR | {"region": world.moquegua.pk, "name": "Other"})
+    assert response.status_code == 200 and "region" in response.context["form"].errors
+
+
+def test_indicator_create_and_edit_are_403_outside_the_team_and_for_partners(
+    other_staff_client, partner_client, indicators, world
+):
+    url = reverse("results:indicator_create", kwargs={"kind": "coalition", "owner_pk": world.co_coalition.pk})
+    assert other_staff_client.post(url, INDICATOR).status_code == 403
+    assert partner_client.post(url, INDICATOR).status_code == 403
+    edit = reverse("results:indicator_edit", kwargs={"pk": indicators["co_coalition"].pk})
+    assert other_staff_client.post(edit, INDICATOR).status_code == 403
+    assert not Indicator.objects.filter(name="Households connected").exists()
+
+
+def test_unknown_owner_kind_is_404(staff_client, world):
+    url = reverse("results:indicator_create", kwargs={"kind": "stakeholder", "owner_pk": 1})
+    assert staff_client.get(url).status_code == 404
+
+
+def test_staff_edit_an_indicator(staff_client, indicators):
+    indicator = indicators["co_coalition"]
+    response = staff_client.post(reverse("results:indicator_edit", kwargs={"pk": indicator.pk}), INDICATOR)
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.name == "Households connected" and indicator.coalition_id is not None
