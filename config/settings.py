@@ -218,6 +218,9 @@ SPECTACULAR_SETTINGS = {
         "CoalitionStatusEnum": "coalitions.models.Coalition.Status",
         "CommitmentStatusEnum": "coalitions.models.Commitment.Status",
         "ExplorerStatusEnum": "explorers_network.models.Explorer.Status",
+        "FundingSourceEnum": "planning.models.FundingSource",
+        "RegionKindEnum": "countries.models.Region.Kind",
+        "EntryPointStatusEnum": "planning.models.EntryPoint.Status",
     },
 }
 
