@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.serializers import ConstrainedModelSerializer
@@ -79,7 +80,7 @@ class DevelopmentPlanSerializer(ConstrainedModelSerializer):
         region = attrs.get("region", getattr(self.instance, "region", None))
         country = attrs.get("country", getattr(self.instance, "country", None))
         if region is not None and country is not None and region.country_id != country.pk:
-            raise serializers.ValidationError({"region": ["The region is not in the plan's country."]})
+            raise serializers.ValidationError({"region": [_("The region is not in the plan's country.")]})
         return attrs
 
 

@@ -5,6 +5,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planning.models import ResourceFlow
@@ -112,3 +114,21 @@ def test_query_count_does_not_grow_with_the_data(staff_client, plans, django_ass
     assert resources_import(kind="flows", text=big, dry_run=False).ok
     with django_assert_num_queries(baseline):
         staff_client.get(URL)
+
+
+def test_resources_index_lists_regions_with_data_in_constant_queries(partner_client, resources):
+    index = reverse("planning:resources_index")
+    with CaptureQueriesContext(connection) as few:
+        response = partner_client.get(index)
+    html = response.content.decode()
+    assert "Moquegua" in html and "Cajamarca" in html
+    assert "Import transfers" not in html  # partners read, never import
+    from planning.importers import resources_import
+
+    text = "region_code,fiscal_year,source,amount\n" + "".join(
+        f"{code},2024,mining_canon,1\n" for code in ("PE-ARE", "PE-TAC", "PE-PUN", "CO-CES", "CO-LAG")
+    )
+    assert resources_import(kind="flows", text=text, dry_run=False).ok
+    with CaptureQueriesContext(connection) as many:
+        assert "Cesar" in partner_client.get(index).content.decode()
+    assert len(many) == len(few)
