@@ -69,7 +69,9 @@ INSTALLED_APPS = [
     "countries",
     "stakeholders",
     "accounts",
+    "planning",
     "coalitions",
+    "results",
     "explorers_network",
     "notifications",
     "website",
@@ -242,6 +244,9 @@ SPECTACULAR_SETTINGS = {
         "CoalitionStatusEnum": "coalitions.models.Coalition.Status",
         "CommitmentStatusEnum": "coalitions.models.Commitment.Status",
         "ExplorerStatusEnum": "explorers_network.models.Explorer.Status",
+        "FundingSourceEnum": "planning.models.FundingSource",
+        "RegionKindEnum": "countries.models.Region.Kind",
+        "EntryPointStatusEnum": "planning.models.EntryPoint.Status",
     },
 }
 
