@@ -617,9 +617,11 @@ def check_targets(summary: dict, extra: dict) -> list[dict]:
             ratio = row["ratio_c"]
             add(label, round(ratio, 3), ratio >= minimum, f"{ratio / minimum - 1:+.0%} vs target")
     for name, row in summary.items():
+        if name.startswith("baseline"):
+            continue  # the targets are for the scenarios; the baselines are the yardstick
         if row.get("available") and row.get("tail") is not None:
             add(f"{name}: p99 ≤ {TAIL_TARGET:.0f} x p50", round(row["tail"], 2), row["tail"] <= TAIL_TARGET)
-        if row.get("available") and row.get("queries") is not None and not name.startswith("baseline"):
+        if row.get("available") and row.get("queries") is not None:
             add(f"{name}: queries ≤ {MAX_QUERIES}", row["queries"], row["queries"] <= MAX_QUERIES)
     for name, row in summary.items():
         other = next((s for s in extra.get("pairs", []) if s[0] == name), None)
@@ -837,7 +839,7 @@ def main(argv: list[str] | None = None) -> int:
     json_path, md_path = write_results(results, args.results)
     print()
     print(md_path.read_text())
-    print(f"Written {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
+    print(f"Written {json_path} and {md_path}")
     return 0
 
 
