@@ -427,7 +427,7 @@ def probe(scenario: Scenario, base: str, fixtures: Fixtures, samples: int = 5) -
                 else f"error: answered {error.code}"
             )
             return
-        if status != 200 or (scenario.expect_json and not body.lstrip().startswith(b"{")):
+        if status != 200 or (scenario.expect_json and body.lstrip()[:1] not in (b"{", b"[")):
             scenario.available, scenario.why_not = False, f"error: answered {status} without JSON"
             return
     scenario.queries = queries
@@ -585,11 +585,11 @@ def summarise(scenarios: list[Scenario]) -> dict[str, dict]:
     summary = {}
     for s in scenarios:
         row = {"title": s.title, "path": s.path, "available": s.available, "why_not": s.why_not}
+        if s.available:
+            row["queries"], row["db_ms"] = s.queries, s.db_ms
         if s.available and s.rounds:
             med = {key: statistics.median(r[key] for r in s.rounds) for key in s.rounds[0] if key != "error_detail"}
             row.update(med)
-            row["queries"] = s.queries
-            row["db_ms"] = s.db_ms
             for baseline, key in (("baseline_minimal", "ratio_a"), ("baseline_values", "ratio_c")):
                 base = by_name.get(baseline)
                 if base and base.rounds and len(base.rounds) == len(s.rounds):
@@ -666,6 +666,9 @@ def markdown(results: dict) -> str:
     for row in results["scenarios"].values():
         if not row["available"]:
             lines.append(f"| {row['title']} | {row['why_not']} | | | | | | | |")
+            continue
+        if "rps" not in row:  # measured for its query count only
+            lines.append(f"| {row['title']} | (query count only) | | | | | {row['queries']} | | |")
             continue
         lines.append(
             f"| {row['title']} | {num(row.get('rps'), '{:.0f}')} | {num(row.get('p50_ms'))} | "
