@@ -44,6 +44,11 @@ messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages --locale es --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
 	$(BIN)/python manage.py compile_translations
 
+# Property-based API fuzzing: many more examples per operation, plus Schemathesis' coverage phase.
+fuzz: $(VENV)/.installed-dev
+	API_FUZZ_EXAMPLES=$${API_FUZZ_EXAMPLES:-60} API_FUZZ_COVERAGE=1 API_FUZZ_RANDOM=$${API_FUZZ_RANDOM:-1} \
+		$(BIN)/python -m pytest core/tests/test_api_schemathesis.py -p no:logging -q
+
 worker: $(VENV)/.installed
 	$(BIN)/celery -A config worker --loglevel INFO
 
