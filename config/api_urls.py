@@ -16,7 +16,9 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up code as a script file, so the strict CSP holds.
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[AllowAny]),
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", permission_classes=[AllowAny], template_name="core/api/swagger_ui.html"
+        ),
         name="docs",
     ),
     re_path(r"^", not_found, name="not_found"),  # last: unknown paths answer JSON
