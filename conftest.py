@@ -19,6 +19,13 @@ from stakeholders.models import Contact, Stakeholder
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_sessionstart(session):
+    """Compile the Spanish catalogues first (cheap when up to date), so `pytest` alone works too."""
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness adds seconds per test and tests nothing here."""
@@ -183,13 +190,12 @@ def other_partner_api(world):
 
 
 @pytest.fixture
-def browser_page(live_server, world):
+def browser_page(live_server, world, monkeypatch):
     """A Playwright page in Debian's headless Chromium, and a `login(user)` helper.
 
     Skips without Chromium (fails under REQUIRE_SERVICES=1). Screenshots go to
     test-artifacts/ (ignored by git) via `page.screenshot(path=artifact("name.png"))`.
     """
-    import os
 
     from core.testing import chromium_path, require_service
 
@@ -197,7 +203,7 @@ def browser_page(live_server, world):
     require_service("Chromium", bool(executable), "apt-get install -y chromium")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
     # test itself are still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
