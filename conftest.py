@@ -50,6 +50,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Throttle counters (and anything else cached) must not carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db, django_user_model):
     """Colombia and Peru, one initiative and coalition each, a partner organisation in each coalition."""
