@@ -82,3 +82,9 @@ def test_detail_query_count_is_constant(staff_client, world, count_queries, djan
     with django_assert_num_queries(small):
         response = staff_client.get(url)
     assert len(response.context["current_members"]) == 27
+
+
+def test_list_offers_the_filters(staff_client, world):
+    content = staff_client.get(LIST).content.decode()
+    for name in ("q", "country", "initiative", "status", "level"):
+        assert f'name="{name}"' in content

@@ -24,6 +24,8 @@ from .common import can_edit, form_and_pickers, require_program_staff
 PAGE_SIZE = 25
 #: The detail page lists this many recent engagements; the rest are a filter away in the API.
 RECENT_ENGAGEMENTS = 20
+#: The CoalitionFilterSet fields offered on the list page (the API takes them all).
+LIST_FILTERS = ("q", "country", "initiative", "status", "level")
 
 
 def _restrict_filter_choices(filterset: CoalitionFilterSet, user) -> None:
@@ -51,7 +53,12 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coalitions/coalition_list.html",
-        {"filterset": filterset, "page": page, "can_create": request.user.is_admin or request.user.is_program_staff},
+        {
+            "filterset": filterset,
+            "filter_fields": [filterset.form[name] for name in LIST_FILTERS],
+            "page": page,
+            "can_create": request.user.is_admin or request.user.is_program_staff,
+        },
     )
 
 

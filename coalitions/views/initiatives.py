@@ -1,5 +1,6 @@
 """Initiatives: list, detail with the stakeholder map, create and edit, and recording an assessment."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -35,11 +36,17 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     form = filterset.form
     form.fields["country"].queryset = Country.objects.visible_to(request.user)
     form.fields["lead"].queryset = Stakeholder.objects.visible_to(request.user)
+    form.fields["phase"].widget = forms.CheckboxSelectMultiple(choices=form.fields["phase"].choices)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "coalitions/initiative_list.html",
-        {"filterset": filterset, "page": page, "can_create": request.user.is_admin or request.user.is_program_staff},
+        {
+            "filterset": filterset,
+            "filter_fields": [form[name] for name in ("q", "country", "level", "phase")],
+            "page": page,
+            "can_create": request.user.is_admin or request.user.is_program_staff,
+        },
     )
 
 
