@@ -42,7 +42,7 @@ def test_staff_filter_the_directory_and_open_a_stakeholder(browser_page, world, 
     assert violations == []
 
 
-def test_sorting_and_paging_keep_the_filters(browser_page, world):
+def test_sorting_keeps_the_filters_and_filtering_keeps_the_order(browser_page, world):
     page = browser_page
     page.login(world.staff_co)
     page.goto(f"/stakeholders/?country={world.pe.pk}")
@@ -51,6 +51,11 @@ def test_sorting_and_paging_keep_the_filters(browser_page, world):
     page.get_by_role("link", name="Name").click()
     expect(page).to_have_url(re.compile(r"sort=-name"))
     expect(page.locator("#directory-results tbody th").first).to_have_text("Minera del Sur")
+    # Filtering after sorting keeps the order.
+    page.get_by_label("Search").fill("a")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"q=a"))
+    assert "sort=-name" in page.url
     rows = page.locator("#directory-results tbody th").all_inner_texts()
     assert rows == ["Minera del Sur", "Asociación Moquegua Transparente"]
 
