@@ -1,5 +1,6 @@
 # The two commands: `make run` (a working site on SQLite with demo data) and `make test`.
-PYTHON ?= python3.11
+# Python 3.11: python3.11 when it is on the PATH, else python3 (checked below).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -7,7 +8,7 @@ PORT ?= 8000
 .PHONY: run test lint format worker beat fuzz bench clean messages
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required (found: $$($(PYTHON) --version 2>&1))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ScopedQuerySet, TimeStampedModel
+from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 
 
 def partner_coalition_ids(organisation_id: int) -> models.QuerySet:
@@ -486,7 +486,7 @@ class Outcome(TimeStampedModel):
     )
     significance = models.TextField(_("significance"), blank=True, help_text=_("Why the change matters."))
     contribution = models.TextField(_("contribution"), blank=True, help_text=_("How the coalition contributed."))
-    evidence_url = models.URLField(_("evidence link"), blank=True)
+    evidence_url = HttpsURLField(_("evidence link"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

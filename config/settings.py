@@ -190,6 +190,15 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle", "core.api.throttling.IPRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_THROTTLE_TOKEN", "1000/minute"),
+        "ip": os.environ.get("API_THROTTLE_IP", "3000/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Local Coalitions API",
@@ -199,6 +208,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components: read-only fields are not asked for in requests.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; name each enum after its model so clients get stable names.
+    "ENUM_NAME_OVERRIDES": {
+        "CountryStatusEnum": "countries.models.Country.Status",
+        "CoalitionStatusEnum": "coalitions.models.Coalition.Status",
+        "CommitmentStatusEnum": "coalitions.models.Commitment.Status",
+        "ExplorerStatusEnum": "explorers_network.models.Explorer.Status",
+    },
 }
 
 # Strict CSP: everything from this origin, no inline scripts or styles.
@@ -228,7 +246,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0")
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "1")
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("", include("countries.urls")),
     path("", include("stakeholders.urls")),
     path("", include("coalitions.urls")),

@@ -59,3 +59,14 @@ class ScopedQuerySet(models.QuerySet):
         for lookup in self.country_lookups:
             condition |= Q(**{f"{lookup}__in": country_ids})
         return self.filter(condition)
+
+
+class HttpsURLField(models.URLField):
+    """A URL field whose form field assumes https:// when the scheme is left out.
+
+    Django 6 makes this the default; saying it here keeps forms and admin free of the
+    deprecation warning (the test suite treats warnings as errors).
+    """
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})

@@ -34,7 +34,7 @@ class StakeholderFilterSet(BaseFilterSet):
         model = Stakeholder
         fields = ["country", "sector", "level", "kind", "organisation"]
 
-    def filter_region(self, queryset, name, value):
+    def filter_region(self, queryset, name, value: Region):
         # A subquery rather than a join, so a stakeholder in two regions is listed once.
         return queryset.filter(pk__in=Stakeholder.regions.through.objects.filter(region=value).values("stakeholder"))
 

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ScopedQuerySet, TimeStampedModel
+from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 
 
 def partner_coalition_member_ids(organisation_id: int) -> models.QuerySet:
@@ -65,7 +65,7 @@ class Stakeholder(TimeStampedModel):
     )
     level = models.CharField(_("level"), max_length=20, choices=Level)
     description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpsURLField(_("website"), blank=True)
     organisation = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

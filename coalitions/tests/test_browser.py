@@ -1,14 +1,34 @@
 """The coalitions pages in a real browser (Debian's Chromium through Playwright)."""
 
+import functools
 import re
 
 import pytest
+from django.db import connections
 
 from coalitions.models import Coalition, Engagement
 from stakeholders.models import Stakeholder
 
 # The live server needs committed rows; serialized_rollback restores the countries the migrations load.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def closes_connections(test):
+    """Close the database connection the test body opened while Playwright drives the browser.
+
+    Under Playwright's sync API the test body's ORM calls get their own connection (Django keys
+    connections by async context), which nothing else closes; left open, PostgreSQL refuses to
+    drop the test database at the end of the session.
+    """
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run
 
 
 def field_label(text: str) -> re.Pattern:
@@ -34,6 +54,7 @@ def pick(page, field: str, query: str, name: str) -> None:
     assert option.is_checked()
 
 
+@closes_connections
 def test_create_a_coalition_with_three_members(browser_page, world, artifact):
     page = browser_page
     errors = watch_csp(page)
@@ -66,6 +87,7 @@ def test_create_a_coalition_with_three_members(browser_page, world, artifact):
     assert errors == []
 
 
+@closes_connections
 def test_log_an_engagement_with_participants_using_the_picker(browser_page, world, artifact):
     page = browser_page
     errors = watch_csp(page)
@@ -86,6 +108,7 @@ def test_log_an_engagement_with_participants_using_the_picker(browser_page, worl
     assert errors == []
 
 
+@closes_connections
 def test_record_an_assessment_and_see_the_map_change(browser_page, world, artifact):
     page = browser_page
     errors = watch_csp(page)
@@ -113,6 +136,7 @@ def test_record_an_assessment_and_see_the_map_change(browser_page, world, artifa
     assert errors == []
 
 
+@closes_connections
 def test_dashboard_coalition_list_and_map_links(browser_page, world, artifact):
     page = browser_page
     errors = watch_csp(page)

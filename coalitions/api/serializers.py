@@ -1,0 +1,204 @@
+from rest_framework import serializers
+
+from core.api.serializers import ConstrainedModelSerializer
+from countries.api.serializers import CountryBriefSerializer
+from stakeholders.api.serializers import StakeholderBriefSerializer
+
+from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
+
+TIMESTAMPS = ["created_at", "updated_at"]
+
+
+class InitiativeBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Initiative
+        fields = ["id", "name"]
+
+
+class CoalitionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Coalition
+        fields = ["id", "name", "status"]
+
+
+class InitiativeSerializer(ConstrainedModelSerializer):
+    country_brief = CountryBriefSerializer(source="country", read_only=True)
+    lead_brief = StakeholderBriefSerializer(source="lead", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "country",
+            "country_brief",
+            "regions",
+            "level",
+            "name",
+            "shared_objective",
+            "phase",
+            "starts_on",
+            "ends_on",
+            "lead",
+            "lead_brief",
+            "is_public",
+            *TIMESTAMPS,
+        ]
+
+
+class AssessmentSerializer(ConstrainedModelSerializer):
+    stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True)
+    initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "stakeholder",
+            "stakeholder_brief",
+            "initiative",
+            "initiative_brief",
+            "assessed_on",
+            "power",
+            "capabilities",
+            "interest",
+            "stance",
+            "rationale",
+            "assessed_by",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = ["assessed_by"]
+        extra_kwargs = {name: {"min_value": 1, "max_value": 5} for name in ("power", "capabilities", "interest")}
+
+
+class CoalitionSerializer(ConstrainedModelSerializer):
+    initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
+    parent_brief = CoalitionBriefSerializer(source="parent", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Coalition
+        fields = [
+            "id",
+            "initiative",
+            "initiative_brief",
+            "name",
+            "level",
+            "regions",
+            "parent",
+            "parent_brief",
+            "shared_goal",
+            "status",
+            "formed_on",
+            "is_public",
+            *TIMESTAMPS,
+        ]
+
+
+class CoalitionHealthSerializer(serializers.Serializer):
+    members_active = serializers.IntegerField()
+    sectors_represented = serializers.IntegerField()
+    engagements_last_90_days = serializers.IntegerField()
+    commitments_done = serializers.IntegerField()
+    commitments_overdue = serializers.IntegerField()
+    commitments_open = serializers.IntegerField()
+
+
+class MembershipSerializer(ConstrainedModelSerializer):
+    coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
+    stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "coalition",
+            "coalition_brief",
+            "stakeholder",
+            "stakeholder_brief",
+            "role",
+            "joined_on",
+            "left_on",
+            *TIMESTAMPS,
+        ]
+
+
+class CommitmentSerializer(ConstrainedModelSerializer):
+    coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
+    owner_brief = StakeholderBriefSerializer(source="owner", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "coalition",
+            "coalition_brief",
+            "owner",
+            "owner_brief",
+            "description",
+            "due_on",
+            "status",
+            "evidence",
+            *TIMESTAMPS,
+        ]
+
+
+class EngagementSerializer(ConstrainedModelSerializer):
+    coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
+    initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "id",
+            "occurred_on",
+            "kind",
+            "title",
+            "summary",
+            "agreements",
+            "coalition",
+            "coalition_brief",
+            "initiative",
+            "initiative_brief",
+            "participants",
+            "follow_up_on",
+            "follow_up",
+            *TIMESTAMPS,
+        ]
+
+
+class OutcomeSerializer(ConstrainedModelSerializer):
+    coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "id",
+            "coalition",
+            "coalition_brief",
+            "description",
+            "change_type",
+            "observed_on",
+            "actors",
+            "significance",
+            "contribution",
+            "evidence_url",
+            *TIMESTAMPS,
+        ]
+
+
+class LearningNoteSerializer(ConstrainedModelSerializer):
+    coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
+    initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
+
+    class Meta:
+        model = LearningNote
+        fields = [
+            "id",
+            "title",
+            "body",
+            "coalition",
+            "coalition_brief",
+            "initiative",
+            "initiative_brief",
+            "shared_with",
+            *TIMESTAMPS,
+        ]

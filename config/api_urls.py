@@ -1,0 +1,20 @@
+"""The partner REST API, version 1: one router per app, the OpenAPI schema and the docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
+
+app_name = "api"
+urlpatterns = [
+    path("", include("countries.api.urls")),
+    path("", include("stakeholders.api.urls")),
+    path("", include("coalitions.api.urls")),
+    path("", include("explorers_network.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    # The split view serves Swagger UI's start-up code as a script file, so the strict CSP holds.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[AllowAny]),
+        name="docs",
+    ),
+]

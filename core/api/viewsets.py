@@ -1,0 +1,67 @@
+"""The base of every API viewset: scoped rows, the write rules, audited writes in one transaction."""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from rest_framework import exceptions, viewsets
+
+from .audit import audit_record
+from .permissions import ApiPermission, may_write_row, partner_field_errors, resource_of
+from .schema import ApiAutoSchema
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """Rows through `visible_to(request.user)`; writes checked by `core.api.permissions` and audited.
+
+    Subclasses set `queryset` (with select_related/prefetch_related), `serializer_class`,
+    `filterset_class` and `ordering_fields` (the allow-list for `?ordering=`).
+
+    `scoped_relations` names relations that may point at rows the user cannot see (a
+    non-member participant, a coalition's parent); they are prefetched through the related
+    model's `visible_to(user)`, so such a row appears as null and its id never leaks.
+    """
+
+    scoped_relations: tuple[str, ...] = ()
+
+    permission_classes = [ApiPermission]
+    schema = ApiAutoSchema()
+    ordering_fields: list[str] = ["id"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = super().get_queryset().visible_to(user)
+        model = queryset.model
+        prefetches = [
+            Prefetch(name, queryset=model._meta.get_field(name).related_model.objects.visible_to(user))
+            for name in self.scoped_relations
+        ]
+        return queryset.prefetch_related(*prefetches)
+
+    def _check_written(self, action: str, obj) -> None:
+        """After the write, inside its transaction: the row must still be within the user's scope."""
+        if not may_write_row(self.request.user, resource_of(self), action, obj):
+            raise exceptions.PermissionDenied
+
+    def perform_create(self, serializer) -> None:
+        with transaction.atomic():
+            obj = serializer.save(**self.extra_save_kwargs(created=True))
+            self._check_written("create", obj)
+            audit_record(request=self.request, action="create", obj=obj, fields=list(serializer.validated_data))
+
+    def perform_update(self, serializer) -> None:
+        errors = partner_field_errors(self.request.user, resource_of(self), self.request.data)
+        if errors:
+            raise exceptions.ValidationError(errors)
+        with transaction.atomic():
+            obj = serializer.save(**self.extra_save_kwargs(created=False))
+            self._check_written("update", obj)
+            audit_record(request=self.request, action="update", obj=obj, fields=list(serializer.validated_data))
+
+    def perform_destroy(self, instance) -> None:
+        with transaction.atomic():
+            audit_record(request=self.request, action="delete", obj=instance)
+            instance.delete()
+
+    def extra_save_kwargs(self, *, created: bool) -> dict:
+        """Values the server sets, such as `recorded_by` on a new row."""
+        return {}

@@ -1,0 +1,212 @@
+"""Per resource: a fresh Colombian row to act on, a valid body to create or replace one, and a small change.
+
+Used by the permission matrix, the query-count tests and the leak tests, so every route is
+exercised the same way. Rows are Colombian: `staff-co` owns them, `staff-pe` does not,
+`partner-co` sees the coalition parts (its organisation is a member), `partner-pe` sees none.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rest_framework.routers import SimpleRouter
+
+from coalitions.api.urls import router as coalitions_router
+from coalitions.models import (
+    Assessment,
+    Coalition,
+    Commitment,
+    Engagement,
+    Initiative,
+    LearningNote,
+    Membership,
+    Outcome,
+)
+from countries.api.urls import router as countries_router
+from countries.models import Country, Region
+from explorers_network.api.urls import router as explorers_router
+from explorers_network.models import Explorer
+from stakeholders.api.urls import router as stakeholders_router
+from stakeholders.models import Contact, Relationship, Stakeholder
+
+ROUTERS: list[SimpleRouter] = [countries_router, stakeholders_router, coalitions_router, explorers_router]
+DAY = datetime.date(2026, 2, 1)
+
+
+def new_stakeholder(world, name="Cooperativa Solar Wayuu", member=False) -> Stakeholder:
+    stakeholder = Stakeholder.objects.create(country=world.co, name=name, sector="community", level="local")
+    if member:
+        Membership.objects.create(coalition=world.co_coalition, stakeholder=stakeholder, joined_on=DAY)
+    return stakeholder
+
+
+@dataclass(frozen=True)
+class Resource:
+    make: Callable[[Any], Any]
+    body: Callable[[Any], dict]
+    change: dict
+
+
+def _country(world) -> Country:
+    country = Country.objects.create(code="XC", name="Xcountry")
+    world.staff_co.country_teams.add(country)
+    return country
+
+
+RESOURCES: dict[str, Resource] = {
+    "country": Resource(
+        make=_country,
+        body=lambda w: {"code": "XD", "name": "Xdland", "status": "exploring", "summary": ""},
+        change={"summary": "Changed"},
+    ),
+    "region": Resource(
+        make=lambda w: Region.objects.create(country=w.co, name="Uribia", kind="municipality", parent=w.guajira),
+        body=lambda w: {"country": w.co.pk, "name": "Manaure", "kind": "municipality", "parent": w.guajira.pk},
+        change={"name": "Uribia (municipio)"},
+    ),
+    "stakeholder": Resource(
+        make=lambda w: new_stakeholder(w, member=True),
+        body=lambda w: {
+            "name": "Universidad de La Guajira",
+            "sector": "academia",
+            "level": "subnational",
+            "country": w.co.pk,
+            "kind": "organisation",
+            "regions": [w.guajira.pk],
+        },
+        change={"acronym": "CSW"},
+    ),
+    "contact": Resource(
+        make=lambda w: Contact.objects.create(stakeholder=w.co_org, name="Rosa Epiayú", email="rosa@example.org"),
+        body=lambda w: {"stakeholder": w.co_mayor.pk, "name": "Juan Uriana", "email": "juan@example.org"},
+        change={"position": "Coordinator"},
+    ),
+    "relationship": Resource(
+        make=lambda w: Relationship.objects.create(source=w.co_org, target=w.co_mayor, kind="alliance"),
+        body=lambda w: {"source": w.co_mayor.pk, "target": w.co_org.pk, "kind": "conflict", "strength": 3},
+        change={"strength": 1},
+    ),
+    "initiative": Resource(
+        make=lambda w: Initiative.objects.create(
+            country=w.co, level="subnational", name="Transición en el Cesar", shared_objective="Just transition"
+        ),
+        body=lambda w: {
+            "country": w.co.pk,
+            "level": "subnational",
+            "name": "Agua para Uribia",
+            "shared_objective": "Water",
+            "regions": [w.guajira.pk],
+        },
+        change={"phase": "implementation"},
+    ),
+    "assessment": Resource(
+        make=lambda w: Assessment.objects.create(
+            stakeholder=w.co_mayor, initiative=w.co_initiative, assessed_on=DAY, power=4, capabilities=3, interest=4
+        ),
+        body=lambda w: {
+            "stakeholder": w.co_org.pk,
+            "initiative": w.co_initiative.pk,
+            "assessed_on": "2026-03-01",
+            "power": 2,
+            "capabilities": 3,
+            "interest": 5,
+            "stance": 2,
+        },
+        change={"stance": 1},
+    ),
+    "coalition": Resource(
+        make=lambda w: _member_coalition(w),
+        body=lambda w: {
+            "initiative": w.co_initiative.pk,
+            "name": "Coalición Cesar",
+            "level": "local",
+            "shared_goal": "Jobs after coal",
+            "regions": [],
+        },
+        change={"status": "active"},
+    ),
+    "membership": Resource(
+        make=lambda w: Membership.objects.create(
+            coalition=w.co_coalition, stakeholder=new_stakeholder(w), joined_on=DAY
+        ),
+        body=lambda w: {
+            "coalition": w.co_coalition.pk,
+            "stakeholder": new_stakeholder(w, "Otro actor").pk,
+            "role": "observer",
+            "joined_on": "2026-02-02",
+        },
+        change={"role": "champion"},
+    ),
+    "commitment": Resource(
+        make=lambda w: Commitment.objects.create(coalition=w.co_coalition, owner=w.co_org, description="Survey roofs"),
+        body=lambda w: {
+            "coalition": w.co_coalition.pk,
+            "owner": w.co_org.pk,
+            "description": "Train installers",
+            "status": "planned",
+            "evidence": "",
+        },
+        change={"status": "done", "evidence": "Report published"},
+    ),
+    "engagement": Resource(
+        make=lambda w: Engagement.objects.create(coalition=w.co_coalition, occurred_on=DAY, kind="call", title="Call"),
+        body=lambda w: {
+            "coalition": w.co_coalition.pk,
+            "occurred_on": "2026-02-03",
+            "kind": "workshop",
+            "title": "Taller Manaure",
+            "participants": [w.co_org.pk, w.co_mayor.pk],
+        },
+        change={"summary": "Agreed next steps"},
+    ),
+    "outcome": Resource(
+        make=lambda w: Outcome.objects.create(
+            coalition=w.co_coalition, description="School installs panels", observed_on=DAY
+        ),
+        body=lambda w: {
+            "coalition": w.co_coalition.pk,
+            "description": "Mayor signs decree",
+            "observed_on": "2026-02-04",
+            "change_type": "policy",
+            "actors": [w.co_mayor.pk],
+        },
+        change={"significance": "First decree of its kind"},
+    ),
+    "learningnote": Resource(
+        make=lambda w: LearningNote.objects.create(coalition=w.co_coalition, title="Lesson", body="What we learnt"),
+        body=lambda w: {
+            "coalition": w.co_coalition.pk,
+            "title": "Listening first",
+            "body": "Start with listening",
+            "shared_with": [],
+        },
+        change={"title": "Listening first, always"},
+    ),
+    "explorer": Resource(
+        make=lambda w: Explorer.objects.create(name="Maria Explorer", email="maria@example.org", country="CO"),
+        body=lambda w: {"name": "Pedro Explorer", "email": "pedro@example.org", "country": "CO", "interests": []},
+        change={"organisation": "Universidad"},
+    ),
+}
+
+
+def _member_coalition(world) -> Coalition:
+    coalition = Coalition.objects.create(
+        initiative=world.co_initiative, name="Coalición Manaure", level="local", shared_goal="Solar for Manaure"
+    )
+    Membership.objects.create(coalition=coalition, stakeholder=world.co_org, joined_on=DAY)
+    return coalition
+
+
+def routes() -> list[tuple[str, str, str]]:
+    """(prefix, basename, action) for every action of every route the routers serve."""
+    found = []
+    for router in ROUTERS:
+        for prefix, viewset, basename in router.registry:
+            for action in ("list", "create", "retrieve", "update", "partial_update", "destroy"):
+                if hasattr(viewset, action):
+                    found.append((prefix, basename, action))
+            for extra in viewset.get_extra_actions():
+                found.append((prefix, basename, extra.__name__))
+    return found

@@ -1,0 +1,19 @@
+from core.api.viewsets import ScopedModelViewSet
+
+from ..filters import CountryFilterSet, RegionFilterSet
+from ..models import Country, Region
+from .serializers import CountrySerializer, RegionSerializer
+
+
+class CountryViewSet(ScopedModelViewSet):
+    queryset = Country.objects.all()
+    serializer_class = CountrySerializer
+    filterset_class = CountryFilterSet
+    ordering_fields = ["id", "name", "code", "updated_at"]
+
+
+class RegionViewSet(ScopedModelViewSet):
+    queryset = Region.objects.select_related("country")
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilterSet
+    ordering_fields = ["id", "name", "code", "updated_at"]

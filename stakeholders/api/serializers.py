@@ -1,0 +1,82 @@
+from rest_framework import serializers
+
+from core.api.serializers import ConstrainedModelSerializer
+from countries.api.serializers import CountryBriefSerializer
+
+from ..models import Contact, Relationship, Stakeholder
+
+
+class StakeholderBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Stakeholder
+        fields = ["id", "name", "acronym", "sector"]
+
+
+class StakeholderSerializer(ConstrainedModelSerializer):
+    """Lean on purpose: ids for regions, brief country and organisation from one joined query."""
+
+    country_brief = CountryBriefSerializer(source="country", read_only=True)
+    organisation_brief = StakeholderBriefSerializer(source="organisation", read_only=True)
+
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "acronym",
+            "sector",
+            "level",
+            "country",
+            "country_brief",
+            "regions",
+            "organisation",
+            "organisation_brief",
+            "description",
+            "website",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ContactSerializer(ConstrainedModelSerializer):
+    stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "stakeholder",
+            "stakeholder_brief",
+            "name",
+            "position",
+            "email",
+            "phone",
+            "preferred_language",
+            "consent_given_at",
+            "consent_source",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class RelationshipSerializer(ConstrainedModelSerializer):
+    source_brief = StakeholderBriefSerializer(source="source", read_only=True)
+    target_brief = StakeholderBriefSerializer(source="target", read_only=True)
+
+    class Meta:
+        model = Relationship
+        fields = [
+            "id",
+            "source",
+            "source_brief",
+            "target",
+            "target_brief",
+            "kind",
+            "strength",
+            "since",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"strength": {"min_value": 1, "max_value": 3}}
