@@ -1,6 +1,7 @@
 """Initiative list and detail, with the stakeholder map drawn on the server."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -58,6 +59,25 @@ def test_map_has_a_table_alternative(staff_client, world):
     content = staff_client.get(detail(world)).content.decode()
     assert "<table>" in content
     assert "Alcaldía de Uribia" in content
+
+
+def test_map_sizes_actors_by_capabilities():
+    def point(pk, capabilities, interest):
+        return MapPoint(
+            stakeholder_id=pk,
+            name=f"A{pk}",
+            url="/",
+            sector="",
+            assessed_on=DAY,
+            power=3,
+            interest=interest,
+            capabilities=capabilities,
+            stance=0,
+        )
+
+    svg = str(stakeholder_map_svg([point(1, 1, 1), point(2, 5, 5)], title="t"))
+    radii = re.findall(r'<circle cx="[^"]+" cy="[^"]+" r="([^"]+)"', svg)
+    assert float(radii[0]) < float(radii[1])
 
 
 def test_map_escapes_actor_names():
