@@ -9,7 +9,6 @@ from django.db import transaction
 # in this order: later ones may use rows of earlier ones.
 DEMO_MODULES = [
     "coalitions.demo",
-    "stakeholders.demo",
 ]
 
 
