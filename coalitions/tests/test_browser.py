@@ -92,11 +92,12 @@ def test_log_an_engagement_with_participants_using_the_picker(browser_page, worl
     page = browser_page
     errors = watch_csp(page)
     page.login(world.staff_co)
-    page.goto(f"/engagements/new/?coalition={world.co_coalition.pk}")
+    page.goto("/engagements/new/")
     page.get_by_label(field_label("Title")).fill("Taller de co-creación en Uribia")
     page.get_by_label(field_label("Kind")).select_option("workshop")
     page.get_by_label(field_label("Occurred on")).fill("2026-03-10")
-    # The coalition's members are suggested before any search.
+    # Choosing the coalition brings its members into the picker as suggestions.
+    page.get_by_label(field_label("Coalition")).select_option(label=world.co_coalition.name)
     page.locator("#participants-options").get_by_label(re.compile("Alcaldía de Uribia")).check()
     pick(page, "participants", "minera", "Minera del Sur")
     page.get_by_label(field_label("Agreements")).fill("Map the rooftops before April")

@@ -85,6 +85,14 @@ def test_picker_endpoint_suggests_coalition_members(staff_client, world):
     assert [s for s, _checked in response.context["picker"].options] == [world.co_mayor, world.co_org]
 
 
+def test_picker_endpoint_follows_the_coalition_chosen_in_the_form(staff_client, world):
+    url = reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"})
+    response = staff_client.get(
+        url, {"coalition": world.pe_coalition.pk, "participants_suggest": world.co_coalition.pk}
+    )
+    assert {s for s, _checked in response.context["picker"].options} == {world.pe_org, world.pe_company}
+
+
 def test_picker_endpoint_is_for_staff_and_known_fields_only(staff_client, partner_client, world):
     assert (
         partner_client.get(reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"})).status_code

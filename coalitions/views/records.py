@@ -186,7 +186,9 @@ def stakeholder_picker(request: HttpRequest, field: str) -> HttpResponse:
     require_program_staff(request.user)
     if field not in PICKER_FIELDS:
         raise Http404
-    suggest = request.GET.get(f"{field}_suggest", "")
+    # The engagement form's coalition select sends `coalition` when it changes; it wins over the
+    # coalition the page was opened with.
+    suggest = request.GET.get("coalition", "") or request.GET.get(f"{field}_suggest", "")
     picker = Picker(
         name=field,
         label="",
