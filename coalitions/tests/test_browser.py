@@ -156,3 +156,21 @@ def test_dashboard_coalition_list_and_map_links(browser_page, world, artifact):
     page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']").click()
     page.wait_for_url(f"**{world.co_mayor.get_absolute_url()}")
     assert errors == []
+
+
+@closes_connections
+def test_switch_to_spanish_and_see_the_coalition_pages_in_spanish(browser_page, world, artifact):
+    page = browser_page
+    errors = watch_csp(page)
+    page.login(world.staff_co)
+    page.goto("/")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("heading", name="Panel", level=1).wait_for()
+    assert page.get_by_role("heading", name="Coaliciones activas").is_visible()
+    page.goto(world.co_coalition.get_absolute_url())
+    assert page.get_by_role("heading", name="Plan de acción").is_visible()
+    page.goto(world.co_initiative.get_absolute_url())
+    assert page.get_by_role("heading", name="Mapa de actores").is_visible()
+    assert "Poder para impulsar o bloquear el cambio" in page.locator(".stakeholder-map").inner_html()
+    page.screenshot(path=artifact("initiative-detail-es.png"), full_page=True)
+    assert errors == []

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from coalitions.charts import MapPoint, stakeholder_map_svg
-from coalitions.models import Assessment, Initiative
+from coalitions.models import Assessment, Engagement, Initiative, LearningNote
 from stakeholders.models import Stakeholder
 
 from .conftest import add_stakeholders, assess
@@ -44,6 +44,15 @@ def test_map_places_each_actor_at_its_latest_assessment(staff_client, world):
 def test_map_draws_no_arrow_for_a_first_assessment(staff_client, world):
     svg = staff_client.get(detail(world)).context["map_svg"]
     assert 'class="map-move"' not in svg
+
+
+def test_initiative_page_lists_its_own_engagements_and_notes(staff_client, world):
+    Engagement.objects.create(
+        initiative=world.co_initiative, occurred_on=DAY, kind="call", title="Call with the ministry"
+    )
+    LearningNote.objects.create(initiative=world.co_initiative, title="Talk to the ministry early", body="b")
+    content = staff_client.get(detail(world)).content.decode()
+    assert "Call with the ministry" in content and "Talk to the ministry early" in content
 
 
 def test_map_filters_by_sector(staff_client, world):

@@ -18,10 +18,12 @@ from stakeholders.models import Stakeholder
 from ..charts import map_points, stakeholder_map_svg, stance_legend
 from ..filters import InitiativeFilterSet
 from ..forms import AssessmentForm, InitiativeForm, MapFilterForm
-from ..models import Assessment, Coalition, Initiative
+from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
 from .common import can_edit, require_program_staff
 
 PAGE_SIZE = 25
+#: Engagements and learning notes of the initiative itself shown on its page.
+RECENT = 20
 
 
 @login_required
@@ -61,6 +63,12 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(initiative=initiative)
         .select_related("parent")
         .order_by("level", "name"),
+        "engagements": Engagement.objects.visible_to(user)
+        .filter(initiative=initiative)
+        .select_related("coalition")
+        .annotate(participant_count=Count("participants"))
+        .order_by("-occurred_on", "-pk")[:RECENT],
+        "notes": LearningNote.objects.visible_to(user).filter(initiative=initiative).select_related("author")[:RECENT],
         "can_edit": can_edit(Initiative.objects, user, initiative),
         "show_map": user.is_admin or user.is_program_staff,
     }
