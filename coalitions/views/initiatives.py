@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -11,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.views import get_editable_or_403, get_visible_or_404
+from core.views import get_editable_or_403, get_visible_or_404, staff_required
 from countries.models import Country
 from stakeholders.models import Stakeholder
 
@@ -19,14 +18,14 @@ from ..charts import map_points, stakeholder_map_svg, stance_legend
 from ..filters import InitiativeFilterSet
 from ..forms import AssessmentForm, InitiativeForm, MapFilterForm
 from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
-from .common import can_edit, require_program_staff
+from .common import can_edit
 
 PAGE_SIZE = 25
 #: Engagements and learning notes of the initiative itself shown on its page.
 RECENT = 20
 
 
-@login_required
+@staff_required
 def initiative_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Initiative.objects.visible_to(request.user)
@@ -52,7 +51,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_visible_or_404(Initiative.objects.select_related("country", "lead"), request.user, pk=pk)
     user = request.user
@@ -85,9 +84,8 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalitions/initiative_detail.html", context)
 
 
-@login_required
+@staff_required
 def initiative_create(request: HttpRequest) -> HttpResponse:
-    require_program_staff(request.user)
     form = InitiativeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         initiative = form.save()
@@ -96,7 +94,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     return render(request, "coalitions/initiative_form.html", {"form": form})
 
 
-@login_required
+@staff_required
 def initiative_update(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_editable_or_403(Initiative.objects, request.user, pk=pk)
     form = InitiativeForm(request.POST or None, instance=initiative, user=request.user)
@@ -107,7 +105,7 @@ def initiative_update(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalitions/initiative_form.html", {"form": form, "initiative": initiative})
 
 
-@login_required
+@staff_required
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a new dated assessment; the map then shows the actor's move from the previous one."""
     initiative = get_editable_or_403(Initiative.objects.select_related("country"), request.user, pk=pk)
