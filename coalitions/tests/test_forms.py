@@ -271,3 +271,16 @@ def test_assessment_form_prefills_the_stakeholder(staff_client, world):
     url = reverse("coalitions:assessment_create", kwargs={"pk": world.co_initiative.pk})
     response = staff_client.get(url, {"stakeholder": world.co_mayor.pk})
     assert response.context["form"]["stakeholder"].value() == str(world.co_mayor.pk)
+
+
+def test_a_coalition_cannot_be_linked_under_its_own_local_coalition(staff_client, world):
+    local = Coalition.objects.create(
+        initiative=world.co_initiative, name="Local", level="local", shared_goal="x", parent=world.co_coalition
+    )
+    url = reverse("coalitions:coalition_update", kwargs={"pk": world.co_coalition.pk})
+    data = coalition_data(world, name="Coalición La Guajira", parent=local.pk, regions=[world.moquegua.pk])
+    errors = staff_client.post(url, data).context["form"].errors
+    assert errors["parent"] == ["A coalition cannot be linked under one of its own local coalitions."]
+    assert "regions" in errors  # Moquegua is not in Colombia
+    world.co_coalition.refresh_from_db()
+    assert world.co_coalition.parent is None
