@@ -20,7 +20,7 @@ def test_anonymous_user_is_sent_to_login(client, db, url):
 def test_partner_gets_403_pointing_to_the_api(partner_client, url):
     response = partner_client.get(url)
     assert response.status_code == 403
-    assert b"/api/docs/" in response.content
+    assert b"/api/v1/docs/" in response.content
 
 
 def test_layout_has_navigation_language_switcher_and_sign_out(staff_client):
