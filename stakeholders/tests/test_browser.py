@@ -27,7 +27,7 @@ def test_staff_filter_the_directory_and_open_a_stakeholder(browser_page, world, 
     page.goto("/stakeholders/")
     page.screenshot(path=artifact("stakeholder-directory.png"), full_page=True)
     page.get_by_role("group", name="Sector").get_by_label("Subnational government").check()
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Apply filters").click()
     # Playwright's string predicates use eval, which the CSP forbids: wait with expect() instead.
     expect(page.locator("#directory-results tbody tr")).to_have_count(1)
     assert "sector=subnational_government" in page.url  # bookmarkable: htmx pushed the filtered URL
@@ -51,7 +51,7 @@ def test_sorting_keeps_the_filters_and_filtering_keeps_the_order(browser_page, w
     expect(page.locator("#directory-results tbody th").first).to_have_text("Minera del Sur")
     # Filtering after sorting keeps the order.
     page.get_by_label("Search").fill("a")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"q=a"))
     assert "sort=-name" in page.url
     rows = page.locator("#directory-results tbody th").all_inner_texts()
@@ -89,6 +89,9 @@ def test_switch_to_spanish_and_see_the_same_pages_in_spanish(browser_page, world
     expect(page.locator("html")).to_have_attribute("lang", "es")
     assert page.get_by_role("heading", level=1).inner_text() == "Actores"
     assert page.get_by_role("navigation", name="Principal").get_by_role("link", name="Países").is_visible()
+    page.get_by_role("group", name="Sector").get_by_label("Gobierno subnacional").check()
+    page.get_by_role("button", name="Aplicar filtros").click()
+    expect(page.locator("#directory-results tbody tr")).to_have_count(1)
     page.screenshot(path=artifact("stakeholder-directory-es.png"), full_page=True)
     page.get_by_role("link", name="Alcaldía de Uribia").click()
     page.wait_for_load_state()
