@@ -217,13 +217,13 @@ def browser_page(live_server, world, monkeypatch):
     Skips without Chromium (fails under REQUIRE_SERVICES=1). Screenshots go to
     test-artifacts/ (ignored by git) via `page.screenshot(path=artifact("name.png"))`.
     """
-
     from core.testing import chromium_path, require_service
 
     executable = chromium_path()
     require_service("Chromium", bool(executable), "apt-get install -y chromium")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # test itself are still synchronous and safe.
+    # test itself are still synchronous and safe. Set for this test only: left in the
+    # environment it reaches later subprocesses, and `check --deploy` rightly refuses it.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
