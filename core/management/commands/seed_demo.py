@@ -9,6 +9,7 @@ from django.db import transaction
 # in this order: later ones may use rows of earlier ones.
 DEMO_MODULES = [
     "coalitions.demo",
+    "explorers_network.demo",
 ]
 
 
