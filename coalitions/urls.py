@@ -1,13 +1,30 @@
 from django.urls import path
 
-from . import views
+from .views import coalitions, dashboard, initiatives, records
 
 app_name = "coalitions"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("initiatives/<int:pk>/", views.initiative_detail, name="initiative_detail"),
-    path("coalitions/", views.coalition_list, name="coalition_list"),
-    path("coalitions/<int:pk>/", views.coalition_detail, name="coalition_detail"),
-    path("engagements/<int:pk>/", views.engagement_detail, name="engagement_detail"),
-    path("learning/<int:pk>/", views.learningnote_detail, name="learningnote_detail"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("initiatives/", initiatives.initiative_list, name="initiative_list"),
+    path("initiatives/new/", initiatives.initiative_create, name="initiative_create"),
+    path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative_detail"),
+    path("initiatives/<int:pk>/edit/", initiatives.initiative_update, name="initiative_update"),
+    path("initiatives/<int:pk>/assessments/new/", initiatives.assessment_create, name="assessment_create"),
+    path("coalitions/", coalitions.coalition_list, name="coalition_list"),
+    path("coalitions/new/", coalitions.coalition_create, name="coalition_create"),
+    path("coalitions/<int:pk>/", coalitions.coalition_detail, name="coalition_detail"),
+    path("coalitions/<int:pk>/edit/", coalitions.coalition_update, name="coalition_update"),
+    path("coalitions/<int:pk>/members/new/", coalitions.membership_create, name="membership_create"),
+    path("coalitions/<int:pk>/commitments/new/", coalitions.commitment_create, name="commitment_create"),
+    path("coalitions/<int:pk>/outcomes/new/", records.outcome_create, name="outcome_create"),
+    path("memberships/<int:pk>/end/", coalitions.membership_end, name="membership_end"),
+    path("commitments/<int:pk>/edit/", coalitions.commitment_update, name="commitment_update"),
+    path("outcomes/<int:pk>/edit/", records.outcome_update, name="outcome_update"),
+    path("engagements/new/", records.engagement_create, name="engagement_create"),
+    path("engagements/<int:pk>/", records.engagement_detail, name="engagement_detail"),
+    path("engagements/<int:pk>/edit/", records.engagement_update, name="engagement_update"),
+    path("learning/new/", records.learningnote_create, name="learningnote_create"),
+    path("learning/<int:pk>/", records.learningnote_detail, name="learningnote_detail"),
+    path("learning/<int:pk>/edit/", records.learningnote_update, name="learningnote_update"),
+    path("pickers/<str:field>/", records.stakeholder_picker, name="stakeholder_picker"),
 ]

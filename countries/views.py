@@ -1,22 +1,97 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""Countries and regions: where the program works and what happens there."""
+
+from functools import reduce
+from operator import or_
+
+from django.apps import apps
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import render
+
+from core.views import get_visible_or_404, staff_required
 
 from .models import Country, Region
 
 
-@login_required
+def _model(label: str):
+    # Initiatives, coalitions and stakeholders sit above this app: resolve them lazily, not by import.
+    return apps.get_model(label)
+
+
+def _count(queryset, outer: str) -> Coalesce:
+    """A correlated COUNT subquery: one query for the whole list, no row multiplication."""
+    counted = queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@staff_required
 def country_list(request):
-    countries = Country.objects.visible_to(request.user)
-    return render(request, "countries/country_list.html", {"countries": countries})
+    Initiative, Coalition, Stakeholder = (
+        _model("coalitions.Initiative"),
+        _model("coalitions.Coalition"),
+        _model("stakeholders.Stakeholder"),
+    )
+    countries = Country.objects.visible_to(request.user).annotate(
+        initiative_count=_count(Initiative.objects.all(), "country"),
+        coalition_count=_count(Coalition.objects.all(), "initiative__country"),
+        stakeholder_count=_count(Stakeholder.objects.all(), "country"),
+    )
+    return render(request, "countries/country_list.html", {"countries": countries, "nav_section": "countries"})
 
 
-@login_required
+@staff_required
 def country_detail(request, code: str):
-    country = get_object_or_404(Country.objects.visible_to(request.user), code=code.upper())
-    return render(request, "countries/country_detail.html", {"country": country})
+    country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
+    Initiative, Coalition, Stakeholder = (
+        _model("coalitions.Initiative"),
+        _model("coalitions.Coalition"),
+        _model("stakeholders.Stakeholder"),
+    )
+    initiatives = (
+        Initiative.objects.visible_to(request.user)
+        .filter(country=country)
+        .select_related("lead")
+        .annotate(coalition_count=_count(Coalition.objects.all(), "initiative"))
+    )
+    coalitions = (
+        Coalition.objects.visible_to(request.user)
+        .filter(initiative__country=country)
+        .select_related("initiative", "parent")
+        .prefetch_related("regions")
+    )
+    # Regions "worked in": those named by an initiative, a coalition or a stakeholder's area of action.
+    named_by = (
+        Initiative.regions.through.objects.filter(initiative__country=country),
+        Coalition.regions.through.objects.filter(coalition__initiative__country=country),
+        Stakeholder.regions.through.objects.filter(stakeholder__country=country),
+    )
+    regions = (
+        Region.objects.filter(country=country)
+        .filter(reduce(or_, (Q(pk__in=links.values("region")) for links in named_by)))
+        .annotate(stakeholder_count=_count(Stakeholder.regions.through.objects.all(), "region"))
+        .select_related("parent")
+    )
+    context = {
+        "country": country,
+        "initiatives": initiatives,
+        "coalitions": coalitions,
+        "regions": regions,
+        "stakeholder_count": Stakeholder.objects.visible_to(request.user).filter(country=country).count(),
+        "can_edit": request.user.is_admin or country.pk in request.user.team_country_ids,
+        "nav_section": "countries",
+    }
+    return render(request, "countries/country_detail.html", context)
 
 
-@login_required
+@staff_required
 def region_detail(request, pk: int):
-    region = get_object_or_404(Region.objects.visible_to(request.user).select_related("country"), pk=pk)
-    return render(request, "countries/region_detail.html", {"region": region})
+    region = get_visible_or_404(Region.objects.select_related("country", "parent"), request.user, pk=pk)
+    Coalition, Stakeholder = _model("coalitions.Coalition"), _model("stakeholders.Stakeholder")
+    context = {
+        "region": region,
+        "children": region.children.all(),
+        "coalitions": Coalition.objects.visible_to(request.user).filter(regions=region).select_related("initiative"),
+        "stakeholder_count": Stakeholder.objects.visible_to(request.user).filter(regions=region).count(),
+        "nav_section": "countries",
+    }
+    return render(request, "countries/region_detail.html", context)

@@ -1,0 +1,290 @@
+"""The stakeholder map: power by interest, drawn on the server as SVG.
+
+SVG built here rather than by a JavaScript library: it is readable without JavaScript,
+prints, and weighs a few kilobytes on a slow field connection. Every dynamic value goes
+through `format_html`/`escape`; presentation attributes (`fill`, `stroke`) are not inline
+styles, so the strict CSP holds.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .models import Assessment
+
+SCALE = range(1, 6)
+CELL = 110
+LEFT, TOP, RIGHT, BOTTOM = 70, 20, 20, 60
+WIDTH = LEFT + CELL * len(SCALE) + RIGHT
+HEIGHT = TOP + CELL * len(SCALE) + BOTTOM
+#: Labels are drawn only on small maps; on crowded ones they would hide the dots.
+MAX_LABELLED_POINTS = 30
+
+#: ColorBrewer RdBu: diverging, readable for the common forms of colour blindness.
+STANCE_COLOURS = {
+    Assessment.Stance.STRONGLY_OPPOSED: "#b2182b",
+    Assessment.Stance.OPPOSED: "#ef8a62",
+    Assessment.Stance.NEUTRAL: "#bababa",
+    Assessment.Stance.SUPPORTIVE: "#67a9cf",
+    Assessment.Stance.CHAMPION: "#2166ac",
+}
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One actor's latest assessment in an initiative, and where it was the time before."""
+
+    stakeholder_id: int
+    name: str
+    url: str
+    sector: str
+    assessed_on: datetime.date
+    power: int
+    interest: int
+    capabilities: int
+    stance: int
+    previous_on: datetime.date | None = None
+    previous_power: int | None = None
+    previous_interest: int | None = None
+    previous_stance: int | None = None
+
+    @property
+    def stance_label(self) -> str:
+        return Assessment.Stance(self.stance).label
+
+    @property
+    def previous_stance_label(self) -> str:
+        return "" if self.previous_stance is None else Assessment.Stance(self.previous_stance).label
+
+    @property
+    def colour(self) -> str:
+        return STANCE_COLOURS[self.stance]
+
+    @property
+    def moved(self) -> bool:
+        return self.previous_power is not None and (
+            (self.previous_power, self.previous_interest) != (self.power, self.interest)
+        )
+
+
+def map_points(*, initiative, user, sector: str = "") -> list[MapPoint]:
+    """The latest assessment of each actor with its previous position, in one query.
+
+    The previous assessment comes from correlated subqueries rather than a second fetch of
+    the whole history, so 500 actors cost what 5 cost.
+    """
+    previous = Assessment.objects.filter(
+        stakeholder=OuterRef("stakeholder"), initiative=OuterRef("initiative"), assessed_on__lt=OuterRef("assessed_on")
+    ).order_by("-assessed_on")
+    latest = (
+        Assessment.objects.visible_to(user)
+        .filter(initiative=initiative)
+        .latest()
+        .select_related("stakeholder")
+        .annotate(
+            previous_on=Subquery(previous.values("assessed_on")[:1]),
+            previous_power=Subquery(previous.values("power")[:1]),
+            previous_interest=Subquery(previous.values("interest")[:1]),
+            previous_stance=Subquery(previous.values("stance")[:1]),
+        )
+        .order_by("stakeholder__name", "stakeholder_id")
+    )
+    if sector:
+        latest = latest.filter(stakeholder__sector=sector)
+    return [
+        MapPoint(
+            stakeholder_id=a.stakeholder_id,
+            name=str(a.stakeholder),
+            url=a.stakeholder.get_absolute_url(),
+            sector=a.stakeholder.get_sector_display(),
+            assessed_on=a.assessed_on,
+            power=a.power,
+            interest=a.interest,
+            capabilities=a.capabilities,
+            stance=a.stance,
+            previous_on=a.previous_on,
+            previous_power=a.previous_power,
+            previous_interest=a.previous_interest,
+            previous_stance=a.previous_stance,
+        )
+        for a in latest
+    ]
+
+
+def stance_legend() -> list[tuple[int, str]]:
+    """(stance, label) pairs for the legend printed beside the map; coalitions.css colours the swatches."""
+    return [(int(stance), stance.label) for stance in STANCE_COLOURS]
+
+
+def _cell_origin(power: int, interest: int) -> tuple[float, float]:
+    return LEFT + (interest - 1) * CELL, TOP + (5 - power) * CELL
+
+
+def _positions(points: list[MapPoint]) -> dict[int, tuple[float, float, float]]:
+    """Centre and radius of each point: actors sharing a cell are spread on a small grid."""
+    cells: dict[tuple[int, int], list[MapPoint]] = defaultdict(list)
+    for point in points:
+        cells[(point.power, point.interest)].append(point)
+    placed = {}
+    for (power, interest), members in cells.items():
+        members.sort(key=lambda p: (p.name.lower(), p.stakeholder_id))
+        columns = math.ceil(math.sqrt(len(members)))
+        rows = math.ceil(len(members) / columns)
+        x0, y0 = _cell_origin(power, interest)
+        dx, dy = CELL / (columns + 1), CELL / (rows + 1)
+        largest = min(dx, dy) * 0.45
+        for index, point in enumerate(members):
+            column, row = index % columns, index // columns
+            radius = min(4 + 2 * point.capabilities, largest)
+            placed[point.stakeholder_id] = (x0 + (column + 1) * dx, y0 + (row + 1) * dy, radius)
+    return placed
+
+
+def _arrow(point: MapPoint, x: float, y: float, radius: float) -> SafeString:
+    """A line from the centre of the previous cell to the edge of the current dot."""
+    x0, y0 = _cell_origin(point.previous_power, point.previous_interest)
+    start_x, start_y = x0 + CELL / 2, y0 + CELL / 2
+    length = math.hypot(x - start_x, y - start_y) or 1
+    end_x = x - (x - start_x) * (radius + 2) / length
+    end_y = y - (y - start_y) * (radius + 2) / length
+    return format_html(
+        '<line class="map-move" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#444" stroke-width="1.5" '
+        'stroke-dasharray="4 3" marker-end="url(#map-arrowhead)"/>',
+        f"{start_x:.1f}",
+        f"{start_y:.1f}",
+        f"{end_x:.1f}",
+        f"{end_y:.1f}",
+    )
+
+
+def _grid() -> SafeString:
+    parts = []
+    plot = CELL * len(SCALE)
+    for step in range(len(SCALE) + 1):
+        offset = step * CELL
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#d0d4d9"/>',
+                LEFT + offset,
+                TOP,
+                LEFT + offset,
+                TOP + plot,
+            )
+        )
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#d0d4d9"/>',
+                LEFT,
+                TOP + offset,
+                LEFT + plot,
+                TOP + offset,
+            )
+        )
+    for score in SCALE:
+        x, y = _cell_origin(score, score)
+        parts.append(
+            format_html('<text x="{}" y="{}" text-anchor="middle">{}</text>', x + CELL / 2, TOP + plot + 18, score)
+        )
+        parts.append(format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', LEFT - 8, y + CELL / 2 + 4, score))
+    half = plot / 2
+    corners = [
+        (LEFT + 6, TOP + 16, "start", _("Keep satisfied")),
+        (LEFT + plot - 6, TOP + 16, "end", _("Manage closely")),
+        (LEFT + 6, TOP + plot - 8, "start", _("Monitor")),
+        (LEFT + plot - 6, TOP + plot - 8, "end", _("Keep informed")),
+    ]
+    parts.append(
+        format_html_join(
+            "",
+            '<text class="map-quadrant" x="{}" y="{}" text-anchor="{}" fill="#5a6470" font-size="11">{}</text>',
+            corners,
+        )
+    )
+    parts.append(
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle" font-weight="bold">{}</text>',
+            LEFT + half,
+            TOP + plot + 42,
+            _("Interest in the shared objective →"),
+        )
+    )
+    parts.append(
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle" font-weight="bold" transform="rotate(-90 {} {})">{}</text>',
+            22,
+            TOP + half,
+            22,
+            TOP + half,
+            _("Power to make or block change →"),
+        )
+    )
+    return mark_safe("".join(parts))
+
+
+def stakeholder_map_svg(points: list[MapPoint], *, title: str) -> SafeString:
+    """The whole map as one <svg> element; each actor is a link to its stakeholder page."""
+    placed = _positions(points)
+    labelled = len(points) <= MAX_LABELLED_POINTS
+    arrows, dots = [], []
+    for point in points:
+        x, y, radius = placed[point.stakeholder_id]
+        if point.moved:
+            arrows.append(_arrow(point, x, y, radius))
+        tooltip = _("%(name)s: power %(power)s, interest %(interest)s, capabilities %(capabilities)s, %(stance)s") % {
+            "name": point.name,
+            "power": point.power,
+            "interest": point.interest,
+            "capabilities": point.capabilities,
+            "stance": point.stance_label,
+        }
+        label = (
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle" font-size="10">{}</text>',
+                f"{x:.1f}",
+                f"{y + radius + 11:.1f}",
+                point.name[:18],
+            )
+            if labelled
+            else ""
+        )
+        dots.append(
+            format_html(
+                '<a href="{}" class="map-actor" data-stakeholder="{}" data-power="{}" data-interest="{}">'
+                '<title>{}</title><circle cx="{}" cy="{}" r="{}" fill="{}" stroke="#1b1f24" stroke-width="1"/>{}</a>',
+                point.url,
+                point.stakeholder_id,
+                point.power,
+                point.interest,
+                tooltip,
+                f"{x:.1f}",
+                f"{y:.1f}",
+                f"{radius:.1f}",
+                point.colour,
+                label,
+            )
+        )
+    description = _("%(count)s actors placed by power (vertical) and interest (horizontal).") % {"count": len(points)}
+    return format_html(
+        '<svg class="stakeholder-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="group" '
+        'aria-labelledby="map-title map-desc" font-family="system-ui, sans-serif" font-size="12">'
+        '<title id="map-title">{}</title><desc id="map-desc">{}</desc>'
+        '<defs><marker id="map-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs>'
+        '<rect x="0" y="0" width="{}" height="{}" fill="#fff"/>{}'
+        '<g class="map-moves">{}</g><g class="map-actors">{}</g></svg>',
+        WIDTH,
+        HEIGHT,
+        title,
+        description,
+        WIDTH,
+        HEIGHT,
+        _grid(),
+        mark_safe("".join(arrows)),
+        mark_safe("".join(dots)),
+    )

@@ -1,0 +1,139 @@
+"""Initiative list and detail, with the stakeholder map drawn on the server."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from coalitions.charts import MapPoint, stakeholder_map_svg
+from coalitions.models import Assessment, Initiative
+from stakeholders.models import Stakeholder
+
+from .conftest import add_stakeholders, assess
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 2, 1)
+
+
+def detail(world) -> str:
+    return reverse("coalitions:initiative_detail", kwargs={"pk": world.co_initiative.pk})
+
+
+def test_map_places_each_actor_at_its_latest_assessment(staff_client, world):
+    Assessment.objects.create(
+        stakeholder=world.co_mayor,
+        initiative=world.co_initiative,
+        assessed_on=DAY,
+        power=5,
+        capabilities=4,
+        interest=5,
+        stance=2,
+    )
+    response = staff_client.get(detail(world))
+    points = response.context["points"]
+    assert [(p.name, p.power, p.interest, p.stance) for p in points] == [("Alcaldía de Uribia", 5, 5, 2)]
+    assert (points[0].previous_power, points[0].previous_interest) == (4, 2)
+    svg = response.context["map_svg"]
+    assert f'href="{world.co_mayor.get_absolute_url()}"' in svg
+    assert 'data-power="5" data-interest="5"' in svg
+    assert 'class="map-move"' in svg  # the arrow from the previous position
+
+
+def test_map_draws_no_arrow_for_a_first_assessment(staff_client, world):
+    svg = staff_client.get(detail(world)).context["map_svg"]
+    assert 'class="map-move"' not in svg
+
+
+def test_map_filters_by_sector(staff_client, world):
+    assess(world.co_initiative, [world.co_org], DAY)
+    response = staff_client.get(detail(world), {"sector": Stakeholder.Sector.CIVIL_SOCIETY})
+    assert [p.stakeholder_id for p in response.context["points"]] == [world.co_org.pk]
+    response = staff_client.get(detail(world), {"sector": "not-a-sector"})
+    assert response.status_code == 200
+    assert len(response.context["points"]) == 2  # an unknown sector is reported and ignored
+
+
+def test_map_has_a_table_alternative(staff_client, world):
+    content = staff_client.get(detail(world)).content.decode()
+    assert "<table>" in content
+    assert "Alcaldía de Uribia" in content
+
+
+def test_map_escapes_actor_names():
+    point = MapPoint(
+        stakeholder_id=1,
+        name='<script>alert("x")</script>',
+        url="/stakeholders/1/",
+        sector="",
+        assessed_on=DAY,
+        power=3,
+        interest=3,
+        capabilities=3,
+        stance=0,
+    )
+    svg = stakeholder_map_svg([point], title="T & <b>")
+    assert "<script>" not in svg
+    assert "T &amp; &lt;b&gt;" in svg
+
+
+def test_map_renders_500_actors_in_the_queries_it_needs_for_5(
+    staff_client, world, count_queries, django_assert_num_queries
+):
+    actors = add_stakeholders(world.co, 500)
+    assess(world.co_initiative, actors[:4], DAY)
+    small = count_queries(lambda: staff_client.get(detail(world)))
+    assess(world.co_initiative, actors[4:], DAY)
+    assess(world.co_initiative, actors, DAY + datetime.timedelta(days=30), power=5)
+    with django_assert_num_queries(small):
+        response = staff_client.get(detail(world))
+    assert len(response.context["points"]) == 501
+    assert response.content.count(b'class="map-actor"') == 501
+
+
+def test_initiative_list_filters_and_counts_queries(staff_client, world, count_queries, django_assert_num_queries):
+    url = reverse("coalitions:initiative_list")
+    response = staff_client.get(url, {"country": world.pe.pk})
+    assert list(response.context["page"].object_list) == [world.pe_initiative]
+    small = count_queries(lambda: staff_client.get(url))
+    Initiative.objects.bulk_create(
+        Initiative(country=world.co, level="national", name=f"Initiative {i}", shared_objective="x") for i in range(40)
+    )
+    with django_assert_num_queries(small):
+        staff_client.get(url)
+
+
+def test_staff_create_an_initiative_in_their_country_only(staff_client, world):
+    url = reverse("coalitions:initiative_create")
+    data = {
+        "name": "Agua Cesar",
+        "country": world.co.pk,
+        "level": "subnational",
+        "phase": "exploring",
+        "shared_objective": "Water",
+    }
+    response = staff_client.post(url, data)
+    created = Initiative.objects.get(name="Agua Cesar")
+    assert response["Location"] == created.get_absolute_url()
+    response = staff_client.post(url, {**data, "name": "Peru", "country": world.pe.pk})
+    assert response.status_code == 200
+    assert "country" in response.context["form"].errors
+    assert not Initiative.objects.filter(name="Peru").exists()
+
+
+def test_initiative_edit_shows_inline_errors(staff_client, world):
+    url = reverse("coalitions:initiative_update", kwargs={"pk": world.co_initiative.pk})
+    data = {
+        "name": "",
+        "country": world.co.pk,
+        "level": "national",
+        "phase": "exploring",
+        "shared_objective": "x",
+        "starts_on": "2026-05-01",
+        "ends_on": "2026-01-01",
+        "regions": [world.moquegua.pk],
+    }
+    response = staff_client.post(url, data)
+    errors = response.context["form"].errors
+    assert "name" in errors and "regions" in errors and "__all__" in errors
+    assert b"An initiative cannot end before it starts." in response.content

@@ -1,0 +1,194 @@
+"""Coalitions: list, detail, create (with first members) and edit, members and the action plan."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.views import get_editable_or_403, get_visible_or_404
+from countries.models import Country
+from stakeholders.models import Stakeholder
+
+from ..filters import CoalitionFilterSet
+from ..forms import CoalitionCreateForm, CoalitionForm, CommitmentForm, MembershipEndForm, MembershipForm
+from ..models import Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
+from ..services import coalition_create as create_coalition
+from .common import can_edit, form_and_pickers, require_program_staff
+
+PAGE_SIZE = 25
+#: The detail page lists this many recent engagements; the rest are a filter away in the API.
+RECENT_ENGAGEMENTS = 20
+
+
+def _restrict_filter_choices(filterset: CoalitionFilterSet, user) -> None:
+    """The FilterSet's own choice lists would name every initiative and coalition; show only visible ones."""
+    fields = filterset.form.fields
+    fields["initiative"].queryset = Initiative.objects.visible_to(user)
+    fields["parent"].queryset = Coalition.objects.visible_to(user)
+    countries = Country.objects.visible_to(user).values_list("pk", "name")
+    fields["country"].widget = forms.Select(choices=[("", _("All countries")), *countries])
+    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
+    fields["level"].widget = forms.CheckboxSelectMultiple(choices=fields["level"].choices)
+
+
+@login_required
+def coalition_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        Coalition.objects.visible_to(request.user)
+        .select_related("initiative__country", "parent")
+        .annotate(members_active=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("name", "pk")
+    )
+    filterset = CoalitionFilterSet(request.GET or None, queryset=queryset, request=request)
+    _restrict_filter_choices(filterset, request.user)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coalitions/coalition_list.html",
+        {"filterset": filterset, "page": page, "can_create": request.user.is_admin or request.user.is_program_staff},
+    )
+
+
+@login_required
+def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    coalition = get_visible_or_404(Coalition.objects.select_related("initiative__country", "parent"), user, pk=pk)
+    memberships = list(
+        Membership.objects.visible_to(user)
+        .filter(coalition=coalition)
+        .select_related("stakeholder")
+        .order_by("stakeholder__sector", "stakeholder__name", "joined_on")
+    )
+    context = {
+        "coalition": coalition,
+        "regions": coalition.regions.all(),
+        "children": Coalition.objects.visible_to(user).filter(parent=coalition),
+        "current_members": [m for m in memberships if m.is_open],
+        "past_members": [m for m in memberships if not m.is_open],
+        "commitments": Commitment.objects.visible_to(user).filter(coalition=coalition).select_related("owner"),
+        "engagements": Engagement.objects.visible_to(user)
+        .filter(coalition=coalition)
+        .annotate(participant_count=Count("participants"))
+        .order_by("-occurred_on", "-pk")[:RECENT_ENGAGEMENTS],
+        "outcomes": Outcome.objects.visible_to(user)
+        .filter(coalition=coalition)
+        .prefetch_related(Prefetch("actors", queryset=Stakeholder.objects.visible_to(user))),
+        "notes": LearningNote.objects.visible_to(user)
+        .filter(
+            Q(coalition=coalition)
+            | Q(pk__in=LearningNote.shared_with.through.objects.filter(coalition=coalition).values("learningnote"))
+        )
+        .select_related("coalition", "author"),
+        "health": coalition.health(),
+        "can_edit": can_edit(Coalition.objects, user, coalition),
+    }
+    return render(request, "coalitions/coalition_detail.html", context)
+
+
+@login_required
+def coalition_create(request: HttpRequest) -> HttpResponse:
+    """A coalition and its first members on one page; the members are written in the same transaction."""
+    require_program_staff(request.user)
+    form, pickers, searching = form_and_pickers(request, CoalitionCreateForm, ["members"], user=request.user)
+    if request.method == "POST" and not searching and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: data[name] for name in CoalitionForm.Meta.fields if name != "regions"}
+        try:
+            coalition = create_coalition(
+                fields=fields,
+                regions=data["regions"],
+                members=data["members"],
+                member_role=data["member_role"],
+                joined_on=data["joined_on"],
+            )
+        except IntegrityError:
+            form.add_error(None, _("The coalition could not be saved; nothing was written. Please try again."))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Coalition created with %(count)s member.",
+                    "Coalition created with %(count)s members.",
+                    len(data["members"]),
+                )
+                % {"count": len(data["members"])},
+            )
+            return redirect(coalition)
+    return render(request, "coalitions/coalition_form.html", {"form": form, "pickers": pickers})
+
+
+@login_required
+def coalition_update(request: HttpRequest, pk: int) -> HttpResponse:
+    coalition = get_editable_or_403(Coalition.objects, request.user, pk=pk)
+    form = CoalitionForm(request.POST or None, instance=coalition, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Coalition saved."))
+        return redirect(coalition)
+    return render(request, "coalitions/coalition_form.html", {"form": form, "coalition": coalition})
+
+
+@login_required
+def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
+    coalition = get_editable_or_403(Coalition.objects, request.user, pk=pk)
+    form = MembershipForm(request.POST or None, instance=Membership(coalition=coalition), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            form.add_error("stakeholder", _("This stakeholder is already a member of this coalition."))
+        else:
+            messages.success(request, _("Member added."))
+            return redirect(coalition)
+    return render(request, "coalitions/membership_form.html", {"form": form, "coalition": coalition})
+
+
+@login_required
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_editable_or_403(
+        Membership.objects.select_related("coalition", "stakeholder").filter(left_on__isnull=True), request.user, pk=pk
+    )
+    form = MembershipEndForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Membership ended; it stays in the coalition's history."))
+        return redirect(membership.coalition)
+    return render(
+        request,
+        "coalitions/membership_end.html",
+        {"form": form, "membership": membership, "coalition": membership.coalition},
+    )
+
+
+@login_required
+def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    coalition = get_editable_or_403(Coalition.objects.select_related("initiative"), request.user, pk=pk)
+    form = CommitmentForm(
+        request.POST or None, instance=Commitment(coalition=coalition), user=request.user, coalition=coalition
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Commitment added to the action plan."))
+        return redirect(coalition)
+    return render(request, "coalitions/commitment_form.html", {"form": form, "coalition": coalition})
+
+
+@login_required
+def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_editable_or_403(Commitment.objects.select_related("coalition__initiative"), request.user, pk=pk)
+    coalition = commitment.coalition
+    form = CommitmentForm(request.POST or None, instance=commitment, user=request.user, coalition=coalition)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Commitment saved."))
+        return redirect(coalition)
+    return render(
+        request, "coalitions/commitment_form.html", {"form": form, "coalition": coalition, "commitment": commitment}
+    )

@@ -1,0 +1,114 @@
+"""Initiatives: list, detail with the stakeholder map, create and edit, and recording an assessment."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.views import get_editable_or_403, get_visible_or_404
+from countries.models import Country
+from stakeholders.models import Stakeholder
+
+from ..charts import map_points, stakeholder_map_svg, stance_legend
+from ..filters import InitiativeFilterSet
+from ..forms import AssessmentForm, InitiativeForm, MapFilterForm
+from ..models import Assessment, Coalition, Initiative
+from .common import can_edit, require_program_staff
+
+PAGE_SIZE = 25
+
+
+@login_required
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        Initiative.objects.visible_to(request.user)
+        .select_related("country")
+        .annotate(coalition_count=Count("coalitions", distinct=True))
+        .order_by("country__name", "name", "pk")
+    )
+    filterset = InitiativeFilterSet(request.GET or None, queryset=queryset, request=request)
+    form = filterset.form
+    form.fields["country"].queryset = Country.objects.visible_to(request.user)
+    form.fields["lead"].queryset = Stakeholder.objects.visible_to(request.user)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coalitions/initiative_list.html",
+        {"filterset": filterset, "page": page, "can_create": request.user.is_admin or request.user.is_program_staff},
+    )
+
+
+@login_required
+def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_visible_or_404(Initiative.objects.select_related("country", "lead"), request.user, pk=pk)
+    user = request.user
+    context = {
+        "initiative": initiative,
+        "regions": initiative.regions.all(),
+        "coalitions": Coalition.objects.visible_to(user)
+        .filter(initiative=initiative)
+        .select_related("parent")
+        .order_by("level", "name"),
+        "can_edit": can_edit(Initiative.objects, user, initiative),
+        "show_map": user.is_admin or user.is_program_staff,
+    }
+    if context["show_map"]:
+        filter_form = MapFilterForm(request.GET or None)
+        sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
+        points = map_points(initiative=initiative, user=user, sector=sector)
+        context.update(
+            filter_form=filter_form,
+            points=points,
+            map_svg=stakeholder_map_svg(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name}),
+            legend=stance_legend(),
+        )
+    return render(request, "coalitions/initiative_detail.html", context)
+
+
+@login_required
+def initiative_create(request: HttpRequest) -> HttpResponse:
+    require_program_staff(request.user)
+    form = InitiativeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        initiative = form.save()
+        messages.success(request, _("Initiative created."))
+        return redirect(initiative)
+    return render(request, "coalitions/initiative_form.html", {"form": form})
+
+
+@login_required
+def initiative_update(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_editable_or_403(Initiative.objects, request.user, pk=pk)
+    form = InitiativeForm(request.POST or None, instance=initiative, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Initiative saved."))
+        return redirect(initiative)
+    return render(request, "coalitions/initiative_form.html", {"form": form, "initiative": initiative})
+
+
+@login_required
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a new dated assessment; the map then shows the actor's move from the previous one."""
+    initiative = get_editable_or_403(Initiative.objects.select_related("country"), request.user, pk=pk)
+    instance = Assessment(initiative=initiative, assessed_by=request.user)
+    initial = {"stakeholder": request.GET.get("stakeholder")} if request.GET.get("stakeholder", "").isdigit() else {}
+    form = AssessmentForm(request.POST or None, instance=instance, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # Someone recorded the same actor on the same day between our check and our write.
+            form.add_error(
+                "assessed_on", _("This stakeholder already has an assessment in this initiative on that date.")
+            )
+        else:
+            messages.success(request, _("Assessment recorded."))
+            return redirect(reverse("coalitions:initiative_detail", kwargs={"pk": initiative.pk}) + "#map")
+    return render(request, "coalitions/assessment_form.html", {"form": form, "initiative": initiative})

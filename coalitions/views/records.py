@@ -1,0 +1,201 @@
+"""What coalitions do and learn: engagements, outcomes and learning notes, and the stakeholder picker."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.views import get_editable_or_403, get_visible_or_404
+
+from ..forms import (
+    PICKER_FIELDS,
+    EngagementForm,
+    LearningNoteForm,
+    OutcomeForm,
+    Picker,
+    build_picker,
+    picker_ids,
+    picker_options,
+)
+from ..models import Coalition, Engagement, LearningNote, Outcome
+from ..services import engagement_log
+from .common import form_and_pickers, require_program_staff
+
+
+def _id_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_visible_or_404(
+        Engagement.objects.select_related("coalition", "initiative", "recorded_by"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "coalitions/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "participants": engagement.participants.visible_to(request.user).select_related("country"),
+            "can_edit": Engagement.objects.editable_by(request.user).filter(pk=engagement.pk).exists(),
+        },
+    )
+
+
+def _engagement_suggest(request: HttpRequest, form) -> int | None:
+    """The coalition whose members the picker suggests: the one chosen in the form."""
+    value = form["coalition"].value()
+    value = getattr(value, "pk", value)
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _engagement_form(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
+    user = request.user
+    form_kwargs = {"user": user, "instance": engagement}
+    if engagement is None:
+        form_kwargs["initial"] = {
+            "coalition": _id_param(request, "coalition"),
+            "initiative": _id_param(request, "initiative"),
+        }
+    form, _pickers, searching = form_and_pickers(request, EngagementForm, [], **form_kwargs)
+    pickers = {"participants": _build_suggesting_picker(request, form, searching)}
+    if request.method == "POST" and not searching and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: data[name] for name in EngagementForm.Meta.fields if name != "participants"}
+        saved = engagement_log(
+            fields=fields, participants=data["participants"], recorded_by=user, engagement=engagement
+        )
+        messages.success(
+            request,
+            ngettext(
+                "Engagement saved with %(count)s participant.",
+                "Engagement saved with %(count)s participants.",
+                len(data["participants"]),
+            )
+            % {"count": len(data["participants"])},
+        )
+        return redirect(saved)
+    return render(
+        request, "coalitions/engagement_form.html", {"form": form, "pickers": pickers, "engagement": engagement}
+    )
+
+
+def _build_suggesting_picker(request: HttpRequest, form, searching: bool) -> Picker:
+    return build_picker(
+        form,
+        "participants",
+        user=request.user,
+        query=request.POST.get("participants_q", "") if searching else "",
+        suggest=_engagement_suggest(request, form),
+    )
+
+
+@login_required
+def engagement_create(request: HttpRequest) -> HttpResponse:
+    require_program_staff(request.user)
+    return _engagement_form(request, None)
+
+
+@login_required
+def engagement_update(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_editable_or_403(Engagement.objects, request.user, pk=pk)
+    return _engagement_form(request, engagement)
+
+
+@login_required
+def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
+    coalition = get_editable_or_403(Coalition.objects, request.user, pk=pk)
+    return _outcome_form(request, coalition, Outcome(coalition=coalition, recorded_by=request.user))
+
+
+@login_required
+def outcome_update(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = get_editable_or_403(Outcome.objects.select_related("coalition"), request.user, pk=pk)
+    return _outcome_form(request, outcome.coalition, outcome)
+
+
+def _outcome_form(request: HttpRequest, coalition: Coalition, outcome: Outcome) -> HttpResponse:
+    form, pickers, searching = form_and_pickers(
+        request, OutcomeForm, ["actors"], suggest=coalition.pk, user=request.user, instance=outcome
+    )
+    if request.method == "POST" and not searching and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Outcome saved."))
+        return redirect(coalition)
+    return render(
+        request,
+        "coalitions/outcome_form.html",
+        {"form": form, "pickers": pickers, "coalition": coalition, "outcome": outcome if outcome.pk else None},
+    )
+
+
+@login_required
+def learningnote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_visible_or_404(
+        LearningNote.objects.select_related("coalition", "initiative", "author"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "coalitions/learningnote_detail.html",
+        {
+            "note": note,
+            "shared_with": note.shared_with.visible_to(request.user),
+            "can_edit": LearningNote.objects.editable_by(request.user).filter(pk=note.pk).exists(),
+        },
+    )
+
+
+@login_required
+def learningnote_create(request: HttpRequest) -> HttpResponse:
+    require_program_staff(request.user)
+    initial = {"coalition": _id_param(request, "coalition"), "initiative": _id_param(request, "initiative")}
+    return _learningnote_form(request, LearningNoteForm(request.POST or None, initial=initial, user=request.user))
+
+
+@login_required
+def learningnote_update(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_editable_or_403(LearningNote.objects, request.user, pk=pk)
+    return _learningnote_form(request, LearningNoteForm(request.POST or None, instance=note, user=request.user))
+
+
+def _learningnote_form(request: HttpRequest, form: LearningNoteForm) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        note = form.save(commit=False)
+        if note.author_id is None:
+            note.author = request.user
+        with transaction.atomic():
+            note.save()
+            form.save_m2m()
+        messages.success(request, _("Learning note saved."))
+        return redirect(note)
+    return render(
+        request,
+        "coalitions/learningnote_form.html",
+        {"form": form, "note": form.instance if form.instance.pk else None},
+    )
+
+
+@login_required
+def stakeholder_picker(request: HttpRequest, field: str) -> HttpResponse:
+    """The picker's options after a search (HTMX): chosen stakeholders stay, matches follow."""
+    require_program_staff(request.user)
+    if field not in PICKER_FIELDS:
+        raise Http404
+    suggest = request.GET.get(f"{field}_suggest", "")
+    picker = Picker(
+        name=field,
+        label="",
+        query=request.GET.get(f"{field}_q", ""),
+        options=picker_options(
+            user=request.user,
+            selected_ids=picker_ids(request.GET.getlist(field)),
+            query=request.GET.get(f"{field}_q", ""),
+            suggest_coalition_id=int(suggest) if suggest.isdigit() else None,
+        ),
+    )
+    return render(request, "coalitions/includes/picker_options.html", {"picker": picker})

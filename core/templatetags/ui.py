@@ -1,0 +1,66 @@
+"""Template tags shared by every page: navigation links and sortable column headers."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context: template.Context, url_name: str, label: str, section: str) -> str:
+    """A main-navigation link, marked aria-current="page" when the page belongs to `section`."""
+    url = reverse(url_name)
+    current = context.get("nav_section")
+    if current is None:
+        request = context.get("request")
+        path = request.path if request else ""
+        current = section if (path == url if url == "/" else path.startswith(url)) else None
+    if current == section:
+        return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
+    return format_html('<a href="{}">{}</a>', url, label)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context: template.Context, field: str, label: str, param: str = "sort") -> str:
+    """A column header link that sorts by `field`, toggling to descending when already ascending.
+
+    Keeps every other query parameter (the filters) and drops `page`, since a new order
+    starts again at the first page.
+    """
+    request = context["request"]
+    current = request.GET.get(param, "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == field:
+        params[param] = f"-{field}"
+        state, arrow = "ascending", " ▲"
+    elif current == f"-{field}":
+        params[param] = field
+        state, arrow = "descending", " ▼"
+    else:
+        params[param] = field
+        state, arrow = "", ""
+    title = _("Sort by %(column)s") % {"column": label}
+    if state:
+        return format_html(
+            '<a href="?{}" class="sort-link" data-sort="{}" title="{}">{}<span aria-hidden="true">{}</span></a>',
+            params.urlencode(),
+            state,
+            title,
+            label,
+            arrow,
+        )
+    return format_html('<a href="?{}" class="sort-link" title="{}">{}</a>', params.urlencode(), title, label)
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context: template.Context, field: str, param: str = "sort") -> str:
+    """The aria-sort value for a <th>: ascending, descending or none."""
+    current = context["request"].GET.get(param, "")
+    if current == field:
+        return "ascending"
+    if current == f"-{field}":
+        return "descending"
+    return "none"

@@ -1,0 +1,88 @@
+"""The shared layout, sign-in, password reset and what a partner sees on staff pages."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+STAFF_PAGES = ["/countries/", "/stakeholders/", "/relationships/"]
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_anonymous_user_is_sent_to_login(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_partner_gets_403_pointing_to_the_api(partner_client, url):
+    response = partner_client.get(url)
+    assert response.status_code == 403
+    assert b"/api/docs/" in response.content
+
+
+def test_layout_has_navigation_language_switcher_and_sign_out(staff_client):
+    html = staff_client.get("/countries/").content.decode()
+    for href in ("/", "/countries/", "/stakeholders/", "/coalitions/", "/relationships/"):
+        assert f'href="{href}"' in html
+    assert 'href="/countries/" aria-current="page"' in html
+    assert 'action="/i18n/setlang/"' in html
+    assert 'action="/accounts/logout/"' in html
+
+
+def test_layout_has_no_inline_script_or_style(staff_client):
+    html = staff_client.get("/countries/").content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "<style" not in html
+    assert " style=" not in html
+    assert "htmx-2.min.js" in html
+
+
+def test_language_switcher_serves_spanish(staff_client):
+    response = staff_client.post("/i18n/setlang/", {"language": "es", "next": "/countries/"})
+    assert response.status_code == 302
+    html = staff_client.get("/countries/").content.decode()
+    assert '<html lang="es">' in html
+    assert "Actores" in html
+
+
+def test_login_page_signs_in_and_redirects(client, world):
+    response = client.post(reverse("login"), {"username": "staff-co", "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_login_shows_inline_error_for_wrong_password(client, world):
+    response = client.post(reverse("login"), {"username": "staff-co", "password": "wrong"})
+    assert response.status_code == 200
+    assert b"form-errors" in response.content
+
+
+def test_logout_is_a_post_and_returns_to_login(staff_client):
+    response = staff_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert staff_client.get("/countries/").status_code == 302
+
+
+def test_password_reset_sends_an_email_with_a_working_link(client, world):
+    world.staff_co.email = "staff-co@example.org"
+    world.staff_co.save()
+    response = client.post(reverse("password_reset"), {"email": "staff-co@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    assert b"new_password1" in response.content
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "Another-long-pass-42", "new_password2": "Another-long-pass-42"},
+    )
+    assert response.status_code == 302
+    assert client.login(username="staff-co", password="Another-long-pass-42")
+
+
+@pytest.mark.parametrize("name", ["password_reset", "password_reset_done", "password_reset_complete", "login"])
+def test_password_reset_pages_render_for_anonymous(client, db, name):
+    assert client.get(reverse(name)).status_code == 200

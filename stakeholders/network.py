@@ -1,0 +1,177 @@
+"""The relationship network: a graph of stakeholders and their ties, its figures and its drawing.
+
+networkx computes the figures (degree, betweenness centrality) and the layout; the drawing is
+a server-side SVG so the page needs no JavaScript and prints as it looks.
+"""
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from core.svg import NO_STANCE_COLOUR, PALETTE, STANCE_COLOURS, join, num
+
+from .models import Relationship, Stakeholder
+
+#: Drawing more nodes than this makes an unreadable hairball (and a slow layout); the table
+#: still lists every stakeholder, the drawing keeps the best-connected ones.
+MAX_DRAWN_NODES = 300
+
+EDGE_STYLES = {
+    Relationship.Kind.ALLIANCE: ("#2166ac", ""),
+    Relationship.Kind.COLLABORATION: ("#4dac26", ""),
+    Relationship.Kind.FUNDING: ("#b8860b", "6 3"),
+    Relationship.Kind.MEMBERSHIP: ("#555555", "2 3"),
+    Relationship.Kind.INFLUENCE: ("#7b3294", "8 3 2 3"),
+    Relationship.Kind.CONFLICT: ("#d7191c", ""),
+}
+
+SECTOR_COLOURS = {value: PALETTE[index % len(PALETTE)] for index, value in enumerate(Stakeholder.Sector.values)}
+
+
+@dataclass
+class NodeFigures:
+    stakeholder: Stakeholder
+    stance: int | None
+    degree: int = 0
+    betweenness: float = 0.0
+    colour: str = NO_STANCE_COLOUR
+
+    @property
+    def stance_label(self) -> str:
+        return str(dict(_stance_labels()).get(self.stance, ""))
+
+
+@dataclass
+class Network:
+    nodes: list[NodeFigures]
+    edges: list[Relationship]
+    svg: SafeString
+    drawn: int
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    density: float = 0.0
+    components: int = 0
+
+
+def build_network(
+    stakeholders: list[Stakeholder],
+    relationships: list[Relationship],
+    *,
+    stances: dict[int, int],
+    colour_by: str,
+) -> Network:
+    """Figures and drawing for these stakeholders and the relationships between them."""
+    graph = nx.Graph()
+    by_id = {stakeholder.pk: stakeholder for stakeholder in stakeholders}
+    graph.add_nodes_from(by_id)
+    edges = [rel for rel in relationships if rel.source_id in by_id and rel.target_id in by_id]
+    for rel in edges:
+        # Several ties between two actors count once for betweenness; the strongest is kept.
+        weight = max(rel.strength, graph.get_edge_data(rel.source_id, rel.target_id, {}).get("strength", 0))
+        graph.add_edge(rel.source_id, rel.target_id, strength=weight)
+    betweenness = nx.betweenness_centrality(graph) if len(graph) > 2 else dict.fromkeys(graph, 0.0)
+    nodes = []
+    for pk, stakeholder in by_id.items():
+        stance = stances.get(pk)
+        if colour_by == "stance":
+            colour = STANCE_COLOURS.get(stance, NO_STANCE_COLOUR)
+        else:
+            colour = SECTOR_COLOURS.get(stakeholder.sector, NO_STANCE_COLOUR)
+        nodes.append(NodeFigures(stakeholder, stance, graph.degree(pk), betweenness.get(pk, 0.0), colour))
+    nodes.sort(key=lambda node: (-node.betweenness, -node.degree, node.stakeholder.name))
+
+    drawn_ids = {node.stakeholder.pk for node in sorted(nodes, key=lambda n: -n.degree)[:MAX_DRAWN_NODES]}
+    subgraph = graph.subgraph(drawn_ids)
+    svg = _draw(subgraph, [n for n in nodes if n.stakeholder.pk in drawn_ids], edges)
+    if colour_by == "stance":
+        legend = [(STANCE_COLOURS[value], str(label)) for value, label in _stance_labels()]
+        legend.append((NO_STANCE_COLOUR, _("Not assessed")))
+    else:
+        present = {node.stakeholder.sector for node in nodes}
+        sectors = Stakeholder.Sector.choices
+        legend = [(SECTOR_COLOURS[value], str(label)) for value, label in sectors if value in present]
+    return Network(
+        nodes=nodes,
+        edges=edges,
+        svg=svg,
+        drawn=len(drawn_ids),
+        legend=legend,
+        density=nx.density(graph) if len(graph) > 1 else 0.0,
+        components=nx.number_connected_components(graph) if len(graph) else 0,
+    )
+
+
+def _stance_labels():
+    from django.apps import apps  # coalitions sits above this app
+
+    return apps.get_model("coalitions", "Assessment").Stance.choices
+
+
+def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) -> SafeString:
+    # Wide side margins so the labels of nodes placed at the edge are not cut off.
+    width, height, margin_x, margin_y = 960, 640, 110, 40
+    if not nodes:
+        return SafeString("")
+    # A fixed seed: the same data always gives the same picture, so people can find their way.
+    positions = nx.spring_layout(graph, seed=7) if len(graph) > 1 else {nodes[0].stakeholder.pk: (0.0, 0.0)}
+    xs = [pos[0] for pos in positions.values()]
+    ys = [pos[1] for pos in positions.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+
+    def place(pk: int) -> tuple[float, float]:
+        px, py = positions[pk]
+        return (
+            margin_x + (px - min(xs)) / span_x * (width - 2 * margin_x),
+            margin_y + (py - min(ys)) / span_y * (height - 2 * margin_y),
+        )
+
+    edge_parts = []
+    for rel in edges:
+        if rel.source_id not in positions or rel.target_id not in positions:
+            continue
+        (x1, y1), (x2, y2) = place(rel.source_id), place(rel.target_id)
+        colour, dash = EDGE_STYLES.get(rel.kind, ("#888888", ""))
+        edge_parts.append(
+            format_html(
+                '<line class="edge" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"{}>'
+                "<title>{}</title></line>",
+                num(x1),
+                num(y1),
+                num(x2),
+                num(y2),
+                colour,
+                rel.strength,
+                format_html(' stroke-dasharray="{}"', dash) if dash else "",
+                str(rel),
+            )
+        )
+    max_degree = max((node.degree for node in nodes), default=0) or 1
+    node_parts = format_html_join(
+        "",
+        '<a href="{}" class="node"><circle cx="{}" cy="{}" r="{}" fill="{}"/>'
+        '<text x="{}" y="{}" text-anchor="middle">{}</text><title>{}</title></a>',
+        (
+            (
+                node.stakeholder.get_absolute_url(),
+                *map(num, place(node.stakeholder.pk)),
+                num(5 + 9 * node.degree / max_degree),
+                node.colour,
+                num(place(node.stakeholder.pk)[0]),
+                num(place(node.stakeholder.pk)[1] - 8 - 9 * node.degree / max_degree),
+                node.stakeholder.acronym or node.stakeholder.name[:24],
+                node.stakeholder.name,
+            )
+            for node in nodes
+        ),
+    )
+    return format_html(
+        '<svg class="network" role="img" aria-labelledby="network-title" viewBox="0 0 {} {}" '
+        'xmlns="http://www.w3.org/2000/svg"><title id="network-title">{}</title><g>{}</g><g>{}</g></svg>',
+        width,
+        height,
+        _("Relationship network"),
+        join(edge_parts),
+        node_parts,
+    )

@@ -1,0 +1,150 @@
+"""The stakeholder directory: filters, sort, pagination, CSV export, query counts."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from coalitions.models import Assessment, Membership
+from stakeholders.models import Stakeholder
+
+
+def add_stakeholders(country, n: int, **fields) -> list[Stakeholder]:
+    return Stakeholder.objects.bulk_create(
+        Stakeholder(country=country, name=f"Actor {index:03}", sector="media", level="local", **fields)
+        for index in range(n)
+    )
+
+
+def names(response) -> list[str]:
+    return [stakeholder.name for stakeholder in response.context["stakeholders"]]
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    for url in ("/stakeholders/", "/stakeholders/export.csv"):
+        assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+def test_staff_see_every_country(other_staff_client, world):
+    assert set(names(other_staff_client.get("/stakeholders/"))) == {
+        "Alcaldía de Uribia",
+        "Asociación Moquegua Transparente",
+        "Fundación Energía Wayuu",
+        "Minera del Sur",
+    }
+
+
+def test_filter_by_country_and_sector(staff_client, world):
+    response = staff_client.get("/stakeholders/", {"country": world.co.pk, "sector": "subnational_government"})
+    assert names(response) == ["Alcaldía de Uribia"]
+
+
+def test_search_by_name(staff_client, world):
+    assert names(staff_client.get("/stakeholders/", {"q": "minera"})) == ["Minera del Sur"]
+
+
+def test_filter_by_coalition_ignores_former_members(staff_client, world):
+    Membership.objects.filter(stakeholder=world.co_mayor).update(left_on=datetime.date(2026, 2, 1))
+    assert names(staff_client.get("/stakeholders/", {"coalition": world.co_coalition.pk})) == [
+        "Fundación Energía Wayuu"
+    ]
+
+
+def test_filter_by_latest_stance_in_an_initiative(staff_client, world):
+    Assessment.objects.create(
+        stakeholder=world.co_org,
+        initiative=world.co_initiative,
+        assessed_on=datetime.date(2025, 1, 1),
+        power=1,
+        capabilities=1,
+        interest=1,
+        stance=2,
+    )
+    Assessment.objects.create(
+        stakeholder=world.co_org,
+        initiative=world.co_initiative,
+        assessed_on=datetime.date(2026, 3, 1),
+        power=1,
+        capabilities=1,
+        interest=1,
+        stance=-1,
+    )
+    params = {"initiative": world.co_initiative.pk, "stance": "-1"}
+    assert names(staff_client.get("/stakeholders/", params)) == ["Fundación Energía Wayuu"]
+    params["stance"] = "2"
+    assert names(staff_client.get("/stakeholders/", params)) == []
+
+
+def test_filter_by_region(staff_client, world):
+    world.co_mayor.regions.add(world.guajira)
+    assert names(staff_client.get("/stakeholders/", {"region": world.guajira.pk})) == ["Alcaldía de Uribia"]
+
+
+def test_invalid_filter_value_shows_error_not_500(staff_client, world):
+    response = staff_client.get("/stakeholders/", {"country": "999999", "sector": "nonsense"})
+    assert response.status_code == 200
+    assert response.context["filterset"].form.errors
+
+
+def test_sort_descending_by_name(staff_client, world):
+    assert names(staff_client.get("/stakeholders/", {"sort": "-name"}))[0] == "Minera del Sur"
+
+
+def test_sort_outside_the_allow_list_falls_back_to_name(staff_client, world):
+    response = staff_client.get("/stakeholders/", {"sort": "contacts__email"})
+    assert response.status_code == 200
+    assert names(response)[0] == "Alcaldía de Uribia"
+
+
+def test_pagination_shows_fifty_per_page(staff_client, world):
+    add_stakeholders(world.co, 60)
+    first = staff_client.get("/stakeholders/")
+    assert len(names(first)) == 50
+    second = staff_client.get("/stakeholders/", {"page": 2})
+    assert len(names(second)) == 14
+    assert 'rel="prev"' in second.content.decode()
+
+
+def test_htmx_request_gets_only_the_results(staff_client, world):
+    response = staff_client.get("/stakeholders/", {"q": "minera"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.startswith('<div id="directory-results"')
+    assert "<html" not in html
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_directory_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
+    for stakeholder in add_stakeholders(world.co, extra, acronym="X"):
+        stakeholder.regions.add(world.guajira)
+    # session, user, coalition and initiative choices, country validation, count, team countries,
+    # "may create", countries and regions for the filter selects, page, regions prefetch.
+    with django_assert_num_queries(12):
+        staff_client.get("/stakeholders/", {"country": world.co.pk})
+
+
+def test_csv_export_uses_the_same_filters(staff_client, world):
+    response = staff_client.get("/stakeholders/export.csv", {"country": world.pe.pk, "sort": "-name"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Id", "Name", "Acronym"]
+    assert [row[1] for row in rows[1:]] == ["Minera del Sur", "Asociación Moquegua Transparente"]
+    assert rows[1][4] == "Extractive or energy company"
+
+
+def test_csv_export_neutralises_formulas(staff_client, world):
+    Stakeholder.objects.create(country=world.co, name='=HYPERLINK("x")', sector="media", level="local")
+    content = staff_client.get("/stakeholders/export.csv", {"q": "HYPERLINK"}).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in content
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_csv_export_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
+    for stakeholder in add_stakeholders(world.co, extra):
+        stakeholder.regions.add(world.guajira)
+    with django_assert_num_queries(6):
+        staff_client.get("/stakeholders/export.csv")
+
+
+def test_partner_cannot_export(partner_client, world):
+    assert partner_client.get("/stakeholders/export.csv").status_code == 403

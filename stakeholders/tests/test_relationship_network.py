@@ -1,0 +1,89 @@
+"""The relationship network page: SVG graph, figures, scope by country or initiative."""
+
+import datetime
+import itertools
+
+import pytest
+
+from coalitions.models import Assessment
+from stakeholders.models import Relationship, Stakeholder
+
+
+def camps(world):
+    """Two camps in Colombia joined only through the mayor: the mayor is the broker."""
+    make = lambda name, sector: Stakeholder.objects.create(  # noqa: E731
+        country=world.co, name=name, sector=sector, level="local"
+    )
+    left = [world.co_org, make("Colectivo Wayuu", "indigenous"), make("Red Solar", "community")]
+    right = [make("Carbones del Norte", "extractive_energy"), make("Gremio Minero", "private")]
+    for a, b in ((left[0], left[1]), (left[1], left[2]), (left[0], left[2]), (right[0], right[1])):
+        Relationship.objects.create(source=a, target=b, kind="alliance")
+    Relationship.objects.create(source=world.co_mayor, target=left[0], kind="collaboration")
+    Relationship.objects.create(source=world.co_mayor, target=left[1], kind="influence")
+    Relationship.objects.create(source=world.co_mayor, target=right[0], kind="funding", strength=3)
+    return left, right
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    assert client.get("/relationships/")["Location"].startswith("/accounts/login/")
+
+
+def test_country_network_draws_svg_and_finds_the_broker(staff_client, world):
+    camps(world)
+    response = staff_client.get("/relationships/", {"country": world.co.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<svg class="network"' in html
+    assert html.count('class="node"') == 6
+    network = response.context["network"]
+    assert network.nodes[0].stakeholder == world.co_mayor  # highest betweenness
+    assert network.nodes[0].degree == 3
+    assert network.components == 1
+
+
+def test_default_scope_is_the_users_team_country(staff_client, world):
+    camps(world)
+    assert staff_client.get("/relationships/").context["country"] == world.co
+
+
+def test_initiative_network_colours_by_stance(staff_client, world):
+    camps(world)
+    Assessment.objects.create(
+        stakeholder=world.co_org,
+        initiative=world.co_initiative,
+        assessed_on=datetime.date(2026, 1, 2),
+        power=2,
+        capabilities=2,
+        interest=5,
+        stance=2,
+    )
+    Relationship.objects.create(source=world.co_org, target=world.co_mayor, kind="conflict")
+    response = staff_client.get("/relationships/", {"initiative": world.co_initiative.pk})
+    network = response.context["network"]
+    assert {node.stakeholder for node in network.nodes} == {world.co_org, world.co_mayor}
+    colours = {node.stakeholder: node.colour for node in network.nodes}
+    assert colours[world.co_org] == "#2166ac"  # champion
+    assert "Champion" in response.content.decode()
+
+
+def test_empty_network_says_so(staff_client, world):
+    response = staff_client.get("/relationships/", {"country": world.pe.pk})
+    assert "No relationships recorded here yet" in response.content.decode()
+
+
+def test_bad_scope_is_404_not_500(staff_client, world):
+    assert staff_client.get("/relationships/", {"country": "999999"}).status_code == 404
+    assert staff_client.get("/relationships/", {"initiative": "999999"}).status_code == 404
+    assert staff_client.get("/relationships/", {"country": "abc", "colour": "<x>"}).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
+    camps(world)
+    others = Stakeholder.objects.bulk_create(
+        Stakeholder(country=world.co, name=f"N{index}", sector="media", level="local") for index in range(extra)
+    )
+    for a, b in itertools.pairwise(others):
+        Relationship.objects.create(source=a, target=b, kind="alliance")
+    with django_assert_num_queries(7):
+        staff_client.get("/relationships/", {"country": world.co.pk})
