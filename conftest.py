@@ -28,9 +28,36 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_in_process(request, settings):
+    """Run Celery tasks in-process, as `make run` does, even when CI sets a broker.
+
+    Tests marked `real_broker` (the reliability tests with a real worker) opt out.
+    """
+    if request.node.get_closest_marker("real_broker"):
+        yield
+        return
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness adds seconds per test and tests nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Throttle counters (and anything else cached) must not carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
