@@ -39,6 +39,11 @@ class InitiativeViewSet(ScopedModelViewSet):
     ordering_fields = ["id", "name", "phase", "starts_on", "updated_at"]
     scoped_relations = ("lead", "objectives")
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # The map needs only the initiative's own row; its regions and objectives are not shown.
+        return queryset.prefetch_related(None) if self.action == "map" else queryset
+
     @extend_schema(
         responses=AssessmentSerializer(many=True),
         filters=False,
