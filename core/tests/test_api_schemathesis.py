@@ -10,6 +10,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from knox.models import AuthToken
@@ -52,7 +54,13 @@ def raw_schema() -> dict:
 def api_schema(world):
     loaded = schemathesis.openapi.from_dict(json.loads(json.dumps(raw_schema(), default=str)), config=CONFIG)
     loaded.app = application  # requests go in process to the WSGI app, as from_wsgi would
-    return loaded
+    # As Django's test client does: a request must not close the connection that holds the
+    # test's transaction (on PostgreSQL that would end the test's transaction mid-test).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield loaded
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_schema_served_is_the_schema_tested(client):

@@ -38,6 +38,39 @@ class StakeholderSerializer(ConstrainedModelSerializer):
             "updated_at",
         ]
 
+    def to_representation(self, instance: Stakeholder) -> dict:
+        """The same body as the declared fields, built directly: the directory lists thousands of rows.
+
+        Relies on the viewset's select_related/prefetch (country; regions and organisation
+        through visible_to), so an organisation the user cannot see is null here too.
+        """
+        organisation = instance.organisation if instance.organisation_id else None
+        timestamp = self.fields["created_at"].to_representation
+        return {
+            "id": instance.pk,
+            "kind": instance.kind,
+            "name": instance.name,
+            "acronym": instance.acronym,
+            "sector": instance.sector,
+            "level": instance.level,
+            "country": instance.country_id,
+            "country_brief": {"id": instance.country.pk, "code": instance.country.code, "name": instance.country.name},
+            "regions": [region.pk for region in instance.regions.all()],
+            "organisation": organisation.pk if organisation else None,
+            "organisation_brief": {
+                "id": organisation.pk,
+                "name": organisation.name,
+                "acronym": organisation.acronym,
+                "sector": organisation.sector,
+            }
+            if organisation
+            else None,
+            "description": instance.description,
+            "website": instance.website,
+            "created_at": timestamp(instance.created_at),
+            "updated_at": timestamp(instance.updated_at),
+        }
+
 
 class ContactSerializer(ConstrainedModelSerializer):
     stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True, allow_null=True)
