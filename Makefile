@@ -53,3 +53,13 @@ beat: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+
+# Benchmarks at real scale (PostgreSQL; BENCH_DATABASE_URL, default wt_bench_scale): see bench/README.md.
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The harness end to end at a tiny scale, in seconds (what `make test` runs as a test).
+bench-smoke: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest bench/tests/test_harness_smoke.py

@@ -13,10 +13,18 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, Initiative, Membership, Outcome
+from countries.iso import load_iso_regions
 from countries.models import Country, Region
 from stakeholders.models import Contact, Stakeholder
 
 PASSWORD = "correct-horse-battery"
+
+
+def pytest_sessionstart(session):
+    """Compile the Spanish catalogues first (cheap when up to date), so `pytest` alone works too."""
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +36,9 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def world(db, django_user_model):
     """Colombia and Peru, one initiative and coalition each, a partner organisation in each coalition."""
+    if not Region.objects.filter(code="CO-LAG").exists():
+        # A transactional test (live server, browser) flushed the rows the data migration loads.
+        load_iso_regions(Country, Region)
     co = Country.objects.get(code="CO")
     pe = Country.objects.get(code="PE")
     guajira = Region.objects.get(code="CO-LAG")
@@ -179,13 +190,13 @@ def browser_page(live_server, world, monkeypatch):
     Skips without Chromium (fails under REQUIRE_SERVICES=1). Screenshots go to
     test-artifacts/ (ignored by git) via `page.screenshot(path=artifact("name.png"))`.
     """
+
     from core.testing import chromium_path, require_service
 
     executable = chromium_path()
     require_service("Chromium", bool(executable), "apt-get install -y chromium")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # test itself are still synchronous and safe. Set for this test only: left in the
-    # environment it reaches later subprocesses, and `check --deploy` rightly refuses it.
+    # test itself are still synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 

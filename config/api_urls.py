@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("countries.api.urls")),
     path("", include("stakeholders.api.urls")),
     path("", include("coalitions.api.urls")),
+    path("", include("planning.api.urls")),
+    path("", include("results.api.urls")),
     path("", include("explorers_network.api.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     # The split view serves Swagger UI's start-up code as a script file, so the strict CSP holds.

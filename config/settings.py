@@ -65,11 +65,16 @@ INSTALLED_APPS = [
     "csp",
     # Project apps, in dependency order: each may import only those above it.
     "core",
+    "outbox",
     "countries",
     "stakeholders",
     "accounts",
+    "planning",
     "coalitions",
+    "results",
     "explorers_network",
+    "notifications",
+    "website",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -135,6 +141,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In development WhiteNoise serves from the finders (no collectstatic, no missing-directory warning).
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -178,6 +186,26 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["campaigns-due"] = {"task": "explorers_network.tasks.start_due_campaigns", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
+    "task": "notifications.tasks.send_daily_reminders",
+    "schedule": envint("REMINDERS_EVERY_SECONDS", "3600"),
+}
+CELERY_BEAT_SCHEDULE["notifications-digest"] = {
+    "task": "notifications.tasks.send_weekly_digests",
+    "schedule": envint("DIGEST_EVERY_SECONDS", "3600"),
+}
+
+# The outbox (outbox/services.py): batch size per task, how long a worker holds a claimed row,
+# when a pending row counts as stuck, and the retry backoff for temporary SMTP errors.
+OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", "200")
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", "900")
+OUTBOX_STUCK_SECONDS = envint("OUTBOX_STUCK_SECONDS", "300")
+OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", "60")
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "6")
+# Publishing waits at most about a second for the broker; the sweeper covers longer outages.
+OUTBOX_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -216,6 +244,9 @@ SPECTACULAR_SETTINGS = {
         "CoalitionStatusEnum": "coalitions.models.Coalition.Status",
         "CommitmentStatusEnum": "coalitions.models.Commitment.Status",
         "ExplorerStatusEnum": "explorers_network.models.Explorer.Status",
+        "FundingSourceEnum": "planning.models.FundingSource",
+        "RegionKindEnum": "countries.models.Region.Kind",
+        "EntryPointStatusEnum": "planning.models.EntryPoint.Status",
     },
 }
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("", include("countries.urls")),
     path("", include("stakeholders.urls")),
     path("", include("coalitions.urls")),
+    path("", include("explorers_network.urls")),
+    path("", include("notifications.urls")),
+    path("", include("website.urls")),
+    path("", include("planning.urls")),
+    path("", include("results.urls")),
 ]
 
 if settings.DEBUG:

@@ -19,6 +19,15 @@ class BaseFilterSet(django_filters.FilterSet):
         field_name="updated_at", lookup_expr="gte", label=_("Updated since")
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            # django-filter makes every multiple-choice filter DISTINCT, in case it crosses a to-many
+            # join. On a column of the model itself no row can repeat, and DISTINCT over every
+            # column turns a 50-row page and its count into a sort of every matching row.
+            if isinstance(filter_, django_filters.MultipleChoiceFilter) and "__" not in filter_.field_name:
+                filter_.distinct = False
+
     def filter_q(self, queryset, name, value):
         value = value.strip()
         if not value or not self.search_fields:

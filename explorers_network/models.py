@@ -1,9 +1,11 @@
 """The Governance Explorers: a global network of people who join from a public page."""
 
 import pycountry
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ScopedQuerySet, TimeStampedModel
@@ -62,6 +64,8 @@ class Explorer(TimeStampedModel):
     consent_text_version = models.CharField(_("consent text version"), max_length=20, blank=True)
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_source = models.CharField(_("consent source"), max_length=100, blank=True)
+    # The nonce inside the confirmation link; cleared on confirmation, so each link works once.
+    confirmation_nonce = models.CharField(_("confirmation nonce"), max_length=32, blank=True, editable=False)
 
     objects = ExplorerQuerySet.as_manager()
 
@@ -87,4 +91,167 @@ class Explorer(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:explorers_network_explorer_change", args=[self.pk])
+        return reverse("explorers_network:explorer_detail", args=[self.pk])
+
+
+class ConsentEvent(models.Model):
+    """One grant, confirmation or withdrawal of consent; insert-only, the explorer's status derives from it."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant", _("Consent given")
+        CONFIRM = "confirm", _("Address confirmed")
+        WITHDRAW = "withdraw", _("Consent withdrawn")
+
+    class Source(models.TextChoices):
+        JOIN_FORM = "join_form", _("Join form")
+        CONFIRMATION_LINK = "confirmation_link", _("Confirmation link")
+        UNSUBSCRIBE_PAGE = "unsubscribe_page", _("Unsubscribe page")
+        ONE_CLICK = "one_click", _("One-click unsubscribe (mail client)")
+        STAFF = "staff", _("Recorded by staff")
+
+    explorer = models.ForeignKey(
+        Explorer, on_delete=models.CASCADE, related_name="consent_events", verbose_name=_("explorer")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    text_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    text = models.TextField(_("consent text as shown"), blank=True)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    source = models.CharField(_("how"), max_length=20, choices=Source)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["explorer", "occurred_at", "pk"]
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(action="grant") | ~models.Q(text_version=""),
+                name="consent_grant_has_text_version",
+                violation_error_message=_("A consent grant must name the text version agreed to."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Consent events are insert-only.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("explorers_network:explorer_detail", args=[self.explorer_id])
+
+    @staticmethod
+    def status_after(actions: list[str]) -> str:
+        """The explorer's status implied by the ledger: the last confirmation or withdrawal wins."""
+        status = Explorer.Status.PENDING
+        for action in actions:
+            if action == ConsentEvent.Action.CONFIRM:
+                status = Explorer.Status.ACTIVE
+            elif action == ConsentEvent.Action.WITHDRAW:
+                status = Explorer.Status.UNSUBSCRIBED
+            elif action == ConsentEvent.Action.GRANT and status == Explorer.Status.UNSUBSCRIBED:
+                status = Explorer.Status.PENDING
+        return status
+
+
+class Campaign(TimeStampedModel):
+    """A mail to the active explorers of an audience: written in Markdown, sent now or at a set time."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), help_text=_("Markdown: **bold**, *italic*, [links](https://…), lists."))
+    language = models.CharField(_("language"), max_length=5, choices=Explorer.Language, default="en")
+    audience_countries = models.JSONField(
+        _("countries"), default=list, blank=True, help_text=_("Leave empty for every country.")
+    )
+    audience_interests = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("interests"),
+        help_text=_("Explorers with any of these interests; leave empty for everyone."),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.DRAFT)
+    scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="scheduled") | models.Q(scheduled_for__isnull=False),
+                name="campaign_scheduled_has_time",
+                violation_error_message=_("A scheduled campaign needs a date and time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("explorers_network:campaign_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in {self.State.DRAFT, self.State.SCHEDULED}
+
+    def audience(self) -> ExplorerQuerySet:
+        """Active explorers who read the campaign's language, in its countries and interests."""
+        return audience_for(
+            language=self.language,
+            countries=self.audience_countries,
+            interest_ids=[topic.pk for topic in self.audience_interests.all()],
+        )
+
+
+def audience_for(*, language: str, countries: list[str], interest_ids: list[int]) -> ExplorerQuerySet:
+    """Only active explorers: pending and unsubscribed addresses never receive outreach."""
+    explorers = Explorer.objects.filter(status=Explorer.Status.ACTIVE, preferred_language=language)
+    if countries:
+        explorers = explorers.filter(country__in=countries)
+    if interest_ids:
+        chose = Explorer.interests.through.objects.filter(topic_id__in=interest_ids).values("explorer_id")
+        explorers = explorers.filter(pk__in=chose)
+    return explorers
+
+
+class ContactRequest(TimeStampedModel):
+    """A message from the public contact form, for the staff of its country (or all staff)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
+    email = models.EmailField(_("email"))
+    message = models.TextField(_("message"), max_length=5000)
+    language = models.CharField(_("language"), max_length=5, default="en")
+    # A keyed hash of the sender's IP: enough to rate-limit, useless to identify anyone.
+    ip_hash = models.CharField(_("IP hash"), max_length=64, editable=False, db_index=True)
+    handled = models.BooleanField(_("handled"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("explorers_network:contact_detail", args=[self.pk])

@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-# The live server needs committed rows; serialized_rollback restores the countries and regions
-# that a data migration loads, which the flush between transactional tests would otherwise lose.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server needs committed rows. The `world` fixture reloads the countries and regions
+# that the flush between transactional tests removes.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def watch_csp(page) -> list[str]:

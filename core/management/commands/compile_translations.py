@@ -21,4 +21,5 @@ class Command(BaseCommand):
                 continue
             polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
             compiled += 1
-        self.stdout.write(f"{compiled} catalogues compiled.")
+        if options["verbosity"]:
+            self.stdout.write(f"{compiled} catalogues compiled.")

@@ -1,0 +1,83 @@
+"""Queries per request stay constant in page size and in coalition size, and within the budget of 8.
+
+Measured on a small seeded data set with the same shape as the benchmark's, for the endpoints the
+benchmark drives.
+"""
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from coalitions.models import Coalition, Initiative
+from core.management.commands.seed_scale import seed_scale
+from countries.models import Country
+
+BUDGET = 8
+
+
+@pytest.fixture
+def scaled(db, django_user_model):
+    seed_scale(stakeholders=1_500)
+    staff = django_user_model.objects.create_user(username="bench-staff", role="staff")
+    staff.country_teams.set(Country.objects.all())
+    members = Count("memberships", filter=Q(memberships__left_on__isnull=True))
+    coalitions = Coalition.objects.annotate(members=members).order_by("members", "pk")
+    initiatives = Initiative.objects.annotate(n=Count("assessments")).order_by("n", "pk")
+    api, page = APIClient(), Client()
+    api.force_authenticate(staff)
+    page.force_login(staff)
+    return {
+        "api": api,
+        "page": page,
+        "small": coalitions.first(),
+        "big": coalitions.last(),
+        "few_assessments": initiatives.first(),
+        "many_assessments": initiatives.last(),
+        "country": Country.objects.get(code="CO").pk,
+    }
+
+
+def queries(client, url: str) -> int:
+    client.get(url)  # warm: the first request may load per-process caches (content types, sessions)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def assert_constant(client, small_url: str, big_url: str) -> None:
+    small, big = queries(client, small_url), queries(client, big_url)
+    assert small == big, f"{small_url}: {small} queries, {big_url}: {big}"
+    assert big <= BUDGET, f"{big_url}: {big} queries"
+
+
+def test_the_big_coalition_is_much_bigger_than_the_small_one(scaled):
+    assert scaled["big"].members >= 3 * scaled["small"].members
+
+
+def test_api_stakeholder_list_at_two_page_sizes(scaled):
+    listing = f"/api/v1/stakeholders/?country={scaled['country']}"
+    assert_constant(scaled["api"], f"{listing}&page_size=5", f"{listing}&page_size=100")
+    assert_constant(scaled["api"], f"{listing}&page_size=5&mode=cursor", f"{listing}&page_size=100&mode=cursor")
+
+
+def test_api_coalition_members_at_two_coalition_sizes(scaled):
+    small, big = scaled["small"].pk, scaled["big"].pk
+    assert_constant(scaled["api"], f"/api/v1/memberships/?coalition={small}", f"/api/v1/memberships/?coalition={big}")
+    assert_constant(scaled["api"], f"/api/v1/coalitions/{small}/", f"/api/v1/coalitions/{big}/")
+
+
+def test_api_initiative_map_at_two_sizes(scaled):
+    few, many = scaled["few_assessments"].pk, scaled["many_assessments"].pk
+    assert_constant(scaled["api"], f"/api/v1/initiatives/{few}/map/", f"/api/v1/initiatives/{many}/map/")
+
+
+def test_coalition_page_at_two_coalition_sizes(scaled):
+    assert_constant(scaled["page"], f"/coalitions/{scaled['small'].pk}/", f"/coalitions/{scaled['big'].pk}/")
+
+
+def test_directory_page_with_few_and_with_a_full_page_of_rows(scaled):
+    assert_constant(scaled["page"], "/stakeholders/?q=zzz-no-match", f"/stakeholders/?country={scaled['country']}")

@@ -1,0 +1,369 @@
+"""Fill the database with a realistic, reproducible volume of data for benchmarks.
+
+At `--stakeholders 50000` (the benchmark scale): 2,000 coalitions, 100,000 memberships
+(one coalition has 5,000 members), 100,000 engagements, 20,000 assessments and 20,000
+explorers. Every other volume scales with `--stakeholders`, so tests can seed a tiny
+copy with the same shape. A fixed random seed makes two runs produce the same rows.
+
+This is the project-level entry point that wires all apps, so it reaches their models
+through the app registry rather than importing upwards from `core`.
+"""
+
+import datetime
+import random
+import time
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+BENCH_SCALE = 50_000
+BATCH = 5_000
+
+# Volumes per stakeholder, from the benchmark scale in the issue.
+PER_STAKEHOLDER = {
+    "coalitions": 2_000 / BENCH_SCALE,
+    "memberships": 100_000 / BENCH_SCALE,
+    "engagements": 100_000 / BENCH_SCALE,
+    "assessments": 20_000 / BENCH_SCALE,
+    "explorers": 20_000 / BENCH_SCALE,
+    "big_coalition_members": 5_000 / BENCH_SCALE,
+    "initiatives": 100 / BENCH_SCALE,
+    "commitments": 6_000 / BENCH_SCALE,
+    "outcomes": 2_000 / BENCH_SCALE,
+}
+
+# Share of stakeholders per country: the program's two active countries and the exploration.
+COUNTRY_SHARES = {"CO": 0.45, "PE": 0.40, "PH": 0.15}
+
+ORG_PREFIXES = {
+    "national_government": ["Ministerio de", "Agencia Nacional de", "Departamento Nacional de"],
+    "subnational_government": ["Alcaldía de", "Gobernación de", "Gobierno Regional de", "Municipalidad de"],
+    "oversight": ["Contraloría de", "Concejo de", "Defensoría de", "Consejo Regional de"],
+    "civil_society": ["Fundación", "Asociación", "Corporación", "Red", "Observatorio"],
+    "community": ["Junta de Acción Comunal", "Comité de Vecinos", "Cooperativa", "Comunidad"],
+    "indigenous": ["Resguardo", "Cabildo", "Comunidad Campesina", "Asociación Indígena"],
+    "private": ["Cámara de Comercio de", "Empresa", "Consorcio", "Grupo"],
+    "extractive_energy": ["Minera", "Energía", "Solar", "Carbones", "Petrolera"],
+    "academia": ["Universidad de", "Instituto de Investigación de", "Centro de Estudios de"],
+    "international": ["Cooperación", "Programa", "Fondo"],
+    "media": ["Radio", "Diario", "Canal", "Revista"],
+    "other": ["Colectivo", "Iniciativa", "Plataforma"],
+}
+WORDS = [
+    "Andina", "Wayuu", "del Sur", "Transparente", "Sostenible", "Verde", "del Norte", "Solidaria",
+    "Minera", "Agua Viva", "Canon", "Futuro", "Progreso", "Territorio", "Desarrollo", "Horizonte",
+    "Pacífico", "Caribe", "Sierra", "Amazonía", "Esperanza", "Unión", "Integral", "Popular",
+    "Ciudadana", "Energética", "Rural", "Digital", "Regional", "Nacional", "Social", "Comunitaria",
+]  # fmt: skip
+FIRST_NAMES = [
+    "Ana", "Luis", "María", "José", "Carmen", "Jorge", "Rosa", "Carlos", "Lucía", "Miguel", "Elena",
+    "Juan", "Isabel", "Pedro", "Sofía", "Andrés", "Paula", "Diego", "Marisol", "Ramón", "Teresa",
+]  # fmt: skip
+LAST_NAMES = [
+    "Pérez", "Rojas", "Gómez", "Quispe", "Mamani", "Epieyú", "Uriana", "Díaz", "Torres", "Flores",
+    "Vargas", "Castro", "Ramos", "Santos", "Reyes", "Cruz", "Bautista", "Mendoza", "Huamán", "Ortiz",
+]  # fmt: skip
+TOPICS = ["Energy communities", "Mining revenue", "Water management", "Social listening", "Open budgets"]
+TODAY = datetime.date(2026, 6, 30)  # fixed, so dates are reproducible too
+
+
+def volumes(stakeholders: int) -> dict[str, int]:
+    """How many rows of each kind `seed_scale --stakeholders N` creates (at least one of each)."""
+    counts = {name: max(1, round(stakeholders * share)) for name, share in PER_STAKEHOLDER.items()}
+    counts["stakeholders"] = stakeholders
+    counts["initiatives"] = max(len(COUNTRY_SHARES), counts["initiatives"])
+    counts["coalitions"] = max(counts["initiatives"], counts["coalitions"])
+    counts["big_coalition_members"] = min(counts["big_coalition_members"], stakeholders)
+    counts["memberships"] = max(counts["memberships"], counts["big_coalition_members"])
+    return counts
+
+
+def _day(rng: random.Random, days_back: int = 730) -> datetime.date:
+    return TODAY - datetime.timedelta(days=rng.randrange(days_back))
+
+
+class Command(BaseCommand):
+    help = "Seed a large, reproducible data set for benchmarks (an empty database is expected)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--stakeholders", type=int, default=BENCH_SCALE, help="Scale; other volumes follow.")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (fixed, for reproducible data).")
+
+    def handle(self, *args, stakeholders: int, seed: int, **options) -> None:
+        if stakeholders < 1:
+            raise CommandError("--stakeholders must be at least 1.")
+        if apps.get_model("stakeholders", "Stakeholder").objects.exists():
+            raise CommandError("The database already has stakeholders; seed_scale expects an empty one.")
+        started = time.monotonic()
+        with transaction.atomic():
+            counts = seed_scale(stakeholders=stakeholders, seed=seed, log=self.stdout.write)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, so the planner sees the new volume at once
+        elapsed = time.monotonic() - started
+        summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Seeded {summary} in {elapsed:.1f} s."))
+
+
+def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None) -> dict[str, int]:
+    """Create the rows; return how many of each kind were created."""
+    m = {name: apps.get_model(*label.split(".")) for name, label in MODELS.items()}
+    rng = random.Random(seed)
+    want = volumes(stakeholders)
+    countries = {c.code: c for c in m["Country"].objects.filter(code__in=COUNTRY_SHARES)}
+    if len(countries) != len(COUNTRY_SHARES):
+        raise CommandError("The program countries are missing; run migrations first.")
+    regions_by_country: dict[int, list[int]] = {c.pk: [] for c in countries.values()}
+    for pk, country_id in m["Region"].objects.filter(country__in=countries.values()).values_list("pk", "country"):
+        regions_by_country[country_id].append(pk)
+    country_codes = list(COUNTRY_SHARES)
+    country_weights = list(COUNTRY_SHARES.values())
+    sectors = list(ORG_PREFIXES)
+    levels = ["local", "subnational", "national", "international"]
+
+    # Stakeholders: names are unique (a serial number), like real registries with homonyms told apart.
+    # Organisations go in first so that people can name the organisation they belong to.
+    organisations, people = [], []
+    for i in range(stakeholders):
+        country = countries[rng.choices(country_codes, country_weights)[0]]
+        sector = rng.choice(sectors)
+        is_person = rng.random() < 0.2
+        if is_person:
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)} {i}"
+        else:
+            name = f"{rng.choice(ORG_PREFIXES[sector])} {rng.choice(WORDS)} {rng.choice(WORDS)} {i}"
+        (people if is_person else organisations).append(
+            m["Stakeholder"](
+                kind="person" if is_person else "organisation",
+                name=name,
+                acronym="" if is_person else "".join(word[0] for word in name.split()[:3]).upper(),
+                sector=sector,
+                level=rng.choice(levels),
+                country=country,
+                description=f"{name}: actor seeded for benchmarks.",
+            )
+        )
+    created = m["Stakeholder"].objects.bulk_create(organisations, batch_size=BATCH)
+    orgs_by_country: dict[int, list[int]] = {}
+    for org in created:
+        orgs_by_country.setdefault(org.country_id, []).append(org.pk)
+    for person in people:
+        if orgs_by_country.get(person.country_id):
+            person.organisation_id = rng.choice(orgs_by_country[person.country_id])
+    created += m["Stakeholder"].objects.bulk_create(people, batch_size=BATCH)
+    by_country: dict[int, list[int]] = {c.pk: [] for c in countries.values()}
+    for stakeholder in created:
+        by_country[stakeholder.country_id].append(stakeholder.pk)
+    stakeholder_ids = [s.pk for s in created]
+    through = m["Stakeholder"].regions.through
+    through.objects.bulk_create(
+        (
+            through(stakeholder_id=s.pk, region_id=rng.choice(regions_by_country[s.country_id]))
+            for s in created
+            if regions_by_country[s.country_id]
+        ),
+        batch_size=BATCH,
+    )
+    log(f"{len(created):,} stakeholders")
+
+    # Initiatives and coalitions, spread over the countries like the stakeholders.
+    initiatives = m["Initiative"].objects.bulk_create(
+        m["Initiative"](
+            country=countries[country_codes[i % len(country_codes)]],
+            level=rng.choice(["national", "subnational"]),
+            name=f"Iniciativa {i + 1}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
+            shared_objective="Better use of public resources, agreed by actors who disagree on much else.",
+            phase=rng.choice(["exploring", "coalition_building", "implementation", "sustaining"]),
+            is_public=rng.random() < 0.5,
+        )
+        for i in range(want["initiatives"])
+    )
+    coalitions = m["Coalition"].objects.bulk_create(
+        m["Coalition"](
+            initiative=initiatives[i % len(initiatives)],
+            name=f"Coalición {rng.choice(WORDS)} {i + 1}",
+            level=rng.choice(["national", "subnational", "local"]),
+            shared_goal="A shared goal that every member signed up to.",
+            status=rng.choice(["forming", "active", "active", "sustaining", "dormant"]),
+            formed_on=_day(rng),
+            is_public=rng.random() < 0.3,
+        )
+        for i in range(want["coalitions"])
+    )
+    log(f"{len(initiatives):,} initiatives, {len(coalitions):,} coalitions")
+
+    # Memberships: the first coalition is the big one; the rest share the remaining rows.
+    big = coalitions[0]
+    big_pool = by_country[big.initiative.country_id] or stakeholder_ids
+    big_members = rng.sample(big_pool, min(want["big_coalition_members"], len(big_pool)))
+    pairs: set[tuple[int, int]] = {(big.pk, s) for s in big_members}
+    others = coalitions[1:] or coalitions
+    attempts = 0
+    while len(pairs) < want["memberships"] and attempts < want["memberships"] * 3:
+        attempts += 1
+        coalition = rng.choice(others)
+        pool = by_country[coalition.initiative.country_id] or stakeholder_ids
+        pairs.add((coalition.pk, rng.choice(pool)))
+    roles = ["member"] * 6 + ["convener", "facilitator", "champion", "observer"]
+    memberships = []
+    for coalition_id, stakeholder_id in sorted(pairs):
+        joined = _day(rng)
+        left = joined + datetime.timedelta(days=rng.randrange(1, 200)) if rng.random() < 0.1 else None
+        memberships.append(
+            m["Membership"](
+                coalition_id=coalition_id,
+                stakeholder_id=stakeholder_id,
+                role=rng.choice(roles),
+                joined_on=joined,
+                left_on=left if left and left <= TODAY else None,
+            )
+        )
+    m["Membership"].objects.bulk_create(memberships, batch_size=BATCH)
+    log(f"{len(memberships):,} memberships ({len(big_members):,} in {big.name})")
+
+    # Commitments and outcomes: a few per coalition.
+    m["Commitment"].objects.bulk_create(
+        (
+            m["Commitment"](
+                coalition=(coalition := rng.choice(coalitions)),
+                owner_id=rng.choice(by_country[coalition.initiative.country_id] or stakeholder_ids),
+                description=f"Commitment {i + 1}: publish the {rng.choice(WORDS).lower()} plan",
+                due_on=_day(rng, 365) + datetime.timedelta(days=180),
+                status=rng.choice(["planned", "in_progress", "done", "dropped"]),
+            )
+            for i in range(want["commitments"])
+        ),
+        batch_size=BATCH,
+    )
+    m["Outcome"].objects.bulk_create(
+        (
+            m["Outcome"](
+                coalition=rng.choice(coalitions),
+                description=f"Outcome {i + 1}: an actor changed its practice",
+                change_type=rng.choice(["behaviour", "relationship", "policy", "practice"]),
+                observed_on=_day(rng),
+            )
+            for i in range(want["outcomes"])
+        ),
+        batch_size=BATCH,
+    )
+
+    # Engagements, each with one participant drawn from the coalition's country.
+    kinds = ["meeting", "workshop", "dialogue", "call", "field_visit", "email"]
+    engagement_coalitions = [rng.choice(coalitions) for _ in range(want["engagements"])]
+    engagements = m["Engagement"].objects.bulk_create(
+        (
+            m["Engagement"](
+                coalition=coalition,
+                occurred_on=_day(rng),
+                kind=rng.choice(kinds),
+                title=f"{rng.choice(['Taller', 'Reunión', 'Diálogo', 'Visita'])} {rng.choice(WORDS)} {i + 1}",
+                summary="What was discussed and agreed.",
+            )
+            for i, coalition in enumerate(engagement_coalitions)
+        ),
+        batch_size=BATCH,
+    )
+    participants = m["Engagement"].participants.through
+    participants.objects.bulk_create(
+        (
+            participants(
+                engagement_id=e.pk,
+                stakeholder_id=rng.choice(by_country[c.initiative.country_id] or stakeholder_ids),
+            )
+            for e, c in zip(engagements, engagement_coalitions, strict=True)
+        ),
+        batch_size=BATCH,
+    )
+    log(f"{len(engagements):,} engagements")
+
+    # Assessments: an actor in an initiative of its own country, on one of a few review dates.
+    initiatives_by_country: dict[int, list] = {}
+    for initiative in initiatives:
+        initiatives_by_country.setdefault(initiative.country_id, []).append(initiative.pk)
+    review_dates = [TODAY - datetime.timedelta(days=90 * q) for q in range(8)]
+    triples: set[tuple[int, int, datetime.date]] = set()
+    attempts = 0
+    while len(triples) < want["assessments"] and attempts < want["assessments"] * 3:
+        attempts += 1
+        country_id = rng.choice(list(initiatives_by_country))
+        if not by_country[country_id]:
+            continue
+        triples.add(
+            (
+                rng.choice(by_country[country_id]),
+                rng.choice(initiatives_by_country[country_id]),
+                rng.choice(review_dates),
+            )
+        )
+    m["Assessment"].objects.bulk_create(
+        (
+            m["Assessment"](
+                stakeholder_id=stakeholder_id,
+                initiative_id=initiative_id,
+                assessed_on=assessed_on,
+                power=rng.randint(1, 5),
+                capabilities=rng.randint(1, 5),
+                interest=rng.randint(1, 5),
+                stance=rng.randint(-2, 2),
+            )
+            for stakeholder_id, initiative_id, assessed_on in sorted(triples)
+        ),
+        batch_size=BATCH,
+    )
+    log(f"{len(triples):,} assessments")
+
+    # Governance Explorers with one interest each; emails are unique by construction.
+    topics = [
+        m["Topic"].objects.get_or_create(slug=t.lower().replace(" ", "-"), defaults={"name": t})[0] for t in TOPICS
+    ]
+    explorer_rows = []
+    for i in range(want["explorers"]):
+        active = rng.random() < 0.8
+        confirmed = datetime.datetime.combine(_day(rng), datetime.time(12), tzinfo=datetime.UTC) if active else None
+        explorer_rows.append(
+            m["Explorer"](
+                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                email=f"explorer{i}@example.org",
+                country=rng.choice(["CO", "PE", "PH", "MX", "KE", "ID", "GB"]),
+                preferred_language=rng.choice(["en", "es"]),
+                status="active" if active else "pending",
+                confirmed_at=confirmed,
+                consent_given_at=confirmed,
+                consent_text_version="1" if active else "",
+                consent_source="signup form" if active else "",
+            )
+        )
+    explorers = m["Explorer"].objects.bulk_create(explorer_rows, batch_size=BATCH)
+    interests = m["Explorer"].interests.through
+    interests.objects.bulk_create(
+        (interests(explorer_id=e.pk, topic_id=rng.choice(topics).pk) for e in explorers), batch_size=BATCH
+    )
+    log(f"{len(explorers):,} explorers")
+
+    return {
+        "stakeholders": len(created),
+        "initiatives": len(initiatives),
+        "coalitions": len(coalitions),
+        "memberships": len(memberships),
+        "engagements": len(engagements),
+        "assessments": len(triples),
+        "explorers": len(explorers),
+    }
+
+
+MODELS = {
+    "Country": "countries.Country",
+    "Region": "countries.Region",
+    "Stakeholder": "stakeholders.Stakeholder",
+    "Initiative": "coalitions.Initiative",
+    "Coalition": "coalitions.Coalition",
+    "Membership": "coalitions.Membership",
+    "Commitment": "coalitions.Commitment",
+    "Outcome": "coalitions.Outcome",
+    "Engagement": "coalitions.Engagement",
+    "Assessment": "coalitions.Assessment",
+    "Topic": "explorers_network.Topic",
+    "Explorer": "explorers_network.Explorer",
+}

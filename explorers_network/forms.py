@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .consent import consent_text
+from .models import COUNTRY_CHOICES, Campaign, Explorer, Topic
+
+BLANK_COUNTRY = [("", _("Choose a country"))]
+
+
+class JoinForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    role = forms.CharField(label=_("Role"), max_length=200, required=False)
+    interests = forms.ModelMultipleChoiceField(
+        label=_("Interests"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=Explorer.Language.choices)
+    consent = forms.BooleanField(label=_("I agree"), required=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Evaluated per request so the text is in the visitor's language.
+        self.fields["consent"].label = consent_text()
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES)
+    email = forms.EmailField(label=_("Email"))
+    message = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea)
+    # The honeypot: hidden by CSS, left empty by people, filled in by bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+
+class CampaignForm(forms.ModelForm):
+    audience_countries = forms.MultipleChoiceField(
+        label=_("Countries"),
+        choices=COUNTRY_CHOICES,
+        required=False,
+        help_text=_("Leave empty for every country."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["subject", "body", "language", "audience_countries", "audience_interests"]
+        widgets = {"audience_interests": forms.CheckboxSelectMultiple}
+
+
+class CampaignSendForm(forms.Form):
+    when = forms.DateTimeField(
+        label=_("Send at"),
+        required=False,
+        help_text=_("Leave empty to send now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )

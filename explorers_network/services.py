@@ -1,0 +1,351 @@
+"""Joining, confirming, unsubscribing, data export and erasure, campaigns and contact requests."""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+import markdown
+import nh3
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.dispatch import Signal
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from outbox.models import Delivery, Suppression
+from outbox.services import (
+    Mail,
+    deliveries_enqueue,
+    delivery_create,
+    enqueue_after_commit,
+    suppression_add,
+    suppression_remove,
+)
+
+from .consent import CURRENT_CONSENT_VERSION, consent_text
+from .models import Campaign, ConsentEvent, ContactRequest, Explorer, Topic
+
+CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
+CONFIRMATIONS_PER_DAY = 3
+CONTACTS_PER_IP_PER_HOUR = 5
+LIST_ID = "explorers"
+
+#: Sent after a contact request is committed; the notifications app (above this one) listens.
+contact_request_received = Signal()
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def confirmation_url(explorer: Explorer) -> str:
+    token = signing.dumps({"e": explorer.pk, "n": explorer.confirmation_nonce}, salt="explorer-confirm")
+    return absolute_url(reverse("explorers_network:confirm", args=[token]))
+
+
+def unsubscribe_url(explorer: Explorer) -> str:
+    """Identifies the recipient and the list; never expires, as RFC 8058 expects of one-click links."""
+    token = signing.dumps({"e": explorer.pk, "l": LIST_ID}, salt="explorer-unsubscribe")
+    return absolute_url(reverse("explorers_network:unsubscribe", args=[token]))
+
+
+def explorer_from_confirmation_token(token: str) -> Explorer | None:
+    try:
+        data = signing.loads(token, salt="explorer-confirm", max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    explorer = Explorer.objects.filter(pk=data.get("e"), status=Explorer.Status.PENDING).first()
+    if explorer is None or not data.get("n") or not hmac.compare_digest(explorer.confirmation_nonce, data["n"]):
+        return None
+    return explorer
+
+
+def explorer_from_unsubscribe_token(token: str) -> Explorer | None:
+    try:
+        data = signing.loads(token, salt="explorer-unsubscribe")
+    except signing.BadSignature:
+        return None
+    if data.get("l") != LIST_ID:
+        return None
+    return Explorer.objects.filter(pk=data.get("e")).first()
+
+
+def _record(explorer: Explorer, *, action: str, source: str, language: str = "") -> None:
+    """Insert a ledger event and bring the explorer's status (a cache of the ledger) up to date."""
+    text_version = CURRENT_CONSENT_VERSION if action == ConsentEvent.Action.GRANT else ""
+    with translation.override(language or explorer.preferred_language):
+        text = consent_text(text_version) if text_version else ""
+    ConsentEvent.objects.create(
+        explorer=explorer,
+        action=action,
+        text_version=text_version,
+        text=text,
+        language=language or explorer.preferred_language,
+        source=source,
+    )
+    actions = list(explorer.consent_events.order_by("occurred_at", "pk").values_list("action", flat=True))
+    explorer.status = ConsentEvent.status_after(actions)
+    if action == ConsentEvent.Action.GRANT:
+        explorer.consent_text_version = text_version
+        explorer.consent_given_at = timezone.now()
+        explorer.consent_source = source
+    if action == ConsentEvent.Action.CONFIRM:
+        explorer.confirmed_at = timezone.now()
+        explorer.confirmation_nonce = ""
+    explorer.save()
+
+
+def _send_confirmation(explorer: Explorer) -> None:
+    recent = Delivery.objects.filter(
+        kind=Delivery.Kind.CONFIRMATION,
+        recipient=explorer.email.lower(),
+        created_at__gte=timezone.now() - datetime.timedelta(hours=24),
+    ).count()
+    if recent >= CONFIRMATIONS_PER_DAY:
+        return
+    if not explorer.confirmation_nonce:
+        explorer.confirmation_nonce = secrets.token_urlsafe(16)
+        explorer.save(update_fields=["confirmation_nonce", "updated_at"])
+    context = {"explorer": explorer, "confirm_url": confirmation_url(explorer)}
+    with translation.override(explorer.preferred_language):
+        mail = Mail(
+            recipient=explorer.email,
+            language=explorer.preferred_language,
+            subject=_("Confirm that you want to join the Governance Explorers"),
+            body_text=render_to_string("explorers_network/mail/confirmation.txt", context),
+            body_html=render_to_string("explorers_network/mail/confirmation.html", context),
+        )
+    delivery_create(mail=mail, kind=Delivery.Kind.CONFIRMATION, period=timezone.now().isoformat())
+
+
+@transaction.atomic
+def explorer_join(
+    *,
+    name: str,
+    email: str,
+    country: str,
+    organisation: str = "",
+    role: str = "",
+    interests: list[Topic] | None = None,
+    language: str = "en",
+) -> None:
+    """Add a pending explorer and mail a confirmation link. Returns nothing, so no caller can tell
+    a new address from a known one: the page and the response are the same either way."""
+    explorer = Explorer.objects.select_for_update().filter(email__iexact=email.strip()).first()
+    if explorer is None:
+        explorer = Explorer.objects.create(
+            name=name,
+            email=email.strip(),
+            country=country,
+            organisation=organisation,
+            role=role,
+            preferred_language=language,
+        )
+        explorer.interests.set(interests or [])
+        _record(explorer, action=ConsentEvent.Action.GRANT, source=ConsentEvent.Source.JOIN_FORM, language=language)
+    elif explorer.status == Explorer.Status.UNSUBSCRIBED:
+        # Coming back is a fresh consent, confirmed again by mail before anything is sent.
+        _record(explorer, action=ConsentEvent.Action.GRANT, source=ConsentEvent.Source.JOIN_FORM, language=language)
+    elif explorer.status == Explorer.Status.ACTIVE:
+        return
+    _send_confirmation(explorer)
+
+
+@transaction.atomic
+def explorer_confirm(*, explorer: Explorer) -> None:
+    explorer = Explorer.objects.select_for_update().get(pk=explorer.pk)
+    if explorer.status != Explorer.Status.PENDING:
+        return
+    _record(explorer, action=ConsentEvent.Action.CONFIRM, source=ConsentEvent.Source.CONFIRMATION_LINK)
+    suppression_remove(address=explorer.email, reasons=[Suppression.Reason.UNSUBSCRIBED, Suppression.Reason.ERASED])
+
+
+@transaction.atomic
+def explorer_unsubscribe(*, explorer: Explorer, source: str) -> None:
+    """Withdraw consent; the suppression also stops mails of a campaign already queued."""
+    explorer = Explorer.objects.select_for_update().get(pk=explorer.pk)
+    suppression_add(address=explorer.email, reason=Suppression.Reason.UNSUBSCRIBED)
+    if explorer.status == Explorer.Status.UNSUBSCRIBED:
+        return
+    _record(explorer, action=ConsentEvent.Action.WITHDRAW, source=source)
+
+
+def explorer_export(*, explorer: Explorer) -> dict:
+    """Everything held about an explorer, for a data-access request."""
+    return {
+        "name": explorer.name,
+        "email": explorer.email,
+        "country": explorer.country,
+        "organisation": explorer.organisation,
+        "role": explorer.role,
+        "interests": [topic.name for topic in explorer.interests.all()],
+        "preferred_language": explorer.preferred_language,
+        "status": explorer.status,
+        "joined_at": explorer.created_at.isoformat(),
+        "confirmed_at": explorer.confirmed_at.isoformat() if explorer.confirmed_at else None,
+        "consent_events": [
+            {
+                "action": event.action,
+                "text_version": event.text_version,
+                "text": event.text,
+                "language": event.language,
+                "source": event.source,
+                "at": event.occurred_at.isoformat(),
+            }
+            for event in explorer.consent_events.all()
+        ],
+        "mails": [
+            {"subject": d.subject, "kind": d.kind, "state": d.state, "created_at": d.created_at.isoformat()}
+            for d in Delivery.objects.filter(recipient=explorer.email.lower()).order_by("created_at")
+        ],
+        "contact_requests": [
+            {"message": c.message, "created_at": c.created_at.isoformat()}
+            for c in ContactRequest.objects.filter(email__iexact=explorer.email)
+        ],
+    }
+
+
+@transaction.atomic
+def explorer_erase(*, explorer: Explorer) -> None:
+    """Remove the explorer's personal data everywhere: profile, consent history, mails, contact
+    requests. Only a hash of the address stays, so it is never mailed again."""
+    address = explorer.email
+    suppression_add(address=address, reason=Suppression.Reason.ERASED)
+    Delivery.objects.filter(recipient=address.lower()).delete()
+    ContactRequest.objects.filter(email__iexact=address).delete()
+    explorer.consent_events.all().delete()
+    explorer.delete()
+
+
+def render_markdown(text: str) -> str:
+    return nh3.clean(markdown.markdown(text, extensions=["extra", "sane_lists"]))
+
+
+def _campaign_mail(campaign: Campaign, *, recipient: str, name: str, unsubscribe: str, html_body: str) -> Mail:
+    context = {"campaign": campaign, "name": name, "body_html": html_body, "unsubscribe_url": unsubscribe}
+    with translation.override(campaign.language):
+        return Mail(
+            recipient=recipient,
+            language=campaign.language,
+            subject=campaign.subject,
+            body_text=render_to_string("explorers_network/mail/campaign.txt", context),
+            body_html=render_to_string("explorers_network/mail/campaign.html", context),
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "List-Id": f"Governance Explorers <{LIST_ID}.{settings.SITE_URL.split('://')[-1].split('/')[0]}>",
+            },
+        )
+
+
+def campaign_test_send(*, campaign: Campaign, user) -> None:
+    """A copy to the staff member, with a harmless unsubscribe link (a test mail unsubscribes nobody)."""
+    mail = _campaign_mail(
+        campaign,
+        recipient=user.email,
+        name=user.get_full_name() or user.username,
+        unsubscribe=absolute_url(reverse("explorers_network:campaign_detail", args=[campaign.pk])),
+        html_body=render_markdown(campaign.body),
+    )
+    mail.headers = {}
+    delivery_create(mail=mail, kind=Delivery.Kind.TEST, period=f"campaign-{campaign.pk}-{timezone.now().isoformat()}")
+
+
+@transaction.atomic
+def campaign_start(*, campaign_id: int) -> int:
+    """Write one outbox row per audience member and enqueue them; safe to run twice (rows are unique)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    if campaign.state == Campaign.State.DRAFT:
+        return 0
+    html_body = render_markdown(campaign.body)
+    rows = []
+    for explorer in campaign.audience().only("pk", "name", "email").iterator(chunk_size=1000):
+        mail = _campaign_mail(
+            campaign,
+            recipient=explorer.email,
+            name=explorer.name,
+            unsubscribe=unsubscribe_url(explorer),
+            html_body=html_body,
+        )
+        rows.append(
+            Delivery(
+                recipient=mail.recipient.lower(),
+                language=mail.language,
+                kind=Delivery.Kind.OUTREACH,
+                campaign_id=campaign.pk,
+                subject=mail.subject,
+                body_text=mail.body_text,
+                body_html=mail.body_html,
+                headers=mail.headers,
+            )
+        )
+    Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    campaign.state = Campaign.State.SENDING
+    campaign.started_at = campaign.started_at or timezone.now()
+    campaign.save(update_fields=["state", "started_at", "updated_at"])
+    pending = Delivery.objects.filter(campaign_id=campaign.pk, state=Delivery.State.PENDING)
+    deliveries_enqueue(ids=pending.values_list("pk", flat=True))
+    return len(rows)
+
+
+def campaign_send(*, campaign: Campaign, when: datetime.datetime | None = None) -> None:
+    """Send now, or at `when`; the work happens in a task enqueued after commit."""
+    from .tasks import start_campaign
+
+    with transaction.atomic():
+        campaign.state = Campaign.State.SCHEDULED
+        campaign.scheduled_for = when or timezone.now()
+        campaign.save(update_fields=["state", "scheduled_for", "updated_at"])
+        if when is None or when <= timezone.now():
+            # Should the broker be down, beat's campaigns_start_due starts it a minute later.
+            enqueue_after_commit(start_campaign, campaign.pk)
+
+
+def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Start scheduled campaigns whose time has come (run by celery beat)."""
+    from .tasks import start_campaign
+
+    now = now or timezone.now()
+    ids = list(
+        Campaign.objects.filter(state=Campaign.State.SCHEDULED, scheduled_for__lte=now).values_list("pk", flat=True)
+    )
+    for campaign_id in ids:
+        start_campaign.delay(campaign_id)
+    Campaign.objects.filter(state=Campaign.State.SENDING).exclude(
+        pk__in=Delivery.objects.filter(
+            campaign_id__isnull=False, state__in=[Delivery.State.PENDING, Delivery.State.SENDING]
+        ).values("campaign_id")
+    ).update(state=Campaign.State.SENT)
+    return ids
+
+
+def _ip_hash(ip: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def contact_rate_limited(*, ip: str) -> bool:
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return ContactRequest.objects.filter(ip_hash=_ip_hash(ip), created_at__gte=since).count() >= (
+        CONTACTS_PER_IP_PER_HOUR
+    )
+
+
+@transaction.atomic
+def contact_request_create(
+    *, name: str, email: str, country: str, message: str, organisation: str = "", language: str = "en", ip: str
+) -> ContactRequest:
+    request = ContactRequest.objects.create(
+        name=name,
+        email=email,
+        country=country,
+        organisation=organisation,
+        message=message,
+        language=language,
+        ip_hash=_ip_hash(ip),
+    )
+    transaction.on_commit(lambda: contact_request_received.send(sender=ContactRequest, contact_request=request))
+    return request

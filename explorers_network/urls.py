@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "explorers_network"
+urlpatterns = [
+    path("network/join/", views.join, name="join"),
+    path("network/join/thanks/", views.join_thanks, name="join_thanks"),
+    path("network/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("network/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("contact/", views.contact, name="contact"),
+    path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
+    path("outreach/campaigns/", views.campaign_list, name="campaign_list"),
+    path("outreach/campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("outreach/campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("outreach/campaigns/<int:pk>/edit/", views.campaign_update, name="campaign_update"),
+    path("outreach/campaigns/<int:pk>/send/", views.campaign_send, name="campaign_send"),
+    path("outreach/campaigns/<int:pk>/test/", views.campaign_test, name="campaign_test"),
+    path("outreach/campaigns/<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
+    path("outreach/audience-count/", views.audience_count, name="audience_count"),
+    path("outreach/explorers/", views.explorer_list, name="explorer_list"),
+    path("outreach/explorers/<int:pk>/", views.explorer_detail, name="explorer_detail"),
+    path("outreach/explorers/<int:pk>/export/", views.explorer_export, name="explorer_export"),
+    path("outreach/explorers/<int:pk>/erase/", views.explorer_erase, name="explorer_erase"),
+    path("outreach/contact-requests/", views.contact_list, name="contact_list"),
+    path("outreach/contact-requests/<int:pk>/", views.contact_detail, name="contact_detail"),
+]

@@ -1,0 +1,288 @@
+"""Public pages of the network (no login) and the staff pages for campaigns and explorers."""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from core.views import get_visible_or_404
+from outbox.models import Delivery
+
+from . import services
+from .filters import ExplorerFilterSet
+from .forms import CampaignForm, CampaignSendForm, ContactForm, JoinForm
+from .models import Campaign, ConsentEvent, ContactRequest, Explorer, audience_for
+
+PAGE_SIZE = 50
+
+
+def staff_only(view):
+    """Explorers and campaigns are staff data: anyone else gets the same 404 as a missing page."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_admin or request.user.is_program_staff):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# Public pages ---------------------------------------------------------------------------------
+
+
+def join(request):
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.explorer_join(
+            name=data["name"],
+            email=data["email"],
+            country=data["country"],
+            organisation=data["organisation"],
+            role=data["role"],
+            interests=list(data["interests"]),
+            language=data["preferred_language"],
+        )
+        return redirect("explorers_network:join_thanks")
+    if request.method == "GET":
+        form.initial["preferred_language"] = get_language()[:2]
+    return render(request, "explorers_network/join.html", {"form": form})
+
+
+def join_thanks(request):
+    return render(request, "explorers_network/join_thanks.html")
+
+
+def confirm(request, token: str):
+    """GET only shows a button: mail scanners open links, and opening must change nothing."""
+    explorer = services.explorer_from_confirmation_token(token)
+    if explorer is None:
+        return render(request, "explorers_network/confirm_invalid.html", status=400)
+    if request.method == "POST":
+        services.explorer_confirm(explorer=explorer)
+        return render(request, "explorers_network/confirm_done.html", {"explorer": explorer})
+    return render(request, "explorers_network/confirm.html", {"explorer": explorer})
+
+
+@csrf_exempt
+def unsubscribe(request, token: str):
+    """RFC 8058 one-click: a mail client POSTs with no cookie or CSRF token; a GET only asks."""
+    explorer = services.explorer_from_unsubscribe_token(token)
+    if request.method == "POST":
+        if explorer is not None:
+            one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+            source = ConsentEvent.Source.ONE_CLICK if one_click else ConsentEvent.Source.UNSUBSCRIBE_PAGE
+            services.explorer_unsubscribe(explorer=explorer, source=source)
+        # The same answer for an unknown or erased address: unsubscribing is always "done".
+        return render(request, "explorers_network/unsubscribe_done.html")
+    if explorer is None:
+        return render(request, "explorers_network/unsubscribe_done.html")
+    return render(request, "explorers_network/unsubscribe.html", {"explorer": explorer})
+
+
+def contact(request):
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:
+            return redirect("explorers_network:contact_thanks")
+        if services.contact_rate_limited(ip=client_ip(request)):
+            form.add_error(None, _("Too many messages from your network. Please try again in an hour."))
+            return render(request, "explorers_network/contact.html", {"form": form}, status=429)
+        data = form.cleaned_data
+        services.contact_request_create(
+            name=data["name"],
+            organisation=data["organisation"],
+            country=data["country"],
+            email=data["email"],
+            message=data["message"],
+            language=get_language()[:2],
+            ip=client_ip(request),
+        )
+        return redirect("explorers_network:contact_thanks")
+    return render(request, "explorers_network/contact.html", {"form": form})
+
+
+def contact_thanks(request):
+    return render(request, "explorers_network/contact_thanks.html")
+
+
+# Staff pages ----------------------------------------------------------------------------------
+
+
+def _campaigns():
+    return Campaign.objects.select_related("created_by").prefetch_related("audience_interests")
+
+
+@staff_only
+def campaign_list(request):
+    campaigns = _campaigns()
+    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    progress = {
+        row["campaign_id"]: row
+        for row in Delivery.objects.filter(campaign_id__in=[c.pk for c in page])
+        .values("campaign_id")
+        .annotate(total=Count("pk"))
+        .order_by()
+    }
+    for campaign in page:
+        campaign.recipient_total = progress.get(campaign.pk, {}).get("total", 0)
+    return render(request, "explorers_network/campaign_list.html", {"page": page})
+
+
+@staff_only
+def campaign_create(request):
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        campaign.created_by = request.user
+        campaign.save()
+        form.save_m2m()
+        return redirect(campaign)
+    return render(request, "explorers_network/campaign_form.html", {"form": form})
+
+
+def _campaign_or_404(pk: int) -> Campaign:
+    campaign = _campaigns().filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@staff_only
+def campaign_update(request, pk: int):
+    campaign = _campaign_or_404(pk)
+    if not campaign.is_editable:
+        messages.error(request, _("A campaign that has started cannot be changed."))
+        return redirect(campaign)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(campaign)
+    return render(request, "explorers_network/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@staff_only
+def campaign_detail(request, pk: int):
+    campaign = _campaign_or_404(pk)
+    deliveries = Delivery.objects.filter(campaign_id=campaign.pk).order_by("recipient")
+    context = {
+        "campaign": campaign,
+        "body_html": services.render_markdown(campaign.body),
+        "audience_count": campaign.audience().count(),
+        "progress": deliveries.progress(),
+        "page": Paginator(
+            deliveries.only("recipient", "state", "attempts", "sent_at", "last_error"), PAGE_SIZE
+        ).get_page(request.GET.get("page")),
+        "send_form": CampaignSendForm(),
+    }
+    return render(request, "explorers_network/campaign_detail.html", context)
+
+
+@staff_only
+def campaign_progress(request, pk: int):
+    campaign = _campaign_or_404(pk)
+    progress = Delivery.objects.filter(campaign_id=campaign.pk).progress()
+    return render(request, "explorers_network/_campaign_progress.html", {"campaign": campaign, "progress": progress})
+
+
+@staff_only
+@require_POST
+def campaign_send(request, pk: int):
+    campaign = _campaign_or_404(pk)
+    form = CampaignSendForm(request.POST)
+    if not campaign.is_editable:
+        messages.error(request, _("This campaign has already started."))
+    elif form.is_valid():
+        services.campaign_send(campaign=campaign, when=form.cleaned_data["when"])
+        messages.success(request, _("The campaign is on its way."))
+    else:
+        messages.error(request, _("Enter a valid date and time, or leave it empty to send now."))
+    return redirect(campaign)
+
+
+@staff_only
+@require_POST
+def campaign_test(request, pk: int):
+    campaign = _campaign_or_404(pk)
+    if not request.user.email:
+        messages.error(request, _("Your account has no email address."))
+    else:
+        services.campaign_test_send(campaign=campaign, user=request.user)
+        messages.success(request, _("A test copy is on its way to %(email)s.") % {"email": request.user.email})
+    return redirect(campaign)
+
+
+@staff_only
+def audience_count(request):
+    """The recipient count for the audience currently in the form (HTMX preview)."""
+    form = CampaignForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    count = audience_for(
+        language=data.get("language") or "en",
+        countries=data.get("audience_countries") or [],
+        interest_ids=[topic.pk for topic in data.get("audience_interests") or []],
+    ).count()
+    if request.htmx:
+        return HttpResponse(_("%(count)s recipients") % {"count": count})
+    return JsonResponse({"count": count})
+
+
+@staff_only
+def explorer_list(request):
+    filterset = ExplorerFilterSet(request.GET, queryset=Explorer.objects.visible_to(request.user))
+    explorers = filterset.qs.prefetch_related("interests")
+    page = Paginator(explorers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "explorers_network/explorer_list.html", {"filter": filterset, "page": page})
+
+
+@staff_only
+def explorer_detail(request, pk: int):
+    explorer = get_visible_or_404(Explorer.objects.prefetch_related("interests", "consent_events"), request.user, pk=pk)
+    return render(request, "explorers_network/explorer_detail.html", {"explorer": explorer})
+
+
+@staff_only
+def explorer_export(request, pk: int):
+    explorer = get_visible_or_404(Explorer.objects.all(), request.user, pk=pk)
+    response = JsonResponse(services.explorer_export(explorer=explorer), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="explorer-{explorer.pk}.json"'
+    return response
+
+
+@staff_only
+@require_POST
+def explorer_erase(request, pk: int):
+    explorer = get_visible_or_404(Explorer.objects.all(), request.user, pk=pk)
+    services.explorer_erase(explorer=explorer)
+    messages.success(request, _("The explorer's personal data has been erased."))
+    return redirect("explorers_network:explorer_list")
+
+
+@staff_only
+def contact_list(request):
+    requests = ContactRequest.objects.all()
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "explorers_network/contact_list.html", {"page": page})
+
+
+@staff_only
+def contact_detail(request, pk: int):
+    contact_request = ContactRequest.objects.filter(pk=pk).first()
+    if contact_request is None:
+        raise Http404
+    return render(request, "explorers_network/contact_detail.html", {"contact": contact_request})

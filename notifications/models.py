@@ -1,0 +1,92 @@
+"""In-app notifications for program staff, and which kinds each person wants in-app or by mail."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class Kind(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Follow-up reminders")
+    COMMITMENT_DUE = "commitment_due", _("Commitments due in 7 days")
+    COMMITMENT_OVERDUE = "commitment_overdue", _("Overdue commitments")
+    CONTACT_REQUEST = "contact_request", _("New contact requests for my countries")
+    PARTNER_WRITE = "partner_write", _("Partner changes through the API")
+    DIGEST = "digest", _("Weekly digest")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user) -> "NotificationQuerySet":
+        return self.filter(user=user) if getattr(user, "is_authenticated", False) else self.none()
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(TimeStampedModel):
+    """Something a staff member should know, once: the key makes a second run for the same event a no-op."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    key = models.CharField(_("event key"), max_length=120)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "key"],
+                name="notification_once_per_event",
+                violation_error_message=_("This notification was already created."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.url or reverse("notifications:list")
+
+
+class Preference(TimeStampedModel):
+    """Whether a user wants one kind of notification in the app and by mail (both on when no row exists)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    by_email = models.BooleanField(_("by email"), default=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                name="preference_one_per_kind",
+                violation_error_message=_("This user already has a preference for this kind."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notifications:preferences")

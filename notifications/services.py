@@ -1,0 +1,222 @@
+"""Who hears about what: reminders, contact requests, partner writes and the weekly digest."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from coalitions.models import Assessment, Coalition, Commitment, Engagement, Outcome
+from outbox.models import Delivery
+from outbox.services import Mail, delivery_create
+from stakeholders.models import Stakeholder
+
+from .models import Kind, Notification, Preference
+
+UNFINISHED = [Commitment.Status.PLANNED, Commitment.Status.IN_PROGRESS]
+#: Follow-ups older than this are not reminded any more (a new staff member gets no flood).
+FOLLOW_UP_LOOKBACK_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def staff_members():
+    return get_user_model().objects.filter(is_active=True, role="staff", is_superuser=False)
+
+
+def staff_for_countries(country_ids) -> list:
+    """Staff of these country teams; all staff when no team covers them (someone must hear of it)."""
+    team = list(staff_members().filter(country_teams__in=list(country_ids)).distinct())
+    return team or list(staff_members())
+
+
+def _preferences(user) -> dict[str, Preference]:
+    return {pref.kind: pref for pref in user.notification_preferences.all()}
+
+
+def notify(*, user, event: Event, preferences: dict[str, Preference] | None = None) -> bool:
+    """In-app and/or mail, as the user chose; False when this event was already notified."""
+    preferences = _preferences(user) if preferences is None else preferences
+    pref = preferences.get(event.kind)
+    in_app = pref.in_app if pref else True
+    by_email = pref.by_email if pref else True
+    created = False
+    if in_app:
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    user=user, kind=event.kind, key=event.key, title=event.title, body=event.body, url=event.url
+                )
+            created = True
+        except IntegrityError:
+            pass
+    if by_email and user.email:
+        language = user.preferred_language or "en"
+        with translation.override(language):
+            context = {"user": user, "event": event, "site_url": _site_url()}
+            mail = Mail(
+                recipient=user.email,
+                language=language,
+                subject=event.title,
+                body_text=render_to_string("notifications/mail/notification.txt", context),
+            )
+        kind = Delivery.Kind.DIGEST if event.kind == Kind.DIGEST else Delivery.Kind.NOTIFICATION
+        created = delivery_create(mail=mail, kind=kind, period=f"{event.kind}:{event.key}"[:60]) is not None or created
+    return created
+
+
+def _site_url() -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL
+
+
+def _user_events(user, today: datetime.date) -> list[Event]:
+    countries = user.team_country_ids
+    events = []
+    follow_ups = Engagement.objects.in_countries(countries).filter(
+        follow_up_on__lte=today, follow_up_on__gte=today - datetime.timedelta(days=FOLLOW_UP_LOOKBACK_DAYS)
+    )
+    for engagement in follow_ups.only("pk", "title", "follow_up_on", "follow_up"):
+        with translation.override(user.preferred_language):
+            events.append(
+                Event(
+                    Kind.FOLLOW_UP,
+                    f"engagement-{engagement.pk}-{engagement.follow_up_on}",
+                    _("Follow-up due: %(title)s") % {"title": engagement.title},
+                    engagement.follow_up,
+                    engagement.get_absolute_url(),
+                )
+            )
+    commitments = Commitment.objects.in_countries(countries).filter(status__in=UNFINISHED)
+    for commitment in commitments.filter(due_on=today + datetime.timedelta(days=7)).select_related("coalition"):
+        with translation.override(user.preferred_language):
+            events.append(
+                Event(
+                    Kind.COMMITMENT_DUE,
+                    f"commitment-{commitment.pk}-due-{commitment.due_on}",
+                    _("Due in 7 days: %(commitment)s") % {"commitment": commitment},
+                    str(commitment.coalition),
+                    commitment.get_absolute_url(),
+                )
+            )
+    for commitment in commitments.filter(due_on__lt=today).select_related("coalition"):
+        with translation.override(user.preferred_language):
+            events.append(
+                Event(
+                    Kind.COMMITMENT_OVERDUE,
+                    f"commitment-{commitment.pk}-overdue-{commitment.due_on}",
+                    _("Overdue since %(date)s: %(commitment)s") % {"date": commitment.due_on, "commitment": commitment},
+                    str(commitment.coalition),
+                    commitment.get_absolute_url(),
+                )
+            )
+    return events
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Follow-ups due and commitments due in 7 days or overdue, once per event and person."""
+    today = today or timezone.localdate()
+    count = 0
+    for user in staff_members().prefetch_related("country_teams", "notification_preferences"):
+        preferences = _preferences(user)
+        for event in _user_events(user, today):
+            count += notify(user=user, event=event, preferences=preferences)
+    return count
+
+
+def digest_period(today: datetime.date) -> tuple[str, datetime.date, datetime.date]:
+    """The last complete ISO week before `today`: its label and first and last day."""
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}", monday, monday + datetime.timedelta(days=6)
+
+
+def digest_figures(*, user, start: datetime.date, end: datetime.date) -> dict:
+    countries = user.team_country_ids
+    window = {"created_at__date__gte": start, "created_at__date__lte": end}
+    assessments = Assessment.objects.in_countries(countries).filter(assessed_on__gte=start, assessed_on__lte=end)
+    earlier_other_stance = Assessment.objects.filter(
+        stakeholder=OuterRef("stakeholder"),
+        initiative=OuterRef("initiative"),
+        assessed_on__lt=OuterRef("assessed_on"),
+    ).exclude(stance=OuterRef("stance"))
+    return {
+        "stakeholders": Stakeholder.objects.in_countries(countries).filter(**window).count(),
+        "engagements": Engagement.objects.in_countries(countries).filter(occurred_on__range=(start, end)).count(),
+        "outcomes": Outcome.objects.in_countries(countries).filter(**window).count(),
+        "assessments_moved": assessments.filter(Exists(earlier_other_stance)).count(),
+    }
+
+
+def digests_send(*, today: datetime.date | None = None) -> int:
+    """One digest per staff member per week; a second run for the same week sends nothing."""
+    label, start, end = digest_period(today or timezone.localdate())
+    count = 0
+    for user in staff_members().prefetch_related("country_teams", "notification_preferences"):
+        if not user.team_country_ids:
+            continue
+        figures = digest_figures(user=user, start=start, end=end)
+        with translation.override(user.preferred_language):
+            body = render_to_string(
+                "notifications/mail/digest_body.txt", {"figures": figures, "start": start, "end": end}
+            )
+            event = Event(Kind.DIGEST, f"digest-{label}", _("Your weekly digest, %(week)s") % {"week": label}, body)
+        count += notify(user=user, event=event)
+    return count
+
+
+def notify_contact_request(*, contact_request) -> None:
+    from countries.models import Country
+
+    country_ids = Country.objects.filter(code=contact_request.country).values_list("pk", flat=True)
+    for user in staff_for_countries(country_ids):
+        with translation.override(user.preferred_language):
+            event = Event(
+                Kind.CONTACT_REQUEST,
+                f"contact-{contact_request.pk}",
+                _("New contact request from %(name)s (%(country)s)")
+                % {"name": contact_request.name, "country": contact_request.country},
+                contact_request.message[:500],
+                contact_request.get_absolute_url(),
+            )
+        notify(user=user, event=event)
+
+
+def notify_partner_write(*, coalition_id: int, user, action: str, obj) -> None:
+    """Tell the coalition's country team that a partner changed something through the API.
+
+    Call from the API after a successful write, e.g. in `perform_create`:
+    `transaction.on_commit(lambda: notify_partner_write(coalition_id=..., user=request.user,
+    action="created", obj=instance))`. Staff writes are not notified.
+    """
+    if not getattr(user, "is_partner", False):
+        return
+    coalition = Coalition.objects.select_related("initiative").get(pk=coalition_id)
+    for member in staff_for_countries([coalition.initiative.country_id]):
+        with translation.override(member.preferred_language):
+            actions = {"created": _("created"), "updated": _("updated"), "deleted": _("deleted")}
+            event = Event(
+                Kind.PARTNER_WRITE,
+                f"{obj._meta.label_lower}-{obj.pk}-{action}-{timezone.now():%Y%m%d%H%M%S%f}"[:120],
+                _("%(organisation)s %(action)s %(object)s in %(coalition)s")
+                % {
+                    "organisation": user.organisation or user,
+                    "action": actions.get(action, action),
+                    "object": f"{obj._meta.verbose_name} “{obj}”",
+                    "coalition": coalition,
+                },
+                url=coalition.get_absolute_url(),
+            )
+        notify(user=member, event=event)

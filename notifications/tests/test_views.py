@@ -1,0 +1,55 @@
+import pytest
+from django.template import Context, RequestContext, Template
+from django.test import RequestFactory
+
+from notifications.context_processors import unread_notifications
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def notify(user, number):
+    return Notification.objects.create(user=user, kind="follow_up", key=f"k{number}", title=f"Follow-up {number}")
+
+
+def test_the_badge_shows_the_users_unread_count(world):
+    for number in range(3):
+        notify(world.staff_co, number)
+    notify(world.staff_pe, 9)
+    request = RequestFactory().get("/")
+    request.user = world.staff_co
+    html = Template('{% include "notifications/_badge.html" %}').render(
+        RequestContext(request, {"user": world.staff_co})
+    )
+    assert '<span class="badge"' in html
+    assert ">3</span>" in html
+
+
+def test_the_badge_costs_no_query_on_pages_that_do_not_show_it(world, django_assert_num_queries):
+    request = RequestFactory().get("/")
+    request.user = world.staff_co
+    with django_assert_num_queries(0):
+        Template("{{ user }}").render(Context(unread_notifications(request)))
+
+
+def test_people_see_and_mark_only_their_own_notifications(world, staff_client):
+    mine = notify(world.staff_co, 1)
+    theirs = notify(world.staff_pe, 2)
+    content = staff_client.get("/notifications/").content.decode()
+    assert mine.title in content
+    assert theirs.title not in content
+    staff_client.post("/notifications/read/", {"id": theirs.pk})
+    staff_client.post("/notifications/read/", {"id": "not-a-number"})
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    staff_client.post("/notifications/read/", {"id": mine.pk})
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_the_list_runs_a_constant_number_of_queries(world, staff_client, size, django_assert_num_queries):
+    for number in range(size):
+        notify(world.staff_co, number)
+    with django_assert_num_queries(4):
+        assert staff_client.get("/notifications/").status_code == 200

@@ -1,0 +1,219 @@
+"""Writing mails to the outbox and sending them: claim, send over one connection, record the result."""
+
+import datetime
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Delivery, Suppression, email_hash
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Mail:
+    """What to send to one address; rendered by the caller, in the recipient's language."""
+
+    recipient: str
+    subject: str
+    body_text: str
+    body_html: str = ""
+    language: str = "en"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _batches(ids: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def enqueue_after_commit(task, *args) -> None:
+    """Publish `task` once the transaction commits; a broker outage is logged, never a 500,
+    because every task here has a database row a periodic job picks up again."""
+
+    def publish() -> None:
+        try:
+            task.apply_async(args=list(args), retry=True, retry_policy=settings.OUTBOX_PUBLISH_RETRY)
+        except Exception:
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                raise
+            logger.warning("Broker unavailable; %s%r left for the periodic sweep", task.name, args, exc_info=True)
+
+    transaction.on_commit(publish)
+
+
+def deliveries_enqueue(*, ids: Iterable[int]) -> None:
+    """Hand rows to the workers once the surrounding transaction commits, in batches of a few hundred.
+
+    Enqueued after commit so a worker never looks for a row that does not exist yet, and a
+    rolled-back transaction sends nothing.
+    """
+    ids = sorted(ids)
+    if not ids:
+        return
+
+    from .tasks import send_deliveries
+
+    for batch in _batches(ids, settings.OUTBOX_BATCH_SIZE):
+        enqueue_after_commit(send_deliveries, batch)
+
+
+def delivery_create(*, mail: Mail, kind: str, campaign_id: int | None = None, period: str = "") -> Delivery | None:
+    """Write one mail to the outbox; None when the (recipient, campaign) or (recipient, kind, period) exists."""
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                recipient=mail.recipient.strip().lower(),
+                language=mail.language,
+                kind=kind,
+                campaign_id=campaign_id,
+                period=period,
+                subject=mail.subject,
+                body_text=mail.body_text,
+                body_html=mail.body_html,
+                headers=mail.headers,
+            )
+    except IntegrityError:
+        return None
+    deliveries_enqueue(ids=[delivery.pk])
+    return delivery
+
+
+def suppression_add(*, address: str, reason: str) -> None:
+    Suppression.objects.get_or_create(address_hash=email_hash(address), reason=reason)
+
+
+def suppression_remove(*, address: str, reasons: Iterable[str]) -> None:
+    """Lift a suppression after fresh, confirmed consent (a new double opt-in)."""
+    Suppression.objects.filter(address_hash=email_hash(address), reason__in=list(reasons)).delete()
+
+
+def _suppressed_hashes(deliveries: list[Delivery]) -> dict[str, set[str]]:
+    hashes = {email_hash(d.recipient) for d in deliveries}
+    found: dict[str, set[str]] = {}
+    for address_hash, reason in Suppression.objects.filter(address_hash__in=hashes).values_list(
+        "address_hash", "reason"
+    ):
+        found.setdefault(address_hash, set()).add(reason)
+    return found
+
+
+def _is_suppressed(delivery: Delivery, reasons: set[str]) -> bool:
+    if Suppression.Reason.BOUNCED in reasons:
+        return True
+    return delivery.kind in Delivery.OUTREACH_KINDS and bool(reasons)
+
+
+def _claim(ids: list[int]) -> list[Delivery]:
+    """Take the rows no other worker holds; the lease lets the sweeper recover them if this worker dies."""
+    now = timezone.now()
+    lease = now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True).filter(pk__in=ids).claimable(now).order_by("pk")
+        )
+        for row in rows:
+            row.state = Delivery.State.SENDING
+            row.lease_until = lease
+            row.attempts += 1
+        Delivery.objects.bulk_update(rows, ["state", "lease_until", "attempts", "updated_at"])
+    return rows
+
+
+def _message(delivery: Delivery, connection) -> EmailMultiAlternatives:
+    headers = {"Message-ID": delivery.message_id, **delivery.headers}
+    message = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.body_text,
+        to=[delivery.recipient],
+        headers=headers,
+        connection=connection,
+    )
+    if delivery.body_html:
+        message.attach_alternative(delivery.body_html, "text/html")
+    return message
+
+
+def _smtp_code(error: Exception) -> int | None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return max(codes) if codes else None
+    return getattr(error, "smtp_code", None)
+
+
+def _finish(delivery: Delivery, **fields) -> None:
+    # Only the holder of the lease writes the outcome, so a late worker cannot undo a newer one.
+    fields["lease_until"] = None
+    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING, attempts=delivery.attempts).update(
+        updated_at=timezone.now(), **fields
+    )
+
+
+def _retry_later(delivery: Delivery, error: str) -> None:
+    if delivery.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        _finish(delivery, state=Delivery.State.FAILED, last_error=error[:500])
+        return
+    delay = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (delivery.attempts - 1), 3600)
+    _finish(
+        delivery,
+        state=Delivery.State.PENDING,
+        not_before=timezone.now() + datetime.timedelta(seconds=delay),
+        last_error=error[:500],
+    )
+
+
+def deliveries_send(*, ids: list[int]) -> dict[str, int]:
+    """Send the claimable rows among `ids` over one SMTP connection; returns counts by result."""
+    rows = _claim(ids)
+    result = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
+    if not rows:
+        return result
+    suppressed = _suppressed_hashes(rows)
+    connection = get_connection()
+    try:
+        for delivery in rows:
+            if _is_suppressed(delivery, suppressed.get(email_hash(delivery.recipient), set())):
+                _finish(delivery, state=Delivery.State.CANCELLED, last_error="suppressed")
+                result["cancelled"] += 1
+                continue
+            try:
+                connection.send_messages([_message(delivery, connection)])
+            except (smtplib.SMTPException, OSError) as error:
+                code = _smtp_code(error)
+                if code is not None and 500 <= code < 600:
+                    _finish(delivery, state=Delivery.State.FAILED, last_error=f"{code} {error}"[:500])
+                    suppression_add(address=delivery.recipient, reason=Suppression.Reason.BOUNCED)
+                    result["failed"] += 1
+                else:
+                    # 4xx or a broken connection: try again later, on a fresh connection.
+                    _retry_later(delivery, f"{code or ''} {error}".strip())
+                    result["retry"] += 1
+                    connection.close()
+                continue
+            _finish(delivery, state=Delivery.State.SENT, sent_at=timezone.now(), last_error="")
+            result["sent"] += 1
+    finally:
+        connection.close()
+    return result
+
+
+def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Enqueue rows that no task will pick up: due retries, rows stuck pending, expired leases."""
+    now = now or timezone.now()
+    stuck_before = now - datetime.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS)
+    due = Q(state=Delivery.State.PENDING, not_before__lte=now)
+    ids = list(
+        Delivery.objects.filter(
+            (due & (Q(attempts__gt=0) | Q(updated_at__lt=stuck_before)))
+            | Q(state=Delivery.State.SENDING, lease_until__lt=now)
+        ).values_list("pk", flat=True)
+    )
+    deliveries_enqueue(ids=ids)
+    return len(ids)
