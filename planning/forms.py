@@ -55,6 +55,11 @@ class EntryPointForm(FixedParentFormMixin, forms.ModelForm):
         self.fields["stakeholders"].queryset = Stakeholder.objects.filter(country=country)
         for name in ("feasibility", "impact", "added_value"):
             self.fields[name].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+        if self.instance.status != EntryPoint.Status.SELECTED:
+            # Selecting creates the initiative (the Select button); a status alone would lose that link.
+            self.fields["status"].choices = [
+                choice for choice in self.fields["status"].choices if choice[0] != EntryPoint.Status.SELECTED
+            ]
 
 
 class DevelopmentPlanForm(FixedParentFormMixin, forms.ModelForm):

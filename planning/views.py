@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
 
-from . import selectors
+from . import figures
 from .charts import grouped_bar_chart
 from .forms import DevelopmentPlanForm, EntryPointForm, PlanObjectiveForm, ResourcesImportForm
 from .importers import EXECUTION_COLUMNS, FLOW_COLUMNS, resources_import
@@ -233,9 +233,9 @@ def resources_index(request):
 
 
 def _resources_context(request, region: Region) -> dict:
-    flows = selectors.flows_for(request.user, region)
-    executions = selectors.executions_for(request.user, region)
-    years = selectors.execution_years(executions)
+    flows = figures.flows_for(request.user, region)
+    executions = figures.executions_for(request.user, region)
+    years = figures.execution_years(executions)
     try:
         year = int(request.GET.get("year") or (years[0] if years else 0))
     except ValueError:
@@ -244,13 +244,13 @@ def _resources_context(request, region: Region) -> dict:
         year = years[0]
     return {
         "region": region,
-        "transfers": selectors.transfers_by_year(flows),
+        "transfers": figures.transfers_by_year(flows),
         "execution_years": years,
         "year": year,
-        "by_objective": selectors.execution_by_objective(executions.filter(fiscal_year=year)),
-        "mining": selectors.mining_revenue_use(flows, executions),
-        "indicators": selectors.plan_indicators(request.user, region),
-        "currencies": selectors.region_currencies(flows, executions),
+        "by_objective": figures.execution_by_objective(executions.filter(fiscal_year=year)),
+        "mining": figures.mining_revenue_use(flows, executions),
+        "indicators": figures.plan_indicators(request.user, region),
+        "currencies": figures.region_currencies(flows, executions),
     }
 
 

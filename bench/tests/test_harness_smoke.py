@@ -23,7 +23,9 @@ def test_the_harness_measures_every_scenario_at_a_tiny_scale(tmp_path):
     require_service("PostgreSQL", connection.vendor == "postgresql", "the bench runs on PostgreSQL")
     require_service("wrk", bool(shutil.which("wrk")), "apt-get install -y wrk")
     seed_scale(stakeholders=300)
-    options = "--stakeholders 300 --rounds 1 --duration 1 --warmup 0 --import-rows 40 --workers 1 --port 8601"
+    options = (
+        "--stakeholders 300 --rounds 1 --duration 1 --warmup 0 --import-rows 40 --workers 1 --port 8601 --campaign 0"
+    )
     args = parser().parse_args(options.split(" "))
 
     results = bench(args, database_url(), log=lambda message: None)

@@ -6,6 +6,8 @@ exercised the same way. Rows are Colombian: `staff-co` owns them, `staff-pe` doe
 """
 
 import datetime
+import itertools
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +45,12 @@ ROUTERS: list[SimpleRouter] = [
     results_router,
 ]
 DAY = datetime.date(2026, 2, 1)
+_serial = itertools.count(1)
+
+
+def serial() -> int:
+    """A fresh number, so `make` can be called many times in one test without breaking unique rules."""
+    return next(_serial)
 
 
 def new_stakeholder(world, name="Cooperativa Solar Wayuu", member=False) -> Stakeholder:
@@ -60,7 +68,9 @@ class Resource:
 
 
 def _country(world) -> Country:
-    country = Country.objects.create(code="XC", name="Xcountry")
+    n = serial()
+    code = "X" + string.ascii_uppercase[n % 26] if n < 26 else "Y" + string.ascii_uppercase[n % 26]
+    country = Country.objects.create(code=code, name=f"Xcountry {n}")
     world.staff_co.country_teams.add(country)
     return country
 
@@ -72,7 +82,9 @@ RESOURCES: dict[str, Resource] = {
         change={"summary": "Changed"},
     ),
     "region": Resource(
-        make=lambda w: Region.objects.create(country=w.co, name="Uribia", kind="municipality", parent=w.guajira),
+        make=lambda w: Region.objects.create(
+            country=w.co, name=f"Uribia {serial()}", kind="municipality", parent=w.guajira
+        ),
         body=lambda w: {"country": w.co.pk, "name": "Manaure", "kind": "municipality", "parent": w.guajira.pk},
         change={"name": "Uribia (municipio)"},
     ),
@@ -94,7 +106,7 @@ RESOURCES: dict[str, Resource] = {
         change={"position": "Coordinator"},
     ),
     "relationship": Resource(
-        make=lambda w: Relationship.objects.create(source=w.co_org, target=w.co_mayor, kind="alliance"),
+        make=lambda w: Relationship.objects.create(source=w.co_org, target=new_stakeholder(w), kind="alliance"),
         body=lambda w: {"source": w.co_mayor.pk, "target": w.co_org.pk, "kind": "conflict", "strength": 3},
         change={"strength": 1},
     ),
@@ -113,7 +125,12 @@ RESOURCES: dict[str, Resource] = {
     ),
     "assessment": Resource(
         make=lambda w: Assessment.objects.create(
-            stakeholder=w.co_mayor, initiative=w.co_initiative, assessed_on=DAY, power=4, capabilities=3, interest=4
+            stakeholder=w.co_mayor,
+            initiative=w.co_initiative,
+            assessed_on=DAY + datetime.timedelta(days=serial()),
+            power=4,
+            capabilities=3,
+            interest=4,
         ),
         body=lambda w: {
             "stakeholder": w.co_org.pk,
@@ -195,7 +212,9 @@ RESOURCES: dict[str, Resource] = {
         change={"title": "Listening first, always"},
     ),
     "explorer": Resource(
-        make=lambda w: Explorer.objects.create(name="Maria Explorer", email="maria@example.org", country="CO"),
+        make=lambda w: Explorer.objects.create(
+            name="Maria Explorer", email=f"maria{serial()}@example.org", country="CO"
+        ),
         body=lambda w: {"name": "Pedro Explorer", "email": "pedro@example.org", "country": "CO", "interests": []},
         change={"organisation": "Universidad"},
     ),

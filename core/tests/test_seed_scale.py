@@ -39,6 +39,7 @@ def test_a_tiny_seed_creates_proportional_row_counts():
     assert Engagement.objects.count() == 1_000
     assert Assessment.objects.count() == 200
     assert Explorer.objects.count() == 200
+    assert Explorer.objects.filter(status="active", preferred_language="es").count() == 100  # a campaign's audience
     assert Coalition.objects.order_by("pk").first().memberships.count() == 50  # the "big" coalition, scaled
     # Every stakeholder acts in one region of its own country; members share the coalition's country.
     regions = Stakeholder.regions.through.objects

@@ -60,7 +60,7 @@ def _makemessages(cwd: Path, settings_dir: Path, *ignores: str) -> None:
         "PYTHONPATH": os.pathsep.join([str(settings_dir), str(ROOT)]),
         "DJANGO_SETTINGS_MODULE": "translation_check_settings",
     }
-    # -P: the working directory is an app, whose modules (e.g. selectors.py) must not shadow the stdlib.
+    # -P: an app module named like a standard one (planning/selectors.py) must not shadow it.
     command = [sys.executable, "-P", "-m", "django", "makemessages", "--locale", "es", "--no-obsolete"]
     for pattern in ignores:
         command += ["--ignore", pattern]

@@ -49,6 +49,12 @@ class EntryPointSerializer(ConstrainedModelSerializer):
         read_only_fields = ["analysed_by"]
         extra_kwargs = dict.fromkeys(("feasibility", "impact", "added_value"), SCORE)
 
+    def validate_status(self, value: str) -> str:
+        current = getattr(self.instance, "status", None)
+        if value == EntryPoint.Status.SELECTED and current != EntryPoint.Status.SELECTED:
+            raise serializers.ValidationError(_("Use the select action: it creates the initiative."))
+        return value
+
     def get_initiative(self, obj) -> int | None:
         """The id of the initiative created when the entry point was selected."""
         initiative = getattr(obj, "initiative", None)

@@ -185,3 +185,9 @@ def test_initiatives_coalitions_commitments_and_outcomes_name_their_plan_objecti
     assert staff_api.get(f"/api/v1/commitments/{world.pe_commitment.pk}/").json()["objective"] == objective.pk
     response = staff_api.patch(f"/api/v1/outcomes/{world.co_outcome.pk}/", {"objective": objective.pk}, format="json")
     assert response.status_code == 200 and response.json()["objective"] == objective.pk
+
+
+def test_the_api_cannot_mark_an_entry_point_selected_without_the_select_action(staff_api, world):
+    body = RESOURCES["entrypoint"].body(world) | {"status": "selected"}
+    response = staff_api.post("/api/v1/entry-points/", body, format="json")
+    assert response.status_code == 400 and "select action" in str(response.json())

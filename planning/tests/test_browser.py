@@ -14,8 +14,11 @@ def async_unsafe_env(monkeypatch):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_moquegua_resources_page_shows_the_charts(
-    async_unsafe_env, browser_page, artifact, world, resources, plan_indicator
+    async_unsafe_env, world, resources, plan_indicator, browser_page, artifact
 ):
+    # The data fixtures come before `browser_page`: ORM calls made while Playwright's event loop
+    # runs get a connection of their own that nobody closes, and PostgreSQL then refuses to drop
+    # the test database.
     browser_page.login(world.staff_pe)
     response = browser_page.goto(reverse("planning:region_resources", kwargs={"code": "pe-moq"}))
     assert response.status == 200

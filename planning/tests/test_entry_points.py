@@ -178,3 +178,18 @@ def test_entry_points_for_ranks_candidates_for_staff_and_shows_nothing_to_partne
     html = render_entry_points_for(world.staff_pe, world.co)
     assert html.index("Higher") < html.index("Lower")
     assert "Higher" not in render_entry_points_for(world.partner_co, world.co)
+
+
+def test_the_form_cannot_mark_an_entry_point_selected_without_creating_the_initiative(staff_client, world):
+    url = reverse("planning:entrypoint_create", kwargs={"code": "co"})
+    data = {
+        "title": "Shortcut",
+        "challenge": "x",
+        "feasibility": 3,
+        "impact": 3,
+        "added_value": 3,
+        "status": "selected",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 200 and "status" in response.context["form"].errors
+    assert not EntryPoint.objects.exists()

@@ -9,19 +9,21 @@ from .serializers import ContactSerializer, RelationshipSerializer, StakeholderS
 
 
 class StakeholderViewSet(ScopedModelViewSet):
-    queryset = Stakeholder.objects.select_related("country", "organisation").prefetch_related(
+    queryset = Stakeholder.objects.select_related("country").prefetch_related(
         Prefetch("regions", queryset=Region.objects.only("id"))
     )
     serializer_class = StakeholderSerializer
     filterset_class = StakeholderFilterSet
     ordering_fields = ["id", "name", "sector", "level", "updated_at"]
+    scoped_relations = ("organisation",)
 
 
 class ContactViewSet(ScopedModelViewSet):
-    queryset = Contact.objects.select_related("stakeholder")
+    queryset = Contact.objects.all()
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
     ordering_fields = ["id", "name", "updated_at"]
+    scoped_relations = ("stakeholder",)
 
 
 class RelationshipViewSet(ScopedModelViewSet):

@@ -11,6 +11,7 @@ DEMO_MODULES = [
     "coalitions.demo",
     "planning.demo",
     "results.demo",
+    "explorers_network.demo",
 ]
 
 

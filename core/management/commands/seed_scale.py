@@ -320,14 +320,16 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
     ]
     explorer_rows = []
     for i in range(want["explorers"]):
-        active = rng.random() < 0.8
+        # Four in five active, five in eight Spanish-speaking, on a fixed pattern rather than at
+        # random: exactly half of them (10,000 at the benchmark scale) are a Spanish campaign's audience.
+        active = i % 5 != 4
         confirmed = datetime.datetime.combine(_day(rng), datetime.time(12), tzinfo=datetime.UTC) if active else None
         explorer_rows.append(
             m["Explorer"](
                 name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                 email=f"explorer{i}@example.org",
                 country=rng.choice(["CO", "PE", "PH", "MX", "KE", "ID", "GB"]),
-                preferred_language=rng.choice(["en", "es"]),
+                preferred_language="es" if i % 8 < 5 else "en",
                 status="active" if active else "pending",
                 confirmed_at=confirmed,
                 consent_given_at=confirmed,
