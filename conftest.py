@@ -13,6 +13,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, Initiative, Membership, Outcome
+from countries.iso import load_iso_regions
 from countries.models import Country, Region
 from stakeholders.models import Contact, Stakeholder
 
@@ -27,14 +28,44 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_in_process(request, settings):
+    """Run Celery tasks in-process, as `make run` does, even when CI sets a broker.
+
+    Tests marked `real_broker` (the reliability tests with a real worker) opt out.
+    """
+    if request.node.get_closest_marker("real_broker"):
+        yield
+        return
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness adds seconds per test and tests nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Throttle counters (and anything else cached) must not carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db, django_user_model):
     """Colombia and Peru, one initiative and coalition each, a partner organisation in each coalition."""
+    if not Region.objects.filter(code="CO-LAG").exists():
+        # A transactional test (live server, browser) flushed the rows the data migration loads.
+        load_iso_regions(Country, Region)
     co = Country.objects.get(code="CO")
     pe = Country.objects.get(code="PE")
     guajira = Region.objects.get(code="CO-LAG")
@@ -186,13 +217,13 @@ def browser_page(live_server, world, monkeypatch):
     Skips without Chromium (fails under REQUIRE_SERVICES=1). Screenshots go to
     test-artifacts/ (ignored by git) via `page.screenshot(path=artifact("name.png"))`.
     """
-
     from core.testing import chromium_path, require_service
 
     executable = chromium_path()
     require_service("Chromium", bool(executable), "apt-get install -y chromium")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # test itself are still synchronous and safe.
+    # test itself are still synchronous and safe. Set for this test only: left in the
+    # environment it reaches later subprocesses, and `check --deploy` rightly refuses it.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -221,6 +222,16 @@ class EngagementForm(forms.ModelForm):
         _editable_scope(self, user)
         self.fields["participants"].queryset = Stakeholder.objects.visible_to(user)
         self.fields["occurred_on"].initial = timezone.localdate
+        # Choosing the coalition refreshes the picker with its members (HTMX; a no-op without JavaScript).
+        self.fields["coalition"].widget.attrs.update(
+            {
+                "hx-get": reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"}),
+                "hx-trigger": "change",
+                "hx-target": "#participants-options",
+                "hx-swap": "outerHTML",
+                "hx-include": "#participants-picker",
+            }
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -62,6 +62,19 @@ class Initiative(TimeStampedModel):
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("Shown on the public country pages and to every partner.")
     )
+    # Links into `planning` (issue 7): where the initiative came from and which plan objectives it pursues.
+    entry_point = models.OneToOneField(
+        "planning.EntryPoint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="initiative",
+        verbose_name=_("entry point"),
+        help_text=_("The analysed entry point this initiative was selected from."),
+    )
+    objectives = models.ManyToManyField(
+        "planning.PlanObjective", blank=True, related_name="initiatives", verbose_name=_("plan objectives pursued")
+    )
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -236,6 +249,9 @@ class Coalition(TimeStampedModel):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.FORMING)
     formed_on = models.DateField(_("formed on"), null=True, blank=True)
     is_public = models.BooleanField(_("public"), default=False, help_text=_("Shown on the public country pages."))
+    objectives = models.ManyToManyField(
+        "planning.PlanObjective", blank=True, related_name="coalitions", verbose_name=_("plan objectives pursued")
+    )
 
     objects = CoalitionQuerySet.as_manager()
 
@@ -378,6 +394,14 @@ class Commitment(TimeStampedModel):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
     evidence = models.TextField(_("evidence"), blank=True)
+    objective = models.ForeignKey(
+        "planning.PlanObjective",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("plan objective served"),
+    )
 
     objects = CoalitionPartQuerySet.as_manager()
 
@@ -501,6 +525,14 @@ class Outcome(TimeStampedModel):
         blank=True,
         related_name="recorded_outcomes",
         verbose_name=_("recorded by"),
+    )
+    objective = models.ForeignKey(
+        "planning.PlanObjective",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        verbose_name=_("plan objective served"),
     )
 
     objects = CoalitionPartQuerySet.as_manager()

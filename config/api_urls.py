@@ -1,20 +1,27 @@
 """The partner REST API, version 1: one router per app, the OpenAPI schema and the docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
+
+from core.api.views import not_found
 
 app_name = "api"
 urlpatterns = [
     path("", include("countries.api.urls")),
     path("", include("stakeholders.api.urls")),
     path("", include("coalitions.api.urls")),
+    path("", include("planning.api.urls")),
+    path("", include("results.api.urls")),
     path("", include("explorers_network.api.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     # The split view serves Swagger UI's start-up code as a script file, so the strict CSP holds.
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[AllowAny]),
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", permission_classes=[AllowAny], template_name="core/api/swagger_ui.html"
+        ),
         name="docs",
     ),
+    re_path(r"^", not_found, name="not_found"),  # last: unknown paths answer JSON
 ]

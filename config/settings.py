@@ -69,7 +69,9 @@ INSTALLED_APPS = [
     "countries",
     "stakeholders",
     "accounts",
+    "planning",
     "coalitions",
+    "results",
     "explorers_network",
     "notifications",
     "website",
@@ -180,6 +182,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Well above the longest task, so Redis does not redeliver a task still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600")}
+# On a lost broker connection, give running tasks back rather than hold their unackable slots:
+# the outbox's claims make a redelivered task harmless, and a worker whose slots stay full
+# after a Redis restart stops consuming (celery/celery#8091).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -242,6 +248,9 @@ SPECTACULAR_SETTINGS = {
         "CoalitionStatusEnum": "coalitions.models.Coalition.Status",
         "CommitmentStatusEnum": "coalitions.models.Commitment.Status",
         "ExplorerStatusEnum": "explorers_network.models.Explorer.Status",
+        "FundingSourceEnum": "planning.models.FundingSource",
+        "RegionKindEnum": "countries.models.Region.Kind",
+        "EntryPointStatusEnum": "planning.models.EntryPoint.Status",
     },
 }
 

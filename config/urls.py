@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("explorers_network.urls")),
     path("", include("notifications.urls")),
     path("", include("website.urls")),
+    path("", include("planning.urls")),
+    path("", include("results.urls")),
 ]
 
 if settings.DEBUG:

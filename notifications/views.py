@@ -20,6 +20,13 @@ def notification_list(request):
 
 
 @login_required
+def badge(request):
+    """The header badge's text, fetched by HTMX after the page loads so no page pays for the count."""
+    count = Notification.objects.for_user(request.user).unread().count()
+    return render(request, "notifications/_badge_count.html", {"count": count})
+
+
+@login_required
 @require_POST
 def mark_read(request):
     """Mark one notification (`id`) or all of the user's notifications read."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Delivery, Suppression, email_hash
@@ -123,6 +123,7 @@ def _claim(ids: list[int]) -> list[Delivery]:
             row.state = Delivery.State.SENDING
             row.lease_until = lease
             row.attempts += 1
+            row.updated_at = now  # bulk_update skips auto_now
         Delivery.objects.bulk_update(rows, ["state", "lease_until", "attempts", "updated_at"])
     return rows
 
@@ -173,17 +174,26 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
     """Send the claimable rows among `ids` over one SMTP connection; returns counts by result."""
     rows = _claim(ids)
     result = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
+    logger.debug("Claimed %d of %d deliveries", len(rows), len(ids))
     if not rows:
         return result
     suppressed = _suppressed_hashes(rows)
     connection = get_connection()
+    lease = _Lease(rows)
+    needs_open = True
     try:
         for delivery in rows:
+            lease.renew_if_due()
             if _is_suppressed(delivery, suppressed.get(email_hash(delivery.recipient), set())):
                 _finish(delivery, state=Delivery.State.CANCELLED, last_error="suppressed")
                 result["cancelled"] += 1
+                lease.done(delivery)
                 continue
             try:
+                # Opened here, not by send_messages, which would close it after each message.
+                if needs_open:
+                    connection.open()
+                    needs_open = False
                 connection.send_messages([_message(delivery, connection)])
             except (smtplib.SMTPException, OSError) as error:
                 code = _smtp_code(error)
@@ -196,24 +206,55 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                     _retry_later(delivery, f"{code or ''} {error}".strip())
                     result["retry"] += 1
                     connection.close()
+                    needs_open = True
+                lease.done(delivery)
                 continue
             _finish(delivery, state=Delivery.State.SENT, sent_at=timezone.now(), last_error="")
             result["sent"] += 1
+            lease.done(delivery)
     finally:
         connection.close()
     return result
 
 
+class _Lease:
+    """Keeps the claim on a batch alive while it is being sent, so a slow SMTP server does not
+    let the sweeper hand rows this worker still holds to another worker."""
+
+    def __init__(self, rows: list[Delivery]) -> None:
+        self.pending = {row.pk: row.attempts for row in rows}
+        self.renew_at = timezone.now() + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS / 2)
+
+    def done(self, delivery: Delivery) -> None:
+        self.pending.pop(delivery.pk, None)
+
+    def renew_if_due(self) -> None:
+        now = timezone.now()
+        if now < self.renew_at or not self.pending:
+            return
+        self.renew_at = now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS / 2)
+        Delivery.objects.filter(pk__in=list(self.pending), state=Delivery.State.SENDING, lease_until__gte=now).update(
+            lease_until=now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        )
+
+
 def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Enqueue rows that no task will pick up: due retries, rows stuck pending, expired leases."""
+    """Enqueue rows no task will pick up: due retries, rows stuck pending, expired leases.
+
+    A swept row's `updated_at` is touched, so a row still waiting in a long queue is enqueued
+    again at most once per OUTBOX_STUCK_SECONDS (the claim makes extra copies harmless).
+    """
     now = now or timezone.now()
     stuck_before = now - datetime.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS)
     due = Q(state=Delivery.State.PENDING, not_before__lte=now)
+    # A retry put back at time t with not_before > t: not enqueued since it became due.
+    retry_due = Q(attempts__gt=0, updated_at__lt=F("not_before"))
     ids = list(
         Delivery.objects.filter(
-            (due & (Q(attempts__gt=0) | Q(updated_at__lt=stuck_before)))
-            | Q(state=Delivery.State.SENDING, lease_until__lt=now)
+            (due & (retry_due | Q(updated_at__lt=stuck_before))) | Q(state=Delivery.State.SENDING, lease_until__lt=now)
         ).values_list("pk", flat=True)
     )
+    if ids:
+        Delivery.objects.filter(pk__in=ids).update(updated_at=now)
     deliveries_enqueue(ids=ids)
     return len(ids)

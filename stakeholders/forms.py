@@ -48,6 +48,7 @@ class StakeholderForm(forms.ModelForm):
         countries = Country.objects.editable_by(user)
         self.fields["country"].queryset = countries
         self.fields["regions"].queryset = Region.objects.filter(country__in=countries).select_related("country")
+        self.fields["regions"].label_from_instance = lambda region: f"{region.name} · {region.country.code}"
         self.fields["regions"].required = False
         self.fields["regions"].help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
         organisations = Stakeholder.objects.visible_to(user).filter(kind=Stakeholder.Kind.ORGANISATION)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from core.svg import NO_STANCE_COLOUR, PALETTE, STANCE_COLOURS, join, num
@@ -160,7 +161,7 @@ def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) 
                 node.colour,
                 num(place(node.stakeholder.pk)[0]),
                 num(place(node.stakeholder.pk)[1] - 8 - 9 * node.degree / max_degree),
-                node.stakeholder.acronym or node.stakeholder.name[:24],
+                node.stakeholder.acronym or Truncator(node.stakeholder.name).chars(24),
                 node.stakeholder.name,
             )
             for node in nodes

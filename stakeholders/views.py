@@ -50,6 +50,11 @@ def _ordering(sort: str) -> tuple[str, ...]:
     return SORTS[key]
 
 
+def region_label(region) -> str:
+    """Region names repeat across countries (e.g. "Lima"), so the country code goes beside them."""
+    return f"{region.name} · {region.country.code}"
+
+
 def _directory_filterset(request) -> StakeholderFilterSet:
     """The API's FilterSet, with the coalition and initiative ids offered as choices on the page."""
     user = request.user
@@ -66,6 +71,7 @@ def _directory_filterset(request) -> StakeholderFilterSet:
     form.fields["coalition"].widget = forms.Select(choices=blank + list(coalitions))
     form.fields["initiative"].widget = forms.Select(choices=blank + list(initiatives))
     form.fields["region"].queryset = form.fields["region"].queryset.select_related("country")
+    form.fields["region"].label_from_instance = region_label
     for name in ("sector", "level", "kind", "stance"):
         form.fields[name].widget = forms.CheckboxSelectMultiple(choices=form.fields[name].choices)
     return filterset

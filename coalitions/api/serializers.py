@@ -41,6 +41,7 @@ class InitiativeSerializer(ConstrainedModelSerializer):
             "lead",
             "lead_brief",
             "is_public",
+            "objectives",
             *TIMESTAMPS,
         ]
 
@@ -89,6 +90,7 @@ class CoalitionSerializer(ConstrainedModelSerializer):
             "status",
             "formed_on",
             "is_public",
+            "objectives",
             *TIMESTAMPS,
         ]
 
@@ -137,6 +139,7 @@ class CommitmentSerializer(ConstrainedModelSerializer):
             "due_on",
             "status",
             "evidence",
+            "objective",
             *TIMESTAMPS,
         ]
 
@@ -181,6 +184,7 @@ class OutcomeSerializer(ConstrainedModelSerializer):
             "significance",
             "contribution",
             "evidence_url",
+            "objective",
             *TIMESTAMPS,
         ]
 

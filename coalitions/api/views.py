@@ -37,7 +37,7 @@ class InitiativeViewSet(ScopedModelViewSet):
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilterSet
     ordering_fields = ["id", "name", "phase", "starts_on", "updated_at"]
-    scoped_relations = ("lead",)
+    scoped_relations = ("lead", "objectives")
 
     @extend_schema(
         responses=AssessmentSerializer(many=True),
@@ -72,7 +72,7 @@ class CoalitionViewSet(ScopedModelViewSet):
     serializer_class = CoalitionSerializer
     filterset_class = CoalitionFilterSet
     ordering_fields = ["id", "name", "status", "formed_on", "updated_at"]
-    scoped_relations = ("initiative", "parent")
+    scoped_relations = ("initiative", "parent", "objectives")
 
     @extend_schema(responses=CoalitionHealthSerializer, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -95,7 +95,7 @@ class CommitmentViewSet(ScopedModelViewSet):
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilterSet
     ordering_fields = ["id", "due_on", "status", "updated_at"]
-    scoped_relations = ("coalition", "owner")
+    scoped_relations = ("coalition", "owner", "objective")
 
 
 class EngagementViewSet(ScopedModelViewSet):
@@ -114,7 +114,7 @@ class OutcomeViewSet(ScopedModelViewSet):
     serializer_class = OutcomeSerializer
     filterset_class = OutcomeFilterSet
     ordering_fields = ["id", "observed_on", "change_type", "updated_at"]
-    scoped_relations = ("coalition", "actors")
+    scoped_relations = ("coalition", "actors", "objective")
 
     def extra_save_kwargs(self, *, created: bool) -> dict:
         return {"recorded_by": self.request.user} if created else {}

@@ -73,8 +73,10 @@ def test_dashboard_counts_explorers_who_joined_this_month(staff_client, world):
     assert response.context["explorers"] == {"network": 4, "countries": 2}
 
 
-def test_partners_see_no_explorer_figures(partner_client, world):
-    assert partner_client.get(URL).context["explorers"] is None
+def test_partners_signing_in_are_pointed_to_the_api(partner_client, world):
+    response = partner_client.get(URL)
+    assert response.status_code == 403
+    assert b"Coalici" not in response.content
 
 
 def test_dashboard_query_count_does_not_grow_with_data(staff_client, world, count_queries, django_assert_num_queries):

@@ -85,6 +85,14 @@ def test_picker_endpoint_suggests_coalition_members(staff_client, world):
     assert [s for s, _checked in response.context["picker"].options] == [world.co_mayor, world.co_org]
 
 
+def test_picker_endpoint_follows_the_coalition_chosen_in_the_form(staff_client, world):
+    url = reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"})
+    response = staff_client.get(
+        url, {"coalition": world.pe_coalition.pk, "participants_suggest": world.co_coalition.pk}
+    )
+    assert {s for s, _checked in response.context["picker"].options} == {world.pe_org, world.pe_company}
+
+
 def test_picker_endpoint_is_for_staff_and_known_fields_only(staff_client, partner_client, world):
     assert (
         partner_client.get(reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"})).status_code
@@ -263,3 +271,16 @@ def test_assessment_form_prefills_the_stakeholder(staff_client, world):
     url = reverse("coalitions:assessment_create", kwargs={"pk": world.co_initiative.pk})
     response = staff_client.get(url, {"stakeholder": world.co_mayor.pk})
     assert response.context["form"]["stakeholder"].value() == str(world.co_mayor.pk)
+
+
+def test_a_coalition_cannot_be_linked_under_its_own_local_coalition(staff_client, world):
+    local = Coalition.objects.create(
+        initiative=world.co_initiative, name="Local", level="local", shared_goal="x", parent=world.co_coalition
+    )
+    url = reverse("coalitions:coalition_update", kwargs={"pk": world.co_coalition.pk})
+    data = coalition_data(world, name="Coalición La Guajira", parent=local.pk, regions=[world.moquegua.pk])
+    errors = staff_client.post(url, data).context["form"].errors
+    assert errors["parent"] == ["A coalition cannot be linked under one of its own local coalitions."]
+    assert "regions" in errors  # Moquegua is not in Colombia
+    world.co_coalition.refresh_from_db()
+    assert world.co_coalition.parent is None

@@ -1,12 +1,13 @@
 """Initiative list and detail, with the stakeholder map drawn on the server."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from coalitions.charts import MapPoint, stakeholder_map_svg
-from coalitions.models import Assessment, Initiative
+from coalitions.models import Assessment, Engagement, Initiative, LearningNote
 from stakeholders.models import Stakeholder
 
 from .conftest import add_stakeholders, assess
@@ -45,6 +46,15 @@ def test_map_draws_no_arrow_for_a_first_assessment(staff_client, world):
     assert 'class="map-move"' not in svg
 
 
+def test_initiative_page_lists_its_own_engagements_and_notes(staff_client, world):
+    Engagement.objects.create(
+        initiative=world.co_initiative, occurred_on=DAY, kind="call", title="Call with the ministry"
+    )
+    LearningNote.objects.create(initiative=world.co_initiative, title="Talk to the ministry early", body="b")
+    content = staff_client.get(detail(world)).content.decode()
+    assert "Call with the ministry" in content and "Talk to the ministry early" in content
+
+
 def test_map_filters_by_sector(staff_client, world):
     assess(world.co_initiative, [world.co_org], DAY)
     response = staff_client.get(detail(world), {"sector": Stakeholder.Sector.CIVIL_SOCIETY})
@@ -58,6 +68,25 @@ def test_map_has_a_table_alternative(staff_client, world):
     content = staff_client.get(detail(world)).content.decode()
     assert "<table>" in content
     assert "Alcaldía de Uribia" in content
+
+
+def test_map_sizes_actors_by_capabilities():
+    def point(pk, capabilities, interest):
+        return MapPoint(
+            stakeholder_id=pk,
+            name=f"A{pk}",
+            url="/",
+            sector="",
+            assessed_on=DAY,
+            power=3,
+            interest=interest,
+            capabilities=capabilities,
+            stance=0,
+        )
+
+    svg = str(stakeholder_map_svg([point(1, 1, 1), point(2, 5, 5)], title="t"))
+    radii = re.findall(r'<circle cx="[^"]+" cy="[^"]+" r="([^"]+)"', svg)
+    assert float(radii[0]) < float(radii[1])
 
 
 def test_map_escapes_actor_names():

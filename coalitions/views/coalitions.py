@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
@@ -11,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.views import get_editable_or_403, get_visible_or_404
+from core.views import get_editable_or_403, get_visible_or_404, staff_required
 from countries.models import Country
 from stakeholders.models import Stakeholder
 
@@ -19,11 +18,13 @@ from ..filters import CoalitionFilterSet
 from ..forms import CoalitionCreateForm, CoalitionForm, CommitmentForm, MembershipEndForm, MembershipForm
 from ..models import Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from ..services import coalition_create as create_coalition
-from .common import can_edit, form_and_pickers, require_program_staff
+from .common import can_edit, form_and_pickers
 
 PAGE_SIZE = 25
 #: The detail page lists this many recent engagements; the rest are a filter away in the API.
 RECENT_ENGAGEMENTS = 20
+#: The CoalitionFilterSet fields offered on the list page (the API takes them all).
+LIST_FILTERS = ("q", "country", "initiative", "status", "level")
 
 
 def _restrict_filter_choices(filterset: CoalitionFilterSet, user) -> None:
@@ -37,7 +38,7 @@ def _restrict_filter_choices(filterset: CoalitionFilterSet, user) -> None:
     fields["level"].widget = forms.CheckboxSelectMultiple(choices=fields["level"].choices)
 
 
-@login_required
+@staff_required
 def coalition_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Coalition.objects.visible_to(request.user)
@@ -51,11 +52,16 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coalitions/coalition_list.html",
-        {"filterset": filterset, "page": page, "can_create": request.user.is_admin or request.user.is_program_staff},
+        {
+            "filterset": filterset,
+            "filter_fields": [filterset.form[name] for name in LIST_FILTERS],
+            "page": page,
+            "can_create": request.user.is_admin or request.user.is_program_staff,
+        },
     )
 
 
-@login_required
+@staff_required
 def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     coalition = get_visible_or_404(Coalition.objects.select_related("initiative__country", "parent"), user, pk=pk)
@@ -91,10 +97,9 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalitions/coalition_detail.html", context)
 
 
-@login_required
+@staff_required
 def coalition_create(request: HttpRequest) -> HttpResponse:
     """A coalition and its first members on one page; the members are written in the same transaction."""
-    require_program_staff(request.user)
     form, pickers, searching = form_and_pickers(request, CoalitionCreateForm, ["members"], user=request.user)
     if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
@@ -123,7 +128,7 @@ def coalition_create(request: HttpRequest) -> HttpResponse:
     return render(request, "coalitions/coalition_form.html", {"form": form, "pickers": pickers})
 
 
-@login_required
+@staff_required
 def coalition_update(request: HttpRequest, pk: int) -> HttpResponse:
     coalition = get_editable_or_403(Coalition.objects, request.user, pk=pk)
     form = CoalitionForm(request.POST or None, instance=coalition, user=request.user)
@@ -134,7 +139,7 @@ def coalition_update(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalitions/coalition_form.html", {"form": form, "coalition": coalition})
 
 
-@login_required
+@staff_required
 def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
     coalition = get_editable_or_403(Coalition.objects, request.user, pk=pk)
     form = MembershipForm(request.POST or None, instance=Membership(coalition=coalition), user=request.user)
@@ -150,7 +155,7 @@ def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalitions/membership_form.html", {"form": form, "coalition": coalition})
 
 
-@login_required
+@staff_required
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_editable_or_403(
         Membership.objects.select_related("coalition", "stakeholder").filter(left_on__isnull=True), request.user, pk=pk
@@ -167,7 +172,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
     coalition = get_editable_or_403(Coalition.objects.select_related("initiative"), request.user, pk=pk)
     form = CommitmentForm(
@@ -180,7 +185,7 @@ def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalitions/commitment_form.html", {"form": form, "coalition": coalition})
 
 
-@login_required
+@staff_required
 def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = get_editable_or_403(Commitment.objects.select_related("coalition__initiative"), request.user, pk=pk)
     coalition = commitment.coalition

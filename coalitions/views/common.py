@@ -1,16 +1,9 @@
 """Small pieces the coalition views share."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from ..forms import build_picker, initial_from_data
-
-
-def require_program_staff(user) -> None:
-    """Only program staff and admins write through these pages; partners write through the API."""
-    if not (user.is_admin or user.is_program_staff):
-        raise PermissionDenied
 
 
 def can_edit(queryset: QuerySet, user, obj) -> bool:

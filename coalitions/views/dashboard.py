@@ -3,12 +3,12 @@
 import datetime
 
 from django.apps import apps
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.views import staff_required
 from countries.models import Country
 
 from ..models import Coalition, Commitment, Engagement, Outcome
@@ -22,11 +22,11 @@ MAX_ROWS = 50
 
 
 def dashboard_countries(user) -> frozenset[int] | None:
-    """Country ids the dashboard covers: the user's teams; None means all they can see.
+    """Country ids the dashboard covers: the user's teams; None means every country.
 
-    Admins, and staff not yet on a team, see every country; partners see their coalitions.
+    Admins, and staff not yet on a team, see every country.
     """
-    if user.is_admin or not user.is_program_staff or not user.team_country_ids:
+    if user.is_admin or not user.team_country_ids:
         return None
     return user.team_country_ids
 
@@ -36,10 +36,8 @@ def _scoped(queryset, user, countries):
     return queryset if countries is None else queryset.in_countries(countries)
 
 
-def _explorer_counts(user, countries, since: datetime.datetime) -> dict | None:
+def _explorer_counts(user, countries, since: datetime.datetime) -> dict:
     """Explorers confirmed since the start of the month: in the whole network and in the user's countries."""
-    if not (user.is_admin or user.is_program_staff):
-        return None
     explorer = apps.get_model("explorers_network", "Explorer")
     in_countries = Q()
     if countries is not None:
@@ -51,7 +49,7 @@ def _explorer_counts(user, countries, since: datetime.datetime) -> dict | None:
     )
 
 
-@login_required
+@staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()

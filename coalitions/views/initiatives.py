@@ -1,7 +1,7 @@
 """Initiatives: list, detail with the stakeholder map, create and edit, and recording an assessment."""
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -10,20 +10,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.views import get_editable_or_403, get_visible_or_404
+from core.views import get_editable_or_403, get_visible_or_404, staff_required
 from countries.models import Country
 from stakeholders.models import Stakeholder
 
 from ..charts import map_points, stakeholder_map_svg, stance_legend
 from ..filters import InitiativeFilterSet
 from ..forms import AssessmentForm, InitiativeForm, MapFilterForm
-from ..models import Assessment, Coalition, Initiative
-from .common import can_edit, require_program_staff
+from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
+from .common import can_edit
 
 PAGE_SIZE = 25
+#: Engagements and learning notes of the initiative itself shown on its page.
+RECENT = 20
 
 
-@login_required
+@staff_required
 def initiative_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Initiative.objects.visible_to(request.user)
@@ -35,15 +37,21 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     form = filterset.form
     form.fields["country"].queryset = Country.objects.visible_to(request.user)
     form.fields["lead"].queryset = Stakeholder.objects.visible_to(request.user)
+    form.fields["phase"].widget = forms.CheckboxSelectMultiple(choices=form.fields["phase"].choices)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "coalitions/initiative_list.html",
-        {"filterset": filterset, "page": page, "can_create": request.user.is_admin or request.user.is_program_staff},
+        {
+            "filterset": filterset,
+            "filter_fields": [form[name] for name in ("q", "country", "level", "phase")],
+            "page": page,
+            "can_create": request.user.is_admin or request.user.is_program_staff,
+        },
     )
 
 
-@login_required
+@staff_required
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_visible_or_404(Initiative.objects.select_related("country", "lead"), request.user, pk=pk)
     user = request.user
@@ -54,6 +62,12 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(initiative=initiative)
         .select_related("parent")
         .order_by("level", "name"),
+        "engagements": Engagement.objects.visible_to(user)
+        .filter(initiative=initiative)
+        .select_related("coalition")
+        .annotate(participant_count=Count("participants"))
+        .order_by("-occurred_on", "-pk")[:RECENT],
+        "notes": LearningNote.objects.visible_to(user).filter(initiative=initiative).select_related("author")[:RECENT],
         "can_edit": can_edit(Initiative.objects, user, initiative),
         "show_map": user.is_admin or user.is_program_staff,
     }
@@ -70,9 +84,8 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalitions/initiative_detail.html", context)
 
 
-@login_required
+@staff_required
 def initiative_create(request: HttpRequest) -> HttpResponse:
-    require_program_staff(request.user)
     form = InitiativeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         initiative = form.save()
@@ -81,7 +94,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     return render(request, "coalitions/initiative_form.html", {"form": form})
 
 
-@login_required
+@staff_required
 def initiative_update(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_editable_or_403(Initiative.objects, request.user, pk=pk)
     form = InitiativeForm(request.POST or None, instance=initiative, user=request.user)
@@ -92,7 +105,7 @@ def initiative_update(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalitions/initiative_form.html", {"form": form, "initiative": initiative})
 
 
-@login_required
+@staff_required
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a new dated assessment; the map then shows the actor's move from the previous one."""
     initiative = get_editable_or_403(Initiative.objects.select_related("country"), request.user, pk=pk)

@@ -1,14 +1,13 @@
 """What coalitions do and learn: engagements, outcomes and learning notes, and the stakeholder picker."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.views import get_editable_or_403, get_visible_or_404
+from core.views import get_editable_or_403, get_visible_or_404, staff_required
 
 from ..forms import (
     PICKER_FIELDS,
@@ -22,7 +21,7 @@ from ..forms import (
 )
 from ..models import Coalition, Engagement, LearningNote, Outcome
 from ..services import engagement_log
-from .common import form_and_pickers, require_program_staff
+from .common import form_and_pickers
 
 
 def _id_param(request: HttpRequest, name: str) -> int | None:
@@ -30,7 +29,7 @@ def _id_param(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-@login_required
+@staff_required
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_visible_or_404(
         Engagement.objects.select_related("coalition", "initiative", "recorded_by"), request.user, pk=pk
@@ -94,25 +93,24 @@ def _build_suggesting_picker(request: HttpRequest, form, searching: bool) -> Pic
     )
 
 
-@login_required
+@staff_required
 def engagement_create(request: HttpRequest) -> HttpResponse:
-    require_program_staff(request.user)
     return _engagement_form(request, None)
 
 
-@login_required
+@staff_required
 def engagement_update(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_editable_or_403(Engagement.objects, request.user, pk=pk)
     return _engagement_form(request, engagement)
 
 
-@login_required
+@staff_required
 def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     coalition = get_editable_or_403(Coalition.objects, request.user, pk=pk)
     return _outcome_form(request, coalition, Outcome(coalition=coalition, recorded_by=request.user))
 
 
-@login_required
+@staff_required
 def outcome_update(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = get_editable_or_403(Outcome.objects.select_related("coalition"), request.user, pk=pk)
     return _outcome_form(request, outcome.coalition, outcome)
@@ -134,7 +132,7 @@ def _outcome_form(request: HttpRequest, coalition: Coalition, outcome: Outcome) 
     )
 
 
-@login_required
+@staff_required
 def learningnote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_visible_or_404(
         LearningNote.objects.select_related("coalition", "initiative", "author"), request.user, pk=pk
@@ -150,14 +148,13 @@ def learningnote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def learningnote_create(request: HttpRequest) -> HttpResponse:
-    require_program_staff(request.user)
     initial = {"coalition": _id_param(request, "coalition"), "initiative": _id_param(request, "initiative")}
     return _learningnote_form(request, LearningNoteForm(request.POST or None, initial=initial, user=request.user))
 
 
-@login_required
+@staff_required
 def learningnote_update(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_editable_or_403(LearningNote.objects, request.user, pk=pk)
     return _learningnote_form(request, LearningNoteForm(request.POST or None, instance=note, user=request.user))
@@ -180,13 +177,14 @@ def _learningnote_form(request: HttpRequest, form: LearningNoteForm) -> HttpResp
     )
 
 
-@login_required
+@staff_required
 def stakeholder_picker(request: HttpRequest, field: str) -> HttpResponse:
     """The picker's options after a search (HTMX): chosen stakeholders stay, matches follow."""
-    require_program_staff(request.user)
     if field not in PICKER_FIELDS:
         raise Http404
-    suggest = request.GET.get(f"{field}_suggest", "")
+    # The engagement form's coalition select sends `coalition` when it changes; it wins over the
+    # coalition the page was opened with.
+    suggest = request.GET.get("coalition", "") or request.GET.get(f"{field}_suggest", "")
     picker = Picker(
         name=field,
         label="",

@@ -34,6 +34,9 @@ def _translate(exc: Exception) -> Exception:
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, ProtectedError | RestrictedError):
         return Conflict()
+    if isinstance(exc, OverflowError):
+        # SQLite refuses integers beyond 64 bits before running the query (an id filter of 10**30).
+        return exceptions.ValidationError({"non_field_errors": [_("A number in the request is too large.")]})
     if isinstance(exc, IntegrityError | DataError):
         # Serializers check constraints first; this is the race between two writers.
         return exceptions.ValidationError({"non_field_errors": [_("This change conflicts with existing records.")]})

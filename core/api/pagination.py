@@ -6,6 +6,7 @@ Page-number mode answers `count`, `next`, `previous`, `results`. Cursor mode sta
 syncing with `updated_since` never skips or repeats a row.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -40,7 +41,7 @@ class SyncCursorPagination(pagination.CursorPagination):
         try:
             return super().decode_cursor(request)
         except NotFound:
-            raise ValidationError({"cursor": ["Invalid cursor."]}) from None
+            raise ValidationError({"cursor": [_("Invalid cursor.")]}) from None
 
 
 class ApiPagination(pagination.BasePagination):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
 #: Resources (router basenames) and extra actions only admin and program staff may reach.
-STAFF_ONLY = frozenset({"relationship", "assessment", "explorer", "initiative-map"})
+STAFF_ONLY = frozenset({"relationship", "assessment", "explorer", "initiative-map", "entrypoint"})
 
 #: Resources a partner may create rows in, each inside the partner's own coalitions.
 PARTNER_MAY_CREATE = frozenset({"engagement", "outcome"})

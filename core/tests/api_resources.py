@@ -6,6 +6,8 @@ exercised the same way. Rows are Colombian: `staff-co` owns them, `staff-pe` doe
 """
 
 import datetime
+import itertools
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,11 +29,28 @@ from countries.api.urls import router as countries_router
 from countries.models import Country, Region
 from explorers_network.api.urls import router as explorers_router
 from explorers_network.models import Explorer
+from planning.api.urls import router as planning_router
+from planning.models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
+from results.api.urls import router as results_router
+from results.models import Indicator, IndicatorValue
 from stakeholders.api.urls import router as stakeholders_router
 from stakeholders.models import Contact, Relationship, Stakeholder
 
-ROUTERS: list[SimpleRouter] = [countries_router, stakeholders_router, coalitions_router, explorers_router]
+ROUTERS: list[SimpleRouter] = [
+    countries_router,
+    stakeholders_router,
+    coalitions_router,
+    explorers_router,
+    planning_router,
+    results_router,
+]
 DAY = datetime.date(2026, 2, 1)
+_serial = itertools.count(1)
+
+
+def serial() -> int:
+    """A fresh number, so `make` can be called many times in one test without breaking unique rules."""
+    return next(_serial)
 
 
 def new_stakeholder(world, name="Cooperativa Solar Wayuu", member=False) -> Stakeholder:
@@ -49,7 +68,9 @@ class Resource:
 
 
 def _country(world) -> Country:
-    country = Country.objects.create(code="XC", name="Xcountry")
+    n = serial()
+    code = "X" + string.ascii_uppercase[n % 26] if n < 26 else "Y" + string.ascii_uppercase[n % 26]
+    country = Country.objects.create(code=code, name=f"Xcountry {n}")
     world.staff_co.country_teams.add(country)
     return country
 
@@ -61,7 +82,9 @@ RESOURCES: dict[str, Resource] = {
         change={"summary": "Changed"},
     ),
     "region": Resource(
-        make=lambda w: Region.objects.create(country=w.co, name="Uribia", kind="municipality", parent=w.guajira),
+        make=lambda w: Region.objects.create(
+            country=w.co, name=f"Uribia {serial()}", kind="municipality", parent=w.guajira
+        ),
         body=lambda w: {"country": w.co.pk, "name": "Manaure", "kind": "municipality", "parent": w.guajira.pk},
         change={"name": "Uribia (municipio)"},
     ),
@@ -83,7 +106,7 @@ RESOURCES: dict[str, Resource] = {
         change={"position": "Coordinator"},
     ),
     "relationship": Resource(
-        make=lambda w: Relationship.objects.create(source=w.co_org, target=w.co_mayor, kind="alliance"),
+        make=lambda w: Relationship.objects.create(source=w.co_org, target=new_stakeholder(w), kind="alliance"),
         body=lambda w: {"source": w.co_mayor.pk, "target": w.co_org.pk, "kind": "conflict", "strength": 3},
         change={"strength": 1},
     ),
@@ -102,7 +125,12 @@ RESOURCES: dict[str, Resource] = {
     ),
     "assessment": Resource(
         make=lambda w: Assessment.objects.create(
-            stakeholder=w.co_mayor, initiative=w.co_initiative, assessed_on=DAY, power=4, capabilities=3, interest=4
+            stakeholder=w.co_mayor,
+            initiative=w.co_initiative,
+            assessed_on=DAY + datetime.timedelta(days=serial()),
+            power=4,
+            capabilities=3,
+            interest=4,
         ),
         body=lambda w: {
             "stakeholder": w.co_org.pk,
@@ -184,11 +212,119 @@ RESOURCES: dict[str, Resource] = {
         change={"title": "Listening first, always"},
     ),
     "explorer": Resource(
-        make=lambda w: Explorer.objects.create(name="Maria Explorer", email="maria@example.org", country="CO"),
+        make=lambda w: Explorer.objects.create(
+            name="Maria Explorer", email=f"maria{serial()}@example.org", country="CO"
+        ),
         body=lambda w: {"name": "Pedro Explorer", "email": "pedro@example.org", "country": "CO", "interests": []},
         change={"organisation": "Universidad"},
     ),
+    "entrypoint": Resource(
+        make=lambda w: EntryPoint.objects.create(
+            country=w.co, title="Regalías en La Guajira", challenge="Royalties", feasibility=3, impact=4, added_value=3
+        ),
+        body=lambda w: {
+            "country": w.co.pk,
+            "regions": [w.guajira.pk],
+            "title": "Transición en el Cesar",
+            "challenge": "Jobs after coal",
+            "stakeholders": [w.co_mayor.pk],
+            "feasibility": 4,
+            "impact": 5,
+            "added_value": 3,
+            "status": "candidate",
+        },
+        change={"status": "under_analysis"},
+    ),
+    "developmentplan": Resource(
+        make=lambda w: _plan(w),
+        body=lambda w: {
+            "country": w.co.pk,
+            "region": w.guajira.pk,
+            "level": "regional",
+            "name": "Plan de Desarrollo de La Guajira",
+            "start_year": 2024,
+            "end_year": 2027,
+        },
+        change={"source_url": "https://example.org/plan.pdf"},
+    ),
+    "planobjective": Resource(
+        make=lambda w: PlanObjective.objects.create(plan=_plan(w), code="OE1", title="Agua"),
+        body=lambda w: {"plan": _plan(w, "Plan Cesar").pk, "code": "OE2", "title": "Energía"},
+        change={"title": "Agua potable"},
+    ),
+    "resourceflow": Resource(
+        make=lambda w: ResourceFlow.objects.create(
+            region=w.guajira, fiscal_year=2024, source="mining_royalties", amount=100, currency="COP"
+        ),
+        body=lambda w: {
+            "region": w.guajira.pk,
+            "fiscal_year": 2025,
+            "source": "mining_royalties",
+            "amount": "2500000.00",
+            "currency": "COP",
+        },
+        change={"note": "Corrected"},
+    ),
+    "budgetexecution": Resource(
+        make=lambda w: BudgetExecution.objects.create(
+            region=w.guajira,
+            fiscal_year=2024,
+            project_code="P1",
+            project_name="Agua",
+            funding_source="mining_royalties",
+            allocated=100,
+            executed=50,
+            currency="COP",
+        ),
+        body=lambda w: {
+            "region": w.guajira.pk,
+            "fiscal_year": 2025,
+            "project_code": "P2",
+            "project_name": "Paneles solares",
+            "funding_source": "mining_royalties",
+            "allocated": "1000.00",
+            "executed": "400.00",
+            "currency": "COP",
+        },
+        change={"executed": "60.00"},
+    ),
+    "indicator": Resource(
+        make=lambda w: Indicator.objects.create(coalition=w.co_coalition, name="Comunidades", unit="communities"),
+        body=lambda w: {
+            "coalition": w.co_coalition.pk,
+            "region": w.guajira.pk,
+            "name": "Hogares conectados",
+            "unit": "households",
+            "direction": "increase",
+            "baseline_value": "0",
+            "baseline_year": 2022,
+            "target_value": "500",
+            "target_year": 2026,
+        },
+        change={"target_value": "800"},
+    ),
+    "indicatorvalue": Resource(
+        make=lambda w: IndicatorValue.objects.create(
+            indicator=Indicator.objects.create(coalition=w.co_coalition, name="Comunidades", unit="communities"),
+            period_end=DAY,
+            value=3,
+        ),
+        body=lambda w: {
+            "indicator": Indicator.objects.get_or_create(
+                coalition=w.co_coalition, name="Hogares", defaults={"unit": "households"}
+            )[0].pk,
+            "period_end": "2025-12-31",
+            "value": "120",
+        },
+        change={"source": "DANE"},
+    ),
 }
+
+
+def _plan(world, name="Plan La Guajira") -> DevelopmentPlan:
+    return DevelopmentPlan.objects.get_or_create(
+        country=world.co, name=name, defaults={"region": world.guajira, "start_year": 2024, "end_year": 2027}
+    )[0]
 
 
 def _member_coalition(world) -> Coalition:

@@ -42,6 +42,14 @@ MATRIX: dict[str, dict[str, str]] = {
     "outcome":      {**READ_MEMBERS, **PARTNER_CREATES},
     "learningnote": {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},
     "explorer":     {**READ_STAFF, **STAFF_WRITES_NONE_SEE},
+    "entrypoint":   {**READ_STAFF, **STAFF_WRITES_NONE_SEE,
+                     "select": "405 405 405 404 404 401"},              # POST only (the matrix GETs extra actions)
+    "developmentplan": {**READ_ALL, **STAFF_WRITES},                    # public plans
+    "planobjective":   {**READ_ALL, **STAFF_WRITES},
+    "resourceflow":    {**READ_ALL, **STAFF_WRITES},                    # public resource data
+    "budgetexecution": {**READ_ALL, **STAFF_WRITES},
+    "indicator":       {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},    # partners: their coalitions' indicators
+    "indicatorvalue":  {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},
 }
 # fmt: on
 

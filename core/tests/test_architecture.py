@@ -17,6 +17,8 @@ ALLOWED = {
     "explorers_network": {"core", "countries", "outbox"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},
     "website": {"core", "countries", "stakeholders", "coalitions"},
+    "planning": {"core", "countries", "stakeholders", "accounts"},
+    "results": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions"},
 }
 ENTRY_POINTS = {"tests", "management", "migrations"}
 

@@ -20,7 +20,7 @@ def test_anonymous_user_is_sent_to_login(client, db, url):
 def test_partner_gets_403_pointing_to_the_api(partner_client, url):
     response = partner_client.get(url)
     assert response.status_code == 403
-    assert b"/api/docs/" in response.content
+    assert b"/api/v1/docs/" in response.content
 
 
 def test_layout_has_navigation_language_switcher_and_sign_out(staff_client):
@@ -86,3 +86,17 @@ def test_password_reset_sends_an_email_with_a_working_link(client, world):
 @pytest.mark.parametrize("name", ["password_reset", "password_reset_done", "password_reset_complete", "login"])
 def test_password_reset_pages_render_for_anonymous(client, db, name):
     assert client.get(reverse(name)).status_code == 200
+
+
+def test_password_reset_email_is_in_the_language_of_the_page(client, world):
+    world.staff_co.email = "staff-co@example.org"
+    world.staff_co.save()
+    client.post(reverse("password_reset"), {"email": "staff-co@example.org"}, headers={"accept-language": "es"})
+    assert mail.outbox[0].subject.startswith("Restablezca su contraseña")
+    assert "Elija una nueva contraseña aquí:" in mail.outbox[0].body
+
+
+def test_unknown_email_gets_the_same_answer_and_no_mail(client, db):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []

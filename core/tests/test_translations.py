@@ -60,7 +60,8 @@ def _makemessages(cwd: Path, settings_dir: Path, *ignores: str) -> None:
         "PYTHONPATH": os.pathsep.join([str(settings_dir), str(ROOT)]),
         "DJANGO_SETTINGS_MODULE": "translation_check_settings",
     }
-    command = [sys.executable, "-m", "django", "makemessages", "--locale", "es", "--no-obsolete"]
+    # -P: an app module named like a standard one (planning/selectors.py) must not shadow it.
+    command = [sys.executable, "-P", "-m", "django", "makemessages", "--locale", "es", "--no-obsolete"]
     for pattern in ignores:
         command += ["--ignore", pattern]
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)  # noqa: S603

@@ -13,7 +13,7 @@ class CountryViewSet(ScopedModelViewSet):
 
 
 class RegionViewSet(ScopedModelViewSet):
-    queryset = Region.objects.select_related("country")
+    queryset = Region.objects.select_related("country", "parent")
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     ordering_fields = ["id", "name", "code", "updated_at"]

@@ -80,3 +80,16 @@ def test_contact_requests_are_staff_only(world, staff_client, partner_client, cl
     assert staff_client.get(f"/outreach/contact-requests/{request.pk}/").status_code == 200
     assert partner_client.get(f"/outreach/contact-requests/{request.pk}/").status_code == 404
     assert client.get("/outreach/contact-requests/").status_code == 302
+
+
+@pytest.mark.parametrize("size", [2, 9])
+def test_the_contact_request_list_runs_a_constant_number_of_queries(
+    world, staff_client, size, django_assert_num_queries
+):
+    for number in range(size):
+        ContactRequest.objects.create(name=f"N{number}", email="n@example.org", country="CO", message="Hi", ip_hash="x")
+    # session, user, the page count, the page
+    with django_assert_num_queries(4):
+        response = staff_client.get("/outreach/contact-requests/")
+    assert response.status_code == 200
+    assert "N1" in response.content.decode()

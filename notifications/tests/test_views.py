@@ -12,17 +12,32 @@ def notify(user, number):
     return Notification.objects.create(user=user, kind="follow_up", key=f"k{number}", title=f"Follow-up {number}")
 
 
-def test_the_badge_shows_the_users_unread_count(world):
+def test_the_badge_shows_the_users_unread_count(world, staff_client):
     for number in range(3):
         notify(world.staff_co, number)
     notify(world.staff_pe, 9)
-    request = RequestFactory().get("/")
-    request.user = world.staff_co
-    html = Template('{% include "notifications/_badge.html" %}').render(
-        RequestContext(request, {"user": world.staff_co})
-    )
+    html = staff_client.get("/notifications/badge/", headers={"HX-Request": "true"}).content.decode()
     assert '<span class="badge"' in html
     assert ">3</span>" in html
+
+
+def test_the_header_loads_the_badge_after_the_page_so_pages_pay_no_query(world, django_assert_num_queries):
+    request = RequestFactory().get("/")
+    request.user = world.staff_co
+    with django_assert_num_queries(0):
+        html = Template('{% include "notifications/_badge.html" %}').render(
+            RequestContext(request, {"user": world.staff_co})
+        )
+    assert 'hx-get="/notifications/badge/"' in html
+
+
+def test_anonymous_visitors_get_no_badge(client):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    html = Template('{% include "notifications/_badge.html" %}').render(RequestContext(request, {"user": request.user}))
+    assert html.strip() == ""
 
 
 def test_the_badge_costs_no_query_on_pages_that_do_not_show_it(world, django_assert_num_queries):
@@ -51,5 +66,6 @@ def test_people_see_and_mark_only_their_own_notifications(world, staff_client):
 def test_the_list_runs_a_constant_number_of_queries(world, staff_client, size, django_assert_num_queries):
     for number in range(size):
         notify(world.staff_co, number)
+    # session, user, the page count, the page
     with django_assert_num_queries(4):
         assert staff_client.get("/notifications/").status_code == 200

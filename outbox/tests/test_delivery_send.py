@@ -110,3 +110,28 @@ def test_the_sweeper_enqueues_stuck_pending_rows_and_expired_leases_but_not_fres
     assert outbox_sweep() == 2
     assert sorted(enqueued) == sorted([stuck.pk, expired.pk])
     assert fresh.pk not in enqueued
+
+
+def test_a_swept_row_is_not_enqueued_again_until_the_stuck_window_passes(settings, monkeypatch):
+    stuck = make(recipient="stuck@example.org")
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS + 1)
+    Delivery.objects.filter(pk=stuck.pk).update(updated_at=long_ago)
+    enqueued = []
+    monkeypatch.setattr("outbox.services.deliveries_enqueue", lambda *, ids: enqueued.extend(ids))
+    assert outbox_sweep() == 1
+    assert outbox_sweep() == 0
+    later = timezone.now() + datetime.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS + 1)
+    assert outbox_sweep(now=later) == 1
+
+
+def test_a_retry_is_swept_once_it_falls_due(monkeypatch):
+    delivery = make()
+    failed_at = timezone.now() - datetime.timedelta(seconds=30)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        attempts=1, updated_at=failed_at, not_before=failed_at + datetime.timedelta(seconds=60)
+    )
+    enqueued = []
+    monkeypatch.setattr("outbox.services.deliveries_enqueue", lambda *, ids: enqueued.extend(ids))
+    assert outbox_sweep() == 0
+    assert outbox_sweep(now=timezone.now() + datetime.timedelta(seconds=31)) == 1
+    assert enqueued == [delivery.pk]

@@ -16,7 +16,7 @@ class StakeholderSerializer(ConstrainedModelSerializer):
     """Lean on purpose: ids for regions, brief country and organisation from one joined query."""
 
     country_brief = CountryBriefSerializer(source="country", read_only=True)
-    organisation_brief = StakeholderBriefSerializer(source="organisation", read_only=True)
+    organisation_brief = StakeholderBriefSerializer(source="organisation", read_only=True, allow_null=True)
 
     class Meta:
         model = Stakeholder
@@ -40,7 +40,7 @@ class StakeholderSerializer(ConstrainedModelSerializer):
 
 
 class ContactSerializer(ConstrainedModelSerializer):
-    stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True)
+    stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True, allow_null=True)
 
     class Meta:
         model = Contact

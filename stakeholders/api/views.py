@@ -15,13 +15,15 @@ class StakeholderViewSet(ScopedModelViewSet):
     serializer_class = StakeholderSerializer
     filterset_class = StakeholderFilterSet
     ordering_fields = ["id", "name", "sector", "level", "updated_at"]
+    scoped_relations = ("organisation",)
 
 
 class ContactViewSet(ScopedModelViewSet):
-    queryset = Contact.objects.select_related("stakeholder")
+    queryset = Contact.objects.all()
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
     ordering_fields = ["id", "name", "updated_at"]
+    scoped_relations = ("stakeholder",)
 
 
 class RelationshipViewSet(ScopedModelViewSet):

@@ -110,6 +110,7 @@ def test_htmx_request_gets_only_the_results(staff_client, world):
     response = staff_client.get("/stakeholders/", {"q": "minera"}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert html.startswith('<div id="directory-results"')
+    assert 'name="sort"' in html
     assert "<html" not in html
 
 

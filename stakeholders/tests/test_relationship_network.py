@@ -87,3 +87,23 @@ def test_query_count_is_constant(staff_client, world, django_assert_num_queries,
         Relationship.objects.create(source=a, target=b, kind="alliance")
     with django_assert_num_queries(7):
         staff_client.get("/relationships/", {"country": world.co.pk})
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_initiative_network_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
+    others = Stakeholder.objects.bulk_create(
+        Stakeholder(country=world.co, name=f"N{index}", sector="media", level="local") for index in range(extra)
+    )
+    for index, stakeholder in enumerate(others):
+        Assessment.objects.create(
+            stakeholder=stakeholder,
+            initiative=world.co_initiative,
+            assessed_on=datetime.date(2026, 1, 1),
+            power=3,
+            capabilities=3,
+            interest=3,
+            stance=index % 5 - 2,
+        )
+        Relationship.objects.create(source=stakeholder, target=world.co_mayor, kind="influence")
+    with django_assert_num_queries(8):
+        staff_client.get("/relationships/", {"initiative": world.co_initiative.pk})

@@ -9,6 +9,9 @@ from django.db import transaction
 # in this order: later ones may use rows of earlier ones.
 DEMO_MODULES = [
     "coalitions.demo",
+    "planning.demo",
+    "results.demo",
+    "explorers_network.demo",
 ]
 
 

@@ -1,0 +1,176 @@
+"""The coalitions pages in a real browser (Debian's Chromium through Playwright)."""
+
+import functools
+import re
+
+import pytest
+from django.db import connections
+
+from coalitions.models import Coalition, Engagement
+from stakeholders.models import Stakeholder
+
+# The live server needs committed rows; serialized_rollback restores the countries the migrations load.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def closes_connections(test):
+    """Close the database connection the test body opened while Playwright drives the browser.
+
+    Under Playwright's sync API the test body's ORM calls get their own connection (Django keys
+    connections by async context), which nothing else closes; left open, PostgreSQL refuses to
+    drop the test database at the end of the session.
+    """
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run
+
+
+def field_label(text: str) -> re.Pattern:
+    """A form field's label, with or without Django's trailing colon."""
+    return re.compile(rf"^{re.escape(text)}:?$")
+
+
+def watch_csp(page) -> list[str]:
+    """Collect console errors, so a page that breaks the Content Security Policy fails the test."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return errors
+
+
+def pick(page, field: str, query: str, name: str) -> None:
+    """Search the picker with HTMX and tick the stakeholder called `name`."""
+    page.get_by_role("searchbox", name="Search stakeholders by name or acronym").fill(query)
+    option = page.locator(f"#{field}-options").get_by_label(re.compile(re.escape(name)))
+    option.check()
+    assert option.is_checked()
+
+
+@closes_connections
+def test_create_a_coalition_with_three_members(browser_page, world, artifact):
+    page = browser_page
+    errors = watch_csp(page)
+    university = Stakeholder.objects.create(
+        country=world.co, name="Universidad de La Guajira", sector="academia", level="subnational"
+    )
+    page.login(world.staff_co)
+    page.goto("/coalitions/new/")
+    page.get_by_label(field_label("Name")).fill("Coalición Solar de Riohacha")
+    page.get_by_label(field_label("Initiative")).select_option(label=world.co_initiative.name)
+    page.get_by_label(field_label("Level")).select_option("local")
+    page.get_by_label(field_label("Shared goal")).fill("Rooftop solar for Riohacha schools")
+    pick(page, "members", "Fundación", "Fundación Energía Wayuu")
+    pick(page, "members", "Alcaldía", "Alcaldía de Uribia")
+    pick(page, "members", "Universidad", "Universidad de La Guajira")
+    # Earlier choices survive later searches.
+    assert page.locator("#members-options input:checked").count() == 3
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/coalitions/\d+/$"))
+    coalition = Coalition.objects.get(name="Coalición Solar de Riohacha")
+    assert {m.stakeholder_id for m in coalition.memberships.all()} == {
+        world.co_org.pk,
+        world.co_mayor.pk,
+        university.pk,
+    }
+    members = page.locator("section[aria-labelledby='members-heading']")
+    for name in ("Fundación Energía Wayuu", "Alcaldía de Uribia", "Universidad de La Guajira"):
+        assert members.get_by_role("link", name=name, exact=True).is_visible()
+    page.screenshot(path=artifact("coalition-detail.png"), full_page=True)
+    assert errors == []
+
+
+@closes_connections
+def test_log_an_engagement_with_participants_using_the_picker(browser_page, world, artifact):
+    page = browser_page
+    errors = watch_csp(page)
+    page.login(world.staff_co)
+    page.goto("/engagements/new/")
+    page.get_by_label(field_label("Title")).fill("Taller de co-creación en Uribia")
+    page.get_by_label(field_label("Kind")).select_option("workshop")
+    page.get_by_label(field_label("Occurred on")).fill("2026-03-10")
+    # Choosing the coalition brings its members into the picker as suggestions.
+    page.get_by_label(field_label("Coalition")).select_option(label=world.co_coalition.name)
+    page.locator("#participants-options").get_by_label(re.compile("Alcaldía de Uribia")).check()
+    pick(page, "participants", "minera", "Minera del Sur")
+    page.get_by_label(field_label("Agreements")).fill("Map the rooftops before April")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/engagements/\d+/$"))
+    engagement = Engagement.objects.get(title="Taller de co-creación en Uribia")
+    assert set(engagement.participants.values_list("name", flat=True)) == {"Alcaldía de Uribia", "Minera del Sur"}
+    assert page.get_by_role("link", name="Minera del Sur", exact=True).is_visible()
+    assert errors == []
+
+
+@closes_connections
+def test_record_an_assessment_and_see_the_map_change(browser_page, world, artifact):
+    page = browser_page
+    errors = watch_csp(page)
+    page.login(world.staff_co)
+    page.goto(world.co_initiative.get_absolute_url())
+    actor = page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']")
+    assert actor.get_attribute("data-power") == "4"
+    assert actor.get_attribute("data-interest") == "2"
+    assert page.locator(".stakeholder-map .map-move").count() == 0
+    page.get_by_role("link", name="Record an assessment").click()
+    page.get_by_label(field_label("Stakeholder")).select_option(label="Alcaldía de Uribia")
+    page.get_by_label(field_label("Assessed on")).fill("2026-04-01")
+    page.get_by_label(field_label("Power")).select_option("5")
+    page.get_by_label(field_label("Interest")).select_option("5")
+    page.get_by_label(field_label("Capabilities")).select_option("4")
+    page.get_by_label(field_label("Stance")).select_option(label="Champion")
+    page.get_by_role("button", name="Record assessment").click()
+    page.wait_for_url(re.compile(r"/initiatives/\d+/#map$"))
+    actor = page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']")
+    assert actor.get_attribute("data-power") == "5"
+    assert actor.get_attribute("data-interest") == "5"
+    assert page.locator(".stakeholder-map .map-move").count() == 1
+    page.locator("#map").screenshot(path=artifact("initiative-map.png"))
+    page.screenshot(path=artifact("initiative-detail.png"), full_page=True)
+    assert errors == []
+
+
+@closes_connections
+def test_dashboard_coalition_list_and_map_links(browser_page, world, artifact):
+    page = browser_page
+    errors = watch_csp(page)
+    page.login(world.staff_co)
+    page.goto("/")
+    assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    assert page.get_by_role("link", name="Coalición La Guajira").first.is_visible()
+    page.screenshot(path=artifact("dashboard.png"), full_page=True)
+    page.goto("/coalitions/")
+    page.get_by_label(field_label("Search")).fill("guajira")
+    page.get_by_role("button", name="Filter").click()
+    assert page.get_by_role("link", name="Coalición La Guajira").is_visible()
+    assert page.get_by_role("link", name=world.pe_coalition.name).count() == 0
+    page.screenshot(path=artifact("coalition-list.png"), full_page=True)
+    page.goto(world.co_initiative.get_absolute_url())
+    page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']").click()
+    page.wait_for_url(f"**{world.co_mayor.get_absolute_url()}")
+    assert errors == []
+
+
+@closes_connections
+def test_switch_to_spanish_and_see_the_coalition_pages_in_spanish(browser_page, world, artifact):
+    page = browser_page
+    errors = watch_csp(page)
+    page.login(world.staff_co)
+    page.goto("/")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("heading", name="Panel", level=1).wait_for()
+    assert page.get_by_role("heading", name="Coaliciones activas").is_visible()
+    page.goto(world.co_coalition.get_absolute_url())
+    assert page.get_by_role("heading", name="Plan de acción").is_visible()
+    page.goto(world.co_initiative.get_absolute_url())
+    assert page.get_by_role("heading", name="Mapa de actores").is_visible()
+    assert "Poder para impulsar o bloquear el cambio" in page.locator(".stakeholder-map").inner_html()
+    page.screenshot(path=artifact("initiative-detail-es.png"), full_page=True)
+    assert errors == []

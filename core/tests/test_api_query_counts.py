@@ -1,0 +1,58 @@
+"""Every list endpoint runs the same small number of queries whatever the page size (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from coalitions.models import Initiative
+from core.api.permissions import STAFF_ONLY
+
+from .api_resources import RESOURCES, routes
+
+MAX_QUERIES = 8
+LISTS = [(prefix, basename) for prefix, basename, action in routes() if action == "list"]
+
+
+def token_client(user) -> APIClient:
+    """A real token, so the count includes authentication as a client would pay it."""
+    _, token = AuthToken.objects.create(user=user, expiry=None)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def count_queries(client, url) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries), len(response.json()["results"])
+
+
+@pytest.mark.parametrize("persona", ["staff_co", "partner_co"])
+@pytest.mark.parametrize(("prefix", "basename"), LISTS)
+def test_list_query_count_is_constant_and_small(world, django_assert_num_queries, prefix, basename, persona):
+    if persona == "partner_co" and basename in STAFF_ONLY:
+        pytest.skip("staff-only resource")
+    for _ in range(3):
+        RESOURCES[basename].make(world)
+    if basename == "initiative":
+        Initiative.objects.update(is_public=True)  # so the partner sees more than one
+    client = token_client(getattr(world, persona))
+    one, shown_one = count_queries(client, f"/api/v1/{prefix}/?page_size=1")
+    assert shown_one == 1
+    with django_assert_num_queries(one):
+        response = client.get(f"/api/v1/{prefix}/?page_size=100")
+    assert len(response.json()["results"]) > 1
+    assert one <= MAX_QUERIES
+
+
+@pytest.mark.parametrize(("prefix", "basename"), LISTS)
+def test_cursor_mode_query_count_is_constant(world, django_assert_num_queries, prefix, basename):
+    RESOURCES[basename].make(world)
+    client = token_client(world.staff_co)
+    one, _ = count_queries(client, f"/api/v1/{prefix}/?mode=cursor&page_size=1")
+    with django_assert_num_queries(one):
+        client.get(f"/api/v1/{prefix}/?mode=cursor&page_size=100")
+    assert one <= MAX_QUERIES

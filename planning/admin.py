@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from core.admin import ScopedAdmin
+
+from .models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
+
+
+@admin.register(EntryPoint)
+class EntryPointAdmin(ScopedAdmin):
+    list_display = ["title", "country", "feasibility", "impact", "added_value", "status", "analysed_on"]
+    list_filter = ["country", "status"]
+    list_select_related = ["country"]
+    search_fields = ["title", "challenge", "opportunity"]
+    autocomplete_fields = ["country", "regions", "stakeholders", "analysed_by"]
+    date_hierarchy = "analysed_on"
+
+
+class PlanObjectiveInline(admin.TabularInline):
+    model = PlanObjective
+    extra = 0
+    fields = ["code", "title"]
+
+
+@admin.register(DevelopmentPlan)
+class DevelopmentPlanAdmin(ScopedAdmin):
+    list_display = ["name", "country", "region", "level", "start_year", "end_year"]
+    list_filter = ["country", "level"]
+    list_select_related = ["country", "region"]
+    search_fields = ["name"]
+    autocomplete_fields = ["country", "region"]
+    inlines = [PlanObjectiveInline]
+
+
+@admin.register(PlanObjective)
+class PlanObjectiveAdmin(ScopedAdmin):
+    list_display = ["code", "title", "plan"]
+    list_filter = ["plan__country"]
+    list_select_related = ["plan"]
+    search_fields = ["code", "title", "plan__name"]
+    autocomplete_fields = ["plan"]
+
+
+@admin.register(ResourceFlow)
+class ResourceFlowAdmin(ScopedAdmin):
+    list_display = ["region", "fiscal_year", "month", "source", "amount", "currency", "is_sample"]
+    list_filter = ["source", "fiscal_year", "is_sample", "region__country"]
+    list_select_related = ["region"]
+    search_fields = ["region__name", "region__code", "note"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(BudgetExecution)
+class BudgetExecutionAdmin(ScopedAdmin):
+    list_display = [
+        "project_code",
+        "project_name",
+        "region",
+        "fiscal_year",
+        "funding_source",
+        "objective",
+        "allocated",
+        "executed",
+        "is_sample",
+    ]
+    list_filter = ["funding_source", "fiscal_year", "is_sample", "region__country"]
+    list_select_related = ["region", "objective"]
+    search_fields = ["project_code", "project_name", "region__name"]
+    autocomplete_fields = ["region", "objective"]

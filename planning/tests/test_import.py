@@ -1,0 +1,181 @@
+"""CSV import: every bad row reported with its line, nothing imported when any row is bad, idempotent."""
+
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from planning import demo
+from planning.importers import resources_import
+from planning.models import BudgetExecution, ResourceFlow
+
+FLOWS_HEADER = "region_code,fiscal_year,month,source,amount,currency,is_sample,note\n"
+EXEC_HEADER = (
+    "region_code,fiscal_year,project_code,project_name,funding_source,allocated,executed,currency,plan_objective\n"
+)
+URL = reverse("planning:resources_import")
+
+
+def test_sample_files_import_and_a_second_import_changes_nothing(plans):
+    for kind, filename, model in (
+        ("flows", "resource_flows.csv", ResourceFlow),
+        ("execution", "budget_execution.csv", BudgetExecution),
+    ):
+        text = (demo.SAMPLE_DATA / filename).read_text()
+        first = resources_import(kind=kind, text=text, dry_run=False)
+        assert first.ok and first.created == first.rows > 0
+        stamps = dict(model.objects.values_list("pk", "updated_at"))
+        second = resources_import(kind=kind, text=text, dry_run=False)
+        assert (second.created, second.updated, second.unchanged) == (0, 0, first.rows)
+        assert dict(model.objects.values_list("pk", "updated_at")) == stamps
+
+
+def test_changed_amount_updates_the_row_in_place(world):
+    resources_import(kind="flows", text=FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,100,PEN,,\n", dry_run=False)
+    report = resources_import(kind="flows", text=FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,150,PEN,,\n", dry_run=False)
+    assert (report.created, report.updated) == (0, 1)
+    assert ResourceFlow.objects.get().amount == 150
+
+
+def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(plans):
+    text = FLOWS_HEADER + (
+        "PE-MOQ,2024,,mining_canon,100,PEN,,\n"  # line 2: fine
+        "PE-XXX,2024,,mining_canon,100,PEN,,\n"  # line 3: unknown region
+        "PE-MOQ,2024,13,mining_canon,100,PEN,,\n"  # line 4: month
+        "PE-MOQ,20x4,,mining_canon,100,PEN,,\n"  # line 5: year
+        "PE-MOQ,2024,,gold,100,PEN,,\n"  # line 6: source
+        'PE-MOQ,2024,,other_transfers,"1,000",PEN,,\n'  # line 7: thousands separator
+        "PE-MOQ,2024,,royalties,-5,PEN,,\n"  # line 8: source and sign (first problem reported)
+        "PE-MOQ,2024,,mining_canon,100,PEN,,\n"  # line 9: duplicate of line 2
+        "PE-MOQ,2023,,mining_canon,,PEN,,\n"  # line 10: empty amount
+    )
+    report = resources_import(kind="flows", text=text, dry_run=False)
+    assert [error.line for error in report.errors] == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert "PE-XXX" in report.errors[0].message
+    assert "line 2" in report.errors[6].message
+    assert not ResourceFlow.objects.exists()
+
+
+def test_negative_allocation_and_unknown_objective_are_rejected(plans):
+    text = EXEC_HEADER + (
+        "PE-MOQ,2024,P1,Water,mining_canon,-10,0,PEN,\n"
+        "PE-MOQ,2024,P2,Water,mining_canon,10,5,PEN,OER9\n"
+        "PE-MOQ,2019,P3,Water,mining_canon,10,5,PEN,OER2\n"  # the plan starts in 2021
+        "PE-MOQ,2024,P4,Water,mining_canon,10,5,PEN,oer2\n"  # fine: codes are case-insensitive
+    )
+    report = resources_import(kind="execution", text=text, dry_run=False)
+    assert [error.line for error in report.errors] == [2, 3, 4]
+    assert not BudgetExecution.objects.exists()
+
+
+def test_execution_rows_link_to_the_plan_objective(plans):
+    text = EXEC_HEADER + "PE-MOQ,2024,P4,Water,mining_canon,10,5,PEN,OER2\n"
+    assert resources_import(kind="execution", text=text, dry_run=False).ok
+    assert BudgetExecution.objects.get().objective.code == "OER2"
+
+
+def test_missing_and_unknown_columns_are_reported_on_line_1(world):
+    report = resources_import(kind="flows", text="region_code,fiscal_year\nPE-MOQ,2024\n", dry_run=False)
+    assert report.errors[0].line == 1 and "source" in report.errors[0].message
+    report = resources_import(kind="flows", text=FLOWS_HEADER.strip() + ",secret\n", dry_run=False)
+    assert "secret" in report.errors[0].message
+
+
+def test_empty_file_is_an_error(world):
+    assert not resources_import(kind="flows", text=FLOWS_HEADER, dry_run=False).ok
+    assert not resources_import(kind="flows", text="", dry_run=False).ok
+
+
+def test_dry_run_reports_counts_and_writes_nothing(plans):
+    text = (demo.SAMPLE_DATA / "resource_flows.csv").read_text()
+    report = resources_import(kind="flows", text=text, dry_run=True)
+    assert report.ok and report.created == report.rows
+    assert not ResourceFlow.objects.exists()
+
+
+def test_staff_cannot_import_rows_outside_their_country_teams(world):
+    report = resources_import(
+        kind="flows",
+        text=FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,100,PEN,,\n",
+        dry_run=False,
+        allowed_country_ids=frozenset({world.co.pk}),
+    )
+    assert report.errors[0].line == 2 and "country teams" in report.errors[0].message
+
+
+def test_command_imports_and_is_idempotent(plans, tmp_path):
+    path = tmp_path / "flows.csv"
+    path.write_text((demo.SAMPLE_DATA / "resource_flows.csv").read_text())
+    out = StringIO()
+    call_command("import_resources", "flows", str(path), stdout=out)
+    assert "30 new" in out.getvalue()
+    out = StringIO()
+    call_command("import_resources", "flows", str(path), stdout=out)
+    assert "0 new, 0 changed, 30 unchanged" in out.getvalue()
+
+
+def test_command_fails_on_bad_rows_and_imports_nothing(world, tmp_path):
+    path = tmp_path / "flows.csv"
+    path.write_text(FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,100,PEN,,\nPE-MOQ,2024,,nope,1,PEN,,\n")
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_resources", "flows", str(path), stderr=err)
+    assert "line 3:" in err.getvalue()
+    assert not ResourceFlow.objects.exists()
+
+
+def upload(client, text: str, *, kind="flows", dry_run=False):
+    data = {"kind": kind, "file": SimpleUploadedFile("data.csv", text.encode(), content_type="text/csv")}
+    if dry_run:
+        data["dry_run"] = "on"
+    return client.post(URL, data)
+
+
+def test_upload_page_documents_the_columns(other_staff_client):
+    response = other_staff_client.get(URL)
+    assert response.status_code == 200
+    assert "region_code,fiscal_year,month,source,amount" in response.content.decode()
+
+
+def test_staff_upload_dry_run_then_import(other_staff_client, world):
+    text = FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,100,PEN,,\n"
+    response = upload(other_staff_client, text, dry_run=True)
+    assert "Dry run: the file is valid" in response.content.decode()
+    assert not ResourceFlow.objects.exists()
+    response = upload(other_staff_client, text)
+    assert "1 rows: 1 new" in response.content.decode()
+    assert ResourceFlow.objects.count() == 1
+
+
+def test_upload_lists_bad_rows_with_line_numbers(other_staff_client, world):
+    response = upload(
+        other_staff_client, FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,100,PEN,,\nPE-MOQ,2024,,nope,1,,,\n"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was imported" in html and '<td class="num">3</td>' in html
+    assert not ResourceFlow.objects.exists()
+
+
+def test_upload_of_another_countrys_rows_is_refused(staff_client, world):
+    response = upload(staff_client, FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,100,PEN,,\n")
+    assert "outside your country teams" in response.content.decode()
+    assert not ResourceFlow.objects.exists()
+
+
+def test_upload_of_a_non_utf8_file_is_a_form_error(other_staff_client, world):
+    response = upload(other_staff_client, "")
+    data = {"kind": "flows", "file": SimpleUploadedFile("data.csv", "región".encode("latin-1"))}
+    response = other_staff_client.post(URL, data)
+    assert response.status_code == 200
+    assert "not UTF-8" in response.content.decode()
+
+
+@pytest.mark.parametrize("fixture", ["partner_client", "other_partner_client"])
+def test_partners_cannot_import(request, fixture, world):
+    client = request.getfixturevalue(fixture)
+    assert client.get(URL).status_code == 403
+    assert upload(client, FLOWS_HEADER + "CO-LAG,2024,,mining_canon,100,COP,,\n").status_code == 403
+    assert not ResourceFlow.objects.exists()

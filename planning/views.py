@@ -1,0 +1,382 @@
+"""Pages for entry-point analysis, development plans and a region's public resources."""
+
+import csv
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.views import get_editable_or_403, get_visible_or_404
+from countries.models import Country, Region
+
+from . import figures
+from .charts import grouped_bar_chart
+from .forms import DevelopmentPlanForm, EntryPointForm, PlanObjectiveForm, ResourcesImportForm
+from .importers import EXECUTION_COLUMNS, FLOW_COLUMNS, resources_import
+from .models import DevelopmentPlan, EntryPoint, FundingSource, PlanObjective
+from .services import entry_point_select
+
+
+def _require_staff(user) -> None:
+    """Entry-point analyses are staff-only: to anyone else they do not exist."""
+    if not (user.is_admin or user.is_program_staff):
+        raise Http404
+
+
+def _editable_country(user, code: str) -> Country:
+    """The country if the user may add records to it: 404 when unseen, 403 when outside their teams."""
+    return get_editable_or_403(Country.objects, user, code=code.upper())
+
+
+def _region(user, code: str) -> Region:
+    if code.isdigit():
+        return get_visible_or_404(Region.objects.select_related("country"), user, pk=int(code))
+    return get_visible_or_404(Region.objects.select_related("country"), user, code=code.upper())
+
+
+# --- Entry points --------------------------------------------------------------------------
+
+
+@login_required
+def entrypoint_list(request, code: str):
+    _require_staff(request.user)
+    country = get_visible_or_404(Country.objects, request.user, code=code.upper())
+    entry_points = (
+        EntryPoint.objects.visible_to(request.user)
+        .filter(country=country)
+        .ranked()
+        .select_related("initiative", "analysed_by")
+        .prefetch_related("regions")
+    )
+    can_edit = Country.objects.editable_by(request.user).filter(pk=country.pk).exists()
+    return render(
+        request,
+        "planning/entrypoint_list.html",
+        {"country": country, "entry_points": entry_points, "can_edit": can_edit},
+    )
+
+
+@login_required
+def entrypoint_detail(request, pk: int):
+    _require_staff(request.user)
+    entry_point = get_visible_or_404(
+        EntryPoint.objects.select_related("country", "analysed_by", "initiative").prefetch_related(
+            "regions", "stakeholders"
+        ),
+        request.user,
+        pk=pk,
+    )
+    can_edit = EntryPoint.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(request, "planning/entrypoint_detail.html", {"entry_point": entry_point, "can_edit": can_edit})
+
+
+@login_required
+def entrypoint_create(request, code: str):
+    _require_staff(request.user)
+    country = _editable_country(request.user, code)
+    form = EntryPointForm(request.POST or None, country=country)
+    if request.method == "POST" and form.is_valid():
+        if form.instance.analysed_by_id is None:
+            form.instance.analysed_by = request.user
+        entry_point = form.save()
+        messages.success(request, _("Entry point saved."))
+        return redirect(entry_point)
+    return render(request, "planning/entrypoint_form.html", {"form": form, "country": country})
+
+
+@login_required
+def entrypoint_edit(request, pk: int):
+    _require_staff(request.user)
+    entry_point = get_editable_or_403(EntryPoint.objects.select_related("country"), request.user, pk=pk)
+    form = EntryPointForm(request.POST or None, instance=entry_point, country=entry_point.country)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Entry point saved."))
+        return redirect(entry_point)
+    return render(
+        request, "planning/entrypoint_form.html", {"form": form, "country": entry_point.country, "object": entry_point}
+    )
+
+
+@login_required
+@require_POST
+def entrypoint_select(request, pk: int):
+    _require_staff(request.user)
+    entry_point = get_editable_or_403(EntryPoint.objects, request.user, pk=pk)
+    initiative = entry_point_select(entry_point_id=entry_point.pk, user=request.user)
+    messages.success(
+        request, _("Entry point selected: the initiative “%(name)s” now carries it.") % {"name": initiative}
+    )
+    return redirect(initiative)
+
+
+# --- Development plans ---------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request):
+    plans = (
+        DevelopmentPlan.objects.visible_to(request.user)
+        .select_related("country", "region")
+        .annotate(objective_count=Count("objectives"))
+    )
+    editable_countries = Country.objects.editable_by(request.user)
+    return render(
+        request, "planning/developmentplan_list.html", {"plans": plans, "editable_countries": editable_countries}
+    )
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = get_visible_or_404(DevelopmentPlan.objects.select_related("country", "region"), request.user, pk=pk)
+    objectives = PlanObjective.objects.visible_to(request.user).filter(plan=plan)
+    Indicator = apps.get_model("results", "Indicator")  # `results` sits above this app
+    indicators = (
+        Indicator.objects.visible_to(request.user)
+        .filter(objective__plan=plan)
+        .select_related("objective")
+        .with_values()
+    )
+    can_edit = DevelopmentPlan.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(
+        request,
+        "planning/developmentplan_detail.html",
+        {"plan": plan, "objectives": objectives, "indicators": indicators, "can_edit": can_edit},
+    )
+
+
+@login_required
+def plan_create(request, code: str):
+    country = _editable_country(request.user, code)
+    form = DevelopmentPlanForm(request.POST or None, country=country)
+    if request.method == "POST" and form.is_valid():
+        plan = form.save()
+        messages.success(request, _("Plan saved."))
+        return redirect(plan)
+    return render(request, "planning/developmentplan_form.html", {"form": form, "country": country})
+
+
+@login_required
+def plan_edit(request, pk: int):
+    plan = get_editable_or_403(DevelopmentPlan.objects.select_related("country"), request.user, pk=pk)
+    form = DevelopmentPlanForm(request.POST or None, instance=plan, country=plan.country)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Plan saved."))
+        return redirect(plan)
+    return render(
+        request, "planning/developmentplan_form.html", {"form": form, "country": plan.country, "object": plan}
+    )
+
+
+@login_required
+def objective_detail(request, pk: int):
+    objective = get_visible_or_404(PlanObjective.objects.select_related("plan__region"), request.user, pk=pk)
+    Indicator = apps.get_model("results", "Indicator")
+    indicators = Indicator.objects.visible_to(request.user).filter(objective=objective).with_values()
+    can_edit = PlanObjective.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(
+        request,
+        "planning/planobjective_detail.html",
+        {"objective": objective, "indicators": indicators, "can_edit": can_edit},
+    )
+
+
+@login_required
+def objective_create(request, plan_pk: int):
+    plan = get_editable_or_403(DevelopmentPlan.objects, request.user, pk=plan_pk)
+    form = PlanObjectiveForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Objective saved."))
+        return redirect(plan)
+    return render(request, "planning/planobjective_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def objective_edit(request, pk: int):
+    objective = get_editable_or_403(PlanObjective.objects.select_related("plan"), request.user, pk=pk)
+    form = PlanObjectiveForm(request.POST or None, instance=objective, plan=objective.plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Objective saved."))
+        return redirect(objective)
+    return render(
+        request, "planning/planobjective_form.html", {"form": form, "plan": objective.plan, "object": objective}
+    )
+
+
+# --- Public resources ----------------------------------------------------------------------
+
+
+@login_required
+def resources_index(request):
+    """Regions that have transfer or budget data, with how much of each."""
+    regions = (
+        Region.objects.visible_to(request.user)
+        .annotate(
+            flow_count=Count("resource_flows", distinct=True),
+            execution_count=Count("budget_executions", distinct=True),
+        )
+        .filter(Q(flow_count__gt=0) | Q(execution_count__gt=0))
+        .select_related("country")
+        .order_by("country__name", "name")
+    )
+    can_import = request.user.is_admin or request.user.is_program_staff
+    return render(request, "planning/resources_index.html", {"regions": regions, "can_import": can_import})
+
+
+def _resources_context(request, region: Region) -> dict:
+    flows = figures.flows_for(request.user, region)
+    executions = figures.executions_for(request.user, region)
+    years = figures.execution_years(executions)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        year = years[0] if years else 0
+    if year not in years and years:
+        year = years[0]
+    return {
+        "region": region,
+        "transfers": figures.transfers_by_year(flows),
+        "execution_years": years,
+        "year": year,
+        "by_objective": figures.execution_by_objective(executions.filter(fiscal_year=year)),
+        "mining": figures.mining_revenue_use(flows, executions),
+        "indicators": figures.plan_indicators(request.user, region),
+        "currencies": figures.region_currencies(flows, executions),
+    }
+
+
+@login_required
+def region_resources(request, code: str):
+    region = _region(request.user, code)
+    context = _resources_context(request, region)
+    transfers = context["transfers"]
+    context["transfers_chart"] = grouped_bar_chart(
+        title=_("Transfers by year and source"),
+        categories=[str(row.year) for row in transfers.rows],
+        series=[(label, [row.amounts[i] for row in transfers.rows]) for i, (_v, label) in enumerate(transfers.sources)],
+    )
+    rows = context["by_objective"]
+    context["execution_chart"] = grouped_bar_chart(
+        title=_("Allocated and executed by plan objective"),
+        categories=[row.code for row in rows],
+        series=[(_("Allocated"), [r.allocated for r in rows]), (_("Executed"), [r.executed for r in rows])],
+    )
+    return render(request, "planning/region_resources.html", context)
+
+
+def _safe_cell(value):
+    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+@login_required
+def region_resources_csv(request, code: str, table: str):
+    region = _region(request.user, code)
+    context = _resources_context(request, region)
+    if table == "transfers":
+        transfers = context["transfers"]
+        header = [_("Fiscal year"), *[label for _v, label in transfers.sources], _("Total")]
+        rows = [[row.year, *row.amounts, row.total] for row in transfers.rows]
+    elif table == "execution":
+        header = [_("Fiscal year"), _("Objective code"), _("Objective"), _("Allocated"), _("Executed"), _("Rate")]
+        rows = [
+            [context["year"], r.code, r.title, r.allocated, r.executed, r.execution_rate]
+            for r in context["by_objective"]
+        ]
+    elif table == "mining":
+        header = [
+            _("Fiscal year"),
+            _("Mining revenue transferred"),
+            _("Allocated"),
+            _("Executed"),
+            _("Executed on plan objectives"),
+            _("Share of spending on plan objectives"),
+            _("Share of transfers spent on plan objectives"),
+        ]
+        rows = [
+            [
+                m.year,
+                m.use.transferred,
+                m.use.allocated,
+                m.use.executed,
+                m.use.executed_on_objectives,
+                m.use.share_of_spending_on_objectives,
+                m.use.share_of_transfers_on_objectives,
+            ]
+            for m in context["mining"]
+        ]
+    elif table == "indicators":
+        header = [
+            _("Objective"),
+            _("Indicator"),
+            _("Unit"),
+            _("Baseline"),
+            _("Target"),
+            _("Latest"),
+            _("Progress"),
+            _("Status"),
+        ]
+        rows = []
+        for indicator in context["indicators"]:
+            progress, latest = indicator.progress(), indicator.latest_value
+            rows.append(
+                [
+                    indicator.objective.code,
+                    indicator.name,
+                    indicator.unit,
+                    indicator.baseline_value,
+                    indicator.target_value,
+                    latest.value if latest else None,
+                    progress.share,
+                    progress.status_label,
+                ]
+            )
+    else:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{(region.code or region.pk)}-{table}.csv".lower()
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe_cell(cell) for cell in row])
+    return response
+
+
+@login_required
+def resources_import_view(request):
+    user = request.user
+    if not (user.is_admin or user.is_program_staff):
+        raise PermissionDenied
+    form = ResourcesImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        allowed = None if user.is_admin else user.team_country_ids
+        report = resources_import(
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["file"],
+            dry_run=form.cleaned_data["dry_run"],
+            allowed_country_ids=allowed,
+        )
+    return render(
+        request,
+        "planning/resources_import.html",
+        {
+            "form": form,
+            "report": report,
+            "flow_columns": FLOW_COLUMNS,
+            "execution_columns": EXECUTION_COLUMNS,
+            "sources": FundingSource.choices,
+        },
+    )
