@@ -14,6 +14,7 @@ BENCH_PORT (default 8600), BENCH_WORKERS (default 3).
 import argparse
 import functools
 import json
+import math
 import os
 import platform
 import shutil
@@ -45,6 +46,7 @@ RATIO_TARGETS = {  # scenario: minimum share of baseline (c)'s requests/s
     "api_coalition_50": 0.30,
     "api_coalition_5000": 0.30,
 }
+SLOW_MS = 1000.0  # a request slower than this alone is reported, not load-tested
 TAIL_TARGET = 3.0  # p99 <= 3 x p50
 MAX_QUERIES = 8
 SEARCH_DB_MS = 2.0
@@ -69,6 +71,8 @@ class Scenario:
     why_not: str = ""
     queries: int | None = None
     db_ms: float | None = None
+    alone_ms: float | None = None  # one request on an idle server (median of the probes)
+    too_slow: bool = False
     rounds: list[dict] = field(default_factory=list)
 
 
@@ -413,14 +417,16 @@ def probe(scenario: Scenario, base: str, fixtures: Fixtures, samples: int = 5) -
     except Resolver404:
         scenario.available, scenario.why_not = False, "not available: no such URL in this build"
         return
-    db_times = []
+    db_times, walls = [], []
     for _ in range(samples + 1):
         request = urllib.request.Request(  # noqa: S310 - loopback
             base + scenario.path, headers={**headers_for(scenario, fixtures), "X-Bench-Count": "1"}
         )
         try:
+            started = time.monotonic()
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                 body = response.read()
+                walls.append((time.monotonic() - started) * 1000)
                 status = response.status
                 queries = int(response.headers.get("X-Bench-Queries", "-1"))
                 db_times.append(float(response.headers.get("X-Bench-DB-ms", "nan")))
@@ -437,6 +443,12 @@ def probe(scenario: Scenario, base: str, fixtures: Fixtures, samples: int = 5) -
             return
     scenario.queries = queries
     scenario.db_ms = statistics.median(db_times[1:])  # the first request warms the worker
+    scenario.alone_ms = statistics.median(walls[1:])
+    if scenario.alone_ms > SLOW_MS:
+        # 16 connections on a page that takes seconds alone would only queue requests past wrk's
+        # timeout, and the queue would still be draining into the next scenario's measurement.
+        scenario.too_slow = True
+        scenario.measure_load = False
 
 
 def run_wrk(url: str, headers: dict[str, str], duration: float, connections: int, threads: int) -> dict:
@@ -465,14 +477,21 @@ def measure(scenario: Scenario, base: str, fixtures: Fixtures, master: int, args
     url = base + scenario.path
     if args.warmup:
         run_wrk(url, headers, args.warmup, args.connections, args.threads)
+        drain(base)
+    # A slow page needs longer than a fast one for each of the 16 connections to see a few answers:
+    # the queue ahead of a request holds connections/workers requests.
+    per_request_s = (scenario.alone_ms or 0) / 1000
+    duration = max(args.duration, math.ceil(per_request_s * args.connections / args.workers * 4))
     pids = worker_pids(master)
     before = cpu_ticks(pids)
-    raw = run_wrk(url, headers, args.duration, args.connections, args.threads)
+    raw = run_wrk(url, headers, duration, args.connections, args.threads)
     ticks = cpu_ticks(pids) - before
+    drain(base)
     requests = max(raw["requests"], 1)
     seconds = raw["duration_us"] / 1e6
     errors = sum(raw["errors"].values())
     return {
+        "duration_s": duration,
         "rps": raw["requests"] / seconds,
         "p50_ms": raw["p50_us"] / 1000,
         "p95_ms": raw["p95_us"] / 1000,
@@ -482,6 +501,20 @@ def measure(scenario: Scenario, base: str, fixtures: Fixtures, master: int, args
         "errors": errors,
         "error_detail": raw["errors"],
     }
+
+
+def drain(base: str, timeout: float = 120) -> None:
+    """Wait until the workers are idle again (requests wrk gave up on may still be queued)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(base + "/bench/baseline/minimal/", timeout=5):  # noqa: S310
+                if time.monotonic() - started < 0.2:
+                    return
+        except (urllib.error.URLError, TimeoutError):
+            pass
+        time.sleep(0.5)
 
 
 def measure_import(rows: int, database_url: str, log) -> dict:
@@ -671,7 +704,9 @@ def summarise(scenarios: list[Scenario]) -> dict[str, dict]:
     for s in scenarios:
         row = {"title": s.title, "path": s.path, "available": s.available, "why_not": s.why_not}
         if s.available:
-            row["queries"], row["db_ms"] = s.queries, s.db_ms
+            row["queries"], row["db_ms"], row["alone_ms"] = s.queries, s.db_ms, s.alone_ms
+            if s.too_slow:
+                row["why_not"] = f"too slow to load-test: {s.alone_ms:,.0f} ms per request on an idle server"
         if s.available and s.rounds:
             med = {key: statistics.median(r[key] for r in s.rounds) for key in s.rounds[0] if key != "error_detail"}
             row.update(med)
@@ -691,12 +726,15 @@ def check_targets(summary: dict, extra: dict) -> list[dict]:
     checks = []
 
     def add(target: str, measured, ok: bool | None, detail: str = "") -> None:
+        measured = round(measured, 2) if isinstance(measured, float) else measured
         checks.append({"target": target, "measured": measured, "met": ok, "detail": detail})
 
     for name, minimum in RATIO_TARGETS.items():
         row = summary.get(name, {})
         label = f"{name} ≥ {minimum:.2f} x (c)"
-        if not row.get("available") or "ratio_c" not in row:
+        if row.get("available") and row.get("why_not", "").startswith("too slow"):
+            add(label, None, False, row["why_not"])
+        elif not row.get("available") or "ratio_c" not in row:
             add(label, None, None, row.get("why_not") or "not measured")
         else:
             ratio = row["ratio_c"]
@@ -752,8 +790,9 @@ def markdown(results: dict) -> str:
         if not row["available"]:
             lines.append(f"| {row['title']} | {row['why_not']} | | | | | | | |")
             continue
-        if "rps" not in row:  # measured for its query count only
-            lines.append(f"| {row['title']} | (query count only) | | | | | {row['queries']} | | |")
+        if "rps" not in row:  # measured for its query count only, or too slow for load
+            note = row["why_not"] or "(query count only)"
+            lines.append(f"| {row['title']} | {note} | | | | | {row['queries']} | | |")
             continue
         lines.append(
             f"| {row['title']} | {num(row.get('rps'), '{:.0f}')} | {num(row.get('p50_ms'))} | "
