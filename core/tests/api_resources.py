@@ -220,7 +220,12 @@ RESOURCES: dict[str, Resource] = {
     ),
     "entrypoint": Resource(
         make=lambda w: EntryPoint.objects.create(
-            country=w.co, title="Regalías en La Guajira", challenge="Royalties", feasibility=3, impact=4, added_value=3
+            country=w.co,
+            title=f"Regalías en La Guajira {serial()}",
+            challenge="Royalties",
+            feasibility=3,
+            impact=4,
+            added_value=3,
         ),
         body=lambda w: {
             "country": w.co.pk,
@@ -236,7 +241,7 @@ RESOURCES: dict[str, Resource] = {
         change={"status": "under_analysis"},
     ),
     "developmentplan": Resource(
-        make=lambda w: _plan(w),
+        make=lambda w: _plan(w, f"Plan La Guajira {serial()}"),
         body=lambda w: {
             "country": w.co.pk,
             "region": w.guajira.pk,
@@ -248,13 +253,13 @@ RESOURCES: dict[str, Resource] = {
         change={"source_url": "https://example.org/plan.pdf"},
     ),
     "planobjective": Resource(
-        make=lambda w: PlanObjective.objects.create(plan=_plan(w), code="OE1", title="Agua"),
+        make=lambda w: PlanObjective.objects.create(plan=_plan(w), code=f"OE{serial()}", title="Agua"),
         body=lambda w: {"plan": _plan(w, "Plan Cesar").pk, "code": "OE2", "title": "Energía"},
         change={"title": "Agua potable"},
     ),
     "resourceflow": Resource(
         make=lambda w: ResourceFlow.objects.create(
-            region=w.guajira, fiscal_year=2024, source="mining_royalties", amount=100, currency="COP"
+            region=w.guajira, fiscal_year=3000 + serial(), source="mining_royalties", amount=100, currency="COP"
         ),
         body=lambda w: {
             "region": w.guajira.pk,
@@ -269,7 +274,7 @@ RESOURCES: dict[str, Resource] = {
         make=lambda w: BudgetExecution.objects.create(
             region=w.guajira,
             fiscal_year=2024,
-            project_code="P1",
+            project_code=f"P1-{serial()}",
             project_name="Agua",
             funding_source="mining_royalties",
             allocated=100,
@@ -289,7 +294,9 @@ RESOURCES: dict[str, Resource] = {
         change={"executed": "60.00"},
     ),
     "indicator": Resource(
-        make=lambda w: Indicator.objects.create(coalition=w.co_coalition, name="Comunidades", unit="communities"),
+        make=lambda w: Indicator.objects.create(
+            coalition=w.co_coalition, name=f"Comunidades {serial()}", unit="communities"
+        ),
         body=lambda w: {
             "coalition": w.co_coalition.pk,
             "region": w.guajira.pk,
@@ -305,7 +312,9 @@ RESOURCES: dict[str, Resource] = {
     ),
     "indicatorvalue": Resource(
         make=lambda w: IndicatorValue.objects.create(
-            indicator=Indicator.objects.create(coalition=w.co_coalition, name="Comunidades", unit="communities"),
+            indicator=Indicator.objects.create(
+                coalition=w.co_coalition, name=f"Comunidades {serial()}", unit="communities"
+            ),
             period_end=DAY,
             value=3,
         ),
