@@ -41,7 +41,6 @@ class InitiativeSerializer(ConstrainedModelSerializer):
             "lead",
             "lead_brief",
             "is_public",
-            "objectives",
             *TIMESTAMPS,
         ]
 

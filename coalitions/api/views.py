@@ -37,7 +37,7 @@ class InitiativeViewSet(ScopedModelViewSet):
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilterSet
     ordering_fields = ["id", "name", "phase", "starts_on", "updated_at"]
-    scoped_relations = ("lead", "objectives")
+    scoped_relations = ("lead",)
 
     def get_queryset(self):
         queryset = super().get_queryset()

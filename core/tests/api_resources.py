@@ -253,13 +253,13 @@ RESOURCES: dict[str, Resource] = {
         change={"source_url": "https://example.org/plan.pdf"},
     ),
     "planobjective": Resource(
-        make=lambda w: PlanObjective.objects.create(plan=_plan(w), code=f"OE1-{serial()}", title="Agua"),
+        make=lambda w: PlanObjective.objects.create(plan=_plan(w), code=f"OE{serial()}", title="Agua"),
         body=lambda w: {"plan": _plan(w, "Plan Cesar").pk, "code": "OE2", "title": "Energía"},
         change={"title": "Agua potable"},
     ),
     "resourceflow": Resource(
         make=lambda w: ResourceFlow.objects.create(
-            region=w.guajira, fiscal_year=1900 + serial(), source="mining_royalties", amount=100, currency="COP"
+            region=w.guajira, fiscal_year=3000 + serial(), source="mining_royalties", amount=100, currency="COP"
         ),
         body=lambda w: {
             "region": w.guajira.pk,
