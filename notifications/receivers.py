@@ -1,11 +1,27 @@
+from django.db import transaction
 from django.dispatch import receiver
 
+from core.signals import api_write
 from explorers_network.services import contact_request_received
 from outbox.services import enqueue_after_commit
 
 from . import tasks
+from .services import notify_partner_write
+
+PAST_TENSE = {"create": "created", "update": "updated", "delete": "deleted"}
 
 
 @receiver(contact_request_received)
 def contact_request_notify(sender, contact_request, **kwargs) -> None:
     enqueue_after_commit(tasks.notify_contact_request, contact_request.pk)
+
+
+@receiver(api_write)
+def partner_write_notify(sender, user, action: str, obj, **kwargs) -> None:
+    """A partner's write to a coalition's records tells that country's team, once it commits."""
+    coalition_id = getattr(obj, "coalition_id", None)
+    if not getattr(user, "is_partner", False) or coalition_id is None:
+        return
+    transaction.on_commit(
+        lambda: notify_partner_write(coalition_id=coalition_id, user=user, action=PAST_TENSE[action], obj=obj)
+    )

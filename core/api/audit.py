@@ -4,6 +4,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from core.signals import api_write
+
 
 def audit_record(*, request, action: str, obj: models.Model, fields: list[str] | None = None) -> None:
     """Store one audit event for a write made through the API (inside the write's transaction)."""
@@ -21,3 +23,4 @@ def audit_record(*, request, action: str, obj: models.Model, fields: list[str] |
         ip_address=request.META.get("REMOTE_ADDR") or None,
         path=request.path[:300],
     )
+    api_write.send(sender=type(obj), user=request.user, action=action, obj=obj)

@@ -1,0 +1,7 @@
+"""Signals that let apps above `core` react to what happens below them without being imported."""
+
+from django.dispatch import Signal
+
+#: Sent inside the transaction of every write made through the API, after it is audited.
+#: Arguments: `user`, `action` ("create", "update" or "delete") and `obj` (the row).
+api_write = Signal()
