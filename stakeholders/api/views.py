@@ -9,7 +9,7 @@ from .serializers import ContactSerializer, RelationshipSerializer, StakeholderS
 
 
 class StakeholderViewSet(ScopedModelViewSet):
-    queryset = Stakeholder.objects.select_related("country", "organisation").prefetch_related(
+    queryset = Stakeholder.objects.select_related("country").prefetch_related(
         Prefetch("regions", queryset=Region.objects.only("id"))
     )
     serializer_class = StakeholderSerializer
