@@ -344,6 +344,18 @@ def _member_coalition(world) -> Coalition:
     return coalition
 
 
+def make_rows(world, basename: str, count: int) -> None:
+    """Up to `count` fresh rows; a resource whose natural key allows fewer stops early."""
+    from django.db import IntegrityError, transaction
+
+    for _ in range(count):
+        try:
+            with transaction.atomic():
+                RESOURCES[basename].make(world)
+        except IntegrityError:
+            return
+
+
 def routes() -> list[tuple[str, str, str]]:
     """(prefix, basename, action) for every action of every route the routers serve."""
     found = []

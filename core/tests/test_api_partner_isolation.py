@@ -9,7 +9,7 @@ from coalitions.models import Engagement, Initiative
 from core.api.permissions import STAFF_ONLY
 from core.api.serializers import ScopedPrimaryKeyRelatedField
 
-from .api_resources import RESOURCES, new_stakeholder, routes
+from .api_resources import make_rows, new_stakeholder, routes
 
 LISTS = [(prefix, basename) for prefix, basename, action in routes() if action == "list"]
 VIEWSETS = {
@@ -60,7 +60,7 @@ def snapshot() -> dict:
 @pytest.mark.parametrize(("prefix", "basename"), LISTS)
 def test_partner_lists_hold_no_foreign_id(world, prefix, basename):
     for partner in (world.partner_co, world.partner_pe):
-        RESOURCES[basename].make(world)
+        make_rows(world, basename, 1)
         response = api(partner).get(f"/api/v1/{prefix}/?page_size=200")
         if basename in STAFF_ONLY:
             assert response.status_code == 403
