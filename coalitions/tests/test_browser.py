@@ -9,8 +9,9 @@ from django.db import connections
 from coalitions.models import Coalition, Engagement
 from stakeholders.models import Stakeholder
 
-# The live server needs committed rows; serialized_rollback restores the countries the migrations load.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server needs committed rows. The `world` fixture reloads the countries and regions
+# that the flush between transactional tests removes.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def closes_connections(test):

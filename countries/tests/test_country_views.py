@@ -38,7 +38,7 @@ def test_country_list_shows_status_and_counts(staff_client, world):
 @pytest.mark.parametrize("extra", [0, 6])
 def test_country_list_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
     add_country_work(world, extra)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         staff_client.get("/countries/")
 
 

@@ -84,11 +84,17 @@ def add_rows(world, basename: str, start: int, count: int) -> None:
             IndicatorValue.objects.create(indicator=indicator, period_end=datetime.date(2024, 12, 31), value=i)
 
 
-@pytest.mark.parametrize("persona", ["staff_co", "partner_co"])
-@pytest.mark.parametrize(("prefix", "basename"), ENDPOINTS.items())
+# Entry points are staff-only: partners get a 403 on that list, tested with the permission matrix.
+LIST_CASES = [
+    (prefix, basename, persona)
+    for prefix, basename in ENDPOINTS.items()
+    for persona in ("staff_co", "partner_co")
+    if not (persona == "partner_co" and basename == "entrypoint")
+]
+
+
+@pytest.mark.parametrize(("prefix", "basename", "persona"), LIST_CASES)
 def test_list_query_count_does_not_grow_with_rows(world, prefix, basename, persona, django_user_model):
-    if persona == "partner_co" and basename == "entrypoint":
-        pytest.skip("staff-only")
     client = APIClient()
     client.force_authenticate(django_user_model.objects.get(pk=getattr(world, persona).pk))
     add_rows(world, basename, 0, 2)

@@ -120,7 +120,7 @@ def test_directory_query_count_is_constant(staff_client, world, django_assert_nu
         stakeholder.regions.add(world.guajira)
     # session, user, coalition and initiative choices, country validation, count, team countries,
     # "may create", countries and regions for the filter selects, page, regions prefetch.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         staff_client.get("/stakeholders/", {"country": world.co.pk})
 
 
