@@ -153,6 +153,21 @@ class MembershipForm(forms.ModelForm):
         return stakeholder
 
 
+class MembershipRoleForm(forms.ModelForm):
+    """A member's role changes over time (a member becomes a champion); the join date can be corrected."""
+
+    class Meta:
+        model = Membership
+        fields = ["role", "joined_on"]
+        widgets = {"joined_on": DateInput}
+
+    def clean_joined_on(self):
+        joined_on = self.cleaned_data["joined_on"]
+        if self.instance.left_on and joined_on > self.instance.left_on:
+            raise forms.ValidationError(_("A member cannot leave before joining."))
+        return joined_on
+
+
 class MembershipEndForm(forms.ModelForm):
     """Ending a membership keeps the row, so the coalition's history shows who left and when."""
 

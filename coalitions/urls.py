@@ -18,6 +18,7 @@ urlpatterns = [
     path("coalitions/<int:pk>/commitments/new/", coalitions.commitment_create, name="commitment_create"),
     path("coalitions/<int:pk>/outcomes/new/", records.outcome_create, name="outcome_create"),
     path("memberships/<int:pk>/end/", coalitions.membership_end, name="membership_end"),
+    path("memberships/<int:pk>/edit/", coalitions.membership_update, name="membership_update"),
     path("commitments/<int:pk>/edit/", coalitions.commitment_update, name="commitment_update"),
     path("outcomes/<int:pk>/edit/", records.outcome_update, name="outcome_update"),
     path("engagements/new/", records.engagement_create, name="engagement_create"),

@@ -15,7 +15,14 @@ from countries.models import Country
 from stakeholders.models import Stakeholder
 
 from ..filters import CoalitionFilterSet
-from ..forms import CoalitionCreateForm, CoalitionForm, CommitmentForm, MembershipEndForm, MembershipForm
+from ..forms import (
+    CoalitionCreateForm,
+    CoalitionForm,
+    CommitmentForm,
+    MembershipEndForm,
+    MembershipForm,
+    MembershipRoleForm,
+)
 from ..models import Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from ..services import coalition_create as create_coalition
 from .common import can_edit, form_and_pickers
@@ -153,6 +160,21 @@ def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Member added."))
             return redirect(coalition)
     return render(request, "coalitions/membership_form.html", {"form": form, "coalition": coalition})
+
+
+@staff_required
+def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_editable_or_403(Membership.objects.select_related("coalition", "stakeholder"), request.user, pk=pk)
+    form = MembershipRoleForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Membership updated."))
+        return redirect(membership.coalition)
+    return render(
+        request,
+        "coalitions/membership_update.html",
+        {"form": form, "membership": membership, "coalition": membership.coalition},
+    )
 
 
 @staff_required
