@@ -78,10 +78,15 @@ def redis_available(url: str) -> bool:
 
 def _drop_connections(app) -> None:
     """Forget pooled connections made for the previous broker URL (Celery caches them)."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools in a process-wide registry keyed by broker URL; one left from
+    # an earlier broker (CI sets CELERY_BROKER_URL) wraps a closed connection pool.
+    pools.reset()
 
 
 @contextlib.contextmanager
@@ -92,6 +97,9 @@ def real_broker(url: str):
     from config.celery import app
 
     saved = (app.conf.broker_url, app.conf.task_always_eager, settings.CELERY_TASK_ALWAYS_EAGER)
+    # Celery prefers the CELERY_BROKER_URL environment variable (set in CI) to its configuration.
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     app.conf.broker_url = url
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -101,6 +109,10 @@ def real_broker(url: str):
     finally:
         _drop_connections(app)
         app.conf.broker_url, app.conf.task_always_eager, settings.CELERY_TASK_ALWAYS_EAGER = saved
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
 
 
 class Process:

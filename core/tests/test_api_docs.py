@@ -43,6 +43,6 @@ def test_docs_render_in_a_browser_without_csp_violations(browser_page):
     browser_page.on("console", lambda message: message.type == "error" and violations.append(message.text))
     browser_page.goto("/api/v1/docs/")
     # Swagger UI parses the whole schema (about 0.5 MB) before it draws the first section.
-    browser_page.locator(".opblock-tag", has_text="coalitions").first.wait_for(timeout=45_000)
+    browser_page.locator(".opblock-tag", has_text="assessments").first.wait_for(timeout=45_000)
     assert browser_page.get_by_text("Local Coalitions API").first.is_visible()
     assert [v for v in violations if "Content Security Policy" in v] == []

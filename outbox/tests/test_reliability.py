@@ -24,7 +24,7 @@ from outbox.models import Delivery
 from outbox.services import Mail, delivery_create, outbox_sweep
 from outbox.testing import celery_worker, real_broker, redis_available, redis_server, start_sink
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.real_broker, pytest.mark.django_db(transaction=True)]
 
 WORKER_BROKER = "redis://127.0.0.1:6379/6"
 COUNTING_BROKER = "redis://127.0.0.1:6379/7"
