@@ -187,3 +187,23 @@ def test_list_pages_run_a_constant_number_of_queries(
         assert staff_client.get("/outreach/explorers/").status_code == 200
     with django_assert_num_queries(8):
         assert staff_client.get(f"/outreach/campaigns/{campaign.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(
+    "name", ["Ana Epieyú", 'Tom & "Jerry" <b>O\'Neil</b>', "", "{{ name }} %(name)s", "https://x.example/?a=1&b=2"]
+)
+def test_each_members_mail_is_the_same_as_rendering_the_templates_for_that_member(campaign, language, name):
+    from explorers_network.services import _campaign_mail, _CampaignMails, render_markdown
+
+    campaign.language = language
+    html_body = render_markdown(campaign.body)
+    unsubscribe = "https://example.org/network/unsubscribe/eyJlIjoxfQ:1tX&y=<z>/"
+
+    mails = _CampaignMails(campaign, html_body=html_body)
+    reused = mails.mail(recipient="ana@example.org", name=name, unsubscribe=unsubscribe)
+
+    assert mails.reusable
+    assert reused == _campaign_mail(
+        campaign, recipient="ana@example.org", name=name, unsubscribe=unsubscribe, html_body=html_body
+    )

@@ -175,3 +175,67 @@ def test_rows_are_written_in_batches_not_one_query_per_row():
 
     # A handful of lookups, then bulk inserts (SQLite caps the rows per INSERT; PostgreSQL does not).
     assert len(captured) < 600 / 20
+
+
+@pytest.mark.django_db
+def test_a_bad_row_after_thousands_of_good_ones_still_imports_nothing():
+    # Enough rows that the first ones are already streamed to the database when the bad one is read.
+    rows = [*good_rows(6000), "Last,,organisation,civil_society,local,CO,CO-ZZZ,,"]
+
+    result = stakeholders_import_csv(file=csv_of(*rows))
+
+    assert [(error.line, error.message) for error in result.errors] == [(6002, "unknown region 'CO-ZZZ'")]
+    assert not Stakeholder.objects.exists()
+    assert not Stakeholder.regions.through.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_with_old_mac_line_endings_is_imported_whole():
+    content = csv_of(*good_rows(3)).replace(b"\n", b"\r")
+
+    result = stakeholders_import_csv(file=content)
+
+    assert result.created == 3
+    assert Stakeholder.objects.filter(regions__code="CO-LAG").count() == 3
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        "https://example.org/actors/1",
+        "http://sub.example.co/path?q=1#top",
+        "https://user:pass@example.org:8080/",
+        "ftp://example.org",
+        "https://localhost/",
+        "http://192.168.0.1/",
+        "http://[::1]/",
+        "http://[::zz]/",
+        "https://münchen.de/",
+        "https://xn--mnchen-3ya.de/",
+        "example.org",
+        "mailto:someone@example.org",
+        "https://exa mple.org/",
+        "https://example.org/a b",
+        "https://example.org/\n",
+        "https://-example.org/",
+        "https://example.-org/",
+        "https://example",
+        "https://" + "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 60 + ".org/",
+        "javascript://example.org/%0Aalert(1)",
+        "HTTPS://EXAMPLE.ORG/",
+        "https://example.org:99999/",
+    ],
+)
+def test_websites_are_judged_exactly_as_djangos_url_validator_judges_them(website):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    from stakeholders.importing import _URLCheck
+
+    try:
+        URLValidator()(website)
+        expected = True
+    except ValidationError:
+        expected = False
+
+    assert _URLCheck(max_length=2048)(website) is expected
