@@ -83,7 +83,6 @@ class Stakeholder(TimeStampedModel):
         verbose_name = _("stakeholder")
         verbose_name_plural = _("stakeholders")
         indexes = [
-            models.Index(fields=["country", "sector"], name="stakeholder_country_sector_idx"),
             models.Index(fields=["sector"], name="stakeholder_sector_idx"),
             models.Index(fields=["level"], name="stakeholder_level_idx"),
             models.Index(fields=["name", "id"], name="stakeholder_name_id_idx"),
