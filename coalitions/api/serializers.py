@@ -53,6 +53,8 @@ class InitiativeSerializer(ConstrainedModelSerializer):
 class AssessmentSerializer(ConstrainedModelSerializer):
     stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True)
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True)
+    # The author's id, read from the row: the scoped field would load each author (a query per row).
+    assessed_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Assessment

@@ -79,3 +79,20 @@ def test_each_row_of_the_initiative_map_is_what_the_assessment_detail_answers(st
     for row in rows:
         assert row == staff_api.get(f"/api/v1/assessments/{row['id']}/").json()
     assert {row["assessed_by"] for row in rows} == {None, world.staff_co.pk}
+
+
+def test_listing_assessments_costs_the_same_queries_whoever_wrote_them(staff_api, world, django_assert_num_queries):
+    for day in range(1, 4):
+        Assessment.objects.create(
+            stakeholder=world.co_org,
+            initiative=world.co_initiative,
+            assessed_on=datetime.date(2026, 1, day),
+            power=1,
+            capabilities=1,
+            interest=1,
+            assessed_by=world.staff_co,
+        )
+    staff_api.get("/api/v1/assessments/?page_size=1")
+    with django_assert_num_queries(2):  # the count and the page, not one more per author
+        rows = staff_api.get("/api/v1/assessments/?page_size=100").json()["results"]
+    assert [row["assessed_by"] for row in rows].count(world.staff_co.pk) == 3

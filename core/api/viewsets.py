@@ -54,11 +54,10 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         raise NotImplementedError
 
     def list(self, request, *args, **kwargs):
-        """A page of rows; built from `.values()` when the viewset says how (`list_columns`/`list_rows`).
-
-        Same filters, ordering, scope and pagination as the serializer path: only the rows'
-        construction differs, for lists that must be fast (tests compare both outputs).
-        """
+        # A page of rows, built from `.values()` when the viewset says how (`list_columns`/`list_rows`):
+        # same filters, ordering, scope and pagination as the serializer path; only the rows'
+        # construction differs, for lists that must be fast (tests compare both outputs). No
+        # docstring: the OpenAPI description of every list stays the class's.
         columns = self.list_columns()
         if columns is None or self.paginator is None:
             return super().list(request, *args, **kwargs)
