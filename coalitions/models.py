@@ -336,7 +336,9 @@ class Membership(TimeStampedModel):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        ordering = ["coalition", "joined_on", "pk"]
+        # `coalition_id`, not `coalition`: the relation would expand to the coalition's own ordering,
+        # joining coalitions and sorting every membership by coalition name.
+        ordering = ["coalition_id", "joined_on", "pk"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         indexes = [
@@ -349,6 +351,8 @@ class Membership(TimeStampedModel):
                 condition=Q(left_on__isnull=True),
                 name="membership_open_page_idx",
             ),
+            # The same order for all members, past ones too: the API's page of a coalition's members.
+            models.Index(fields=["coalition", "joined_on", "id"], name="membership_page_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

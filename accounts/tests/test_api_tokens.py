@@ -87,3 +87,20 @@ def test_anonymous_gets_401_everywhere_but_schema_and_docs(client, world):
     assert client.get("/api/v1/coalitions/").status_code == 401
     assert client.get("/api/v1/schema/").status_code == 200
     assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_a_token_costs_one_query_and_an_expired_one_is_refused_and_deleted(world, django_assert_num_queries):
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from core.api.authentication import TokenAuthentication
+
+    token = create_token("staff-co").strip()
+    expired = create_token("staff-co", "--expires-days", "7").strip()
+    AuthToken.objects.filter(expiry__isnull=False).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+    request = Request(APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token}"))
+    with django_assert_num_queries(1):  # the token with its user, not every other token of the user
+        user, _ = TokenAuthentication().authenticate(request)
+    assert user == world.staff_co
+    assert token_client(expired).get("/api/v1/countries/").status_code == 401
+    assert list(AuthToken.objects.filter(user=world.staff_co).values_list("expiry", flat=True)) == [None]

@@ -4,6 +4,7 @@ Measured on a small seeded data set with the same shape as the benchmark's, for 
 benchmark drives.
 """
 
+import datetime
 from urllib.parse import quote
 
 import pytest
@@ -11,9 +12,10 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from coalitions.models import Coalition, Initiative
+from coalitions.models import Coalition, Initiative, Membership
 from core.management.commands.seed_scale import seed_scale
 from countries.models import Country
 from stakeholders.models import Stakeholder
@@ -29,18 +31,32 @@ def scaled(db, django_user_model):
     members = Count("memberships", filter=Q(memberships__left_on__isnull=True))
     coalitions = Coalition.objects.annotate(members=members).order_by("members", "pk")
     initiatives = Initiative.objects.annotate(n=Count("assessments")).order_by("n", "pk")
-    api, page = APIClient(), Client()
-    api.force_authenticate(staff)
+    small, big = coalitions.first(), coalitions.last()
+    # A partner organisation in both coalitions: partners get the briefs through visible_to, not joins.
+    organisation = Stakeholder.objects.filter(kind="organisation").exclude(memberships__coalition__in=[small, big])
+    organisation = organisation.order_by("pk").first()
+    for coalition in (small, big):
+        Membership.objects.create(coalition=coalition, stakeholder=organisation, joined_on=datetime.date(2026, 1, 1))
+    partner = django_user_model.objects.create_user(username="bench-partner", role="partner", organisation=organisation)
+    page = Client()
     page.force_login(staff)
     return {
-        "api": api,
+        "api": token_client(staff),
+        "partner_api": token_client(partner),
         "page": page,
-        "small": coalitions.first(),
-        "big": coalitions.last(),
+        "small": small,
+        "big": big,
         "few_assessments": initiatives.first(),
         "many_assessments": initiatives.last(),
         "country": Country.objects.get(code="CO").pk,
     }
+
+
+def token_client(user) -> APIClient:
+    """A real token, so the counts include authentication as a client pays it."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user, expiry=None)[1]}")
+    return client
 
 
 def queries(client, url: str) -> int:
@@ -70,8 +86,17 @@ def test_api_stakeholder_list_at_two_page_sizes(scaled):
 
 def test_api_coalition_members_at_two_coalition_sizes(scaled):
     small, big = scaled["small"].pk, scaled["big"].pk
-    assert_constant(scaled["api"], f"/api/v1/memberships/?coalition={small}", f"/api/v1/memberships/?coalition={big}")
-    assert_constant(scaled["api"], f"/api/v1/coalitions/{small}/", f"/api/v1/coalitions/{big}/")
+    for client in (scaled["api"], scaled["partner_api"]):
+        members = "/api/v1/memberships/?coalition={}"
+        assert_constant(client, members.format(small), members.format(big))
+        assert_constant(client, f"{members.format(small)}&mode=cursor", f"{members.format(big)}&mode=cursor")
+        assert_constant(client, f"/api/v1/coalitions/{small}/", f"/api/v1/coalitions/{big}/")
+
+
+def test_partner_api_stakeholder_list_at_two_page_sizes(scaled):
+    # People, so that even the short page has an organisation to look up (none to look up costs no query).
+    listing = f"/api/v1/stakeholders/?country={scaled['country']}&kind=person"
+    assert_constant(scaled["partner_api"], f"{listing}&page_size=5", f"{listing}&page_size=100")
 
 
 def test_api_initiative_map_at_two_sizes(scaled):

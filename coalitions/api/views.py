@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.permissions import is_staff_or_admin
 from core.api.viewsets import ScopedModelViewSet
 from countries.models import Region
 
@@ -18,6 +19,9 @@ from ..filters import (
 )
 from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from .serializers import (
+    ASSESSMENT_COLUMNS,
+    MEMBERSHIP_COLUMNS,
+    MEMBERSHIP_JOINED,
     AssessmentSerializer,
     CoalitionHealthSerializer,
     CoalitionSerializer,
@@ -27,6 +31,8 @@ from .serializers import (
     LearningNoteSerializer,
     MembershipSerializer,
     OutcomeSerializer,
+    assessment_rows,
+    membership_rows,
 )
 
 REGION_IDS = Prefetch("regions", queryset=Region.objects.only("id"))
@@ -56,10 +62,11 @@ class InitiativeViewSet(ScopedModelViewSet):
             Assessment.objects.visible_to(request.user)
             .filter(initiative=initiative)
             .latest()
-            .select_related("stakeholder", "initiative")
             .order_by("stakeholder__name", "stakeholder_id")
+            .values(*ASSESSMENT_COLUMNS)
         )
-        return Response(AssessmentSerializer(assessments, many=True, context=self.get_serializer_context()).data)
+        # Built from `.values()` rows (an initiative can have thousands), the same JSON as AssessmentSerializer.
+        return Response(assessment_rows(assessments))
 
 
 class AssessmentViewSet(ScopedModelViewSet):
@@ -93,6 +100,15 @@ class MembershipViewSet(ScopedModelViewSet):
     filterset_class = MembershipFilterSet
     ordering_fields = ["id", "joined_on", "left_on", "role", "updated_at"]
     scoped_relations = ("coalition", "stakeholder")
+
+    # A coalition's members page is built from `.values()` rows; the serializer serves the rest.
+    def list_columns(self) -> tuple[str, ...]:
+        joined = is_staff_or_admin(self.request.user)
+        return (*MEMBERSHIP_COLUMNS, *MEMBERSHIP_JOINED) if joined else MEMBERSHIP_COLUMNS
+
+    def list_rows(self, page: list[dict]) -> list[dict]:
+        user = self.request.user
+        return membership_rows(page, user, joined=is_staff_or_admin(user))
 
 
 class CommitmentViewSet(ScopedModelViewSet):

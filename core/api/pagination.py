@@ -37,6 +37,11 @@ class SyncCursorPagination(pagination.CursorPagination):
         # Cursors walk one fixed, unique order; `ordering` is ignored in cursor mode.
         return (self.ordering,)
 
+    def _get_position_from_instance(self, instance, ordering) -> str:
+        if isinstance(instance, dict) and ordering[0].lstrip("-") == "pk":
+            return str(instance["id"])  # a page of `.values()` rows (see ScopedModelViewSet.list)
+        return super()._get_position_from_instance(instance, ordering)
+
     def decode_cursor(self, request):
         try:
             return super().decode_cursor(request)

@@ -1,15 +1,19 @@
+from django.db import connection
 from rest_framework import serializers
 
+from core.api.rows import briefs, datetime_text, joined_brief
 from core.api.serializers import ConstrainedModelSerializer
 from countries.api.serializers import CountryBriefSerializer
 
 from ..models import Contact, Relationship, Stakeholder
 
+BRIEF_FIELDS = ("id", "name", "acronym", "sector")
+
 
 class StakeholderBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stakeholder
-        fields = ["id", "name", "acronym", "sector"]
+        fields = list(BRIEF_FIELDS)
 
 
 class StakeholderSerializer(ConstrainedModelSerializer):
@@ -42,7 +46,8 @@ class StakeholderSerializer(ConstrainedModelSerializer):
         """The same body as the declared fields, built directly: the directory lists thousands of rows.
 
         Relies on the viewset's select_related/prefetch (country; regions and organisation
-        through visible_to), so an organisation the user cannot see is null here too.
+        through visible_to), so an organisation the user cannot see is null here too. Region ids
+        are in id order, as in the list (`stakeholder_rows`).
         """
         organisation = instance.organisation if instance.organisation_id else None
         timestamp = self.fields["created_at"].to_representation
@@ -55,7 +60,7 @@ class StakeholderSerializer(ConstrainedModelSerializer):
             "level": instance.level,
             "country": instance.country_id,
             "country_brief": {"id": instance.country.pk, "code": instance.country.code, "name": instance.country.name},
-            "regions": [region.pk for region in instance.regions.all()],
+            "regions": sorted(region.pk for region in instance.regions.all()),
             "organisation": organisation.pk if organisation else None,
             "organisation_brief": {
                 "id": organisation.pk,
@@ -70,6 +75,88 @@ class StakeholderSerializer(ConstrainedModelSerializer):
             "created_at": timestamp(instance.created_at),
             "updated_at": timestamp(instance.updated_at),
         }
+
+
+#: The `.values()` columns of `stakeholder_rows`; `ORGANISATION_COLUMNS` join the organisation (staff only).
+ROW_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "acronym",
+    "sector",
+    "level",
+    "country",
+    "country__code",
+    "country__name",
+    "organisation",
+    "description",
+    "website",
+    "created_at",
+    "updated_at",
+)
+ORGANISATION_COLUMNS = tuple(f"organisation__{field}" for field in BRIEF_FIELDS)
+
+
+def region_ids(stakeholder_ids: list[int]) -> dict[int, list[int]]:
+    """`{stakeholder id: [region ids in id order]}` in one query on the link table.
+
+    Plain SQL: the ORM spends ~1 ms compiling this 50-parameter query, as much as the rest of the page.
+    """
+    if not stakeholder_ids:
+        return {}
+    links = Stakeholder.regions.through._meta
+    quote = connection.ops.quote_name
+    stakeholder, region = (quote(links.get_field(name).column) for name in ("stakeholder", "region"))
+    placeholders = ", ".join(["%s"] * len(stakeholder_ids))
+    sql = (
+        f"SELECT {stakeholder}, {region} FROM {quote(links.db_table)} "  # noqa: S608 - names from the model
+        f"WHERE {stakeholder} IN ({placeholders}) ORDER BY {stakeholder}, {region}"
+    )
+    regions: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, stakeholder_ids)
+        for stakeholder_id, region_id in cursor.fetchall():
+            regions.setdefault(stakeholder_id, []).append(region_id)
+    return regions
+
+
+def stakeholder_rows(page: list[dict], user, organisation_joined: bool) -> list[dict]:
+    """`StakeholderSerializer`'s rows for a page of `.values(*ROW_COLUMNS)` rows, in two queries at most.
+
+    With `organisation_joined` (staff, who see every stakeholder) the rows carry
+    `ORGANISATION_COLUMNS`; otherwise the organisations come from `visible_to(user)`, so one the
+    user may not see is null, as in the serializer.
+    """
+    regions = region_ids([row["id"] for row in page])
+    if not organisation_joined:
+        organisations = briefs(user, Stakeholder, (row["organisation"] for row in page), BRIEF_FIELDS)
+    timestamp = datetime_text()
+    rows = []
+    for row in page:
+        if organisation_joined:
+            organisation = joined_brief(row, "organisation", BRIEF_FIELDS)
+        else:
+            organisation = organisations.get(row["organisation"])
+        rows.append(
+            {
+                "id": row["id"],
+                "kind": row["kind"],
+                "name": row["name"],
+                "acronym": row["acronym"],
+                "sector": row["sector"],
+                "level": row["level"],
+                "country": row["country"],
+                "country_brief": {"id": row["country"], "code": row["country__code"], "name": row["country__name"]},
+                "regions": regions.get(row["id"], []),
+                "organisation": organisation["id"] if organisation else None,
+                "organisation_brief": organisation,
+                "description": row["description"],
+                "website": row["website"],
+                "created_at": timestamp(row["created_at"]),
+                "updated_at": timestamp(row["updated_at"]),
+            }
+        )
+    return rows
 
 
 class ContactSerializer(ConstrainedModelSerializer):
