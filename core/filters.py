@@ -1,11 +1,15 @@
 """The base of every FilterSet: free-text `q` and `updated_since` for clients that sync."""
 
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def _visible_choices(queryset, request):
+    return queryset.visible_to(getattr(request, "user", None))
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -27,6 +31,13 @@ class BaseFilterSet(django_filters.FilterSet):
             # column turns a 50-row page and its count into a sort of every matching row.
             if isinstance(filter_, django_filters.MultipleChoiceFilter) and "__" not in filter_.field_name:
                 filter_.distinct = False
+            # An id filter (`?coalition=ID`) accepts only rows the user can see: a hidden id is
+            # "not a valid choice", exactly like an id that does not exist, so a filter cannot be
+            # used to probe which ids exist. Without a request (a page that sets its own choices)
+            # the filter keeps its queryset.
+            scoped_queryset = getattr(filter_, "queryset", None)
+            if self.request is not None and hasattr(scoped_queryset, "visible_to"):
+                filter_.queryset = partial(_visible_choices, scoped_queryset)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -1,5 +1,6 @@
 """Cross-partner requests: 0 succeed, 0 foreign ids in any list, 0 foreign rows changed."""
 
+import django_filters
 import pytest
 from django.apps import apps
 from rest_framework import serializers
@@ -205,3 +206,30 @@ def test_partner_cannot_file_an_engagement_against_an_initiative_only(world):
     )
     assert response.status_code == 403  # partner engagements belong to one of their coalitions
     assert not Engagement.objects.filter(title="x").exists()
+
+
+def model_filters(basename: str) -> dict[str, type]:
+    """The list's filters that take an id of a scoped model (`?coalition=ID`), and that model."""
+    filterset_class = VIEWSETS[basename].filterset_class
+    if filterset_class is None:
+        return {}
+    return {
+        name: filter_.queryset.model
+        for name, filter_ in filterset_class.base_filters.items()
+        if isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter)
+        and hasattr(filter_.queryset, "visible_to")
+    }
+
+
+@pytest.mark.parametrize(("prefix", "basename"), [(p, b) for p, b in LISTS if b not in STAFF_ONLY])
+def test_a_filter_answers_a_hidden_id_as_it_answers_an_id_that_does_not_exist(world, prefix, basename):
+    """Otherwise `?coalition=ID` would tell a partner which ids exist in other programmes."""
+    client = api(world.partner_co)
+    for name, model in model_filters(basename).items():
+        hidden = model.objects.exclude(pk__in=model.objects.visible_to(world.partner_co).values("pk")).first()
+        if hidden is None:
+            continue  # every row of this model is visible to partners (countries)
+        missing = model.objects.order_by("-pk").first().pk + 1000
+        answers = [client.get(f"/api/v1/{prefix}/?{name}={pk}") for pk in (hidden.pk, missing)]
+        assert answers[0].status_code == answers[1].status_code == 400, (name, [a.status_code for a in answers])
+        assert answers[0].json() == answers[1].json()
