@@ -9,8 +9,7 @@ left after ORDER BY and LIMIT, never grouped over the whole table.
 import datetime
 
 from django.apps import apps
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils import timezone
 from core.views import staff_required
 
 from ..models import Coalition, Commitment, Engagement, Membership, Outcome
+from .common import count_of
 
 #: How far ahead the dashboard looks for commitments and follow-ups coming due.
 DUE_WITHIN = datetime.timedelta(days=14)
@@ -25,12 +25,6 @@ DUE_WITHIN = datetime.timedelta(days=14)
 FOLLOW_UP_LOOKBACK = datetime.timedelta(days=30)
 LATEST = 10
 MAX_ROWS = 50
-
-
-def _count(queryset) -> Coalesce:
-    """The number of rows of a correlated queryset, as an expression (0 when there are none)."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _scoped(queryset, user, countries):
@@ -49,7 +43,8 @@ def _teams_and_explorers(user, since: datetime.datetime) -> tuple[list | None, d
     if not user.is_admin:
         teams = list(
             user.country_teams.order_by("name").annotate(
-                explorers_network=_count(explorers), explorers_here=_count(explorers.filter(country=OuterRef("code")))
+                explorers_network=count_of(explorers),
+                explorers_here=count_of(explorers.filter(country=OuterRef("code"))),
             )
         )
     if not teams:
@@ -85,7 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "coalitions": _scoped(Coalition.objects, user, countries)
         .filter(status__in=[Coalition.Status.FORMING, Coalition.Status.ACTIVE, Coalition.Status.SUSTAINING])
         .select_related("initiative__country")
-        .annotate(members_active=_count(open_members))
+        .annotate(members_active=count_of(open_members))
         .order_by("initiative__country__name", "name")[:MAX_ROWS],
         "overdue": [c for c in commitments if c.due_on < today],
         "due_soon": [c for c in commitments if c.due_on >= today],
@@ -96,7 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # The latest ids are picked from the engagements table alone, then only those rows are joined.
         "engagements": Engagement.objects.filter(pk__in=latest_engagements.values("pk")[:LATEST])
         .select_related("coalition", "initiative")
-        .annotate(participant_count=_count(participants))
+        .annotate(participant_count=count_of(participants))
         .order_by("-occurred_on", "-pk"),
         "outcomes": _scoped(Outcome.objects, user, countries).select_related("coalition")[:LATEST],
         "explorers": explorers,
