@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +31,7 @@ from .forms import (
     StakeholderForm,
     build_choice_picker,
     directory_pickers,
+    escape,
 )
 from .models import Contact, Relationship, Stakeholder
 from .network import EDGE_STYLES, build_network
@@ -67,14 +70,7 @@ def _directory_filterset(request, *, page: bool = True) -> StakeholderFilterSet:
     """
     filterset = StakeholderFilterSet(
         request.GET or None,
-        queryset=Stakeholder.objects.visible_to(request.user)
-        .select_related("country", "organisation")
-        .prefetch_related(
-            # A list per row rather than a related manager per row; no join to order by country.
-            Prefetch(
-                "regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list"
-            )
-        ),
+        queryset=Stakeholder.objects.visible_to(request.user).select_related("country", "organisation"),
     )
     if not page:
         return filterset
@@ -109,7 +105,32 @@ def _filtered(request, *, page: bool = True) -> tuple[StakeholderFilterSet, obje
     return filterset, queryset.order_by(*_ordering(request.GET.get("sort", "name")))
 
 
-def _with_labels(stakeholders) -> list[Stakeholder]:
+#: The stakeholder columns the directory's table shows.
+LIST_COLUMNS = (
+    "name",
+    "acronym",
+    "kind",
+    "sector",
+    "level",
+    "updated_at",
+    "country__name",
+    "country__code",
+    "organisation__name",
+)
+
+
+def _region_names(rows) -> dict[int, str]:
+    """Each row's region names, "A, B", in one query of plain tuples."""
+    names: dict[int, list[str]] = {}
+    through = Stakeholder.regions.through.objects.filter(stakeholder_id__in=[row.pk for row in rows])
+    for stakeholder_id, name in through.order_by("region__name", "region_id").values_list(
+        "stakeholder_id", "region__name"
+    ):
+        names.setdefault(stakeholder_id, []).append(name)
+    return {pk: ", ".join(region_names) for pk, region_names in names.items()}
+
+
+def _with_labels(stakeholders, region_names: dict[int, str] | None = None):
     """The rows with their sector and level labels, translated once per request.
 
     `get_sector_display()` rebuilds the field's whole choice dictionary (and translates every
@@ -128,7 +149,29 @@ def _with_labels(stakeholders) -> list[Stakeholder]:
         row.kind_label = kinds.get(row.kind, row.kind)
         row.url = url.format(row.pk)
         row.organisation_url = url.format(row.organisation_id) if row.organisation_id else ""
+        row.region_names = (
+            region_names.get(row.pk, "")
+            if region_names is not None
+            else ", ".join(region.name for region in row.region_list)
+        )
+        row.updated_label = date_format(timezone.localtime(row.updated_at), "SHORT_DATE_FORMAT")
     return rows
+
+
+def _directory_row(row: Stakeholder) -> Stakeholder:
+    """One directory row, built in Python: at 50 rows of seven cells, the template engine's variable
+    lookups were a third of the page's CPU. Every value is escaped (html.escape, quotes included)."""
+    acronym = f' <span class="muted">{escape(row.acronym)}</span>' if row.acronym else ""
+    organisation = (
+        f'<a href="{escape(row.organisation_url)}">{escape(row.organisation.name)}</a>' if row.organisation else ""
+    )
+    row.row_html = mark_safe(  # every interpolated value is escaped
+        f'<tr><th scope="row"><a href="{escape(row.url)}">{escape(row.name)}</a>{acronym}</th>'
+        f"<td>{escape(row.sector_label)}</td><td>{escape(row.level_label)}</td>"
+        f"<td>{escape(row.country.name)}</td><td>{escape(row.region_names)}</td>"
+        f"<td>{organisation}</td><td>{escape(row.updated_label)}</td></tr>"
+    )
+    return row
 
 
 @staff_required
@@ -140,11 +183,15 @@ def stakeholder_list(request):
     else:
         filterset, queryset = _filtered(request)
         template = "stakeholders/stakeholder_list.html"
+    # Only the columns the table shows: rows of 50 full stakeholders, countries and organisations
+    # cost more to build than to read.
+    queryset = queryset.only(*LIST_COLUMNS)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     context = {
         "filterset": filterset,
         "page": page,
-        "stakeholders": _with_labels(page.object_list),
+        "stakeholders": [_directory_row(row) for row in _with_labels(rows, _region_names(rows))],
         # Like the coalition list: staff see the button, and the form itself needs a country team.
         "can_create": request.user.is_admin or request.user.is_program_staff,
         "nav_section": "stakeholders",
@@ -182,7 +229,10 @@ def _csv_cell(value) -> str:
 @staff_required
 def stakeholder_export(request):
     """The directory's filtered list as CSV, same filters and order as on the page."""
-    queryset = _filtered(request, page=False)[1]
+    queryset = _filtered(request, page=False)[1].prefetch_related(
+        # A list per row rather than a related manager per row; no join to order by country.
+        Prefetch("regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list")
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="stakeholders-{stamp}.csv"'

@@ -219,3 +219,23 @@ def test_csv_export_query_count_is_constant(staff_client, world, django_assert_n
 
 def test_partner_cannot_export(partner_client, world):
     assert partner_client.get("/stakeholders/export.csv").status_code == 403
+
+
+def test_rows_show_escaped_names_regions_and_organisation(staff_client, world):
+    person = Stakeholder.objects.create(
+        country=world.co,
+        name='<script>alert("x")</script>',
+        acronym="A&B",
+        sector="media",
+        level="local",
+        kind="person",
+        organisation=world.co_org,
+    )
+    person.regions.add(world.guajira)
+    html = staff_client.get("/stakeholders/", {"q": "script"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "A&amp;B" in html
+    assert f'<a href="{person.get_absolute_url()}">' in html
+    assert f'<a href="{world.co_org.get_absolute_url()}">{world.co_org.name}</a>' in html
+    assert f"<td>{world.guajira.name}</td>" in html
