@@ -31,8 +31,8 @@ def escape(value) -> str:
 class PlainSelect(forms.Select):
     """A select rendered in Python: the markup of Django's, without a template (and dicts) per option.
 
-    The directory's region list has a few hundred options; rendered through Django's option
-    template it cost more CPU than the rest of the filter form.
+    Rendered through Django's option template, each option costs a template render; a list of a
+    few hundred (regions, say) cost more CPU than the rest of a filter form.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -171,6 +171,7 @@ PICKER_LIMIT = 25
 #: The directory filters chosen with a picker: the model, the search label and the "any" choice.
 #: (coalitions sits above this app, so its models are named, not imported.)
 DIRECTORY_PICKERS = {
+    "region": ("countries.Region", _("Find a region by name"), _("Any region")),
     "coalition": ("coalitions.Coalition", _("Find a coalition by name"), _("Any coalition")),
     "initiative": ("coalitions.Initiative", _("Find an initiative by name"), _("Any initiative")),
 }

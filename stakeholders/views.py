@@ -65,7 +65,7 @@ def _ordering(sort: str) -> tuple[str, ...]:
 def _directory_filterset(request, *, page: bool = True) -> StakeholderFilterSet:
     """The API's FilterSet; on the page, with choice lists fit for people (`page=False`: the CSV export).
 
-    The country and region choices are loaded once and validated against the loaded lists; the
+    The country choices are loaded once and validated against the loaded list; the region,
     coalition and initiative are searchable pickers (`directory_pickers`), never a list of all.
     """
     filterset = StakeholderFilterSet(
@@ -81,17 +81,6 @@ def _directory_filterset(request, *, page: bool = True) -> StakeholderFilterSet:
         required=False,
         coerce=int,
         choices=[("", "---------"), *countries],
-        widget=PlainSelect,
-    )
-    by_country: dict[str, list] = {}
-    regions = Region.objects.visible_to(request.user).order_by("country__name", "name", "pk")
-    for pk, name, country in regions.values_list("pk", "name", "country__name"):
-        by_country.setdefault(country, []).append((pk, name))
-    fields["region"] = forms.TypedChoiceField(
-        label=fields["region"].label,
-        required=False,
-        coerce=int,
-        choices=[("", "---------"), *by_country.items()],
         widget=PlainSelect,
     )
     for name in ("sector", "level", "kind", "stance"):
