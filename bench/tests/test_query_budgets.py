@@ -16,6 +16,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from coalitions.models import Coalition, Initiative, Membership
+from coalitions.tests.conftest import grow_coalition
 from core.management.commands.seed_scale import seed_scale
 from countries.models import Country
 from stakeholders.models import Stakeholder
@@ -104,9 +105,13 @@ def test_api_initiative_map_at_two_sizes(scaled):
     assert_constant(scaled["api"], f"/api/v1/initiatives/{few}/map/", f"/api/v1/initiatives/{many}/map/")
 
 
-# The staff pages must not grow with the data; their budget of 8 is checked (and reported) by `make bench`,
-# since a page legitimately runs more queries than one endpoint (menus, counts, health figures).
+# The staff pages run within the same budget of 8 (session and user included), whatever the data's size;
+# `make bench` reports the same figures at 50,000 stakeholders.
 def test_coalition_page_at_two_coalition_sizes(scaled):
+    # Constant in the coalition's size, but not within 8 yet: the page shows the coalition, its health
+    # figures (3 queries, Coalition.health), a page of current and of former members, regions, linked
+    # coalitions, indicators and plan objectives (the results tag, 3 queries), commitments, engagements,
+    # outcomes with their actors and learning notes: 19 queries, reported as missed by `make bench`.
     small, big = scaled["small"].pk, scaled["big"].pk
     assert_constant(scaled["page"], f"/coalitions/{small}/", f"/coalitions/{big}/", budget=None)
 
@@ -116,4 +121,18 @@ def test_directory_page_with_one_row_and_with_a_full_page_of_rows(scaled):
     # than none, and a person with an organisation, because Django skips a prefetch with nothing to fetch.
     one = Stakeholder.objects.filter(kind="person", organisation__isnull=False, country__code="CO").first()
     listing = f"/stakeholders/?country={scaled['country']}"
-    assert_constant(scaled["page"], f"{listing}&q={quote(one.name)}", listing, budget=None)
+    assert_constant(scaled["page"], f"{listing}&q={quote(one.name)}", listing)
+
+
+def test_directory_search_and_a_chosen_coalition_within_the_budget(scaled):
+    one = Stakeholder.objects.filter(kind="person", organisation__isnull=False).first()
+    assert queries(scaled["page"], f"/stakeholders/?q={quote(one.name)}") <= BUDGET
+    small, big = scaled["small"].pk, scaled["big"].pk
+    assert_constant(scaled["page"], f"/stakeholders/?coalition={small}", f"/stakeholders/?coalition={big}")
+
+
+def test_dashboard_at_two_data_sizes(scaled):
+    before = queries(scaled["page"], "/")
+    assert before <= BUDGET
+    grow_coalition(scaled["small"], 40)  # members, commitments, engagements, outcomes and notes
+    assert queries(scaled["page"], "/") == before

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from coalitions.models import Coalition, LearningNote, Membership
+from stakeholders.models import Stakeholder
 
 from .conftest import add_coalitions, grow_coalition
 
@@ -37,7 +38,7 @@ def test_list_query_count_is_constant(staff_client, world, count_queries, django
         staff_client.get(LIST)
 
 
-def test_detail_shows_members_by_sector_with_history_and_links(staff_client, world):
+def test_detail_shows_members_with_history_and_links(staff_client, world):
     local = Coalition.objects.create(
         initiative=world.co_initiative,
         name="Coalición Uribia",
@@ -75,6 +76,47 @@ def test_detail_query_count_is_constant(staff_client, world, count_queries, djan
     with django_assert_num_queries(small):
         response = staff_client.get(url)
     assert len(response.context["current_members"]) == 27
+
+
+def test_detail_pages_through_current_and_former_members(staff_client, world):
+    people = Stakeholder.objects.bulk_create(
+        Stakeholder(country=world.co, name=f"Member {index:03}", sector="media", level="local") for index in range(75)
+    )
+    start = datetime.date(2024, 1, 1)
+    Membership.objects.bulk_create(
+        Membership(
+            coalition=world.co_coalition,
+            stakeholder=person,
+            joined_on=start + datetime.timedelta(days=index),
+            left_on=datetime.date(2025, 12, 1) if index >= 60 else None,
+        )
+        for index, person in enumerate(people)
+    )
+    url = world.co_coalition.get_absolute_url()
+    first = staff_client.get(url)
+    assert len(first.context["current_members"]) == 50
+    assert first.context["members_page"].paginator.num_pages == 2  # 62 current members
+    assert first.context["health"].members_active == 62
+    content = first.content.decode()
+    assert "62 current members" in content
+    assert "Former members (15)" in content
+    assert 'href="?page=2"' in content and 'rel="next"' in content
+    second = staff_client.get(url, {"page": 2})
+    assert len(second.context["current_members"]) == 12
+    shown = [m.stakeholder for m in first.context["current_members"] + second.context["current_members"]]
+    assert len(set(shown)) == 62  # every current member once, in order of joining
+    assert [m.joined_on for m in first.context["current_members"]] == sorted(
+        m.joined_on for m in first.context["current_members"]
+    )
+    assert len(first.context["past_members"]) == 15
+    assert all(m.left_on for m in first.context["past_members"])
+
+
+def test_detail_member_labels_are_translated(staff_client, world):
+    response = staff_client.get(world.co_coalition.get_absolute_url(), headers={"accept-language": "es"})
+    membership = response.context["current_members"][0]
+    assert membership.role_label == str(membership.get_role_display())
+    assert membership.stakeholder.sector_label == str(membership.stakeholder.get_sector_display())
 
 
 def test_list_offers_the_filters(staff_client, world):

@@ -85,3 +85,18 @@ def test_dashboard_query_count_does_not_grow_with_data(staff_client, world, coun
     with django_assert_num_queries(small):
         response = staff_client.get(URL)
     assert len(response.context["due_soon"]) > 5
+
+
+def test_dashboard_counts_participants_and_current_members(staff_client, world):
+    grow_coalition(world.co_coalition, 6)
+    world.co_coalition.memberships.filter(pk=world.co_coalition.memberships.first().pk).update(
+        left_on=timezone.localdate()
+    )
+    response = staff_client.get(URL)
+    coalition = next(c for c in response.context["coalitions"] if c.pk == world.co_coalition.pk)
+    assert coalition.members_active == world.co_coalition.memberships.filter(left_on__isnull=True).count()
+    assert coalition.members_active < world.co_coalition.memberships.count()
+    latest = list(response.context["engagements"])
+    assert [e.occurred_on for e in latest] == sorted((e.occurred_on for e in latest), reverse=True)
+    assert all(e.participant_count == e.participants.count() for e in latest)
+    assert any(e.participant_count == 3 for e in latest)

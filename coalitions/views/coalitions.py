@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,9 +25,11 @@ from ..forms import (
 )
 from ..models import Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from ..services import coalition_create as create_coalition
-from .common import can_edit, form_and_pickers
+from .common import count_of, form_and_pickers
 
 PAGE_SIZE = 25
+#: Members listed per page on a coalition's page (current and former members alike).
+MEMBERS_PAGE_SIZE = 50
 #: The detail page lists this many recent engagements; the rest are a filter away in the API.
 RECENT_ENGAGEMENTS = 20
 #: The CoalitionFilterSet fields offered on the list page (the API takes them all).
@@ -70,24 +72,45 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coalition's page; the members come a page at a time, so its size does not matter.
+
+    Current members are read in (joined_on, id) order straight off `membership_open_page_idx`;
+    the totals are the health figures' (current) and a count annotated on the coalition (former).
+    """
     user = request.user
-    coalition = get_visible_or_404(Coalition.objects.select_related("initiative__country", "parent"), user, pk=pk)
-    memberships = list(
-        Membership.objects.visible_to(user)
-        .filter(coalition=coalition)
-        .select_related("stakeholder")
-        .order_by("stakeholder__sector", "stakeholder__name", "joined_on")
+    coalition = get_visible_or_404(
+        Coalition.objects.select_related("initiative__country", "parent").annotate(
+            members_former=count_of(Membership.objects.filter(coalition=OuterRef("pk"), left_on__isnull=False)),
+            editable=Exists(Coalition.objects.editable_by(user).filter(pk=OuterRef("pk"))),
+        ),
+        user,
+        pk=pk,
     )
+    health = coalition.health()
+    members = Membership.objects.visible_to(user).filter(coalition=coalition).select_related("stakeholder")
+    current = _members_page(
+        members.filter(left_on__isnull=True).order_by("joined_on", "pk"),
+        health.members_active,
+        request.GET.get("page"),
+    )
+    former = _members_page(
+        members.filter(left_on__isnull=False).order_by("-left_on", "-pk"),
+        coalition.members_former,
+        request.GET.get("former_page"),
+    )
+    participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
     context = {
         "coalition": coalition,
         "regions": coalition.regions.all(),
         "children": Coalition.objects.visible_to(user).filter(parent=coalition),
-        "current_members": [m for m in memberships if m.is_open],
-        "past_members": [m for m in memberships if not m.is_open],
+        "members_page": current,
+        "current_members": _with_labels(current.object_list),
+        "former_page": former,
+        "past_members": _with_labels(former.object_list),
         "commitments": Commitment.objects.visible_to(user).filter(coalition=coalition).select_related("owner"),
         "engagements": Engagement.objects.visible_to(user)
         .filter(coalition=coalition)
-        .annotate(participant_count=Count("participants"))
+        .annotate(participant_count=count_of(participants))
         .order_by("-occurred_on", "-pk")[:RECENT_ENGAGEMENTS],
         "outcomes": Outcome.objects.visible_to(user)
         .filter(coalition=coalition)
@@ -98,10 +121,31 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             | Q(pk__in=LearningNote.shared_with.through.objects.filter(coalition=coalition).values("learningnote"))
         )
         .select_related("coalition", "author"),
-        "health": coalition.health(),
-        "can_edit": can_edit(Coalition.objects, user, coalition),
+        "health": health,
+        "can_edit": coalition.editable,
     }
     return render(request, "coalitions/coalition_detail.html", context)
+
+
+def _members_page(queryset, total: int, number):
+    """A page of MEMBERS_PAGE_SIZE memberships; the total is known already, so no COUNT query."""
+    paginator = Paginator(queryset, MEMBERS_PAGE_SIZE)
+    paginator.count = total  # a cached_property: the figure the page already has
+    return paginator.get_page(number)
+
+
+def _with_labels(memberships) -> list[Membership]:
+    """The page's memberships with their role and sector labels, each label translated once per request.
+
+    (`get_FOO_display()` rebuilds and translates the whole choice list on every call.)
+    """
+    sectors = {value: str(label) for value, label in Stakeholder.Sector.choices}
+    roles = {value: str(label) for value, label in Membership.Role.choices}
+    rows = list(memberships)
+    for membership in rows:
+        membership.stakeholder.sector_label = sectors.get(membership.stakeholder.sector, "")
+        membership.role_label = roles.get(membership.role, membership.role)
+    return rows
 
 
 @staff_required

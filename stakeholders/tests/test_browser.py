@@ -40,6 +40,30 @@ def test_staff_filter_the_directory_and_open_a_stakeholder(browser_page, world, 
     assert violations == []
 
 
+def test_filter_the_directory_by_a_coalition_found_by_name(browser_page, world):
+    page = browser_page
+    violations = watch_csp(page)
+    page.login(world.staff_co)
+    page.goto("/stakeholders/")
+    picker = page.get_by_role("group", name="Member of coalition")
+    search = picker.get_by_role("searchbox", name="Find a coalition by name")
+    search.fill("zzz")
+    picker.get_by_role("button", name="Find").click()  # with JavaScript, Find searches in place
+    expect(picker.get_by_text("Nothing matches “zzz”.")).to_be_visible()
+    assert "zzz" not in page.url
+    search.fill("guaj")  # HTMX refreshes the options as one types
+    option = picker.get_by_label(re.compile(re.escape(world.co_coalition.name)))
+    expect(option).to_be_visible()
+    search.press("Enter")  # searches; does not submit the filters
+    assert "coalition" not in page.url
+    option.check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(rf"coalition={world.co_coalition.pk}"))
+    expect(page.locator("#directory-results tbody tr")).to_have_count(2)
+    assert world.pe_coalition.name not in picker.inner_text()
+    assert violations == []
+
+
 def test_sorting_keeps_the_filters_and_filtering_keeps_the_order(browser_page, world):
     page = browser_page
     page.login(world.staff_co)

@@ -118,10 +118,83 @@ def test_htmx_request_gets_only_the_results(staff_client, world):
 def test_directory_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
     for stakeholder in add_stakeholders(world.co, extra, acronym="X"):
         stakeholder.regions.add(world.guajira)
-    # session, user, coalition and initiative choices, country validation, count, team countries,
-    # "may create", countries and regions for the filter selects, page, regions prefetch.
-    with django_assert_num_queries(12):
+    # session, user, countries for the filter select (validated against it), count, page, the rows'
+    # regions; the region, coalition and initiative pickers list nothing until searched.
+    with django_assert_num_queries(6):
         staff_client.get("/stakeholders/", {"country": world.co.pk})
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_directory_with_a_chosen_coalition_stays_within_eight_queries(
+    staff_client, world, django_assert_num_queries, extra
+):
+    for stakeholder in add_stakeholders(world.co, extra):
+        Membership.objects.create(
+            coalition=world.co_coalition, stakeholder=stakeholder, joined_on=datetime.date.today()
+        )
+    with django_assert_num_queries(7):  # and the chosen coalition's name, for its picker
+        staff_client.get("/stakeholders/", {"coalition": world.co_coalition.pk, "coalition_q": "coal"})
+
+
+def test_filter_form_lists_no_coalition_until_one_is_searched(staff_client, world):
+    html = staff_client.get("/stakeholders/").content.decode()
+    assert world.co_coalition.name not in html
+    assert world.co_initiative.name not in html
+    assert 'name="coalition_q"' in html and 'name="initiative_q"' in html
+    # Without JavaScript, Find sends the form and the matches come back as choices.
+    html = staff_client.get("/stakeholders/", {"coalition_q": "guajira"}).content.decode()
+    assert f'name="coalition" value="{world.co_coalition.pk}"' in html
+    assert world.pe_coalition.name not in html
+
+
+def test_the_chosen_coalition_stays_checked_and_filters(staff_client, world):
+    response = staff_client.get("/stakeholders/", {"coalition": world.co_coalition.pk})
+    html = response.content.decode()
+    assert f'name="coalition" value="{world.co_coalition.pk}" checked' in html
+    assert world.co_coalition.name in html
+    assert set(names(response)) == {"Fundación Energía Wayuu", "Alcaldía de Uribia"}
+
+
+def test_picker_search_returns_matching_options(staff_client, world):
+    response = staff_client.get(
+        "/stakeholders/pickers/initiative/",
+        {"initiative_q": world.pe_initiative.name[:6]},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert html.startswith('<div id="initiative-options"')
+    assert f'value="{world.pe_initiative.pk}"' in html
+    assert 'value=""' in html  # "any initiative" stays a choice
+    response = staff_client.get("/stakeholders/pickers/initiative/", {"initiative_q": "zzz-nothing"})
+    assert "Nothing matches" in response.content.decode()
+
+
+def test_picker_search_keeps_the_chosen_option_first(staff_client, world):
+    response = staff_client.get(
+        "/stakeholders/pickers/coalition/", {"coalition": world.pe_coalition.pk, "coalition_q": "guajira"}
+    )
+    options = response.context["picker"].options
+    assert options[0] == (world.pe_coalition.pk, f"{world.pe_coalition.name} · PE", True)
+    assert (world.co_coalition.pk, f"{world.co_coalition.name} · CO", False) in options
+
+
+def test_picker_search_of_an_unknown_field_is_404(staff_client, world):
+    assert staff_client.get("/stakeholders/pickers/organisation/").status_code == 404
+
+
+def test_partner_cannot_use_the_pickers(partner_client, world):
+    assert partner_client.get("/stakeholders/pickers/coalition/", {"coalition_q": "a"}).status_code == 403
+
+
+def test_region_is_chosen_with_a_picker(staff_client, world):
+    world.co_mayor.regions.add(world.guajira)
+    html = staff_client.get("/stakeholders/").content.decode()
+    assert html.count('name="region" value="') == 1  # only "any region": no list of every region
+    html = staff_client.get("/stakeholders/", {"region_q": "guaj"}).content.decode()
+    assert f'name="region" value="{world.guajira.pk}"> {world.guajira.name} · CO' in html
+    response = staff_client.get("/stakeholders/", {"region": world.guajira.pk})
+    assert f'name="region" value="{world.guajira.pk}" checked' in response.content.decode()
+    assert names(response) == ["Alcaldía de Uribia"]
 
 
 def test_csv_export_uses_the_same_filters(staff_client, world):
@@ -143,9 +216,30 @@ def test_csv_export_neutralises_formulas(staff_client, world):
 def test_csv_export_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
     for stakeholder in add_stakeholders(world.co, extra):
         stakeholder.regions.add(world.guajira)
-    with django_assert_num_queries(6):
+    # session, user, rows, regions prefetch: the export needs none of the form's choice lists.
+    with django_assert_num_queries(4):
         staff_client.get("/stakeholders/export.csv")
 
 
 def test_partner_cannot_export(partner_client, world):
     assert partner_client.get("/stakeholders/export.csv").status_code == 403
+
+
+def test_rows_show_escaped_names_regions_and_organisation(staff_client, world):
+    person = Stakeholder.objects.create(
+        country=world.co,
+        name='<script>alert("x")</script>',
+        acronym="A&B",
+        sector="media",
+        level="local",
+        kind="person",
+        organisation=world.co_org,
+    )
+    person.regions.add(world.guajira)
+    html = staff_client.get("/stakeholders/", {"q": "script"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "A&amp;B" in html
+    assert f'<a href="{person.get_absolute_url()}">' in html
+    assert f'<a href="{world.co_org.get_absolute_url()}">{world.co_org.name}</a>' in html
+    assert f"<td>{world.guajira.name}</td>" in html

@@ -15,3 +15,31 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Pickers (templates/includes/choice_picker.html, coalitions/includes/picker.html): with HTMX the
+// options follow the search box as one types (hx-get on the input); Enter in the box, and the
+// Find button of the directory's pickers, search instead of submitting the whole form. Without
+// JavaScript both submit the form and the page comes back with the matches.
+function pickerSearch(input) {
+  if (!window.htmx) {
+    return false;
+  }
+  window.htmx.trigger(input, "search");
+  return true;
+}
+
+document.addEventListener("keydown", (event) => {
+  const input = event.target;
+  if (event.key === "Enter" && input.matches && input.matches(".picker-search input[type='search']")) {
+    event.preventDefault();
+    pickerSearch(input);
+  }
+});
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("[data-picker-find]");
+  const input = button && button.closest(".picker-search").querySelector("input[type='search']");
+  if (input && pickerSearch(input)) {
+    event.preventDefault();
+  }
+});
