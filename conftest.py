@@ -269,3 +269,13 @@ def artifact():
     folder = Path(__file__).parent / "test-artifacts"
     folder.mkdir(exist_ok=True)
     return lambda name: str(folder / name)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in Spanish leaves its language active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from coalitions.models import Commitment, Engagement, Membership
+from coalitions.models import Coalition, Commitment, Engagement, Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,17 @@ def test_health_counts_engagements_of_the_last_90_days_only(world):
     assert world.co_coalition.health(today=TODAY).engagements_last_90_days == 2
 
 
-def test_health_takes_three_queries_whatever_the_size(world, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_health_takes_one_query_whatever_the_size(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
         world.co_coalition.health(today=TODAY)
+
+
+def test_health_annotated_on_a_list_costs_no_query_and_gives_the_same_figures(world, django_assert_num_queries):
+    Membership.objects.create(coalition=world.co_coalition, stakeholder=world.pe_org, joined_on=TODAY, left_on=None)
+    Commitment.objects.filter(pk=world.co_commitment.pk).update(status="done")
+    expected = {c.pk: c.health() for c in Coalition.objects.all()}
+    coalitions = list(Coalition.objects.with_health())
+    with django_assert_num_queries(0):
+        assert {c.pk: c.health() for c in coalitions} == expected
+    assert expected[world.co_coalition.pk].members_active == 3
+    assert expected[world.co_coalition.pk].sectors_represented == 2

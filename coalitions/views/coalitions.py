@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.expressions import count_of
 from core.views import get_editable_or_403, get_visible_or_404, staff_required
 from countries.models import Country
 from stakeholders.models import Stakeholder
@@ -25,7 +26,7 @@ from ..forms import (
 )
 from ..models import Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from ..services import coalition_create as create_coalition
-from .common import count_of, form_and_pickers
+from .common import form_and_pickers
 
 PAGE_SIZE = 25
 #: Members listed per page on a coalition's page (current and former members alike).
@@ -79,7 +80,9 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """
     user = request.user
     coalition = get_visible_or_404(
-        Coalition.objects.select_related("initiative__country", "parent").annotate(
+        Coalition.objects.select_related("initiative__country", "parent")
+        .with_health()
+        .annotate(
             members_former=count_of(Membership.objects.filter(coalition=OuterRef("pk"), left_on__isnull=False)),
             editable=Exists(Coalition.objects.editable_by(user).filter(pk=OuterRef("pk"))),
         ),

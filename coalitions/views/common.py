@@ -1,20 +1,9 @@
 """Small pieces the coalition views share."""
 
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from ..forms import build_picker, initial_from_data
-
-
-def count_of(queryset: QuerySet) -> Coalesce:
-    """The number of rows of a correlated queryset (OuterRef), as an expression; 0 when none.
-
-    Annotated on a sliced list, PostgreSQL evaluates it for the rows left after ORDER BY and
-    LIMIT only, where `Count()` would group the whole joined table first.
-    """
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def can_edit(queryset: QuerySet, user, obj) -> bool:

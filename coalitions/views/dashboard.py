@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.expressions import count_of
 from core.views import staff_required
 
 from ..models import Coalition, Commitment, Engagement, Membership, Outcome
-from .common import count_of
 
 #: How far ahead the dashboard looks for commitments and follow-ups coming due.
 DUE_WITHIN = datetime.timedelta(days=14)
