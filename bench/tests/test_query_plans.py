@@ -3,13 +3,14 @@
 One test seeds a few thousand rows once (seeding is the slow part) and checks every query.
 """
 
+import datetime
 import re
 
 import pytest
 from django.db import connection
 
 from coalitions.api.serializers import MEMBERSHIP_COLUMNS, MEMBERSHIP_JOINED
-from coalitions.models import Coalition, Membership
+from coalitions.models import Coalition, Engagement, Membership
 from core.management.commands.seed_scale import seed_scale
 from core.testing import require_service
 from countries.models import Country
@@ -74,6 +75,13 @@ def test_key_list_queries_use_an_index_and_never_scan_a_big_table():
     # The big coalition's page comes off the index in order; a small one may as well sort its few rows.
     assert "membership_page_idx" in plans["API big coalition members"], plans["API big coalition members"]
     assert "Sort" not in plans["API big coalition members"], plans["API big coalition members"]
+
+    # The dashboard's latest engagements in the user's countries: newest first off the index, no sort.
+    colombia = frozenset([Country.objects.get(code="CO").pk])
+    latest = Engagement.objects.in_countries(colombia).filter(occurred_on__lte=datetime.date.today())
+    plans["latest engagements"] = explain(latest.order_by("-occurred_on", "-pk").values("pk")[:10])
+    assert "engagement_latest_idx" in plans["latest engagements"], plans["latest engagements"]
+    assert "Sort" not in plans["latest engagements"], plans["latest engagements"]
 
     assert "stakeholder_name_trgm_idx" in plans["q= search"], plans["q= search"]
     for label, plan in plans.items():
