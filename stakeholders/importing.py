@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import can_copy, copy_rows, reserve_ids
 from countries.models import Country, Region
 
 from .models import Stakeholder
@@ -40,7 +41,6 @@ from .models import Stakeholder
 REQUIRED_COLUMNS = ("name", "sector", "level", "country")
 OPTIONAL_COLUMNS = ("kind", "acronym", "regions", "website", "description")
 BATCH_SIZE = 5_000
-COPY_CHUNK = 256 * 1024  # characters of CSV handed to COPY at a time
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
     if dry_run:
         for _row in rows:
             pass
-    elif _can_copy():
+    elif can_copy():
         try:
             with transaction.atomic():
                 # A data row takes at least one line, so the file's line count bounds the ids needed
@@ -126,14 +126,6 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
     if not checker.valid_rows:
         return ImportResult(errors=[RowError(checker.line, _("The file has no stakeholders to import."))])
     return ImportResult(created=created)
-
-
-def _can_copy() -> bool:
-    """PostgreSQL through psycopg2, whose cursors stream COPY from a file-like object."""
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        return hasattr(cursor, "copy_expert")
 
 
 class _Invalid(Exception):
@@ -308,10 +300,7 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
     table = Stakeholder._meta.db_table
     through = Stakeholder.regions.through
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, id_count]
-        )
-        ids = iter([row[0] for row in cursor.fetchall()])
+        ids = iter(reserve_ids(cursor, table, id_count))
         links: list[tuple[int, int]] = []
         now = timezone.now().isoformat()
 
@@ -325,9 +314,9 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
                 links.extend((pk, region) for region in regions)
                 yield (pk, now, now, *row)
 
-        written = _copy(cursor, table, ("id", "created_at", "updated_at", *WRITE_COLUMNS), records())
+        written = copy_rows(cursor, table, ("id", "created_at", "updated_at", *WRITE_COLUMNS), records())
         if links and not checker.errors:
-            _copy(cursor, through._meta.db_table, ("stakeholder_id", "region_id"), links)
+            copy_rows(cursor, through._meta.db_table, ("stakeholder_id", "region_id"), links)
     return written
 
 
@@ -346,38 +335,6 @@ def _bulk_write(rows: list[tuple[tuple, list[int]]]) -> int:
         batch_size=BATCH_SIZE,
     )
     return len(created)
-
-
-class _CopyStream:
-    """A file-like object for psycopg2's copy_expert that formats rows as CSV when COPY asks
-    for more data: formatting (and checking) the next rows overlaps the server's inserts."""
-
-    def __init__(self, rows: Iterable[tuple]) -> None:
-        self.rows = iter(rows)
-        self.buffer = io.StringIO()
-        # Every value quoted: in COPY's CSV format an unquoted empty value would be NULL, not "".
-        self.writer = csv.writer(self.buffer, quoting=csv.QUOTE_ALL)
-        self.count = 0
-
-    def read(self, size: int = -1) -> str:
-        size = max(size, COPY_CHUNK)
-        buffer, writer = self.buffer, self.writer
-        for row in self.rows:
-            writer.writerow(row)
-            self.count += 1
-            if buffer.tell() >= size:
-                break
-        chunk = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return chunk
-
-
-def _copy(cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
-    stream = _CopyStream(rows)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN WITH (FORMAT csv)", stream)
-    return stream.count
 
 
 def _decode(file: bytes | str | Iterable[str]) -> str:

@@ -17,8 +17,9 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core.bulk import bulk_insert
+
 BENCH_SCALE = 50_000
-BATCH = 5_000
 
 # Volumes per stakeholder, from the benchmark scale in the issue.
 PER_STAKEHOLDER = {
@@ -144,52 +145,58 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
                 description=f"{name}: actor seeded for benchmarks.",
             )
         )
-    created = m["Stakeholder"].objects.bulk_create(organisations, batch_size=BATCH)
+    created = bulk_insert(m["Stakeholder"], organisations)
     orgs_by_country: dict[int, list[int]] = {}
     for org in created:
         orgs_by_country.setdefault(org.country_id, []).append(org.pk)
     for person in people:
         if orgs_by_country.get(person.country_id):
             person.organisation_id = rng.choice(orgs_by_country[person.country_id])
-    created += m["Stakeholder"].objects.bulk_create(people, batch_size=BATCH)
+    created += bulk_insert(m["Stakeholder"], people)
     by_country: dict[int, list[int]] = {c.pk: [] for c in countries.values()}
     for stakeholder in created:
         by_country[stakeholder.country_id].append(stakeholder.pk)
     stakeholder_ids = [s.pk for s in created]
     through = m["Stakeholder"].regions.through
-    through.objects.bulk_create(
+    bulk_insert(
+        through,
         (
             through(stakeholder_id=s.pk, region_id=rng.choice(regions_by_country[s.country_id]))
             for s in created
             if regions_by_country[s.country_id]
         ),
-        batch_size=BATCH,
     )
     log(f"{len(created):,} stakeholders")
 
     # Initiatives and coalitions, spread over the countries like the stakeholders.
-    initiatives = m["Initiative"].objects.bulk_create(
-        m["Initiative"](
-            country=countries[country_codes[i % len(country_codes)]],
-            level=rng.choice(["national", "subnational"]),
-            name=f"Iniciativa {i + 1}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
-            shared_objective="Better use of public resources, agreed by actors who disagree on much else.",
-            phase=rng.choice(["exploring", "coalition_building", "implementation", "sustaining"]),
-            is_public=rng.random() < 0.5,
-        )
-        for i in range(want["initiatives"])
+    initiatives = bulk_insert(
+        m["Initiative"],
+        [
+            m["Initiative"](
+                country=countries[country_codes[i % len(country_codes)]],
+                level=rng.choice(["national", "subnational"]),
+                name=f"Iniciativa {i + 1}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
+                shared_objective="Better use of public resources, agreed by actors who disagree on much else.",
+                phase=rng.choice(["exploring", "coalition_building", "implementation", "sustaining"]),
+                is_public=rng.random() < 0.5,
+            )
+            for i in range(want["initiatives"])
+        ],
     )
-    coalitions = m["Coalition"].objects.bulk_create(
-        m["Coalition"](
-            initiative=initiatives[i % len(initiatives)],
-            name=f"Coalición {rng.choice(WORDS)} {i + 1}",
-            level=rng.choice(["national", "subnational", "local"]),
-            shared_goal="A shared goal that every member signed up to.",
-            status=rng.choice(["forming", "active", "active", "sustaining", "dormant"]),
-            formed_on=_day(rng),
-            is_public=rng.random() < 0.3,
-        )
-        for i in range(want["coalitions"])
+    coalitions = bulk_insert(
+        m["Coalition"],
+        [
+            m["Coalition"](
+                initiative=initiatives[i % len(initiatives)],
+                name=f"Coalición {rng.choice(WORDS)} {i + 1}",
+                level=rng.choice(["national", "subnational", "local"]),
+                shared_goal="A shared goal that every member signed up to.",
+                status=rng.choice(["forming", "active", "active", "sustaining", "dormant"]),
+                formed_on=_day(rng),
+                is_public=rng.random() < 0.3,
+            )
+            for i in range(want["coalitions"])
+        ],
     )
     log(f"{len(initiatives):,} initiatives, {len(coalitions):,} coalitions")
 
@@ -219,11 +226,12 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
                 left_on=left if left and left <= TODAY else None,
             )
         )
-    m["Membership"].objects.bulk_create(memberships, batch_size=BATCH)
+    bulk_insert(m["Membership"], memberships)
     log(f"{len(memberships):,} memberships ({len(big_members):,} in {big.name})")
 
     # Commitments and outcomes: a few per coalition.
-    m["Commitment"].objects.bulk_create(
+    bulk_insert(
+        m["Commitment"],
         (
             m["Commitment"](
                 coalition=(coalition := rng.choice(coalitions)),
@@ -234,9 +242,9 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
             )
             for i in range(want["commitments"])
         ),
-        batch_size=BATCH,
     )
-    m["Outcome"].objects.bulk_create(
+    bulk_insert(
+        m["Outcome"],
         (
             m["Outcome"](
                 coalition=rng.choice(coalitions),
@@ -246,13 +254,13 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
             )
             for i in range(want["outcomes"])
         ),
-        batch_size=BATCH,
     )
 
     # Engagements, each with one participant drawn from the coalition's country.
     kinds = ["meeting", "workshop", "dialogue", "call", "field_visit", "email"]
     engagement_coalitions = [rng.choice(coalitions) for _ in range(want["engagements"])]
-    engagements = m["Engagement"].objects.bulk_create(
+    engagements = bulk_insert(
+        m["Engagement"],
         (
             m["Engagement"](
                 coalition=coalition,
@@ -263,10 +271,10 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
             )
             for i, coalition in enumerate(engagement_coalitions)
         ),
-        batch_size=BATCH,
     )
     participants = m["Engagement"].participants.through
-    participants.objects.bulk_create(
+    bulk_insert(
+        participants,
         (
             participants(
                 engagement_id=e.pk,
@@ -274,7 +282,6 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
             )
             for e, c in zip(engagements, engagement_coalitions, strict=True)
         ),
-        batch_size=BATCH,
     )
     log(f"{len(engagements):,} engagements")
 
@@ -297,7 +304,8 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
                 rng.choice(review_dates),
             )
         )
-    m["Assessment"].objects.bulk_create(
+    bulk_insert(
+        m["Assessment"],
         (
             m["Assessment"](
                 stakeholder_id=stakeholder_id,
@@ -310,7 +318,6 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
             )
             for stakeholder_id, initiative_id, assessed_on in sorted(triples)
         ),
-        batch_size=BATCH,
     )
     log(f"{len(triples):,} assessments")
 
@@ -337,11 +344,9 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
                 consent_source="signup form" if active else "",
             )
         )
-    explorers = m["Explorer"].objects.bulk_create(explorer_rows, batch_size=BATCH)
+    explorers = bulk_insert(m["Explorer"], explorer_rows)
     interests = m["Explorer"].interests.through
-    interests.objects.bulk_create(
-        (interests(explorer_id=e.pk, topic_id=rng.choice(topics).pk) for e in explorers), batch_size=BATCH
-    )
+    bulk_insert(interests, (interests(explorer_id=e.pk, topic_id=rng.choice(topics).pk) for e in explorers))
     log(f"{len(explorers):,} explorers")
 
     return {

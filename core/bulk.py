@@ -1,0 +1,146 @@
+"""Writing many new rows at once: PostgreSQL's COPY, streamed while Python makes the next rows.
+
+`bulk_create` builds one INSERT per batch and prepares every value through the field
+machinery; for the hundreds of thousands of rows of `seed_scale` and the 50,000-row import that
+costs more than the database's own work. COPY takes plain CSV, and since psycopg2 reads it from
+a file-like object on demand, PostgreSQL inserts (and maintains the indexes) on one core while
+Python formats the next rows on the other.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+
+from django.db import connection
+from django.utils import timezone
+
+COPY_CHUNK = 256 * 1024  # characters of CSV handed to COPY at a time
+
+#: Field types whose Python values CSV writes as PostgreSQL reads them (str() of the value).
+_PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+    "URLField",
+}
+
+
+def can_copy() -> bool:
+    """PostgreSQL through psycopg2, whose cursors stream COPY from a file-like object."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        return hasattr(cursor, "copy_expert")
+
+
+class CopyStream:
+    """A file-like object for psycopg2's `copy_expert` that formats rows as CSV when COPY asks
+    for more data: making (and checking) the next rows overlaps the server's inserts."""
+
+    def __init__(self, rows: Iterable[Iterable]) -> None:
+        self.rows = iter(rows)
+        self.buffer = io.StringIO()
+        # Every value quoted: in COPY's CSV format an unquoted empty value would be NULL, not "".
+        self.writer = csv.writer(self.buffer, quoting=csv.QUOTE_ALL)
+        self.count = 0
+
+    def read(self, size: int = -1) -> str:
+        size = max(size, COPY_CHUNK)
+        buffer, writer = self.buffer, self.writer
+        for row in self.rows:
+            writer.writerow(row)
+            self.count += 1
+            if buffer.tell() >= size:
+                break
+        chunk = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return chunk
+
+
+def copy_rows(cursor, table: str, columns: Iterable[str], rows: Iterable[Iterable], *, nullable=()) -> int:
+    """COPY `rows` (tuples in `columns` order) into `table`; return how many were written.
+
+    A None in a `nullable` column is written as NULL (FORCE_NULL: the quoted empty string CSV
+    makes of it); elsewhere values are taken as they are.
+    """
+    stream = CopyStream(rows)
+    quote = connection.ops.quote_name
+    options = "FORMAT csv"
+    if nullable:
+        options += f", FORCE_NULL ({', '.join(quote(column) for column in nullable)})"
+    names = ", ".join(quote(column) for column in columns)
+    cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN WITH ({options})", stream)
+    return stream.count
+
+
+def reserve_ids(cursor, table: str, count: int) -> list[int]:
+    """`count` ids from the table's sequence, in one query, for rows written with COPY."""
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+    return [row[0] for row in cursor.fetchall()]
+
+
+def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
+    """Insert new, unsaved instances like `bulk_create` does (no save(), no signals), and give each its pk.
+
+    On PostgreSQL through COPY, with ids reserved from the sequence (a nullable text column
+    holding "" would become NULL; Django's convention keeps text columns not null). Elsewhere,
+    `bulk_create`.
+    """
+    objects = list(objects)
+    if not objects:
+        return objects
+    if not can_copy():
+        return model.objects.bulk_create(objects, batch_size=batch_size)
+    fields = model._meta.concrete_fields
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objects:
+                if getattr(obj, field.attname) is None:
+                    setattr(obj, field.attname, now)
+    converters = [_converter(field) for field in fields]
+    attnames = [field.attname for field in fields]
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        unsaved = [obj for obj in objects if obj.pk is None]
+        for obj, pk in zip(unsaved, reserve_ids(cursor, table, len(unsaved)), strict=True):
+            obj.pk = pk
+        rows = (
+            [convert(getattr(obj, name)) for convert, name in zip(converters, attnames, strict=True)] for obj in objects
+        )
+        copy_rows(
+            cursor, table, [field.column for field in fields], rows, nullable=[f.column for f in fields if f.null]
+        )
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objects
+
+
+def _converter(field):
+    kind = field.get_internal_type()
+    if kind in _PLAIN_TYPES:
+        return _same
+    if kind == "JSONField":
+        return json.dumps
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _same(value):
+    return value
