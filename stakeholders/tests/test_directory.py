@@ -5,8 +5,11 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from coalitions.models import Assessment, Membership
+from countries.models import Region
 from stakeholders.models import Stakeholder
 
 
@@ -235,11 +238,13 @@ def test_rows_show_escaped_names_regions_and_organisation(staff_client, world):
         kind="person",
         organisation=world.co_org,
     )
-    person.regions.add(world.guajira)
+    amazonas = Region.objects.get(code="CO-AMA")
+    person.regions.add(world.guajira, amazonas)
     html = staff_client.get("/stakeholders/", {"q": "script"}).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "A&amp;B" in html
     assert f'<a href="{person.get_absolute_url()}">' in html
     assert f'<a href="{world.co_org.get_absolute_url()}">{world.co_org.name}</a>' in html
-    assert f"<td>{world.guajira.name}</td>" in html
+    assert f"<td>{amazonas.name}, {world.guajira.name}</td>" in html  # in name order
+    assert f"<td>{date_format(timezone.localtime(person.updated_at), 'SHORT_DATE_FORMAT')}</td></tr>" in html
