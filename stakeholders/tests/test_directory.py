@@ -248,3 +248,14 @@ def test_rows_show_escaped_names_regions_and_organisation(staff_client, world):
     assert f'<a href="{world.co_org.get_absolute_url()}">{world.co_org.name}</a>' in html
     assert f"<td>{amazonas.name}, {world.guajira.name}</td>" in html  # in name order
     assert f"<td>{date_format(timezone.localtime(person.updated_at), 'SHORT_DATE_FORMAT')}</td></tr>" in html
+
+
+def test_row_labels_follow_each_requests_language(staff_client, world):
+    """The translated sector labels are kept per language: a Spanish page after an English one is Spanish."""
+    query = {"q": "wayuu"}
+    english = staff_client.get("/stakeholders/", query, headers={"accept-language": "en"}).content.decode()
+    spanish = staff_client.get("/stakeholders/", query, headers={"accept-language": "es"}).content.decode()
+    again = staff_client.get("/stakeholders/", query, headers={"accept-language": "en"}).content.decode()
+    assert "<td>Civil society organisation</td>" in english
+    assert "<td>Organización de la sociedad civil</td>" in spanish
+    assert "<td>Civil society organisation</td>" in again
