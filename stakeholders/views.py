@@ -31,6 +31,7 @@ from .forms import (
     ContactForm,
     PlainCheckboxSelectMultiple,
     PlainSelect,
+    PlainTextInput,
     RelationshipForm,
     StakeholderForm,
     build_choice_picker,
@@ -89,6 +90,7 @@ def _directory_filterset(request, *, page: bool = True) -> StakeholderFilterSet:
     )
     for name in ("sector", "level", "kind", "stance"):
         fields[name].widget = PlainCheckboxSelectMultiple(choices=fields[name].choices)
+    fields["q"].widget = PlainTextInput(attrs=fields["q"].widget.attrs)
     return filterset
 
 
