@@ -227,10 +227,13 @@ def stakeholder_list(request):
         filterset, queryset = _filtered(request)
         template = "stakeholders/stakeholder_list.html"
     page = Paginator(queryset.values_list(*ROW_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _directory_rows(list(page.object_list))
     context = {
         "filterset": filterset,
         "page": page,
-        "stakeholders": _directory_rows(list(page.object_list)),
+        "stakeholders": rows,
+        # One string for the table's body: 50 lookups of `row.row_html` in a template loop cost more.
+        "rows_html": mark_safe("".join(f"\n    {row.row_html}\n  " for row in rows)),  # each row is escaped
         # Like the coalition list: staff see the button, and the form itself needs a country team.
         "can_create": request.user.is_admin or request.user.is_program_staff,
         "nav_section": "stakeholders",

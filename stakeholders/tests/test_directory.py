@@ -259,3 +259,9 @@ def test_row_labels_follow_each_requests_language(staff_client, world):
     assert "<td>Civil society organisation</td>" in english
     assert "<td>Organización de la sociedad civil</td>" in spanish
     assert "<td>Civil society organisation</td>" in again
+
+
+def test_no_match_says_so(staff_client, world):
+    html = staff_client.get("/stakeholders/", {"q": "nobody by this name"}).content.decode()
+    assert '<tr><td colspan="7">No stakeholder matches these filters.</td></tr>' in html
+    assert "0 stakeholders" in html
