@@ -21,11 +21,15 @@ def _copy_filter(filter_: django_filters.Filter) -> django_filters.Filter:
     lazy labels and widgets included (~650 copies for the stakeholder filters). What a filter
     changes on itself while it serves one request is its attributes (`parent`, `model`, `_field`,
     `_label`, `distinct`, `queryset`, `lookup_expr`) and its `extra` dict (the field's queryset), so
-    a copy of those is enough: the values it shares with the class (a queryset, a choice list, a
-    widget) are copied again by the form field built from them, never changed in place.
+    a copy of those, and a field of its own, is enough: the values it shares with the class (a
+    queryset, a choice list, a widget) are copied again by the form field built from them, never
+    changed in place.
     """
     clone = copy.copy(filter_)
     clone.extra = filter_.extra.copy()
+    # A field the class's filter built already (the API schema reads `base_filters[...].field`) is
+    # built afresh for this FilterSet: the form would otherwise share it with every other request.
+    clone.__dict__.pop("_field", None)
     if filter_.method is not None:
         # The FilterMethod proxy points at its filter: give the clone its own (django-filter's setter).
         clone.method = filter_.method
