@@ -5,8 +5,11 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from coalitions.models import Assessment, Membership
+from countries.models import Region
 from stakeholders.models import Stakeholder
 
 
@@ -235,11 +238,30 @@ def test_rows_show_escaped_names_regions_and_organisation(staff_client, world):
         kind="person",
         organisation=world.co_org,
     )
-    person.regions.add(world.guajira)
+    amazonas = Region.objects.get(code="CO-AMA")
+    person.regions.add(world.guajira, amazonas)
     html = staff_client.get("/stakeholders/", {"q": "script"}).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "A&amp;B" in html
     assert f'<a href="{person.get_absolute_url()}">' in html
     assert f'<a href="{world.co_org.get_absolute_url()}">{world.co_org.name}</a>' in html
-    assert f"<td>{world.guajira.name}</td>" in html
+    assert f"<td>{amazonas.name}, {world.guajira.name}</td>" in html  # in name order
+    assert f"<td>{date_format(timezone.localtime(person.updated_at), 'SHORT_DATE_FORMAT')}</td></tr>" in html
+
+
+def test_row_labels_follow_each_requests_language(staff_client, world):
+    """The translated sector labels are kept per language: a Spanish page after an English one is Spanish."""
+    query = {"q": "wayuu"}
+    english = staff_client.get("/stakeholders/", query, headers={"accept-language": "en"}).content.decode()
+    spanish = staff_client.get("/stakeholders/", query, headers={"accept-language": "es"}).content.decode()
+    again = staff_client.get("/stakeholders/", query, headers={"accept-language": "en"}).content.decode()
+    assert "<td>Civil society organisation</td>" in english
+    assert "<td>Organización de la sociedad civil</td>" in spanish
+    assert "<td>Civil society organisation</td>" in again
+
+
+def test_no_match_says_so(staff_client, world):
+    html = staff_client.get("/stakeholders/", {"q": "nobody by this name"}).content.decode()
+    assert '<tr><td colspan="7">No stakeholder matches these filters.</td></tr>' in html
+    assert "0 stakeholders" in html
