@@ -54,7 +54,13 @@ def test_filter_the_directory_by_a_coalition_found_by_name(browser_page, world):
     search.fill("guaj")  # HTMX refreshes the options as one types
     option = picker.get_by_label(re.compile(re.escape(world.co_coalition.name)))
     expect(option).to_be_visible()
-    search.press("Enter")  # searches; does not submit the filters
+    # Enter searches again (and does not submit the filters); its answer replaces the options, so
+    # the one to check is chosen from the new list, as a person sees it, not from the old one.
+    options = page.locator("#coalition-options")
+    options.evaluate("element => element.setAttribute('data-replaced-soon', '')")
+    search.press("Enter")
+    expect(page.locator("#coalition-options[data-replaced-soon]")).to_have_count(0)
+    expect(options).to_be_visible()
     assert "coalition" not in page.url
     option.check()
     page.get_by_role("button", name="Apply filters").click()
