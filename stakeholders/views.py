@@ -9,7 +9,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +40,7 @@ from .forms import (
 )
 from .models import Contact, Relationship, Stakeholder
 from .network import EDGE_STYLES, build_network
+from .regions import regions_by_stakeholder
 
 PAGE_SIZE = 50
 
@@ -122,35 +123,6 @@ class DirectoryRow(NamedTuple):
     row_html: str
 
 
-def _region_names(stakeholder_ids: list[int]) -> dict[int, str]:
-    """Each stakeholder's region names, "A, B" in name order, in one query.
-
-    Plain SQL: the ORM spent more CPU compiling this 50-parameter query than the database ran it.
-    """
-    if not stakeholder_ids:
-        return {}
-    links, regions = Stakeholder.regions.through._meta, Region._meta
-    quote = connection.ops.quote_name
-    stakeholder, region = (quote(links.get_field(name).column) for name in ("stakeholder", "region"))
-    region_table, region_id, region_name = (
-        quote(regions.db_table),
-        quote(regions.pk.column),
-        quote(regions.get_field("name").column),
-    )
-    placeholders = ", ".join(["%s"] * len(stakeholder_ids))
-    sql = (
-        f"SELECT l.{stakeholder}, r.{region_name} FROM {quote(links.db_table)} l "  # noqa: S608 - names from the models
-        f"JOIN {region_table} r ON r.{region_id} = l.{region} "
-        f"WHERE l.{stakeholder} IN ({placeholders}) ORDER BY r.{region_name}, r.{region_id}"
-    )
-    names: dict[int, list[str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, stakeholder_ids)
-        for stakeholder_id, name in cursor.fetchall():
-            names.setdefault(stakeholder_id, []).append(name)
-    return {pk: ", ".join(region_names) for pk, region_names in names.items()}
-
-
 def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """The sector, level and kind labels in the active language.
 
@@ -192,7 +164,7 @@ def _directory_rows(rows: list[tuple]) -> list[DirectoryRow]:
     escaped (html.escape, quotes included); the values rows share (labels, countries, days) once."""
     sectors, levels, _kinds = ({value: escape(label) for value, label in labels.items()} for labels in _labels())
     url = escape(_detail_url())  # the ids put in it are digits
-    regions = _region_names([row[0] for row in rows])
+    regions = {pk: ", ".join(names) for pk, names in regions_by_stakeholder([row[0] for row in rows], "name").items()}
     zone = timezone.get_current_timezone()
     days: dict[datetime.date, str] = {}  # a page's rows share a few days and countries: escaped once
     countries: dict[str, str] = {}
