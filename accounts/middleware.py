@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -39,4 +40,8 @@ class TwoFactorMiddleware:
         step = two_factor.next_step(request)
         if step is None:
             return None
+        if request.headers.get("HX-Request"):
+            # A fragment (the notifications badge, a picker) must not become the code page
+            # swapped into a corner of the current one.
+            return HttpResponseForbidden()
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

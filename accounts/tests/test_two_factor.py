@@ -188,6 +188,13 @@ def test_staff_without_a_device_can_do_nothing_else(world, required, url):
     assert response["Location"].startswith(SETUP)
 
 
+def test_a_pending_session_gets_no_page_fragments(world, required):
+    """The header's notifications badge loads by htmx: it must not receive the enrolment page."""
+    client, _ = sign_in(world.staff_co)
+    response = client.get("/notifications/badge/", headers={"hx-request": "true"})
+    assert (response.status_code, response.content) == (403, b"")
+
+
 def test_a_pending_session_is_anonymous_to_the_api(world, required):
     client, _ = sign_in(world.staff_co)
     assert client.get("/api/v1/coalitions/").status_code == 401
