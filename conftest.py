@@ -51,6 +51,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def two_factor_not_required(settings):
+    """Tests sign in with a password alone unless they turn two-factor on (accounts/tests do)."""
+    settings.TWO_FACTOR_REQUIRED_ROLES = set()
+
+
+@pytest.fixture(autouse=True)
 def clear_cache():
     """Throttle counters (and anything else cached) must not carry over from one test to the next."""
     from django.core.cache import cache

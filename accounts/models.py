@@ -2,6 +2,7 @@
 
 from functools import cached_property
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -107,3 +108,19 @@ class AuditEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/admin/accounts/auditevent/{self.pk}/change/"
+
+
+class SignInFailure(AccessAttempt):
+    """Failed sign-ins of one account from one address and browser: django-axes' row, shown to admins."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-attempt_time"]
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.username or '-'} @ {self.ip_address or '-'}"
+
+    def get_absolute_url(self) -> str:
+        return f"/admin/accounts/signinfailure/{self.pk}/change/"

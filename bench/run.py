@@ -175,6 +175,13 @@ def create_fixtures() -> Fixtures:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # Production requires staff to sign in with a second factor: measure a session that gave it.
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session["two_factor_has_device"] = True
     session.create()
 
     open_members = Count("memberships", filter=Q(memberships__left_on__isnull=True))

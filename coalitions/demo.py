@@ -7,6 +7,7 @@ first run so the dashboard has something due.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -1397,7 +1398,11 @@ def load(stdout) -> None:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            # The demo password exists only where DEBUG is on: a production database never gets it.
+            if settings.DEBUG:
+                user.set_password(DEMO_PASSWORD)
+            else:
+                user.set_unusable_password()
             user.save(update_fields=["password"])
             user.country_teams.set([countries[code] for code in team])
         staff[username] = user

@@ -4,6 +4,7 @@ Defaults make `make run` work on a laptop: SQLite, in-process tasks, mail on the
 console. Production sets DEBUG=0 and SECRET_KEY at least; see the README table.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -48,7 +49,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks for the second factor where it is required (accounts/admin_site.py).
+    "accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +65,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Project apps, in dependency order: each may import only those above it.
     "core",
     "outbox",
@@ -85,10 +91,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the response of a refused sign-in and answers with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,6 +140,47 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# Reset links stay valid for an hour (Django's default is three days): the link is in the outbox row.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", "3600")
+
+# Sign-in protection (django-axes, accounts/lockout.py). After SIGNIN_FAILURE_LIMIT failures for
+# one account, or SIGNIN_FAILURE_LIMIT_PER_IP from one address, within SIGNIN_COOLOFF_MINUTES,
+# sign-in is refused (site, admin, second factor, password reset) until that much time has passed
+# since the last failure. Failures are rows in the database, so every web process sees them.
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", "5")
+SIGNIN_FAILURE_LIMIT_PER_IP = envint("SIGNIN_FAILURE_LIMIT_PER_IP", "20")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("SIGNIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+# A try during the lockout does not restart the cool-off: the page's "try again in N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client address that lockouts and the password-reset limit count by (one place to change
+# when the site runs behind a trusted proxy).
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept until their cool-off ends; successes are not logged
+AXES_ENABLE_ADMIN = False  # accounts/admin.py shows lockouts, translated, with a "lift" action
+AXES_VERBOSE = False
+
+# Password reset mails: at most this many per hour for one address, and for one client address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("PASSWORD_RESET_LIMIT_PER_ADDRESS", "3")
+PASSWORD_RESET_LIMIT_PER_IP = envint("PASSWORD_RESET_LIMIT_PER_IP", "10")
+
+# Two-factor sign-in (django-otp: an authenticator app, plus single-use recovery codes). Users of
+# these roles must use it (admin, staff, partner); anyone else may turn it on for themselves.
+TWO_FACTOR_ROLES = {"admin", "staff", "partner"}
+TWO_FACTOR_REQUIRED_ROLES = set(envlist("TWO_FACTOR_REQUIRED_ROLES", "" if DEBUG else "admin,staff"))
+if TWO_FACTOR_REQUIRED_ROLES - TWO_FACTOR_ROLES:
+    raise ImproperlyConfigured(
+        f"TWO_FACTOR_REQUIRED_ROLES may name only {', '.join(sorted(TWO_FACTOR_ROLES))}, "
+        f"not {', '.join(sorted(TWO_FACTOR_REQUIRED_ROLES - TWO_FACTOR_ROLES))}"
+    )
+OTP_TOTP_ISSUER = "Local Coalitions"
+# Device secrets and recovery codes are not shown in the admin: an admin resets, never reads them.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -288,4 +339,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) are what matters.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

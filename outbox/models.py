@@ -44,6 +44,7 @@ class Delivery(TimeStampedModel):
         TEST = "test", _("Test send")
         NOTIFICATION = "notification", _("Staff notification")
         DIGEST = "digest", _("Weekly digest")
+        PASSWORD_RESET = "password_reset", _("Password reset")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -43,13 +43,13 @@ def test_admin_add_page_renders_unless_the_model_is_read_only(superuser_client, 
 @pytest.mark.parametrize("model", ADMIN_MODELS, ids=model_id)
 def test_admin_changelist_query_count_does_not_grow_with_rows(superuser_client, model):
     small = changelist_queries(superuser_client, model)
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", allow_production=True, stdout=io.StringIO(), stderr=io.StringIO())
     assert changelist_queries(superuser_client, model) <= small + 1  # +1: the "show all" count appears
 
 
 @pytest.mark.django_db
 def test_admin_change_pages_render_for_demo_rows(superuser_client):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", allow_production=True, stdout=io.StringIO(), stderr=io.StringIO())
     opened = set()
     for model in ADMIN_MODELS:
         obj = model._default_manager.first()

@@ -12,7 +12,7 @@ ALLOWED = {
     "outbox": {"core"},
     "countries": {"core"},
     "stakeholders": {"core", "countries"},
-    "accounts": {"core", "countries", "stakeholders"},
+    "accounts": {"core", "outbox", "countries", "stakeholders"},
     "coalitions": {"core", "countries", "stakeholders", "accounts"},
     "explorers_network": {"core", "countries", "outbox"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},

@@ -1,0 +1,180 @@
+"""Signing in (password, then the second factor where needed), password reset, two-factor pages."""
+
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import django_otp
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import services, two_factor
+from .forms import PasswordResetRequestForm, TwoFactorCodeForm, TwoFactorSetupForm
+from .lockout import is_locked_out, lift_lockouts, lockout_response, record_failure, request_ip
+
+#: Recovery codes just made, kept in the session until the page that shows them once.
+NEW_CODES_SESSION_KEY = "two_factor_new_codes"
+
+
+def _next_url(request, fallback: str = settings.LOGIN_REDIRECT_URL) -> str:
+    """The `next` the user came with, if it points at this site; the dashboard otherwise."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _with_next(name: str, next_url: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in; a user who owes a second factor goes straight on to it."""
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        if two_factor.is_pending(self.request):
+            step = two_factor.next_step(self.request)
+            if step:
+                return _with_next(step, url)
+        return url
+
+
+class PasswordResetView(FormView):
+    """Ask for a reset link. Every address gets the same answer; the mail goes through the outbox."""
+
+    template_name = "registration/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("password_reset_done")
+
+    def dispatch(self, request, *args, **kwargs):
+        if is_locked_out(request):
+            return lockout_response(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not services.password_reset_request(
+            email=form.cleaned_data["email"], ip=request_ip(self.request), language=get_language()
+        ):
+            form.add_error(None, _("Too many reset requests from your network. Try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return redirect(self.success_url)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A made-up or stale link counts as a failed sign-in of the client address (links are
+    guessable only by brute force); a new password lifts the account's own lockout."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if is_locked_out(request):
+            return lockout_response(request)
+        response = super().dispatch(request, *args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            record_failure(request)
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lift_lockouts(usernames={self.user.get_username()}, ip_addresses=set())
+        return response
+
+
+@never_cache
+@login_required
+def two_factor_verify(request):
+    """The second step of signing in: a code from the app or a recovery code."""
+    next_url = _next_url(request)
+    if not two_factor.is_pending(request):
+        return redirect(next_url)
+    if not two_factor.has_device(request.user):
+        step = two_factor.next_step(request)
+        return redirect(_with_next(step, next_url) if step else next_url)
+    username = request.user.get_username()
+    if is_locked_out(request, username=username):
+        return lockout_response(request)
+    form = TwoFactorCodeForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            django_otp.login(request, form.device)
+            if isinstance(form.device, StaticDevice):
+                left = form.device.token_set.count()
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You signed in with a recovery code. %(count)d code is left: make new ones soon.",
+                        "You signed in with a recovery code. %(count)d codes are left: make new ones soon.",
+                        left,
+                    )
+                    % {"count": left},
+                )
+            return redirect(next_url)
+        record_failure(request, username=username)
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@login_required
+def two_factor_setup(request):
+    """Enrolment: scan the QR code (or type the key), then prove it with the first code."""
+    next_url = _next_url(request, fallback=reverse("two_factor"))
+    if two_factor.is_pending(request) and two_factor.has_device(request.user):
+        return redirect(_with_next("two_factor_verify", next_url))
+    device = services.two_factor_device_start(user=request.user)
+    form = TwoFactorSetupForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        codes = services.two_factor_enrol(user=request.user, device=device)
+        django_otp.login(request, device)
+        request.session[two_factor.HAS_DEVICE_SESSION_KEY] = True
+        request.session[NEW_CODES_SESSION_KEY] = codes
+        return redirect(_with_next("two_factor_recovery_codes", next_url))
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "replacing": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@never_cache
+@login_required
+def two_factor_recovery_codes(request):
+    """New recovery codes are shown here once; a POST makes a new set (the old one stops working)."""
+    if not two_factor.has_device(request.user):
+        return redirect("two_factor")
+    if request.method == "POST":
+        request.session[NEW_CODES_SESSION_KEY] = services.two_factor_recovery_codes_create(user=request.user)
+        return redirect("two_factor_recovery_codes")
+    context = {
+        "codes": request.session.pop(NEW_CODES_SESSION_KEY, None),
+        "left": services.two_factor_recovery_codes_left(user=request.user),
+        "next": _next_url(request, fallback=reverse("two_factor")),
+    }
+    return render(request, "accounts/two_factor_recovery_codes.html", context)
+
+
+@never_cache
+@login_required
+def two_factor_overview(request):
+    """Whether the account uses a second factor, and the buttons to set it up or make new codes."""
+    context = {
+        "enabled": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "required": two_factor.is_required(request.user),
+        "left": services.two_factor_recovery_codes_left(user=request.user),
+    }
+    return render(request, "accounts/two_factor.html", context)
