@@ -63,7 +63,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
-    # Project apps, in dependency order: each may import only those above it.
+    "auditlog",
+]
+# Project apps, in dependency order: each may import only those above it. Every model of these
+# apps is recorded in the history (core/history), except the logs and queues it names.
+PROJECT_APPS = [
     "core",
     "outbox",
     "countries",
@@ -76,6 +80,7 @@ INSTALLED_APPS = [
     "notifications",
     "website",
 ]
+INSTALLED_APPS += PROJECT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -85,11 +90,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.history.context.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# History of every change (core/history): django-auditlog writes `core.ObjectChange` rows, with
+# each field's old and new value as JSON. Its own LogEntry table is swapped out, so its
+# migrations are switched off rather than creating a table nothing uses.
+AUDITLOG_LOGENTRY_MODEL = "core.ObjectChange"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+MIGRATION_MODULES = {"auditlog": None}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

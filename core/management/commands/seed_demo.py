@@ -2,8 +2,9 @@
 
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from core.management.base import RecordedCommand
 
 # Each module has a `load(stdout)` that creates its rows by natural keys (get_or_create),
 # in this order: later ones may use rows of earlier ones.
@@ -15,7 +16,7 @@ DEMO_MODULES = [
 ]
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Load the demo countries, stakeholders, coalitions and users (password 'demo'). Idempotent."
 
     @transaction.atomic

@@ -14,10 +14,11 @@ import random
 import time
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from core.bulk import bulk_insert
+from core.management.base import RecordedCommand
 
 BENCH_SCALE = 50_000
 
@@ -84,7 +85,7 @@ def _day(rng: random.Random, days_back: int = 730) -> datetime.date:
     return TODAY - datetime.timedelta(days=rng.randrange(days_back))
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Seed a large, reproducible data set for benchmarks (an empty database is expected)."
 
     def add_arguments(self, parser) -> None:
