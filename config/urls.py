@@ -7,6 +7,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("", include("core.urls")),
+    path("", include("accounts.urls")),
     path("", include("countries.urls")),
     path("", include("stakeholders.urls")),
     path("", include("coalitions.urls")),

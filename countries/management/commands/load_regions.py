@@ -1,4 +1,3 @@
-
 from core.management.base import RecordedCommand
 from countries.iso import load_iso_regions
 from countries.models import Country, Region
