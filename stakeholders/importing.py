@@ -35,7 +35,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import can_copy, copy_rows, reserve_ids
-from core.history.context import history_context
 from core.history.recording import record_created
 from countries.models import Country, Region
 
@@ -335,8 +334,7 @@ def _record(created: list[Stakeholder], links: list[tuple[int, int]]) -> None:
     regions: dict[int, list[int]] = {}
     for pk, region in links:
         regions.setdefault(pk, []).append(region)
-    with history_context(source="stakeholder import"):
-        record_created(Stakeholder, created, m2m={"regions": regions})
+    record_created(Stakeholder, created, m2m={"regions": regions})
 
 
 def _bulk_write(rows: list[tuple[tuple, list[int]]]) -> int:
