@@ -322,7 +322,8 @@ def scrub_history(
     if model is None or pk is None:
         raise ValueError("scrub_history needs a row, or a model and a primary key.")
     fields = set(fields)
-    own = list(ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(model), object_pk=str(pk)))
+    key = {"object_id": pk} if isinstance(pk, int) else {"object_pk": str(pk)}
+    own = list(ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(model), **key))
     for entry in own:
         changes = entry.changes or {}
         for name in fields & changes.keys():
