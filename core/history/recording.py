@@ -23,7 +23,7 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import prefetch_related_objects
 from django.db.models.signals import m2m_changed
 from django.utils.encoding import smart_str
@@ -40,7 +40,11 @@ NOT_RECORDED = {
 #: The row's own timestamps: the history row has its own, and `updated_at` changes on every save.
 IGNORED_FIELDS = frozenset({"created_at", "updated_at"})
 HIDDEN = "••••••"
-CHUNK = 5_000
+
+
+def _chunk_size() -> int:
+    # SQLite turns a long IN list into a tree of ORs with a depth limit; PostgreSQL takes thousands.
+    return 500 if connection.vendor == "sqlite" else 5_000
 
 CREATE, UPDATE, DELETE = 0, 1, 2
 
@@ -104,23 +108,28 @@ def record(model: type[models.Model], action: int, items: list[tuple[models.Mode
     items = [(obj, changes) for obj, changes in items if changes]
     if not items:
         return 0
-    objs = [obj for obj, _changes in items]
-    if len(objs) > 1:
-        # Names such as "Ana · Coalición" come from the rows' parents: load them all at once.
-        prefetch_related_objects(objs, *(field.name for field in model._meta.concrete_fields if field.many_to_one))
     content_type = ContentType.objects.get_for_model(model)
-    entries = [
-        ObjectChange(
-            content_type=content_type,
-            object_pk=str(obj.pk),
-            object_id=obj.pk if isinstance(obj.pk, int) else None,
-            object_repr=smart_str(obj),
-            action=action,
-            changes=changes,
-            **attribution,
-        )
-        for (obj, changes), attribution in zip(items, attribution_for(model, objs), strict=True)
-    ]
+    parents = [field.name for field in model._meta.concrete_fields if field.many_to_one]
+    entries = []
+    size = _chunk_size()
+    for start in range(0, len(items), size):
+        chunk = items[start : start + size]
+        objs = [obj for obj, _changes in chunk]
+        if len(objs) > 1:
+            # Names such as "Ana · Coalición" come from the rows' parents: load them all at once.
+            prefetch_related_objects(objs, *parents)
+        entries += [
+            ObjectChange(
+                content_type=content_type,
+                object_pk=str(obj.pk),
+                object_id=obj.pk if isinstance(obj.pk, int) else None,
+                object_repr=smart_str(obj),
+                action=action,
+                changes=changes,
+                **attribution,
+            )
+            for (obj, changes), attribution in zip(chunk, attribution_for(model, objs), strict=True)
+        ]
     bulk_insert(ObjectChange, entries)
     return len(entries)
 
@@ -147,8 +156,7 @@ def m2m_change(operation: str, related: dict[Any, str]) -> dict[str, Any]:
 
 
 def _names(model: type[models.Model], pks: Iterable, using: str | None = None) -> dict[Any, str]:
-    manager = model._base_manager.using(using) if using else model._base_manager
-    return {obj.pk: smart_str(obj) for obj in manager.filter(pk__in=list(pks))}
+    return {pk: smart_str(obj) for pk, obj in _by_pk(model, list(pks), using).items()}
 
 
 def record_created(
@@ -196,9 +204,9 @@ def record_links(through: type[models.Model], links: Iterable[models.Model]) -> 
 
 def _by_pk(model: type[models.Model], pks: list, using: str | None = None) -> dict[Any, models.Model]:
     manager = model._base_manager.using(using) if using else model._base_manager
-    rows = {}
-    for start in range(0, len(pks), CHUNK):
-        rows.update((obj.pk, obj) for obj in manager.filter(pk__in=pks[start : start + CHUNK]))
+    rows, size = {}, _chunk_size()
+    for start in range(0, len(pks), size):
+        rows.update((obj.pk, obj) for obj in manager.filter(pk__in=pks[start : start + size]))
     return rows
 
 
