@@ -322,10 +322,19 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
         if links and not checker.errors:
             copy_rows(cursor, through._meta.db_table, ("stakeholder_id", "region_id"), links)
     if not checker.errors:
-        _record(
-            [Stakeholder(pk=pk, **dict(zip(WRITE_COLUMNS, row, strict=True))) for pk, row in written_rows],
-            links,
-        )
+        # Instances built the way querysets build them (positional values): 50,000 keyword
+        # constructions cost seconds.
+        names = [field.attname for field in Stakeholder._meta.concrete_fields]
+        at = [WRITE_COLUMNS.index(name) if name in WRITE_COLUMNS else None for name in names]
+        pk_at, org_at = names.index("id"), names.index("organisation_id")
+
+        def values(pk: int, row: tuple) -> list:
+            found = [None if position is None else row[position] for position in at]
+            found[pk_at] = pk
+            found[org_at] = None
+            return found
+
+        _record([Stakeholder.from_db(None, names, values(pk, row)) for pk, row in written_rows], links)
     return written
 
 

@@ -13,6 +13,7 @@ A model leaves fields out with `history_exclude_fields` and hides values with `h
 (a password: the change is recorded, the value is not).
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import prefetch_related_objects
 from django.db.models.signals import m2m_changed
+from django.utils import timezone
 from django.utils.encoding import smart_str
 
 from .context import current
@@ -45,6 +47,7 @@ HIDDEN = "••••••"
 def _chunk_size() -> int:
     # SQLite turns a long IN list into a tree of ORs with a depth limit; PostgreSQL takes thousands.
     return 500 if connection.vendor == "sqlite" else 5_000
+
 
 CREATE, UPDATE, DELETE = 0, 1, 2
 
@@ -102,9 +105,6 @@ def attribution_for(model: type[models.Model], objs: list[models.Model]) -> list
 
 def record(model: type[models.Model], action: int, items: list[tuple[models.Model, dict]]) -> int:
     """Write one history row per (row, changes) pair, in one insert; return how many."""
-    from core.bulk import bulk_insert
-    from core.models import ObjectChange
-
     items = [(obj, changes) for obj, changes in items if changes]
     if not items:
         return 0
@@ -119,27 +119,52 @@ def record(model: type[models.Model], action: int, items: list[tuple[models.Mode
             # Names such as "Ana · Coalición" come from the rows' parents: load them all at once.
             prefetch_related_objects(objs, *parents)
         entries += [
-            ObjectChange(
-                content_type=content_type,
-                object_pk=str(obj.pk),
-                object_id=obj.pk if isinstance(obj.pk, int) else None,
-                object_repr=smart_str(obj),
-                action=action,
-                changes=changes,
+            {
+                "content_type_id": content_type.pk,
+                "object_pk": str(obj.pk),
+                "object_id": obj.pk if isinstance(obj.pk, int) else None,
+                "object_repr": smart_str(obj),
+                "action": action,
+                "changes": changes,
                 **attribution,
-            )
+            }
             for (obj, changes), attribution in zip(chunk, attribution_for(model, objs), strict=True)
         ]
-    bulk_insert(ObjectChange, entries)
+    _insert(entries)
     return len(entries)
 
 
+def _insert(entries: list[dict[str, Any]]) -> None:
+    """Insert history rows: straight into COPY on PostgreSQL (no model instance per row), else bulk_create."""
+    from core.bulk import can_copy, copy_rows
+    from core.models import ObjectChange
+
+    now = timezone.now()
+    for entry in entries:
+        actor = entry.pop("actor")
+        entry["actor_id"] = actor.pk if actor is not None else None
+        entry.setdefault("timestamp", now)
+    if not can_copy():
+        ObjectChange.objects.bulk_create([ObjectChange(**entry) for entry in entries], batch_size=1000)
+        return
+    columns = [*entries[0], "changes_text"]
+    rows = ([*(json.dumps(v) if k == "changes" else v for k, v in entry.items()), ""] for entry in entries)
+    fields = {field.attname: field for field in ObjectChange._meta.concrete_fields}
+    nullable = [name for name in columns if fields[name].null]
+    with connection.cursor() as cursor:
+        copy_rows(cursor, ObjectChange._meta.db_table, columns, rows, nullable=nullable)
+
+
 def created_changes(model: type[models.Model], obj: models.Model) -> dict[str, list]:
-    """`{field: [None, value]}` for a new row: what auditlog's diff gives, without its per-row overhead."""
+    """`{field: [None, value]}` for a new row: what auditlog's diff gives, without its per-row overhead.
+
+    Plain columns and foreign keys are read directly; other types (date-times, JSON) through
+    auditlog's own `get_field_value`. A test checks both give the same.
+    """
     masked = set(getattr(model, "history_mask_fields", ()))
     changes = {}
-    for field in _FIELDS[model]:
-        value = get_field_value(obj, field, True)
+    for field, attname, plain in _getters(model):
+        value = getattr(obj, attname) if plain else get_field_value(obj, field, True)
         if value is None:
             continue
         if field.name in masked:
@@ -147,6 +172,18 @@ def created_changes(model: type[models.Model], obj: models.Model) -> dict[str, l
         else:
             changes[field.name] = [None, value if is_primitive(value) else smart_str(value)]
     return changes
+
+
+_GETTERS: dict[type[models.Model], list[tuple[models.Field, str, bool]]] = {}
+
+
+def _getters(model: type[models.Model]) -> list[tuple[models.Field, str, bool]]:
+    if model not in _GETTERS:
+        _GETTERS[model] = [
+            (field, field.attname, not isinstance(field, models.DateTimeField | models.JSONField))
+            for field in _FIELDS[model]
+        ]
+    return _GETTERS[model]
 
 
 def m2m_change(operation: str, related: dict[Any, str]) -> dict[str, Any]:
@@ -167,7 +204,7 @@ def record_created(
     `m2m` maps a many-to-many field to `{row pk: [related pks]}` written with the rows, so each
     row's history starts with its regions (say) rather than with a second change.
     """
-    if not is_recorded(model):
+    if _bypass(model):
         return 0
     objs = [obj for obj in objs if obj.pk is not None]
     items = [(obj, created_changes(model, obj)) for obj in objs]
@@ -182,7 +219,7 @@ def record_created(
 
 def record_links(through: type[models.Model], links: Iterable[models.Model]) -> int:
     """History rows for many-to-many links inserted directly into their table (COPY, `seed_scale`)."""
-    if through not in _M2M:
+    if through not in _M2M or auditlog_disabled.get():
         return 0
     owner_model, field = _M2M[through]
     source = through._meta.get_field(field.m2m_field_name()).attname
