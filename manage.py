@@ -9,7 +9,11 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from core.history.context import command_context
+
+    # Every command's writes are recorded as made by it (`shell` as the shell), Django's own too.
+    with command_context(sys.argv):
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .lockout import lift_lockouts
-from .models import AuditEvent, SignInFailure, User
+from .models import SignInFailure, User
 
 
 @admin.register(User)
@@ -167,24 +167,4 @@ class SignInFailureAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is written by the API, never edited by hand."""
-
-    list_display = ["created_at", "user", "action", "content_type", "object_repr", "ip_address"]
-    list_filter = ["action", "content_type"]
-    list_select_related = ["user", "content_type"]
-    search_fields = ["object_repr", "user__username", "object_id"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False

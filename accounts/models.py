@@ -3,10 +3,16 @@
 from functools import cached_property
 
 from axes.models import AccessAttempt
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.models import RecordedQuerySet
+
+
+class RecordedUserManager(UserManager.from_queryset(RecordedQuerySet)):
+    """Django's user manager, whose bulk writes are recorded in the history too."""
 
 
 class User(AbstractUser):
@@ -40,6 +46,12 @@ class User(AbstractUser):
         _("preferred language"), max_length=5, choices=[("en", _("English")), ("es", _("Spanish"))], default="en"
     )
 
+    objects = RecordedUserManager()
+
+    #: The history records that a password changed, never the hash; sign-ins are not changes.
+    history_mask_fields = ("password",)
+    history_exclude_fields = ("last_login",)
+
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
         verbose_name = _("user")
@@ -70,44 +82,6 @@ class User(AbstractUser):
     @cached_property
     def team_country_ids(self) -> frozenset[int]:
         return frozenset(self.country_teams.values_list("pk", flat=True))
-
-
-class AuditEvent(models.Model):
-    """One write made through the API: who, what, when (kept when the row or the user is gone)."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", _("Created")
-        UPDATE = "update", _("Changed")
-        DELETE = "delete", _("Deleted")
-
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="audit_events", verbose_name=_("user")
-    )
-    action = models.CharField(_("action"), max_length=10, choices=Action)
-    content_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", verbose_name=_("type of record")
-    )
-    object_id = models.CharField(_("record id"), max_length=40)
-    object_repr = models.CharField(_("record"), max_length=200)
-    fields = models.JSONField(_("fields written"), default=list, blank=True)
-    token_key = models.CharField(
-        _("token key"), max_length=25, blank=True, help_text=_("First characters of the API token, if one was used.")
-    )
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    path = models.CharField(_("path"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["content_type", "object_id"], name="auditevent_object_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.object_repr}"
-
-    def get_absolute_url(self) -> str:
-        return f"/admin/accounts/auditevent/{self.pk}/change/"
 
 
 class SignInFailure(AccessAttempt):

@@ -1,4 +1,5 @@
-"""Signing in (password, then the second factor where needed), password reset, two-factor pages."""
+"""Signing in (password, then the second factor where needed), password reset, two-factor pages,
+and the activity feed of a country team."""
 
 from base64 import b32encode
 from urllib.parse import urlencode
@@ -9,6 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,8 +23,11 @@ from django.views.generic import FormView
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.history.display import change_views
+from core.models import ObjectChange
+
 from . import services, two_factor
-from .forms import PasswordResetRequestForm, TwoFactorCodeForm, TwoFactorSetupForm
+from .forms import ActivityFilterForm, PasswordResetRequestForm, TwoFactorCodeForm, TwoFactorSetupForm
 from .lockout import is_locked_out, lift_lockouts, lockout_response, record_failure, request_ip
 
 #: Recovery codes just made, kept in the session until the page that shows them once.
@@ -178,3 +185,36 @@ def two_factor_overview(request):
         "left": services.two_factor_recovery_codes_left(user=request.user),
     }
     return render(request, "accounts/two_factor.html", context)
+
+
+FEED_PAGE_SIZE = 50
+
+
+@login_required
+def activity(request):
+    """Staff see the changes of their countries' records; admins see every change. Partners: 404."""
+    user = request.user
+    if not (user.is_admin or user.is_program_staff):
+        raise Http404
+    form = ActivityFilterForm(request.GET or None, reader=user)
+    changes = ObjectChange.objects.select_related("actor", "content_type")
+    if not user.is_admin:
+        changes = changes.filter(country_pk__in=user.team_country_ids)
+    if form.is_valid():
+        country, model, actor = (form.cleaned_data[name] for name in ("country", "model", "user"))
+        if country is not None:
+            changes = changes.filter(country_pk=country.pk)
+        if model:
+            app_label, model_name = model.split(".")
+            changes = changes.filter(content_type=ContentType.objects.get_by_natural_key(app_label, model_name))
+        if actor is not None:
+            changes = changes.filter(actor=actor)
+    page = Paginator(changes, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "changes": change_views(list(page.object_list)),
+        "show_record": True,
+        "nav_section": "activity",
+    }
+    return render(request, "accounts/activity.html", context)

@@ -53,6 +53,7 @@ class MapPoint:
     previous_power: int | None = None
     previous_interest: int | None = None
     previous_stance: int | None = None
+    assessment_id: int | None = None
 
     @property
     def stance_label(self) -> str:
@@ -112,6 +113,7 @@ def map_points(*, initiative, user, sector: str = "") -> list[MapPoint]:
             previous_power=a.previous_power,
             previous_interest=a.previous_interest,
             previous_stance=a.previous_stance,
+            assessment_id=a.pk,
         )
         for a in latest
     ]

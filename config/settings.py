@@ -69,7 +69,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # Project apps, in dependency order: each may import only those above it.
+    "auditlog",
+]
+# Project apps, in dependency order: each may import only those above it. Every model of these
+# apps is recorded in the history (core/history), except the logs and queues it names.
+PROJECT_APPS = [
     "core",
     "outbox",
     "countries",
@@ -82,6 +86,7 @@ INSTALLED_APPS = [
     "notifications",
     "website",
 ]
+INSTALLED_APPS += PROJECT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -93,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    "core.history.context.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -100,6 +106,14 @@ MIDDLEWARE = [
     # Last, so it sees the response of a refused sign-in and answers with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# History of every change (core/history): django-auditlog writes `core.ObjectChange` rows, with
+# each field's old and new value as JSON. Its own LogEntry table is swapped out, so its
+# migrations are switched off rather than creating a table nothing uses.
+AUDITLOG_LOGENTRY_MODEL = "core.ObjectChange"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+MIGRATION_MODULES = {"auditlog": None}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

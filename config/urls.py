@@ -5,8 +5,10 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("accounts.auth_urls")),
     path("api/v1/", include("config.api_urls")),
+    path("", include("core.urls")),
+    path("", include("accounts.urls")),
     path("", include("countries.urls")),
     path("", include("stakeholders.urls")),
     path("", include("coalitions.urls")),

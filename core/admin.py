@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ObjectChange
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -6,3 +9,39 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+
+class ObjectChangeAdmin(admin.ModelAdmin):
+    """The history, read-only: written by core/history whatever the path, never by hand."""
+
+    list_display = ["timestamp", "action", "content_type", "object_repr", "actor", "channel", "source"]
+    list_filter = ["action", "channel", "content_type"]
+    list_select_related = ["actor", "content_type"]
+    search_fields = ["object_repr", "actor__username", "source"]
+    date_hierarchy = "timestamp"
+    fields = ["timestamp", "action", "content_type", "object_id", "object_repr", "actor", "channel", "source"]
+    fields += ["cid", "remote_addr", "country_pk", "changes_table"]
+    readonly_fields = fields
+
+    @admin.display(description=_("Changes"))
+    def changes_table(self, obj) -> str:
+        from django.template.loader import render_to_string
+
+        from core.history.display import change_views
+
+        return render_to_string("core/includes/history_changes.html", {"changes": change_views([obj])})
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# django-auditlog registers its own admin for the log entry model; this one replaces it.
+if admin.site.is_registered(ObjectChange):
+    admin.site.unregister(ObjectChange)
+admin.site.register(ObjectChange, ObjectChangeAdmin)

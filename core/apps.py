@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     name = "core"
+
+    def ready(self) -> None:
+        from celery import signals
+
+        from .history import context, recording
+
+        recording.register()
+        signals.task_prerun.connect(context.task_started, dispatch_uid="history:task_started")
+        signals.task_postrun.connect(context.task_finished, dispatch_uid="history:task_finished")

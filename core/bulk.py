@@ -1,5 +1,9 @@
 """Writing many new rows at once: PostgreSQL's COPY, streamed while Python makes the next rows.
 
+Rows written here are recorded in the history like saved ones (`core.history.recording`):
+one "created" history row per row, or one many-to-many change per row for link tables,
+written in bulk too.
+
 `bulk_create` builds one INSERT per batch and prepares every value through the field
 machinery; for the hundreds of thousands of rows of `seed_scale` and the 50,000-row import that
 costs more than the database's own work. COPY takes plain CSV, and since psycopg2 reads it from
@@ -100,13 +104,26 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
 
     On PostgreSQL through COPY, with ids reserved from the sequence (a nullable text column
     holding "" would become NULL; Django's convention keeps text columns not null). Elsewhere,
-    `bulk_create`.
+    `bulk_create`. Either way the rows are recorded in the history, in bulk.
     """
+    from core.history.recording import record_created, record_links
+
     objects = list(objects)
     if not objects:
         return objects
     if not can_copy():
-        return model.objects.bulk_create(objects, batch_size=batch_size)
+        # The plain manager: recorded below, the same way as after COPY.
+        objects = model._base_manager.bulk_create(objects, batch_size=batch_size)
+    else:
+        _copy_insert(model, objects)
+    if model._meta.auto_created:
+        record_links(model, objects)
+    else:
+        record_created(model, objects)
+    return objects
+
+
+def _copy_insert(model, objects: list) -> None:
     fields = model._meta.concrete_fields
     now = timezone.now()
     for field in fields:
@@ -130,7 +147,6 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
-    return objects
 
 
 def _converter(field):
@@ -138,9 +154,13 @@ def _converter(field):
     if kind in _PLAIN_TYPES:
         return _same
     if kind == "JSONField":
-        return json.dumps
+        return _json_or_null if field.null else json.dumps
     return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _same(value):
     return value
+
+
+def _json_or_null(value):
+    return None if value is None else json.dumps(value)

@@ -1,7 +1,10 @@
-"""Pieces every model shares: timestamps and the one place that scopes rows to a user."""
+"""Pieces every model shares: timestamps, the one place that scopes rows to a user, and the history."""
 
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +18,38 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class ScopedQuerySet(models.QuerySet):
+class RecordedQuerySet(models.QuerySet):
+    """A queryset whose bulk writes reach the history as single saves do (core/history).
+
+    `update()`, `bulk_update()` and `bulk_create()` write their history rows in bulk: a few
+    queries whatever the number of rows. Every recorded model's manager is built on this
+    (a test checks it), so no call site can forget.
+    """
+
+    def update(self, **kwargs) -> int:
+        from core.history.recording import recorded_update
+
+        return recorded_update(self, kwargs, super().update)
+
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
+        from core.history.recording import recorded_bulk_update
+
+        return recorded_bulk_update(
+            self,
+            objs,
+            fields,
+            lambda objs: super(RecordedQuerySet, self).bulk_update(objs, fields, batch_size=batch_size),
+        )
+
+    def bulk_create(self, objs, *args, **kwargs) -> list:
+        from core.history.recording import recorded_bulk_create
+
+        return recorded_bulk_create(
+            self, objs, kwargs, lambda objs: super(RecordedQuerySet, self).bulk_create(objs, *args, **kwargs)
+        )
+
+
+class ScopedQuerySet(RecordedQuerySet):
     """A queryset that knows who may read and who may change its rows.
 
     Every view, API endpoint and admin page reaches rows through `visible_to(user)`
@@ -60,6 +94,39 @@ class ScopedQuerySet(models.QuerySet):
             condition |= Q(**{f"{lookup}__in": country_ids})
         return self.filter(condition)
 
+    def country_pks_of(self, objs: list[models.Model]) -> list[int | None]:
+        """The Country id each row belongs to (the first of `country_lookups` that has one).
+
+        Read from the rows in memory and their parents (one query per level for all of them),
+        so it also works for a row that was just deleted. The history stores it with each change
+        so a country team's activity feed is one indexed filter.
+        """
+        from django.db.models import prefetch_related_objects
+
+        parents = sorted({lookup.rsplit("__", 1)[0] for lookup in self.country_lookups if "__" in lookup})
+        if parents and objs:
+            prefetch_related_objects(objs, *parents)
+        return [_first_country(obj, self.country_lookups) for obj in objs]
+
+
+def _first_country(obj: models.Model, lookups: tuple[str, ...]) -> int | None:
+    for lookup in lookups:
+        *hops, last = lookup.split("__")
+        target = obj
+        for hop in hops:
+            target = getattr(target, hop, None)
+            if target is None:
+                break
+        else:
+            if last == "pk":
+                value = target.pk
+            else:
+                field = target._meta.get_field(last)
+                value = getattr(target, field.attname)
+            if value is not None:
+                return value
+    return None
+
 
 class HttpsURLField(models.URLField):
     """A URL field whose form field assumes https:// when the scheme is left out.
@@ -70,3 +137,87 @@ class HttpsURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class ObjectChangeManager(LogEntryManager):
+    def log_create(self, instance, force_log: bool = False, **kwargs):
+        """The library's entry for one saved or deleted row, with who, the channel and the country."""
+        from core.history.recording import attribution_for
+
+        for key, value in attribution_for(type(instance), [instance])[0].items():
+            kwargs.setdefault(key, value)
+        return super().log_create(instance, force_log=force_log, **kwargs)
+
+
+class ObjectChange(AbstractLogEntry):
+    """One create, update or delete of a recorded row: who, when, through what, each field's old and new value.
+
+    django-auditlog's log entry (`changes` holds `{field: [old, new]}` as JSON, many-to-many
+    changes as `{field: {"type": "m2m", "operation": ..., "objects": [...], "pks": [...]}}`),
+    plus the channel it came through and the country team it belongs to. Written by
+    core/history, never edited: the admin shows it read-only.
+    """
+
+    ACTIONS = [
+        (AbstractLogEntry.Action.CREATE, _("Created")),
+        (AbstractLogEntry.Action.UPDATE, _("Changed")),
+        (AbstractLogEntry.Action.DELETE, _("Deleted")),
+    ]
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("Staff pages")
+        API = "api", _("API")
+        ADMIN = "admin", _("Admin")
+        COMMAND = "command", _("Command")
+        SHELL = "shell", _("Shell")
+        TASK = "task", _("Background task")
+        SYSTEM = "system", _("System")
+
+    # The library's fields, with the indexes the history pages use instead of one per column.
+    object_pk = models.CharField(_("record id"), max_length=255)
+    object_id = models.BigIntegerField(_("record id"), blank=True, null=True)
+    object_repr = models.TextField(_("record"))
+    action = models.PositiveSmallIntegerField(_("action"), choices=ACTIONS)
+    changes = models.JSONField(_("changes"), null=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        blank=True,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    cid = models.CharField(_("request id"), max_length=255, blank=True, null=True)
+    remote_addr = models.GenericIPAddressField(_("IP address"), blank=True, null=True)
+    timestamp = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    channel = models.CharField(_("through"), max_length=10, choices=Channel, default=Channel.SYSTEM)
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("The API token's prefix, the command, the task or the page."),
+    )
+    # An id, not a foreign key: core sits below `countries`, and the history outlives the country.
+    country_pk = models.PositiveBigIntegerField(_("country"), null=True, blank=True)
+
+    objects = ObjectChangeManager()
+
+    class Meta:
+        ordering = ["-timestamp", "-pk"]
+        get_latest_by = "timestamp"
+        verbose_name = _("change")
+        verbose_name_plural = _("history of changes")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-timestamp"], name="objectchange_object_idx"),
+            models.Index(fields=["country_pk", "-timestamp"], name="objectchange_country_idx"),
+            models.Index(fields=["actor", "-timestamp"], name="objectchange_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.object_repr}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("admin:core_objectchange_change", args=[self.pk])

@@ -38,3 +38,56 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _reads_history(user) -> bool:
+    return user.is_authenticated and user.is_active and (user.is_admin or user.is_program_staff)
+
+
+HISTORY_PAGE_SIZE = 20
+
+
+def history(request, model: str, pk: int):
+    """A record's changes, newest first: the History panel's contents (htmx) or a page of its own.
+
+    Staff read every record's history, as they read every record (a deleted record's too: the
+    activity feed links here). Partners, and anyone else, get a 404 like for a missing record.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.paginator import Paginator
+    from django.http import Http404
+    from django.shortcuts import render
+
+    from core.history.display import change_views, history_url
+    from core.history.recording import is_recorded
+    from core.models import ObjectChange
+
+    if not _reads_history(request.user):
+        raise Http404
+    try:
+        model_class = apps.get_model(model)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    if not is_recorded(model_class):
+        raise Http404
+    records = model_class._default_manager.all()
+    if hasattr(records, "visible_to"):
+        records = records.visible_to(request.user)
+    record = records.filter(pk=pk).first()
+    changes = ObjectChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(model_class), object_id=pk
+    ).select_related("actor", "content_type")
+    page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    if record is None and not page.object_list:
+        raise Http404
+    context = {
+        "record": record,
+        "record_name": str(record) if record is not None else page.object_list[0].object_repr,
+        "model_name": model_class._meta.verbose_name,
+        "page": page,
+        "changes": change_views(list(page.object_list)),
+        "history_url": history_url(model_class, pk),
+    }
+    template = "core/includes/history_changes.html" if request.htmx else "core/history.html"
+    return render(request, template, context)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ScopedQuerySet, TimeStampedModel
+from core.models import RecordedQuerySet, ScopedQuerySet, TimeStampedModel
 from countries.models import Country
 
 COUNTRY_CHOICES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda choice: choice[1])
@@ -19,6 +19,8 @@ class Topic(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    objects = RecordedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -36,6 +38,11 @@ class ExplorerQuerySet(ScopedQuerySet):
     def in_countries(self, country_ids) -> "ExplorerQuerySet":
         # Explorers live anywhere, so `country` is an ISO code rather than a program Country.
         return self.filter(country__in=Country.objects.filter(pk__in=country_ids).values("code"))
+
+    def country_pks_of(self, objs: list) -> list[int | None]:
+        codes = {obj.country for obj in objs if obj.country}
+        pks = dict(Country.objects.filter(code__in=codes).values_list("code", "pk")) if codes else {}
+        return [pks.get(obj.country) for obj in objs]
 
 
 class Explorer(TimeStampedModel):
@@ -68,6 +75,9 @@ class Explorer(TimeStampedModel):
     confirmation_nonce = models.CharField(_("confirmation nonce"), max_length=32, blank=True, editable=False)
 
     objects = ExplorerQuerySet.as_manager()
+
+    #: The nonce is a one-time credential inside a mailed link: never copied into the history.
+    history_exclude_fields = ("confirmation_nonce",)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -190,6 +200,8 @@ class Campaign(TimeStampedModel):
         verbose_name=_("created by"),
     )
 
+    objects = RecordedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("campaign")
@@ -244,6 +256,8 @@ class ContactRequest(TimeStampedModel):
     # A keyed hash of the sender's IP: enough to rate-limit, useless to identify anyone.
     ip_hash = models.CharField(_("IP hash"), max_length=64, editable=False, db_index=True)
     handled = models.BooleanField(_("handled"), default=False)
+
+    objects = RecordedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from core.history.recording import scrub_history
 from outbox.models import Delivery, Suppression
 from outbox.services import (
     Mail,
@@ -217,9 +218,15 @@ def explorer_erase(*, explorer: Explorer) -> None:
     address = explorer.email
     suppression_add(address=address, reason=Suppression.Reason.ERASED)
     Delivery.objects.filter(recipient=address.lower()).delete()
-    ContactRequest.objects.filter(email__iexact=address).delete()
+    requests = list(ContactRequest.objects.filter(email__iexact=address))
+    ContactRequest.objects.filter(pk__in=[request.pk for request in requests]).delete()
     explorer.consent_events.all().delete()
+    explorer_pk = explorer.pk
     explorer.delete()
+    # The history keeps that these rows existed and were erased, not who they were.
+    scrub_history(model=Explorer, pk=explorer_pk, fields=["name", "email", "organisation", "role", "country"])
+    for request in requests:
+        scrub_history(request, fields=["name", "organisation", "email", "message"])
 
 
 def render_markdown(text: str) -> str:

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import RecordedQuerySet, TimeStampedModel
 
 
 class Kind(models.TextChoices):
@@ -72,6 +72,8 @@ class Preference(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     in_app = models.BooleanField(_("in the app"), default=True)
     by_email = models.BooleanField(_("by email"), default=True)
+
+    objects = RecordedQuerySet.as_manager()
 
     class Meta:
         ordering = ["user", "kind"]

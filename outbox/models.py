@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import RecordedQuerySet, TimeStampedModel
 
 
 def email_hash(address: str) -> str:
@@ -129,6 +129,8 @@ class Suppression(TimeStampedModel):
 
     address_hash = models.CharField(_("address hash"), max_length=64)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+
+    objects = RecordedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

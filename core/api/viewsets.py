@@ -1,16 +1,20 @@
-"""The base of every API viewset: scoped rows, the write rules, audited writes in one transaction."""
+"""The base of every API viewset: scoped rows, the write rules, each write in one transaction.
+
+Writes are recorded in the history by core/history (the request's token and user), like any other.
+"""
 
 from django.db import transaction
 from django.db.models import Prefetch
 from rest_framework import exceptions, viewsets
 
-from .audit import audit_record
+from core.signals import api_write
+
 from .permissions import ApiPermission, is_staff_or_admin, may_write_row, partner_field_errors, resource_of
 from .schema import ApiAutoSchema
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
-    """Rows through `visible_to(request.user)`; writes checked by `core.api.permissions` and audited.
+    """Rows through `visible_to(request.user)`; writes checked by `core.api.permissions`, then announced.
 
     Subclasses set `queryset` (with select_related/prefetch_related), `serializer_class`,
     `filterset_class` and `ordering_fields` (the allow-list for `?ordering=`).
@@ -77,7 +81,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             obj = serializer.save(**self.extra_save_kwargs(created=True))
             self._check_written("create", obj)
-            audit_record(request=self.request, action="create", obj=obj, fields=list(serializer.validated_data))
+            api_write.send(sender=type(obj), user=self.request.user, action="create", obj=obj)
 
     def perform_update(self, serializer) -> None:
         errors = partner_field_errors(self.request.user, resource_of(self), self.request.data)
@@ -86,11 +90,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             obj = serializer.save(**self.extra_save_kwargs(created=False))
             self._check_written("update", obj)
-            audit_record(request=self.request, action="update", obj=obj, fields=list(serializer.validated_data))
+            api_write.send(sender=type(obj), user=self.request.user, action="update", obj=obj)
 
     def perform_destroy(self, instance) -> None:
         with transaction.atomic():
-            audit_record(request=self.request, action="delete", obj=instance)
+            api_write.send(sender=type(instance), user=self.request.user, action="delete", obj=instance)
             instance.delete()
 
     def extra_save_kwargs(self, *, created: bool) -> dict:

@@ -72,3 +72,11 @@ def test_the_fixed_seed_makes_the_data_reproducible():
 def test_seeding_refuses_a_database_that_already_has_stakeholders(world):
     with pytest.raises(CommandError, match="expects an empty one"):
         call_command("seed_scale", "--stakeholders", "10")
+
+
+@pytest.mark.django_db
+def test_the_synthetic_benchmark_rows_are_not_recorded_in_the_history():
+    from core.models import ObjectChange
+
+    seed_scale(stakeholders=300)
+    assert not ObjectChange.objects.exists()

@@ -3,11 +3,13 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from knox.models import AuthToken
 
+from core.management.base import RecordedCommand
 
-class Command(BaseCommand):
+
+class Command(RecordedCommand):
     help = "Create an API token for USERNAME and print it (nothing else). Revoke tokens in the admin."
 
     def add_arguments(self, parser) -> None:

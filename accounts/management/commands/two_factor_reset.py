@@ -1,12 +1,13 @@
 """Remove a user's two-step sign-in devices (a lost phone), recorded with who did it and why."""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.services import two_factor_reset
+from core.management.base import RecordedCommand
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = (
         "Reset USERNAME's two-step sign-in: their authenticator and recovery codes are removed and they "
         "set it up again at their next sign-in. Recorded in the user's admin history and the security log."

@@ -4,10 +4,11 @@ from pathlib import Path
 
 import polib
 from django.conf import settings
-from django.core.management.base import BaseCommand
+
+from core.management.base import RecordedCommand
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Compile the project's .po files to .mo (pure Python; gettext's msgfmt is not required)."
 
     def handle(self, *args, **options) -> None:

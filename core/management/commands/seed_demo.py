@@ -3,8 +3,10 @@
 from importlib import import_module
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+
+from core.management.base import RecordedCommand
 
 # Each module has a `load(stdout)` that creates its rows by natural keys (get_or_create),
 # in this order: later ones may use rows of earlier ones.
@@ -16,7 +18,7 @@ DEMO_MODULES = [
 ]
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = (
         "Load the demo countries, stakeholders, coalitions and users (password 'demo'). Idempotent. "
         "Refuses to run with DEBUG=0 unless given --allow-production, and then the demo users get no usable password."

@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
-
+from core.management.base import RecordedCommand
 from countries.iso import load_iso_regions
 from countries.models import Country, Region
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Create the program's countries and their ISO 3166-2 subdivisions (idempotent)."
 
     def handle(self, *args, **options) -> None:

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.management.base import RecordedCommand
 from planning.importers import IMPORTERS, resources_import
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Import a CSV of resource flows ('flows') or budget execution ('execution'). See docs/resources-import.md."
 
     def add_arguments(self, parser) -> None:

@@ -1,12 +1,13 @@
 import sys
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.management.base import RecordedCommand
 from stakeholders.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, stakeholders_import_csv
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = (
         "Import stakeholders from a UTF-8 CSV file: all rows or none. Columns: "
         f"{', '.join(REQUIRED_COLUMNS)} (required), {', '.join(OPTIONAL_COLUMNS)} (optional)."

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("history/<str:model>/<int:pk>/", views.history, name="history"),
+]
