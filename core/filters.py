@@ -50,43 +50,58 @@ def visible(rows: type[Model] | QuerySet) -> Callable[[HttpRequest | None], Quer
     return visible_rows
 
 
+#: Lookups on a relation that compare with rows of the other table (`coalition=ID`); others, such as
+#: `isnull`, are about the relation's own column.
+_ROW_LOOKUPS = ("exact", "in")
+
+
 def through_visible(model: type[Model], path: str, value, user) -> Q:
     """The condition `path=value` on `model` (`path` may end in a lookup), other tables read through their visible rows.
 
-    `initiative__country=3` on coalitions becomes "initiative among the visible initiatives of country 3".
-    A to-many step is a `pk__in` subquery, so a row matching through two related rows is listed once.
+    `initiative__country=3` on coalitions becomes "initiative among the visible initiatives, of a
+    visible country whose id is 3". A to-many step is a `pk__in` subquery, so a row that matches
+    through two related rows is listed once.
     """
     name, _sep, rest = path.partition(LOOKUP_SEP)
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        field = None
-    if field is None or not field.is_relation or not rest or _is_lookup(field.related_model, rest):
-        return Q(**{path: value})
-    model_there = field.related_model
-    related = _scoped(model_there).visible_to(user).filter(through_visible(model_there, rest, value, user))
+    field = _field(model, name)
+    if field is None or not field.is_relation:
+        return Q(**{path: value})  # a column of this table
+    there = field.related_model
+    if not rest or _field(there, rest.partition(LOOKUP_SEP)[0]) is None:  # only a lookup is left
+        lookup = rest or "exact"
+        if lookup not in _ROW_LOOKUPS:
+            return Q(**{path: value})
+        inner = Q(**{f"pk__{lookup}": value})
+    else:
+        inner = through_visible(there, rest, value, user)
+    related = _scoped(there).visible_to(user).filter(inner)
     if field.many_to_one or field.one_to_one:
         return Q(**{f"{name}__in": related})
     return Q(pk__in=model._default_manager.filter(**{f"{name}__in": related}).values("pk"))
 
 
-def _is_lookup(model: type[Model], rest: str) -> bool:
-    """`rest` after a relation is only a lookup (`coalition__isnull`), not a field of the related table."""
+def _field(model: type[Model], name: str):
     try:
-        model._meta.get_field(rest.partition(LOOKUP_SEP)[0])
+        return model._meta.get_field(name)
     except FieldDoesNotExist:
-        return True
-    return False
+        return None
 
 
-def crosses_tables(model: type[Model], path: str) -> bool:
-    """Whether `path` (a filter's field_name) reads a field of another table, not only a column of `model`."""
-    name, _sep, rest = path.partition(LOOKUP_SEP)
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
+def reads_another_table(filter_: django_filters.Filter, model: type[Model]) -> bool:
+    """Whether the filter (without a method) reads rows of a table other than `model`'s.
+
+    A field_name that reaches into another table (`initiative__country`) does; so does a relation
+    of `model` itself given an id (`NumberFilter(field_name="coalition")`), but not a
+    ModelChoiceFilter on it: its value is already one of the rows the user may see.
+    """
+    name, _sep, rest = filter_.field_name.partition(LOOKUP_SEP)
+    field = _field(model, name)
+    if field is None or not field.is_relation:
         return False
-    return field.is_relation and bool(rest) and not _is_lookup(field.related_model, rest)
+    if rest and _field(field.related_model, rest.partition(LOOKUP_SEP)[0]) is not None:
+        return True
+    chosen = isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter)
+    return not chosen and (rest or filter_.lookup_expr) in _ROW_LOOKUPS
 
 
 class _ShortListIterator(forms.models.ModelChoiceIterator):
@@ -163,7 +178,7 @@ class BaseFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
         for name, filter_ in self.filters.items():
-            if filter_.method is not None or not crosses_tables(self._meta.model, filter_.field_name):
+            if filter_.method is not None or not reads_another_table(filter_, self._meta.model):
                 continue
             if not isinstance(filter_, self._PLAIN_FILTERS):
                 raise ImproperlyConfigured(
