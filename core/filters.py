@@ -71,13 +71,22 @@ def through_visible(model: type[Model], path: str, value, user) -> Q:
         lookup = rest or "exact"
         if lookup not in _ROW_LOOKUPS:
             return Q(**{path: value})
-        inner = Q(**{f"pk__{lookup}": value})
+        inner = Q(**{f"pk__{lookup}": _ids(value)})
     else:
         inner = through_visible(there, rest, value, user)
     related = _scoped(there).visible_to(user).filter(inner)
     if field.many_to_one or field.one_to_one:
         return Q(**{f"{name}__in": related})
     return Q(pk__in=model._default_manager.filter(**{f"{name}__in": related}).values("pk"))
+
+
+def _ids(value):
+    """A chosen row (or rows) as the id(s) a `pk` lookup takes."""
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [getattr(item, "pk", item) for item in value]
+    return value
 
 
 def _field(model: type[Model], name: str):

@@ -109,6 +109,19 @@ def test_an_id_of_another_table_is_looked_up_among_the_rows_the_user_sees(world)
     assert titles(world.partner_co, country=world.co.pk) == [("Taller Uribia",)]
 
 
+def test_a_chosen_row_along_a_path_is_looked_up_among_the_visible_rows(world):
+    """`country` on coalitions is a ModelChoiceFilter on initiative__country: a country, then visible initiatives."""
+
+    def names(user, country):
+        filterset = CoalitionFilterSet({"country": country.pk}, request=request_of(user))
+        assert filterset.is_valid(), filterset.errors
+        return list(filterset.qs.values_list("name", flat=True))
+
+    assert names(world.staff_co, world.pe) == [world.pe_coalition.name]
+    assert names(world.partner_pe, world.pe) == [world.pe_coalition.name]
+    assert names(world.partner_co, world.pe) == []  # Peru is a country it sees, Peru's initiative is not
+
+
 def test_search_reads_another_tables_fields_among_its_visible_rows(world):
     former = Stakeholder.objects.create(country=world.co, name="Antiguo Socio", sector="media", level="local")
     Membership.objects.create(
