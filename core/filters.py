@@ -8,8 +8,9 @@ For a hidden row the answer is the one a row that does not exist gets:
   may see (`queryset=visible(Model)`, a callable of the request, as django-filter documents), so a
   hidden id is "not one of the available choices", exactly like an id that does not exist; the
   filters Meta.fields generates for foreign keys get the same queryset;
-- a filter whose `field_name` crosses into another table (`initiative__country`) is applied as a
-  subquery over that table's visible rows;
+- any other filter whose `field_name` reaches into another table (`initiative__country`), or that
+  takes an id for a relation (`NumberFilter(field_name="participants")`), is applied as a subquery
+  over the visible rows of each table it crosses;
 - `q` searches a field of another table (`stakeholder__name`) among that table's visible rows;
 - a filter with a `method` names the path it reads in `field_name` (`memberships__coalition`), and
   its method builds its subquery from `self.visible_rows(Model)`.
