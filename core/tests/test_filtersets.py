@@ -46,6 +46,17 @@ def test_every_api_list_and_page_builds_its_filterset_with_the_request(world, pe
             built.clear()
 
 
+def test_the_staff_pages_that_filter_are_found(world):
+    from coalitions.filters import InitiativeFilterSet
+    from explorers_network.filters import ExplorerFilterSet
+
+    pages = pages_by_filterset(world.admin)
+    assert pages[StakeholderFilterSet] == ("/stakeholders/", "/stakeholders/export.csv")
+    assert pages[CoalitionFilterSet] == ("/coalitions/",)
+    assert pages[InitiativeFilterSet] == ("/initiatives/",)
+    assert pages[ExplorerFilterSet] == ("/outreach/explorers/",)
+
+
 def test_every_page_names_its_filterset_filterset(staff_client, world):
     for urls in pages_by_filterset(world.admin).values():
         for url in urls:
