@@ -1,14 +1,23 @@
 import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet
+from core.filters import BaseFilterSet, ShortListChoiceFilter, visible
+from countries.models import Country
+from stakeholders.models import Stakeholder
 
 from .models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 
 
 class InitiativeFilterSet(BaseFilterSet):
     search_fields = ("name", "shared_objective")
-    phase = django_filters.MultipleChoiceFilter(choices=Initiative.Phase.choices)
+    country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
+    phase = django_filters.MultipleChoiceFilter(
+        choices=Initiative.Phase.choices, distinct=False, widget=forms.CheckboxSelectMultiple
+    )
     starts_on = django_filters.DateFromToRangeFilter()
 
     class Meta:
@@ -19,7 +28,7 @@ class InitiativeFilterSet(BaseFilterSet):
 class AssessmentFilterSet(BaseFilterSet):
     search_fields = ("stakeholder__name", "rationale")
     assessed_on = django_filters.DateFromToRangeFilter()
-    stance = django_filters.MultipleChoiceFilter(choices=Assessment.Stance.choices)
+    stance = django_filters.MultipleChoiceFilter(choices=Assessment.Stance.choices, distinct=False)
     latest = django_filters.BooleanFilter(method="filter_latest", label=_("Latest per stakeholder only"))
 
     class Meta:
@@ -32,9 +41,18 @@ class AssessmentFilterSet(BaseFilterSet):
 
 class CoalitionFilterSet(BaseFilterSet):
     search_fields = ("name", "shared_goal")
-    status = django_filters.MultipleChoiceFilter(choices=Coalition.Status.choices)
-    level = django_filters.MultipleChoiceFilter(choices=Coalition.Level.choices)
-    country = django_filters.NumberFilter(field_name="initiative__country", label=_("Country"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Coalition.Status.choices, distinct=False, widget=forms.CheckboxSelectMultiple
+    )
+    level = django_filters.MultipleChoiceFilter(
+        choices=Coalition.Level.choices, distinct=False, widget=forms.CheckboxSelectMultiple
+    )
+    country = ShortListChoiceFilter(
+        field_name="initiative__country",
+        queryset=visible(Country),
+        empty_label=_("All countries"),
+        label=_("Country"),
+    )
     formed_on = django_filters.DateFromToRangeFilter()
 
     class Meta:
@@ -44,7 +62,7 @@ class CoalitionFilterSet(BaseFilterSet):
 
 class MembershipFilterSet(BaseFilterSet):
     search_fields = ("stakeholder__name",)
-    role = django_filters.MultipleChoiceFilter(choices=Membership.Role.choices)
+    role = django_filters.MultipleChoiceFilter(choices=Membership.Role.choices, distinct=False)
     is_open = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("Open"))
     joined_on = django_filters.DateFromToRangeFilter()
 
@@ -55,7 +73,7 @@ class MembershipFilterSet(BaseFilterSet):
 
 class CommitmentFilterSet(BaseFilterSet):
     search_fields = ("description", "evidence")
-    status = django_filters.MultipleChoiceFilter(choices=Commitment.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Commitment.Status.choices, distinct=False)
     due_on = django_filters.DateFromToRangeFilter()
 
     class Meta:
@@ -65,24 +83,28 @@ class CommitmentFilterSet(BaseFilterSet):
 
 class EngagementFilterSet(BaseFilterSet):
     search_fields = ("title", "summary")
-    kind = django_filters.MultipleChoiceFilter(choices=Engagement.Kind.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Engagement.Kind.choices, distinct=False)
     occurred_on = django_filters.DateFromToRangeFilter()
     follow_up_on = django_filters.DateFromToRangeFilter()
-    participant = django_filters.NumberFilter(method="filter_participant", label=_("Participant"))
+    participant = django_filters.NumberFilter(
+        field_name="participants", method="filter_participant", label=_("Participant")
+    )
 
     class Meta:
         model = Engagement
         fields = ["coalition", "initiative", "kind"]
 
     def filter_participant(self, queryset, name, value):
+        """Engagements with this participant, if the user may see the participant (else none, as for no one)."""
+        participant = self.visible_rows(Stakeholder).filter(pk=value)
         return queryset.filter(
-            pk__in=Engagement.participants.through.objects.filter(stakeholder=value).values("engagement")
+            pk__in=Engagement.participants.through.objects.filter(stakeholder__in=participant).values("engagement")
         )
 
 
 class OutcomeFilterSet(BaseFilterSet):
     search_fields = ("description", "significance", "contribution")
-    change_type = django_filters.MultipleChoiceFilter(choices=Outcome.ChangeType.choices)
+    change_type = django_filters.MultipleChoiceFilter(choices=Outcome.ChangeType.choices, distinct=False)
     observed_on = django_filters.DateFromToRangeFilter()
 
     class Meta:
@@ -90,8 +112,22 @@ class OutcomeFilterSet(BaseFilterSet):
         fields = ["coalition", "change_type"]
 
 
+def note_authors(request: HttpRequest | None) -> QuerySet:
+    """The `author` choices: who wrote the notes the user may read, for staff; for anyone else, nobody.
+
+    The API shows no author, so a partner may not learn who wrote a note (or which user ids exist)
+    through the filter either.
+    """
+    user = getattr(request, "user", None)
+    User = get_user_model()
+    if not (getattr(user, "is_authenticated", False) and user.is_active and (user.is_admin or user.is_program_staff)):
+        return User.objects.none()
+    return User.objects.filter(pk__in=LearningNote.objects.visible_to(user).values("author"))
+
+
 class LearningNoteFilterSet(BaseFilterSet):
     search_fields = ("title", "body")
+    author = django_filters.ModelChoiceFilter(queryset=note_authors)
     created_at = django_filters.DateFromToRangeFilter()
 
     class Meta:

@@ -1,43 +1,172 @@
-"""The base of every FilterSet: free-text `q` and `updated_since` for clients that sync."""
+"""The base of every FilterSet: free-text `q`, `updated_since`, and filters that see only what the user sees.
 
-import copy
+A filter is a query like any other: every table it reads beyond the list's own rows is read through
+that table's `visible_to(user)`, so a filter value never tells a user more than the list may show.
+For a hidden row the answer is the one a row that does not exist gets:
+
+- a filter that takes a row (`?coalition=ID`, a ModelChoiceFilter) chooses among the rows the user
+  may see (`queryset=visible(Model)`, a callable of the request, as django-filter documents), so a
+  hidden id is "not one of the available choices", exactly like an id that does not exist; the
+  filters Meta.fields generates for foreign keys get the same queryset;
+- any other filter whose `field_name` reaches into another table (`initiative__country`), or that
+  takes an id for a relation (`NumberFilter(field_name="participants")`), is applied as a subquery
+  over the visible rows of each table it crosses;
+- `q` searches a field of another table (`stakeholder__name`) among that table's visible rows;
+- a filter with a `method` names the path it reads in `field_name` (`memberships__coalition`), and
+  its method builds its subquery from `self.visible_rows(Model)`.
+
+Without a request nobody is the user, who sees nothing: such a FilterSet accepts no row's id.
+"""
+
+from collections.abc import Callable
 from functools import partial, reduce
 from operator import or_
 
 import django_filters
-from django.db.models import Q
-from django.http import QueryDict
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
+
+from .models import ScopedQuerySet
 
 
-def _visible_choices(queryset, request):
-    return queryset.visible_to(getattr(request, "user", None))
+def _scoped(rows: type[Model] | QuerySet) -> ScopedQuerySet:
+    queryset = rows._default_manager.all() if isinstance(rows, type) else rows
+    if not isinstance(queryset, ScopedQuerySet):
+        raise ImproperlyConfigured(f"{queryset.model.__name__} has no visible_to(user): no filter may read it.")
+    return queryset
 
 
-def _copy_filter(filter_: django_filters.Filter) -> django_filters.Filter:
-    """A filter of the class for one FilterSet instance: what django-filter's deepcopy gives, cheaper.
+def visible(rows: type[Model] | QuerySet) -> Callable[[HttpRequest | None], QuerySet]:
+    """A ModelChoiceFilter's `queryset=`: the rows (of a model, or of a queryset) the request's user may see."""
+    queryset = _scoped(rows)
 
-    django-filter deep-copies every declared filter on each request, querysets, choice lists,
-    lazy labels and widgets included (~650 copies for the stakeholder filters). What a filter
-    changes on itself while it serves one request is its attributes (`parent`, `model`, `_field`,
-    `_label`, `distinct`, `queryset`, `lookup_expr`) and its `extra` dict (the field's queryset), so
-    a copy of those, and a field of its own, is enough: the values it shares with the class (a
-    queryset, a choice list, a widget) are copied again by the form field built from them, never
-    changed in place.
+    def visible_rows(request: HttpRequest | None) -> QuerySet:
+        return queryset.visible_to(getattr(request, "user", None))
+
+    return visible_rows
+
+
+#: Lookups on a relation that compare with rows of the other table (`coalition=ID`); others, such as
+#: `isnull`, are about the relation's own column.
+_ROW_LOOKUPS = ("exact", "in")
+
+
+def through_visible(model: type[Model], path: str, value, user) -> Q:
+    """The condition `path=value` on `model` (`path` may end in a lookup), other tables read through their visible rows.
+
+    `initiative__country=3` on coalitions becomes "initiative among the visible initiatives, of a
+    visible country whose id is 3". A to-many step is a `pk__in` subquery, so a row that matches
+    through two related rows is listed once.
     """
-    clone = copy.copy(filter_)
-    clone.extra = filter_.extra.copy()
-    # A field the class's filter built already (the API schema reads `base_filters[...].field`) is
-    # built afresh for this FilterSet: the form would otherwise share it with every other request.
-    clone.__dict__.pop("_field", None)
-    if filter_.method is not None:
-        # The FilterMethod proxy points at its filter: give the clone its own (django-filter's setter).
-        clone.method = filter_.method
-    return clone
+    name, _sep, rest = path.partition(LOOKUP_SEP)
+    field = _field(model, name)
+    if field is None or not field.is_relation:
+        return Q(**{path: value})  # a column of this table
+    there = field.related_model
+    if not rest or _field(there, rest.partition(LOOKUP_SEP)[0]) is None:  # only a lookup is left
+        lookup = rest or "exact"
+        if lookup not in _ROW_LOOKUPS:
+            return Q(**{path: value})
+        inner = Q(**{f"pk__{lookup}": _ids(value)})
+    else:
+        inner = through_visible(there, rest, value, user)
+    related = _scoped(there).visible_to(user).filter(inner)
+    if field.many_to_one or field.one_to_one:
+        return Q(**{f"{name}__in": related})
+    return Q(pk__in=model._default_manager.filter(**{f"{name}__in": related}).values("pk"))
+
+
+def _ids(value):
+    """A chosen row (or rows) as the id(s) a `pk` lookup takes."""
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [getattr(item, "pk", item) for item in value]
+    return value
+
+
+def _field(model: type[Model], name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def reads_another_table(filter_: django_filters.Filter, model: type[Model]) -> bool:
+    """Whether the filter (without a method) reads rows of a table other than `model`'s.
+
+    A field_name that reaches into another table (`initiative__country`) does; so does a relation
+    of `model` itself given an id (`NumberFilter(field_name="coalition")`), but not a
+    ModelChoiceFilter on it: its value is already one of the rows the user may see.
+    """
+    name, _sep, rest = filter_.field_name.partition(LOOKUP_SEP)
+    field = _field(model, name)
+    if field is None or not field.is_relation:
+        return False
+    if rest and _field(field.related_model, rest.partition(LOOKUP_SEP)[0]) is not None:
+        return True
+    chosen = isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter)
+    return not chosen and (rest or filter_.lookup_expr) in _ROW_LOOKUPS
+
+
+class _ShortListIterator(forms.models.ModelChoiceIterator):
+    """The field's choices from the rows it read once."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for row in self.field.rows():
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        return len(self.field.rows()) + (self.field.empty_label is not None) + (self.field.null_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.rows())
+
+
+class ShortListChoiceField(ModelChoiceField):
+    """A ModelChoiceField over a few rows: read once, both to list the options and to check the value."""
+
+    iterator = _ShortListIterator
+
+    def rows(self) -> list[Model]:
+        # A form's field is a copy with a queryset of its own (Django copies it): each form reads once.
+        if getattr(self, "_rows_of", None) is not self.queryset:
+            self._rows = list(self.queryset)
+            self._rows_of = self.queryset
+        return self._rows
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if self.null_label is not None and value == self.null_value:
+            return value
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        for row in self.rows():
+            if str(getattr(row, key)) == str(value):
+                return row
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+class ShortListChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter for a short table (countries): a page that lists the options pays one query, not two."""
+
+    field_class = ShortListChoiceField
 
 
 class BaseFilterSet(django_filters.FilterSet):
-    """One FilterSet per model serves both the staff list page and the API."""
+    """One FilterSet per model serves both the staff list page and the API, built with the request in both."""
 
     #: Fields `q` searches (case-insensitive substring, any of them).
     search_fields: tuple[str, ...] = ()
@@ -47,54 +176,58 @@ class BaseFilterSet(django_filters.FilterSet):
         field_name="updated_at", lookup_expr="gte", label=_("Updated since")
     )
 
+    #: The filter classes whose `filter()` is a plain `field_name__lookup_expr=value`, so that it can
+    #: run as a subquery over the other table when the field_name crosses into one.
+    _PLAIN_FILTERS = (
+        django_filters.CharFilter,
+        django_filters.NumberFilter,
+        django_filters.BooleanFilter,
+        django_filters.ModelChoiceFilter,
+    )
+
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
-        # django-filter's __init__, with _copy_filter instead of a deepcopy of every filter.
-        if queryset is None:
-            queryset = self._meta.model._default_manager.all()
-        self.is_bound = data is not None
-        self.data = data or QueryDict()
-        self.queryset = queryset
-        self.request = request
-        self.form_prefix = prefix
-        self.filters = {name: _copy_filter(filter_) for name, filter_ in self.base_filters.items()}
-        for filter_ in self.filters.values():
-            filter_.model = queryset.model
-            filter_.parent = self
-            # django-filter makes every multiple-choice filter DISTINCT, in case it crosses a to-many
-            # join. On a column of the model itself no row can repeat, and DISTINCT over every
-            # column turns a 50-row page and its count into a sort of every matching row.
-            if isinstance(filter_, django_filters.MultipleChoiceFilter) and "__" not in filter_.field_name:
-                filter_.distinct = False
-            # An id filter (`?coalition=ID`) accepts only rows the user can see: a hidden id is
-            # "not a valid choice", exactly like an id that does not exist, so a filter cannot be
-            # used to probe which ids exist. Without a request (a page that sets its own choices)
-            # the filter keeps its queryset.
-            scoped_queryset = getattr(filter_, "queryset", None)
-            if self.request is not None and hasattr(scoped_queryset, "visible_to"):
-                filter_.queryset = partial(_visible_choices, scoped_queryset)
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        for name, filter_ in self.filters.items():
+            if filter_.method is not None or not reads_another_table(filter_, self._meta.model):
+                continue
+            if not isinstance(filter_, self._PLAIN_FILTERS):
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.{name} reads another table: give it a method that reads it "
+                    "through self.visible_rows()."
+                )
+            filter_.method = partial(self._filter_through_visible, filter_)
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        """A filter Meta.fields generates for a relation chooses among the related rows the user may see."""
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if isinstance(params.get("queryset"), ScopedQuerySet):
+            params = {**params, "queryset": visible(params["queryset"])}
+        return filter_class, params
 
     @property
-    def form(self):
-        """The filters' form: django-filter's, without a new form class and a deepcopy of its fields.
+    def user(self):
+        """Whom the rows are for: the request's user (without a request, nobody, who sees nothing)."""
+        return getattr(self.request, "user", None)
 
-        django-filter builds a form class per request from the filters' fields, and the form
-        deep-copies them again. Each filter here builds its field for this FilterSet only, so
-        the form takes those fields as they are.
-        """
-        if not hasattr(self, "_form"):
-            form_class = self._meta.form
-            if self.is_bound:
-                form = form_class(self.data, prefix=self.form_prefix)
-            else:
-                form = form_class(prefix=self.form_prefix)
-            form.fields.update((name, filter_.field) for name, filter_ in self.filters.items())
-            if form.field_order is not None:
-                form.order_fields(form.field_order)
-            self._form = form
-        return self._form
+    def visible_rows(self, rows: type[Model] | QuerySet) -> QuerySet:
+        """The rows of another table this FilterSet's user may see: every method filter's subqueries start here."""
+        return _scoped(rows).visible_to(self.user)
+
+    def _filter_through_visible(self, filter_, queryset, name, value):
+        condition = through_visible(self._meta.model, f"{name}{LOOKUP_SEP}{filter_.lookup_expr}", value, self.user)
+        return filter_.get_method(queryset)(condition)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
         if not value or not self.search_fields:
             return queryset
-        return queryset.filter(reduce(or_, (Q(**{f"{field}__icontains": value}) for field in self.search_fields)))
+        return queryset.filter(
+            reduce(
+                or_,
+                (
+                    through_visible(self._meta.model, f"{field}__icontains", value, self.user)
+                    for field in self.search_fields
+                ),
+            )
+        )

@@ -7,7 +7,7 @@ from .models import Country, Region
 
 class CountryFilterSet(BaseFilterSet):
     search_fields = ("name", "code")
-    status = django_filters.MultipleChoiceFilter(choices=Country.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Country.Status.choices, distinct=False)
 
     class Meta:
         model = Country
@@ -16,7 +16,7 @@ class CountryFilterSet(BaseFilterSet):
 
 class RegionFilterSet(BaseFilterSet):
     search_fields = ("name", "code")
-    kind = django_filters.MultipleChoiceFilter(choices=Region.Kind.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Region.Kind.choices, distinct=False)
 
     class Meta:
         model = Region

@@ -7,7 +7,7 @@ from .models import Explorer
 
 class ExplorerFilterSet(BaseFilterSet):
     search_fields = ("name", "email", "organisation")
-    status = django_filters.MultipleChoiceFilter(choices=Explorer.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Explorer.Status.choices, distinct=False)
     created_at = django_filters.DateFromToRangeFilter()
 
     class Meta:

@@ -244,10 +244,10 @@ def audience_count(request):
 
 @staff_only
 def explorer_list(request):
-    filterset = ExplorerFilterSet(request.GET, queryset=Explorer.objects.visible_to(request.user))
+    filterset = ExplorerFilterSet(request.GET, queryset=Explorer.objects.visible_to(request.user), request=request)
     explorers = filterset.qs.prefetch_related("interests")
     page = Paginator(explorers, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "explorers_network/explorer_list.html", {"filter": filterset, "page": page})
+    return render(request, "explorers_network/explorer_list.html", {"filterset": filterset, "page": page})
 
 
 @staff_only

@@ -8,7 +8,7 @@ from .models import BudgetExecution, DevelopmentPlan, EntryPoint, FundingSource,
 
 class EntryPointFilterSet(BaseFilterSet):
     search_fields = ("title", "challenge", "opportunity")
-    status = django_filters.MultipleChoiceFilter(choices=EntryPoint.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=EntryPoint.Status.choices, distinct=False)
 
     class Meta:
         model = EntryPoint
@@ -17,7 +17,7 @@ class EntryPointFilterSet(BaseFilterSet):
 
 class DevelopmentPlanFilterSet(BaseFilterSet):
     search_fields = ("name",)
-    level = django_filters.MultipleChoiceFilter(choices=DevelopmentPlan.Level.choices)
+    level = django_filters.MultipleChoiceFilter(choices=DevelopmentPlan.Level.choices, distinct=False)
     year = django_filters.NumberFilter(method="filter_year", label=_("In force in year"))
 
     class Meta:
@@ -40,7 +40,7 @@ class PlanObjectiveFilterSet(BaseFilterSet):
 
 class ResourceFlowFilterSet(BaseFilterSet):
     search_fields = ("region__name", "note")
-    source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices)
+    source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, distinct=False)
     fiscal_year = django_filters.RangeFilter()
     region_code = django_filters.CharFilter(field_name="region__code", lookup_expr="iexact", label=_("Region code"))
     country = django_filters.NumberFilter(field_name="region__country", label=_("Country"))
@@ -52,7 +52,7 @@ class ResourceFlowFilterSet(BaseFilterSet):
 
 class BudgetExecutionFilterSet(BaseFilterSet):
     search_fields = ("project_code", "project_name")
-    funding_source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices)
+    funding_source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, distinct=False)
     fiscal_year = django_filters.RangeFilter()
     region_code = django_filters.CharFilter(field_name="region__code", lookup_expr="iexact", label=_("Region code"))
     country = django_filters.NumberFilter(field_name="region__country", label=_("Country"))

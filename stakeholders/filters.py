@@ -1,24 +1,45 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet
+from core.filters import BaseFilterSet, ShortListChoiceFilter, visible
 from countries.models import Country, Region
 
+from .forms import PlainCheckboxSelectMultiple
 from .models import Contact, Relationship, Stakeholder
 
 
+def _related(name: str) -> type[Model]:
+    """A model of an app above this one (coalitions), reached through a reverse relation of Stakeholder."""
+    return Stakeholder._meta.get_field(name).related_model
+
+
 class StakeholderFilterSet(BaseFilterSet):
+    """The directory's and the API's filters; region, coalition and initiative are pickers on the page."""
+
     search_fields = ("name", "acronym")
 
-    country = django_filters.ModelChoiceFilter(queryset=Country.objects.all(), label=_("Country"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), method="filter_region", label=_("Region"))
-    sector = django_filters.MultipleChoiceFilter(choices=Stakeholder.Sector.choices, label=_("Sector"))
-    level = django_filters.MultipleChoiceFilter(choices=Stakeholder.Level.choices, label=_("Level"))
-    kind = django_filters.MultipleChoiceFilter(choices=Stakeholder.Kind.choices, label=_("Kind"))
-    coalition = django_filters.NumberFilter(method="filter_coalition", label=_("Member of coalition"))
-    initiative = django_filters.NumberFilter(method="filter_initiative", label=_("Assessed in initiative"))
+    country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
+    region = django_filters.ModelChoiceFilter(
+        field_name="regions", queryset=visible(Region), method="filter_region", label=_("Region")
+    )
+    sector = django_filters.MultipleChoiceFilter(
+        choices=Stakeholder.Sector.choices, distinct=False, widget=PlainCheckboxSelectMultiple, label=_("Sector")
+    )
+    level = django_filters.MultipleChoiceFilter(
+        choices=Stakeholder.Level.choices, distinct=False, widget=PlainCheckboxSelectMultiple, label=_("Level")
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Stakeholder.Kind.choices, distinct=False, widget=PlainCheckboxSelectMultiple, label=_("Kind")
+    )
+    coalition = django_filters.NumberFilter(
+        field_name="memberships__coalition", method="filter_coalition", label=_("Member of coalition")
+    )
+    initiative = django_filters.NumberFilter(
+        field_name="assessments__initiative", method="filter_initiative", label=_("Assessed in initiative")
+    )
     stance = django_filters.MultipleChoiceFilter(
+        field_name="assessments__stance",
         choices=[
             (-2, _("Strongly opposed")),
             (-1, _("Opposed")),
@@ -27,6 +48,7 @@ class StakeholderFilterSet(BaseFilterSet):
             (2, _("Champion")),
         ],
         method="filter_stance",
+        widget=PlainCheckboxSelectMultiple,
         label=_("Latest stance in the initiative"),
     )
 
@@ -39,24 +61,26 @@ class StakeholderFilterSet(BaseFilterSet):
         return queryset.filter(pk__in=Stakeholder.regions.through.objects.filter(region=value).values("stakeholder"))
 
     def filter_coalition(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Stakeholder.objects.filter(
-                memberships__coalition_id=value, memberships__left_on__isnull=True
-            ).values("pk")
-        )
+        """Current members of the coalition, among the memberships the user may see."""
+        members = self.visible_rows(_related("memberships")).filter(coalition_id=value, left_on__isnull=True)
+        return queryset.filter(pk__in=members.values("stakeholder"))
 
     def filter_initiative(self, queryset, name, value):
+        """Stakeholders assessed in the initiative, among the assessments the user may see (partners: none)."""
         if self.data.get("stance") not in (None, "", []):
             return queryset  # filter_stance applies the initiative together with the stance
-        return queryset.filter(pk__in=Stakeholder.objects.filter(assessments__initiative_id=value).values("pk"))
+        assessed = self.visible_rows(_related("assessments")).filter(initiative_id=value)
+        return queryset.filter(pk__in=assessed.values("stakeholder"))
 
     def filter_stance(self, queryset, name, value):
-        """Stakeholders whose latest assessment (in `initiative`, when given) has one of these stances."""
-        from django.apps import apps  # coalitions sits above this app; resolve it lazily, not by import
+        """Stakeholders whose latest assessment (in `initiative`, when given) has one of these stances.
 
+        Read among the assessments the user may see: for a partner, none, so the answer is the one an
+        initiative that does not exist gets.
+        """
         if not value:
             return queryset
-        assessments = apps.get_model("coalitions", "Assessment").objects.latest()
+        assessments = self.visible_rows(_related("assessments")).latest()
         initiative = self.form.cleaned_data.get("initiative")
         if initiative:
             assessments = assessments.filter(initiative_id=initiative)
@@ -73,10 +97,12 @@ class ContactFilterSet(BaseFilterSet):
 
 class RelationshipFilterSet(BaseFilterSet):
     search_fields = ("source__name", "target__name", "notes")
-    kind = django_filters.MultipleChoiceFilter(choices=Relationship.Kind.choices)
-    stakeholder = django_filters.NumberFilter(method="filter_stakeholder", label=_("Either end"))
+    kind = django_filters.MultipleChoiceFilter(choices=Relationship.Kind.choices, distinct=False)
+    stakeholder = django_filters.ModelChoiceFilter(
+        field_name="source", queryset=visible(Stakeholder), method="filter_stakeholder", label=_("Either end")
+    )
     country = django_filters.ModelChoiceFilter(
-        queryset=Country.objects.all(), field_name="source__country", label=_("Country")
+        queryset=visible(Country), field_name="source__country", label=_("Country")
     )
 
     class Meta:
@@ -84,4 +110,4 @@ class RelationshipFilterSet(BaseFilterSet):
         fields = ["source", "target", "kind", "strength"]
 
     def filter_stakeholder(self, queryset, name, value):
-        return queryset.filter(Q(source_id=value) | Q(target_id=value))
+        return queryset.filter(Q(source=value) | Q(target=value))

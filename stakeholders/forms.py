@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from django import forms
 from django.apps import apps
 from django.db import models
-from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -28,26 +27,6 @@ def escape(value) -> str:
     return html.escape(str(value))
 
 
-class PlainSelect(forms.Select):
-    """A select rendered in Python: the markup of Django's, without a template (and dicts) per option.
-
-    Rendered through Django's option template, each option costs a template render; a list of a
-    few hundred (regions, say) cost more CPU than the rest of a filter form.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        parts = []
-        for group_value, group_label in self.choices:
-            if isinstance(group_label, list | tuple):
-                options = "".join(_option(option, label, chosen) for option, label in group_label)
-                parts.append(f'<optgroup label="{escape(group_value)}">{options}</optgroup>')
-            else:
-                parts.append(_option(group_value, group_label, chosen))
-        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return mark_safe(f"<select{flatatt(attrs)}>{''.join(parts)}</select>")  # every part is escaped above
-
-
 class PlainCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     """Checkboxes rendered in Python, with the markup of Django's template (a div per option)."""
 
@@ -64,31 +43,6 @@ class PlainCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
                 f' value="{escape(option)}" id="{escape(option_id)}"{checked}> {escape(label)}</label></div>'
             )
         return mark_safe(f'<div id="{escape(base_id)}">{"".join(items)}</div>')  # every part is escaped above
-
-
-class PlainTextInput(forms.TextInput):
-    """A text input rendered in Python with the markup of Django's template (input.html, attrs.html).
-
-    Through the form renderer, one text box cost three template renders: a third of the directory's
-    whole filter form.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        value_html = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
-        attrs_html = "".join(
-            f" {escape(attr)}" if attr_value is True else f' {escape(attr)}="{escape(attr_value)}"'
-            for attr, attr_value in widget["attrs"].items()
-            if attr_value is not False
-        )
-        return mark_safe(  # every part is escaped
-            f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value_html}{attrs_html}>'
-        )
-
-
-def _option(value, label, chosen: set[str]) -> str:
-    selected = " selected" if str(value) in chosen else ""
-    return f'<option value="{escape(value)}"{selected}>{escape(label)}</option>'
 
 
 def https_urls(field, **kwargs):

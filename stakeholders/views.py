@@ -5,7 +5,6 @@ import datetime
 import functools
 from typing import NamedTuple
 
-from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -29,9 +28,6 @@ from .filters import StakeholderFilterSet
 from .forms import (
     DIRECTORY_PICKERS,
     ContactForm,
-    PlainCheckboxSelectMultiple,
-    PlainSelect,
-    PlainTextInput,
     RelationshipForm,
     StakeholderForm,
     build_choice_picker,
@@ -68,37 +64,14 @@ def _ordering(sort: str) -> tuple[str, ...]:
     return SORTS[key]
 
 
-def _directory_filterset(request, *, page: bool = True) -> StakeholderFilterSet:
-    """The API's FilterSet; on the page, with choice lists fit for people (`page=False`: the CSV export).
-
-    The country choices are loaded once and validated against the loaded list; the region,
-    coalition and initiative are searchable pickers (`directory_pickers`), never a list of all.
-    """
+def _filtered(request) -> tuple[StakeholderFilterSet, object]:
+    """The API's FilterSet, built the same way (with the request), and its rows in the chosen order."""
     filterset = StakeholderFilterSet(
-        request.GET or None,
+        request.GET,
         queryset=Stakeholder.objects.visible_to(request.user).select_related("country", "organisation"),
+        request=request,
     )
-    if not page:
-        return filterset
-    fields = filterset.form.fields
-    countries = list(Country.objects.visible_to(request.user).order_by("name").values_list("pk", "name"))
-    fields["country"] = forms.TypedChoiceField(
-        label=fields["country"].label,
-        required=False,
-        coerce=int,
-        choices=[("", "---------"), *countries],
-        widget=PlainSelect,
-    )
-    for name in ("sector", "level", "kind", "stance"):
-        fields[name].widget = PlainCheckboxSelectMultiple(choices=fields[name].choices)
-    fields["q"].widget = PlainTextInput(attrs=fields["q"].widget.attrs)
-    return filterset
-
-
-def _filtered(request, *, page: bool = True) -> tuple[StakeholderFilterSet, object]:
-    filterset = _directory_filterset(request, page=page)
-    queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    return filterset, queryset.order_by(*_ordering(request.GET.get("sort", "name")))
+    return filterset, filterset.qs.order_by(*_ordering(request.GET.get("sort", "name")))
 
 
 #: The directory row's columns, read as plain tuples: 50 model instances (and their countries and
@@ -191,13 +164,9 @@ def _directory_rows(rows: list[tuple]) -> list[DirectoryRow]:
 
 @staff_required
 def stakeholder_list(request):
-    if request.htmx:
-        # Filters, sort and pages swap only the results: the filter form stays as it is.
-        filterset, queryset = _filtered(request, page=False)
-        template = "stakeholders/includes/directory_results.html"
-    else:
-        filterset, queryset = _filtered(request)
-        template = "stakeholders/stakeholder_list.html"
+    # With HTMX, filters, sort and pages swap only the results: the filter form stays as it is.
+    template = "stakeholders/includes/directory_results.html" if request.htmx else "stakeholders/stakeholder_list.html"
+    filterset, queryset = _filtered(request)
     page = Paginator(queryset.values_list(*ROW_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _directory_rows(list(page.object_list))
     context = {
@@ -243,7 +212,7 @@ def _csv_cell(value) -> str:
 @staff_required
 def stakeholder_export(request):
     """The directory's filtered list as CSV, same filters and order as on the page."""
-    queryset = _filtered(request, page=False)[1].prefetch_related(
+    queryset = _filtered(request)[1].prefetch_related(
         # A list per row rather than a related manager per row; no join to order by country.
         Prefetch("regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list")
     )

@@ -1,6 +1,5 @@
 """Coalitions: list, detail, create (with first members) and edit, members and the action plan."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -12,7 +11,6 @@ from django.utils.translation import ngettext
 
 from core.expressions import count_of
 from core.views import get_editable_or_403, get_visible_or_404, staff_required
-from countries.models import Country
 from stakeholders.models import Stakeholder
 
 from ..filters import CoalitionFilterSet
@@ -24,7 +22,7 @@ from ..forms import (
     MembershipForm,
     MembershipRoleForm,
 )
-from ..models import Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
+from ..models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
 from ..services import coalition_create as create_coalition
 from .common import form_and_pickers
 
@@ -37,17 +35,6 @@ RECENT_ENGAGEMENTS = 20
 LIST_FILTERS = ("q", "country", "initiative", "status", "level")
 
 
-def _restrict_filter_choices(filterset: CoalitionFilterSet, user) -> None:
-    """The FilterSet's own choice lists would name every initiative and coalition; show only visible ones."""
-    fields = filterset.form.fields
-    fields["initiative"].queryset = Initiative.objects.visible_to(user)
-    fields["parent"].queryset = Coalition.objects.visible_to(user)
-    countries = Country.objects.visible_to(user).values_list("pk", "name")
-    fields["country"].widget = forms.Select(choices=[("", _("All countries")), *countries])
-    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
-    fields["level"].widget = forms.CheckboxSelectMultiple(choices=fields["level"].choices)
-
-
 @staff_required
 def coalition_list(request: HttpRequest) -> HttpResponse:
     queryset = (
@@ -56,8 +43,7 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
         .annotate(members_active=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
         .order_by("name", "pk")
     )
-    filterset = CoalitionFilterSet(request.GET or None, queryset=queryset, request=request)
-    _restrict_filter_choices(filterset, request.user)
+    filterset = CoalitionFilterSet(request.GET, queryset=queryset, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

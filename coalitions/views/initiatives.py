@@ -1,6 +1,5 @@
 """Initiatives: list, detail with the stakeholder map, create and edit, and recording an assessment."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -11,8 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.views import get_editable_or_403, get_visible_or_404, staff_required
-from countries.models import Country
-from stakeholders.models import Stakeholder
 
 from ..charts import map_points, stakeholder_map_svg, stance_legend
 from ..filters import InitiativeFilterSet
@@ -33,11 +30,8 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         .annotate(coalition_count=Count("coalitions", distinct=True))
         .order_by("country__name", "name", "pk")
     )
-    filterset = InitiativeFilterSet(request.GET or None, queryset=queryset, request=request)
+    filterset = InitiativeFilterSet(request.GET, queryset=queryset, request=request)
     form = filterset.form
-    form.fields["country"].queryset = Country.objects.visible_to(request.user)
-    form.fields["lead"].queryset = Stakeholder.objects.visible_to(request.user)
-    form.fields["phase"].widget = forms.CheckboxSelectMultiple(choices=form.fields["phase"].choices)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -214,10 +214,10 @@ def model_filters(basename: str) -> dict[str, type]:
     if filterset_class is None:
         return {}
     return {
-        name: filter_.queryset.model
+        name: filter_.get_queryset(None).model  # the choices are a callable of the request
         for name, filter_ in filterset_class.base_filters.items()
         if isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter)
-        and hasattr(filter_.queryset, "visible_to")
+        and hasattr(filter_.get_queryset(None), "visible_to")
     }
 
 

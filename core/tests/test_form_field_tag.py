@@ -7,8 +7,9 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from core.templatetags.ui import form_field
+from stakeholders.filters import StakeholderFilterSet
 from stakeholders.forms import StakeholderForm
-from stakeholders.views import _directory_filterset
+from stakeholders.models import Stakeholder
 
 
 class Everything(forms.Form):
@@ -22,13 +23,16 @@ class Everything(forms.Form):
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"id": "custom-day"}))
 
 
+def directory_form(user, query=None):
+    """The directory's filter form, built as the page builds it."""
+    request = RequestFactory().get("/stakeholders/", query)
+    request.user = user
+    return StakeholderFilterSet(request.GET, queryset=Stakeholder.objects.all(), request=request).form
+
+
 def forms_to_compare(world):
-    request = RequestFactory().get("/stakeholders/", {"country": "abc", "sector": ["nope"], "q": '"<x>"'})
-    request.user = world.staff_co
-    bound = _directory_filterset(request).form
-    request = RequestFactory().get("/stakeholders/")
-    request.user = world.staff_co
-    unbound = _directory_filterset(request).form
+    bound = directory_form(world.staff_co, {"country": "abc", "sector": ["nope"], "q": '"<x>"'})
+    unbound = StakeholderFilterSet(None, queryset=Stakeholder.objects.all()).form
     return [
         bound,
         unbound,
