@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, TabularInline
 
 from .models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
 
@@ -15,7 +15,7 @@ class EntryPointAdmin(ScopedAdmin):
     date_hierarchy = "analysed_on"
 
 
-class PlanObjectiveInline(admin.TabularInline):
+class PlanObjectiveInline(TabularInline):
     model = PlanObjective
     extra = 0
     fields = ["code", "title"]

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from core.api.rows import briefs, date_text, datetime_text, joined_brief
-from core.api.serializers import ConstrainedModelSerializer
+from core.api.serializers import ValidatedModelSerializer, bounded
 from countries.api.serializers import CountryBriefSerializer
 from stakeholders.api.serializers import BRIEF_FIELDS as STAKEHOLDER_BRIEF
 from stakeholders.api.serializers import StakeholderBriefSerializer
@@ -26,7 +26,7 @@ class CoalitionBriefSerializer(serializers.ModelSerializer):
         fields = list(COALITION_BRIEF)
 
 
-class InitiativeSerializer(ConstrainedModelSerializer):
+class InitiativeSerializer(ValidatedModelSerializer):
     country_brief = CountryBriefSerializer(source="country", read_only=True)
     lead_brief = StakeholderBriefSerializer(source="lead", read_only=True, allow_null=True)
 
@@ -50,7 +50,7 @@ class InitiativeSerializer(ConstrainedModelSerializer):
         ]
 
 
-class AssessmentSerializer(ConstrainedModelSerializer):
+class AssessmentSerializer(ValidatedModelSerializer):
     stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True)
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True)
     # The author's id, read from the row: the scoped field would load each author (a query per row).
@@ -74,7 +74,10 @@ class AssessmentSerializer(ConstrainedModelSerializer):
             *TIMESTAMPS,
         ]
         read_only_fields = ["assessed_by"]
-        extra_kwargs = {name: {"min_value": 1, "max_value": 5} for name in ("power", "capabilities", "interest")}
+        extra_kwargs = {
+            name: bounded(Assessment, f"assessment_{name}_1_5", min_value=1, max_value=5)
+            for name in ("power", "capabilities", "interest")
+        }
 
 
 #: The `.values()` columns of `assessment_rows`, with the stakeholder and initiative joined (staff only).
@@ -119,7 +122,7 @@ def assessment_rows(assessments: list[dict]) -> list[dict]:
     ]
 
 
-class CoalitionSerializer(ConstrainedModelSerializer):
+class CoalitionSerializer(ValidatedModelSerializer):
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
     parent_brief = CoalitionBriefSerializer(source="parent", read_only=True, allow_null=True)
 
@@ -152,7 +155,7 @@ class CoalitionHealthSerializer(serializers.Serializer):
     commitments_open = serializers.IntegerField()
 
 
-class MembershipSerializer(ConstrainedModelSerializer):
+class MembershipSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
     stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True, allow_null=True)
 
@@ -215,7 +218,7 @@ def membership_rows(page: list[dict], user, joined: bool) -> list[dict]:
     return rows
 
 
-class CommitmentSerializer(ConstrainedModelSerializer):
+class CommitmentSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
     owner_brief = StakeholderBriefSerializer(source="owner", read_only=True, allow_null=True)
 
@@ -236,7 +239,7 @@ class CommitmentSerializer(ConstrainedModelSerializer):
         ]
 
 
-class EngagementSerializer(ConstrainedModelSerializer):
+class EngagementSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
 
@@ -260,7 +263,7 @@ class EngagementSerializer(ConstrainedModelSerializer):
         ]
 
 
-class OutcomeSerializer(ConstrainedModelSerializer):
+class OutcomeSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
 
     class Meta:
@@ -281,7 +284,7 @@ class OutcomeSerializer(ConstrainedModelSerializer):
         ]
 
 
-class LearningNoteSerializer(ConstrainedModelSerializer):
+class LearningNoteSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
 
