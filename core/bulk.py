@@ -98,6 +98,11 @@ def reserve_ids(cursor, table: str, count: int) -> list[int]:
 def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
     """Insert new, unsaved instances like `bulk_create` does (no save(), no signals), and give each its pk.
 
+    Each row first runs the model's rules that the database cannot hold (`clean()`; the database
+    refuses a row that breaks a constraint, COPY included), so a bad row stops the insert with
+    the rule's message (a ValidationError) before anything is written. Rules on many-to-many
+    values run when those are written through their model, not when their link rows are.
+
     On PostgreSQL through COPY, with ids reserved from the sequence (a nullable text column
     holding "" would become NULL; Django's convention keeps text columns not null). Elsewhere,
     `bulk_create`.
@@ -105,6 +110,8 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
     objects = list(objects)
     if not objects:
         return objects
+    for obj in objects:
+        obj.clean()
     if not can_copy():
         return model.objects.bulk_create(objects, batch_size=batch_size)
     fields = model._meta.concrete_fields
