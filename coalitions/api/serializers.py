@@ -8,6 +8,7 @@ from stakeholders.api.serializers import StakeholderBriefSerializer
 from stakeholders.models import Stakeholder
 
 from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
+from ..services import coalition_create, engagement_log
 
 TIMESTAMPS = ["created_at", "updated_at"]
 INITIATIVE_BRIEF = ("id", "name")
@@ -145,6 +146,12 @@ class CoalitionSerializer(ValidatedModelSerializer):
             *TIMESTAMPS,
         ]
 
+    def create(self, validated_data: dict) -> Coalition:
+        """Through the service the staff page uses too: one way to create a coalition."""
+        regions = validated_data.pop("regions", [])
+        objectives = validated_data.pop("objectives", [])
+        return coalition_create(fields=validated_data, regions=regions, objectives=objectives)
+
 
 class CoalitionHealthSerializer(serializers.Serializer):
     members_active = serializers.IntegerField()
@@ -261,6 +268,16 @@ class EngagementSerializer(ValidatedModelSerializer):
             "follow_up",
             *TIMESTAMPS,
         ]
+
+    # Through the service the staff page uses too: one way to log an engagement and its participants.
+    def create(self, validated_data: dict) -> Engagement:
+        participants = validated_data.pop("participants", [])
+        recorded_by = validated_data.pop("recorded_by", None)
+        return engagement_log(fields=validated_data, participants=participants, recorded_by=recorded_by)
+
+    def update(self, instance: Engagement, validated_data: dict) -> Engagement:
+        participants = validated_data.pop("participants", None)
+        return engagement_log(fields=validated_data, participants=participants, engagement=instance)
 
 
 class OutcomeSerializer(ValidatedModelSerializer):
