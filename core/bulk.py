@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from django.db import connection
 from django.utils import timezone
 
+from .validation import validate_row
+
 COPY_CHUNK = 256 * 1024  # characters of CSV handed to COPY at a time
 
 #: Field types whose Python values CSV writes as PostgreSQL reads them (str() of the value).
@@ -98,9 +100,10 @@ def reserve_ids(cursor, table: str, count: int) -> list[int]:
 def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
     """Insert new, unsaved instances like `bulk_create` does (no save(), no signals), and give each its pk.
 
-    Each row first runs the model's rules that the database cannot hold (`clean()`; the database
-    refuses a row that breaks a constraint, COPY included), so a bad row stops the insert with
-    the rule's message (a ValidationError) before anything is written. Rules on many-to-many
+    Each row first runs the model's rules (`core.validation.validate_row`: its fields, `clean()`
+    and check constraints, without a query per row), so a bad row stops the insert with the
+    rule's message (a ValidationError) before anything is written. Foreign keys are the
+    caller's (the database checks they exist), and so is uniqueness. Rules on many-to-many
     values run when those are written through their model, not when their link rows are.
 
     On PostgreSQL through COPY, with ids reserved from the sequence (a nullable text column
@@ -110,8 +113,9 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
     objects = list(objects)
     if not objects:
         return objects
+    foreign_keys = [field.name for field in model._meta.concrete_fields if field.is_relation]
     for obj in objects:
-        obj.clean()
+        validate_row(obj, resolved=foreign_keys)
     if not can_copy():
         return model.objects.bulk_create(objects, batch_size=batch_size)
     fields = model._meta.concrete_fields

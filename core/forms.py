@@ -2,12 +2,10 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import F, Model, Q, QuerySet
-from django.db.models.constants import LOOKUP_SEP
-from django.db.models.constraints import BaseConstraint
+from django.db.models import QuerySet
 from django.forms.models import InlineForeignKeyField, ModelChoiceIterator
 
-from .validation import handing_m2m
+from .validation import constraint_fields, handing_m2m
 
 
 class _OfferedChoices(ModelChoiceIterator):
@@ -75,23 +73,3 @@ class ValidatedModelForm(forms.ModelForm):
                 placed.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(messages)
             errors = ValidationError(placed)
         super()._update_errors(errors)
-
-
-def constraint_fields(model: type[Model], constraint: BaseConstraint) -> set[str]:
-    """The names of the model fields a constraint reads (its fields, condition and expressions)."""
-    names = set(getattr(constraint, "fields", ()))
-    pending = [getattr(constraint, "condition", None), *getattr(constraint, "expressions", ())]
-    while pending:
-        node = pending.pop()
-        if node is None:
-            continue
-        if isinstance(node, Q):
-            pending.extend(node.children)
-        elif isinstance(node, tuple):
-            names.add(node[0].split(LOOKUP_SEP)[0])
-            pending.append(node[1])
-        elif isinstance(node, F):
-            names.add(node.name.split(LOOKUP_SEP)[0])
-        elif hasattr(node, "get_source_expressions"):
-            pending.extend(node.get_source_expressions())
-    return {model._meta.pk.name if name == "pk" else model._meta.get_field(name).name for name in names}

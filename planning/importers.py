@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.validation import full_clean
+from core.validation import validate_row
 from countries.models import Region
 
 from .models import BudgetExecution, DevelopmentPlan, FundingSource, PlanObjective, ResourceFlow
@@ -154,6 +154,7 @@ class _Importer:
         # None means every country (the management command); a set limits staff to their teams.
         self.allowed_country_ids = allowed_country_ids
         self.regions = {region.code.upper(): region for region in Region.objects.exclude(code=None)}
+        self.regions_by_id = {region.pk: region for region in self.regions.values()}
 
     def region(self, row: dict) -> Region:
         code = _text(row, "region_code").upper()
@@ -172,6 +173,10 @@ class _Importer:
 
     def existing(self, keys: set[tuple]) -> dict[tuple, object]:
         raise NotImplementedError
+
+    def prepare(self, row) -> None:
+        """Give the row the related rows already loaded, so its rules read them without a query."""
+        row.region = self.regions_by_id[row.region_id]
 
     def run(self, text: str, *, dry_run: bool) -> ImportReport:
         report = ImportReport(kind=self.kind, dry_run=dry_run)
@@ -234,8 +239,8 @@ class _Importer:
         return report
 
     def changes(self, parsed: dict[tuple, tuple[int, dict]], report: ImportReport) -> tuple[list, list]:
-        """The rows to create and to change, each validated by the model's `full_clean()` (its constraints and
-        `clean()`), a bad one reported with its line and the rule's own message."""
+        """The rows to create and to change, each validated by the model's rules (`validate_row`: its fields,
+        `clean()` and constraints), a bad one reported with its line and the rule's own message."""
         existing = self.existing(set(parsed))
         now = timezone.now()
         to_create, to_update = [], []
@@ -250,8 +255,9 @@ class _Importer:
                 for name in self.compared:
                     setattr(row, name, values[name])
                 row.updated_at = now  # bulk_update does not touch auto_now fields
+            self.prepare(row)
             try:
-                full_clean(row)
+                validate_row(row, resolved=("region", "objective"))
             except ValidationError as error:
                 report.errors.append(RowError(line, " ".join(error.messages)))
                 continue
@@ -297,7 +303,12 @@ class ExecutionImporter(_Importer):
     def __init__(self, *, allowed_country_ids: frozenset[int] | None) -> None:
         super().__init__(allowed_country_ids=allowed_country_ids)
         self.plans = list(DevelopmentPlan.objects.filter(region__isnull=False))
-        self.objectives = {(o.plan_id, o.code.upper()): o for o in PlanObjective.objects.all()}
+        self.objectives = {(o.plan_id, o.code.upper()): o for o in PlanObjective.objects.select_related("plan")}
+        self.objectives_by_id = {objective.pk: objective for objective in self.objectives.values()}
+
+    def prepare(self, row) -> None:
+        super().prepare(row)
+        row.objective = self.objectives_by_id.get(row.objective_id)
 
     def objective_id(self, row: dict, region: Region, year: int) -> int | None:
         code = _text(row, "plan_objective").upper()
