@@ -46,14 +46,10 @@ class ValidatedModelForm(forms.ModelForm):
             self._validate_skipped_constraints()
 
     def _validate_skipped_constraints(self) -> None:
-        skipped = self._get_validation_exclusions()
+        inline = {name for name, form_field in self.fields.items() if isinstance(form_field, InlineForeignKeyField)}
+        skipped = self._get_validation_exclusions() | inline  # what Django's own pass left out
         # Out of the constraints stay only the form's own fields that failed (or were left empty).
-        exclude = {
-            name
-            for name in skipped
-            if name in self.fields
-            and not (isinstance(self.fields[name], InlineForeignKeyField) and self._has_value(name))
-        }
+        exclude = {name for name in skipped if name in self.fields and not (name in inline and self._has_value(name))}
         model = type(self.instance)
         for constraint in model._meta.constraints:
             if not constraint_fields(model, constraint) & (skipped - exclude):

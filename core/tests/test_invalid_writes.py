@@ -783,3 +783,38 @@ def test_a_shadowed_constraint_is_still_the_databases(w, name):
     target = model._default_manager.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         model._default_manager.filter(pk=target.pk).update(**row.values(w))
+
+
+def test_an_admin_inline_row_runs_its_constraints_with_the_parent(w):
+    """A membership added in the coalition's inline: Django would leave the coalition out of the
+    one-open-membership check, and the database would answer with an IntegrityError (a 500)."""
+    client = Client()
+    client.force_login(w.admin)
+    url = reverse("admin:coalitions_coalition_change", args=[w.co_coalition.pk])
+    page = client.get(url)
+    data = post_data(page.context["adminform"].form, {})
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({f"{formset.prefix}-TOTAL_FORMS": "0", f"{formset.prefix}-INITIAL_FORMS": "0"})
+    members = next(
+        inline.formset for inline in page.context["inline_admin_formsets"] if inline.formset.model is Membership
+    )
+    data.update(
+        {
+            f"{members.prefix}-TOTAL_FORMS": "1",
+            f"{members.prefix}-0-stakeholder": str(w.co_org.pk),
+            f"{members.prefix}-0-role": "member",
+            f"{members.prefix}-0-joined_on": "2026-02-01",
+            f"{members.prefix}-0-coalition": str(w.co_coalition.pk),
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = [
+        message
+        for inline in response.context["inline_admin_formsets"]
+        for form in inline.formset
+        for message in messages_in(form.errors)
+    ]
+    assert "This stakeholder is already a member of this coalition." in errors
+    assert w.co_coalition.memberships.filter(stakeholder=w.co_org).count() == 1
