@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, TabularInline
 
 from .models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 
@@ -25,13 +25,13 @@ class AssessmentAdmin(ScopedAdmin):
     date_hierarchy = "assessed_on"
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["stakeholder"]
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(TabularInline):
     model = Commitment
     extra = 0
     autocomplete_fields = ["owner"]

@@ -1,14 +1,16 @@
 """Demo data for the coalition domain, from the program's own description (shared/seed).
 
 Public institutions are real; every person is fictitious. Rows are found by natural keys
-(get_or_create), so a second run changes nothing. Dates are relative to the day of the
-first run so the dashboard has something due.
+(get_or_create), so a second run changes nothing; a new row is validated like any other write
+(`core.validation`: every rule of its model), so the demo cannot hold what the pages refuse.
+Dates are relative to the day of the first run so the dashboard has something due.
 """
 
 import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from coalitions.models import (
@@ -21,6 +23,7 @@ from coalitions.models import (
     Membership,
     Outcome,
 )
+from core.validation import get_or_create_valid, save_valid
 from countries.models import Country, Region
 from stakeholders.models import Contact, Relationship, Stakeholder
 
@@ -1262,14 +1265,21 @@ def load(stdout) -> None:
         "PE": "A new model of subnational governance that uses mining revenue better in regional development plans, starting in Moquegua and Cajamarca.",
         "PH": "An analysis of entry points where the program could add value on critical governance challenges.",
     }.items():
-        Country.objects.filter(code=code, summary="").update(summary=summary)
-    Country.objects.filter(code__in=["CO", "PE"], status=Country.Status.EXPLORING).update(status=Country.Status.ACTIVE)
+        country = countries[code]
+        if not country.summary:
+            country.summary = summary
+            save_valid(country)
+    for code in ("CO", "PE"):
+        if countries[code].status == Country.Status.EXPLORING:
+            countries[code].status = Country.Status.ACTIVE
+            save_valid(countries[code])
     regions = {r.code: r for r in Region.objects.filter(country__code__in=["CO", "PE", "PH"])}
 
     actors: dict[str, Stakeholder] = {}
     for code, rows in STAKEHOLDERS.items():
         for key, name, acronym, sector, level, kind, region_codes, description in rows:
-            actor, created = Stakeholder.objects.get_or_create(
+            actor, _created = get_or_create_valid(
+                Stakeholder,
                 country=countries[code],
                 name=name,
                 defaults={
@@ -1279,9 +1289,8 @@ def load(stdout) -> None:
                     "kind": kind,
                     "description": description,
                 },
+                m2m={"regions": [regions[c] for c in region_codes]},
             )
-            if created:
-                actor.regions.set([regions[c] for c in region_codes])
             actors[key] = actor
     for person, organisation in (
         ("maria-epieyu", "wayuu-autoridades"),
@@ -1289,7 +1298,9 @@ def load(stdout) -> None:
         ("rosa-quispe", "mesa-moquegua"),
         ("jorge-chavez", "gore-cajamarca"),
     ):
-        Stakeholder.objects.filter(pk=actors[person].pk, organisation=None).update(organisation=actors[organisation])
+        if actors[person].organisation_id is None:
+            actors[person].organisation = actors[organisation]
+            save_valid(actors[person])
 
     for key, name, position, email, phone in (
         (
@@ -1311,7 +1322,8 @@ def load(stdout) -> None:
         ("mesa-moquegua", "Rosa Quispe", "Facilitadora", "rosa@mesa-moquegua.example.org", "+51 953 555 011"),
         ("bantay-kita", "Joy Santos", "Program officer", "joy@bantaykita.example.org", ""),
     ):
-        Contact.objects.get_or_create(
+        get_or_create_valid(
+            Contact,
             stakeholder=actors[key],
             name=name,
             defaults={
@@ -1325,13 +1337,14 @@ def load(stdout) -> None:
         )
 
     for source, target, kind, strength in RELATIONSHIPS:
-        Relationship.objects.get_or_create(
-            source=actors[source], target=actors[target], kind=kind, defaults={"strength": strength}
+        get_or_create_valid(
+            Relationship, source=actors[source], target=actors[target], kind=kind, defaults={"strength": strength}
         )
 
     initiatives: dict[str, Initiative] = {}
     for key, name, code, level, phase, public, region_codes, lead, objective in INITIATIVES:
-        initiative, created = Initiative.objects.get_or_create(
+        initiative, _created = get_or_create_valid(
+            Initiative,
             country=countries[code],
             name=name,
             defaults={
@@ -1342,14 +1355,14 @@ def load(stdout) -> None:
                 "shared_objective": objective,
                 "starts_on": days_ago(600),
             },
+            m2m={"regions": [regions[c] for c in region_codes]},
         )
-        if created:
-            initiative.regions.set([regions[c] for c in region_codes])
         initiatives[key] = initiative
 
     coalitions: dict[str, Coalition] = {}
     for key, initiative, name, level, status, public, region_codes, parent, goal, formed in COALITIONS:
-        coalition, created = Coalition.objects.get_or_create(
+        coalition, _created = get_or_create_valid(
+            Coalition,
             initiative=initiatives[initiative],
             name=name,
             defaults={
@@ -1360,14 +1373,14 @@ def load(stdout) -> None:
                 "shared_goal": goal,
                 "formed_on": days_ago(formed),
             },
+            m2m={"regions": [regions[c] for c in region_codes]},
         )
-        if created:
-            coalition.regions.set([regions[c] for c in region_codes])
         coalitions[key] = coalition
 
     for coalition, rows in MEMBERS.items():
         for stakeholder, role, joined, left in rows:
-            Membership.objects.get_or_create(
+            get_or_create_valid(
+                Membership,
                 coalition=coalitions[coalition],
                 stakeholder=actors[stakeholder],
                 joined_on=days_ago(joined),
@@ -1385,9 +1398,12 @@ def load(stdout) -> None:
         ("partner-co", "partner", [], "fundacion-sol-wayuu", False),
         ("partner-pe", "partner", [], "propuesta-ciudadana", False),
     ):
-        user, created = User.objects.get_or_create(
+        user, _created = get_or_create_valid(
+            User,
             username=username,
             defaults={
+                # The demo password exists only where DEBUG is on: a production database never gets it.
+                "password": make_password(DEMO_PASSWORD if settings.DEBUG else None),
                 "role": role,
                 "organisation": actors.get(organisation) if organisation else None,
                 "is_superuser": superuser,
@@ -1396,22 +1412,16 @@ def load(stdout) -> None:
                 "first_name": username.split("-")[0].title(),
                 "preferred_language": "en" if username in ("admin", "staff-ph") else "es",
             },
+            m2m={"country_teams": [countries[code] for code in team]},
         )
-        if created:
-            # The demo password exists only where DEBUG is on: a production database never gets it.
-            if settings.DEBUG:
-                user.set_password(DEMO_PASSWORD)
-            else:
-                user.set_unusable_password()
-            user.save(update_fields=["password"])
-            user.country_teams.set([countries[code] for code in team])
         staff[username] = user
     recorder = {"CO": staff["staff-co"], "PE": staff["staff-pe"], "PH": staff["staff-ph"]}
 
     for initiative, rows in ASSESSMENTS.items():
         for stakeholder, *rounds in rows:
             for when, (power, capabilities, interest, stance) in zip((180, 20), rounds, strict=True):
-                Assessment.objects.get_or_create(
+                get_or_create_valid(
+                    Assessment,
                     stakeholder=actors[stakeholder],
                     initiative=initiatives[initiative],
                     assessed_on=days_ago(when),
@@ -1426,7 +1436,8 @@ def load(stdout) -> None:
                 )
 
     for coalition, owner, description, due, status, evidence in COMMITMENTS:
-        Commitment.objects.get_or_create(
+        get_or_create_valid(
+            Commitment,
             coalition=coalitions[coalition],
             description=description,
             defaults={
@@ -1439,7 +1450,8 @@ def load(stdout) -> None:
 
     for coalition, initiative, kind, title, ago, participants, follow_up, summary in ENGAGEMENTS:
         context = coalitions[coalition].initiative if coalition else initiatives[initiative]
-        engagement, created = Engagement.objects.get_or_create(
+        get_or_create_valid(
+            Engagement,
             title=title,
             occurred_on=days_ago(ago),
             defaults={
@@ -1451,12 +1463,12 @@ def load(stdout) -> None:
                 "follow_up": "Send the agreements to every participant." if follow_up is not None else "",
                 "recorded_by": recorder[context.country.code],
             },
+            m2m={"participants": [actors[p] for p in participants]},
         )
-        if created:
-            engagement.participants.set([actors[p] for p in participants])
 
     for coalition, change_type, description, ago, changed, significance, contribution in OUTCOMES:
-        outcome, created = Outcome.objects.get_or_create(
+        get_or_create_valid(
+            Outcome,
             coalition=coalitions[coalition],
             description=description,
             defaults={
@@ -1466,13 +1478,13 @@ def load(stdout) -> None:
                 "contribution": contribution,
                 "recorded_by": recorder[coalitions[coalition].initiative.country.code],
             },
+            m2m={"actors": [actors[a] for a in changed]},
         )
-        if created:
-            outcome.actors.set([actors[a] for a in changed])
 
     for title, coalition, initiative, shared_with, body in LEARNING_NOTES:
         country = (coalitions[coalition].initiative if coalition else initiatives[initiative]).country.code
-        note, created = LearningNote.objects.get_or_create(
+        get_or_create_valid(
+            LearningNote,
             title=title,
             defaults={
                 "coalition": coalitions.get(coalition),
@@ -1480,8 +1492,7 @@ def load(stdout) -> None:
                 "body": body,
                 "author": recorder[country],
             },
+            m2m={"shared_with": [coalitions[c] for c in shared_with]},
         )
-        if created:
-            note.shared_with.set([coalitions[c] for c in shared_with])
 
     stdout.write(f"{Stakeholder.objects.count()} stakeholders, {Coalition.objects.count()} coalitions loaded.")

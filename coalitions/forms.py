@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ValidatedModelForm, offer_only
+from core.validation import constraint_message
 from countries.models import Country, Region
 from stakeholders.models import Stakeholder
 
@@ -47,7 +49,7 @@ def _editable_scope(form: forms.Form, user) -> None:
         form.fields["coalition"].queryset = Coalition.objects.editable_by(user)
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(ValidatedModelForm):
     class Meta:
         model = Initiative
         fields = [
@@ -68,18 +70,12 @@ class InitiativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         countries = Country.objects.editable_by(user)
         self.fields["country"].queryset = countries
-        self.fields["regions"].queryset = Region.objects.filter(country__in=countries).order_by("country", "name")
+        self.fields["regions"].queryset = Region.objects.visible_to(user)
+        offer_only(self.fields["regions"], Region.objects.filter(country__in=countries).order_by("country", "name"))
         self.fields["lead"].queryset = Stakeholder.objects.visible_to(user).filter(country__in=countries)
 
-    def clean(self):
-        cleaned = super().clean()
-        country, regions = cleaned.get("country"), cleaned.get("regions")
-        if country and regions and any(region.country_id != country.pk for region in regions):
-            self.add_error("regions", _("Choose regions of the initiative's country."))
-        return cleaned
 
-
-class CoalitionForm(forms.ModelForm):
+class CoalitionForm(ValidatedModelForm):
     class Meta:
         model = Coalition
         fields = ["name", "initiative", "level", "status", "shared_goal", "regions", "parent", "formed_on", "is_public"]
@@ -88,26 +84,12 @@ class CoalitionForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _editable_scope(self, user)
-        self.fields["regions"].queryset = Region.objects.editable_by(user).order_by("country", "name")
+        self.fields["regions"].queryset = Region.objects.visible_to(user)
+        offer_only(self.fields["regions"], Region.objects.editable_by(user).order_by("country", "name"))
         parents = Coalition.objects.editable_by(user)
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
-
-    def clean(self):
-        cleaned = super().clean()
-        initiative, regions, parent = cleaned.get("initiative"), cleaned.get("regions"), cleaned.get("parent")
-        if initiative and regions and any(region.country_id != initiative.country_id for region in regions):
-            self.add_error("regions", _("Choose regions of the initiative's country."))
-        if parent and self.instance.pk:
-            ancestor, seen = parent, set()
-            while ancestor is not None and ancestor.pk not in seen:
-                if ancestor.pk == self.instance.pk:
-                    self.add_error("parent", _("A coalition cannot be linked under one of its own local coalitions."))
-                    break
-                seen.add(ancestor.pk)
-                ancestor = ancestor.parent
-        return cleaned
+        if self.instance.pk:
+            offer_only(self.fields["parent"], parents.exclude(pk=self.instance.pk))
 
 
 class CoalitionCreateForm(CoalitionForm):
@@ -135,7 +117,7 @@ class CoalitionCreateForm(CoalitionForm):
         return cleaned
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(ValidatedModelForm):
     class Meta:
         model = Membership
         fields = ["stakeholder", "role", "joined_on"]
@@ -146,14 +128,8 @@ class MembershipForm(forms.ModelForm):
         self.fields["stakeholder"].queryset = Stakeholder.objects.visible_to(user).select_related("country")
         self.fields["joined_on"].initial = timezone.localdate
 
-    def clean_stakeholder(self):
-        stakeholder = self.cleaned_data["stakeholder"]
-        if Membership.objects.open().filter(coalition=self.instance.coalition, stakeholder=stakeholder).exists():
-            raise forms.ValidationError(_("This stakeholder is already a member of this coalition."))
-        return stakeholder
 
-
-class MembershipRoleForm(forms.ModelForm):
+class MembershipRoleForm(ValidatedModelForm):
     """A member's role changes over time (a member becomes a champion); the join date can be corrected."""
 
     class Meta:
@@ -161,14 +137,8 @@ class MembershipRoleForm(forms.ModelForm):
         fields = ["role", "joined_on"]
         widgets = {"joined_on": DateInput}
 
-    def clean_joined_on(self):
-        joined_on = self.cleaned_data["joined_on"]
-        if self.instance.left_on and joined_on > self.instance.left_on:
-            raise forms.ValidationError(_("A member cannot leave before joining."))
-        return joined_on
 
-
-class MembershipEndForm(forms.ModelForm):
+class MembershipEndForm(ValidatedModelForm):
     """Ending a membership keeps the row, so the coalition's history shows who left and when."""
 
     class Meta:
@@ -181,14 +151,8 @@ class MembershipEndForm(forms.ModelForm):
         self.fields["left_on"].required = True
         self.fields["left_on"].initial = timezone.localdate
 
-    def clean_left_on(self):
-        left_on = self.cleaned_data["left_on"]
-        if left_on < self.instance.joined_on:
-            raise forms.ValidationError(_("A member cannot leave before joining."))
-        return left_on
 
-
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(ValidatedModelForm):
     class Meta:
         model = Commitment
         fields = ["owner", "description", "due_on", "status", "evidence"]
@@ -200,14 +164,17 @@ class CommitmentForm(forms.ModelForm):
 
     def __init__(self, *args, user, coalition: Coalition, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            Stakeholder.objects.visible_to(user)
-            .filter(Q(country_id=coalition.initiative.country_id) | Q(memberships__coalition=coalition))
-            .distinct()
+        visible = Stakeholder.objects.visible_to(user)
+        self.fields["owner"].queryset = visible
+        offer_only(
+            self.fields["owner"],
+            visible.filter(
+                Q(country_id=coalition.initiative.country_id) | Q(memberships__coalition=coalition)
+            ).distinct(),
         )
 
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(ValidatedModelForm):
     participants = StakeholderPickerField(queryset=Stakeholder.objects.none(), required=False, label=_("Participants"))
 
     class Meta:
@@ -248,16 +215,6 @@ class EngagementForm(forms.ModelForm):
             }
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        coalition, initiative = cleaned.get("coalition"), cleaned.get("initiative")
-        if coalition and initiative and coalition.initiative_id != initiative.pk:
-            self.add_error("initiative", _("This coalition belongs to another initiative."))
-        occurred_on, follow_up_on = cleaned.get("occurred_on"), cleaned.get("follow_up_on")
-        if occurred_on and follow_up_on and follow_up_on < occurred_on:
-            self.add_error("follow_up_on", _("The follow-up cannot be due before the engagement took place."))
-        return cleaned
-
 
 def _https_by_default(model_field, **kwargs):
     """Links typed without a scheme are taken as https (Django 6's default, chosen now)."""
@@ -266,7 +223,7 @@ def _https_by_default(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(ValidatedModelForm):
     actors = StakeholderPickerField(queryset=Stakeholder.objects.none(), required=False, label=_("Actors who changed"))
 
     class Meta:
@@ -285,7 +242,7 @@ class OutcomeForm(forms.ModelForm):
         self.fields["actors"].queryset = Stakeholder.objects.visible_to(user)
 
 
-class LearningNoteForm(forms.ModelForm):
+class LearningNoteForm(ValidatedModelForm):
     class Meta:
         model = LearningNote
         fields = ["title", "body", "coalition", "initiative", "shared_with"]
@@ -308,7 +265,7 @@ SCORE_CHOICES = [
 
 
 def assessable_stakeholders(*, initiative: Initiative, user):
-    """Actors of the initiative's country, and any actor already assessed in it."""
+    """Actors of the initiative's country, and any actor already assessed in it (`Assessment.clean`)."""
     return (
         Stakeholder.objects.visible_to(user)
         .filter(Q(country_id=initiative.country_id) | Q(assessments__initiative=initiative))
@@ -316,19 +273,18 @@ def assessable_stakeholders(*, initiative: Initiative, user):
     )
 
 
-class AssessmentForm(forms.ModelForm):
-    power = forms.TypedChoiceField(
-        label=_("Power"), choices=SCORE_CHOICES, coerce=int, help_text=_("Ability to make or block change.")
+def score_field(name: str, label, help_text) -> forms.TypedChoiceField:
+    """A 1-5 score as a choice; a value off the scale gets the message of the model's constraint."""
+    message = constraint_message(Assessment, f"assessment_{name}_1_5")
+    return forms.TypedChoiceField(
+        label=label, choices=SCORE_CHOICES, coerce=int, help_text=help_text, error_messages={"invalid_choice": message}
     )
-    interest = forms.TypedChoiceField(
-        label=_("Interest"),
-        choices=SCORE_CHOICES,
-        coerce=int,
-        help_text=_("How much the shared objective matters to the actor."),
-    )
-    capabilities = forms.TypedChoiceField(
-        label=_("Capabilities"), choices=SCORE_CHOICES, coerce=int, help_text=_("Resources, skills and reach.")
-    )
+
+
+class AssessmentForm(ValidatedModelForm):
+    power = score_field("power", _("Power"), _("Ability to make or block change."))
+    interest = score_field("interest", _("Interest"), _("How much the shared objective matters to the actor."))
+    capabilities = score_field("capabilities", _("Capabilities"), _("Resources, skills and reach."))
 
     class Meta:
         model = Assessment
@@ -337,23 +293,9 @@ class AssessmentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder"].queryset = assessable_stakeholders(initiative=self.instance.initiative, user=user)
+        self.fields["stakeholder"].queryset = Stakeholder.objects.visible_to(user)
+        offer_only(self.fields["stakeholder"], assessable_stakeholders(initiative=self.instance.initiative, user=user))
         self.fields["assessed_on"].initial = timezone.localdate
-
-    def clean(self):
-        cleaned = super().clean()
-        stakeholder, assessed_on = cleaned.get("stakeholder"), cleaned.get("assessed_on")
-        if (
-            stakeholder
-            and assessed_on
-            and Assessment.objects.filter(
-                stakeholder=stakeholder, initiative=self.instance.initiative, assessed_on=assessed_on
-            ).exists()
-        ):
-            self.add_error(
-                "assessed_on", _("This stakeholder already has an assessment in this initiative on that date.")
-            )
-        return cleaned
 
 
 class MapFilterForm(forms.Form):

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, fields
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
+from core.validation import m2m_values
+from countries.models import regions_outside
 
 
 def partner_coalition_ids(organisation_id: int) -> models.QuerySet:
@@ -97,6 +100,13 @@ class Initiative(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("coalitions:initiative_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        regions = m2m_values(self, "regions")
+        if regions and self.country_id:
+            elsewhere = regions_outside(self.country, regions)
+            if elsewhere:
+                raise ValidationError({"regions": elsewhere})
 
 
 class AssessmentQuerySet(ScopedQuerySet):
@@ -193,6 +203,16 @@ class Assessment(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return self.initiative.get_absolute_url()
+
+    def clean(self) -> None:
+        """Actors are assessed in the initiatives of their country; one assessed already keeps being assessable."""
+        if not (self.stakeholder_id and self.initiative_id):
+            return
+        if self.stakeholder.country_id == self.initiative.country_id:
+            return
+        earlier = Assessment.objects.filter(stakeholder_id=self.stakeholder_id, initiative_id=self.initiative_id)
+        if not earlier.exclude(pk=self.pk).exists():
+            raise ValidationError({"stakeholder": _("Only actors of the initiative's country can be assessed in it.")})
 
 
 class CoalitionQuerySet(ScopedQuerySet):
@@ -304,6 +324,27 @@ class Coalition(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("coalitions:coalition_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        errors = {}
+        regions = m2m_values(self, "regions")
+        if regions and self.initiative_id:
+            elsewhere = regions_outside(self.initiative.country, regions)
+            if elsewhere:
+                errors["regions"] = elsewhere
+        if self.pk is not None and self.parent_id not in (None, self.pk) and self.pk in self.ancestor_ids():
+            errors["parent"] = _("A coalition cannot be linked under one of its own local coalitions.")
+        if errors:
+            raise ValidationError(errors)
+
+    def ancestor_ids(self) -> list[int]:
+        """The ids of the coalitions above this one (its parent, the parent's parent...), nearest first."""
+        found: list[int] = []
+        parent_id = self.parent_id
+        while parent_id is not None and parent_id not in found:
+            found.append(parent_id)
+            parent_id = Coalition.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+        return found
 
     def health(self, today: datetime.date | None = None) -> CoalitionHealth:
         """Health figures: those `with_health()` annotated (for today), else one query, whatever the size."""
@@ -447,6 +488,23 @@ class Commitment(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return self.coalition.get_absolute_url()
 
+    def clean(self) -> None:
+        if not (self.coalition_id and self.owner_id):
+            return
+        if self.owner.country_id == self.coalition.initiative.country_id:
+            return
+        if not Membership.objects.filter(coalition_id=self.coalition_id, stakeholder_id=self.owner_id).exists():
+            raise ValidationError(
+                {"owner": _("The owner must be an actor of the coalition's country or one of its members.")}
+            )
+
+
+def check_coalition_in_initiative(row: "Engagement | LearningNote") -> None:
+    """An engagement or a learning note naming both a coalition and an initiative: the coalition is one of
+    the initiative's, so the row never shows up on (and is never editable from) another country's initiative."""
+    if row.coalition_id and row.initiative_id and row.coalition.initiative_id != row.initiative_id:
+        raise ValidationError({"initiative": _("This coalition belongs to another initiative.")})
+
 
 class EngagementQuerySet(ScopedQuerySet):
     country_lookups = ("coalition__initiative__country", "initiative__country")
@@ -521,6 +579,11 @@ class Engagement(TimeStampedModel):
                 name="engagement_has_coalition_or_initiative",
                 violation_error_message=_("Say which coalition or initiative this engagement belongs to."),
             ),
+            models.CheckConstraint(
+                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("occurred_on")),
+                name="engagement_follow_up_not_before",
+                violation_error_message=_("The follow-up cannot be due before the engagement took place."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -528,6 +591,9 @@ class Engagement(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("coalitions:engagement_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        check_coalition_in_initiative(self)
 
 
 class Outcome(TimeStampedModel):
@@ -644,3 +710,6 @@ class LearningNote(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("coalitions:learningnote_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        check_coalition_in_initiative(self)

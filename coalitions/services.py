@@ -5,7 +5,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from core.validation import full_clean, save_valid
 from stakeholders.models import Stakeholder
 
 from .models import Coalition, Engagement, Membership
@@ -16,17 +18,24 @@ def coalition_create(
     *,
     fields: dict[str, Any],
     regions: Iterable = (),
+    objectives: Iterable = (),
     members: Iterable[Stakeholder] = (),
     member_role: str = Membership.Role.MEMBER,
-    joined_on: datetime.date,
+    joined_on: datetime.date | None = None,
 ) -> Coalition:
-    """A new coalition together with its first members, all joining on the same day."""
-    coalition = Coalition.objects.create(**fields)
-    coalition.regions.set(regions)
-    Membership.objects.bulk_create(
+    """A new coalition together with its first members, all joining on the same day (today by default).
+
+    The staff page and the API both create coalitions here; every row is validated like any other write.
+    """
+    coalition = save_valid(Coalition(**fields), m2m={"regions": regions, "objectives": objectives})
+    joined_on = joined_on or timezone.localdate()
+    memberships = [
         Membership(coalition=coalition, stakeholder=stakeholder, role=member_role, joined_on=joined_on)
-        for stakeholder in members
-    )
+        for stakeholder in dict.fromkeys(members)
+    ]
+    for membership in memberships:
+        full_clean(membership)
+    Membership.objects.bulk_create(memberships)
     return coalition
 
 
@@ -34,15 +43,16 @@ def coalition_create(
 def engagement_log(
     *,
     fields: dict[str, Any],
-    participants: Iterable[Stakeholder],
+    participants: Iterable[Stakeholder] | None = None,
     recorded_by=None,
     engagement: Engagement | None = None,
 ) -> Engagement:
-    """Create (or update) an engagement and set its participants in one go."""
+    """Create (or update) an engagement and set its participants in one go (`None`: leave them as they are).
+
+    The staff page and the API both log engagements here.
+    """
     if engagement is None:
         engagement = Engagement(recorded_by=recorded_by)
     for name, value in fields.items():
         setattr(engagement, name, value)
-    engagement.save()
-    engagement.participants.set(participants)
-    return engagement
+    return save_valid(engagement, m2m={} if participants is None else {"participants": participants})

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from django.db import connection
 from django.utils import timezone
 
+from .validation import validate_row
+
 COPY_CHUNK = 256 * 1024  # characters of CSV handed to COPY at a time
 
 #: Field types whose Python values CSV writes as PostgreSQL reads them (str() of the value).
@@ -102,6 +104,12 @@ def reserve_ids(cursor, table: str, count: int) -> list[int]:
 def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
     """Insert new, unsaved instances like `bulk_create` does (no save(), no signals), and give each its pk.
 
+    Each row first runs the model's rules (`core.validation.validate_row`: its fields, `clean()`
+    and check constraints, without a query per row), so a bad row stops the insert with the
+    rule's message (a ValidationError) before anything is written. Foreign keys are the
+    caller's (the database checks they exist), and so is uniqueness. Rules on many-to-many
+    values run when those are written through their model, not when their link rows are.
+
     On PostgreSQL through COPY, with ids reserved from the sequence (a nullable text column
     holding "" would become NULL; Django's convention keeps text columns not null). Elsewhere,
     `bulk_create`. Either way the rows are recorded in the history, in bulk.
@@ -111,6 +119,9 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
     objects = list(objects)
     if not objects:
         return objects
+    foreign_keys = [field.name for field in model._meta.concrete_fields if field.is_relation]
+    for obj in objects:
+        validate_row(obj, resolved=foreign_keys)
     if not can_copy():
         # The plain manager: recorded below, the same way as after COPY.
         objects = model._base_manager.bulk_create(objects, batch_size=batch_size)

@@ -1,5 +1,8 @@
 """Countries where the program works and their subnational units."""
 
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -116,3 +119,21 @@ class Region(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("countries:region_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.parent_id and self.country_id and self.parent.country_id != self.country_id:
+            raise ValidationError({"parent": _("The parent region must be in the same country.")})
+
+
+def regions_outside(country: Country | None, regions: Iterable[Region]) -> str | None:
+    """The rule of every row placed in regions (a stakeholder, an initiative, a coalition, an entry
+    point): all of them in its country. The message naming those that are not, or None."""
+    if country is None:
+        return None
+    elsewhere = [region.name for region in regions if region.country_id != country.pk]
+    if not elsewhere:
+        return None
+    return _("These regions are not in %(country)s: %(regions)s.") % {
+        "country": country.name,
+        "regions": ", ".join(elsewhere),
+    }

@@ -18,12 +18,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from core.history.recording import scrub_history
+from core.tasks import enqueue_after_commit
 from outbox.models import Delivery, Suppression
 from outbox.services import (
     Mail,
     deliveries_enqueue,
     delivery_create,
-    enqueue_after_commit,
     suppression_add,
     suppression_remove,
 )
@@ -338,27 +338,23 @@ def campaign_start(*, campaign_id: int) -> int:
 
 def campaign_send(*, campaign: Campaign, when: datetime.datetime | None = None) -> None:
     """Send now, or at `when`; the work happens in a task enqueued after commit."""
-    from .tasks import start_campaign
-
     with transaction.atomic():
         campaign.state = Campaign.State.SCHEDULED
         campaign.scheduled_for = when or timezone.now()
         campaign.save(update_fields=["state", "scheduled_for", "updated_at"])
         if when is None or when <= timezone.now():
             # Should the broker be down, beat's campaigns_start_due starts it a minute later.
-            enqueue_after_commit(start_campaign, campaign.pk)
+            enqueue_after_commit("explorers_network.tasks.start_campaign", campaign_id=campaign.pk)
 
 
 def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
     """Start scheduled campaigns whose time has come (run by celery beat)."""
-    from .tasks import start_campaign
-
     now = now or timezone.now()
     ids = list(
         Campaign.objects.filter(state=Campaign.State.SCHEDULED, scheduled_for__lte=now).values_list("pk", flat=True)
     )
     for campaign_id in ids:
-        start_campaign.delay(campaign_id)
+        enqueue_after_commit("explorers_network.tasks.start_campaign", campaign_id=campaign_id)
     Campaign.objects.filter(state=Campaign.State.SENDING).exclude(
         pk__in=Delivery.objects.filter(
             campaign_id__isnull=False, state__in=[Delivery.State.PENDING, Delivery.State.SENDING]

@@ -2,10 +2,9 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from core.signals import api_write
+from core.tasks import enqueue_after_commit
 from explorers_network.services import contact_request_received
-from outbox.services import enqueue_after_commit
 
-from . import tasks
 from .services import notify_partner_write
 
 PAST_TENSE = {"create": "created", "update": "updated", "delete": "deleted"}
@@ -13,7 +12,7 @@ PAST_TENSE = {"create": "created", "update": "updated", "delete": "deleted"}
 
 @receiver(contact_request_received)
 def contact_request_notify(sender, contact_request, **kwargs) -> None:
-    enqueue_after_commit(tasks.notify_contact_request, contact_request.pk)
+    enqueue_after_commit("notifications.tasks.notify_contact_request", contact_request_id=contact_request.pk)
 
 
 @receiver(api_write)

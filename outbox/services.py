@@ -14,6 +14,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.tasks import enqueue_after_commit
+
 from .models import Delivery, Suppression, email_hash
 
 logger = logging.getLogger(__name__)
@@ -36,21 +38,6 @@ def _batches(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def enqueue_after_commit(task, *args) -> None:
-    """Publish `task` once the transaction commits; a broker outage is logged, never a 500,
-    because every task here has a database row a periodic job picks up again."""
-
-    def publish() -> None:
-        try:
-            task.apply_async(args=list(args), retry=True, retry_policy=settings.OUTBOX_PUBLISH_RETRY)
-        except Exception:
-            if settings.CELERY_TASK_ALWAYS_EAGER:
-                raise
-            logger.warning("Broker unavailable; %s%r left for the periodic sweep", task.name, args, exc_info=True)
-
-    transaction.on_commit(publish)
-
-
 def deliveries_enqueue(*, ids: Iterable[int]) -> None:
     """Hand rows to the workers once the surrounding transaction commits, in batches of a few hundred.
 
@@ -58,13 +45,8 @@ def deliveries_enqueue(*, ids: Iterable[int]) -> None:
     rolled-back transaction sends nothing.
     """
     ids = sorted(ids)
-    if not ids:
-        return
-
-    from .tasks import send_deliveries
-
     for batch in _batches(ids, settings.OUTBOX_BATCH_SIZE):
-        enqueue_after_commit(send_deliveries, batch)
+        enqueue_after_commit("outbox.tasks.send_deliveries", delivery_ids=batch)
 
 
 def delivery_create(*, mail: Mail, kind: str, campaign_id: int | None = None, period: str = "") -> Delivery | None:

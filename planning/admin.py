@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, TabularInline
 
 from .models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
+from .services import entry_point_select
 
 
 @admin.register(EntryPoint)
@@ -13,9 +16,29 @@ class EntryPointAdmin(ScopedAdmin):
     search_fields = ["title", "challenge", "opportunity"]
     autocomplete_fields = ["country", "regions", "stakeholders", "analysed_by"]
     date_hierarchy = "analysed_on"
+    actions = ["select"]
+
+    @admin.action(description=_("Select: create the initiative from each"))
+    def select(self, request, queryset) -> None:
+        """The Select button of the staff page, for the rows checked (those the user may change)."""
+        editable = EntryPoint.objects.editable_by(request.user).filter(pk__in=queryset.values("pk"))
+        names = [
+            str(entry_point_select(entry_point_id=pk, user=request.user))
+            for pk in editable.values_list("pk", flat=True)
+        ]
+        self.message_user(
+            request,
+            ngettext(
+                "Selected; initiative created or kept: %(names)s.",
+                "Selected; initiatives created or kept: %(names)s.",
+                len(names),
+            )
+            % {"names": ", ".join(names)},
+            messages.SUCCESS,
+        )
 
 
-class PlanObjectiveInline(admin.TabularInline):
+class PlanObjectiveInline(TabularInline):
     model = PlanObjective
     extra = 0
     fields = ["code", "title"]

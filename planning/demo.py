@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.apps import apps
 
+from core.validation import get_or_create_valid, save_valid, update_or_create_valid
 from countries.models import Country, Region
 from stakeholders.models import Stakeholder
 
@@ -91,13 +92,14 @@ def _load_plans(stdout) -> dict[str, DevelopmentPlan]:
     plans = {}
     for code, spec in PLANS.items():
         region = Region.objects.get(code=code)
-        plan, _ = DevelopmentPlan.objects.update_or_create(
+        plan, _ = update_or_create_valid(
+            DevelopmentPlan,
             country=region.country,
             name=spec["name"],
             defaults={"region": region, "level": DevelopmentPlan.Level.REGIONAL, "start_year": 2021, "end_year": 2030},
         )
         for objective_code, title in spec["objectives"]:
-            PlanObjective.objects.update_or_create(plan=plan, code=objective_code, defaults={"title": title})
+            update_or_create_valid(PlanObjective, plan=plan, code=objective_code, defaults={"title": title})
         plans[code] = plan
     stdout.write(f"planning: {len(plans)} development plans")
     return plans
@@ -110,16 +112,19 @@ def _link_initiatives(plans: dict[str, DevelopmentPlan], stdout) -> None:
         if initiative is None:
             stdout.write(f"planning: no initiative named {spec['initiative']!r}; not linked")
             continue
-        initiative.objectives.add(*plans[code].objectives.all())
-        for coalition in initiative.coalitions.all():
-            coalition.objectives.add(*plans[code].objectives.all())
+        objectives = set(plans[code].objectives.all())
+        for row in (initiative, *initiative.coalitions.all()):
+            linked = set(row.objectives.all())
+            if not objectives <= linked:
+                save_valid(row, m2m={"objectives": linked | objectives})
 
 
 def _load_entry_points(stdout) -> None:
     philippines = Country.objects.get(code="PH")
     for spec in PH_ENTRY_POINTS:
         feasibility, impact, added_value = spec["scores"]
-        entry_point, created = EntryPoint.objects.get_or_create(
+        get_or_create_valid(
+            EntryPoint,
             country=philippines,
             title=spec["title"],
             defaults={
@@ -131,10 +136,11 @@ def _load_entry_points(stdout) -> None:
                 "status": spec["status"],
                 "analysed_on": datetime.date(2026, 9, 15),
             },
+            m2m={
+                "regions": Region.objects.filter(code__in=spec["regions"]),
+                "stakeholders": Stakeholder.objects.filter(
+                    country=philippines, regions__code__in=spec["regions"]
+                ).distinct(),
+            },
         )
-        if created:
-            entry_point.regions.set(Region.objects.filter(code__in=spec["regions"]))
-            entry_point.stakeholders.set(
-                Stakeholder.objects.filter(country=philippines, regions__code__in=spec["regions"]).distinct()
-            )
     stdout.write(f"planning: {len(PH_ENTRY_POINTS)} Philippine entry points")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ValidatedModelForm, offer_only
 from countries.models import Region
 from stakeholders.models import Stakeholder
 
@@ -10,23 +11,8 @@ from .models import DevelopmentPlan, EntryPoint, PlanObjective
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-class FixedParentFormMixin:
-    """For forms whose parent (country, plan, indicator) comes from the URL, not from a field.
-
-    Django skips the model's constraints on fields that are not in the form; the parent is
-    part of the unique keys, so it must be validated too, or a duplicate becomes a 500.
-    """
-
-    fixed_fields: tuple[str, ...] = ()
-
-    def _get_validation_exclusions(self):
-        return super()._get_validation_exclusions() - set(self.fixed_fields)
-
-
-class EntryPointForm(FixedParentFormMixin, forms.ModelForm):
-    """The country comes from the URL (and the user's team); regions and actors must be in it."""
-
-    fixed_fields = ("country",)
+class EntryPointForm(ValidatedModelForm):
+    """The country comes from the URL (and the user's team); regions and actors must be in it (the model's rule)."""
 
     class Meta:
         model = EntryPoint
@@ -48,36 +34,35 @@ class EntryPointForm(FixedParentFormMixin, forms.ModelForm):
         ]
         widgets = {"analysed_on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, country, **kwargs):
+    def __init__(self, *args, country, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.country = country
-        self.fields["regions"].queryset = Region.objects.filter(country=country)
-        self.fields["stakeholders"].queryset = Stakeholder.objects.filter(country=country)
+        self.fields["regions"].queryset = Region.objects.visible_to(user)
+        offer_only(self.fields["regions"], Region.objects.filter(country=country))
+        self.fields["stakeholders"].queryset = Stakeholder.objects.visible_to(user)
+        offer_only(self.fields["stakeholders"], Stakeholder.objects.filter(country=country))
         for name in ("feasibility", "impact", "added_value"):
             self.fields[name].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
         if self.instance.status != EntryPoint.Status.SELECTED:
-            # Selecting creates the initiative (the Select button); a status alone would lose that link.
-            self.fields["status"].choices = [
+            # Selecting creates the initiative (the Select button), so the choice is not offered here.
+            self.fields["status"].widget.choices = [
                 choice for choice in self.fields["status"].choices if choice[0] != EntryPoint.Status.SELECTED
             ]
 
 
-class DevelopmentPlanForm(FixedParentFormMixin, forms.ModelForm):
-    fixed_fields = ("country",)
-
+class DevelopmentPlanForm(ValidatedModelForm):
     class Meta:
         model = DevelopmentPlan
         fields = ["name", "level", "region", "start_year", "end_year", "source_url"]
 
-    def __init__(self, *args, country, **kwargs):
+    def __init__(self, *args, country, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.country = country
-        self.fields["region"].queryset = Region.objects.filter(country=country)
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        offer_only(self.fields["region"], Region.objects.filter(country=country))
 
 
-class PlanObjectiveForm(FixedParentFormMixin, forms.ModelForm):
-    fixed_fields = ("plan",)
-
+class PlanObjectiveForm(ValidatedModelForm):
     class Meta:
         model = PlanObjective
         fields = ["code", "title", "description"]

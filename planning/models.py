@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
+from core.validation import m2m_values
+from countries.models import regions_outside
 
 SCORE_HELP = _("1 (very low) to 5 (very high).")
 
@@ -106,6 +109,26 @@ class EntryPoint(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("planning:entrypoint_detail", kwargs={"pk": self.pk})
 
+    def clean(self) -> None:
+        errors = {}
+        regions = m2m_values(self, "regions")
+        if regions and self.country_id:
+            elsewhere = regions_outside(self.country, regions)
+            if elsewhere:
+                errors["regions"] = elsewhere
+        actors = m2m_values(self, "stakeholders")
+        foreign = [actor.name for actor in actors if actor.country_id != self.country_id] if self.country_id else []
+        if foreign:
+            errors["stakeholders"] = _("These actors are not in %(country)s: %(actors)s.") % {
+                "country": self.country.name,
+                "actors": ", ".join(foreign),
+            }
+        # The reverse one-to-one: `coalitions` (above this app) points at the entry point.
+        if self.status == self.Status.SELECTED and not hasattr(self, "initiative"):
+            errors["status"] = _("Use the select action: it creates the initiative.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def score(self) -> int:
         """The sum of the three scores (3 to 15): the ranking key."""
@@ -176,8 +199,6 @@ class DevelopmentPlan(TimeStampedModel):
         return reverse("planning:plan_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.region_id and self.country_id and self.region.country_id != self.country_id:
             raise ValidationError({"region": _("The region is not in the plan's country.")})
 
@@ -366,6 +387,15 @@ class BudgetExecution(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return region_resources_url(self.region)
+
+    def clean(self) -> None:
+        if not (self.objective_id and self.region_id and self.fiscal_year):
+            return
+        plan = self.objective.plan
+        if plan.region_id != self.region_id or not plan.start_year <= self.fiscal_year <= plan.end_year:
+            raise ValidationError(
+                {"objective": _("The plan objective must be one of a plan of this region that covers the fiscal year.")}
+            )
 
     @property
     def execution_rate(self) -> Decimal | None:

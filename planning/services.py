@@ -1,9 +1,11 @@
-"""Writes that span models: selecting an entry point turns it into an initiative."""
+"""Writes that span models: selecting an entry point turns it into an initiative (pages, API and admin alike)."""
 
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+
+from core.validation import full_clean, save_valid
 
 from .models import EntryPoint
 
@@ -21,7 +23,7 @@ def entry_point_select(*, entry_point_id: int, user, reason: str = "") -> Model:
     if existing is not None:
         return existing
     regions = list(entry_point.regions.all())
-    initiative = Initiative.objects.create(
+    initiative = Initiative(
         country_id=entry_point.country_id,
         level=Initiative.Level.SUBNATIONAL if regions else Initiative.Level.NATIONAL,
         name=entry_point.title[:200],
@@ -30,11 +32,12 @@ def entry_point_select(*, entry_point_id: int, user, reason: str = "") -> Model:
         starts_on=timezone.localdate(),
         entry_point=entry_point,
     )
-    initiative.regions.set(regions)
+    save_valid(initiative, m2m={"regions": regions})
     entry_point.status = EntryPoint.Status.SELECTED
     if reason:
         entry_point.status_reason = reason
     if entry_point.analysed_by_id is None and user is not None and user.is_authenticated:
         entry_point.analysed_by = user
+    full_clean(entry_point)
     entry_point.save(update_fields=["status", "status_reason", "analysed_by", "updated_at"])
     return initiative

@@ -80,7 +80,7 @@ def entrypoint_detail(request, pk: int):
 def entrypoint_create(request, code: str):
     _require_staff(request.user)
     country = _editable_country(request.user, code)
-    form = EntryPointForm(request.POST or None, country=country)
+    form = EntryPointForm(request.POST or None, country=country, user=request.user)
     if request.method == "POST" and form.is_valid():
         if form.instance.analysed_by_id is None:
             form.instance.analysed_by = request.user
@@ -94,7 +94,7 @@ def entrypoint_create(request, code: str):
 def entrypoint_edit(request, pk: int):
     _require_staff(request.user)
     entry_point = get_editable_or_403(EntryPoint.objects.select_related("country"), request.user, pk=pk)
-    form = EntryPointForm(request.POST or None, instance=entry_point, country=entry_point.country)
+    form = EntryPointForm(request.POST or None, instance=entry_point, country=entry_point.country, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Entry point saved."))
@@ -154,7 +154,7 @@ def plan_detail(request, pk: int):
 @login_required
 def plan_create(request, code: str):
     country = _editable_country(request.user, code)
-    form = DevelopmentPlanForm(request.POST or None, country=country)
+    form = DevelopmentPlanForm(request.POST or None, country=country, user=request.user)
     if request.method == "POST" and form.is_valid():
         plan = form.save()
         messages.success(request, _("Plan saved."))
@@ -165,7 +165,7 @@ def plan_create(request, code: str):
 @login_required
 def plan_edit(request, pk: int):
     plan = get_editable_or_403(DevelopmentPlan.objects.select_related("country"), request.user, pk=pk)
-    form = DevelopmentPlanForm(request.POST or None, instance=plan, country=plan.country)
+    form = DevelopmentPlanForm(request.POST or None, instance=plan, country=plan.country, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Plan saved."))

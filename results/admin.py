@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, TabularInline
 
 from .models import Indicator, IndicatorValue
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(TabularInline):
     model = IndicatorValue
     extra = 0
     fields = ["period_end", "value", "source", "note"]

@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 from coalitions.models import Initiative
+from core.validation import update_or_create_valid
 from countries.models import Region
 from planning.models import PlanObjective
 
@@ -96,7 +97,8 @@ ENERGY_INDICATORS = [
 
 def _values(indicator: Indicator, values: dict[int, int]) -> None:
     for year, value in values.items():
-        IndicatorValue.objects.update_or_create(
+        update_or_create_valid(
+            IndicatorValue,
             indicator=indicator,
             period_end=datetime.date(year, 12, 31),
             defaults={"value": Decimal(value), "source": SOURCE},
@@ -109,7 +111,8 @@ def load(stdout) -> None:
         objective = PlanObjective.objects.filter(plan__region__code=region_code, code=objective_code).first()
         if objective is None:
             continue
-        indicator, was_created = Indicator.objects.update_or_create(
+        indicator, was_created = update_or_create_valid(
+            Indicator,
             objective=objective,
             name=name,
             defaults={
@@ -129,7 +132,8 @@ def load(stdout) -> None:
         stdout.write("results: no initiative named 'Comunidades Energéticas'; energy indicators skipped")
     else:
         for region_code, name, unit, baseline, target, values in ENERGY_INDICATORS:
-            indicator, was_created = Indicator.objects.update_or_create(
+            indicator, was_created = update_or_create_valid(
+                Indicator,
                 initiative=energy,
                 name=name,
                 defaults={

@@ -1,14 +1,13 @@
 from django import forms
 
+from core.forms import ValidatedModelForm, offer_only
 from countries.models import Region
 
 from .models import Indicator, IndicatorValue
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ValidatedModelForm):
     """The owner (plan objective, initiative or coalition) comes from the URL."""
-
-    OWNER_FIELDS = {"objective", "initiative", "coalition"}
 
     class Meta:
         model = Indicator
@@ -23,17 +22,14 @@ class IndicatorForm(forms.ModelForm):
             "target_year",
         ]
 
-    def __init__(self, *args, owner_field: str, owner, country, **kwargs):
+    def __init__(self, *args, owner_field: str, owner, country, user, **kwargs):
         super().__init__(*args, **kwargs)
         setattr(self.instance, owner_field, owner)
-        self.fields["region"].queryset = Region.objects.filter(country=country)
-
-    def _get_validation_exclusions(self):
-        # The owner is part of the unique keys and the one-owner rule: validate it too.
-        return super()._get_validation_exclusions() - self.OWNER_FIELDS
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        offer_only(self.fields["region"], Region.objects.filter(country=country))
 
 
-class IndicatorValueForm(forms.ModelForm):
+class IndicatorValueForm(ValidatedModelForm):
     class Meta:
         model = IndicatorValue
         fields = ["period_end", "value", "source", "note"]
@@ -42,7 +38,3 @@ class IndicatorValueForm(forms.ModelForm):
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.indicator = indicator
-
-    def _get_validation_exclusions(self):
-        # The indicator comes from the URL; validate the (indicator, period) key anyway.
-        return super()._get_validation_exclusions() - {"indicator"}

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -211,6 +212,23 @@ class Indicator(TimeStampedModel):
     @property
     def owner(self):
         return self.objective or self.initiative or self.coalition
+
+    def owner_country_id(self) -> int | None:
+        """The country of the plan objective, initiative or coalition the indicator belongs to."""
+        if self.objective_id:
+            return self.objective.plan.country_id
+        if self.initiative_id:
+            return self.initiative.country_id
+        if self.coalition_id:
+            return self.coalition.initiative.country_id
+        return None
+
+    def clean(self) -> None:
+        country_id = self.owner_country_id() if self.region_id else None
+        if country_id is not None and self.region.country_id != country_id:
+            raise ValidationError(
+                {"region": _("The region must be in the country of the indicator's plan, initiative or coalition.")}
+            )
 
     @property
     def latest_value(self) -> "IndicatorValue | None":

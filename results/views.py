@@ -59,7 +59,9 @@ def indicator_create(request, kind: str, owner_pk: int):
         raise Http404
     model, country_lookup = OWNERS[kind]
     owner = get_editable_or_403(model.objects.select_related(country_lookup), request.user, pk=owner_pk)
-    form = IndicatorForm(request.POST or None, owner_field=kind, owner=owner, country=_owner_country(owner, kind))
+    form = IndicatorForm(
+        request.POST or None, owner_field=kind, owner=owner, country=_owner_country(owner, kind), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         indicator = form.save()
         messages.success(request, _("Indicator saved."))
@@ -79,7 +81,12 @@ def indicator_edit(request, pk: int):
     kind = next(name for name in OWNERS if getattr(indicator, f"{name}_id"))
     owner = indicator.owner
     form = IndicatorForm(
-        request.POST or None, instance=indicator, owner_field=kind, owner=owner, country=_owner_country(owner, kind)
+        request.POST or None,
+        instance=indicator,
+        owner_field=kind,
+        owner=owner,
+        country=_owner_country(owner, kind),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         form.save()

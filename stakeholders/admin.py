@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, StackedInline
 
 from .importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, stakeholders_import_csv
 from .models import Contact, Relationship, Stakeholder
@@ -25,7 +25,7 @@ class StakeholderImportForm(forms.Form):
         return upload
 
 
-class ContactInline(admin.StackedInline):
+class ContactInline(StackedInline):
     model = Contact
     extra = 0
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ValidatedModelForm, offer_only
 from countries.models import Country, Region
 
 from .models import Contact, Relationship, Stakeholder
@@ -52,7 +53,7 @@ def https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(ValidatedModelForm):
     """A stakeholder; staff may place it only in the countries of their teams."""
 
     class Meta:
@@ -76,37 +77,26 @@ class StakeholderForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         countries = Country.objects.editable_by(user)
         self.fields["country"].queryset = countries
-        self.fields["regions"].queryset = Region.objects.filter(country__in=countries).select_related("country")
-        self.fields["regions"].label_from_instance = lambda region: f"{region.name} · {region.country.code}"
-        self.fields["regions"].required = False
-        self.fields["regions"].help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
-        organisations = Stakeholder.objects.visible_to(user).filter(kind=Stakeholder.Kind.ORGANISATION)
-        if self.instance.pk:
-            organisations = organisations.exclude(pk=self.instance.pk)
-        self.fields["organisation"].queryset = organisations
-
-    def clean(self):
-        cleaned = super().clean()
-        country, regions = cleaned.get("country"), cleaned.get("regions")
-        if country and regions:
-            elsewhere = [region.name for region in regions if region.country_id != country.pk]
-            if elsewhere:
-                self.add_error(
-                    "regions",
-                    _("These regions are not in %(country)s: %(regions)s.")
-                    % {"country": country, "regions": ", ".join(elsewhere)},
-                )
-        return cleaned
+        regions = self.fields["regions"]
+        regions.queryset = Region.objects.visible_to(user)
+        regions.label_from_instance = lambda region: f"{region.name} · {region.country.code}"
+        offer_only(regions, Region.objects.filter(country__in=countries).select_related("country"))
+        regions.required = False
+        regions.help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
+        visible = Stakeholder.objects.visible_to(user)
+        self.fields["organisation"].queryset = visible
+        organisations = visible.filter(kind=Stakeholder.Kind.ORGANISATION)
+        offer_only(self.fields["organisation"], organisations.exclude(pk=self.instance.pk or None))
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ValidatedModelForm):
     class Meta:
         model = Contact
         fields = ["name", "position", "email", "phone", "preferred_language", "consent_given_at", "consent_source"]
         widgets = {"consent_given_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
 
-class RelationshipForm(forms.ModelForm):
+class RelationshipForm(ValidatedModelForm):
     """A tie from one stakeholder (fixed by the page) to another."""
 
     class Meta:
@@ -120,24 +110,11 @@ class RelationshipForm(forms.ModelForm):
 
     def __init__(self, *args, source: Stakeholder, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source = source
         self.instance.source = source
-        self.fields["target"].queryset = (
-            Stakeholder.objects.visible_to(user).exclude(pk=source.pk).select_related("country").order_by("name")
-        )
+        visible = Stakeholder.objects.visible_to(user).select_related("country")
+        self.fields["target"].queryset = visible
         self.fields["target"].label_from_instance = lambda stakeholder: f"{stakeholder} · {stakeholder.country.code}"
-
-    def clean(self):
-        # The source is not a form field, so model validation skips the constraints that name it.
-        cleaned = super().clean()
-        target, kind = cleaned.get("target"), cleaned.get("kind")
-        if target and kind:
-            duplicates = Relationship.objects.filter(source=self.source, target=target, kind=kind)
-            if self.instance.pk:
-                duplicates = duplicates.exclude(pk=self.instance.pk)
-            if duplicates.exists():
-                raise forms.ValidationError(_("This relationship already exists."))
-        return cleaned
+        offer_only(self.fields["target"], visible.exclude(pk=source.pk).order_by("name"))
 
 
 #: How many matches one directory picker search shows; people refine the search rather than scroll.

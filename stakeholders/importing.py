@@ -16,8 +16,10 @@ into stakeholders. Rules:
   they stream into COPY while the rest of the file is being checked, and a bad row rolls the
   transaction back (see `_copy_write`); elsewhere `bulk_create` runs after the whole file is valid.
 
-Each value is checked with the same limits and choices as the model, without a per-row
-`full_clean()`, which would cost a query per row and make a 50,000-row file take minutes.
+Each value is checked with the same limits and choices as the model, and each row with the
+model's own rule functions (`countries.models.regions_outside`, which `Stakeholder.clean` runs;
+the database holds the constraints), without a per-row `full_clean()`, which would cost queries
+per row and make a 50,000-row file take minutes.
 """
 
 import csv
@@ -36,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from core.bulk import can_copy, copy_rows, reserve_ids
 from core.history.recording import record_created
-from countries.models import Country, Region
+from countries.models import Country, Region, regions_outside
 
 from .models import Stakeholder
 
@@ -185,8 +187,7 @@ class _RowChecker:
             set(Country.objects.editable_by(user).values_list("pk", flat=True)) if user is not None else None
         )
         self.regions = {
-            code: (pk, country_id)
-            for code, pk, country_id in Region.objects.exclude(code=None).values_list("code", "pk", "country_id")
+            region.code: region for region in Region.objects.exclude(code=None).only("code", "country", "name")
         }
         self.existing = _existing_names()
         self.kinds = _choice_lookup(Stakeholder.Kind.choices)
@@ -255,12 +256,11 @@ class _RowChecker:
                     region = regions.get(code)
                     if region is None:
                         problems.append(_("unknown region %(value)r") % {"value": code})
-                    elif country is not None and region[1] != country.pk:
-                        problems.append(
-                            _("region %(value)s is not in %(country)s") % {"value": code, "country": country.name}
-                        )
                     else:
-                        row_regions.append(region[0])
+                        row_regions.append(region)
+                elsewhere = regions_outside(country, row_regions)  # the rule of Stakeholder.clean
+                if elsewhere:
+                    problems.append(elsewhere)
 
             existing_error = None
             if name and country is not None:
@@ -283,7 +283,8 @@ class _RowChecker:
             if problems or existing_error is not None:
                 continue
             self.valid_rows += 1
-            yield (kind, name, acronym, sector, level, country.pk, website, values["description"]), row_regions
+            row = (kind, name, acronym, sector, level, country.pk, website, values["description"])
+            yield row, [region.pk for region in row_regions]
 
 
 WRITE_COLUMNS = ("kind", "name", "acronym", "sector", "level", "country_id", "website", "description")

@@ -1,11 +1,14 @@
 """Actors around a process: organisations, people and groups, how to reach them, and their ties."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
+from core.validation import m2m_values
+from countries.models import regions_outside
 
 
 def partner_coalition_member_ids(organisation_id: int) -> models.QuerySet:
@@ -103,6 +106,18 @@ class Stakeholder(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:stakeholder_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        errors = {}
+        regions = m2m_values(self, "regions")
+        if regions and self.country_id:
+            elsewhere = regions_outside(self.country, regions)
+            if elsewhere:
+                errors["regions"] = elsewhere
+        if self.organisation_id and self.organisation.kind != self.Kind.ORGANISATION:
+            errors["organisation"] = _("The organisation must be an organisation, not a person or an informal group.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ContactQuerySet(ScopedQuerySet):

@@ -1,13 +1,14 @@
 from rest_framework import serializers
 
 from core.api.rows import briefs, date_text, datetime_text, joined_brief
-from core.api.serializers import ConstrainedModelSerializer
+from core.api.serializers import ValidatedModelSerializer, bounded
 from countries.api.serializers import CountryBriefSerializer
 from stakeholders.api.serializers import BRIEF_FIELDS as STAKEHOLDER_BRIEF
 from stakeholders.api.serializers import StakeholderBriefSerializer
 from stakeholders.models import Stakeholder
 
 from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
+from ..services import coalition_create, engagement_log
 
 TIMESTAMPS = ["created_at", "updated_at"]
 INITIATIVE_BRIEF = ("id", "name")
@@ -26,7 +27,7 @@ class CoalitionBriefSerializer(serializers.ModelSerializer):
         fields = list(COALITION_BRIEF)
 
 
-class InitiativeSerializer(ConstrainedModelSerializer):
+class InitiativeSerializer(ValidatedModelSerializer):
     country_brief = CountryBriefSerializer(source="country", read_only=True)
     lead_brief = StakeholderBriefSerializer(source="lead", read_only=True, allow_null=True)
 
@@ -50,7 +51,7 @@ class InitiativeSerializer(ConstrainedModelSerializer):
         ]
 
 
-class AssessmentSerializer(ConstrainedModelSerializer):
+class AssessmentSerializer(ValidatedModelSerializer):
     stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True)
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True)
     # The author's id, read from the row: the scoped field would load each author (a query per row).
@@ -74,7 +75,10 @@ class AssessmentSerializer(ConstrainedModelSerializer):
             *TIMESTAMPS,
         ]
         read_only_fields = ["assessed_by"]
-        extra_kwargs = {name: {"min_value": 1, "max_value": 5} for name in ("power", "capabilities", "interest")}
+        extra_kwargs = {
+            name: bounded(Assessment, f"assessment_{name}_1_5", min_value=1, max_value=5)
+            for name in ("power", "capabilities", "interest")
+        }
 
 
 #: The `.values()` columns of `assessment_rows`, with the stakeholder and initiative joined (staff only).
@@ -119,7 +123,7 @@ def assessment_rows(assessments: list[dict]) -> list[dict]:
     ]
 
 
-class CoalitionSerializer(ConstrainedModelSerializer):
+class CoalitionSerializer(ValidatedModelSerializer):
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
     parent_brief = CoalitionBriefSerializer(source="parent", read_only=True, allow_null=True)
 
@@ -142,6 +146,12 @@ class CoalitionSerializer(ConstrainedModelSerializer):
             *TIMESTAMPS,
         ]
 
+    def create(self, validated_data: dict) -> Coalition:
+        """Through the service the staff page uses too: one way to create a coalition."""
+        regions = validated_data.pop("regions", [])
+        objectives = validated_data.pop("objectives", [])
+        return coalition_create(fields=validated_data, regions=regions, objectives=objectives)
+
 
 class CoalitionHealthSerializer(serializers.Serializer):
     members_active = serializers.IntegerField()
@@ -152,7 +162,7 @@ class CoalitionHealthSerializer(serializers.Serializer):
     commitments_open = serializers.IntegerField()
 
 
-class MembershipSerializer(ConstrainedModelSerializer):
+class MembershipSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
     stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True, allow_null=True)
 
@@ -215,7 +225,7 @@ def membership_rows(page: list[dict], user, joined: bool) -> list[dict]:
     return rows
 
 
-class CommitmentSerializer(ConstrainedModelSerializer):
+class CommitmentSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
     owner_brief = StakeholderBriefSerializer(source="owner", read_only=True, allow_null=True)
 
@@ -236,7 +246,7 @@ class CommitmentSerializer(ConstrainedModelSerializer):
         ]
 
 
-class EngagementSerializer(ConstrainedModelSerializer):
+class EngagementSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
 
@@ -259,8 +269,18 @@ class EngagementSerializer(ConstrainedModelSerializer):
             *TIMESTAMPS,
         ]
 
+    # Through the service the staff page uses too: one way to log an engagement and its participants.
+    def create(self, validated_data: dict) -> Engagement:
+        participants = validated_data.pop("participants", [])
+        recorded_by = validated_data.pop("recorded_by", None)
+        return engagement_log(fields=validated_data, participants=participants, recorded_by=recorded_by)
 
-class OutcomeSerializer(ConstrainedModelSerializer):
+    def update(self, instance: Engagement, validated_data: dict) -> Engagement:
+        participants = validated_data.pop("participants", None)
+        return engagement_log(fields=validated_data, participants=participants, engagement=instance)
+
+
+class OutcomeSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
 
     class Meta:
@@ -281,7 +301,7 @@ class OutcomeSerializer(ConstrainedModelSerializer):
         ]
 
 
-class LearningNoteSerializer(ConstrainedModelSerializer):
+class LearningNoteSerializer(ValidatedModelSerializer):
     coalition_brief = CoalitionBriefSerializer(source="coalition", read_only=True, allow_null=True)
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
 

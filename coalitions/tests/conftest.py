@@ -53,12 +53,13 @@ def grow_coalition(coalition, size: int) -> None:
         for index, person in enumerate(people)
     )
     for index in range(len(people)):
+        occurred_on = today - datetime.timedelta(days=index)
         engagement = Engagement.objects.create(
             coalition=coalition,
-            occurred_on=today - datetime.timedelta(days=index),
+            occurred_on=occurred_on,
             kind="meeting",
             title=f"Meeting {index}",
-            follow_up_on=today + datetime.timedelta(days=index % 10 - 3),
+            follow_up_on=max(occurred_on, today + datetime.timedelta(days=index % 10 - 3)),
         )
         engagement.participants.set(people[:3])
         outcome = Outcome.objects.create(coalition=coalition, description=f"Change {index}", observed_on=today)

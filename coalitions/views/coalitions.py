@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.expressions import count_of
+from core.validation import constraint_message
 from core.views import get_editable_or_403, get_visible_or_404, staff_required
 from stakeholders.models import Stakeholder
 
@@ -187,8 +188,8 @@ def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 form.save()
-        except IntegrityError:
-            form.add_error("stakeholder", _("This stakeholder is already a member of this coalition."))
+        except IntegrityError:  # another request added the same member meanwhile
+            form.add_error(None, constraint_message(Membership, "membership_one_open_per_stakeholder"))
         else:
             messages.success(request, _("Member added."))
             return redirect(coalition)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.validation import constraint_message
 from core.views import get_editable_or_403, get_visible_or_404, staff_required
 
 from ..charts import map_points, stakeholder_map_svg, stance_legend
@@ -112,9 +113,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 form.save()
         except IntegrityError:
             # Someone recorded the same actor on the same day between our check and our write.
-            form.add_error(
-                "assessed_on", _("This stakeholder already has an assessment in this initiative on that date.")
-            )
+            form.add_error(None, constraint_message(Assessment, "assessment_one_per_day"))
         else:
             messages.success(request, _("Assessment recorded."))
             return redirect(reverse("coalitions:initiative_detail", kwargs={"pk": initiative.pk}) + "#map")

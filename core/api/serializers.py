@@ -1,9 +1,12 @@
-"""Serializer building blocks: related fields scoped to the user, and database constraints checked up front."""
+"""Serializer building blocks: related fields scoped to the user, and the model's rules checked up front."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+
+from ..validation import constraint_message, full_clean
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -30,8 +33,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return False
 
 
-class ConstrainedModelSerializer(serializers.ModelSerializer):
-    """Checks the model's named constraints before saving, so violations are 400s with their messages."""
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """Runs the model's `full_clean()` before saving, with the many-to-many values handed to `clean()`.
+
+    netbox's `ValidatedModelSerializer`: every rule of the model (constraints and `clean()`,
+    those on many-to-many values too) answers 400 with the model's own message, exactly as the
+    staff pages and the admin refuse it.
+    """
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
 
@@ -39,19 +47,36 @@ class ConstrainedModelSerializer(serializers.ModelSerializer):
         attrs = super().validate(attrs)
         model = self.Meta.model
         concrete = {field.name for field in model._meta.concrete_fields}
+        many = {field.name for field in model._meta.many_to_many}
         values = {name: value for name, value in attrs.items() if name in concrete}
-        if self.instance is not None:
-            candidate = model(**{f.attname: getattr(self.instance, f.attname) for f in model._meta.concrete_fields})
-            candidate._state.adding = False  # so unique checks leave out the row itself
+        if self.instance is None:
+            candidate = model(**values)
+        else:
+            # A copy (Django copies its field cache too), so a refused change leaves the instance as it was.
+            candidate = copy.copy(self.instance)
             for name, value in values.items():
                 setattr(candidate, name, value)
-        else:
-            candidate = model(**values)
         try:
-            candidate.validate_constraints()
+            full_clean(candidate, m2m={name: value for name, value in attrs.items() if name in many})
         except DjangoValidationError as error:
-            detail = serializers.as_serializer_error(error)
-            if NON_FIELD_ERRORS in detail:
-                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-            raise serializers.ValidationError(detail) from None
+            raise serializers.ValidationError(self._error_detail(error)) from None
         return attrs
+
+    def _error_detail(self, error: DjangoValidationError) -> dict:
+        """The model's errors keyed like DRF's: by field, and `non_field_errors` for the rest (fields not sent too)."""
+        detail: dict[str, list] = {}
+        for name, messages in serializers.as_serializer_error(error).items():
+            key = name if name in self.fields and not self.fields[name].read_only else api_settings.NON_FIELD_ERRORS_KEY
+            detail.setdefault(key, []).extend(messages)
+        return detail
+
+
+def bounded(model, constraint: str, *, min_value: int, max_value: int) -> dict:
+    """`extra_kwargs` for a number a check constraint bounds: the bounds show in the API schema, and a
+    value outside them is refused with the constraint's own message, as the pages and the admin refuse it."""
+    message = constraint_message(model, constraint)
+    return {
+        "min_value": min_value,
+        "max_value": max_value,
+        "error_messages": {"min_value": message, "max_value": message},
+    }

@@ -51,3 +51,42 @@ def test_every_project_app_is_placed_in_the_dependency_order():
 
     project_apps = {name for name in settings.INSTALLED_APPS if (ROOT / name).is_dir()}
     assert project_apps == set(ALLOWED)
+
+
+#: The after-commit helper that starts a task by name; it defines no task.
+ENQUEUE_HELPER = "core.tasks"
+
+
+def task_imports(path: Path) -> list[str]:
+    """Every import in a module that reaches a `tasks` module, in any form (but the helper)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if "tasks" in alias.name.split(".")]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if "tasks" in module.split("."):
+                found.append(f"{'.' * node.level}{module}")
+            else:
+                found += [f"{'.' * node.level}{module}.{alias.name}" for alias in node.names if alias.name == "tasks"]
+    return [name for name in found if name != ENQUEUE_HELPER]
+
+
+def test_services_never_import_tasks():
+    """Tasks import services (a task loads rows and calls one); a service starts a task by name,
+    through `core.tasks.enqueue_after_commit`, so the two never import each other."""
+    services = [path for app in ALLOWED for path in (ROOT / app).rglob("services.py")]
+    services += [path for app in ALLOWED for path in (ROOT / app).glob("services/*.py")]
+    assert services, "no services module found"
+    violations = [f"{path.relative_to(ROOT)} imports {name}" for path in services for name in task_imports(path)]
+    assert violations == []
+
+
+def test_the_task_import_check_sees_every_form_of_import(tmp_path):
+    module = tmp_path / "services.py"
+    module.write_text(
+        "from .tasks import a\nfrom . import tasks\nimport outbox.tasks\nfrom outbox.tasks import b\n"
+        "from outbox import tasks as t\nfrom .models import tasks_done\nimport taskset\n"
+        "from core.tasks import enqueue_after_commit\n"
+    )
+    assert task_imports(module) == [".tasks", "..tasks", "outbox.tasks", "outbox.tasks", "outbox.tasks"]

@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from coalitions.models import Membership
 from core.bulk import bulk_insert
-from explorers_network.models import Campaign
+from outbox.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,37 @@ def test_new_rows_get_their_ids_timestamps_nulls_and_empty_strings(world):
 
 
 def test_json_text_and_empty_values_round_trip():
-    (campaign,) = bulk_insert(
-        Campaign, [Campaign(subject='Quote " and, comma', body="", audience_countries=["CO", "PE"])]
+    (delivery,) = bulk_insert(
+        Delivery,
+        [
+            Delivery(
+                recipient="ana@example.org",
+                kind="digest",
+                subject='Quote " and, comma',
+                body_text="Hello",
+                body_html="",
+                headers={"List-Id": "explorers", "X-Countries": ["CO", "PE"]},
+            )
+        ],
     )
-    stored = Campaign.objects.get(pk=campaign.pk)
+    stored = Delivery.objects.get(pk=delivery.pk)
     assert stored.subject == 'Quote " and, comma'
-    assert stored.body == ""  # an empty text stays empty, it does not become NULL
-    assert stored.audience_countries == ["CO", "PE"]
-    assert stored.scheduled_for is None and stored.created_by_id is None
+    assert stored.body_html == ""  # an empty text stays empty, it does not become NULL
+    assert stored.headers == {"List-Id": "explorers", "X-Countries": ["CO", "PE"]}
+    assert stored.sent_at is None and stored.campaign_id is None
+
+
+def test_a_row_breaking_a_rule_stops_the_insert_before_anything_is_written(world):
+    rows = [
+        Membership(coalition=world.co_coalition, stakeholder=world.pe_org, joined_on=datetime.date(2026, 1, 2)),
+        Membership(
+            coalition=world.pe_coalition,
+            stakeholder=world.co_org,
+            joined_on=datetime.date(2026, 1, 2),
+            left_on=datetime.date(2025, 1, 1),
+        ),
+    ]
+    with pytest.raises(ValidationError) as refused:
+        bulk_insert(Membership, rows)
+    assert refused.value.messages == ["A member cannot leave before joining."]
+    assert not Membership.objects.filter(stakeholder=world.pe_org, coalition=world.co_coalition).exists()

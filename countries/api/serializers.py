@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import ConstrainedModelSerializer
+from core.api.serializers import ValidatedModelSerializer
 
 from ..models import Country, Region
 
@@ -17,13 +17,13 @@ class RegionBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind"]
 
 
-class CountrySerializer(ConstrainedModelSerializer):
+class CountrySerializer(ValidatedModelSerializer):
     class Meta:
         model = Country
         fields = ["id", "code", "name", "status", "summary", "created_at", "updated_at"]
 
 
-class RegionSerializer(ConstrainedModelSerializer):
+class RegionSerializer(ValidatedModelSerializer):
     country_brief = CountryBriefSerializer(source="country", read_only=True)
 
     class Meta:

@@ -1,9 +1,9 @@
-from core.api.serializers import ConstrainedModelSerializer
+from core.api.serializers import ValidatedModelSerializer
 
 from ..models import Explorer
 
 
-class ExplorerSerializer(ConstrainedModelSerializer):
+class ExplorerSerializer(ValidatedModelSerializer):
     class Meta:
         model = Explorer
         fields = [

@@ -216,10 +216,10 @@ def test_a_redis_outage_loses_nothing_and_the_web_keeps_answering(artifact):
     assert report["recipients_with_two_message_ids"] == 0
 
 
-def task_args(raw: bytes) -> list:
-    """The positional arguments of a task message as Celery's Redis transport stores it."""
+def task_kwargs(raw: bytes) -> dict:
+    """The keyword arguments of a task message as Celery's Redis transport stores it."""
     envelope = json.loads(raw)
-    return json.loads(base64.b64decode(envelope["body"]))[0]
+    return json.loads(base64.b64decode(envelope["body"]))[1]
 
 
 def test_rolled_back_transactions_enqueue_nothing_and_committed_ones_exactly_one_task_each():
@@ -251,6 +251,6 @@ def test_rolled_back_transactions_enqueue_nothing_and_committed_ones_exactly_one
             with transaction.atomic():
                 ids.append(write(number).pk)
         assert queue.llen("celery") == 100
-        published = [task_args(raw)[0] for raw in queue.lrange("celery", 0, -1)]
+        published = [task_kwargs(raw)["delivery_ids"] for raw in queue.lrange("celery", 0, -1)]
     flush(COUNTING_BROKER)
     assert sorted(batch[0] for batch in published) == sorted(ids)

@@ -1,13 +1,11 @@
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from core.api.serializers import ConstrainedModelSerializer
+from core.api.serializers import ValidatedModelSerializer, bounded
 from countries.api.serializers import CountryBriefSerializer, RegionBriefSerializer
 
 from ..models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
 
 TIMESTAMPS = ["created_at", "updated_at"]
-SCORE = {"min_value": 1, "max_value": 5}
 
 
 class PlanObjectiveBriefSerializer(serializers.ModelSerializer):
@@ -16,7 +14,7 @@ class PlanObjectiveBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "title"]
 
 
-class EntryPointSerializer(ConstrainedModelSerializer):
+class EntryPointSerializer(ValidatedModelSerializer):
     country_brief = CountryBriefSerializer(source="country", read_only=True)
     score = serializers.IntegerField(read_only=True)
     initiative = serializers.SerializerMethodField()
@@ -47,13 +45,10 @@ class EntryPointSerializer(ConstrainedModelSerializer):
             *TIMESTAMPS,
         ]
         read_only_fields = ["analysed_by"]
-        extra_kwargs = dict.fromkeys(("feasibility", "impact", "added_value"), SCORE)
-
-    def validate_status(self, value: str) -> str:
-        current = getattr(self.instance, "status", None)
-        if value == EntryPoint.Status.SELECTED and current != EntryPoint.Status.SELECTED:
-            raise serializers.ValidationError(_("Use the select action: it creates the initiative."))
-        return value
+        extra_kwargs = {
+            name: bounded(EntryPoint, f"entrypoint_{name}_1_5", min_value=1, max_value=5)
+            for name in ("feasibility", "impact", "added_value")
+        }
 
     def get_initiative(self, obj) -> int | None:
         """The id of the initiative created when the entry point was selected."""
@@ -61,7 +56,7 @@ class EntryPointSerializer(ConstrainedModelSerializer):
         return initiative.pk if initiative else None
 
 
-class DevelopmentPlanSerializer(ConstrainedModelSerializer):
+class DevelopmentPlanSerializer(ValidatedModelSerializer):
     country_brief = CountryBriefSerializer(source="country", read_only=True)
     region_brief = RegionBriefSerializer(source="region", read_only=True, allow_null=True)
 
@@ -81,22 +76,14 @@ class DevelopmentPlanSerializer(ConstrainedModelSerializer):
             *TIMESTAMPS,
         ]
 
-    def validate(self, attrs: dict) -> dict:
-        attrs = super().validate(attrs)
-        region = attrs.get("region", getattr(self.instance, "region", None))
-        country = attrs.get("country", getattr(self.instance, "country", None))
-        if region is not None and country is not None and region.country_id != country.pk:
-            raise serializers.ValidationError({"region": [_("The region is not in the plan's country.")]})
-        return attrs
 
-
-class PlanObjectiveSerializer(ConstrainedModelSerializer):
+class PlanObjectiveSerializer(ValidatedModelSerializer):
     class Meta:
         model = PlanObjective
         fields = ["id", "plan", "code", "title", "description", *TIMESTAMPS]
 
 
-class ResourceFlowSerializer(ConstrainedModelSerializer):
+class ResourceFlowSerializer(ValidatedModelSerializer):
     region_brief = RegionBriefSerializer(source="region", read_only=True)
 
     class Meta:
@@ -116,7 +103,7 @@ class ResourceFlowSerializer(ConstrainedModelSerializer):
         ]
 
 
-class BudgetExecutionSerializer(ConstrainedModelSerializer):
+class BudgetExecutionSerializer(ValidatedModelSerializer):
     region_brief = RegionBriefSerializer(source="region", read_only=True)
     objective_brief = PlanObjectiveBriefSerializer(source="objective", read_only=True, allow_null=True)
     execution_rate = serializers.DecimalField(max_digits=12, decimal_places=4, read_only=True, allow_null=True)

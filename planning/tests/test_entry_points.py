@@ -193,3 +193,18 @@ def test_the_form_cannot_mark_an_entry_point_selected_without_creating_the_initi
     response = staff_client.post(url, data)
     assert response.status_code == 200 and "status" in response.context["form"].errors
     assert not EntryPoint.objects.exists()
+
+
+def test_the_admin_action_selects_through_the_same_service_as_the_page(world):
+    from django.test import Client
+
+    colombian = make_entry_point(world.co, "Regalías en La Guajira", (4, 4, 4))
+    peruvian = make_entry_point(world.pe, "Canon en Moquegua", (4, 4, 4))
+    admin = Client()
+    admin.force_login(world.admin)
+    url = reverse("admin:planning_entrypoint_changelist")
+    response = admin.post(url, {"action": "select", "_selected_action": [colombian.pk, peruvian.pk]})
+    assert response.status_code == 302
+    assert Initiative.objects.get(entry_point=colombian).name == "Regalías en La Guajira"
+    assert Initiative.objects.get(entry_point=peruvian).country == world.pe
+    assert set(EntryPoint.objects.values_list("status", flat=True)) == {EntryPoint.Status.SELECTED}

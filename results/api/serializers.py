@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import ConstrainedModelSerializer
+from core.api.serializers import ValidatedModelSerializer
 
 from ..models import Indicator, IndicatorValue
 
@@ -13,7 +13,7 @@ class ProgressSerializer(serializers.Serializer):
     expected = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
 
 
-class IndicatorSerializer(ConstrainedModelSerializer):
+class IndicatorSerializer(ValidatedModelSerializer):
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,7 +40,7 @@ class IndicatorSerializer(ConstrainedModelSerializer):
         return ProgressSerializer(obj.progress()).data
 
 
-class IndicatorValueSerializer(ConstrainedModelSerializer):
+class IndicatorValueSerializer(ValidatedModelSerializer):
     class Meta:
         model = IndicatorValue
         fields = ["id", "indicator", "period_end", "value", "source", "note", *TIMESTAMPS]

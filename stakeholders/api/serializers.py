@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from core.api.rows import briefs, datetime_text, joined_brief
-from core.api.serializers import ConstrainedModelSerializer
+from core.api.serializers import ValidatedModelSerializer, bounded
 from countries.api.serializers import CountryBriefSerializer
 
 from ..models import Contact, Relationship, Stakeholder
@@ -16,7 +16,7 @@ class StakeholderBriefSerializer(serializers.ModelSerializer):
         fields = list(BRIEF_FIELDS)
 
 
-class StakeholderSerializer(ConstrainedModelSerializer):
+class StakeholderSerializer(ValidatedModelSerializer):
     """Lean on purpose: ids for regions, brief country and organisation from one joined query."""
 
     country_brief = CountryBriefSerializer(source="country", read_only=True)
@@ -136,7 +136,7 @@ def stakeholder_rows(page: list[dict], user, organisation_joined: bool) -> list[
     return rows
 
 
-class ContactSerializer(ConstrainedModelSerializer):
+class ContactSerializer(ValidatedModelSerializer):
     stakeholder_brief = StakeholderBriefSerializer(source="stakeholder", read_only=True, allow_null=True)
 
     class Meta:
@@ -157,7 +157,7 @@ class ContactSerializer(ConstrainedModelSerializer):
         ]
 
 
-class RelationshipSerializer(ConstrainedModelSerializer):
+class RelationshipSerializer(ValidatedModelSerializer):
     source_brief = StakeholderBriefSerializer(source="source", read_only=True)
     target_brief = StakeholderBriefSerializer(source="target", read_only=True)
 
@@ -176,4 +176,4 @@ class RelationshipSerializer(ConstrainedModelSerializer):
             "created_at",
             "updated_at",
         ]
-        extra_kwargs = {"strength": {"min_value": 1, "max_value": 3}}
+        extra_kwargs = {"strength": bounded(Relationship, "relationship_strength_1_3", min_value=1, max_value=3)}

@@ -74,7 +74,7 @@ def test_every_field_is_checked_against_the_model_limits():
     assert "acronym is longer than 30" in messages[3]
     assert "not a valid URL" in messages[4]
     assert "unknown kind 'robot'" in messages[5]
-    assert "PE-MOQ is not in Colombia" in messages[6]
+    assert messages[6] == "These regions are not in Colombia: Moquegua."  # the rule of Stakeholder.clean
     assert "unknown region 'CO-XXX'" in messages[7]
     assert "Expected 9 columns, found 2" in messages[8]
     assert "NUL" in messages[9]

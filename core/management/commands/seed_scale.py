@@ -152,17 +152,19 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
             )
         )
     created = bulk_insert(m["Stakeholder"], organisations)
-    orgs_by_country: dict[int, list[int]] = {}
+    # Related rows as objects, not ids: each row's `clean()` (bulk_insert runs it) then reads them without a query.
+    orgs_by_country: dict[int, list] = {}
     for org in created:
-        orgs_by_country.setdefault(org.country_id, []).append(org.pk)
+        orgs_by_country.setdefault(org.country_id, []).append(org)
     for person in people:
         if orgs_by_country.get(person.country_id):
-            person.organisation_id = rng.choice(orgs_by_country[person.country_id])
+            person.organisation = rng.choice(orgs_by_country[person.country_id])
     created += bulk_insert(m["Stakeholder"], people)
     by_country: dict[int, list[int]] = {c.pk: [] for c in countries.values()}
     for stakeholder in created:
         by_country[stakeholder.country_id].append(stakeholder.pk)
     stakeholder_ids = [s.pk for s in created]
+    stakeholder_by_id = {s.pk: s for s in created}
     through = m["Stakeholder"].regions.through
     bulk_insert(
         through,
@@ -241,7 +243,7 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
         (
             m["Commitment"](
                 coalition=(coalition := rng.choice(coalitions)),
-                owner_id=rng.choice(by_country[coalition.initiative.country_id] or stakeholder_ids),
+                owner=stakeholder_by_id[rng.choice(by_country[coalition.initiative.country_id] or stakeholder_ids)],
                 description=f"Commitment {i + 1}: publish the {rng.choice(WORDS).lower()} plan",
                 due_on=_day(rng, 365) + datetime.timedelta(days=180),
                 status=rng.choice(["planned", "in_progress", "done", "dropped"]),
@@ -292,6 +294,7 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
     log(f"{len(engagements):,} engagements")
 
     # Assessments: an actor in an initiative of its own country, on one of a few review dates.
+    initiative_by_id = {initiative.pk: initiative for initiative in initiatives}
     initiatives_by_country: dict[int, list] = {}
     for initiative in initiatives:
         initiatives_by_country.setdefault(initiative.country_id, []).append(initiative.pk)
@@ -314,8 +317,8 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
         m["Assessment"],
         (
             m["Assessment"](
-                stakeholder_id=stakeholder_id,
-                initiative_id=initiative_id,
+                stakeholder=stakeholder_by_id[stakeholder_id],
+                initiative=initiative_by_id[initiative_id],
                 assessed_on=assessed_on,
                 power=rng.randint(1, 5),
                 capabilities=rng.randint(1, 5),

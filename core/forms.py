@@ -1,0 +1,71 @@
+"""The base of every ModelForm, on staff pages and in the admin: the form runs every rule of its model."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
+from django.forms.models import InlineForeignKeyField, ModelChoiceIterator
+
+from .validation import constraint_fields, handing_m2m
+
+
+class _OfferedChoices(ModelChoiceIterator):
+    def __init__(self, field: forms.ModelChoiceField, queryset: QuerySet) -> None:
+        super().__init__(field)
+        self.queryset = queryset
+
+
+def offer_only(field: forms.ModelChoiceField, queryset: QuerySet) -> None:
+    """Offer only `queryset` in the field's widget, while the field still accepts any row of its own queryset.
+
+    A page offers the sensible choices (the regions of the stakeholder's countries); a value it
+    does not offer is not turned away as "not one of the available choices" but refused by the
+    model's rule, with the rule's message, as the API and the admin refuse it.
+    """
+    field.widget.choices = _OfferedChoices(field, queryset)
+
+
+class ValidatedModelForm(forms.ModelForm):
+    """A ModelForm that validates its instance as the API and the services do.
+
+    Three differences from Django's:
+
+    - the many-to-many values chosen in the form are handed to the model's `clean()`, so a rule
+      on them (regions in the row's country) runs before anything is saved;
+    - the model's constraints also run on the fields a page fixes rather than shows (the
+      coalition of a new membership, a member's date of leaving, the row's own id, an admin
+      inline's parent): Django leaves such fields out of them, and the database then answers
+      with an IntegrityError;
+    - an error about a field the form does not show is reported for the whole form.
+    """
+
+    def _post_clean(self) -> None:
+        many = {field.name for field in self.instance._meta.many_to_many}
+        chosen = {name: value for name, value in self.cleaned_data.items() if name in many and name in self.fields}
+        with handing_m2m(self.instance, chosen):
+            super()._post_clean()
+            self._validate_skipped_constraints()
+
+    def _validate_skipped_constraints(self) -> None:
+        inline = {name for name, form_field in self.fields.items() if isinstance(form_field, InlineForeignKeyField)}
+        skipped = self._get_validation_exclusions() | inline  # what Django's own pass left out
+        # Out of the constraints stay only the form's own fields that failed (or were left empty).
+        exclude = {name for name in skipped if name in self.fields and not (name in inline and self._has_value(name))}
+        model = type(self.instance)
+        for constraint in model._meta.constraints:
+            if not constraint_fields(model, constraint) & (skipped - exclude):
+                continue  # Django's own pass ran it already
+            try:
+                constraint.validate(model, self.instance, exclude=exclude)
+            except ValidationError as error:
+                self._update_errors(error)
+
+    def _has_value(self, name: str) -> bool:
+        return getattr(self.instance, self.instance._meta.get_field(name).attname) is not None
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            placed: dict[str, list] = {}
+            for name, messages in errors.error_dict.items():
+                placed.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(messages)
+            errors = ValidationError(placed)
+        super()._update_errors(errors)

@@ -1,0 +1,45 @@
+"""Starting a Celery task once the surrounding transaction commits: the one way services start tasks.
+
+A task takes ids, loads rows and calls a service (STYLE.md 9); so `tasks.py` imports
+`services.py`, and a service that starts a task names it instead of importing it. The name is
+looked up in the Celery app's registry when the transaction commits, so a worker never looks
+for a row that does not exist yet and a rolled-back transaction starts nothing.
+"""
+
+import importlib
+import logging
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_after_commit(task_name: str, **kwargs) -> None:
+    """Publish the task `task_name` ("outbox.tasks.send_deliveries") with `kwargs` after the commit.
+
+    Without a broker (`CELERY_TASK_ALWAYS_EAGER`, `make run` and the tests) the task runs
+    in-process then, and its errors propagate. With one, publishing is retried briefly
+    (`OUTBOX_PUBLISH_RETRY`); a broker that stays down is logged, never a 500, because every
+    task here has a database row that a periodic job picks up again.
+    """
+
+    def publish() -> None:
+        task = registered_task(task_name)
+        try:
+            task.apply_async(kwargs=kwargs, retry=True, retry_policy=settings.OUTBOX_PUBLISH_RETRY)
+        except Exception:
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                raise
+            logger.warning("Broker unavailable; %s%r left for the periodic sweep", task_name, kwargs, exc_info=True)
+
+    transaction.on_commit(publish)
+
+
+def registered_task(task_name: str):
+    """The task registered under `task_name`, importing its module first if no one has yet."""
+    tasks = current_app.tasks
+    if task_name not in tasks:
+        importlib.import_module(task_name.rpartition(".")[0])  # registers its @shared_task functions
+    return tasks[task_name]
