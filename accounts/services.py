@@ -16,8 +16,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.ratelimit import rate_limit_exceeded
+from core.tasks import enqueue_after_commit
 from outbox.models import Delivery
-from outbox.services import Mail, delivery_create, enqueue_after_commit
+from outbox.services import Mail, delivery_create
 
 from .models import User
 
@@ -47,9 +48,7 @@ def password_reset_request(*, email: str, ip: str | None, language: str) -> bool
         window_seconds=RESET_WINDOW_SECONDS,
     ):
         return True
-    from .tasks import send_password_reset
-
-    enqueue_after_commit(send_password_reset, email, language)
+    enqueue_after_commit("accounts.tasks.send_password_reset", email=email, language=language)
     return True
 
 

@@ -32,7 +32,10 @@ def enqueue_after_commit(task_name: str, **kwargs) -> None:
         except Exception:
             if settings.CELERY_TASK_ALWAYS_EAGER:
                 raise
-            logger.warning("Broker unavailable; %s%r left for the periodic sweep", task_name, kwargs, exc_info=True)
+            # The names of the arguments only: their values can be personal data (an address).
+            logger.warning(
+                "Broker unavailable; %s(%s) left for the periodic sweep", task_name, ", ".join(kwargs), exc_info=True
+            )
 
     transaction.on_commit(publish)
 

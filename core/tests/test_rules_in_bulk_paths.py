@@ -86,8 +86,9 @@ def test_bulk_insert_runs_each_rows_rules_before_writing(world):
     assert not Engagement.objects.filter(title__startswith="Llamada").exists()
 
 
-def test_seed_demo_refuses_a_demo_row_breaking_a_model_rule_and_writes_nothing(db, monkeypatch):
+def test_seed_demo_refuses_a_demo_row_breaking_a_model_rule_and_writes_nothing(db, monkeypatch, settings):
     """The demo is loaded through the models' rules: a region of Peru for a Colombian actor stops it."""
+    settings.DEBUG = True  # seed_demo is for development; pytest runs with DEBUG off
     bad = ("veeduria", "Veeduría de La Guajira", "", "civil_society", "local", "organisation", ["PE-MOQ"], "")
     monkeypatch.setitem(coalitions_demo.STAKEHOLDERS, "CO", [*coalitions_demo.STAKEHOLDERS["CO"], bad])
     with pytest.raises(ValidationError) as refused:
@@ -97,7 +98,8 @@ def test_seed_demo_refuses_a_demo_row_breaking_a_model_rule_and_writes_nothing(d
     assert not Coalition.objects.exists()
 
 
-def test_seed_demo_refuses_a_colombian_coalition_placed_under_a_peruvian_initiative(db, monkeypatch):
+def test_seed_demo_refuses_a_colombian_coalition_placed_under_a_peruvian_initiative(db, monkeypatch, settings):
+    settings.DEBUG = True
     rows = list(coalitions_demo.COALITIONS)
     index = next(i for i, row in enumerate(rows) if row[6] and row[6][0].startswith("CO-"))
     peruvian = next(row[0] for row in coalitions_demo.INITIATIVES if row[2] == "PE")
