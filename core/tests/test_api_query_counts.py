@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from coalitions.models import Initiative
 from core.api.permissions import STAFF_ONLY
 
@@ -17,7 +17,7 @@ LISTS = [(prefix, basename) for prefix, basename, action in routes() if action =
 
 def token_client(user) -> APIClient:
     """A real token, so the count includes authentication as a client would pay it."""
-    _, token = AuthToken.objects.create(user=user, expiry=None)
+    _, token = api_token_create(user=user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
