@@ -193,7 +193,7 @@ def test_the_mail_and_the_pages_are_in_spanish(staff_client, world):
     page = Client().get(link_of(delivery), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Crear mi cuenta" in page
     assert "Invitar a alguien" in staff_client.get(NEW, HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    client, _response = accept(link_of(delivery))
+    _client, _response = accept(link_of(delivery))
     assert User.objects.get(username="rosa").preferred_language == "es"
 
 
