@@ -151,9 +151,9 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, inviter: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = (
-            Stakeholder.objects.editable_by(inviter).select_related("country").order_by("name")
-        )
+        # A person is not an organisation anyone works for.
+        organisations = Stakeholder.objects.editable_by(inviter).exclude(kind=Stakeholder.Kind.PERSON)
+        self.fields["organisation"].queryset = organisations.order_by("name")
         countries = Country.objects.order_by("name")
         self.fields["country"].queryset = (
             countries if inviter.is_admin else countries.filter(pk__in=inviter.team_country_ids)
