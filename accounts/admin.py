@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.admin import ScopedAdmin
+
 from . import services
 from .lockout import lift_lockouts
-from .models import SignInFailure, User
+from .models import ApiToken, Invitation, SignInFailure, User
 
 
 @admin.register(User)
@@ -168,3 +170,74 @@ class SignInFailureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ScopedAdmin):
+    """Everyone's tokens, for admins: see them and revoke them (deleting is revoking, through the
+    service). People make their own on their tokens page; scripts use `create_api_token`."""
+
+    list_display = ["name", "user", "token_key", "created_at", "expiry", "last_used_at"]
+    list_filter = ["user__role"]
+    list_select_related = ["user"]
+    search_fields = ["name", "token_key", "user__username"]
+    date_hierarchy = "created_at"
+    fields = ["name", "user", "token_key", "created_at", "expiry", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        services.api_token_revoke(token=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for token in queryset:
+            services.api_token_revoke(token=token)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ScopedAdmin):
+    """Invitations are sent from the Invitations page (the service checks who may invite into
+    what); here admins follow them, send them again or withdraw them."""
+
+    list_display = ["email", "role", "country", "organisation", "status", "invited_by", "expires_at", "created_at"]
+    list_filter = ["status", "role", "country"]
+    list_select_related = ["country", "organisation", "invited_by"]
+    search_fields = ["email", "organisation__name"]
+    date_hierarchy = "created_at"
+    fields = ["email", "role", "country", "organisation", "language", "status", "invited_by", "user", "expires_at"]
+    readonly_fields = fields
+    actions = ["resend", "withdraw"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # withdrawn, never deleted: the row is the record of the invitation
+
+    @admin.action(description=_("Send again (the previous link stops working)"))
+    def resend(self, request, queryset) -> None:
+        sent = [services.invitation_resend(invitation=invitation) for invitation in queryset.pending()]
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation sent again.", "%(count)d invitations sent again.", len(sent))
+            % {"count": len(sent)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Withdraw (the link stops working)"))
+    def withdraw(self, request, queryset) -> None:
+        withdrawn = [services.invitation_withdraw(invitation=invitation) for invitation in queryset.pending()]
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation withdrawn.", "%(count)d invitations withdrawn.", len(withdrawn))
+            % {"count": len(withdrawn)},
+            messages.SUCCESS,
+        )

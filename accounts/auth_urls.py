@@ -14,6 +14,7 @@ urlpatterns = [
     path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("invitation/<str:key>/", views.invitation_accept, name="invitation_accept"),
     path("two-factor/", views.two_factor_overview, name="two_factor"),
     path("two-factor/code/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),

@@ -1,14 +1,17 @@
 import django_otp
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.history.recording import recorded_models
 from countries.models import Country
+from stakeholders.models import Stakeholder
 
-from .models import User
+from .models import Invitation, User
 
 
 class PasswordResetRequestForm(forms.Form):
@@ -98,3 +101,114 @@ class ActivityFilterForm(forms.Form):
             (model._meta.label_lower, capfirst(model._meta.verbose_name_plural)) for model in models
         ]
         self.fields["user"].queryset = User.objects.exclude(role=User.Role.PARTNER).order_by("username")
+
+
+class ApiTokenCreateForm(forms.Form):
+    """A new token: what it is for, and when it stops working (within `API_TOKEN_MAX_DAYS`)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script or the tool using it."),
+    )
+    expires_days = forms.TypedChoiceField(label=_("Expires after"), coerce=int)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from .services import api_token_expiry_choices
+
+        super().__init__(*args, **kwargs)
+        choices = api_token_expiry_choices()
+        self.fields["expires_days"].choices = [
+            (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days}) for days in choices
+        ]
+        self.fields["expires_days"].initial = 90 if 90 in choices else choices[-1]
+
+
+class InvitationForm(forms.Form):
+    """Whom to invite, and into what: a partner organisation, or (for a colleague) a country team.
+
+    The lists offer only the organisations and countries the inviting staff member may change;
+    the service checks that again, whatever the path.
+    """
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    role = forms.ChoiceField(label=_("Invite as"), choices=Invitation.Role.choices, initial=Invitation.Role.PARTNER)
+    organisation = forms.ModelChoiceField(
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        label=_("Partner organisation"),
+        help_text=_("For a person of a partner organisation."),
+    )
+    country = forms.ModelChoiceField(
+        queryset=Country.objects.none(),
+        required=False,
+        label=_("Country team"),
+        help_text=_("For a colleague."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the mail"), choices=Invitation._meta.get_field("language").choices
+    )
+
+    def __init__(self, *args, inviter: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A person is not an organisation anyone works for.
+        organisations = Stakeholder.objects.editable_by(inviter).exclude(kind=Stakeholder.Kind.PERSON)
+        self.fields["organisation"].queryset = organisations.order_by("name")
+        countries = Country.objects.order_by("name")
+        self.fields["country"].queryset = (
+            countries if inviter.is_admin else countries.filter(pk__in=inviter.team_country_ids)
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        role = data.get("role")
+        if role == Invitation.Role.PARTNER and not data.get("organisation"):
+            self.add_error("organisation", _("Choose the organisation the person works for."))
+        if role == Invitation.Role.STAFF and not data.get("country"):
+            self.add_error("country", _("Choose the country team your colleague joins."))
+        return data
+
+
+class InvitationAcceptForm(forms.Form):
+    """The invited person's account: a user name, their name, and a password (Django's rules)."""
+
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("You sign in with it. Letters, digits and @/./+/-/_ only."),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, invitation: Invitation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        self.fields["username"].initial = invitation.email
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            user = User(
+                username=data.get("username", ""),
+                email=self.invitation.email,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -1,14 +1,19 @@
 """Who a user is to the program: admin, program staff of some country teams, or a partner."""
 
+import datetime
 from functools import cached_property
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import RecordedQuerySet
+from core.models import RecordedQuerySet, ScopedQuerySet, TimeStampedModel
 
 
 class RecordedUserManager(UserManager.from_queryset(RecordedQuerySet)):
@@ -98,3 +103,190 @@ class SignInFailure(AccessAttempt):
 
     def get_absolute_url(self) -> str:
         return f"/admin/accounts/signinfailure/{self.pk}/change/"
+
+
+def _signed_in(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
+class ApiTokenQuerySet(ScopedQuerySet):
+    """A token is its owner's alone: no one else sees it on a page, admins see every one in the admin."""
+
+    country_lookups = ()
+
+    def owned_by(self, user) -> "ApiTokenQuerySet":
+        """The tokens of the signed-in user: what the tokens page lists, for admins too."""
+        return self.filter(user=user) if _signed_in(user) else self.none()
+
+    def visible_to(self, user) -> "ApiTokenQuerySet":
+        if _signed_in(user) and user.is_admin:
+            return self.all()
+        return self.owned_by(user)
+
+    def editable_by(self, user) -> "ApiTokenQuerySet":
+        return self.visible_to(user)
+
+
+class ApiToken(TimeStampedModel):
+    """An API token: only the hash of its secret is stored, with the first characters to find it by.
+
+    knox's token model (`KNOX_TOKEN_MODEL`), with a name, an expiry and the time of last use. A
+    revoked token is deleted (the history keeps that it existed); an expired one is kept, and
+    refused, so its owner sees why a script stopped.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the script using it."))
+    token_key = models.CharField(_("prefix"), max_length=25, db_index=True)
+    digest = models.CharField(_("hash"), max_length=128, unique=True)
+    expiry = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    #: The hash finds the token; the time of last use is not a change anyone made.
+    history_exclude_fields = ("digest", "last_used_at")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                name="apitoken_unique_name_per_user",
+                violation_error_message=_("You already have a token with this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_key}…)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:token_list")
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expiry is not None and self.expiry <= (now or timezone.now())
+
+
+class InvitationQuerySet(ScopedQuerySet):
+    """Staff see and change the invitations into their countries; partners none."""
+
+    country_lookups = ("country", "organisation__country")
+
+    def visible_to(self, user) -> "InvitationQuerySet":
+        return self.editable_by(user)
+
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(status=Invitation.Status.PENDING)
+
+
+class Invitation(TimeStampedModel):
+    """An invitation by mail to a new user: a colleague into a country team, or a person of a partner
+    organisation. Its link is signed, expires, and works once; a resend makes the old link stop working."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Program staff")
+        PARTNER = "partner", _("Partner")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    email = models.EmailField(_("email"), max_length=254)
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.PARTNER)
+    country = models.ForeignKey(
+        "countries.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country team"),
+        help_text=_("For a colleague: the country team they join."),
+    )
+    organisation = models.ForeignKey(
+        "stakeholders.Stakeholder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner organisation"),
+        help_text=_("For a person of a partner organisation: the organisation they work for."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("en", _("English")), ("es", _("Spanish"))],
+        default="en",
+        help_text=_("The language of the mail, and of the new account."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    expires_at = models.DateTimeField(_("expires"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+        help_text=_("The account made when the invitation was accepted."),
+    )
+    #: Part of the signed link; a new one on each send, so only the newest link works.
+    nonce = models.CharField(max_length=64, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    history_exclude_fields = ("nonce",)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["status", "expires_at"], name="invitation_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="partner", organisation__isnull=False, country=None)
+                | Q(role="staff", organisation=None, country__isnull=False),
+                name="invitation_role_matches_place",
+                violation_error_message=_(
+                    "Invite a partner into an organisation, and a colleague into a country team."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_email",
+                violation_error_message=_("This address already has a pending invitation: resend it instead."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:invitation_list")
+
+    def clean(self) -> None:
+        # Another table: the database cannot hold it. An accepted invitation made that account.
+        pending = self.status == self.Status.PENDING and self.email
+        if pending and User.objects.filter(email__iexact=self.email).exists():
+            raise ValidationError({"email": _("An account with this address exists already.")})
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        """Pending and not expired: its newest link can still be accepted."""
+        return self.status == self.Status.PENDING and not self.is_expired()

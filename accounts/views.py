@@ -1,5 +1,5 @@
 """Signing in (password, then the second factor where needed), password reset, two-factor pages,
-and the activity feed of a country team."""
+API tokens, invitations, and the activity feed of a country team."""
 
 from base64 import b32encode
 from urllib.parse import urlencode
@@ -8,27 +8,42 @@ import django_otp
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.history.display import change_views
 from core.models import ObjectChange
+from core.views import get_editable_or_403, staff_required
 
 from . import services, two_factor
-from .forms import ActivityFilterForm, PasswordResetRequestForm, TwoFactorCodeForm, TwoFactorSetupForm
+from .forms import (
+    ActivityFilterForm,
+    ApiTokenCreateForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    PasswordResetRequestForm,
+    TwoFactorCodeForm,
+    TwoFactorSetupForm,
+)
 from .lockout import is_locked_out, lift_lockouts, lockout_response, record_failure, request_ip
+from .models import ApiToken, Invitation
 
 #: Recovery codes just made, kept in the session until the page that shows them once.
 NEW_CODES_SESSION_KEY = "two_factor_new_codes"
@@ -218,3 +233,159 @@ def activity(request):
         "nav_section": "activity",
     }
     return render(request, "accounts/activity.html", context)
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """A service's refusal on the form: beside the field it names, or for the whole form."""
+    for name, messages_ in error.update_error_dict({}).items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+#: A token just made: its secret is kept in the session only until the page that shows it once.
+NEW_TOKEN_SESSION_KEY = "api_token_new"  # noqa: S105 (a session key, not a secret)
+
+
+@never_cache
+@login_required
+def token_list(request):
+    """Your API tokens (staff and partners alike): make one, see when each was last used, revoke."""
+    form = ApiTokenCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"], expires_days=form.cleaned_data["expires_days"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            request.session[NEW_TOKEN_SESSION_KEY] = {"pk": token.pk, "secret": secret}
+            return redirect("accounts:token_list")
+    context = {
+        "form": form,
+        "tokens": ApiToken.objects.owned_by(request.user),
+        "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+        "now": timezone.now(),
+    }
+    return render(request, "accounts/apitoken_list.html", context)
+
+
+@never_cache
+@login_required
+def token_revoke(request, pk: int):
+    """Confirm, then revoke one of your tokens; someone else's is a 404, like a missing one."""
+    token = get_object_or_404(ApiToken.objects.owned_by(request.user), pk=pk)
+    if request.method == "POST":
+        services.api_token_revoke(token=token)
+        messages.success(request, _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name})
+        return redirect("accounts:token_list")
+    return render(request, "accounts/apitoken_confirm_revoke.html", {"token": token})
+
+
+@never_cache
+@login_required
+def token_revoke_all(request):
+    """Confirm, then revoke every token of yours (a lost laptop, a leaked script)."""
+    tokens = ApiToken.objects.owned_by(request.user)
+    if request.method == "POST":
+        count = services.api_token_revoke_all(user=request.user)
+        messages.success(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count},
+        )
+        return redirect("accounts:token_list")
+    return render(request, "accounts/apitoken_confirm_revoke.html", {"count": tokens.count()})
+
+
+INVITATIONS_PAGE_SIZE = 50
+
+
+@staff_required
+def invitation_list(request):
+    """The invitations into the reader's countries, newest first, with their state."""
+    invitations = Invitation.objects.visible_to(request.user).select_related(
+        "country", "organisation", "invited_by", "user"
+    )
+    page = Paginator(invitations, INVITATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/invitation_list.html", {"page": page, "invitations": page.object_list})
+
+
+@staff_required
+def invitation_create(request):
+    """Invite a person of a partner organisation, or a colleague, by mail."""
+    form = InvitationForm(request.POST or None, inviter=request.user, initial={"language": get_language()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.invitation_create(
+                by=request.user,
+                email=data["email"],
+                role=data["role"],
+                language=data["language"],
+                country=data["country"],
+                organisation=data["organisation"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("accounts:invitation_list")
+    context = {"form": form, "valid_days": settings.INVITATION_VALID_DAYS}
+    return render(request, "accounts/invitation_form.html", context)
+
+
+@require_POST
+@staff_required
+def invitation_resend(request, pk: int):
+    """A new mail with a new link; the previous link stops working."""
+    invitation = get_editable_or_403(Invitation.objects, request.user, pk=pk)
+    try:
+        services.invitation_resend(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
+    return redirect("accounts:invitation_list")
+
+
+@staff_required
+def invitation_withdraw(request, pk: int):
+    """Confirm, then withdraw an invitation: its link stops working."""
+    invitation = get_editable_or_403(Invitation.objects, request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.invitation_withdraw(invitation=invitation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
+        return redirect("accounts:invitation_list")
+    return render(request, "accounts/invitation_confirm_withdraw.html", {"invitation": invitation})
+
+
+@never_cache
+def invitation_accept(request, key: str):
+    """The link in the invitation: choose a user name and password, and you are signed in (then
+    set up two-step sign-in, where your role requires it)."""
+    invitation = services.invitation_from_key(key=key)
+    if invitation is None:
+        return render(request, "accounts/invitation_accept.html", {"invitation": None}, status=404)
+    form = InvitationAcceptForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                username=data["username"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            welcome = reverse("accounts:token_list") if user.is_partner else settings.LOGIN_REDIRECT_URL
+            if two_factor.is_required(user):
+                return redirect(_with_next("two_factor_setup", welcome))
+            return redirect(welcome)
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})

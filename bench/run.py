@@ -168,9 +168,9 @@ def create_fixtures() -> Fixtures:
         username="bench-staff", defaults={"role": "staff", "is_active": True}
     )
     user.country_teams.set(Country.objects.all())
-    from knox.models import AuthToken
+    from accounts.services import api_token_create
 
-    _instance, token = AuthToken.objects.create(user=user)
+    _instance, token = api_token_create(user=user, expires_days=1)
     session = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

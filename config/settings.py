@@ -193,6 +193,16 @@ if TWO_FACTOR_REQUIRED_ROLES - TWO_FACTOR_ROLES:
         f"not {', '.join(sorted(TWO_FACTOR_REQUIRED_ROLES - TWO_FACTOR_ROLES))}"
     )
 OTP_TOTP_ISSUER = "Local Coalitions"
+
+# API tokens (accounts.ApiToken, knox's hashing): people choose an expiry up to this many days.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name)
+API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", "365")
+if API_TOKEN_MAX_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_MAX_DAYS must be at least 1")
+# Invitations (accounts.Invitation): how long the link in the mail stays valid.
+INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", "7")
+if INVITATION_VALID_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_VALID_DAYS must be at least 1")
 # Device secrets and recovery codes are not shown in the admin: an admin resets, never reads them.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 

@@ -45,6 +45,7 @@ class Delivery(TimeStampedModel):
         NOTIFICATION = "notification", _("Staff notification")
         DIGEST = "digest", _("Weekly digest")
         PASSWORD_RESET = "password_reset", _("Password reset")
+        INVITATION = "invitation", _("Invitation")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -239,9 +239,9 @@ def test_without_the_setting_staff_sign_in_with_a_password_alone(world):
 
 
 def test_a_token_still_works_while_the_same_user_has_a_pending_session(world, required):
-    from knox.models import AuthToken
+    from accounts.services import api_token_create
 
-    _instance, token = AuthToken.objects.create(user=world.staff_co)
+    _instance, token = api_token_create(user=world.staff_co)
     assert Client().get("/api/v1/coalitions/", headers={"authorization": f"Token {token}"}).status_code == 200
 
 

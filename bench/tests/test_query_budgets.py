@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from coalitions.models import Coalition, Initiative, Membership
 from coalitions.tests.conftest import grow_coalition
 from core.management.commands.seed_scale import seed_scale
@@ -56,7 +56,7 @@ def scaled(db, django_user_model):
 def token_client(user) -> APIClient:
     """A real token, so the counts include authentication as a client pays it."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user, expiry=None)[1]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)[1]}")
     return client
 
 

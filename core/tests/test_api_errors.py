@@ -8,9 +8,9 @@ from coalitions.models import Engagement
 
 @pytest.fixture
 def token_header(world) -> dict:
-    from knox.models import AuthToken
+    from accounts.services import api_token_create
 
-    _, token = AuthToken.objects.create(user=world.staff_co, expiry=None)
+    _, token = api_token_create(user=world.staff_co)
     return {"HTTP_AUTHORIZATION": f"Token {token}"}
 
 

@@ -3,9 +3,11 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from knox.models import AuthToken
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
+from accounts.services import api_token_create
 from coalitions.models import Initiative
 from core.api.permissions import STAFF_ONLY
 
@@ -16,8 +18,10 @@ LISTS = [(prefix, basename) for prefix, basename, action in routes() if action =
 
 
 def token_client(user) -> APIClient:
-    """A real token, so the count includes authentication as a client would pay it."""
-    _, token = AuthToken.objects.create(user=user, expiry=None)
+    """A real token, so the count includes authentication as a client would pay it: a token in
+    use, whose last use was just written (that write happens at most once a minute, not per request)."""
+    row, token = api_token_create(user=user)
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client

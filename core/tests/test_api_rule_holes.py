@@ -1,9 +1,9 @@
 """The writes the staff pages refused and the API accepted, with a staff member's token: refused now, by the model."""
 
 import pytest
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from coalitions.models import Engagement
 from stakeholders.models import Stakeholder
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_token_api(world) -> APIClient:
-    _, token = AuthToken.objects.create(user=world.staff_co, expiry=None)
+    _, token = api_token_create(user=world.staff_co)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client

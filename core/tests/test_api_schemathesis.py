@@ -14,7 +14,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -24,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.services import api_token_create
 from config.wsgi import application
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "4"))
@@ -70,9 +70,7 @@ def test_schema_served_is_the_schema_tested(client):
 
 @pytest.fixture
 def tokens(world) -> dict[str, str]:
-    return {
-        name: AuthToken.objects.create(user=getattr(world, name), expiry=None)[1] for name in ("partner_co", "staff_co")
-    }
+    return {name: api_token_create(user=getattr(world, name))[1] for name in ("partner_co", "staff_co")}
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -1,8 +1,9 @@
 """Too many requests per token or per address: 429 with Retry-After."""
 
 import pytest
-from knox.models import AuthToken
 from rest_framework.test import APIClient
+
+from accounts.services import api_token_create
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def low_rates(settings):
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user, expiry=None)[1]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)[1]}")
     return client
 
 

@@ -12,9 +12,9 @@ from django.core.management import call_command, get_commands, load_command_clas
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from coalitions.models import Coalition, Commitment, Engagement, Membership
 from coalitions.services import coalition_create
 from core.history.context import history_context
@@ -88,7 +88,7 @@ def test_a_page_write_records_the_user_the_channel_and_old_and_new_values(staff_
 
 
 def test_an_api_write_with_a_token_records_the_token_prefix(world):
-    token_row, token = AuthToken.objects.create(user=world.partner_co, expiry=None)
+    token_row, token = api_token_create(user=world.partner_co)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = client.patch(f"/api/v1/commitments/{world.co_commitment.pk}/", {"status": "done"}, format="json")

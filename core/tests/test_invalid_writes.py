@@ -34,6 +34,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken, Invitation
 from coalitions.models import Assessment, Coalition, Engagement, Initiative, LearningNote, Membership
 from core.validation import full_clean
 from countries.models import Region
@@ -78,6 +79,12 @@ def local_coalition(w) -> Coalition:
     return Coalition.objects.create(
         initiative=w.co_initiative, name="Coalición Uribia", level="local", shared_goal="Solar", parent=w.co_coalition
     )
+
+
+def account_with_email(w, email: str) -> str:
+    w.partner_pe.email = email
+    w.partner_pe.save()
+    return email
 
 
 def existing(model, **values) -> dict:
@@ -166,6 +173,11 @@ CLEAN_RULES: dict[str, Invalid] = {
         lambda w: {"region": w.moquegua},
         "The region must be in the country of the indicator's plan, initiative or coalition.",
     ),
+    "invitation_not_for_an_existing_account": Invalid(
+        "accounts.Invitation",
+        lambda w: {"email": account_with_email(w, "rosa@example.org")},
+        "An account with this address exists already.",
+    ),
 }
 
 CONSENT = "consent fields change only through the consent services (issue 11: consent through the ledger)"
@@ -215,6 +227,23 @@ CONSTRAINTS: dict[str, Invalid] = {
         lambda w: {"role": "partner", "organisation": None},
         "A partner user needs an organisation, and only partners have one.",
         change=lambda w: w.staff_pe,
+    ),
+    "apitoken_unique_name_per_user": Invalid(
+        "accounts.ApiToken",
+        lambda w: existing(ApiToken, user=w.partner_co, name="Sync", token_key="fedcba987654321", digest="d" * 128),
+        "You already have a token with this name.",
+    ),
+    "invitation_role_matches_place": Invalid(
+        "accounts.Invitation",
+        lambda w: {"role": "partner", "organisation": None, "country": w.co},
+        "Invite a partner into an organisation, and a colleague into a country team.",
+    ),
+    "invitation_one_pending_per_email": Invalid(
+        "accounts.Invitation",
+        lambda w: existing(
+            Invitation, email="rosa@example.org", role="partner", organisation=w.co_org, expires_at=WHEN
+        ),
+        "This address already has a pending invitation: resend it instead.",
     ),
     "entrypoint_feasibility_1_5": Invalid(
         EntryPoint, lambda w: {"feasibility": 6}, "Feasibility must be between 1 and 5."
@@ -473,6 +502,18 @@ CONSTRAINTS: dict[str, Invalid] = {
 #: A valid new row of the models the API does not write (the API ones use `api_resources`).
 BASES: dict[str, Callable[[SimpleNamespace], dict]] = {
     "accounts.User": lambda w: {"username": "someone", "role": "staff"},
+    "accounts.ApiToken": lambda w: {
+        "user": w.partner_co,
+        "name": "Sync",
+        "token_key": "0123456789abcde",
+        "digest": "e" * 128,
+    },
+    "accounts.Invitation": lambda w: {
+        "email": "rosa@example.org",
+        "role": "partner",
+        "organisation": w.co_org,
+        "expires_at": WHEN,
+    },
     "explorers_network.ConsentEvent": lambda w: {
         "explorer": Explorer.objects.create(name="Eva", email="eva@example.org"),
         "action": "confirm",
