@@ -142,7 +142,7 @@ class Block:
 
     def describe(self, record: Record) -> str:
         label = self.model._meta.label if self.model else self.call.__name__
-        name = record.get("ref") or (", ".join(str(record.get(name)) for name in self.key) if self.key else "")
+        name = record.get("ref") or ", ".join(str(record[name]) for name in self.key if name in record)
         return f"{label} {name!r}" if name else label
 
     def field(self, name: str, record: Record) -> models.Field:

@@ -96,7 +96,10 @@ def with_demo_file(monkeypatch, path, text: str) -> None:
 def test_seed_demo_refuses_a_demo_row_breaking_a_model_rule_and_writes_nothing(db, monkeypatch, settings, tmp_path):
     """The demo is loaded through the models' rules: a region of Peru for a Colombian actor stops it."""
     settings.DEBUG = True  # seed_demo is for development; pytest runs with DEBUG off
-    record = "{ref: veeduria, country: CO, name: Veeduría de La Guajira, sector: civil_society, level: local, regions: [PE-MOQ]}"
+    record = (
+        "{ref: veeduria, country: CO, name: Veeduría de La Guajira, sector: civil_society, level: local,"
+        " regions: [PE-MOQ]}"
+    )
     with_demo_file(
         monkeypatch,
         tmp_path / "bad.yaml",
