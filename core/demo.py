@@ -130,7 +130,7 @@ class Block:
         if self.key and self.model is None:
             self.fail("a `key:` needs the block's `model:`")
         for name in self.key:
-            field = self.field(name, spec)
+            field = self.field(name, None)
             if field.many_to_many:
                 self.fail(f"the key field {name!r} is many-to-many")
         self.records: list[Record] = spec["records"]
@@ -145,7 +145,7 @@ class Block:
         name = record.get("ref") or ", ".join(str(record[name]) for name in self.key if name in record)
         return f"{label} {name!r}" if name else label
 
-    def field(self, name: str, record: Record) -> models.Field:
+    def field(self, name: str, record: Record | None) -> models.Field:
         try:
             return self.model._meta.get_field(name)
         except FieldDoesNotExist as error:
