@@ -305,10 +305,14 @@ def load(paths: Iterable[Path] | None = None, *, stdout=None) -> Refs:
     """
     refs: Refs = defaultdict(dict)
     for path in data_files() if paths is None else paths:
-        made = records = 0
+        made = records = calls = 0
         for block in read(path):
             made += block.load(refs)
-            records += len(block.records)
+            if block.key:
+                records += len(block.records)
+            else:  # a call that changes rows (a confirmation, an import) makes no record of its own
+                calls += len(block.records)
         if stdout is not None:
-            stdout.write(f"{display(path)}: {records} records, {made} new")
+            counts = [f"{records} records, {made} new"] if records else []
+            stdout.write(f"{display(path)}: {', '.join(counts + ([f'{calls} calls'] if calls else []))}")
     return refs
