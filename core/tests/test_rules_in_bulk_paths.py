@@ -5,10 +5,10 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from coalitions import demo as coalitions_demo
 from coalitions.models import Coalition, Engagement
+from core import demo
 from core.bulk import bulk_insert
 from core.validation import constraint_message
 from countries.models import regions_outside
@@ -86,26 +86,48 @@ def test_bulk_insert_runs_each_rows_rules_before_writing(world):
     assert not Engagement.objects.filter(title__startswith="Llamada").exists()
 
 
-def test_seed_demo_refuses_a_demo_row_breaking_a_model_rule_and_writes_nothing(db, monkeypatch, settings):
+def with_demo_file(monkeypatch, path, text: str) -> None:
+    """One more data file after the shipped ones: everything loads, then its record is refused."""
+    path.write_text(text)
+    shipped = demo.data_files()
+    monkeypatch.setattr(demo, "data_files", lambda *labels: [*shipped, path])
+
+
+def test_seed_demo_refuses_a_demo_row_breaking_a_model_rule_and_writes_nothing(db, monkeypatch, settings, tmp_path):
     """The demo is loaded through the models' rules: a region of Peru for a Colombian actor stops it."""
     settings.DEBUG = True  # seed_demo is for development; pytest runs with DEBUG off
-    bad = ("veeduria", "Veeduría de La Guajira", "", "civil_society", "local", "organisation", ["PE-MOQ"], "")
-    monkeypatch.setitem(coalitions_demo.STAKEHOLDERS, "CO", [*coalitions_demo.STAKEHOLDERS["CO"], bad])
-    with pytest.raises(ValidationError) as refused:
+    record = (
+        "{ref: veeduria, country: CO, name: Veeduría de La Guajira, sector: civil_society, level: local,"
+        " regions: [PE-MOQ]}"
+    )
+    with_demo_file(
+        monkeypatch,
+        tmp_path / "bad.yaml",
+        f"- model: stakeholders.Stakeholder\n  key: [country, name]\n  records:\n  - {record}\n",
+    )
+    with pytest.raises(CommandError) as refused:
         call_command("seed_demo", stdout=io.StringIO())
-    assert refused.value.message_dict == {"regions": ["These regions are not in Colombia: Moquegua."]}
+    assert refused.value.__cause__.__cause__.message_dict == {
+        "regions": ["These regions are not in Colombia: Moquegua."]
+    }
+    assert "bad.yaml:4 (stakeholders.Stakeholder 'veeduria'): regions: These regions are not in Colombia" in str(
+        refused.value
+    )
     assert not Stakeholder.objects.exists()
     assert not Coalition.objects.exists()
 
 
-def test_seed_demo_refuses_a_colombian_coalition_placed_under_a_peruvian_initiative(db, monkeypatch, settings):
+def test_seed_demo_refuses_a_colombian_coalition_placed_under_a_peruvian_initiative(
+    db, monkeypatch, settings, tmp_path
+):
     settings.DEBUG = True
-    rows = list(coalitions_demo.COALITIONS)
-    index = next(i for i, row in enumerate(rows) if row[6] and row[6][0].startswith("CO-"))
-    peruvian = next(row[0] for row in coalitions_demo.INITIATIVES if row[2] == "PE")
-    rows[index] = (rows[index][0], peruvian, *rows[index][2:])
-    monkeypatch.setattr(coalitions_demo, "COALITIONS", rows)
-    with pytest.raises(ValidationError) as refused:
+    record = "{initiative: pe-moq, name: Coalición de La Guajira, level: local, regions: [CO-LAG]}"
+    with_demo_file(
+        monkeypatch,
+        tmp_path / "bad.yaml",
+        f"- model: coalitions.Coalition\n  key: [initiative, name]\n  records:\n  - {record}\n",
+    )
+    with pytest.raises(CommandError) as refused:
         call_command("seed_demo", stdout=io.StringIO())
-    assert refused.value.message_dict["regions"][0].startswith("These regions are not in Peru: ")
+    assert refused.value.__cause__.__cause__.message_dict["regions"][0].startswith("These regions are not in Peru: ")
     assert not Coalition.objects.exists()

@@ -1,26 +1,30 @@
-import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from core import demo
 from countries.models import Country
-from planning import demo
 from planning.importers import resources_import
-from planning.models import EntryPoint
+from planning.models import DevelopmentPlan, EntryPoint
 from results.models import Indicator, IndicatorValue
+
+PLANNING = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = PLANNING / "sample_data"
 
 
 @pytest.fixture
 def plans(world):
     """Moquegua's and Cajamarca's plans with their objectives (from the demo data)."""
-    return demo._load_plans(io.StringIO())
+    demo.load([*demo.data_files("countries"), PLANNING / "demo" / "plans.yaml"])
+    return {plan.region.code: plan for plan in DevelopmentPlan.objects.select_related("region")}
 
 
 @pytest.fixture
 def resources(plans):
     """The shipped sample transfers and budget execution for Moquegua and Cajamarca."""
     for kind, filename in (("flows", "resource_flows.csv"), ("execution", "budget_execution.csv")):
-        report = resources_import(kind=kind, text=(demo.SAMPLE_DATA / filename).read_text(), dry_run=False)
+        report = resources_import(kind=kind, text=(SAMPLE_DATA / filename).read_text(), dry_run=False)
         assert report.ok, report.errors
     return plans
 

@@ -5,11 +5,12 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from coalitions.models import Initiative
+from core import demo
 from countries.models import Country, Region
 from planning.models import EntryPoint
 from planning.services import entry_point_select
 
-from .conftest import make_entry_point
+from .conftest import PLANNING, make_entry_point
 
 
 @pytest.fixture
@@ -141,11 +142,7 @@ def test_duplicate_title_in_a_country_is_refused_by_the_database(world):
 
 
 def test_philippine_demo_candidates_can_be_ranked_and_selected(admin_client, world):
-    import io
-
-    from planning import demo
-
-    demo._load_entry_points(io.StringIO())
+    demo.load([*demo.data_files("countries", "stakeholders"), PLANNING / "demo" / "entry_points.yaml"])
     response = admin_client.get(reverse("planning:entrypoint_list", kwargs={"code": "ph"}))
     entry_points = list(response.context["entry_points"])
     assert len(entry_points) == 3 and entry_points[0].title.startswith("Sharing of mining revenue")

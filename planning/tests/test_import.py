@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from planning import demo
 from planning.importers import resources_import
 from planning.models import BudgetExecution, ResourceFlow
+
+from .conftest import SAMPLE_DATA
 
 FLOWS_HEADER = "region_code,fiscal_year,month,source,amount,currency,is_sample,note\n"
 EXEC_HEADER = (
@@ -23,7 +24,7 @@ def test_sample_files_import_and_a_second_import_changes_nothing(plans):
         ("flows", "resource_flows.csv", ResourceFlow),
         ("execution", "budget_execution.csv", BudgetExecution),
     ):
-        text = (demo.SAMPLE_DATA / filename).read_text()
+        text = (SAMPLE_DATA / filename).read_text()
         first = resources_import(kind=kind, text=text, dry_run=False)
         assert first.ok and first.created == first.rows > 0
         stamps = dict(model.objects.values_list("pk", "updated_at"))
@@ -89,7 +90,7 @@ def test_empty_file_is_an_error(world):
 
 
 def test_dry_run_reports_counts_and_writes_nothing(plans):
-    text = (demo.SAMPLE_DATA / "resource_flows.csv").read_text()
+    text = (SAMPLE_DATA / "resource_flows.csv").read_text()
     report = resources_import(kind="flows", text=text, dry_run=True)
     assert report.ok and report.created == report.rows
     assert not ResourceFlow.objects.exists()
@@ -107,7 +108,7 @@ def test_staff_cannot_import_rows_outside_their_country_teams(world):
 
 def test_command_imports_and_is_idempotent(plans, tmp_path):
     path = tmp_path / "flows.csv"
-    path.write_text((demo.SAMPLE_DATA / "resource_flows.csv").read_text())
+    path.write_text((SAMPLE_DATA / "resource_flows.csv").read_text())
     out = StringIO()
     call_command("import_resources", "flows", str(path), stdout=out)
     assert "30 new" in out.getvalue()

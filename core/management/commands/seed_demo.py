@@ -1,27 +1,18 @@
-"""Load the demo data: idempotent, so a second run changes nothing."""
-
-from importlib import import_module
+"""Load the demo data: the YAML files in each app's `demo/` folder (core/demo.py). Idempotent."""
 
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from core import demo
 from core.management.base import RecordedCommand
-
-# Each module has a `load(stdout)` that creates its rows by natural keys (get_or_create),
-# in this order: later ones may use rows of earlier ones.
-DEMO_MODULES = [
-    "coalitions.demo",
-    "planning.demo",
-    "results.demo",
-    "explorers_network.demo",
-]
 
 
 class Command(RecordedCommand):
     help = (
-        "Load the demo countries, stakeholders, coalitions and users (password 'demo'). Idempotent. "
-        "Refuses to run with DEBUG=0 unless given --allow-production, and then the demo users get no usable password."
+        "Load the demo countries, stakeholders, coalitions and users (password 'demo') from each app's "
+        "demo/*.yaml, through the models' rules. Idempotent. Refuses to run with DEBUG=0 unless given "
+        "--allow-production, and then the demo users get no usable password."
     )
 
     def add_arguments(self, parser) -> None:
@@ -45,9 +36,11 @@ class Command(RecordedCommand):
                     "password; set one with `manage.py changepassword USERNAME` to use them."
                 )
             )
-        with transaction.atomic():
-            for name in DEMO_MODULES:
-                import_module(name).load(self.stdout)
+        try:
+            with transaction.atomic():
+                demo.load(stdout=self.stdout)
+        except demo.DemoDataError as error:
+            raise CommandError(f"{error}\nNothing was loaded.") from error
         if settings.DEBUG:
             self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in as staff-co / demo, or admin / demo."))
         else:
