@@ -91,3 +91,13 @@ def test_every_limit_and_the_lockouts_use_it(settings):
     settings.TRUSTED_PROXIES = PROXIES
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1")
     assert get_client_ip_address(request) == "198.51.100.1"
+
+
+def test_the_history_records_the_client_behind_the_proxy_not_the_proxy(settings):
+    from core.history.context import HistoryContext
+
+    settings.TRUSTED_PROXIES = PROXIES
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert HistoryContext(request=request).attribution()["remote_addr"] == "198.51.100.1"
+    request = RequestFactory().get("/", REMOTE_ADDR="garbage")
+    assert HistoryContext(request=request).attribution()["remote_addr"] is None  # a GenericIPAddressField
