@@ -224,3 +224,19 @@ def test_a_user_signed_in_on_one_process_is_signed_in_on_the_other(servers, djan
     signed_out = request(b, "POST", "/accounts/logout/", cookies=cookies, headers={"X-CSRFToken": cookies["csrftoken"]})
     assert signed_out.status == 302
     assert get(a, "/countries/", cookies=cookies).status == 302  # signed out on B is signed out on A
+
+
+def test_a_form_limit_counts_across_both_processes_per_visitor_behind_the_proxy(servers):
+    """The contact form takes five messages an hour from one visitor, whichever process answers."""
+    page = get(servers[0], "/contact/")
+    cookies = dict(page.cookies)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
+    message = {"name": "Nadia", "country": "CO", "email": "nadia@example.org", "message": "Hello", "website": ""}
+
+    def send(n: int, visitor: str) -> int:
+        headers = {"X-Forwarded-For": visitor}
+        form = {**message, "csrfmiddlewaretoken": csrf}
+        return request(servers[n % 2], "POST", "/contact/", cookies=cookies, headers=headers, form=form).status
+
+    assert [send(n, "198.51.100.20") for n in range(6)] == [302] * 5 + [429]
+    assert send(0, "198.51.100.21") == 302
