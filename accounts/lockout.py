@@ -14,27 +14,13 @@ from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_client_ip_address, get_client_username, get_cool_off, get_failure_limit
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address a request comes from, as lockouts and sign-in limits count it.
-
-    `settings.AXES_CLIENT_IP_CALLABLE` names this function; behind a trusted proxy, point that
-    setting at a function that reads the proxy's header instead.
-    """
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def request_ip(request: HttpRequest) -> str | None:
-    """The client address through the configured callable (what every limit here uses)."""
-    return get_client_ip_address(request)
 
 
 class LockoutBackend(AxesStandaloneBackend):

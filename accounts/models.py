@@ -56,6 +56,11 @@ class User(AbstractUser):
     #: The history records that a password changed, never the hash; sign-ins are not changes.
     history_mask_fields = ("password",)
     history_exclude_fields = ("last_login",)
+    # Changes recorded on the user that are not its columns (accounts.services.two_factor_reset).
+    history_labels = {
+        "two_factor_devices": _("two-step sign-in devices"),
+        "two_factor_reset_reason": _("why two-step sign-in was reset"),
+    }
 
     class Meta(AbstractUser.Meta):
         ordering = ["username"]

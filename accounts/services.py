@@ -7,7 +7,6 @@ import secrets
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
@@ -24,6 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox import crypto as knox_crypto
 from knox.settings import CONSTANTS as knox_constants
 
+from core.history.context import history_context
+from core.history.recording import UPDATE, record
 from core.ratelimit import rate_limit_exceeded
 from core.tasks import enqueue_after_commit
 from core.validation import save_valid
@@ -120,14 +121,16 @@ def two_factor_recovery_codes_left(*, user: User) -> int:
 @transaction.atomic
 def two_factor_reset(*, user: User, by: User, reason: str) -> int:
     """Remove every second-factor device of `user` (a lost phone): they enrol again at their next
-    sign-in if their role requires it. Recorded in the admin's history of the user and in the
-    `accounts.security` log, with who did it and why."""
+    sign-in if their role requires it. Recorded in the user's history (`core.ObjectChange`: who,
+    through what, how many devices, why) and in the `accounts.security` log."""
     removed = 0
     for model in (TOTPDevice, StaticDevice):
         _total, per_model = model.objects.filter(user=user).delete()
         removed += per_model.get(model._meta.label, 0)
-    message = f"Two-factor devices reset by {by.get_username()}: {reason}"
-    LogEntry.objects.log_actions(user_id=by.pk, queryset=[user], action_flag=CHANGE, change_message=message)
+    # The devices are django-otp's rows, not recorded: the reset is a change of the user's, by `by`
+    # (the admin who checked the request), whatever path ran it.
+    with history_context(actor=by):
+        record(User, UPDATE, [(user, {"two_factor_devices": [removed, 0], "two_factor_reset_reason": ["", reason]})])
     security_log.warning(
         "two-factor reset: user=%s by=%s devices=%d reason=%s", user.get_username(), by.get_username(), removed, reason
     )

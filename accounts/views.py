@@ -28,6 +28,7 @@ from django.views.generic import FormView
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.client_ip import client_ip
 from core.history.display import change_views
 from core.models import ObjectChange
 from core.views import get_editable_or_403, staff_required
@@ -42,7 +43,7 @@ from .forms import (
     TwoFactorCodeForm,
     TwoFactorSetupForm,
 )
-from .lockout import is_locked_out, lift_lockouts, lockout_response, record_failure, request_ip
+from .lockout import is_locked_out, lift_lockouts, lockout_response, record_failure
 from .models import ApiToken, Invitation
 
 #: Recovery codes just made, kept in the session until the page that shows them once.
@@ -89,7 +90,7 @@ class PasswordResetView(FormView):
 
     def form_valid(self, form):
         if not services.password_reset_request(
-            email=form.cleaned_data["email"], ip=request_ip(self.request), language=get_language()
+            email=form.cleaned_data["email"], ip=client_ip(self.request), language=get_language()
         ):
             form.add_error(None, _("Too many reset requests from your network. Try again in an hour."))
             return self.render_to_response(self.get_context_data(form=form), status=429)

@@ -1,10 +1,10 @@
 """The partner REST API, version 1: one router per app, the OpenAPI schema and the docs."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from core.api.views import not_found
+from core.api.views import SchemaView, not_found
 
 app_name = "api"
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("planning.api.urls")),
     path("", include("results.api.urls")),
     path("", include("explorers_network.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    path("schema/", SchemaView.as_view(permission_classes=[AllowAny]), name="schema"),
     # The split view serves Swagger UI's start-up code as a script file, so the strict CSP holds.
     path(
         "docs/",

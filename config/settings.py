@@ -5,6 +5,7 @@ console. Production sets DEBUG=0 and SECRET_KEY at least; see the README table.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -45,6 +46,15 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges): the client is the
+# right-most address in it that is not one of them (core/client_ip.py). Empty: the header is ignored.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must be addresses or CIDR ranges, not {_proxy!r}") from None
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -143,6 +153,19 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Every throttle and rate limit counts here (core/ratelimit.py), so with CACHE_URL all web
+# processes share one count. Without it, each process counts in its own memory: right for
+# `make run` (one process), wrong for several, which `check --deploy` says (core/checks.py).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or unix://")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are rows in the database, so any web process serves any signed-in user.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -171,9 +194,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 # A try during the lockout does not restart the cool-off: the page's "try again in N minutes" holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-# The client address that lockouts and the password-reset limit count by (one place to change
-# when the site runs behind a trusted proxy).
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# The client address lockouts count by: the one every limit uses (TRUSTED_PROXIES, below).
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept until their cool-off ends; successes are not logged
 AXES_ENABLE_ADMIN = False  # accounts/admin.py shows lockouts, translated, with a "lift" action
@@ -218,6 +240,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # In development WhiteNoise serves from the finders (no collectstatic, no missing-directory warning).
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploaded files: one directory every web process and worker reads and writes (a shared volume
+# when they run on several machines). Nothing is uploaded and kept yet: the CSV imports read the
+# file within the request.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media")).resolve()
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from celery import signals
 
+        from . import checks  # noqa: F401 (registers them)
         from .history import context, recording
 
         recording.register()

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from core.history.recording import scrub_history
+from core.ratelimit import rate_limit_exceeded
 from core.tasks import enqueue_after_commit
 from outbox.models import Delivery, Suppression
 from outbox.services import (
@@ -34,6 +35,7 @@ from .models import Campaign, ConsentEvent, ContactRequest, Explorer, Topic
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
 CONFIRMATIONS_PER_DAY = 3
 CONTACTS_PER_IP_PER_HOUR = 5
+JOINS_PER_IP_PER_HOUR = 10
 LIST_ID = "explorers"
 
 #: Sent after a contact request is committed; the notifications app (above this one) listens.
@@ -368,10 +370,14 @@ def _ip_hash(ip: str) -> str:
 
 
 def contact_rate_limited(*, ip: str) -> bool:
-    since = timezone.now() - datetime.timedelta(hours=1)
-    return ContactRequest.objects.filter(ip_hash=_ip_hash(ip), created_at__gte=since).count() >= (
-        CONTACTS_PER_IP_PER_HOUR
-    )
+    """Counts this message: True when the client address has sent too many this hour."""
+    return rate_limit_exceeded(scope="contact-ip", key=ip, limit=CONTACTS_PER_IP_PER_HOUR, window_seconds=3600)
+
+
+def join_rate_limited(*, ip: str) -> bool:
+    """Counts this sign-up: True when the client address has sent too many this hour (each one
+    mails a confirmation to an address the visitor typed)."""
+    return rate_limit_exceeded(scope="join-ip", key=ip, limit=JOINS_PER_IP_PER_HOUR, window_seconds=3600)
 
 
 @transaction.atomic

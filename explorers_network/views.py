@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.client_ip import client_ip
 from core.views import get_visible_or_404
 from outbox.models import Delivery
 
@@ -37,16 +38,15 @@ def staff_only(view):
     return wrapper
 
 
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 # Public pages ---------------------------------------------------------------------------------
 
 
 def join(request):
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if services.join_rate_limited(ip=client_ip(request) or ""):
+            form.add_error(None, _("Too many sign-ups from your network. Please try again in an hour."))
+            return render(request, "explorers_network/join.html", {"form": form}, status=429)
         data = form.cleaned_data
         services.explorer_join(
             name=data["name"],
@@ -99,7 +99,8 @@ def contact(request):
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             return redirect("explorers_network:contact_thanks")
-        if services.contact_rate_limited(ip=client_ip(request)):
+        ip = client_ip(request) or ""
+        if services.contact_rate_limited(ip=ip):
             form.add_error(None, _("Too many messages from your network. Please try again in an hour."))
             return render(request, "explorers_network/contact.html", {"form": form}, status=429)
         data = form.cleaned_data
@@ -110,7 +111,7 @@ def contact(request):
             email=data["email"],
             message=data["message"],
             language=get_language()[:2],
-            ip=client_ip(request),
+            ip=ip,
         )
         return redirect("explorers_network:contact_thanks")
     return render(request, "explorers_network/contact.html", {"form": form})

@@ -5,11 +5,12 @@ import logging
 import re
 
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.models import ObjectChange
 
 from .conftest import sign_in, totp_code
 
@@ -293,8 +294,10 @@ def test_an_admin_resets_a_users_devices_and_it_is_recorded(world, enrolled, cap
     assert "Two-step sign-in reset for 1 user" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=world.staff_co).exists()
     assert not StaticToken.objects.filter(device__user=world.staff_co).exists()
-    entry = LogEntry.objects.get(object_id=str(world.staff_co.pk))
-    assert entry.user == world.admin and "Two-factor devices reset by admin" in entry.change_message
+    entry = reset_entry(world.staff_co)
+    assert (entry.actor, entry.channel, entry.source) == (world.admin, "admin", "/admin/accounts/user/")
+    reason = "lost device (admin action)"
+    assert entry.changes == {"two_factor_devices": [2, 0], "two_factor_reset_reason": ["", reason]}
     assert "two-factor reset: user=staff-co by=admin" in caplog.text
 
 
@@ -316,7 +319,23 @@ def test_the_reset_command_needs_an_admin_and_a_reason_and_records_it(world, enr
     call_command("two_factor_reset", "staff-co", "--by", "admin", "--reason", "lost phone, video call", stdout=out)
     assert "Removed 2 device(s) of staff-co" in out.getvalue()
     assert not TOTPDevice.objects.filter(user=world.staff_co).exists()
-    assert "lost phone, video call" in LogEntry.objects.get(object_id=str(world.staff_co.pk)).change_message
+    entry = reset_entry(world.staff_co)
+    assert (entry.actor, entry.channel, entry.source) == (world.admin, "command", "two_factor_reset")
+    assert entry.changes["two_factor_reset_reason"] == ["", "lost phone, video call"]
+
+
+def test_the_reset_reads_in_the_users_history_page(world, enrolled, admin_client):
+    enrolled(world.staff_co)
+    call_command("two_factor_reset", "staff-co", "--by", "admin", "--reason", "lost phone, video call")
+    page = admin_client.get(f"/history/accounts.user/{world.staff_co.pk}/").content.decode()
+    assert "Two-step sign-in devices" in page and "Why two-step sign-in was reset" in page
+    assert "lost phone, video call" in page
+
+
+def reset_entry(user) -> ObjectChange:
+    """The history row of a reset: the only change of the user with the devices in it."""
+    (entry,) = [e for e in ObjectChange.objects.filter(object_id=user.pk) if "two_factor_devices" in (e.changes or {})]
+    return entry
 
 
 def test_the_user_list_shows_who_uses_two_step_sign_in(world, enrolled):

@@ -1,6 +1,18 @@
-"""API views that are not viewsets."""
+"""API views that are not viewsets: the catch-all 404 and the cached schema."""
 
+import functools
+import hashlib
+import importlib.metadata
+import threading
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -14,3 +26,69 @@ from rest_framework.permissions import AllowAny
 def not_found(request, *args, **kwargs):
     """Any other path under /api/v1/: a 404 in the API's JSON error format, not Django's HTML page."""
     raise NotFound
+
+
+def schema_version() -> str:
+    """What the schema is built from: the code and catalogues of the project, the libraries that
+    read them and their settings. Hashed once per process (the first schema request)."""
+    return _schema_version()
+
+
+@functools.cache
+def _schema_version() -> str:
+    digest = hashlib.sha256()
+    for package in ("django", "rest_framework", "drf_spectacular", "django_filters"):
+        digest.update(f"{package}={importlib.metadata.version(_DISTRIBUTIONS.get(package, package))};".encode())
+    digest.update(repr((settings.SPECTACULAR_SETTINGS, settings.REST_FRAMEWORK, settings.LANGUAGES)).encode())
+    roots = [Path(apps.get_app_config(label).path) for label in settings.PROJECT_APPS]
+    roots += [Path(settings.BASE_DIR) / "config", *map(Path, settings.LOCALE_PATHS)]
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.suffix in {".py", ".mo"} and "tests" not in p.parts):
+            digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_DISTRIBUTIONS = {
+    "rest_framework": "djangorestframework",
+    "drf_spectacular": "drf-spectacular",
+    "django_filters": "django-filter",
+}
+SCHEMA_CACHE_SECONDS = 30 * 24 * 3600
+_building = threading.Lock()
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, built once per deploy and kept in the shared cache.
+
+    Building it walks every endpoint and serializer (a few hundred milliseconds of CPU); an
+    anonymous client may ask for it, so it must cost no more than a normal request. It is kept
+    per code version (`schema_version`), language and format, and those are the only things
+    taken from the request: an unknown `lang` reads as the request's language and `version` is
+    ignored (the API is versioned in its path), so no query string makes a new one to build.
+    """
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        language = request.GET.get("lang")
+        if language not in dict(settings.LANGUAGES):
+            language = translation.get_language()
+        renderer = request.accepted_renderer
+        key = f"api-schema:{schema_version()}:{language}:{renderer.media_type}"
+        cached = cache.get(key)
+        if cached is None:
+            with _building:  # a burst right after a deploy builds it once per process, not once per request
+                cached = cache.get(key)
+                if cached is None:
+                    cached = self._build(request, language, renderer)
+                    cache.set(key, cached, SCHEMA_CACHE_SECONDS)
+        body, content_type, filename = cached
+        return HttpResponse(body, content_type=content_type, headers={"Content-Disposition": filename})
+
+    def _build(self, request, language: str, renderer) -> tuple[bytes, str, str]:
+        with translation.override(language):
+            generator = self.generator_class(urlconf=self.urlconf, api_version=None, patterns=self.patterns)
+            data = generator.get_schema(request=request, public=self.serve_public)
+            body = renderer.render(data, renderer.media_type, self.get_renderer_context())
+        charset = f"; charset={renderer.charset}" if renderer.charset else ""
+        return body, f"{renderer.media_type}{charset}", f'inline; filename="{self._get_filename(request, None)}"'

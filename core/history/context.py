@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
+from core.client_ip import client_ip
+
 PAGE, API, ADMIN, COMMAND, SHELL, TASK, SYSTEM = "page", "api", "admin", "command", "shell", "task", "system"
 SHELL_COMMANDS = frozenset({"shell", "shell_plus", "dbshell"})
 
@@ -45,7 +47,7 @@ class HistoryContext:
             if not self.actor_set:
                 user = getattr(request, "user", None)
                 actor = user if getattr(user, "is_authenticated", False) else None
-            address = request.META.get("REMOTE_ADDR") or None
+            address = client_ip(request)
         return {
             "channel": channel or SYSTEM,
             "source": source[:200],

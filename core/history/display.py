@@ -121,7 +121,7 @@ def _fields(entry, model, names) -> list[FieldChange]:
     creating = entry.action == 0
     for name, values in sorted((entry.changes or {}).items(), key=lambda item: _order(model, item[0])):
         model_field = _model_field(model, name)
-        label = capfirst(model_field.verbose_name) if model_field is not None else name
+        label = capfirst(model_field.verbose_name if model_field is not None else _extra_label(model, name))
         if isinstance(values, dict) and values.get("type") == "m2m":
             objects = [smart_str(value) for value in values.get("objects", ())]
             added, removed = (objects, []) if values.get("operation") == "add" else ([], objects)
@@ -139,6 +139,12 @@ def _fields(entry, model, names) -> list[FieldChange]:
             continue
         rows.append(FieldChange(label=label, old=_word(model_field, old, names), new=_word(model_field, new, names)))
     return rows
+
+
+def _extra_label(model, name: str) -> str:
+    """A recorded change that is not a column (a reset of the user's second factor) is named by
+    the model's `history_labels`."""
+    return smart_str(getattr(model, "history_labels", {}).get(name, name))
 
 
 def _order(model, name: str) -> int:

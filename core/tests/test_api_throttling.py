@@ -34,3 +34,33 @@ def test_each_token_has_its_own_budget_but_one_address_shares_one(world, low_rat
     first, second = token_client(world.partner_co), token_client(world.partner_co)
     assert [first.get("/api/v1/countries/").status_code for _ in range(3)] == [200] * 3
     assert [second.get("/api/v1/countries/").status_code for _ in range(3)] == [200, 200, 429]  # the address: 5
+
+
+def test_a_forged_forwarded_for_gets_no_extra_budget(world, low_rates, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+
+    def get(n: int) -> int:
+        headers = {"REMOTE_ADDR": "203.0.113.5", "HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}
+        return token_client(world.partner_co).get("/api/v1/countries/", **headers).status_code  # a fresh token
+
+    assert [get(n) for n in range(6)] == [200] * 5 + [429]  # the address's 5, whatever the header said
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_budget(world, low_rates, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+
+    def get(client_address: str) -> int:
+        headers = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": f"6.6.6.6, {client_address}, 10.0.0.7"}
+        return token_client(world.partner_co).get("/api/v1/countries/", **headers).status_code  # a fresh token
+
+    assert [get("198.51.100.1") for _ in range(6)] == [200] * 5 + [429]
+    assert [get("198.51.100.2") for _ in range(6)] == [200] * 5 + [429]
+
+
+def test_retry_after_says_when_the_window_ends(world, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1/hour", "ip": None}}
+    client = token_client(world.partner_co)
+    assert client.get("/api/v1/countries/").status_code == 200
+    response = client.get("/api/v1/countries/")
+    assert response.status_code == 429
+    assert 3590 <= int(response["Retry-After"]) <= 3600

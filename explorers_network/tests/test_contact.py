@@ -93,3 +93,12 @@ def test_the_contact_request_list_runs_a_constant_number_of_queries(
         response = staff_client.get("/outreach/contact-requests/")
     assert response.status_code == 200
     assert "N1" in response.content.decode()
+
+
+def test_a_forged_forwarded_for_does_not_reset_the_limit(world, client, settings, django_capture_on_commit_callbacks):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    for n in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            headers = {"REMOTE_ADDR": "203.0.113.9", "HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}
+            assert client.post(URL, form(), **headers).status_code == 302
+    assert send(client, django_capture_on_commit_callbacks).status_code == 429  # the same address, no header

@@ -100,3 +100,24 @@ def test_the_form_is_csrf_protected(django_capture_on_commit_callbacks):
 
 def test_join_thanks_page_renders(client):
     assert client.get(reverse("explorers_network:join_thanks")).status_code == 200
+
+
+def test_more_than_ten_sign_ups_an_hour_from_one_address_are_refused(client, django_capture_on_commit_callbacks):
+    for n in range(10):
+        assert join(client, django_capture_on_commit_callbacks, email=f"eva{n}@example.org").status_code == 302
+    response = join(client, django_capture_on_commit_callbacks, email="eva-again@example.org")
+    assert response.status_code == 429
+    assert "Too many sign-ups from your network" in response.content.decode()
+    assert Explorer.objects.count() == 10
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_limit(client, settings, django_capture_on_commit_callbacks):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+
+    def join_from(visitor: str, n: int) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            data = form(email=f"{visitor}-{n}@example.org")
+            return client.post(URL, data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=visitor).status_code
+
+    assert [join_from("198.51.100.1", n) for n in range(11)][-2:] == [302, 429]
+    assert join_from("198.51.100.2", 0) == 302
