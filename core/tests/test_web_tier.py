@@ -23,8 +23,8 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import global_settings
 from django.db import connection
-from knox.models import AuthToken
 
+from accounts.services import api_token_create
 from core.testing import require_service
 from outbox.testing import Process, free_port, redis_available
 
@@ -147,7 +147,7 @@ def get(server: Server, path: str, **kwargs) -> Answer:
 
 
 def token_for(user) -> str:
-    return AuthToken.objects.create(user=user, expiry=None)[1]
+    return api_token_create(user=user)[1]
 
 
 def api_statuses(servers, calls: list[dict]) -> list[int]:
