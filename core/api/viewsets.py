@@ -26,6 +26,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     scoped_relations: tuple[str, ...] = ()
 
+    #: For the API docs: which rows a partner sees here, in an integrator's words ("the commitments
+    #: of their coalitions"); a staff-only resource leaves it empty. The docs are written from this,
+    #: the model's docstring and the rules (core.api.schema), never from docstrings of the code.
+    partner_reads: str = ""
+
     permission_classes = [ApiPermission]
     schema = ApiAutoSchema()
     ordering_fields: list[str] = ["id"]

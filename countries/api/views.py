@@ -9,6 +9,7 @@ class CountryViewSet(ScopedModelViewSet):
     queryset = Country.objects.all()
     serializer_class = CountrySerializer
     filterset_class = CountryFilterSet
+    partner_reads = "every country"
     ordering_fields = ["id", "name", "code", "updated_at"]
 
 
@@ -16,4 +17,5 @@ class RegionViewSet(ScopedModelViewSet):
     queryset = Region.objects.select_related("country", "parent")
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
+    partner_reads = "every region"
     ordering_fields = ["id", "name", "code", "updated_at"]
