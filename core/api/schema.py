@@ -59,7 +59,7 @@ def _model_of(view):
 
 
 def _is_relation(model, path: str) -> bool:
-    """Whether a filter's path ends on another table's rows (`coalition`, `initiative__country`), so its value is an id."""
+    """Whether a filter path ends on rows of another table (`coalition`, `initiative__country`): its value is an id."""
     for name in path.split("__"):
         try:
             field = model._meta.get_field(name)
@@ -225,7 +225,7 @@ class ApiAutoSchema(AutoSchema):
             value = "ids" if relation else "values"
             return f"One or more {value} (repeat the parameter: `?{name}=1&{name}=2`): rows matching any."
         if relation:
-            return f"An id: only rows linked to that {name} (an id you cannot see is a 400, as one that does not exist)."
+            return f"An id: only rows linked to that {name} (one you cannot see is a 400, as one that does not exist)."
         return f"Only rows whose `{name}` is this value."
 
     def _map_basic_serializer(self, serializer, direction):
