@@ -45,6 +45,11 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 "description": str(self.ordering_description),
                 # One field per value in the schema (generated clients build an enum of them); the
                 # server also accepts several, comma-separated.
-                "schema": {"type": "string", "enum": [term for field in fields for term in (field, f"-{field}")]},
+                "schema": {
+                    "type": "string",
+                    "enum": [term for field in fields for term in (field, f"-{field}")],
+                    # Names for generated enums (openapi-python-client, openapi-generator): NAME, NAME_DESC.
+                    "x-enum-varnames": [name for field in fields for name in (field.upper(), f"{field.upper()}_DESC")],
+                },
             }
         ]
