@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -128,6 +128,21 @@ class MembershipViewSet(ScopedModelViewSet):
         return membership_rows(page, user, joined=is_staff_or_admin(user))
 
 
+# A partner's first calls, with the ids of a fresh demo (`make run`): partner-co's coalition is 2 and
+# the commitment its organisation owns is 1 (docs/api.md walks through the same calls).
+@extend_schema_view(
+    partial_update=extend_schema(
+        examples=[
+            OpenApiExample(
+                "Done",
+                summary="Mark it done, with its evidence",
+                value={"status": "done", "evidence": "https://example.org/report.pdf"},
+                request_only=True,
+            ),
+            OpenApiExample("Clear", summary="Clear the evidence", value={"evidence": ""}, request_only=True),
+        ]
+    )
+)
 class CommitmentViewSet(ScopedModelViewSet):
     queryset = Commitment.objects.all()
     serializer_class = CommitmentSerializer
@@ -137,6 +152,18 @@ class CommitmentViewSet(ScopedModelViewSet):
     scoped_relations = ("coalition", "owner", "objective")
 
 
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            OpenApiExample(
+                "Workshop",
+                summary="A workshop in partner-co's coalition (demo data)",
+                value={"coalition": 2, "occurred_on": "2026-02-03", "kind": "workshop", "title": "Taller Manaure"},
+                request_only=True,
+            )
+        ]
+    ),
+)
 class EngagementViewSet(ScopedModelViewSet):
     queryset = Engagement.objects.all()
     serializer_class = EngagementSerializer
