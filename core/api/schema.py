@@ -108,11 +108,11 @@ def who_may_call(view, action: str) -> str:
 
 _SUMMARIES = {
     "list": "List {plural}",
-    "create": "Create a {name}",
-    "retrieve": "Read a {name}",
-    "update": "Replace a {name}",
-    "partial_update": "Change some fields of a {name}",
-    "destroy": "Delete a {name}",
+    "create": "Create {a_name}",
+    "retrieve": "Read {a_name}",
+    "update": "Replace {a_name}",
+    "partial_update": "Change some fields of {a_name}",
+    "destroy": "Delete {a_name}",
 }
 
 _RETURNS = {
@@ -121,11 +121,11 @@ _RETURNS = {
         "(`?page=`, `?page_size=` up to 200; `?mode=cursor` to sync, without a count)."
     ),
     "create": "Send the new {name} as JSON; returns it as stored (201), with its `id`.",
-    "retrieve": "Returns one {name} by its `id`.",
+    "retrieve": "Returns {a_name} by its `id`.",
     "update": "Send every writable field as JSON; returns the {name} as stored.",
     "partial_update": "Send only the fields to change, as JSON: an empty string clears a text field, null "
     "a field the schema marks nullable. Returns the {name} as stored.",
-    "destroy": "Deletes the {name} (204). A {name} that other rows still refer to answers 409.",
+    "destroy": "Deletes the {name} (204); one that other rows still refer to answers 409.",
 }
 
 
@@ -153,9 +153,9 @@ class ApiAutoSchema(AutoSchema):
 
     def _names(self) -> dict[str, str]:
         model = _model_of(self.view)
-        if model is None:
-            return {"name": "row", "plural": "rows"}
-        return {"name": str(model._meta.verbose_name), "plural": str(model._meta.verbose_name_plural)}
+        name, plural = ("row", "rows") if model is None else (model._meta.verbose_name, model._meta.verbose_name_plural)
+        name, plural = str(name), str(plural)
+        return {"name": name, "a_name": f"{'an' if name[0] in 'aeiou' else 'a'} {name}", "plural": plural}
 
     def _action(self) -> str:
         action = getattr(self.view, "action", None)
