@@ -5,6 +5,7 @@ in the one error format, and a shape that generated clients can use (one schema 
 from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import translation
 from drf_spectacular.drainage import get_override
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
@@ -154,7 +155,8 @@ class ApiAutoSchema(AutoSchema):
     def _names(self) -> dict[str, str]:
         model = _model_of(self.view)
         name, plural = ("row", "rows") if model is None else (model._meta.verbose_name, model._meta.verbose_name_plural)
-        name, plural = str(name), str(plural)
+        with translation.override("en"):  # the schema's text is English, whatever the request's language
+            name, plural = str(name), str(plural)
         return {"name": name, "a_name": f"{'an' if name[0] in 'aeiou' else 'a'} {name}", "plural": plural}
 
     def _action(self) -> str:
