@@ -3,6 +3,7 @@ and a filter or ordering value the API does not know is a 400, on every list the
 
 import functools
 import inspect
+import re
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
@@ -165,3 +166,17 @@ def test_unknown_ordering_and_filter_values_are_a_400_in_the_error_format(world,
         checked.append(name)
     assert "ordering" in checked
     assert api.get(path, {"ordering": "-id"}).status_code == 200  # a known one still sorts
+
+
+# --- docs/api.md and the interactive docs agree ------------------------------------------------
+
+
+def test_the_guide_lists_every_resource_and_only_those_the_schema_serves():
+    from django.conf import settings
+
+    guide = (settings.BASE_DIR / "docs" / "api.md").read_text()
+    table = guide.split("## Resources", 1)[1].split("\n## ", 1)[0]
+    written = set(re.findall(r"`([a-z-]+/(?:\{id\}/[a-z-]+/)?)`", table))
+    # A list's path stands for its rows' paths too (`coalitions/` and `coalitions/{id}/`).
+    served = {path.removeprefix("/api/v1/") for path in schema()["paths"] if not path.endswith("/{id}/")}
+    assert written == served, written ^ served
