@@ -104,6 +104,8 @@ def who_may_call(view, action: str) -> str:
             "Who may call: program staff (rows of their countries), admins, and partners for rows their "
             f"organisation owns, changing only {fields} (any other field is a 400; use PATCH)."
         )
+    if action == CREATE and getattr(view, "who_creates", ""):
+        return f"Who may call: {view.who_creates}."
     return "Who may call: program staff (rows of their countries; a change must keep the row there) and admins."
 
 

@@ -30,6 +30,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     #: of their coalitions"); a staff-only resource leaves it empty. The docs are written from this,
     #: the model's docstring and the rules (core.api.schema), never from docstrings of the code.
     partner_reads: str = ""
+    #: For the API docs, where the rules make creating narrower than changing ("admins only").
+    who_creates: str = ""
 
     permission_classes = [ApiPermission]
     schema = ApiAutoSchema()
