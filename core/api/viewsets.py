@@ -67,8 +67,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         # A page of rows, built from `.values()` when the viewset says how (`list_columns`/`list_rows`):
         # same filters, ordering, scope and pagination as the serializer path; only the rows'
-        # construction differs, for lists that must be fast (tests compare both outputs). No
-        # docstring: the OpenAPI description of every list stays the class's.
+        # construction differs, for lists that must be fast (tests compare both outputs). The OpenAPI
+        # text of every operation is written by core.api.schema, never taken from a docstring.
         columns = self.list_columns()
         if columns is None or self.paginator is None:
             return super().list(request, *args, **kwargs)
