@@ -30,11 +30,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="module")
-def generated(live_server, tmp_path_factory):
+def generated(live_server, tmp_path_factory, django_db_blocker):
     """The generated package, imported whole (a module that fails to import fails here)."""
     folder = tmp_path_factory.mktemp("client")
     schema = folder / "schema.json"
-    schema.write_text(httpx.get(f"{live_server.url}/api/v1/schema/?format=json", timeout=60).text)
+    # The server thread checks its connection at each request (Django's close_old_connections), which
+    # pytest-django blocks outside a test that asked for the database; the schema reads no rows.
+    with django_db_blocker.unblock():
+        response = httpx.get(f"{live_server.url}/api/v1/schema/?format=json", timeout=60)
+    assert response.status_code == 200, response.text[:500]
+    schema.write_text(response.text)
     (folder / "config.yaml").write_text(f"package_name_override: {PACKAGE}\npost_hooks: []\n")
     generator = shutil.which("openapi-python-client", path=os.path.dirname(sys.executable))
     arguments = ["--path", schema, "--config", folder / "config.yaml", "--meta", "none"]
