@@ -324,8 +324,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "core.api.filters.StrictOrderingFilter",
     ],
+    # JSON bodies only (a form or multipart body is a 415): generated clients then send JSON, in which
+    # null clears a field. A view that takes a file upload adds MultiPartParser itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
@@ -357,6 +360,11 @@ SPECTACULAR_SETTINGS = {
         "RegionKindEnum": "countries.models.Region.Kind",
         "EntryPointStatusEnum": "planning.models.EntryPoint.Status",
     },
+    # drf-spectacular's enum components, then a blank-able choice as one enum (core.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.postprocess_blank_choices",
+    ],
 }
 
 # Strict CSP: everything from this origin, no inline scripts or styles.

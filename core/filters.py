@@ -165,8 +165,34 @@ class ShortListChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ShortListChoiceField
 
 
+#: What a yes/no filter accepts, in any case: the API's `true`/`false` (`1`/`0`), and the pages' select
+#: (Django's NullBooleanSelect) sends `unknown` for "either".
+_BOOLEAN_VALUES = frozenset({"", "true", "false", "1", "0", "unknown"})
+
+
+class _StrictForm(forms.Form):
+    """A filter form that refuses a value it does not know, rather than dropping it.
+
+    Choice, id, number and date filters already refuse one; a yes/no filter's widget turns any other
+    value into "either", so `?is_public=maybe` would list every row as if no filter had been asked for.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.NullBooleanField):
+                continue
+            raw = self.data.get(self.add_prefix(name))
+            if isinstance(raw, str) and raw.strip().lower() not in _BOOLEAN_VALUES:
+                self.add_error(name, _("Use true or false."))
+        return cleaned
+
+
 class BaseFilterSet(django_filters.FilterSet):
-    """One FilterSet per model serves both the staff list page and the API, built with the request in both."""
+    """One FilterSet per model serves both the staff list page and the API, built with the request in both.
+
+    A value a filter does not know is an error (a 400 in the API), never silently ignored.
+    """
 
     #: Fields `q` searches (case-insensitive substring, any of them).
     search_fields: tuple[str, ...] = ()
@@ -196,6 +222,10 @@ class BaseFilterSet(django_filters.FilterSet):
                     "through self.visible_rows()."
                 )
             filter_.method = partial(self._filter_through_visible, filter_)
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (_StrictForm, form_class), {})
 
     @classmethod
     def filter_for_lookup(cls, field, lookup_type):

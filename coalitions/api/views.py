@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -42,6 +42,7 @@ class InitiativeViewSet(ScopedModelViewSet):
     queryset = Initiative.objects.select_related("country").prefetch_related(REGION_IDS)
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilterSet
+    partner_reads = "public initiatives and those of their coalitions"
     ordering_fields = ["id", "name", "phase", "starts_on", "updated_at"]
     scoped_relations = ("lead",)
 
@@ -53,7 +54,12 @@ class InitiativeViewSet(ScopedModelViewSet):
     @extend_schema(
         responses=AssessmentSerializer(many=True),
         filters=False,
-        description="The latest assessment of each stakeholder in this initiative (program staff only).",
+        summary="Stakeholder map of an initiative",
+        description=(
+            "Returns the latest assessment of each stakeholder in this initiative (power, capabilities, "
+            "interest, stance), ordered by stakeholder name; not paginated.\n\n"
+            "Who may call: program staff and admins only. A partner gets 404."
+        ),
     )
     @action(detail=True, methods=["get"], url_path="map", pagination_class=None)
     def map(self, request, pk=None) -> Response:
@@ -83,13 +89,23 @@ class CoalitionViewSet(ScopedModelViewSet):
     queryset = Coalition.objects.prefetch_related(REGION_IDS)
     serializer_class = CoalitionSerializer
     filterset_class = CoalitionFilterSet
+    partner_reads = "the coalitions in which their organisation has an open membership"
     ordering_fields = ["id", "name", "status", "formed_on", "updated_at"]
     scoped_relations = ("initiative", "parent", "objectives")
 
-    @extend_schema(responses=CoalitionHealthSerializer, filters=False)
+    @extend_schema(
+        responses=CoalitionHealthSerializer,
+        filters=False,
+        summary="Health figures of a coalition",
+        description=(
+            "Returns the coalition's members with an open membership, the sectors they represent, its "
+            "engagements in the last 90 days, and its commitments done, overdue and open.\n\n"
+            "Who may call: program staff and admins; partners for the coalitions in which their "
+            "organisation has an open membership (any other answers 404)."
+        ),
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def health(self, request, pk=None) -> Response:
-        """Members active, sectors represented, engagements in the last 90 days, commitments done/overdue/open."""
         coalition = self.get_object()
         return Response(CoalitionHealthSerializer(coalition.health()).data)
 
@@ -98,6 +114,7 @@ class MembershipViewSet(ScopedModelViewSet):
     queryset = Membership.objects.all()
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilterSet
+    partner_reads = "the memberships of their coalitions"
     ordering_fields = ["id", "joined_on", "left_on", "role", "updated_at"]
     scoped_relations = ("coalition", "stakeholder")
 
@@ -111,18 +128,47 @@ class MembershipViewSet(ScopedModelViewSet):
         return membership_rows(page, user, joined=is_staff_or_admin(user))
 
 
+# A partner's first calls, with the ids of a fresh demo (`make run`): partner-co's coalition is 2 and
+# the commitment its organisation owns is 1 (docs/api.md walks through the same calls).
+@extend_schema_view(
+    partial_update=extend_schema(
+        examples=[
+            OpenApiExample(
+                "Done",
+                summary="Mark it done, with its evidence",
+                value={"status": "done", "evidence": "https://example.org/report.pdf"},
+                request_only=True,
+            ),
+            OpenApiExample("Clear", summary="Clear the evidence", value={"evidence": ""}, request_only=True),
+        ]
+    )
+)
 class CommitmentViewSet(ScopedModelViewSet):
     queryset = Commitment.objects.all()
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilterSet
+    partner_reads = "the commitments of their coalitions"
     ordering_fields = ["id", "due_on", "status", "updated_at"]
     scoped_relations = ("coalition", "owner", "objective")
 
 
+@extend_schema_view(
+    create=extend_schema(
+        examples=[
+            OpenApiExample(
+                "Workshop",
+                summary="A workshop in partner-co's coalition (demo data)",
+                value={"coalition": 2, "occurred_on": "2026-02-03", "kind": "workshop", "title": "Taller Manaure"},
+                request_only=True,
+            )
+        ]
+    ),
+)
 class EngagementViewSet(ScopedModelViewSet):
     queryset = Engagement.objects.all()
     serializer_class = EngagementSerializer
     filterset_class = EngagementFilterSet
+    partner_reads = "the engagements of their coalitions"
     ordering_fields = ["id", "occurred_on", "kind", "follow_up_on", "updated_at"]
     scoped_relations = ("coalition", "initiative", "participants")
 
@@ -134,6 +180,7 @@ class OutcomeViewSet(ScopedModelViewSet):
     queryset = Outcome.objects.all()
     serializer_class = OutcomeSerializer
     filterset_class = OutcomeFilterSet
+    partner_reads = "the outcomes of their coalitions"
     ordering_fields = ["id", "observed_on", "change_type", "updated_at"]
     scoped_relations = ("coalition", "actors", "objective")
 
@@ -145,6 +192,7 @@ class LearningNoteViewSet(ScopedModelViewSet):
     queryset = LearningNote.objects.all()
     serializer_class = LearningNoteSerializer
     filterset_class = LearningNoteFilterSet
+    partner_reads = "the learning notes of their coalitions and those shared with them"
     ordering_fields = ["id", "created_at", "updated_at", "title"]
     scoped_relations = ("coalition", "initiative", "shared_with")
 

@@ -50,3 +50,16 @@ class TokenScheme(KnoxTokenScheme):
     """The OpenAPI security scheme of the class above: the same as knox's (drf-spectacular matches classes exactly)."""
 
     target_class = TokenAuthentication
+
+    def get_security_definition(self, auto_schema):
+        # Generated clients read this to build the header; most default to "Bearer", which is refused.
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "An API token in the Authorization header, after the word Token and a space: "
+                "`Authorization: Token <your token>` (not Bearer). A missing, invalid, expired or "
+                "revoked token answers 401."
+            ),
+        }

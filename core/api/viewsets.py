@@ -26,6 +26,13 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     scoped_relations: tuple[str, ...] = ()
 
+    #: For the API docs: which rows a partner sees here, in an integrator's words ("the commitments
+    #: of their coalitions"); a staff-only resource leaves it empty. The docs are written from this,
+    #: the model's docstring and the rules (core.api.schema), never from docstrings of the code.
+    partner_reads: str = ""
+    #: For the API docs, where the rules make creating narrower than changing ("admins only").
+    who_creates: str = ""
+
     permission_classes = [ApiPermission]
     schema = ApiAutoSchema()
     ordering_fields: list[str] = ["id"]
@@ -60,8 +67,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         # A page of rows, built from `.values()` when the viewset says how (`list_columns`/`list_rows`):
         # same filters, ordering, scope and pagination as the serializer path; only the rows'
-        # construction differs, for lists that must be fast (tests compare both outputs). No
-        # docstring: the OpenAPI description of every list stays the class's.
+        # construction differs, for lists that must be fast (tests compare both outputs). The OpenAPI
+        # text of every operation is written by core.api.schema, never taken from a docstring.
         columns = self.list_columns()
         if columns is None or self.paginator is None:
             return super().list(request, *args, **kwargs)

@@ -33,9 +33,12 @@ def test_cursor_mode_combines_with_filters(staff_api, world):
 def test_ordering_follows_the_allow_list(staff_api, world):
     names = [row["name"] for row in staff_api.get("/api/v1/stakeholders/?ordering=-name").json()["results"]]
     assert names == sorted(names, reverse=True)
-    # A field outside the allow-list is ignored rather than used to probe hidden data.
-    default = staff_api.get("/api/v1/stakeholders/").json()["results"]
-    assert staff_api.get("/api/v1/stakeholders/?ordering=description").json()["results"] == default
+    # A field outside the allow-list is refused (not used to probe hidden data, nor silently ignored).
+    refused = staff_api.get("/api/v1/stakeholders/?ordering=description,-name")
+    assert refused.status_code == 400
+    assert "'description'" in refused.json()["errors"]["ordering"][0]
+    several = staff_api.get("/api/v1/stakeholders/?ordering=-name,id").json()["results"]
+    assert [row["name"] for row in several] == names
 
 
 def test_filters_from_the_shared_filtersets_apply(staff_api, world):

@@ -9,6 +9,8 @@ class CountryViewSet(ScopedModelViewSet):
     queryset = Country.objects.all()
     serializer_class = CountrySerializer
     filterset_class = CountryFilterSet
+    partner_reads = "every country"
+    who_creates = "admins only (a new country is in no staff member's country team yet)"
     ordering_fields = ["id", "name", "code", "updated_at"]
 
 
@@ -16,4 +18,5 @@ class RegionViewSet(ScopedModelViewSet):
     queryset = Region.objects.select_related("country", "parent")
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
+    partner_reads = "every region"
     ordering_fields = ["id", "name", "code", "updated_at"]

@@ -41,7 +41,16 @@ class EntryPointViewSet(ScopedModelViewSet):
     def extra_save_kwargs(self, *, created: bool) -> dict:
         return {"analysed_by": self.request.user} if created else {}
 
-    @extend_schema(request=None, responses=EntryPointSerializer, description="Select: create the initiative from it.")
+    @extend_schema(
+        request=None,
+        responses=EntryPointSerializer,
+        summary="Select an entry point",
+        description=(
+            "Marks the entry point selected and creates the initiative that works on it; returns the "
+            "entry point as stored, with its new initiative. No body.\n\n"
+            "Who may call: program staff of the entry point's country and admins only. A partner gets 404."
+        ),
+    )
     @action(detail=True, methods=["post"])
     def select(self, request, pk=None) -> Response:
         entry_point = self.get_object()
@@ -53,6 +62,7 @@ class DevelopmentPlanViewSet(ScopedModelViewSet):
     queryset = DevelopmentPlan.objects.select_related("country", "region")
     serializer_class = DevelopmentPlanSerializer
     filterset_class = DevelopmentPlanFilterSet
+    partner_reads = "every development plan (public data)"
     ordering_fields = ["id", "name", "start_year", "updated_at"]
 
 
@@ -60,6 +70,7 @@ class PlanObjectiveViewSet(ScopedModelViewSet):
     queryset = PlanObjective.objects.select_related("plan")
     serializer_class = PlanObjectiveSerializer
     filterset_class = PlanObjectiveFilterSet
+    partner_reads = "every plan objective (public data)"
     ordering_fields = ["id", "code", "updated_at"]
 
 
@@ -67,6 +78,7 @@ class ResourceFlowViewSet(ScopedModelViewSet):
     queryset = ResourceFlow.objects.select_related("region")
     serializer_class = ResourceFlowSerializer
     filterset_class = ResourceFlowFilterSet
+    partner_reads = "every resource flow (public data)"
     ordering_fields = ["id", "fiscal_year", "month", "amount", "updated_at"]
 
 
@@ -74,4 +86,5 @@ class BudgetExecutionViewSet(ScopedModelViewSet):
     queryset = BudgetExecution.objects.select_related("region", "objective")
     serializer_class = BudgetExecutionSerializer
     filterset_class = BudgetExecutionFilterSet
+    partner_reads = "every budget execution (public data)"
     ordering_fields = ["id", "fiscal_year", "allocated", "executed", "updated_at"]

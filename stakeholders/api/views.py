@@ -23,6 +23,7 @@ class StakeholderViewSet(ScopedModelViewSet):
     )
     serializer_class = StakeholderSerializer
     filterset_class = StakeholderFilterSet
+    partner_reads = "their own organisation and the members of their coalitions"
     ordering_fields = ["id", "name", "sector", "level", "updated_at"]
     scoped_relations = ("organisation",)
 
@@ -41,6 +42,7 @@ class ContactViewSet(ScopedModelViewSet):
     queryset = Contact.objects.all()
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
+    partner_reads = "only the people of their own organisation"
     ordering_fields = ["id", "name", "updated_at"]
     scoped_relations = ("stakeholder",)
 
