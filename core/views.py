@@ -220,6 +220,7 @@ def personal_data_export(request, kind: str, pk: int):
         button=_("Download the data (JSON)"),
         cancel_url=subject.record.get_absolute_url(),
         danger=False,
+        perform=perform,
     )
 
 
@@ -246,4 +247,5 @@ def personal_data_erase(request, kind: str, pk: int):
         ],
         button=_("Erase this person's data"),
         cancel_url=subject.record.get_absolute_url(),
+        perform=perform,
     )

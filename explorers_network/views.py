@@ -240,6 +240,7 @@ def campaign_send(request, pk: int):
         ],
         button=_("Send the campaign"),
         cancel_url=campaign.get_absolute_url(),
+        perform=perform,
     )
 
 

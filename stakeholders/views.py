@@ -449,6 +449,7 @@ def relationship_delete(request, pk: int):
         ],
         button=_("Remove the relationship"),
         cancel_url=relationship.source.get_absolute_url(),
+        perform=perform,
     )
 
 
