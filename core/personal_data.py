@@ -48,6 +48,8 @@ class Holding:
     on_erase: Callable[[Subject], None] | None = None
     #: The person's own record: erased after every copy.
     is_record: bool = False
+    #: A log of the other holdings' rows (the history, the admin's log): found from them, never a source.
+    is_log: bool = False
 
     @property
     def model(self) -> type[models.Model]:
@@ -84,10 +86,19 @@ def register(
     description: Any,
     erase: str = DELETE,
     on_erase: Callable[[Subject], None] | None = None,
+    is_log: bool = False,
 ) -> None:
     """List a model's rows holding a person's data: `rows(subject)` finds them, `fields` are the personal ones."""
     _HOLDINGS.append(
-        Holding(label=label, fields=tuple(fields), rows=rows, description=description, erase=erase, on_erase=on_erase)
+        Holding(
+            label=label,
+            fields=tuple(fields),
+            rows=rows,
+            description=description,
+            erase=erase,
+            on_erase=on_erase,
+            is_log=is_log,
+        )
     )
 
 
@@ -175,7 +186,7 @@ def _history_rows(subject: Subject) -> models.QuerySet:
     from core.models import ObjectChange
 
     conditions = []
-    for label in dict.fromkeys(holding.label for holding in _HOLDINGS if holding.erase == DELETE):
+    for label in dict.fromkeys(holding.label for holding in _HOLDINGS if not holding.is_log):
         model, pks = apps.get_model(label), subject.pks(label)
         if pks and is_recorded(model):
             content_type = ContentType.objects.get_for_model(model)
@@ -191,4 +202,33 @@ register(
     rows=_history_rows,
     description=_("The history of changes of those records"),
     erase=SCRUB,
+    is_log=True,
+)
+
+
+def _admin_log_rows(subject: Subject) -> models.QuerySet:
+    """The admin's own log ("Recent actions"): its entries of the person's rows, and those of another
+    row whose message names the person's record (a contact changed in its stakeholder's inline)."""
+    import json
+
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    conditions = []
+    for label in dict.fromkeys(holding.label for holding in _HOLDINGS if not holding.is_log):
+        model, pks = apps.get_model(label), subject.pks(label)
+        if pks:
+            content_type = ContentType.objects.get_for_model(model)
+            conditions.append(models.Q(content_type=content_type, object_id__in=[str(pk) for pk in pks]))
+    name = str(subject.record)
+    conditions += [models.Q(change_message__contains=json.dumps(name)), models.Q(change_message__contains=name)]
+    return LogEntry.objects.filter(reduce(or_, conditions))
+
+
+register(
+    "admin.LogEntry",
+    fields=("object_repr", "change_message"),
+    rows=_admin_log_rows,
+    description=_("The admin site's log of those records"),
+    is_log=True,
 )

@@ -22,7 +22,7 @@ register(
 
 register(
     "outbox.Delivery",
-    fields=("subject", "body_text", "body_html", "created_at"),
+    fields=("subject", "body_text", "body_html", "kind", "created_at"),
     # The same notification mailed to staff (notify() names its period "<kind>:<key>").
     rows=lambda subject: Delivery.objects.filter(
         kind=Delivery.Kind.NOTIFICATION,
