@@ -4,6 +4,7 @@ from collections import Counter
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from .history.context import current
@@ -114,12 +115,21 @@ def personal_data_erase(*, subject: Subject, user) -> dict[str, int]:
     return dict(summary)
 
 
+@transaction.atomic
 def row_delete(*, obj: models.Model, user) -> None:
-    """Delete a row that is not a person, and record who did it; a person's record is erased instead."""
+    """Delete a row and record who did it. A person's record is erased instead, and so is every
+    person's record the deletion would cascade to (a stakeholder's contact persons), so no
+    deletion leaves a person's data in the history."""
     subject = subject_of(obj)
     if subject is not None:
         personal_data_erase(subject=subject, user=user)
         return
-    with transaction.atomic():
-        action_record(action=ActionRecord.Action.DELETE, user=user, obj=obj)
-        obj.delete()
+    collector = Collector(using=obj._state.db or "default")
+    collector.collect([obj])
+    for instances in list(collector.data.values()):
+        for instance in instances:
+            cascaded = subject_of(instance)
+            if cascaded is not None:
+                personal_data_erase(subject=cascaded, user=user)
+    action_record(action=ActionRecord.Action.DELETE, user=user, obj=obj)
+    obj.delete()
