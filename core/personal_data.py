@@ -64,6 +64,8 @@ class SubjectKind:
     label: str
     search_fields: tuple[str, ...]
     email_field: str
+    #: Foreign keys the record's name or page needs (joined in the staff page's search).
+    select_related: tuple[str, ...] = ()
 
     @property
     def model(self) -> type[models.Model]:
@@ -110,9 +112,16 @@ def register_subject(
     description: Any,
     search_fields: Iterable[str] = ("name", "email"),
     email_field: str = "email",
+    select_related: Iterable[str] = (),
 ) -> None:
     """A kind of record that is a person who may ask for their data; the record is one of the holdings."""
-    _SUBJECTS[name] = SubjectKind(name=name, label=label, search_fields=tuple(search_fields), email_field=email_field)
+    _SUBJECTS[name] = SubjectKind(
+        name=name,
+        label=label,
+        search_fields=tuple(search_fields),
+        email_field=email_field,
+        select_related=tuple(select_related),
+    )
 
     def own_record(subject: Subject) -> models.QuerySet:
         manager = apps.get_model(label)._default_manager

@@ -151,7 +151,7 @@ def personal_data(request):
     results = []
     if query:
         for kind in subject_kinds().values():
-            manager = kind.model._default_manager
+            manager = kind.model._default_manager.select_related(*kind.select_related)
             condition = reduce(or_, (models.Q(**{f"{name}__icontains": query}) for name in kind.search_fields))
             rows = list(manager.visible_to(request.user).filter(condition)[:PERSONAL_DATA_RESULTS])
             editable = set(

@@ -18,4 +18,5 @@ register_subject(
         "created_at",
     ),
     description=_("The contact person's details"),
+    select_related=("stakeholder",),
 )
