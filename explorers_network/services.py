@@ -192,9 +192,14 @@ def explorer_change_email(*, explorer: Explorer, email: str) -> None:
             explorer.email = email
             explorer.save(update_fields=["email", "updated_at"])
         return
+    old_address = explorer.email.lower()
     explorer.email = email
     explorer.confirmation_nonce = ""  # a link mailed to the old address no longer confirms
     explorer.save(update_fields=["email", "confirmation_nonce", "updated_at"])
+    # Campaign mails already queued for the old address were consented to there: they stay unsent.
+    Delivery.objects.filter(
+        recipient=old_address, kind__in=Delivery.OUTREACH_KINDS, state=Delivery.State.PENDING
+    ).update(state=Delivery.State.CANCELLED)
     if explorer.status == Explorer.Status.UNSUBSCRIBED:
         return
     _record(explorer, action=ConsentEvent.Action.EMAIL_CHANGED, source=ConsentEvent.Source.STAFF)

@@ -186,3 +186,13 @@ def test_staff_cannot_send_a_campaign_to_another_countrys_audience(
         assert other_staff_client.post(f"/outreach/campaigns/{peru.pk}/send/").status_code == 302
     peru.refresh_from_db()
     assert peru.state != Campaign.State.DRAFT
+
+
+def test_campaign_mails_queued_for_the_old_address_are_cancelled(people, campaign):
+    explorer = people["confirmed"]
+    queued = Delivery.objects.create(
+        recipient="confirmed@example.org", kind="outreach", campaign_id=campaign.pk, subject="News", body_text="Hi"
+    )
+    explorer_change_email(explorer=explorer, email="moved@example.org")
+    queued.refresh_from_db()
+    assert queued.state == Delivery.State.CANCELLED
