@@ -10,7 +10,7 @@ from django.utils import timezone
 from .history.context import current
 from .history.recording import is_recorded, scrub_history
 from .models import ActionRecord
-from .personal_data import DELETE, Subject, subject_kind
+from .personal_data import DELETE, Subject, subject_kind, subject_kinds
 
 
 def action_record(
@@ -47,8 +47,6 @@ def subject_for(*, kind: str, pk: Any, user) -> Subject | None:
 
 def subject_of(record: models.Model) -> Subject | None:
     """The `Subject` of a record whose model is a kind of person, else None."""
-    from .personal_data import subject_kinds
-
     for kind in subject_kinds().values():
         if kind.model is type(record):
             return Subject(kind, record)

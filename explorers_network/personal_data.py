@@ -30,8 +30,10 @@ register_subject(
 register(
     "explorers_network.ConsentEvent",
     fields=("action", "text_version", "text", "language", "source", "occurred_at"),
-    rows=lambda subject: ConsentEvent.objects.filter(
-        explorer_id=subject.pk if subject.kind.name == "explorer" else None
+    rows=lambda subject: (
+        ConsentEvent.objects.filter(explorer_id=subject.pk)
+        if subject.kind.name == "explorer"
+        else ConsentEvent.objects.none()
     ),
     description=_("Each consent given, confirmed or withdrawn"),
 )
