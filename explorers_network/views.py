@@ -190,6 +190,7 @@ def campaign_detail(request, pk: int):
             deliveries.only("recipient", "state", "attempts", "sent_at", "last_error"), PAGE_SIZE
         ).get_page(request.GET.get("page")),
         "send_form": CampaignSendForm(),
+        "can_send": campaign.is_editable and Campaign.objects.editable_by(request.user).filter(pk=campaign.pk).exists(),
     }
     return render(request, "explorers_network/campaign_detail.html", context)
 

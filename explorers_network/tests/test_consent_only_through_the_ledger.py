@@ -175,6 +175,7 @@ def test_staff_cannot_send_a_campaign_to_another_countrys_audience(
     both = Campaign.objects.create(subject="Both", body="Hello", language="en", audience_countries=["CO", "PE"])
     for campaign in (everywhere, peru, both):
         url = f"/outreach/campaigns/{campaign.pk}/send/"
+        assert url not in staff_client.get(campaign.get_absolute_url()).content.decode()
         with django_capture_on_commit_callbacks(execute=True):
             assert staff_client.get(url).status_code == 404
             assert staff_client.post(url).status_code == 404
@@ -182,6 +183,7 @@ def test_staff_cannot_send_a_campaign_to_another_countrys_audience(
         campaign.refresh_from_db()
         assert campaign.state == Campaign.State.DRAFT
     assert not Delivery.objects.filter(kind="outreach").exists()
+    assert f"/outreach/campaigns/{peru.pk}/send/" in other_staff_client.get(peru.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert other_staff_client.post(f"/outreach/campaigns/{peru.pk}/send/").status_code == 302
     peru.refresh_from_db()
