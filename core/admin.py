@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .forms import ValidatedModelForm
-from .models import ObjectChange
+from .models import ActionRecord, ObjectChange
+from .services import row_delete
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -13,6 +15,26 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    # Deletions go through the pages' service: recorded, and a person's record erased everywhere
+    # the personal-data registry lists, its history scrubbed (core/personal_data).
+
+    def delete_model(self, request, obj) -> None:
+        row_delete(obj=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                row_delete(obj=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """An inline's deleted rows go through the same service; the rest saves as Django does."""
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            row_delete(obj=obj, user=request.user)
+        for obj in instances:
+            obj.save()
+        formset.save_m2m()
 
 
 class TabularInline(admin.TabularInline):
@@ -44,6 +66,27 @@ class ObjectChangeAdmin(admin.ModelAdmin):
         from core.history.display import change_views
 
         return render_to_string("core/includes/history_changes.html", {"changes": change_views([obj])})
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ActionRecord)
+class ActionRecordAdmin(admin.ModelAdmin):
+    """Erasures, exports, deletions and sends, read-only: written by the services that perform them."""
+
+    list_display = ["timestamp", "action", "model", "object_pk", "actor", "channel"]
+    list_filter = ["action", "channel", "model"]
+    list_select_related = ["actor"]
+    date_hierarchy = "timestamp"
+    readonly_fields = ["timestamp", "action", "model", "object_pk", "actor", "channel", "summary"]
+    fields = readonly_fields
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -221,3 +221,58 @@ class ObjectChange(AbstractLogEntry):
         from django.urls import reverse
 
         return reverse("admin:core_objectchange_change", args=[self.pk])
+
+
+class ActionRecord(models.Model):
+    """One destructive or personal-data action (erase, export, delete, send): who, when, what, on which row.
+
+    Its own small log rather than an `ObjectChange`: an export or a send changes no field, and
+    the history of an erased row is scrubbed, while this record must outlive the erasure. So it
+    holds no personal data at all: the row by model and id only, and counts of what was done.
+    """
+
+    class Action(models.TextChoices):
+        ERASE = "erase", _("Erased personal data")
+        EXPORT = "export", _("Exported personal data")
+        DELETE = "delete", _("Deleted")
+        SEND = "send", _("Sent a campaign")
+
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    channel = models.CharField(_("through"), max_length=10, choices=ObjectChange.Channel, default="system")
+    model = models.CharField(_("kind of record"), max_length=100, help_text=_("app_label.ModelName"))
+    object_pk = models.CharField(_("record id"), max_length=64)
+    summary = models.JSONField(
+        _("what was done"), default=dict, blank=True, help_text=_("Counts of rows by kind; never personal data.")
+    )
+    timestamp = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-pk"]
+        verbose_name = _("action record")
+        verbose_name_plural = _("action records")
+        indexes = [models.Index(fields=["model", "object_pk"], name="actionrecord_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.model} #{self.object_pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:personal_data")
+
+    @property
+    def model_verbose_name(self) -> str:
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.model)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.model

@@ -19,3 +19,23 @@ def require_service(name: str, available: bool, why: str = "") -> None:
 def chromium_path() -> str | None:
     """Debian's Chromium, which Playwright drives (its own browser download does not work here)."""
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def database_dump() -> str:
+    """The whole database as `dumpdata` writes it (every app, the history and the outbox included).
+
+    Non-ASCII characters are kept as they are, so a test can look for a name such as "Pérez".
+    """
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("dumpdata", stdout=out, verbosity=0)
+    return json.dumps(json.loads(out.getvalue()), ensure_ascii=False)
+
+
+def traces_in(dump: str, values: list[str]) -> list[str]:
+    """Which of `values` appear in the dump: a test of erasure expects none."""
+    return [value for value in values if value in dump]

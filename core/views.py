@@ -1,8 +1,18 @@
-"""Getting one row for a user: out of sight is a 404, in sight but not theirs to change is a 403."""
+"""Getting one row for a user (out of sight is a 404, in sight but not theirs to change a 403), the
+confirmation every destructive action asks for, and the staff pages for a person's data."""
 
+from collections.abc import Callable
+from functools import reduce
+from operator import or_
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def get_visible_or_404(queryset: models.QuerySet, user, **lookup) -> models.Model:
@@ -16,6 +26,38 @@ def get_editable_or_403(queryset: models.QuerySet, user, **lookup) -> models.Mod
     if not queryset.model.objects.editable_by(user).filter(pk=obj.pk).exists():
         raise PermissionDenied
     return obj
+
+
+def get_editable_or_404(queryset: models.QuerySet, user, **lookup) -> models.Model:
+    """For a destructive action: a row the user may not change is a 404, exactly like a missing id."""
+    return get_object_or_404(queryset.editable_by(user), **lookup)
+
+
+def confirm_action(
+    request,
+    *,
+    title: str,
+    consequences: list[str],
+    button: str,
+    cancel_url: str,
+    perform: Callable[[], HttpResponse],
+    danger: bool = True,
+) -> HttpResponse:
+    """Every destructive action's one shape: a GET says what will happen and changes nothing, a POST performs it.
+
+    `perform()` does the work through a service (which records it) and returns the response:
+    a redirect, or a download.
+    """
+    if request.method == "POST":
+        return perform()
+    context = {
+        "title": title,
+        "consequences": consequences,
+        "button": button,
+        "cancel_url": cancel_url,
+        "danger": danger,
+    }
+    return render(request, "core/confirm_action.html", context)
 
 
 def staff_required(view):
@@ -91,3 +133,119 @@ def history(request, model: str, pk: int):
     }
     template = "core/includes/history_changes.html" if request.htmx else "core/history.html"
     return render(request, template, context)
+
+
+# Personal data: a person's data exported or erased through the registry (core/personal_data) ----
+
+PERSONAL_DATA_RESULTS = 20
+PERSONAL_DATA_LOG = 50
+
+
+@staff_required
+def personal_data(request):
+    """Find a person (an explorer, a contact person) to answer their access or erasure request; the log of requests."""
+    from .models import ActionRecord
+    from .personal_data import subject_kinds
+
+    query = request.GET.get("q", "").strip()[:200]
+    results = []
+    if query:
+        for kind in subject_kinds().values():
+            manager = kind.model._default_manager.select_related(*kind.select_related)
+            condition = reduce(or_, (models.Q(**{f"{name}__icontains": query}) for name in kind.search_fields))
+            rows = list(manager.visible_to(request.user).filter(condition)[:PERSONAL_DATA_RESULTS])
+            editable = set(
+                manager.editable_by(request.user).filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True)
+            )
+            results.append(
+                {
+                    "kind": kind,
+                    "rows": [
+                        {"record": row, "email": getattr(row, kind.email_field), "editable": row.pk in editable}
+                        for row in rows
+                    ],
+                }
+            )
+    log = ActionRecord.objects.filter(action__in=[ActionRecord.Action.ERASE, ActionRecord.Action.EXPORT])
+    context = {
+        "query": query,
+        "results": results,
+        "log": log.select_related("actor")[:PERSONAL_DATA_LOG],
+        "nav_section": "personal_data",
+    }
+    return render(request, "core/personal_data.html", context)
+
+
+def _subject_or_404(request, kind: str, pk: int):
+    from .services import subject_for
+
+    subject = subject_for(kind=kind, pk=pk, user=request.user)
+    if subject is None:
+        raise Http404
+    return subject
+
+
+def _what_is_held(subject) -> list[str]:
+    lines = []
+    for holding, pks in subject.found():
+        if pks:
+            lines.append(
+                ngettext("%(what)s: %(count)s record", "%(what)s: %(count)s records", len(pks))
+                % {"what": holding.description, "count": len(pks)}
+            )
+    return lines
+
+
+@login_required
+def personal_data_export(request, kind: str, pk: int):
+    """A person's data as a JSON download; out of the user's edit scope (another country, a partner) is a 404."""
+    from . import services
+
+    subject = _subject_or_404(request, kind, pk)
+
+    def perform() -> HttpResponse:
+        data = services.personal_data_export(subject=subject, user=request.user)
+        response = JsonResponse(data, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{kind}-{subject.pk}.json"'
+        return response
+
+    return confirm_action(
+        request,
+        title=_("Export the data of %(name)s") % {"name": subject.record},
+        consequences=[
+            _("A JSON file with everything held about this person will be downloaded:"),
+            *_what_is_held(subject),
+            _("The export is recorded (who and when, not the data)."),
+        ],
+        button=_("Download the data (JSON)"),
+        cancel_url=subject.record.get_absolute_url(),
+        danger=False,
+        perform=perform,
+    )
+
+
+@login_required
+def personal_data_erase(request, kind: str, pk: int):
+    """Erase a person everywhere the registry lists; out of the user's edit scope is a 404."""
+    from . import services
+
+    subject = _subject_or_404(request, kind, pk)
+
+    def perform() -> HttpResponse:
+        services.personal_data_erase(subject=subject, user=request.user)
+        messages.success(request, _("The person's personal data has been erased."))
+        return redirect("core:personal_data")
+
+    return confirm_action(
+        request,
+        title=_("Erase the data of %(name)s") % {"name": subject.record},
+        consequences=[
+            _("These records will be deleted, and their history scrubbed of the person's data:"),
+            *_what_is_held(subject),
+            _("This cannot be undone. Only a hash of the address is kept, so that it is never mailed again."),
+            _("The erasure is recorded (who and when, not the data)."),
+        ],
+        button=_("Erase this person's data"),
+        cancel_url=subject.record.get_absolute_url(),
+        perform=perform,
+    )

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.admin import ScopedAdmin
 
+from . import services
 from .models import Explorer, Topic
 
 
@@ -19,3 +20,15 @@ class ExplorerAdmin(ScopedAdmin):
     search_fields = ["name", "email", "organisation"]
     autocomplete_fields = ["interests"]
     date_hierarchy = "created_at"
+    # The ledger's: changed only by the consent services, which write its events.
+    readonly_fields = ["status", "confirmed_at", "consent_text_version", "consent_given_at", "consent_source"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        """A new address goes through the service, which starts a new confirmation."""
+        if change and "email" in form.changed_data:
+            email, obj.email = obj.email, form.initial["email"]
+            super().save_model(request, obj, form, change)
+            services.explorer_change_email(explorer=obj, email=email)
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)

@@ -3,6 +3,7 @@
 import pycountry
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +44,28 @@ class ExplorerQuerySet(ScopedQuerySet):
         codes = {obj.country for obj in objs if obj.country}
         pks = dict(Country.objects.filter(code__in=codes).values_list("code", "pk")) if codes else {}
         return [pks.get(obj.country) for obj in objs]
+
+    def consenting(self) -> "ExplorerQuerySet":
+        """Explorers the ledger lets the program mail now, whatever their `status` column says.
+
+        Consent was given, then the address was confirmed, and since that confirmation neither
+        has consent been withdrawn nor the address changed. Events are ordered by time, then id.
+        """
+        Action = ConsentEvent.Action
+
+        def after(ref: str) -> models.Q:
+            return models.Q(occurred_at__gt=OuterRef(f"{ref}occurred_at")) | models.Q(
+                occurred_at=OuterRef(f"{ref}occurred_at"), pk__gt=OuterRef(f"{ref}pk")
+            )
+
+        undone = ConsentEvent.objects.filter(
+            after(""), explorer_id=OuterRef("explorer_id"), action__in=[Action.WITHDRAW, Action.EMAIL_CHANGED]
+        )
+        granted = ConsentEvent.objects.filter(
+            explorer_id=OuterRef("explorer_id"), action=Action.GRANT, occurred_at__lte=OuterRef("occurred_at")
+        )
+        confirmed = ConsentEvent.objects.filter(explorer_id=OuterRef("pk"), action=Action.CONFIRM)
+        return self.filter(Exists(confirmed.filter(Exists(granted)).exclude(Exists(undone))))
 
 
 class Explorer(TimeStampedModel):
@@ -111,6 +134,7 @@ class ConsentEvent(models.Model):
         GRANT = "grant", _("Consent given")
         CONFIRM = "confirm", _("Address confirmed")
         WITHDRAW = "withdraw", _("Consent withdrawn")
+        EMAIL_CHANGED = "email", _("Address changed, to be confirmed again")
 
     class Source(models.TextChoices):
         JOIN_FORM = "join_form", _("Join form")
@@ -161,9 +185,32 @@ class ConsentEvent(models.Model):
                 status = Explorer.Status.ACTIVE
             elif action == ConsentEvent.Action.WITHDRAW:
                 status = Explorer.Status.UNSUBSCRIBED
-            elif action == ConsentEvent.Action.GRANT and status == Explorer.Status.UNSUBSCRIBED:
+            elif (action, status) in {
+                (ConsentEvent.Action.GRANT, Explorer.Status.UNSUBSCRIBED),
+                (ConsentEvent.Action.EMAIL_CHANGED, Explorer.Status.ACTIVE),
+            }:
                 status = Explorer.Status.PENDING
         return status
+
+
+class CampaignQuerySet(ScopedQuerySet):
+    """Staff read every campaign; a country team sends only those whose whole audience is in its countries."""
+
+    def in_countries(self, country_ids) -> "CampaignQuerySet":
+        # Containment in a JSON list has no lookup SQLite and PostgreSQL share, and campaigns are
+        # few (one row per mailing), so the audiences are compared here. An audience of every
+        # country (an empty list) is no one team's: only admins send it.
+        codes = set(Country.objects.filter(pk__in=country_ids).values_list("code", flat=True))
+        within = [
+            pk for pk, audience in self.values_list("pk", "audience_countries") if audience and set(audience) <= codes
+        ]
+        return self.filter(pk__in=within)
+
+    def country_pks_of(self, objs: list) -> list[int | None]:
+        """The program country of a campaign for one country, for the team's activity feed."""
+        codes = {code for obj in objs for code in obj.audience_countries or ()}
+        pks = dict(Country.objects.filter(code__in=codes).values_list("code", "pk")) if codes else {}
+        return [pks.get(obj.audience_countries[0]) if len(obj.audience_countries or ()) == 1 else None for obj in objs]
 
 
 class Campaign(TimeStampedModel):
@@ -200,7 +247,7 @@ class Campaign(TimeStampedModel):
         verbose_name=_("created by"),
     )
 
-    objects = RecordedQuerySet.as_manager()
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -234,8 +281,8 @@ class Campaign(TimeStampedModel):
 
 
 def audience_for(*, language: str, countries: list[str], interest_ids: list[int]) -> ExplorerQuerySet:
-    """Only active explorers: pending and unsubscribed addresses never receive outreach."""
-    explorers = Explorer.objects.filter(status=Explorer.Status.ACTIVE, preferred_language=language)
+    """Only explorers active by their status and by the ledger: no other path reaches an unconfirmed person."""
+    explorers = Explorer.objects.filter(status=Explorer.Status.ACTIVE, preferred_language=language).consenting()
     if countries:
         explorers = explorers.filter(country__in=countries)
     if interest_ids:

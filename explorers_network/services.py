@@ -17,10 +17,11 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from core.history.recording import scrub_history
+from core.models import ActionRecord
 from core.ratelimit import rate_limit_exceeded
+from core.services import action_record
 from core.tasks import enqueue_after_commit
-from outbox.models import Delivery, Suppression
+from outbox.models import Delivery, Suppression, email_hash
 from outbox.services import (
     Mail,
     deliveries_enqueue,
@@ -178,57 +179,33 @@ def explorer_unsubscribe(*, explorer: Explorer, source: str) -> None:
     _record(explorer, action=ConsentEvent.Action.WITHDRAW, source=source)
 
 
-def explorer_export(*, explorer: Explorer) -> dict:
-    """Everything held about an explorer, for a data-access request."""
-    return {
-        "name": explorer.name,
-        "email": explorer.email,
-        "country": explorer.country,
-        "organisation": explorer.organisation,
-        "role": explorer.role,
-        "interests": [topic.name for topic in explorer.interests.all()],
-        "preferred_language": explorer.preferred_language,
-        "status": explorer.status,
-        "joined_at": explorer.created_at.isoformat(),
-        "confirmed_at": explorer.confirmed_at.isoformat() if explorer.confirmed_at else None,
-        "consent_events": [
-            {
-                "action": event.action,
-                "text_version": event.text_version,
-                "text": event.text,
-                "language": event.language,
-                "source": event.source,
-                "at": event.occurred_at.isoformat(),
-            }
-            for event in explorer.consent_events.all()
-        ],
-        "mails": [
-            {"subject": d.subject, "kind": d.kind, "state": d.state, "created_at": d.created_at.isoformat()}
-            for d in Delivery.objects.filter(recipient=explorer.email.lower()).order_by("created_at")
-        ],
-        "contact_requests": [
-            {"message": c.message, "created_at": c.created_at.isoformat()}
-            for c in ContactRequest.objects.filter(email__iexact=explorer.email)
-        ],
-    }
-
-
 @transaction.atomic
-def explorer_erase(*, explorer: Explorer) -> None:
-    """Remove the explorer's personal data everywhere: profile, consent history, mails, contact
-    requests. Only a hash of the address stays, so it is never mailed again."""
-    address = explorer.email
-    suppression_add(address=address, reason=Suppression.Reason.ERASED)
-    Delivery.objects.filter(recipient=address.lower()).delete()
-    requests = list(ContactRequest.objects.filter(email__iexact=address))
-    ContactRequest.objects.filter(pk__in=[request.pk for request in requests]).delete()
-    explorer.consent_events.all().delete()
-    explorer_pk = explorer.pk
-    explorer.delete()
-    # The history keeps that these rows existed and were erased, not who they were.
-    scrub_history(model=Explorer, pk=explorer_pk, fields=["name", "email", "organisation", "role", "country"])
-    for request in requests:
-        scrub_history(request, fields=["name", "organisation", "email", "message"])
+def explorer_change_email(*, explorer: Explorer, email: str) -> None:
+    """A new address is confirmed again before anything is mailed to it, whichever path changed it.
+
+    The ledger records the change, which takes an active explorer back to pending (the campaign
+    sender reads the ledger), and a confirmation link goes to the new address. A withdrawn
+    explorer stays withdrawn and is sent nothing.
+    """
+    explorer = Explorer.objects.select_for_update().get(pk=explorer.pk)
+    email = email.strip()
+    if email.lower() == explorer.email.lower():
+        if email != explorer.email:
+            explorer.email = email
+            explorer.save(update_fields=["email", "updated_at"])
+        return
+    old_address = explorer.email.lower()
+    explorer.email = email
+    explorer.confirmation_nonce = ""  # a link mailed to the old address no longer confirms
+    explorer.save(update_fields=["email", "confirmation_nonce", "updated_at"])
+    # Campaign mails already queued for the old address were consented to there: they stay unsent.
+    Delivery.objects.filter(
+        recipient=old_address, kind__in=Delivery.OUTREACH_KINDS, state=Delivery.State.PENDING
+    ).update(state=Delivery.State.CANCELLED)
+    if explorer.status == Explorer.Status.UNSUBSCRIBED:
+        return
+    _record(explorer, action=ConsentEvent.Action.EMAIL_CHANGED, source=ConsentEvent.Source.STAFF)
+    _send_confirmation(explorer)
 
 
 def render_markdown(text: str) -> str:
@@ -307,6 +284,27 @@ def campaign_test_send(*, campaign: Campaign, user) -> None:
     delivery_create(mail=mail, kind=Delivery.Kind.TEST, period=f"campaign-{campaign.pk}-{timezone.now().isoformat()}")
 
 
+def _mailable(explorers, *, chunk_size: int = 1000):
+    """The explorers of an audience (confirmed and not withdrawn by the ledger) whose address no
+    suppression stops, checked per recipient when the campaign starts (the hash is computed here,
+    so one query per chunk)."""
+    chunk: list[Explorer] = []
+
+    def without_suppressed(chunk: list[Explorer]) -> list[Explorer]:
+        hashes = {explorer.pk: email_hash(explorer.email) for explorer in chunk}
+        suppressed = Suppression.objects.filter(address_hash__in=hashes.values())
+        stopped = set(suppressed.values_list("address_hash", flat=True))
+        return [explorer for explorer in chunk if hashes[explorer.pk] not in stopped]
+
+    for explorer in explorers.iterator(chunk_size=chunk_size):
+        chunk.append(explorer)
+        if len(chunk) == chunk_size:
+            yield from without_suppressed(chunk)
+            chunk = []
+    if chunk:
+        yield from without_suppressed(chunk)
+
+
 @transaction.atomic
 def campaign_start(*, campaign_id: int) -> int:
     """Write one outbox row per audience member and enqueue them; safe to run twice (rows are unique)."""
@@ -315,7 +313,7 @@ def campaign_start(*, campaign_id: int) -> int:
         return 0
     mails = _CampaignMails(campaign, html_body=render_markdown(campaign.body))
     rows = []
-    for explorer in campaign.audience().only("pk", "name", "email").iterator(chunk_size=1000):
+    for explorer in _mailable(campaign.audience().only("pk", "name", "email")):
         mail = mails.mail(recipient=explorer.email, name=explorer.name, unsubscribe=unsubscribe_url(explorer))
         rows.append(
             Delivery(
@@ -338,9 +336,13 @@ def campaign_start(*, campaign_id: int) -> int:
     return len(rows)
 
 
-def campaign_send(*, campaign: Campaign, when: datetime.datetime | None = None) -> None:
-    """Send now, or at `when`; the work happens in a task enqueued after commit."""
+def campaign_send(*, campaign: Campaign, when: datetime.datetime | None = None, user=None) -> None:
+    """Send now, or at `when`; the work happens in a task enqueued after commit. Recorded as `user`'s action.
+
+    Who may send it (`Campaign.objects.editable_by`) is the caller's check, like every scope.
+    """
     with transaction.atomic():
+        action_record(action=ActionRecord.Action.SEND, user=user, obj=campaign)
         campaign.state = Campaign.State.SCHEDULED
         campaign.scheduled_for = when or timezone.now()
         campaign.save(update_fields=["state", "scheduled_for", "updated_at"])

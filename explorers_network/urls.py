@@ -20,8 +20,6 @@ urlpatterns = [
     path("outreach/audience-count/", views.audience_count, name="audience_count"),
     path("outreach/explorers/", views.explorer_list, name="explorer_list"),
     path("outreach/explorers/<int:pk>/", views.explorer_detail, name="explorer_detail"),
-    path("outreach/explorers/<int:pk>/export/", views.explorer_export, name="explorer_export"),
-    path("outreach/explorers/<int:pk>/erase/", views.explorer_erase, name="explorer_erase"),
     path("outreach/contact-requests/", views.contact_list, name="contact_list"),
     path("outreach/contact-requests/<int:pk>/", views.contact_detail, name="contact_detail"),
 ]

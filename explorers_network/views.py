@@ -8,13 +8,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.client_ip import client_ip
-from core.views import get_visible_or_404
+from core.views import confirm_action, get_editable_or_404, get_visible_or_404
 from outbox.models import Delivery
 
 from . import services
@@ -189,6 +191,7 @@ def campaign_detail(request, pk: int):
             deliveries.only("recipient", "state", "attempts", "sent_at", "last_error"), PAGE_SIZE
         ).get_page(request.GET.get("page")),
         "send_form": CampaignSendForm(),
+        "can_send": campaign.is_editable and Campaign.objects.editable_by(request.user).filter(pk=campaign.pk).exists(),
     }
     return render(request, "explorers_network/campaign_detail.html", context)
 
@@ -201,18 +204,46 @@ def campaign_progress(request, pk: int):
 
 
 @staff_only
-@require_POST
 def campaign_send(request, pk: int):
-    campaign = _campaign_or_404(pk)
-    form = CampaignSendForm(request.POST)
+    """Asks first (the audience and when), then sends; only a team whose countries hold the whole audience may."""
+    campaign = get_editable_or_404(_campaigns(), request.user, pk=pk)
     if not campaign.is_editable:
         messages.error(request, _("This campaign has already started."))
-    elif form.is_valid():
-        services.campaign_send(campaign=campaign, when=form.cleaned_data["when"])
-        messages.success(request, _("The campaign is on its way."))
-    else:
+        return redirect(campaign)
+    # The confirmation page posts back to its own address, so the time chosen travels in the query string.
+    form = CampaignSendForm({**request.GET.dict(), **request.POST.dict()})
+    if not form.is_valid():
         messages.error(request, _("Enter a valid date and time, or leave it empty to send now."))
-    return redirect(campaign)
+        return redirect(campaign)
+    when = form.cleaned_data["when"]
+
+    def perform():
+        services.campaign_send(campaign=campaign, when=when, user=request.user)
+        messages.success(request, _("The campaign is on its way."))
+        return redirect(campaign)
+
+    count = campaign.audience().count()
+    if when:
+        timing = _("It will be sent on %(when)s.") % {"when": date_format(timezone.localtime(when), "DATETIME_FORMAT")}
+    else:
+        timing = _("It will be sent now.")
+    return confirm_action(
+        request,
+        title=_("Send “%(subject)s”") % {"subject": campaign.subject},
+        consequences=[
+            ngettext(
+                "The campaign goes to %(count)s explorer who confirmed their address and has not withdrawn.",
+                "The campaign goes to %(count)s explorers who confirmed their address and have not withdrawn.",
+                count,
+            )
+            % {"count": count},
+            timing,
+            _("A sent mail cannot be recalled. The sending is recorded (who and when)."),
+        ],
+        button=_("Send the campaign"),
+        cancel_url=campaign.get_absolute_url(),
+        perform=perform,
+    )
 
 
 @staff_only
@@ -255,23 +286,6 @@ def explorer_list(request):
 def explorer_detail(request, pk: int):
     explorer = get_visible_or_404(Explorer.objects.prefetch_related("interests", "consent_events"), request.user, pk=pk)
     return render(request, "explorers_network/explorer_detail.html", {"explorer": explorer})
-
-
-@staff_only
-def explorer_export(request, pk: int):
-    explorer = get_visible_or_404(Explorer.objects.all(), request.user, pk=pk)
-    response = JsonResponse(services.explorer_export(explorer=explorer), json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="explorer-{explorer.pk}.json"'
-    return response
-
-
-@staff_only
-@require_POST
-def explorer_erase(request, pk: int):
-    explorer = get_visible_or_404(Explorer.objects.all(), request.user, pk=pk)
-    services.explorer_erase(explorer=explorer)
-    messages.success(request, _("The explorer's personal data has been erased."))
-    return redirect("explorers_network:explorer_list")
 
 
 @staff_only

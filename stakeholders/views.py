@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -18,10 +19,10 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from core.services import row_delete
 from core.svg import STANCE_COLOURS, Series, colour_for, time_chart
-from core.views import get_editable_or_403, get_visible_or_404, staff_required
+from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404, staff_required
 from countries.models import Country, Region
 
 from .filters import StakeholderFilterSet
@@ -395,15 +396,6 @@ def contact_edit(request, pk: int):
 
 
 @staff_required
-@require_POST
-def contact_delete(request, pk: int):
-    contact = get_editable_or_403(Contact.objects.select_related("stakeholder"), request.user, pk=pk)
-    contact.delete()
-    messages.success(request, _("Contact removed."))
-    return redirect(contact.stakeholder)
-
-
-@staff_required
 def relationship_create(request, pk: int):
     stakeholder = get_editable_or_403(Stakeholder.objects.all(), request.user, pk=pk)
     form = RelationshipForm(request.POST or None, source=stakeholder, user=request.user)
@@ -437,13 +429,28 @@ def relationship_edit(request, pk: int):
     )
 
 
-@staff_required
-@require_POST
+@login_required
 def relationship_delete(request, pk: int):
-    relationship = get_editable_or_403(Relationship.objects.select_related("source"), request.user, pk=pk)
-    relationship.delete()
-    messages.success(request, _("Relationship removed."))
-    return redirect(relationship.source)
+    """Asks first; out of the user's edit scope (another country, a partner) is a 404."""
+    relationship = get_editable_or_404(Relationship.objects.select_related("source", "target"), request.user, pk=pk)
+
+    def perform():
+        row_delete(obj=relationship, user=request.user)
+        messages.success(request, _("Relationship removed."))
+        return redirect(relationship.source)
+
+    return confirm_action(
+        request,
+        title=_("Remove the relationship from %(source)s to %(target)s")
+        % {"source": relationship.source, "target": relationship.target},
+        consequences=[
+            _("The relationship (%(kind)s) is deleted; its history stays, and the removal is recorded.")
+            % {"kind": relationship.get_kind_display()},
+        ],
+        button=_("Remove the relationship"),
+        cancel_url=relationship.source.get_absolute_url(),
+        perform=perform,
+    )
 
 
 def _network_scope(request):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from rest_framework import exceptions, viewsets
 
+from core.services import row_delete
 from core.signals import api_write
 
 from .permissions import ApiPermission, is_staff_or_admin, may_write_row, partner_field_errors, resource_of
@@ -100,9 +101,10 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             api_write.send(sender=type(obj), user=self.request.user, action="update", obj=obj)
 
     def perform_destroy(self, instance) -> None:
+        # Through the pages' service: recorded, and a person's record erased everywhere (core/personal_data).
         with transaction.atomic():
             api_write.send(sender=type(instance), user=self.request.user, action="delete", obj=instance)
-            instance.delete()
+            row_delete(obj=instance, user=self.request.user)
 
     def extra_save_kwargs(self, *, created: bool) -> dict:
         """Values the server sets, such as `recorded_by` on a new row."""

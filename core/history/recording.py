@@ -35,6 +35,7 @@ from .context import current
 #: Models that are themselves logs or queues: recording them would log the log.
 NOT_RECORDED = {
     "core.ObjectChange": "the history itself",
+    "core.ActionRecord": "the log of erasures, exports, deletions and sends: a log itself",
     "outbox.Delivery": "the queue of outgoing mail; its states are the sending machinery's",
     "notifications.Notification": "what each user was told, written from events that are recorded",
     "explorers_network.ConsentEvent": "the consent ledger: insert-only, it is its own history",
@@ -376,7 +377,10 @@ def scrub_history(
             if isinstance(changes[name], list):
                 changes[name] = [replacement if value not in (None, "") else value for value in changes[name]]
         entry.object_repr, entry.serialized_data, entry.changes_text = replacement, None, ""
-    ObjectChange.objects.bulk_update(own, ["changes", "object_repr", "serialized_data", "changes_text"])
+        if entry.actor_id is None:
+            # Written by nobody signed in: the person themself (the join or contact form), from their address.
+            entry.remote_addr = None
+    ObjectChange.objects.bulk_update(own, ["changes", "object_repr", "serialized_data", "changes_text", "remote_addr"])
     others = []
     for owner_model, field in _M2M.values():
         if field.related_model is not model:

@@ -65,12 +65,12 @@ def test_scrub_history_needs_a_row_or_a_model_and_a_key():
 def test_erasing_an_explorer_from_its_page_leaves_nothing_of_them_in_the_history(world, staff_client):
     from explorers_network.models import ContactRequest
 
-    explorer = Explorer.objects.create(name="Eva Quispe", email="eva@example.org", country="PE", role="Alcaldesa")
+    explorer = Explorer.objects.create(name="Eva Quispe", email="eva@example.org", country="CO", role="Alcaldesa")
     ContactRequest.objects.create(
-        name="Eva Quispe", email="eva@example.org", country="PE", message="Llámame al 999 111 222", ip_hash="x"
+        name="Eva Quispe", email="eva@example.org", country="CO", message="Llámame al 999 111 222", ip_hash="x"
     )
     assert "Eva Quispe" in dump() and "999 111 222" in dump()
-    assert staff_client.post(f"/outreach/explorers/{explorer.pk}/erase/").status_code == 302
+    assert staff_client.post(f"/personal-data/explorer/{explorer.pk}/erase/").status_code == 302
     history = dump()
     for value in ("Eva Quispe", "eva@example.org", "999 111 222", "Alcaldesa"):
         assert value not in history

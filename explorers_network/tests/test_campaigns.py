@@ -20,6 +20,7 @@ def campaign(world, topics):
         subject="Invitation: Moquegua learning session",
         body="Dear explorers,\n\n**Join us** on [the call](https://example.org/call).\n\n<script>alert(1)</script>",
         language="en",
+        audience_countries=["CO"],
         created_by=world.staff_co,
     )
 

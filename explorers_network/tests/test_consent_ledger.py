@@ -42,21 +42,21 @@ def test_rejoining_after_unsubscribing_needs_a_new_confirmation(make_explorer, d
 
 def test_staff_can_export_an_explorers_data(staff_client, make_explorer):
     explorer = make_explorer()
-    response = staff_client.get(f"/outreach/explorers/{explorer.pk}/export/")
+    response = staff_client.post(f"/personal-data/explorer/{explorer.pk}/export/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    data = json.loads(response.content)
-    assert data["email"] == explorer.email
-    assert [event["action"] for event in data["consent_events"]] == ["grant", "confirm"]
-    assert data["mails"][0]["kind"] == "confirmation"
+    data = json.loads(response.content)["data"]
+    assert data["explorers_network.Explorer"]["rows"][0]["email"] == explorer.email
+    assert [event["action"] for event in data["explorers_network.ConsentEvent"]["rows"]] == ["grant", "confirm"]
+    assert data["outbox.Delivery"]["rows"][0]["kind"] == "confirmation"
 
 
 @pytest.mark.parametrize("fixture", ["client", "partner_client"])
 def test_only_staff_can_export_or_erase(request, make_explorer, fixture, world):
     explorer = make_explorer()
     client = request.getfixturevalue(fixture)
-    assert client.get(f"/outreach/explorers/{explorer.pk}/export/").status_code in (302, 404)
-    assert client.post(f"/outreach/explorers/{explorer.pk}/erase/").status_code in (302, 404)
+    assert client.post(f"/personal-data/explorer/{explorer.pk}/export/").status_code in (302, 404)
+    assert client.post(f"/personal-data/explorer/{explorer.pk}/erase/").status_code in (302, 404)
     assert Explorer.objects.filter(pk=explorer.pk).exists()
 
 
@@ -66,7 +66,7 @@ def test_erasure_removes_personal_data_everywhere_and_keeps_only_a_hashed_suppre
     explorer = make_explorer("eva@example.org")
     ContactRequest.objects.create(name="Eva", email="eva@example.org", country="CO", message="Hi", ip_hash="x")
     assert Delivery.objects.filter(recipient="eva@example.org").exists()
-    response = staff_client.post(f"/outreach/explorers/{explorer.pk}/erase/")
+    response = staff_client.post(f"/personal-data/explorer/{explorer.pk}/erase/")
     assert response.status_code == 302
     assert not Explorer.objects.exists()
     assert not ConsentEvent.objects.exists()
@@ -81,7 +81,7 @@ def test_an_erased_address_gets_no_outreach_until_it_joins_and_confirms_again(ma
     from explorers_network.services import explorer_confirm
 
     explorer = make_explorer("eva@example.org")
-    staff_client.post(f"/outreach/explorers/{explorer.pk}/erase/")
+    staff_client.post(f"/personal-data/explorer/{explorer.pk}/erase/")
     mail.outbox.clear()
     explorer = make_explorer("eva@example.org", status="pending")
     assert Suppression.objects.filter(reason="erased").exists()

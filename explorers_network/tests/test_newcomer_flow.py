@@ -22,14 +22,17 @@ def test_a_newcomer_joins_confirms_gets_a_campaign_and_unsubscribes_in_one_click
     with django_capture_on_commit_callbacks(execute=True):
         visitor.post(
             "/network/join/",
-            {"name": "Eva", "email": "eva@example.org", "country": "PE", "preferred_language": "en", "consent": "on"},
+            {"name": "Eva", "email": "eva@example.org", "country": "CO", "preferred_language": "en", "consent": "on"},
         )
     confirm = link(r"http://\S+/network/confirm/\S+/", mail.outbox[-1].body)
     assert "Yes, I want to join" in visitor.get(confirm).content.decode()
     visitor.post(confirm)
     assert Explorer.objects.get().status == Explorer.Status.ACTIVE
 
-    staff_client.post("/outreach/campaigns/new/", {"subject": "Hello explorers", "body": "News", "language": "en"})
+    staff_client.post(
+        "/outreach/campaigns/new/",
+        {"subject": "Hello explorers", "body": "News", "language": "en", "audience_countries": ["CO"]},
+    )
     campaign = Campaign.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(f"/outreach/campaigns/{campaign.pk}/send/")
@@ -41,7 +44,7 @@ def test_a_newcomer_joins_confirms_gets_a_campaign_and_unsubscribes_in_one_click
     assert mail_client.post(one_click, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert Explorer.objects.get().status == Explorer.Status.UNSUBSCRIBED
 
-    second = Campaign.objects.create(subject="Second", body="More news", language="en")
+    second = Campaign.objects.create(subject="Second", body="More news", language="en", audience_countries=["CO"])
     sent_before = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(f"/outreach/campaigns/{second.pk}/send/")

@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.testing import require_service
-from explorers_network.models import Campaign, Explorer
+from explorers_network.models import Campaign, ConsentEvent, Explorer
 from explorers_network.services import campaign_send
 from outbox.models import Delivery
 from outbox.services import Mail, delivery_create, outbox_sweep
@@ -76,7 +76,16 @@ def audience(size: int, *, extra_pending: int = 0, extra_unsubscribed: int = 0) 
         Explorer(name=f"U{n}", email=f"u{n}@example.org", status="unsubscribed", confirmed_at=now)
         for n in range(extra_unsubscribed)
     ]
-    Explorer.objects.bulk_create(explorers)
+    explorers = Explorer.objects.bulk_create(explorers)
+    # The sender reads the ledger: the active ones consented and confirmed, the others did not.
+    ConsentEvent.objects.bulk_create(
+        ConsentEvent(
+            explorer=explorer, action=action, text_version="2026-11" if action == "grant" else "", source="join_form"
+        )
+        for explorer in explorers
+        if explorer.status == "active"
+        for action in ("grant", "confirm")
+    )
     return Campaign.objects.create(subject="Governance Explorers news", body="Hello **explorers**", language="en")
 
 

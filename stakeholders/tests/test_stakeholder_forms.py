@@ -49,8 +49,9 @@ def test_staff_of_another_country_get_403_on_every_edit_page(other_staff_client,
 
 def test_staff_of_another_country_cannot_delete(other_staff_client, world):
     relationship = Relationship.objects.create(source=world.co_mayor, target=world.co_org, kind="alliance")
-    assert other_staff_client.post(f"/contacts/{world.co_contact.pk}/delete/").status_code == 403
-    assert other_staff_client.post(f"/relationships/{relationship.pk}/delete/").status_code == 403
+    # A destructive action out of the edit scope is a 404, like a missing row.
+    assert other_staff_client.post(f"/personal-data/contact/{world.co_contact.pk}/erase/").status_code == 404
+    assert other_staff_client.post(f"/relationships/{relationship.pk}/delete/").status_code == 404
     assert Contact.objects.filter(pk=world.co_contact.pk).exists()
     assert Relationship.objects.filter(pk=relationship.pk).exists()
 
@@ -123,8 +124,10 @@ def test_contact_edit_and_delete(staff_client, world):
     assert response.status_code == 302
     world.co_contact.refresh_from_db()
     assert world.co_contact.name == "Ana María Pérez"
-    assert staff_client.get(f"/contacts/{world.co_contact.pk}/delete/").status_code == 405
-    staff_client.post(f"/contacts/{world.co_contact.pk}/delete/")
+    # Removing a contact person erases them (their history scrubbed); the page asks first.
+    assert staff_client.get(f"/personal-data/contact/{world.co_contact.pk}/erase/").status_code == 200
+    assert Contact.objects.filter(pk=world.co_contact.pk).exists()
+    staff_client.post(f"/personal-data/contact/{world.co_contact.pk}/erase/")
     assert not Contact.objects.filter(pk=world.co_contact.pk).exists()
 
 
@@ -161,5 +164,7 @@ def test_relationship_edit_and_delete(staff_client, world):
     assert staff_client.post(f"/relationships/{relationship.pk}/edit/", data).status_code == 302
     relationship.refresh_from_db()
     assert relationship.kind == "conflict"
+    assert staff_client.get(f"/relationships/{relationship.pk}/delete/").status_code == 200
+    assert Relationship.objects.exists()
     staff_client.post(f"/relationships/{relationship.pk}/delete/")
     assert not Relationship.objects.exists()

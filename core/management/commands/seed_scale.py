@@ -354,6 +354,24 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
             )
         )
     explorers = bulk_insert(m["Explorer"], explorer_rows)
+    # The campaign sender reads the ledger, not the status column: each active explorer gave
+    # consent and confirmed the address, as the join form and the link would have recorded.
+    event = m["ConsentEvent"]
+    bulk_insert(
+        event,
+        (
+            event(
+                explorer_id=e.pk,
+                action=action,
+                text_version="1" if action == "grant" else "",
+                source=source,
+                occurred_at=e.confirmed_at,
+            )
+            for e in explorers
+            if e.status == "active"
+            for action, source in (("grant", "join_form"), ("confirm", "confirmation_link"))
+        ),
+    )
     interests = m["Explorer"].interests.through
     bulk_insert(interests, (interests(explorer_id=e.pk, topic_id=rng.choice(topics).pk) for e in explorers))
     log(f"{len(explorers):,} explorers")
@@ -382,4 +400,5 @@ MODELS = {
     "Assessment": "coalitions.Assessment",
     "Topic": "explorers_network.Topic",
     "Explorer": "explorers_network.Explorer",
+    "ConsentEvent": "explorers_network.ConsentEvent",
 }
