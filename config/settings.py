@@ -257,6 +257,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["campaigns-due"] = {"task": "explorers_network.tasks.start_due_campaigns", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["contact-requests-missed"] = {
+    "task": "notifications.tasks.notify_missed_contact_requests",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
     "task": "notifications.tasks.send_daily_reminders",
     "schedule": envint("REMINDERS_EVERY_SECONDS", "3600"),
