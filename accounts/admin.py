@@ -9,13 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.admin import StrictInitialMixin
+
 from . import services
 from .lockout import lift_lockouts
 from .models import SignInFailure, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StrictInitialMixin, DjangoUserAdmin):
     list_display = ["username", "email", "role", "organisation", "is_active", "two_factor", "last_login"]
     list_filter = ["role", "is_active", "is_superuser", "country_teams"]
     list_select_related = ["organisation"]

@@ -299,6 +299,12 @@ REST_FRAMEWORK = {
         "ip": os.environ.get("API_THROTTLE_IP", "3000/minute"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE) and depth (core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.BoundedJSONParser",
+        "core.api.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",  # Django's own parser: DATA_UPLOAD_MAX_* apply
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from rest_framework import exceptions, viewsets
 
+from core.parsing import ID_PATTERN
 from core.signals import api_write
 
 from .permissions import ApiPermission, is_staff_or_admin, may_write_row, partner_field_errors, resource_of
@@ -26,6 +27,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     scoped_relations: tuple[str, ...] = ()
 
+    # An id in the path is ASCII digits (core.parsing); anything else is the API's JSON 404.
+    lookup_value_regex = ID_PATTERN
     permission_classes = [ApiPermission]
     schema = ApiAutoSchema()
     ordering_fields: list[str] = ["id"]
