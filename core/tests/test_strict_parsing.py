@@ -15,7 +15,7 @@ SUPERSCRIPT_2 = "\u00b2"
 LOOK_ALIKES = [ARABIC_12, FULLWIDTH_12, SUPERSCRIPT_2, "1_000", "1e3", " 12", "12 ", "+12", "0x0c", "", "0", "-1"]
 
 
-@pytest.mark.parametrize("value", LOOK_ALIKES + ["9" * 19, None, True, 10**30])
+@pytest.mark.parametrize("value", [*LOOK_ALIKES, "9" * 19, None, True, 10**30])
 def test_parse_id_refuses_what_only_looks_like_an_id(value):
     assert parse_id(value) is None
 
@@ -107,3 +107,28 @@ def test_the_admin_add_page_ignores_an_initial_id_that_is_not_one(admin_client, 
 def test_the_admin_add_page_keeps_an_initial_id(admin_client, world):
     response = admin_client.get("/admin/coalitions/commitment/add/", {"coalition": world.co_coalition.pk})
     assert response.context["adminform"].form.initial["coalition"] == str(world.co_coalition.pk)
+
+
+@pytest.mark.parametrize("path", ["/work/a%00b/", "/countries/%1B/", "/stakeholders/pickers/%0D%0A/"])
+def test_a_control_character_in_a_page_path_is_the_sites_404(client, world, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_control_character_in_an_api_path_is_the_apis_json_404(staff_api, world):
+    response = staff_api.get("/api/v1/stakeholders/%00/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "%00=1", "sector=civil_society&sector=%00"])
+def test_a_nul_in_a_query_is_a_400_on_pages_and_in_the_api(staff_client, staff_api, world, query):
+    assert staff_client.get(f"/stakeholders/?{query}").status_code == 400
+    response = staff_api.get(f"/api/v1/stakeholders/?{query}")
+    assert response.status_code == 400
+    assert response.json()["status"] == 400
+
+
+def test_a_query_without_control_characters_reaches_the_view(staff_client, world):
+    assert staff_client.get("/stakeholders/?q=Wayuu%09").status_code == 200
