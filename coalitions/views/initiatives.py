@@ -106,8 +106,8 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a new dated assessment; the map then shows the actor's move from the previous one."""
     initiative = get_editable_or_403(Initiative.objects.select_related("country"), request.user, pk=pk)
     instance = Assessment(initiative=initiative, assessed_by=request.user)
-    stakeholder_id = parse_id(request.GET.get("stakeholder"))
-    initial = {"stakeholder": stakeholder_id} if stakeholder_id else {}
+    stakeholder = request.GET.get("stakeholder")
+    initial = {"stakeholder": stakeholder} if parse_id(stakeholder) else {}
     form = AssessmentForm(request.POST or None, instance=instance, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
