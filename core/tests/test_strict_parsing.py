@@ -98,7 +98,7 @@ def test_a_cursor_this_server_wrote_is_followed(staff_api, world):
     assert staff_api.get(first["next"]).status_code == 200
 
 
-@pytest.mark.parametrize("value", ["abc", "//4=", "1e3", ARABIC_12, "\x00", "1,abc"])
+@pytest.mark.parametrize("value", ["abc", "//4=", "1e3", ARABIC_12, "\x1b", "1,abc"])
 def test_the_admin_add_page_ignores_an_initial_id_that_is_not_one(admin_client, world, value):
     response = admin_client.get("/admin/coalitions/commitment/add/", {"coalition": value})
     assert response.status_code == 200
