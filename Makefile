@@ -45,11 +45,13 @@ messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages --locale es --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
 	$(BIN)/python manage.py compile_translations
 
-# Property-based API fuzzing: many more (random) examples per operation than `make test`.
+# Property-based API fuzzing: many more (random) examples per operation than `make test`, and
+# the hostile-values walk over every route with FUZZ_ROUTE_SAMPLES requests per route and persona.
 # API_FUZZ_COVERAGE=1 adds Schemathesis' coverage phase (boundary values; about half a minute per operation).
 fuzz: $(VENV)/.installed-dev
 	API_FUZZ_EXAMPLES=$${API_FUZZ_EXAMPLES:-50} API_FUZZ_COVERAGE=$${API_FUZZ_COVERAGE:-0} API_FUZZ_RANDOM=$${API_FUZZ_RANDOM:-1} \
 		$(BIN)/python -m pytest core/tests/test_api_schemathesis.py -p no:logging -q
+	FUZZ_ROUTE_SAMPLES=$${FUZZ_ROUTE_SAMPLES:-40} $(BIN)/python -m pytest core/tests/test_no_server_error.py -p no:logging -q
 
 worker: $(VENV)/.installed
 	$(BIN)/celery -A config worker --loglevel INFO

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, StrictInitialMixin
 
 from . import services
 from .lockout import lift_lockouts
@@ -17,7 +17,7 @@ from .models import ApiToken, Invitation, SignInFailure, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StrictInitialMixin, DjangoUserAdmin):
     list_display = ["username", "email", "role", "organisation", "is_active", "two_factor", "last_login"]
     list_filter = ["role", "is_active", "is_superuser", "country_teams"]
     list_select_related = ["organisation"]

@@ -49,7 +49,7 @@ class TwoFactorCodeForm(forms.Form):
     def clean_code(self) -> str:
         code = normalise_code(self.cleaned_data["code"])
         # Six digits are an authenticator code; anything else can only be a recovery code.
-        model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+        model = TOTPDevice if code.isascii() and code.isdigit() and len(code) == 6 else StaticDevice
         throttled = False
         for device in model.objects.devices_for_user(self.user, confirmed=True):
             if not device.verify_is_allowed()[0]:
@@ -72,7 +72,7 @@ class TwoFactorSetupForm(forms.Form):
 
     def clean_code(self) -> str:
         code = normalise_code(self.cleaned_data["code"])
-        if not (code.isdigit() and self.device.verify_token(code)):
+        if not (code.isascii() and code.isdigit() and self.device.verify_token(code)):
             raise forms.ValidationError(
                 _("That code does not match. Check that the time on your phone is right, then type the newest code.")
             )

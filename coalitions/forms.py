@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ValidatedModelForm, offer_only
+from core.parsing import parse_id
 from core.validation import constraint_message
 from countries.models import Country, Region
 from stakeholders.models import Stakeholder
@@ -320,12 +321,8 @@ class Picker:
 
 
 def picker_ids(values) -> list[int]:
-    ids = []
-    for value in values or ():
-        value = getattr(value, "pk", value)
-        if str(value).isdigit():
-            ids.append(int(value))
-    return ids
+    ids = (parse_id(getattr(value, "pk", value)) for value in values or ())
+    return [id_ for id_ in ids if id_ is not None]
 
 
 def picker_options(

@@ -100,6 +100,8 @@ INSTALLED_APPS += PROJECT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the path or the query: a control character in either is refused.
+    "core.middleware.StrictInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -297,6 +299,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["campaigns-due"] = {"task": "explorers_network.tasks.start_due_campaigns", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["contact-requests-missed"] = {
+    "task": "notifications.tasks.notify_missed_contact_requests",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
     "task": "notifications.tasks.send_daily_reminders",
     "schedule": envint("REMINDERS_EVERY_SECONDS", "3600"),
@@ -328,7 +334,6 @@ REST_FRAMEWORK = {
     ],
     # JSON bodies only (a form or multipart body is a 415): generated clients then send JSON, in which
     # null clears a field. A view that takes a file upload adds MultiPartParser itself.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
@@ -338,6 +343,10 @@ REST_FRAMEWORK = {
         "ip": os.environ.get("API_THROTTLE_IP", "3000/minute"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE) and depth (core/api/parsers.py).
+    # Request bodies are JSON only (what generated clients send; a form body is a 415), bounded in
+    # size and depth. Multipart belongs only on an endpoint that takes a file, declared on its view.
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.BoundedJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

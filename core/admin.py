@@ -1,13 +1,39 @@
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .forms import ValidatedModelForm
 from .models import ActionRecord, ObjectChange
+from .parsing import parse_id
 from .services import row_delete
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class StrictInitialMixin:
+    """The add page's values from its query string (`?coalition=3`) keep only ids that are ids.
+
+    Django puts them in the form as they are, and an autocomplete widget then looks up
+    `?coalition=abc` in the database while rendering: a 500 for a link anyone can type.
+    """
+
+    def get_changeform_initial_data(self, request) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:  # Django's form ignores it too
+                continue
+            if not field.is_relation or field.related_model is None:
+                continue
+            if field.target_field.get_internal_type() not in ("AutoField", "BigAutoField", "IntegerField"):
+                continue
+            values = initial[name] if isinstance(initial[name], list) else [initial[name]]
+            if any(parse_id(value) is None for value in values):
+                del initial[name]
+        return initial
+
+
+class ScopedAdmin(StrictInitialMixin, admin.ModelAdmin):
     """Admin pages reach rows through the same `visible_to(user)` as views and the API, and
     validate them the same way (`ValidatedModelForm`: every rule of the model, many-to-many ones too)."""
 

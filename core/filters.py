@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from .models import ScopedQuerySet
+from .parsing import is_decimal, is_integer
 
 
 def _scoped(rows: type[Model] | QuerySet) -> ScopedQuerySet:
@@ -170,22 +171,47 @@ class ShortListChoiceFilter(django_filters.ModelChoiceFilter):
 _BOOLEAN_VALUES = frozenset({"", "true", "false", "1", "0", "unknown"})
 
 
-class _StrictForm(forms.Form):
-    """A filter form that refuses a value it does not know, rather than dropping it.
+#: Form fields whose value is read as a number by Python's lenient parsers (or a regular
+#: expression's `\d`, for dates), and the plain form a value must have for each.
+_NUMERIC_FIELDS = (
+    (forms.ModelChoiceField, is_integer),  # and ModelMultipleChoiceField, a subclass: an id each
+    (forms.IntegerField, is_integer),
+    (forms.DecimalField, is_decimal),
+    (forms.FloatField, is_decimal),
+    (forms.DateField, str.isascii),
+    (forms.DateTimeField, str.isascii),
+    (forms.TimeField, str.isascii),
+)
 
-    Choice, id, number and date filters already refuse one; a yes/no filter's widget turns any other
-    value into "either", so `?is_public=maybe` would list every row as if no filter had been asked for.
+
+class StrictValuesForm(forms.Form):
+    """A FilterSet's form refuses a value it does not know, rather than reading it loosely or dropping it.
+
+    A number, an id or a date must be written in ASCII digits, plainly: Django's fields accept other
+    scripts' digits ("١٢" is 12), "1_000" and exponents. A yes/no filter's widget turns any value it
+    does not know into "either", so `?is_public=maybe` would list every row as if nothing had been asked.
     """
 
     def clean(self):
-        cleaned = super().clean()
         for name, field in self.fields.items():
-            if not isinstance(field, forms.NullBooleanField):
+            if isinstance(field, forms.NullBooleanField):
+                raw = self.data.get(self.add_prefix(name))
+                if isinstance(raw, str) and raw.strip().lower() not in _BOOLEAN_VALUES:
+                    self.add_error(name, _("Use true or false."))
                 continue
-            raw = self.data.get(self.add_prefix(name))
-            if isinstance(raw, str) and raw.strip().lower() not in _BOOLEAN_VALUES:
-                self.add_error(name, _("Use true or false."))
-        return cleaned
+            check = next((check for kind, check in _NUMERIC_FIELDS if isinstance(field, kind)), None)
+            if check is None or name in self._errors:
+                continue
+            key = self.add_prefix(name)
+            raw = self.data.getlist(key) if hasattr(self.data, "getlist") else [self.data.get(key)]
+            values = [str(value).strip() for value in raw if value not in (None, "")]
+            if getattr(field, "null_label", None) is not None:
+                values = [value for value in values if value != field.null_value]  # "no row" is a choice too
+            if isinstance(field, forms.ModelChoiceField) and field.to_field_name not in (None, "pk", "id"):
+                continue  # chosen by another column (a country code): its own field checks it
+            if any(not check(value) for value in values):
+                self.add_error(name, forms.ValidationError(_("Enter a value in digits 0-9."), code="invalid"))
+        return super().clean()
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -211,6 +237,10 @@ class BaseFilterSet(django_filters.FilterSet):
         django_filters.ModelChoiceFilter,
     )
 
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (StrictValuesForm, form_class), {})
+
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
         for name, filter_ in self.filters.items():
@@ -222,10 +252,6 @@ class BaseFilterSet(django_filters.FilterSet):
                     "through self.visible_rows()."
                 )
             filter_.method = partial(self._filter_through_visible, filter_)
-
-    def get_form_class(self):
-        form_class = super().get_form_class()
-        return type(form_class.__name__, (_StrictForm, form_class), {})
 
     @classmethod
     def filter_for_lookup(cls, field, lookup_type):

@@ -21,8 +21,22 @@ def enqueue_after_commit(task_name: str, **kwargs) -> None:
 
     Without a broker (`CELERY_TASK_ALWAYS_EAGER`, `make run` and the tests) the task runs
     in-process then, and its errors propagate. With one, publishing is retried briefly
-    (`OUTBOX_PUBLISH_RETRY`); a broker that stays down is logged, never a 500, because every
-    task here has a database row that a periodic job picks up again.
+    (`OUTBOX_PUBLISH_RETRY`); a broker that stays down is logged, never a 500, because the work
+    has a database row that a periodic job (config/settings.py, CELERY_BEAT_SCHEDULE) picks up
+    again:
+
+    - `outbox.tasks.send_deliveries`: the Delivery rows, swept by `outbox.tasks.sweep_outbox`;
+    - `explorers_network.tasks.start_campaign`: the campaign, scheduled, started by
+      `start_due_campaigns`;
+    - `notifications.tasks.notify_contact_request`: the ContactRequest without
+      `staff_notified_at`, told by `notify_missed_contact_requests`;
+    - reminders and digests are beat's own jobs, hourly and once per period, so a run the
+      broker missed is made up by the next.
+
+    One exception, on purpose: `accounts.tasks.send_password_reset` has no row. Keeping one
+    would mean storing every address anyone types into the form, also of people with no account
+    (the task decides that, so the request does the same work either way), to send a link
+    that is stale by the time an outage ends; the person is at the screen and asks again.
     """
 
     def publish() -> None:

@@ -303,6 +303,9 @@ class ContactRequest(TimeStampedModel):
     # A keyed hash of the sender's IP: enough to rate-limit, useless to identify anyone.
     ip_hash = models.CharField(_("IP hash"), max_length=64, editable=False, db_index=True)
     handled = models.BooleanField(_("handled"), default=False)
+    # Set once staff have been told (notifications.services): a request whose task a broker outage
+    # dropped is still unset, so beat's sweep tells them then.
+    staff_notified_at = models.DateTimeField(_("staff notified at"), null=True, blank=True, editable=False)
 
     objects = RecordedQuerySet.as_manager()
 

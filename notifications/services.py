@@ -177,8 +177,15 @@ def digests_send(*, today: datetime.date | None = None) -> int:
     return count
 
 
+@transaction.atomic
 def notify_contact_request(*, contact_request) -> None:
+    """Tell the staff of the request's country, and mark the request told (in one transaction).
+
+    Safe to run twice (each person's notification and mail are unique per request), which the
+    sweep below relies on when it races the task.
+    """
     from countries.models import Country
+    from explorers_network.models import ContactRequest
 
     country_ids = Country.objects.filter(code=contact_request.country).values_list("pk", flat=True)
     for user in staff_for_countries(country_ids):
@@ -192,6 +199,26 @@ def notify_contact_request(*, contact_request) -> None:
                 contact_request.get_absolute_url(),
             )
         notify(user=user, event=event)
+    ContactRequest.objects.filter(pk=contact_request.pk).update(staff_notified_at=timezone.now())
+
+
+def contact_requests_notify_missed(*, now: datetime.datetime | None = None) -> int:
+    """Tell staff of the contact requests whose notification task never ran (a broker outage
+    dropped it); run by beat. A request gets OUTBOX_STUCK_SECONDS for its own task first."""
+    from django.conf import settings
+
+    from explorers_network.models import ContactRequest
+
+    now = now or timezone.now()
+    missed = ContactRequest.objects.filter(
+        staff_notified_at__isnull=True,
+        created_at__lt=now - datetime.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS),
+    ).order_by("pk")
+    count = 0
+    for contact_request in missed.iterator():
+        notify_contact_request(contact_request=contact_request)
+        count += 1
+    return count
 
 
 def notify_partner_write(*, coalition_id: int, user, action: str, obj) -> None:

@@ -20,3 +20,8 @@ def notify_contact_request(contact_request_id: int) -> None:
     contact_request = ContactRequest.objects.filter(pk=contact_request_id).first()
     if contact_request is not None:
         services.notify_contact_request(contact_request=contact_request)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def notify_missed_contact_requests() -> None:
+    services.contact_requests_notify_missed()

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.parsing import parse_id
+
 from .forms import PreferencesForm
 from .models import Kind, Notification, Preference
 
@@ -33,7 +35,7 @@ def mark_read(request):
     notifications = Notification.objects.for_user(request.user).unread()
     one = request.POST.get("id", "")
     if one:
-        notifications = notifications.filter(pk=int(one) if one.isdigit() else 0)
+        notifications = notifications.filter(pk=parse_id(one) or 0)
     notifications.update(read_at=timezone.now())
     return redirect("notifications:list")
 

@@ -20,7 +20,17 @@ def email_hash(address: str) -> str:
 
 class DeliveryQuerySet(models.QuerySet):
     def claimable(self, now=None) -> "DeliveryQuerySet":
-        """Rows a worker may take: pending and due, or sending with a lease that ran out."""
+        """Rows a worker may take: pending and due, or sending with a lease that ran out, and in
+        both cases below the attempt cap.
+
+        The cap is here, where rows are claimed, and not only where a failure is recorded: a row
+        that kills the worker sending it (so no failure is ever recorded) is claimed again after
+        each lease expiry, and would take every row claimed with it down again, forever.
+        """
+        return self.due(now).filter(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS)
+
+    def due(self, now=None) -> "DeliveryQuerySet":
+        """Pending and due, or sending with a lease that ran out, whatever the attempts so far."""
         now = now or timezone.now()
         return self.filter(
             Q(state=Delivery.State.PENDING, not_before__lte=now) | Q(state=Delivery.State.SENDING, lease_until__lt=now)

@@ -4,6 +4,7 @@ import contextlib
 import datetime
 import functools
 import logging
+import re
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,9 +22,30 @@ from .models import Delivery, Suppression, email_hash
 logger = logging.getLogger(__name__)
 
 
+#: Line breaks and every other control character: in a header value they would end the header
+#: (an injected `Bcc:`) or make the whole message invalid.
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+SUBJECT_MAX_LENGTH = Delivery._meta.get_field("subject").max_length
+
+
+def header_value(text: str, *, max_length: int | None = None) -> str:
+    """`text` made safe for one header line: control characters become one space, ends are trimmed.
+
+    Every value built from user text (a contact's name in a subject, an engagement's title,
+    a reply-to address) goes through this where the mail is built, so no row can carry a header
+    that splits in two or that the mail library refuses.
+    """
+    value = _HEADER_UNSAFE.sub(" ", str(text)).strip()
+    return value[:max_length].rstrip() if max_length else value
+
+
 @dataclass
 class Mail:
-    """What to send to one address; rendered by the caller, in the recipient's language."""
+    """What to send to one address; rendered by the caller, in the recipient's language.
+
+    The recipient, the subject and every header are cleaned here (`header_value`): callers put
+    user text in them (names, titles), and this is where every mail is built.
+    """
 
     recipient: str
     subject: str
@@ -31,6 +53,11 @@ class Mail:
     body_html: str = ""
     language: str = "en"
     headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.recipient = header_value(self.recipient)
+        self.subject = header_value(self.subject, max_length=SUBJECT_MAX_LENGTH)
+        self.headers = {header_value(name): header_value(value) for name, value in self.headers.items()}
 
 
 def _batches(ids: list[int], size: int) -> Iterable[list[int]]:
@@ -117,9 +144,11 @@ def _claim(ids: list[int]) -> list[Delivery]:
 
 
 def _message(delivery: Delivery, smtp) -> EmailMultiAlternatives:
-    headers = {"Message-ID": delivery.message_id, **delivery.headers}
+    # Cleaned again for rows written without a `Mail` (bulk paths, rows older than the cleaning).
+    headers = {"Message-ID": delivery.message_id}
+    headers.update((header_value(name), header_value(value)) for name, value in delivery.headers.items())
     message = EmailMultiAlternatives(
-        subject=delivery.subject,
+        subject=header_value(delivery.subject),
         body=delivery.body_text,
         to=[delivery.recipient],
         headers=headers,
@@ -190,6 +219,15 @@ def _asynchronous_commit():
             logger.debug("Could not reset synchronous_commit", exc_info=True)
 
 
+def error_text(error: BaseException) -> str:
+    """What `last_error` keeps of an exception: its type and message, one line, without the SMTP
+    password should a server or a library ever echo it, cut to the column's length."""
+    text = header_value(f"{type(error).__name__}: {error}")
+    if settings.EMAIL_HOST_PASSWORD:
+        text = text.replace(settings.EMAIL_HOST_PASSWORD, "***")
+    return text[: Delivery._meta.get_field("last_error").max_length]
+
+
 def _retry_later(delivery: Delivery, error: str) -> None:
     if delivery.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         _finish(delivery, state=Delivery.State.FAILED, last_error=error[:500])
@@ -242,6 +280,17 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
                     needs_open = True
                 lease.done(delivery)
                 continue
+            except Exception as error:  # one bad row must not stop the batch
+                # Not the server's answer but this row (a header the mail library refuses, an
+                # address it cannot encode): sending it again would fail the same way.
+                logger.warning("Delivery %s cannot be sent: %s", delivery.pk, type(error).__name__, exc_info=True)
+                _finish(delivery, state=Delivery.State.FAILED, last_error=error_text(error))
+                result["failed"] += 1
+                # The session may be mid-transaction; the next row starts on a fresh one.
+                smtp.close()
+                needs_open = True
+                lease.done(delivery)
+                continue
             _mark_sent(delivery)
             result["sent"] += 1
             lease.done(delivery)
@@ -276,16 +325,33 @@ def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
     again at most once per OUTBOX_STUCK_SECONDS (the claim makes extra copies harmless).
     """
     now = now or timezone.now()
+    _give_up_capped(now)
     stuck_before = now - datetime.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS)
     due = Q(state=Delivery.State.PENDING, not_before__lte=now)
     # A retry put back at time t with not_before > t: not enqueued since it became due.
     retry_due = Q(attempts__gt=0, updated_at__lt=F("not_before"))
     ids = list(
         Delivery.objects.filter(
-            (due & (retry_due | Q(updated_at__lt=stuck_before))) | Q(state=Delivery.State.SENDING, lease_until__lt=now)
+            (due & (retry_due | Q(updated_at__lt=stuck_before))) | Q(state=Delivery.State.SENDING, lease_until__lt=now),
+            attempts__lt=settings.OUTBOX_MAX_ATTEMPTS,
         ).values_list("pk", flat=True)
     )
     if ids:
         Delivery.objects.filter(pk__in=ids).update(updated_at=now)
     deliveries_enqueue(ids=ids)
     return len(ids)
+
+
+def _give_up_capped(now: datetime.datetime) -> int:
+    """Fail the rows that used every attempt without an outcome: the worker sending them stopped
+    (killed, out of memory) each time, so no failure was recorded. No worker claims them any more."""
+    return (
+        Delivery.objects.due(now)
+        .filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS)
+        .update(
+            state=Delivery.State.FAILED,
+            lease_until=None,
+            updated_at=now,
+            last_error=f"Gave up after {settings.OUTBOX_MAX_ATTEMPTS} attempts without an outcome",
+        )
+    )

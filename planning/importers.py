@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.importing import csv_rows, header_problem, row_problems
+from core.parsing import is_decimal, is_integer
 from core.validation import validate_row
 from countries.models import Region
 
@@ -90,7 +92,7 @@ def _text(row: dict, column: str) -> str:
 
 def _year(row: dict, column: str = "fiscal_year") -> int:
     value = _text(row, column)
-    if not value.isdigit() or not 1990 <= int(value) <= 2100:
+    if not is_integer(value) or not 1990 <= int(value) <= 2100:
         raise RowInvalid(
             _("%(column)s must be a year between 1990 and 2100, not “%(value)s”.") % {"column": column, "value": value}
         )
@@ -101,7 +103,7 @@ def _month(row: dict) -> int | None:
     value = _text(row, "month")
     if not value:
         return None
-    if not value.isdigit():
+    if not is_integer(value):
         raise RowInvalid(_("month must be a number, not “%(value)s”.") % {"value": value})
     return int(value)
 
@@ -109,6 +111,8 @@ def _month(row: dict) -> int | None:
 def _money(row: dict, column: str) -> Decimal:
     value = _text(row, column)
     try:
+        if not is_decimal(value):  # Decimal() also reads exponents and other scripts' digits
+            raise InvalidOperation
         amount = Decimal(value)
     except InvalidOperation:
         raise RowInvalid(
@@ -181,7 +185,11 @@ class _Importer:
     def run(self, text: str, *, dry_run: bool) -> ImportReport:
         report = ImportReport(kind=self.kind, dry_run=dry_run)
         reader = csv.DictReader(io.StringIO(text))
-        header = [name.strip().lower() for name in (reader.fieldnames or [])]
+        try:
+            header = [name.strip().lower() for name in (reader.fieldnames or [])]
+        except csv.Error as error:
+            report.errors.append(RowError(1, header_problem(error)))
+            return report
         missing = [column for column in self.required if column not in header]
         if missing:
             report.errors.append(RowError(1, _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}))
@@ -192,7 +200,7 @@ class _Importer:
             return report
         reader.fieldnames = header
         parsed: dict[tuple, tuple[int, dict]] = {}
-        for row in reader:
+        for row in csv_rows(reader, lambda at, message: report.errors.append(RowError(at, message))):
             line = reader.line_num
             report.rows += 1
             if report.rows > MAX_ROWS:
@@ -200,6 +208,10 @@ class _Importer:
                 break
             if None in row:
                 report.errors.append(RowError(line, _("The row has more values than the header has columns.")))
+                continue
+            problems = row_problems(row.items())
+            if problems:
+                report.errors.append(RowError(line, "; ".join(problems)))
                 continue
             try:
                 empty = [column for column in self.required if not _text(row, column)]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.parsing import parse_id
 from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
 
@@ -35,8 +36,8 @@ def _editable_country(user, code: str) -> Country:
 
 
 def _region(user, code: str) -> Region:
-    if code.isdigit():
-        return get_visible_or_404(Region.objects.select_related("country"), user, pk=int(code))
+    if parse_id(code):
+        return get_visible_or_404(Region.objects.select_related("country"), user, pk=parse_id(code))
     return get_visible_or_404(Region.objects.select_related("country"), user, code=code.upper())
 
 
@@ -236,10 +237,7 @@ def _resources_context(request, region: Region) -> dict:
     flows = figures.flows_for(request.user, region)
     executions = figures.executions_for(request.user, region)
     years = figures.execution_years(executions)
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else 0))
-    except ValueError:
-        year = years[0] if years else 0
+    year = parse_id(request.GET.get("year")) or (years[0] if years else 0)
     if year not in years and years:
         year = years[0]
     return {

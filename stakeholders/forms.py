@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ValidatedModelForm, offer_only
+from core.parsing import parse_id
 from countries.models import Country, Region
 
 from .models import Contact, Relationship, Stakeholder
@@ -169,20 +170,20 @@ def build_choice_picker(name: str, *, user, selected, query: str = "", label: st
     model = apps.get_model(model_label)
     country = "initiative__country" if model_label == "coalitions.Coalition" else "country"
     visible = model.objects.visible_to(user).select_related(country).order_by("name", "pk")
-    selected = str(getattr(selected, "pk", selected) or "")
+    selected = parse_id(getattr(selected, "pk", selected))
     query = query.strip()
-    if selected.isdigit() and query:
+    if selected and query:
         chosen_first = models.Case(models.When(pk=selected, then=0), default=1)
         both = visible.filter(models.Q(pk=selected) | models.Q(name__icontains=query)).order_by(chosen_first, "name")
         rows = list(both[: PICKER_LIMIT + 1])
-    elif selected.isdigit():
+    elif selected:
         rows = list(visible.filter(pk=selected))
     elif query:
         rows = list(visible.filter(name__icontains=query)[:PICKER_LIMIT])
     else:
         rows = []
-    chosen = [row for row in rows if str(row.pk) == selected]
-    matches = [row for row in rows if str(row.pk) != selected][:PICKER_LIMIT]
+    chosen = [row for row in rows if row.pk == selected]
+    matches = [row for row in rows if row.pk != selected][:PICKER_LIMIT]
     return ChoicePicker(
         name=name,
         label=label,

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from core.bulk import can_copy, copy_rows, reserve_ids
 from core.history.recording import record_created
+from core.importing import csv_rows, header_problem, row_problems
 from countries.models import Country, Region, regions_outside
 
 from .models import Stakeholder
@@ -95,7 +96,10 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
     except UnicodeDecodeError as error:
         return ImportResult(errors=[RowError(1, _("The file is not UTF-8 text (%(error)s).") % {"error": error})])
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        return ImportResult(errors=[RowError(1, header_problem(error))])
     if not header:
         return ImportResult(errors=[RowError(1, _("The file is empty."))])
     columns = [column.strip().casefold() for column in header]
@@ -180,6 +184,7 @@ class _RowChecker:
     """
 
     def __init__(self, columns: list[str], user) -> None:
+        self.columns = columns
         self.index = {column: position for position, column in enumerate(columns)}
         self.width = len(columns)
         self.countries = {c.code: c for c in Country.objects.all()}
@@ -208,7 +213,12 @@ class _RowChecker:
         index = self.index
         at = {column: index.get(column) for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
         line = read = reader.line_num
-        for row in reader:
+        columns = self.columns
+
+        def unreadable(at: int, message: str) -> None:
+            errors.append(RowError(at, message))
+
+        for row in csv_rows(reader, unreadable):
             # A quoted cell may hold line breaks, so the row starts on the line after the previous row.
             line, read = read + 1, reader.line_num
             self.line = line
@@ -218,16 +228,17 @@ class _RowChecker:
                 counts = {"expected": self.width, "found": len(row)}
                 errors.append(RowError(line, _("Expected %(expected)d columns, found %(found)d.") % counts))
                 continue
+            problems = row_problems(zip(columns, row, strict=True))
+            if problems:  # a value with a NUL or a control character is not worth reading further
+                errors.append(RowError(line, "; ".join(problems)))
+                continue
             values = {column: ("" if position is None else row[position].strip()) for column, position in at.items()}
-            problems = []
 
             name = values["name"]
             if not name:
                 problems.append(_("name is required"))
             elif len(name) > limits["name"]:
                 problems.append(_("name is longer than %(limit)d characters") % {"limit": limits["name"]})
-            if any("\x00" in cell for cell in row):
-                problems.append(_("the row contains a NUL character"))
             kind = kinds.get(values["kind"].casefold()) if values["kind"] else Stakeholder.Kind.ORGANISATION
             if kind is None:
                 problems.append(_("unknown kind %(value)r") % {"value": values["kind"]})

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.parsing import parse_id
 from core.services import row_delete
 from core.svg import STANCE_COLOURS, Series, colour_for, time_chart
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404, staff_required
@@ -458,13 +459,12 @@ def _network_scope(request):
     user = request.user
     Initiative = _model("coalitions.Initiative")
     initiative = country = None
-    if request.GET.get("initiative", "").isdigit():
-        initiative = get_object_or_404(
-            Initiative.objects.visible_to(user).select_related("country"), pk=request.GET["initiative"]
-        )
+    initiative_id, country_id = parse_id(request.GET.get("initiative")), parse_id(request.GET.get("country"))
+    if initiative_id:
+        initiative = get_object_or_404(Initiative.objects.visible_to(user).select_related("country"), pk=initiative_id)
         country = initiative.country
-    elif request.GET.get("country", "").isdigit():
-        country = get_object_or_404(Country.objects.visible_to(user), pk=request.GET["country"])
+    elif country_id:
+        country = get_object_or_404(Country.objects.visible_to(user), pk=country_id)
     else:
         teams = sorted(user.team_country_ids)
         country = Country.objects.filter(pk__in=teams).first() or Country.objects.visible_to(user).first()

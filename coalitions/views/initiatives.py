@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.parsing import parse_id
 from core.validation import constraint_message
 from core.views import get_editable_or_403, get_visible_or_404, staff_required
 
@@ -105,7 +106,8 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a new dated assessment; the map then shows the actor's move from the previous one."""
     initiative = get_editable_or_403(Initiative.objects.select_related("country"), request.user, pk=pk)
     instance = Assessment(initiative=initiative, assessed_by=request.user)
-    initial = {"stakeholder": request.GET.get("stakeholder")} if request.GET.get("stakeholder", "").isdigit() else {}
+    stakeholder = request.GET.get("stakeholder")
+    initial = {"stakeholder": stakeholder} if parse_id(stakeholder) else {}
     form = AssessmentForm(request.POST or None, instance=instance, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.parsing import parse_id
 from core.views import get_editable_or_403, get_visible_or_404, staff_required
 
 from ..forms import (
@@ -25,8 +26,7 @@ from .common import form_and_pickers
 
 
 def _id_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get(name))
 
 
 @staff_required
@@ -48,8 +48,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _engagement_suggest(request: HttpRequest, form) -> int | None:
     """The coalition whose members the picker suggests: the one chosen in the form."""
     value = form["coalition"].value()
-    value = getattr(value, "pk", value)
-    return int(value) if str(value or "").isdigit() else None
+    return parse_id(getattr(value, "pk", value))
 
 
 def _engagement_form(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
@@ -193,7 +192,7 @@ def stakeholder_picker(request: HttpRequest, field: str) -> HttpResponse:
             user=request.user,
             selected_ids=picker_ids(request.GET.getlist(field)),
             query=request.GET.get(f"{field}_q", ""),
-            suggest_coalition_id=int(suggest) if suggest.isdigit() else None,
+            suggest_coalition_id=parse_id(suggest),
         ),
     )
     return render(request, "coalitions/includes/picker_options.html", {"picker": picker})

@@ -6,7 +6,7 @@
 `errors` is present only for validation errors (400), one list of messages per field.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -28,6 +28,11 @@ def _translate(exc: Exception) -> Exception:
     """Database and Django errors that are the client's fault, as DRF exceptions."""
     if isinstance(exc, Http404):
         return exceptions.NotFound()
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        # A form or multipart body past Django's DATA_UPLOAD_MAX_* limits (JSON: core.api.parsers).
+        from .parsers import BodyTooLarge
+
+        return BodyTooLarge()
     if isinstance(exc, PermissionDenied):
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):

@@ -6,19 +6,40 @@ Page-number mode answers `count`, `next`, `previous`, `results`. Cursor mode sta
 syncing with `updated_since` never skips or repeats a row.
 """
 
+import binascii
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from core.parsing import parse_id
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
-class ClampedPageNumberPagination(pagination.PageNumberPagination):
+class _StrictPageSize:
+    """`page_size` in ASCII digits (DRF's `int()` also reads other scripts' digits and "1_000");
+    anything else is the default size, as DRF answers any other unreadable size."""
+
+    def get_page_size(self, request) -> int:
+        size = parse_id(request.query_params.get(self.page_size_query_param))
+        return min(size, self.max_page_size) if size else self.page_size
+
+
+class ClampedPageNumberPagination(_StrictPageSize, pagination.PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_number(self, request, paginator):
+        number = request.query_params.get(self.page_query_param) or "1"
+        if number in self.last_page_strings:
+            return paginator.num_pages
+        if parse_id(number) is None:
+            raise ValidationError({"page": [_("A page is a number written in digits 0-9.")]})
+        return number
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
@@ -27,7 +48,7 @@ class ClampedPageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError({"page": [str(error.detail)]}) from None
 
 
-class SyncCursorPagination(pagination.CursorPagination):
+class SyncCursorPagination(_StrictPageSize, pagination.CursorPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -43,10 +64,19 @@ class SyncCursorPagination(pagination.CursorPagination):
         return super()._get_position_from_instance(instance, ordering)
 
     def decode_cursor(self, request):
+        """A cursor this server wrote: its position is a row id (the order is `pk`), its offset small."""
+        encoded = request.query_params.get(self.cursor_query_param)
         try:
-            return super().decode_cursor(request)
-        except NotFound:
-            raise ValidationError({"cursor": [_("Invalid cursor.")]}) from None
+            # DRF's decoding skips characters outside base64's alphabet ("!!!" reads as no cursor).
+            binascii.a2b_base64(encoded.encode("ascii"), strict_mode=True) if encoded else None
+            cursor = super().decode_cursor(request)
+        except (NotFound, ValueError, binascii.Error):
+            cursor = None
+        if cursor is not None and cursor.position is not None and parse_id(cursor.position) is None:
+            cursor = None
+        if cursor is None and request.query_params.get(self.cursor_query_param):
+            raise ValidationError({"cursor": [_("Invalid cursor.")]})
+        return cursor
 
 
 class ApiPagination(pagination.BasePagination):

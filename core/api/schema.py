@@ -191,6 +191,15 @@ class ApiAutoSchema(AutoSchema):
         text += f" Sort with `?ordering=` by {ordering} (`-` before a field for descending)."
         return text + " An unknown filter value or ordering is a 400."
 
+    def _resolve_path_parameters(self, variables):
+        """The row's id in the path: an integer (its `lookup_value_regex` only makes other text a 404)."""
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["name"] in ("id", "pk"):
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
+                parameter.setdefault("description", "The row's id, as in its `id` field.")
+        return parameters
+
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
         filterset_class = getattr(self.view, "filterset_class", None)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from rest_framework import exceptions, viewsets
 
+from core.parsing import ID_PATTERN
 from core.services import row_delete
 from core.signals import api_write
 
@@ -34,6 +35,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     #: For the API docs, where the rules make creating narrower than changing ("admins only").
     who_creates: str = ""
 
+    # An id in the path is ASCII digits (core.parsing); anything else is the API's JSON 404.
+    lookup_value_regex = ID_PATTERN
     permission_classes = [ApiPermission]
     schema = ApiAutoSchema()
     ordering_fields: list[str] = ["id"]

@@ -1,0 +1,104 @@
+"""Every cell problem is a row error, never an exception, in both CSV imports (core.importing):
+NUL bytes, control characters, oversized cells, cells past the csv module's limit, look-alike
+digits, and files that are not UTF-8."""
+
+import pytest
+
+from core.importing import MAX_CELL_CHARS, cell_problem
+from planning.importers import resources_import
+from planning.models import ResourceFlow
+from stakeholders.importing import stakeholders_import_csv
+from stakeholders.models import Stakeholder
+
+pytestmark = pytest.mark.django_db
+
+STAKEHOLDERS = "name,acronym,kind,sector,level,country,regions,website,description\n"
+GOOD_STAKEHOLDER = "Fundación {n},,organisation,civil_society,local,CO,CO-LAG,,"
+FLOWS = "region_code,fiscal_year,month,source,amount,currency,is_sample,note\n"
+GOOD_FLOW = "PE-MOQ,{year},,mining_canon,100,PEN,,"
+
+BAD_CELLS = {
+    "a NUL byte": "Red\x00Andina",
+    "an escape sequence": "Red \x1b[31mAndina",
+    "a bell": "Red\x07Andina",
+    "a C1 control": "Red\x85Andina",
+    "an oversized cell": "x" * (MAX_CELL_CHARS + 1),
+    "a cell past the csv module's limit": "x" * 200_000,
+}
+
+
+@pytest.mark.parametrize("value", ["Red Andina", "Línea 1\nLínea 2", "tab\there", ""])
+def test_ordinary_text_has_no_cell_problem(value):
+    assert cell_problem(value, column="name") is None
+
+
+@pytest.mark.parametrize("problem", list(BAD_CELLS))
+def test_a_bad_stakeholder_cell_is_an_error_on_its_line_and_imports_nothing(problem):
+    bad = f'"{BAD_CELLS[problem]}",,organisation,civil_society,local,CO,,,'
+    rows = [GOOD_STAKEHOLDER.format(n=1), bad, GOOD_STAKEHOLDER.format(n=3)]
+    result = stakeholders_import_csv(file=(STAKEHOLDERS + "\n".join(rows) + "\n").encode())
+    assert not result.ok
+    assert [error.line for error in result.errors] == [3]
+    assert not Stakeholder.objects.filter(name__startswith="Fundación").exists()
+
+
+def test_a_bad_cell_in_the_description_is_named_in_the_error():
+    bad = 'Red Andina,,organisation,civil_society,local,CO,,,"about \x00 us"'
+    result = stakeholders_import_csv(file=(STAKEHOLDERS + bad + "\n").encode())
+    assert "description contains a NUL character" in result.errors[0].message
+
+
+@pytest.mark.parametrize("problem", list(BAD_CELLS))
+def test_a_bad_resource_flow_cell_is_an_error_on_its_line_and_imports_nothing(world, problem):
+    bad = f'PE-MOQ,2023,,mining_canon,100,PEN,,"{BAD_CELLS[problem]}"'
+    text = FLOWS + "\n".join([GOOD_FLOW.format(year=2022), bad, GOOD_FLOW.format(year=2024)]) + "\n"
+    report = resources_import(kind="flows", text=text, dry_run=False)
+    assert not report.ok
+    assert [error.line for error in report.errors] == [3]
+    assert not ResourceFlow.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("fiscal_year", "\u0662\u0660\u0662\u0663"),  # 2023 in Arabic-Indic digits
+        ("fiscal_year", "\u00b2\u00b2"),  # superscripts: str.isdigit() is true, int() refuses them
+        ("month", "\u00b9"),
+        ("amount", "\uff11\uff10\uff10"),  # fullwidth 100
+        ("amount", "1e2"),
+    ],
+)
+def test_a_number_in_other_digits_is_a_row_error(world, column, value):
+    cells = {"fiscal_year": "2023", "month": "", "amount": "100"}
+    cells[column] = value
+    row = f"PE-MOQ,{cells['fiscal_year']},{cells['month']},mining_canon,{cells['amount']},PEN,,"
+    report = resources_import(kind="flows", text=FLOWS + row + "\n", dry_run=False)
+    assert [error.line for error in report.errors] == [2]
+    assert column in report.errors[0].message
+
+
+def test_a_header_past_the_csv_modules_limit_is_an_error_on_line_1(world):
+    report = resources_import(kind="flows", text='"' + "x" * 200_000 + '"\n', dry_run=False)
+    assert [error.line for error in report.errors] == [1]
+    result = stakeholders_import_csv(file=('"' + "x" * 200_000 + '"\n').encode())
+    assert [error.line for error in result.errors] == [1]
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfename\n", "name\nAndr\u00e9\n".encode("latin-1")])
+def test_a_file_that_is_not_utf8_is_one_error_not_an_exception(data):
+    result = stakeholders_import_csv(file=data)
+    assert [error.line for error in result.errors] == [1]
+    assert "UTF-8" in result.errors[0].message
+
+
+def test_a_resources_upload_that_is_not_utf8_is_a_form_error(staff_client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    world.staff_co.country_teams.add(world.pe)
+    upload = SimpleUploadedFile(
+        "flows.csv", FLOWS.encode() + "PE-MOQ,2024,,mining_canon,100,PEN,,caf\u00e9\n".encode("latin-1")
+    )
+    response = staff_client.post(reverse("planning:resources_import"), {"kind": "flows", "file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
