@@ -12,7 +12,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +22,7 @@ from django.views.generic import FormView
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.access import staff_required
 from core.history.display import change_views
 from core.models import ObjectChange
 
@@ -190,12 +190,10 @@ def two_factor_overview(request):
 FEED_PAGE_SIZE = 50
 
 
-@login_required
+@staff_required
 def activity(request):
-    """Staff see the changes of their countries' records; admins see every change. Partners: 404."""
+    """Staff see the changes of their countries' records; admins see every change."""
     user = request.user
-    if not (user.is_admin or user.is_program_staff):
-        raise Http404
     form = ActivityFilterForm(request.GET or None, reader=user)
     changes = ObjectChange.objects.select_related("actor", "content_type")
     if not user.is_admin:

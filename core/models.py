@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access import is_staff_member
+
 
 class TimeStampedModel(models.Model):
     """Abstract base adding creation and modification times."""
@@ -70,7 +72,7 @@ class ScopedQuerySet(RecordedQuerySet):
     def visible_to(self, user) -> "ScopedQuerySet":
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if user.is_admin or user.is_program_staff:
+        if is_staff_member(user):
             return self.all()
         if user.is_partner:
             return self.visible_to_partner(user.organisation_id)

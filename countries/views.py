@@ -8,7 +8,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
-from core.views import get_visible_or_404, staff_required
+from core.access import staff_required
+from core.views import get_visible_or_404
 
 from .models import Country, Region
 

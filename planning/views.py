@@ -5,13 +5,13 @@ import csv
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import is_staff_member, staff_required
 from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
 
@@ -21,12 +21,6 @@ from .forms import DevelopmentPlanForm, EntryPointForm, PlanObjectiveForm, Resou
 from .importers import EXECUTION_COLUMNS, FLOW_COLUMNS, resources_import
 from .models import DevelopmentPlan, EntryPoint, FundingSource, PlanObjective
 from .services import entry_point_select
-
-
-def _require_staff(user) -> None:
-    """Entry-point analyses are staff-only: to anyone else they do not exist."""
-    if not (user.is_admin or user.is_program_staff):
-        raise Http404
 
 
 def _editable_country(user, code: str) -> Country:
@@ -43,9 +37,8 @@ def _region(user, code: str) -> Region:
 # --- Entry points --------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 def entrypoint_list(request, code: str):
-    _require_staff(request.user)
     country = get_visible_or_404(Country.objects, request.user, code=code.upper())
     entry_points = (
         EntryPoint.objects.visible_to(request.user)
@@ -62,9 +55,8 @@ def entrypoint_list(request, code: str):
     )
 
 
-@login_required
+@staff_required
 def entrypoint_detail(request, pk: int):
-    _require_staff(request.user)
     entry_point = get_visible_or_404(
         EntryPoint.objects.select_related("country", "analysed_by", "initiative").prefetch_related(
             "regions", "stakeholders"
@@ -76,9 +68,8 @@ def entrypoint_detail(request, pk: int):
     return render(request, "planning/entrypoint_detail.html", {"entry_point": entry_point, "can_edit": can_edit})
 
 
-@login_required
+@staff_required
 def entrypoint_create(request, code: str):
-    _require_staff(request.user)
     country = _editable_country(request.user, code)
     form = EntryPointForm(request.POST or None, country=country, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -90,9 +81,8 @@ def entrypoint_create(request, code: str):
     return render(request, "planning/entrypoint_form.html", {"form": form, "country": country})
 
 
-@login_required
+@staff_required
 def entrypoint_edit(request, pk: int):
-    _require_staff(request.user)
     entry_point = get_editable_or_403(EntryPoint.objects.select_related("country"), request.user, pk=pk)
     form = EntryPointForm(request.POST or None, instance=entry_point, country=entry_point.country, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -104,10 +94,9 @@ def entrypoint_edit(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 @require_POST
 def entrypoint_select(request, pk: int):
-    _require_staff(request.user)
     entry_point = get_editable_or_403(EntryPoint.objects, request.user, pk=pk)
     initiative = entry_point_select(entry_point_id=entry_point.pk, user=request.user)
     messages.success(
@@ -151,7 +140,7 @@ def plan_detail(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 def plan_create(request, code: str):
     country = _editable_country(request.user, code)
     form = DevelopmentPlanForm(request.POST or None, country=country, user=request.user)
@@ -162,7 +151,7 @@ def plan_create(request, code: str):
     return render(request, "planning/developmentplan_form.html", {"form": form, "country": country})
 
 
-@login_required
+@staff_required
 def plan_edit(request, pk: int):
     plan = get_editable_or_403(DevelopmentPlan.objects.select_related("country"), request.user, pk=pk)
     form = DevelopmentPlanForm(request.POST or None, instance=plan, country=plan.country, user=request.user)
@@ -188,7 +177,7 @@ def objective_detail(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 def objective_create(request, plan_pk: int):
     plan = get_editable_or_403(DevelopmentPlan.objects, request.user, pk=plan_pk)
     form = PlanObjectiveForm(request.POST or None, plan=plan)
@@ -199,7 +188,7 @@ def objective_create(request, plan_pk: int):
     return render(request, "planning/planobjective_form.html", {"form": form, "plan": plan})
 
 
-@login_required
+@staff_required
 def objective_edit(request, pk: int):
     objective = get_editable_or_403(PlanObjective.objects.select_related("plan"), request.user, pk=pk)
     form = PlanObjectiveForm(request.POST or None, instance=objective, plan=objective.plan)
@@ -228,7 +217,7 @@ def resources_index(request):
         .select_related("country")
         .order_by("country__name", "name")
     )
-    can_import = request.user.is_admin or request.user.is_program_staff
+    can_import = is_staff_member(request.user)
     return render(request, "planning/resources_index.html", {"regions": regions, "can_import": can_import})
 
 
@@ -354,11 +343,9 @@ def region_resources_csv(request, code: str, table: str):
     return response
 
 
-@login_required
+@staff_required
 def resources_import_view(request):
     user = request.user
-    if not (user.is_admin or user.is_program_staff):
-        raise PermissionDenied
     form = ResourcesImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

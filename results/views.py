@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coalitions.models import Coalition, Initiative
+from core.access import staff_required
 from core.views import get_editable_or_403, get_visible_or_404
 from planning.models import PlanObjective
 
@@ -34,7 +35,7 @@ def indicator_detail(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 def value_create(request, pk: int):
     indicator = get_editable_or_403(Indicator.objects, request.user, pk=pk)
     form = IndicatorValueForm(request.POST or None, indicator=indicator)
@@ -53,7 +54,7 @@ def _owner_country(owner, kind: str):
     return owner.initiative.country
 
 
-@login_required
+@staff_required
 def indicator_create(request, kind: str, owner_pk: int):
     if kind not in OWNERS:
         raise Http404
@@ -69,7 +70,7 @@ def indicator_create(request, kind: str, owner_pk: int):
     return render(request, "results/indicator_form.html", {"form": form, "owner": owner})
 
 
-@login_required
+@staff_required
 def indicator_edit(request, pk: int):
     indicator = get_editable_or_403(
         Indicator.objects.select_related(

@@ -20,8 +20,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import is_staff_member, staff_required
 from core.svg import STANCE_COLOURS, Series, colour_for, time_chart
-from core.views import get_editable_or_403, get_visible_or_404, staff_required
+from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
 
 from .filters import StakeholderFilterSet
@@ -176,7 +177,7 @@ def stakeholder_list(request):
         # One string for the table's body: 50 lookups of `row.row_html` in a template loop cost more.
         "rows_html": mark_safe("".join(f"\n    {row.row_html}\n  " for row in rows)),  # each row is escaped
         # Like the coalition list: staff see the button, and the form itself needs a country team.
-        "can_create": request.user.is_admin or request.user.is_program_staff,
+        "can_create": is_staff_member(request.user),
         "nav_section": "stakeholders",
     }
     if template == "stakeholders/stakeholder_list.html":

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.access import is_staff_member, staff_required
 from core.expressions import count_of
 from core.validation import constraint_message
-from core.views import get_editable_or_403, get_visible_or_404, staff_required
+from core.views import get_editable_or_403, get_visible_or_404
 from stakeholders.models import Stakeholder
 
 from ..filters import CoalitionFilterSet
@@ -53,7 +54,7 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "filter_fields": [filterset.form[name] for name in LIST_FILTERS],
             "page": page,
-            "can_create": request.user.is_admin or request.user.is_program_staff,
+            "can_create": is_staff_member(request.user),
         },
     )
 

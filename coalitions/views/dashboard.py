@@ -14,8 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.access import staff_required
 from core.expressions import count_of
-from core.views import staff_required
 
 from ..models import Coalition, Commitment, Engagement, Membership, Outcome
 

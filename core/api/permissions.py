@@ -20,6 +20,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
+from core.access import is_staff_member
+
 #: Resources (router basenames) and extra actions only admin and program staff may reach.
 STAFF_ONLY = frozenset({"relationship", "assessment", "explorer", "initiative-map", "entrypoint"})
 
@@ -38,20 +40,16 @@ def action_of(method: str) -> str:
     return _METHOD_ACTIONS.get(method, READ)
 
 
-def is_staff_or_admin(user) -> bool:
-    return user.is_authenticated and (user.is_admin or user.is_program_staff)
-
-
 def may_reach(user, resource: str) -> bool:
     """May the user reach this kind of resource at all (before looking at rows)?"""
-    return resource not in STAFF_ONLY or is_staff_or_admin(user)
+    return resource not in STAFF_ONLY or is_staff_member(user)
 
 
 def may_attempt(user, resource: str, action: str) -> bool:
     """May the user attempt this action on this kind of resource (rows are checked later)?"""
     if not may_reach(user, resource):
         return False
-    if action == READ or user.is_admin or user.is_program_staff:
+    if action == READ or is_staff_member(user):
         return True
     if user.is_partner:
         if action == CREATE:
