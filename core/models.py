@@ -160,6 +160,8 @@ class ObjectChange(AbstractLogEntry):
     core/history, never edited: the admin shows it read-only.
     """
 
+    history_not_recorded = "the history itself"
+
     ACTIONS = [
         (AbstractLogEntry.Action.CREATE, _("Created")),
         (AbstractLogEntry.Action.UPDATE, _("Changed")),

@@ -59,14 +59,14 @@ def may_attempt(user, resource: str, action: str) -> bool:
     return False
 
 
-def partner_coalition_ids(user) -> models.QuerySet:
-    from django.apps import apps  # coalitions sits above core
+def in_visible_coalition(user, obj: models.Model) -> bool:
+    """Is the row's coalition one the user may see? For a partner, that is one of their own.
 
-    return (
-        apps.get_model("coalitions", "Membership")
-        .objects.filter(stakeholder_id=user.organisation_id, left_on__isnull=True)
-        .values("coalition_id")
-    )
+    The coalition model's `visible_to` holds the membership rule, so this module (below the
+    coalitions app) neither names the model nor repeats the rule.
+    """
+    coalitions = type(obj)._meta.get_field("coalition").related_model.objects
+    return obj.coalition_id is not None and coalitions.visible_to(user).filter(pk=obj.coalition_id).exists()
 
 
 def may_write_row(user, resource: str, action: str, obj: models.Model) -> bool:
@@ -82,7 +82,7 @@ def may_write_row(user, resource: str, action: str, obj: models.Model) -> bool:
     if user.is_program_staff:
         return type(obj).objects.editable_by(user).filter(pk=obj.pk).exists()
     if user.is_partner:
-        in_own_coalition = partner_coalition_ids(user).filter(coalition_id=obj.coalition_id).exists()
+        in_own_coalition = in_visible_coalition(user, obj)
         if action == CREATE:
             return in_own_coalition
         if action == UPDATE:

@@ -1,6 +1,7 @@
 """Apps depend in one direction only, so any app can be read (and tested) without those above it."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +45,51 @@ def test_apps_import_only_the_apps_below_them():
             for imported in imported_apps(path) - allowed - {app}:
                 violations.append(f"{app}/{relative} imports {imported}")
     assert violations == []
+
+
+MODEL_LABEL = re.compile(r"([a-z_]+)\.([A-Z][A-Za-z0-9]*)")
+
+
+def model_labels(path: Path) -> list[str]:
+    """Every model named by a string in a module: `"app.Model"` anywhere (`apps.get_model`, a lazy
+    foreign key, a table of labels), and `apps.get_model("app", "Model")`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and MODEL_LABEL.fullmatch(node.value):
+            found.append(node.value)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "get_model":
+            args = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+            if len(args) == 2:
+                found.append(".".join(args))
+    return found
+
+
+def test_apps_name_no_model_of_the_apps_above_them():
+    """A string naming a model is an import the import check cannot see: it may only reach down.
+
+    An app that needs what an app above it knows asks through a signal it declares (the app above
+    connects a receiver), or the page moves to the app that owns the models.
+    """
+    violations = []
+    for app, allowed in ALLOWED.items():
+        for path in (ROOT / app).rglob("*.py"):
+            relative = path.relative_to(ROOT / app)
+            if ENTRY_POINTS & set(relative.parts) or path.name == "demo.py":
+                continue
+            for label in model_labels(path):
+                if label.split(".")[0] in set(ALLOWED) - allowed - {app}:
+                    violations.append(f"{app}/{relative} names {label}")
+    assert violations == []
+
+
+def test_the_model_label_check_sees_every_form(tmp_path):
+    module = tmp_path / "views.py"
+    module.write_text(
+        'apps.get_model("coalitions.Membership")\napps.get_model("results", "Indicator")\n'
+        'MODELS = {"x": "planning.EntryPoint"}\n"""A docstring about coalitions.Coalition."""\n'
+        '"outbox.tasks.send_deliveries"\n'
+    )
+    assert sorted(model_labels(module)) == ["coalitions.Membership", "planning.EntryPoint", "results.Indicator"]
 
 
 def test_every_project_app_is_placed_in_the_dependency_order():
