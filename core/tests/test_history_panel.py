@@ -47,8 +47,8 @@ def records(world):
 
 #: Every record page, and the record whose History panel it shows.
 RECORD_PAGES = {
-    "countries:country_detail": lambda r: ({"code": "co"}, r.world.co),
-    "countries:region_detail": lambda r: ({"pk": r.world.guajira.pk}, r.world.guajira),
+    "coalitions:country_detail": lambda r: ({"code": "co"}, r.world.co),
+    "coalitions:region_detail": lambda r: ({"pk": r.world.guajira.pk}, r.world.guajira),
     "stakeholders:stakeholder_detail": lambda r: ({"pk": r.world.co_org.pk}, r.world.co_org),
     "stakeholders:stakeholder_edit": lambda r: ({"pk": r.world.co_org.pk}, r.world.co_org),
     "stakeholders:contact_edit": lambda r: ({"pk": r.world.co_contact.pk}, r.world.co_contact),
