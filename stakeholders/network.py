@@ -39,10 +39,7 @@ class NodeFigures:
     degree: int = 0
     betweenness: float = 0.0
     colour: str = NO_STANCE_COLOUR
-
-    @property
-    def stance_label(self) -> str:
-        return str(dict(_stance_labels()).get(self.stance, ""))
+    stance_label: str = ""
 
 
 @dataclass
@@ -61,9 +58,14 @@ def build_network(
     relationships: list[Relationship],
     *,
     stances: dict[int, int],
+    stance_labels: list[tuple[int, str]] = (),
     colour_by: str,
 ) -> Network:
-    """Figures and drawing for these stakeholders and the relationships between them."""
+    """Figures and drawing for these stakeholders and the relationships between them.
+
+    `stances` (stakeholder id to stance) and `stance_labels` come from the caller: stance belongs
+    to an actor per initiative, which the apps above this one hold.
+    """
     graph = nx.Graph()
     by_id = {stakeholder.pk: stakeholder for stakeholder in stakeholders}
     graph.add_nodes_from(by_id)
@@ -80,14 +82,15 @@ def build_network(
             colour = STANCE_COLOURS.get(stance, NO_STANCE_COLOUR)
         else:
             colour = SECTOR_COLOURS.get(stakeholder.sector, NO_STANCE_COLOUR)
-        nodes.append(NodeFigures(stakeholder, stance, graph.degree(pk), betweenness.get(pk, 0.0), colour))
+        label = str(dict(stance_labels).get(stance, ""))
+        nodes.append(NodeFigures(stakeholder, stance, graph.degree(pk), betweenness.get(pk, 0.0), colour, label))
     nodes.sort(key=lambda node: (-node.betweenness, -node.degree, node.stakeholder.name))
 
     drawn_ids = {node.stakeholder.pk for node in sorted(nodes, key=lambda n: -n.degree)[:MAX_DRAWN_NODES]}
     subgraph = graph.subgraph(drawn_ids)
     svg = _draw(subgraph, [n for n in nodes if n.stakeholder.pk in drawn_ids], edges)
     if colour_by == "stance":
-        legend = [(STANCE_COLOURS[value], str(label)) for value, label in _stance_labels()]
+        legend = [(STANCE_COLOURS[value], str(label)) for value, label in stance_labels]
         legend.append((NO_STANCE_COLOUR, _("Not assessed")))
     else:
         present = {node.stakeholder.sector for node in nodes}
@@ -102,12 +105,6 @@ def build_network(
         density=nx.density(graph) if len(graph) > 1 else 0.0,
         components=nx.number_connected_components(graph) if len(graph) else 0,
     )
-
-
-def _stance_labels():
-    from django.apps import apps  # coalitions sits above this app
-
-    return apps.get_model("coalitions", "Assessment").Stance.choices
 
 
 def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) -> SafeString:

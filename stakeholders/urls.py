@@ -14,7 +14,6 @@ urlpatterns = [
     path("stakeholders/<int:pk>/relationships/new/", views.relationship_create, name="relationship_create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
-    path("relationships/", views.relationship_network, name="relationship_network"),
     path("relationships/<int:pk>/edit/", views.relationship_edit, name="relationship_edit"),
     path("relationships/<int:pk>/delete/", views.relationship_delete, name="relationship_delete"),
 ]

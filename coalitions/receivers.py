@@ -1,0 +1,66 @@
+"""What coalitions adds to the pages of the apps below it (their signals; see `core.pages`)."""
+
+from django.db.models import Prefetch
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from core.pages import PageSection
+from core.svg import Series, colour_for, time_chart
+from stakeholders.models import Stakeholder
+from stakeholders.signals import stakeholder_page
+
+from .models import Assessment, Engagement, Membership
+
+#: The stakeholder page's timeline shows the latest engagements; older ones are on the coalition pages.
+TIMELINE_LENGTH = 50
+
+
+def stance_chart(assessments: list[Assessment]):
+    """Stance over time, one line per initiative, and its legend as (colour, label) pairs."""
+    by_initiative: dict[int, list[Assessment]] = {}
+    for assessment in assessments:
+        by_initiative.setdefault(assessment.initiative_id, []).append(assessment)
+    series = [
+        Series(
+            label=rows[0].initiative.name,
+            colour=colour_for(index),
+            points=[(row.assessed_on, row.stance) for row in rows],
+        )
+        for index, rows in enumerate(by_initiative.values())
+    ]
+    chart = time_chart(
+        series,
+        y_min=-2,
+        y_max=2,
+        y_labels={value: str(label) for value, label in Assessment.Stance.choices},
+        title=_("Stance over time"),
+    )
+    return chart, [(line.colour, line.label) for line in series]
+
+
+@receiver(stakeholder_page)
+def stakeholder_coalition_sections(sender, *, user, stakeholder, **kwargs) -> list[PageSection]:
+    """An actor's coalitions and roles, assessment history and engagement timeline."""
+    assessments = list(
+        Assessment.objects.visible_to(user)
+        .filter(stakeholder=stakeholder)
+        .select_related("initiative", "assessed_by")
+        .order_by("initiative__name", "assessed_on")
+    )
+    chart, chart_legend = stance_chart(assessments)
+    context = {
+        "stakeholder": stakeholder,
+        "memberships": Membership.objects.visible_to(user)
+        .filter(stakeholder=stakeholder)
+        .select_related("coalition__initiative")
+        .order_by("left_on", "-joined_on"),
+        "assessments": sorted(assessments, key=lambda a: a.assessed_on, reverse=True),
+        "chart": chart,
+        "chart_legend": chart_legend,
+        "engagements": Engagement.objects.visible_to(user)
+        .filter(participants=stakeholder)
+        .select_related("coalition", "initiative")
+        .prefetch_related(Prefetch("participants", queryset=Stakeholder.objects.only("pk", "name", "acronym")))
+        .order_by("-occurred_on", "-pk")[:TIMELINE_LENGTH],
+    }
+    return [PageSection("coalitions/includes/stakeholder_sections.html", context)]
