@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CoalitionsConfig(AppConfig):
     name = "coalitions"
     verbose_name = _("Coalitions")
-
-    def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the sections coalitions adds to lower apps' pages)

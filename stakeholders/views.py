@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import is_staff_member, staff_required
-from core.pages import page_sections
 from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
 
@@ -36,7 +35,6 @@ from .forms import (
 )
 from .models import Contact, Relationship, Stakeholder
 from .regions import regions_by_stakeholder
-from .signals import stakeholder_page
 
 PAGE_SIZE = 50
 
@@ -265,7 +263,6 @@ def stakeholder_detail(request, pk: int):
         "people": stakeholder.people.all(),
         "relationships_out": relationships.filter(source=stakeholder),
         "relationships_in": relationships.filter(target=stakeholder),
-        "sections": page_sections(stakeholder_page, request, stakeholder=stakeholder),
         "nav_section": "stakeholders",
     }
     return render(request, "stakeholders/stakeholder_detail.html", context)

@@ -1,15 +1,28 @@
-"""What coalitions adds to the pages of the apps below it (their signals; see `core.pages`)."""
+"""Template helpers of the coalitions pages, and the coalition sections of a stakeholder's page."""
 
+from django import template
 from django.db.models import Prefetch
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from core.pages import PageSection
 from core.svg import Series, colour_for, time_chart
 from stakeholders.models import Stakeholder
-from stakeholders.signals import stakeholder_page
 
-from .models import Assessment, Engagement, Membership
+from ..models import Assessment, Engagement, Membership
+
+register = template.Library()
+
+
+@register.filter
+def get_picker(pickers, name: str):
+    """The picker for a form field, or None when the field is rendered the usual way."""
+    return pickers.get(name) if hasattr(pickers, "get") else None
+
+
+@register.filter
+def stance_class(stance: int | None) -> str:
+    """CSS class of a stance's colour swatch (colours live in coalitions.css, not in style attributes)."""
+    return "" if stance is None else f"stance-{int(stance)}"
+
 
 #: The stakeholder page's timeline shows the latest engagements; older ones are on the coalition pages.
 TIMELINE_LENGTH = 50
@@ -38,9 +51,11 @@ def stance_chart(assessments: list[Assessment]):
     return chart, [(line.colour, line.label) for line in series]
 
 
-@receiver(stakeholder_page)
-def stakeholder_coalition_sections(sender, *, user, stakeholder, **kwargs) -> list[PageSection]:
-    """An actor's coalitions and roles, assessment history and engagement timeline."""
+@register.inclusion_tag("coalitions/includes/stakeholder_sections.html", takes_context=True)
+def stakeholder_sections(context, stakeholder) -> dict:
+    """An actor's coalitions and roles, assessment history and engagement timeline, for the
+    stakeholder page (`stakeholders` sits below this app, so its page asks this tag)."""
+    user = context["request"].user
     assessments = list(
         Assessment.objects.visible_to(user)
         .filter(stakeholder=stakeholder)
@@ -48,7 +63,7 @@ def stakeholder_coalition_sections(sender, *, user, stakeholder, **kwargs) -> li
         .order_by("initiative__name", "assessed_on")
     )
     chart, chart_legend = stance_chart(assessments)
-    context = {
+    return {
         "stakeholder": stakeholder,
         "memberships": Membership.objects.visible_to(user)
         .filter(stakeholder=stakeholder)
@@ -63,4 +78,3 @@ def stakeholder_coalition_sections(sender, *, user, stakeholder, **kwargs) -> li
         .prefetch_related(Prefetch("participants", queryset=Stakeholder.objects.only("pk", "name", "acronym")))
         .order_by("-occurred_on", "-pk")[:TIMELINE_LENGTH],
     }
-    return [PageSection("coalitions/includes/stakeholder_sections.html", context)]
