@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.validation import full_clean, save_valid
 from stakeholders.models import Stakeholder
 
-from .models import Coalition, Engagement, Membership
+from .models import Coalition, Engagement, Initiative, Membership
 
 
 @transaction.atomic
@@ -56,3 +56,23 @@ def engagement_log(
     for name, value in fields.items():
         setattr(engagement, name, value)
     return save_valid(engagement, m2m={} if participants is None else {"participants": participants})
+
+
+def initiative_create_for_entry_point(*, entry_point) -> Initiative:
+    """The initiative that carries a selected entry point: created once, from its title, challenge
+    and regions, and found again on a second selection."""
+    existing = Initiative.objects.filter(entry_point=entry_point).first()
+    if existing is not None:
+        return existing
+    regions = list(entry_point.regions.all())
+    initiative = Initiative(
+        country_id=entry_point.country_id,
+        level=Initiative.Level.SUBNATIONAL if regions else Initiative.Level.NATIONAL,
+        name=entry_point.title[:200],
+        shared_objective=entry_point.challenge,
+        phase=Initiative.Phase.COALITION_BUILDING,
+        starts_on=timezone.localdate(),
+        entry_point=entry_point,
+    )
+    save_valid(initiative, m2m={"regions": regions})
+    return initiative

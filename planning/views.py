@@ -1,17 +1,15 @@
 """Pages for entry-point analysis, development plans and a region's public resources."""
 
-import csv
-
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import is_staff_member, staff_required
+from core.exports import csv_response
 from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
 
@@ -125,18 +123,11 @@ def plan_list(request):
 def plan_detail(request, pk: int):
     plan = get_visible_or_404(DevelopmentPlan.objects.select_related("country", "region"), request.user, pk=pk)
     objectives = PlanObjective.objects.visible_to(request.user).filter(plan=plan)
-    Indicator = apps.get_model("results", "Indicator")  # `results` sits above this app
-    indicators = (
-        Indicator.objects.visible_to(request.user)
-        .filter(objective__plan=plan)
-        .select_related("objective")
-        .with_values()
-    )
     can_edit = DevelopmentPlan.objects.editable_by(request.user).filter(pk=pk).exists()
     return render(
         request,
         "planning/developmentplan_detail.html",
-        {"plan": plan, "objectives": objectives, "indicators": indicators, "can_edit": can_edit},
+        {"plan": plan, "objectives": objectives, "can_edit": can_edit},
     )
 
 
@@ -167,13 +158,11 @@ def plan_edit(request, pk: int):
 @login_required
 def objective_detail(request, pk: int):
     objective = get_visible_or_404(PlanObjective.objects.select_related("plan__region"), request.user, pk=pk)
-    Indicator = apps.get_model("results", "Indicator")
-    indicators = Indicator.objects.visible_to(request.user).filter(objective=objective).with_values()
     can_edit = PlanObjective.objects.editable_by(request.user).filter(pk=pk).exists()
     return render(
         request,
         "planning/planobjective_detail.html",
-        {"objective": objective, "indicators": indicators, "can_edit": can_edit},
+        {"objective": objective, "can_edit": can_edit},
     )
 
 
@@ -238,7 +227,6 @@ def _resources_context(request, region: Region) -> dict:
         "year": year,
         "by_objective": figures.execution_by_objective(executions.filter(fiscal_year=year)),
         "mining": figures.mining_revenue_use(flows, executions),
-        "indicators": figures.plan_indicators(request.user, region),
         "currencies": figures.region_currencies(flows, executions),
     }
 
@@ -260,13 +248,6 @@ def region_resources(request, code: str):
         series=[(_("Allocated"), [r.allocated for r in rows]), (_("Executed"), [r.executed for r in rows])],
     )
     return render(request, "planning/region_resources.html", context)
-
-
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 @login_required
@@ -305,42 +286,9 @@ def region_resources_csv(request, code: str, table: str):
             ]
             for m in context["mining"]
         ]
-    elif table == "indicators":
-        header = [
-            _("Objective"),
-            _("Indicator"),
-            _("Unit"),
-            _("Baseline"),
-            _("Target"),
-            _("Latest"),
-            _("Progress"),
-            _("Status"),
-        ]
-        rows = []
-        for indicator in context["indicators"]:
-            progress, latest = indicator.progress(), indicator.latest_value
-            rows.append(
-                [
-                    indicator.objective.code,
-                    indicator.name,
-                    indicator.unit,
-                    indicator.baseline_value,
-                    indicator.target_value,
-                    latest.value if latest else None,
-                    progress.share,
-                    progress.status_label,
-                ]
-            )
     else:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{(region.code or region.pk)}-{table}.csv".lower()
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return response
+    return csv_response(f"{(region.code or region.pk)}-{table}.csv".lower(), header, rows)
 
 
 @staff_required

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import is_staff_member, staff_required
+from core.exports import csv_cell
 from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
 
@@ -196,12 +197,6 @@ def directory_picker(request, field: str):
     return render(request, "includes/choice_picker_options.html", {"picker": picker})
 
 
-def _csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is read as text."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @staff_required
 def stakeholder_export(request):
     """The directory's filtered list as CSV, same filters and order as on the page."""
@@ -231,7 +226,7 @@ def stakeholder_export(request):
     )
     for stakeholder in _with_labels(queryset):
         writer.writerow(
-            _csv_cell(value)
+            csv_cell(value)
             for value in (
                 stakeholder.pk,
                 stakeholder.name,

@@ -6,20 +6,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Each project app and the project apps it may import. Tests, management commands and demo
-# modules are entry points that wire apps together, so they are not held to this.
+# The layers, bottom first, and the project apps each app may use: import, or name in a string
+# ("app.Model"). An app that needs something from an app above it asks through a signal it
+# declares (the app above connects a receiver in its `receivers.py`) or, on a page, through an
+# inclusion tag of the app above (`{% load results %}{% plan_indicators plan %}`). Tests,
+# management commands and demo modules are entry points that wire apps together, so they are
+# not held to this.
 ALLOWED = {
     "core": set(),
     "outbox": {"core"},
     "countries": {"core"},
     "stakeholders": {"core", "countries"},
     "accounts": {"core", "outbox", "countries", "stakeholders"},
-    "coalitions": {"core", "countries", "stakeholders", "accounts"},
     "explorers_network": {"core", "countries", "outbox"},
+    "planning": {"core", "countries", "stakeholders", "accounts"},
+    "coalitions": {"core", "countries", "stakeholders", "accounts", "planning", "explorers_network"},
+    "results": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},
     "website": {"core", "countries", "stakeholders", "coalitions"},
-    "planning": {"core", "countries", "stakeholders", "accounts"},
-    "results": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions"},
 }
 ENTRY_POINTS = {"tests", "management", "migrations"}
 
@@ -90,6 +94,14 @@ def test_the_model_label_check_sees_every_form(tmp_path):
         '"outbox.tasks.send_deliveries"\n'
     )
     assert sorted(model_labels(module)) == ["coalitions.Membership", "planning.EntryPoint", "results.Indicator"]
+
+
+def test_the_layers_have_no_cycle():
+    """Each app may use only apps listed before it, so the order above is the dependency order."""
+    order = list(ALLOWED)
+    assert [
+        (app, below) for app, allowed in ALLOWED.items() for below in allowed if order.index(below) > order.index(app)
+    ] == []
 
 
 def test_every_project_app_is_placed_in_the_dependency_order():
