@@ -4,7 +4,7 @@ from django import template
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from core.svg import Series, colour_for, time_chart
+from core.svg import Series, palette_class, stance_class, time_chart
 from stakeholders.models import Stakeholder
 
 from ..models import Assessment, Engagement, Membership
@@ -18,10 +18,7 @@ def get_picker(pickers, name: str):
     return pickers.get(name) if hasattr(pickers, "get") else None
 
 
-@register.filter
-def stance_class(stance: int | None) -> str:
-    """CSS class of a stance's colour swatch (colours live in coalitions.css, not in style attributes)."""
-    return "" if stance is None else f"stance-{int(stance)}"
+register.filter("stance_class", stance_class)
 
 
 #: The stakeholder page's timeline shows the latest engagements; older ones are on the coalition pages.
@@ -36,7 +33,7 @@ def stance_chart(assessments: list[Assessment]):
     series = [
         Series(
             label=rows[0].initiative.name,
-            colour=colour_for(index),
+            colour_class=palette_class(index),
             points=[(row.assessed_on, row.stance) for row in rows],
         )
         for index, rows in enumerate(by_initiative.values())
@@ -48,7 +45,7 @@ def stance_chart(assessments: list[Assessment]):
         y_labels={value: str(label) for value, label in Assessment.Stance.choices},
         title=_("Stance over time"),
     )
-    return chart, [(line.colour, line.label) for line in series]
+    return chart, [(line.colour_class, line.label) for line in series]
 
 
 @register.inclusion_tag("coalitions/includes/stakeholder_sections.html", takes_context=True)
