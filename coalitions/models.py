@@ -394,9 +394,9 @@ class Membership(TimeStampedModel):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        # `coalition_id`, not `coalition`: the relation would expand to the coalition's own ordering,
-        # joining coalitions and sorting every membership by coalition name.
-        ordering = ["coalition_id", "joined_on", "pk"]
+        # Members in the order they joined; a coalition's members page filters by coalition first,
+        # so its pages are read off `membership_open_page_idx` / `membership_page_idx`.
+        ordering = ["joined_on", "pk"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         indexes = [
