@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.validation import full_clean, save_valid
+from planning.models import EntryPoint
 from stakeholders.models import Stakeholder
 
 from .models import Coalition, Engagement, Initiative, Membership
@@ -58,7 +59,7 @@ def engagement_log(
     return save_valid(engagement, m2m={} if participants is None else {"participants": participants})
 
 
-def initiative_create_for_entry_point(*, entry_point) -> Initiative:
+def initiative_create_for_entry_point(*, entry_point: EntryPoint) -> Initiative:
     """The initiative that carries a selected entry point: created once, from its title, challenge
     and regions, and found again on a second selection."""
     existing = Initiative.objects.filter(entry_point=entry_point).first()

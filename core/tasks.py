@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue_after_commit(task_name: str, **kwargs) -> None:
-    """Publish the task `task_name` ("outbox.tasks.send_deliveries") with `kwargs` after the commit.
+    """Publish the task `task_name` ("outbox.tasks.deliveries_send") with `kwargs` after the commit.
 
     Without a broker (`CELERY_TASK_ALWAYS_EAGER`, `make run` and the tests) the task runs
     in-process then, and its errors propagate. With one, publishing is retried briefly

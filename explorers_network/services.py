@@ -344,7 +344,7 @@ def campaign_send(*, campaign: Campaign, when: datetime.datetime | None = None) 
         campaign.save(update_fields=["state", "scheduled_for", "updated_at"])
         if when is None or when <= timezone.now():
             # Should the broker be down, beat's campaigns_start_due starts it a minute later.
-            enqueue_after_commit("explorers_network.tasks.start_campaign", campaign_id=campaign.pk)
+            enqueue_after_commit("explorers_network.tasks.campaign_start", campaign_id=campaign.pk)
 
 
 def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
@@ -354,7 +354,7 @@ def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
         Campaign.objects.filter(state=Campaign.State.SCHEDULED, scheduled_for__lte=now).values_list("pk", flat=True)
     )
     for campaign_id in ids:
-        enqueue_after_commit("explorers_network.tasks.start_campaign", campaign_id=campaign_id)
+        enqueue_after_commit("explorers_network.tasks.campaign_start", campaign_id=campaign_id)
     Campaign.objects.filter(state=Campaign.State.SENDING).exclude(
         pk__in=Delivery.objects.filter(
             campaign_id__isnull=False, state__in=[Delivery.State.PENDING, Delivery.State.SENDING]

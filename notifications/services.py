@@ -177,7 +177,7 @@ def digests_send(*, today: datetime.date | None = None) -> int:
     return count
 
 
-def notify_contact_request(*, contact_request) -> None:
+def contact_request_notify(*, contact_request) -> None:
     from countries.models import Country
 
     country_ids = Country.objects.filter(code=contact_request.country).values_list("pk", flat=True)
@@ -194,11 +194,11 @@ def notify_contact_request(*, contact_request) -> None:
         notify(user=user, event=event)
 
 
-def notify_partner_write(*, coalition_id: int, user, action: str, obj) -> None:
+def partner_write_notify(*, coalition_id: int, user, action: str, obj) -> None:
     """Tell the coalition's country team that a partner changed something through the API.
 
     Call from the API after a successful write, e.g. in `perform_create`:
-    `transaction.on_commit(lambda: notify_partner_write(coalition_id=..., user=request.user,
+    `transaction.on_commit(lambda: partner_write_notify(coalition_id=..., user=request.user,
     action="created", obj=instance))`. Staff writes are not notified.
     """
     if not getattr(user, "is_partner", False):

@@ -15,6 +15,7 @@ from core.validation import constraint_message
 from core.views import get_editable_or_403, get_visible_or_404
 from stakeholders.models import Stakeholder
 
+from .. import services
 from ..filters import CoalitionFilterSet
 from ..forms import (
     CoalitionCreateForm,
@@ -25,7 +26,6 @@ from ..forms import (
     MembershipRoleForm,
 )
 from ..models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
-from ..services import coalition_create as create_coalition
 from .common import form_and_pickers
 
 PAGE_SIZE = 25
@@ -147,7 +147,7 @@ def coalition_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         fields = {name: data[name] for name in CoalitionForm.Meta.fields if name != "regions"}
         try:
-            coalition = create_coalition(
+            coalition = services.coalition_create(
                 fields=fields,
                 regions=data["regions"],
                 members=data["members"],

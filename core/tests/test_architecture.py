@@ -91,7 +91,7 @@ def test_the_model_label_check_sees_every_form(tmp_path):
     module.write_text(
         'apps.get_model("coalitions.Membership")\napps.get_model("results", "Indicator")\n'
         'MODELS = {"x": "planning.EntryPoint"}\n"""A docstring about coalitions.Coalition."""\n'
-        '"outbox.tasks.send_deliveries"\n'
+        '"outbox.tasks.deliveries_send"\n'
     )
     assert sorted(model_labels(module)) == ["coalitions.Membership", "planning.EntryPoint", "results.Indicator"]
 

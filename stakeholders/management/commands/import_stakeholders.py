@@ -4,7 +4,7 @@ import time
 from django.core.management.base import CommandError
 
 from core.management.base import RecordedCommand
-from stakeholders.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, stakeholders_import_csv
+from stakeholders.importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, stakeholders_import_csv
 
 
 class Command(RecordedCommand):
