@@ -43,6 +43,7 @@ OPEN_PAGES = {
     "planning:region_resources": "partners too (visible_to)",
     "planning:region_resources_csv": "partners too (visible_to)",
     "results:indicator_detail": "partners too: their coalitions' indicators (visible_to)",
+    "results:region_indicators_csv": "partners too: the indicators of public plans (visible_to)",
 }
 
 #: A value for each path converter: the gate answers before any row is looked up.
