@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.validation import full_clean, save_valid
 from planning.models import EntryPoint
 from stakeholders.models import Stakeholder
@@ -45,7 +46,7 @@ def engagement_log(
     *,
     fields: dict[str, Any],
     participants: Iterable[Stakeholder] | None = None,
-    recorded_by=None,
+    recorded_by: User | None = None,
     engagement: Engagement | None = None,
 ) -> Engagement:
     """Create (or update) an engagement and set its participants in one go (`None`: leave them as they are).

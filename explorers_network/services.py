@@ -8,6 +8,7 @@ import secrets
 import markdown
 import nh3
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
 from django.dispatch import Signal
@@ -292,7 +293,7 @@ class _CampaignMails:
         )
 
 
-def campaign_test_send(*, campaign: Campaign, user) -> None:
+def campaign_test_send(*, campaign: Campaign, user: AbstractBaseUser) -> None:
     """A copy to the staff member, with a harmless unsubscribe link (a test mail unsubscribes nobody)."""
     mail = _campaign_mail(
         campaign,

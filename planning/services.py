@@ -1,5 +1,6 @@
 """Writes that span models: selecting an entry point turns it into an initiative (pages, API and admin alike)."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Model
 from django.dispatch import Signal
@@ -15,7 +16,7 @@ entry_point_selected = Signal()
 
 
 @transaction.atomic
-def entry_point_select(*, entry_point_id: int, user, reason: str = "") -> Model | None:
+def entry_point_select(*, entry_point_id: int, user: AbstractBaseUser | None, reason: str = "") -> Model | None:
     """Mark the entry point selected and return the initiative that carries it; idempotent."""
     entry_point = EntryPoint.objects.select_for_update().get(pk=entry_point_id)
     answers = entry_point_selected.send(sender=EntryPoint, entry_point=entry_point, user=user)
