@@ -97,6 +97,8 @@ class User(AbstractUser):
 class SignInFailure(AccessAttempt):
     """Failed sign-ins of one account from one address and browser: django-axes' row, shown to admins."""
 
+    history_not_recorded = "django-axes' log of failed sign-ins, shown to admins as it is"
+
     class Meta:
         proxy = True
         ordering = ["-attempt_time"]

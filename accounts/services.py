@@ -60,7 +60,7 @@ def password_reset_request(*, email: str, ip: str | None, language: str) -> bool
         window_seconds=RESET_WINDOW_SECONDS,
     ):
         return True
-    enqueue_after_commit("accounts.tasks.send_password_reset", email=email, language=language)
+    enqueue_after_commit("accounts.tasks.password_reset_mail", email=email, language=language)
     return True
 
 

@@ -4,5 +4,5 @@ from . import services
 
 
 @shared_task(ignore_result=True)
-def send_password_reset(email: str, language: str) -> None:
+def password_reset_mail(email: str, language: str) -> None:
     services.password_reset_mail(email=email, language=language)

@@ -15,7 +15,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -28,10 +27,11 @@ from django.views.generic import FormView
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.access import staff_required
 from core.client_ip import client_ip
 from core.history.display import change_views
 from core.models import ObjectChange
-from core.views import get_editable_or_403, staff_required
+from core.views import get_editable_or_403
 
 from . import services, two_factor
 from .forms import (
@@ -206,12 +206,10 @@ def two_factor_overview(request):
 FEED_PAGE_SIZE = 50
 
 
-@login_required
+@staff_required
 def activity(request):
-    """Staff see the changes of their countries' records; admins see every change. Partners: 404."""
+    """Staff see the changes of their countries' records; admins see every change."""
     user = request.user
-    if not (user.is_admin or user.is_program_staff):
-        raise Http404
     form = ActivityFilterForm(request.GET or None, reader=user)
     changes = ObjectChange.objects.select_related("actor", "content_type")
     if not user.is_admin:
@@ -334,8 +332,8 @@ def invitation_create(request):
     return render(request, "accounts/invitation_form.html", context)
 
 
-@require_POST
 @staff_required
+@require_POST
 def invitation_resend(request, pk: int):
     """A new mail with a new link; the previous link stops working."""
     invitation = get_editable_or_403(Invitation.objects, request.user, pk=pk)

@@ -35,7 +35,7 @@ def main() -> None:
     from django.contrib.auth.forms import PasswordResetForm
     from django.test import Client, override_settings
 
-    from accounts.tasks import send_password_reset
+    from accounts.tasks import password_reset_mail
 
     if not list(PasswordResetForm().get_users(args.known)):
         raise SystemExit(f"No active account with a password uses {args.known!r}: run seed_demo or pass --known.")
@@ -45,9 +45,9 @@ def main() -> None:
     published = []
 
     def publish(args=None, **options) -> None:
-        published.append(json.dumps({"task": send_password_reset.name, "args": args}))
+        published.append(json.dumps({"task": password_reset_mail.name, "args": args}))
 
-    send_password_reset.apply_async = publish
+    password_reset_mail.apply_async = publish
     times: dict[str, list[float]] = {"known": [], "unknown": []}
     with override_settings(
         PASSWORD_RESET_LIMIT_PER_ADDRESS=10**9, PASSWORD_RESET_LIMIT_PER_IP=10**9, ALLOWED_HOSTS=["testserver"]

@@ -16,6 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.svg import stance_class
+
 from .models import Assessment
 
 SCALE = range(1, 6)
@@ -25,15 +27,6 @@ WIDTH = LEFT + CELL * len(SCALE) + RIGHT
 HEIGHT = TOP + CELL * len(SCALE) + BOTTOM
 #: Labels are drawn only on small maps; on crowded ones they would hide the dots.
 MAX_LABELLED_POINTS = 30
-
-#: ColorBrewer RdBu: diverging, readable for the common forms of colour blindness.
-STANCE_COLOURS = {
-    Assessment.Stance.STRONGLY_OPPOSED: "#b2182b",
-    Assessment.Stance.OPPOSED: "#ef8a62",
-    Assessment.Stance.NEUTRAL: "#bababa",
-    Assessment.Stance.SUPPORTIVE: "#67a9cf",
-    Assessment.Stance.CHAMPION: "#2166ac",
-}
 
 
 @dataclass(frozen=True)
@@ -64,8 +57,8 @@ class MapPoint:
         return "" if self.previous_stance is None else Assessment.Stance(self.previous_stance).label
 
     @property
-    def colour(self) -> str:
-        return STANCE_COLOURS[self.stance]
+    def colour_class(self) -> str:
+        return stance_class(self.stance)
 
     @property
     def moved(self) -> bool:
@@ -120,8 +113,8 @@ def map_points(*, initiative, user, sector: str = "") -> list[MapPoint]:
 
 
 def stance_legend() -> list[tuple[int, str]]:
-    """(stance, label) pairs for the legend printed beside the map; coalitions.css colours the swatches."""
-    return [(int(stance), stance.label) for stance in STANCE_COLOURS]
+    """(stance, label) pairs for the legend printed beside the map (`stance_class` colours the swatches)."""
+    return [(int(stance), stance.label) for stance in Assessment.Stance]
 
 
 def _cell_origin(power: int, interest: int) -> tuple[float, float]:
@@ -258,16 +251,17 @@ def stakeholder_map_svg(points: list[MapPoint], *, title: str) -> SafeString:
         dots.append(
             format_html(
                 '<a href="{}" class="map-actor" data-stakeholder="{}" data-power="{}" data-interest="{}">'
-                '<title>{}</title><circle cx="{}" cy="{}" r="{}" fill="{}" stroke="#1b1f24" stroke-width="1"/>{}</a>',
+                '<title>{}</title><circle class="{}" cx="{}" cy="{}" r="{}" fill="currentColor" '
+                'stroke="#1b1f24" stroke-width="1"/>{}</a>',
                 point.url,
                 point.stakeholder_id,
                 point.power,
                 point.interest,
                 tooltip,
+                point.colour_class,
                 f"{x:.1f}",
                 f"{y:.1f}",
                 f"{radius:.1f}",
-                point.colour,
                 label,
             )
         )

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.access import is_staff_member
 from core.filters import BaseFilterSet, ShortListChoiceFilter, visible
 from countries.models import Country
 from stakeholders.models import Stakeholder
@@ -120,7 +121,7 @@ def note_authors(request: HttpRequest | None) -> QuerySet:
     """
     user = getattr(request, "user", None)
     User = get_user_model()
-    if not (getattr(user, "is_authenticated", False) and user.is_active and (user.is_admin or user.is_program_staff)):
+    if not is_staff_member(user):
         return User.objects.none()
     return User.objects.filter(pk__in=LearningNote.objects.visible_to(user).values("author"))
 

@@ -394,9 +394,9 @@ class Membership(TimeStampedModel):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        # `coalition_id`, not `coalition`: the relation would expand to the coalition's own ordering,
-        # joining coalitions and sorting every membership by coalition name.
-        ordering = ["coalition_id", "joined_on", "pk"]
+        # Members in the order they joined; a coalition's members page filters by coalition first,
+        # so its pages are read off `membership_open_page_idx` / `membership_page_idx`.
+        ordering = ["joined_on", "pk"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         indexes = [
@@ -568,8 +568,8 @@ class Engagement(TimeStampedModel):
         indexes = [
             models.Index(fields=["coalition", "-occurred_on"], name="engagement_coalition_idx"),
             models.Index(fields=["follow_up_on"], name="engagement_follow_up_idx"),
-            # The latest engagements (dashboard, API default order) newest first off the index:
-            # 137 ms of sorting 100,000 rows become 0.3 ms.
+            # The latest engagements (dashboard, API default order) newest first off the index,
+            # rather than a sort of every engagement for one page.
             models.Index(fields=["-occurred_on", "-id"], name="engagement_latest_idx"),
             models.Index(fields=["kind"], name="engagement_kind_idx"),
         ]

@@ -7,10 +7,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.validation import full_clean, save_valid
+from planning.models import EntryPoint
 from stakeholders.models import Stakeholder
 
-from .models import Coalition, Engagement, Membership
+from .models import Coalition, Engagement, Initiative, Membership
 
 
 @transaction.atomic
@@ -44,7 +46,7 @@ def engagement_log(
     *,
     fields: dict[str, Any],
     participants: Iterable[Stakeholder] | None = None,
-    recorded_by=None,
+    recorded_by: User | None = None,
     engagement: Engagement | None = None,
 ) -> Engagement:
     """Create (or update) an engagement and set its participants in one go (`None`: leave them as they are).
@@ -56,3 +58,23 @@ def engagement_log(
     for name, value in fields.items():
         setattr(engagement, name, value)
     return save_valid(engagement, m2m={} if participants is None else {"participants": participants})
+
+
+def initiative_create_for_entry_point(*, entry_point: EntryPoint) -> Initiative:
+    """The initiative that carries a selected entry point: created once, from its title, challenge
+    and regions, and found again on a second selection."""
+    existing = Initiative.objects.filter(entry_point=entry_point).first()
+    if existing is not None:
+        return existing
+    regions = list(entry_point.regions.all())
+    initiative = Initiative(
+        country_id=entry_point.country_id,
+        level=Initiative.Level.SUBNATIONAL if regions else Initiative.Level.NATIONAL,
+        name=entry_point.title[:200],
+        shared_objective=entry_point.challenge,
+        phase=Initiative.Phase.COALITION_BUILDING,
+        starts_on=timezone.localdate(),
+        entry_point=entry_point,
+    )
+    save_valid(initiative, m2m={"regions": regions})
+    return initiative

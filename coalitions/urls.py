@@ -1,10 +1,14 @@
 from django.urls import path
 
-from .views import coalitions, dashboard, initiatives, records
+from .views import coalitions, countries, dashboard, initiatives, network, records
 
 app_name = "coalitions"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("countries/", countries.country_list, name="country_list"),
+    path("countries/<str:code>/", countries.country_detail, name="country_detail"),
+    path("regions/<int:pk>/", countries.region_detail, name="region_detail"),
+    path("relationships/", network.relationship_network, name="relationship_network"),
     path("initiatives/", initiatives.initiative_list, name="initiative_list"),
     path("initiatives/new/", initiatives.initiative_create, name="initiative_create"),
     path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative_detail"),

@@ -297,18 +297,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
-CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0}
-CELERY_BEAT_SCHEDULE["campaigns-due"] = {"task": "explorers_network.tasks.start_due_campaigns", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "outbox.tasks.outbox_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["campaigns-due"] = {"task": "explorers_network.tasks.campaigns_start_due", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["contact-requests-missed"] = {
-    "task": "notifications.tasks.notify_missed_contact_requests",
+    "task": "notifications.tasks.contact_requests_notify_missed",
     "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
-    "task": "notifications.tasks.send_daily_reminders",
+    "task": "notifications.tasks.reminders_send",
     "schedule": envint("REMINDERS_EVERY_SECONDS", "3600"),
 }
 CELERY_BEAT_SCHEDULE["notifications-digest"] = {
-    "task": "notifications.tasks.send_weekly_digests",
+    "task": "notifications.tasks.digests_send",
     "schedule": envint("DIGEST_EVERY_SECONDS", "3600"),
 }
 

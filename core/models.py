@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access import is_staff_member
+
 
 class TimeStampedModel(models.Model):
     """Abstract base adding creation and modification times."""
@@ -70,7 +72,7 @@ class ScopedQuerySet(RecordedQuerySet):
     def visible_to(self, user) -> "ScopedQuerySet":
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if user.is_admin or user.is_program_staff:
+        if is_staff_member(user):
             return self.all()
         if user.is_partner:
             return self.visible_to_partner(user.organisation_id)
@@ -158,6 +160,8 @@ class ObjectChange(AbstractLogEntry):
     core/history, never edited: the admin shows it read-only.
     """
 
+    history_not_recorded = "the history itself"
+
     ACTIONS = [
         (AbstractLogEntry.Action.CREATE, _("Created")),
         (AbstractLogEntry.Action.UPDATE, _("Changed")),
@@ -230,6 +234,8 @@ class ActionRecord(models.Model):
     the history of an erased row is scrubbed, while this record must outlive the erasure. So it
     holds no personal data at all: the row by model and id only, and counts of what was done.
     """
+
+    history_not_recorded = "the log of erasures, exports, deletions and sends: a log itself"
 
     class Action(models.TextChoices):
         ERASE = "erase", _("Erased personal data")

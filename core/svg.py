@@ -1,7 +1,9 @@
 """Small SVG pieces drawn on the server: readable without JavaScript, printable, light on slow links.
 
-Every fragment is built with `format_html`, so names and labels are escaped; colours are
-presentation attributes (fill=, stroke=), which the strict CSP allows, never style=.
+Every fragment is built with `format_html`, so names and labels are escaped. Colours are never
+written here: an element carries a colour class (`stance_class`, `palette_class`) and draws with
+`currentColor`; `static/css/site.css` holds every colour as a custom property, so charts, maps,
+nodes and swatches show the same colour for the same thing, and the strict CSP holds (no style=).
 """
 
 import datetime
@@ -12,25 +14,18 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-#: Colour-blind-safe qualitative palette (Okabe-Ito, then Tol's muted), for sectors and kinds.
-PALETTE = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#332288",
-    "#882255",
-    "#44AA99",
-    "#999933",
-    "#777777",
-)
+#: How many qualitative colours site.css defines (`--palette-0` …): sectors, kinds, series.
+PALETTE_SIZE = 12
 
-#: Stance -2..+2: red (opposed) through grey (neutral) to blue (supportive).
-STANCE_COLOURS = {-2: "#b2182b", -1: "#ef8a62", 0: "#999999", 1: "#67a9cf", 2: "#2166ac"}
-NO_STANCE_COLOUR = "#dddddd"
+
+def palette_class(index: int) -> str:
+    """The class of the index-th qualitative colour (it wraps round)."""
+    return f"palette-{index % PALETTE_SIZE}"
+
+
+def stance_class(stance: int | None) -> str:
+    """The class of a stance's colour (-2 opposed … 2 champion; None: not assessed)."""
+    return "stance-none" if stance is None else f"stance-{int(stance)}"
 
 
 def num(value: float) -> str:
@@ -38,41 +33,17 @@ def num(value: float) -> str:
     return f"{value:.1f}"
 
 
-def colour_for(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
-
-
 def join(parts: Sequence[SafeString]) -> SafeString:
     """Concatenate fragments that are each already escaped by format_html."""
     return mark_safe("".join(parts))  # each part is built with format_html
 
 
-def swatch(colour: str, label: str = "") -> SafeString:
-    """A small filled circle for a legend, with the label beside it."""
-    return format_html(
-        '<svg class="swatch-svg" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">'
-        '<circle cx="6" cy="6" r="5.5" fill="{}"/></svg> {}',
-        colour,
-        label,
-    )
-
-
-def line_swatch(colour: str, label: str = "", dashed: bool = False) -> SafeString:
-    return format_html(
-        '<svg width="24" height="10" viewBox="0 0 24 10" aria-hidden="true">'
-        '<line x1="0" y1="5" x2="24" y2="5" stroke="{}" stroke-width="3"{}/></svg> {}',
-        colour,
-        mark_safe(' stroke-dasharray="4 3"') if dashed else "",
-        label,
-    )
-
-
 @dataclass(frozen=True)
 class Series:
-    """One line of a time chart: a label, a colour and dated values."""
+    """One line of a time chart: a label, a colour class (`palette_class`) and dated values."""
 
     label: str
-    colour: str
+    colour_class: str
     points: Sequence[tuple[datetime.date, float]]
 
 
@@ -125,13 +96,15 @@ def time_chart(
     for line in series:
         points = sorted(line.points)
         coords = " ".join(f"{x(day):.1f},{y(value):.1f}" for day, value in points)
-        lines.append(format_html('<polyline class="series" points="{}" stroke="{}"/>', coords, line.colour))
+        lines.append(
+            format_html('<polyline class="series {}" points="{}" stroke="currentColor"/>', line.colour_class, coords)
+        )
         lines.append(
             format_html_join(
                 "",
-                '<circle cx="{}" cy="{}" r="4" fill="{}"><title>{}: {}</title></circle>',
+                '<circle class="{}" cx="{}" cy="{}" r="4" fill="currentColor"><title>{}: {}</title></circle>',
                 (
-                    (num(x(day)), num(y(value)), line.colour, line.label, date_format(day, "SHORT_DATE_FORMAT"))
+                    (line.colour_class, num(x(day)), num(y(value)), line.label, date_format(day, "SHORT_DATE_FORMAT"))
                     for day, value in points
                 ),
             )

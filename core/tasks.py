@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue_after_commit(task_name: str, **kwargs) -> None:
-    """Publish the task `task_name` ("outbox.tasks.send_deliveries") with `kwargs` after the commit.
+    """Publish the task `task_name` ("outbox.tasks.deliveries_send") with `kwargs` after the commit.
 
     Without a broker (`CELERY_TASK_ALWAYS_EAGER`, `make run` and the tests) the task runs
     in-process then, and its errors propagate. With one, publishing is retried briefly
@@ -25,11 +25,11 @@ def enqueue_after_commit(task_name: str, **kwargs) -> None:
     has a database row that a periodic job (config/settings.py, CELERY_BEAT_SCHEDULE) picks up
     again:
 
-    - `outbox.tasks.send_deliveries`: the Delivery rows, swept by `outbox.tasks.sweep_outbox`;
+    - `outbox.tasks.deliveries_send`: the Delivery rows, swept by `outbox.tasks.outbox_sweep`;
     - `explorers_network.tasks.start_campaign`: the campaign, scheduled, started by
-      `start_due_campaigns`;
-    - `notifications.tasks.notify_contact_request`: the ContactRequest without
-      `staff_notified_at`, told by `notify_missed_contact_requests`;
+      `campaigns_start_due`;
+    - `notifications.tasks.contact_request_notify`: the ContactRequest without
+      `staff_notified_at`, told by `contact_requests_notify_missed`;
     - reminders and digests are beat's own jobs, hourly and once per period, so a run the
       broker missed is made up by the next.
 

@@ -6,13 +6,14 @@ from functools import reduce
 from operator import or_
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core.access import staff_required
 
 
 def get_visible_or_404(queryset: models.QuerySet, user, **lookup) -> models.Model:
@@ -60,40 +61,15 @@ def confirm_action(
     return render(request, "core/confirm_action.html", context)
 
 
-def staff_required(view):
-    """Staff pages: anonymous users go to the login page; partners get a 403 pointing to the API.
-
-    Partners work through the API (their own coalitions only); these pages show everything a
-    program staff member may read, so a partner who signs in here is told where to go instead.
-    """
-    from functools import wraps
-
-    from django.contrib.auth.decorators import login_required
-    from django.shortcuts import render
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_admin or user.is_program_staff):
-            return render(request, "registration/staff_only.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _reads_history(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_admin or user.is_program_staff)
-
-
 HISTORY_PAGE_SIZE = 20
 
 
+@staff_required
 def history(request, model: str, pk: int):
     """A record's changes, newest first: the History panel's contents (htmx) or a page of its own.
 
     Staff read every record's history, as they read every record (a deleted record's too: the
-    activity feed links here). Partners, and anyone else, get a 404 like for a missing record.
+    activity feed links here). Partners get the staff gate's 403, as on every staff page.
     """
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
@@ -105,8 +81,6 @@ def history(request, model: str, pk: int):
     from core.history.recording import is_recorded
     from core.models import ObjectChange
 
-    if not _reads_history(request.user):
-        raise Http404
     try:
         model_class = apps.get_model(model)
     except (LookupError, ValueError):
@@ -196,7 +170,7 @@ def _what_is_held(subject) -> list[str]:
     return lines
 
 
-@login_required
+@staff_required
 def personal_data_export(request, kind: str, pk: int):
     """A person's data as a JSON download; out of the user's edit scope (another country, a partner) is a 404."""
     from . import services
@@ -224,7 +198,7 @@ def personal_data_export(request, kind: str, pk: int):
     )
 
 
-@login_required
+@staff_required
 def personal_data_erase(request, kind: str, pk: int):
     """Erase a person everywhere the registry lists; out of the user's edit scope is a 404."""
     from . import services

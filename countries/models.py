@@ -49,7 +49,7 @@ class Country(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("countries:country_detail", kwargs={"code": self.code.lower()})
+        return reverse("coalitions:country_detail", kwargs={"code": self.code.lower()})
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -118,7 +118,7 @@ class Region(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("countries:region_detail", kwargs={"pk": self.pk})
+        return reverse("coalitions:region_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         if self.parent_id and self.country_id and self.parent.country_id != self.country_id:

@@ -130,6 +130,8 @@ class Explorer(TimeStampedModel):
 class ConsentEvent(models.Model):
     """One grant, confirmation or withdrawal of consent; insert-only, the explorer's status derives from it."""
 
+    history_not_recorded = "the consent ledger: insert-only, it is its own history"
+
     class Action(models.TextChoices):
         GRANT = "grant", _("Consent given")
         CONFIRM = "confirm", _("Address confirmed")

@@ -8,6 +8,7 @@ import secrets
 import markdown
 import nh3
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
 from django.dispatch import Signal
@@ -271,7 +272,7 @@ class _CampaignMails:
         )
 
 
-def campaign_test_send(*, campaign: Campaign, user) -> None:
+def campaign_test_send(*, campaign: Campaign, user: AbstractBaseUser) -> None:
     """A copy to the staff member, with a harmless unsubscribe link (a test mail unsubscribes nobody)."""
     mail = _campaign_mail(
         campaign,
@@ -348,7 +349,7 @@ def campaign_send(*, campaign: Campaign, when: datetime.datetime | None = None, 
         campaign.save(update_fields=["state", "scheduled_for", "updated_at"])
         if when is None or when <= timezone.now():
             # Should the broker be down, beat's campaigns_start_due starts it a minute later.
-            enqueue_after_commit("explorers_network.tasks.start_campaign", campaign_id=campaign.pk)
+            enqueue_after_commit("explorers_network.tasks.campaign_start", campaign_id=campaign.pk)
 
 
 def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
@@ -358,7 +359,7 @@ def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
         Campaign.objects.filter(state=Campaign.State.SCHEDULED, scheduled_for__lte=now).values_list("pk", flat=True)
     )
     for campaign_id in ids:
-        enqueue_after_commit("explorers_network.tasks.start_campaign", campaign_id=campaign_id)
+        enqueue_after_commit("explorers_network.tasks.campaign_start", campaign_id=campaign_id)
     Campaign.objects.filter(state=Campaign.State.SENDING).exclude(
         pk__in=Delivery.objects.filter(
             campaign_id__isnull=False, state__in=[Delivery.State.PENDING, Delivery.State.SENDING]

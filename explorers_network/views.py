@@ -1,9 +1,6 @@
 """Public pages of the network (no login) and the staff pages for campaigns and explorers."""
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
@@ -15,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.access import staff_required
 from core.client_ip import client_ip
 from core.views import confirm_action, get_editable_or_404, get_visible_or_404
 from outbox.models import Delivery
@@ -25,19 +23,6 @@ from .forms import CampaignForm, CampaignSendForm, ContactForm, JoinForm
 from .models import Campaign, ConsentEvent, ContactRequest, Explorer, audience_for
 
 PAGE_SIZE = 50
-
-
-def staff_only(view):
-    """Explorers and campaigns are staff data: anyone else gets the same 404 as a missing page."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_admin or request.user.is_program_staff):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 # Public pages ---------------------------------------------------------------------------------
@@ -130,7 +115,7 @@ def _campaigns():
     return Campaign.objects.select_related("created_by").prefetch_related("audience_interests")
 
 
-@staff_only
+@staff_required
 def campaign_list(request):
     campaigns = _campaigns()
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -146,7 +131,7 @@ def campaign_list(request):
     return render(request, "explorers_network/campaign_list.html", {"page": page})
 
 
-@staff_only
+@staff_required
 def campaign_create(request):
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -165,7 +150,7 @@ def _campaign_or_404(pk: int) -> Campaign:
     return campaign
 
 
-@staff_only
+@staff_required
 def campaign_update(request, pk: int):
     campaign = _campaign_or_404(pk)
     if not campaign.is_editable:
@@ -178,7 +163,7 @@ def campaign_update(request, pk: int):
     return render(request, "explorers_network/campaign_form.html", {"form": form, "campaign": campaign})
 
 
-@staff_only
+@staff_required
 def campaign_detail(request, pk: int):
     campaign = _campaign_or_404(pk)
     deliveries = Delivery.objects.filter(campaign_id=campaign.pk).order_by("recipient")
@@ -196,14 +181,14 @@ def campaign_detail(request, pk: int):
     return render(request, "explorers_network/campaign_detail.html", context)
 
 
-@staff_only
+@staff_required
 def campaign_progress(request, pk: int):
     campaign = _campaign_or_404(pk)
     progress = Delivery.objects.filter(campaign_id=campaign.pk).progress()
     return render(request, "explorers_network/_campaign_progress.html", {"campaign": campaign, "progress": progress})
 
 
-@staff_only
+@staff_required
 def campaign_send(request, pk: int):
     """Asks first (the audience and when), then sends; only a team whose countries hold the whole audience may."""
     campaign = get_editable_or_404(_campaigns(), request.user, pk=pk)
@@ -246,7 +231,7 @@ def campaign_send(request, pk: int):
     )
 
 
-@staff_only
+@staff_required
 @require_POST
 def campaign_test(request, pk: int):
     campaign = _campaign_or_404(pk)
@@ -258,7 +243,7 @@ def campaign_test(request, pk: int):
     return redirect(campaign)
 
 
-@staff_only
+@staff_required
 def audience_count(request):
     """The recipient count for the audience currently in the form (HTMX preview)."""
     form = CampaignForm(request.GET)
@@ -274,7 +259,7 @@ def audience_count(request):
     return JsonResponse({"count": count})
 
 
-@staff_only
+@staff_required
 def explorer_list(request):
     filterset = ExplorerFilterSet(request.GET, queryset=Explorer.objects.visible_to(request.user), request=request)
     explorers = filterset.qs.prefetch_related("interests")
@@ -282,20 +267,20 @@ def explorer_list(request):
     return render(request, "explorers_network/explorer_list.html", {"filterset": filterset, "page": page})
 
 
-@staff_only
+@staff_required
 def explorer_detail(request, pk: int):
     explorer = get_visible_or_404(Explorer.objects.prefetch_related("interests", "consent_events"), request.user, pk=pk)
     return render(request, "explorers_network/explorer_detail.html", {"explorer": explorer})
 
 
-@staff_only
+@staff_required
 def contact_list(request):
     requests = ContactRequest.objects.all()
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "explorers_network/contact_list.html", {"page": page})
 
 
-@staff_only
+@staff_required
 def contact_detail(request, pk: int):
     contact_request = ContactRequest.objects.filter(pk=pk).first()
     if contact_request is None:

@@ -28,6 +28,8 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(TimeStampedModel):
     """Something a staff member should know, once: the key makes a second run for the same event a no-op."""
 
+    history_not_recorded = "what each user was told, written from events that are recorded"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
     )

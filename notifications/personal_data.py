@@ -9,7 +9,7 @@ from .models import Kind, Notification
 
 
 def _contact_request_keys(subject) -> list[str]:
-    # The key notify_contact_request gives each contact request's notification.
+    # The key contact_request_notify gives each contact request's notification.
     return [f"contact-{pk}" for pk in subject.pks("explorers_network.ContactRequest")]
 
 

@@ -1,16 +1,19 @@
 """Who hears about what: reminders, contact requests, partner writes and the weekly digest."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, Outcome
+from explorers_network.models import ContactRequest
 from outbox.models import Delivery
 from outbox.services import Mail, delivery_create
 from stakeholders.models import Stakeholder
@@ -31,11 +34,11 @@ class Event:
     url: str = ""
 
 
-def staff_members():
+def staff_members() -> QuerySet:
     return get_user_model().objects.filter(is_active=True, role="staff", is_superuser=False)
 
 
-def staff_for_countries(country_ids) -> list:
+def staff_for_countries(country_ids: Iterable[int]) -> list:
     """Staff of these country teams; all staff when no team covers them (someone must hear of it)."""
     team = list(staff_members().filter(country_teams__in=list(country_ids)).distinct())
     return team or list(staff_members())
@@ -45,7 +48,7 @@ def _preferences(user) -> dict[str, Preference]:
     return {pref.kind: pref for pref in user.notification_preferences.all()}
 
 
-def notify(*, user, event: Event, preferences: dict[str, Preference] | None = None) -> bool:
+def notification_send(*, user: User, event: Event, preferences: dict[str, Preference] | None = None) -> bool:
     """In-app and/or mail, as the user chose; False when this event was already notified."""
     preferences = _preferences(user) if preferences is None else preferences
     pref = preferences.get(event.kind)
@@ -132,7 +135,7 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     for user in staff_members().prefetch_related("country_teams", "notification_preferences"):
         preferences = _preferences(user)
         for event in _user_events(user, today):
-            count += notify(user=user, event=event, preferences=preferences)
+            count += notification_send(user=user, event=event, preferences=preferences)
     return count
 
 
@@ -143,7 +146,7 @@ def digest_period(today: datetime.date) -> tuple[str, datetime.date, datetime.da
     return f"{year}-W{week:02d}", monday, monday + datetime.timedelta(days=6)
 
 
-def digest_figures(*, user, start: datetime.date, end: datetime.date) -> dict:
+def digest_figures(*, user: User, start: datetime.date, end: datetime.date) -> dict:
     countries = user.team_country_ids
     window = {"created_at__date__gte": start, "created_at__date__lte": end}
     assessments = Assessment.objects.in_countries(countries).filter(assessed_on__gte=start, assessed_on__lte=end)
@@ -173,12 +176,12 @@ def digests_send(*, today: datetime.date | None = None) -> int:
                 "notifications/mail/digest_body.txt", {"figures": figures, "start": start, "end": end}
             )
             event = Event(Kind.DIGEST, f"digest-{label}", _("Your weekly digest, %(week)s") % {"week": label}, body)
-        count += notify(user=user, event=event)
+        count += notification_send(user=user, event=event)
     return count
 
 
 @transaction.atomic
-def notify_contact_request(*, contact_request) -> None:
+def contact_request_notify(*, contact_request: ContactRequest) -> None:
     """Tell the staff of the request's country, and mark the request told (in one transaction).
 
     Safe to run twice (each person's notification and mail are unique per request), which the
@@ -198,7 +201,7 @@ def notify_contact_request(*, contact_request) -> None:
                 contact_request.message[:500],
                 contact_request.get_absolute_url(),
             )
-        notify(user=user, event=event)
+        notification_send(user=user, event=event)
     ContactRequest.objects.filter(pk=contact_request.pk).update(staff_notified_at=timezone.now())
 
 
@@ -216,16 +219,16 @@ def contact_requests_notify_missed(*, now: datetime.datetime | None = None) -> i
     ).order_by("pk")
     count = 0
     for contact_request in missed.iterator():
-        notify_contact_request(contact_request=contact_request)
+        contact_request_notify(contact_request=contact_request)
         count += 1
     return count
 
 
-def notify_partner_write(*, coalition_id: int, user, action: str, obj) -> None:
+def partner_write_notify(*, coalition_id: int, user: User, action: str, obj: Model) -> None:
     """Tell the coalition's country team that a partner changed something through the API.
 
     Call from the API after a successful write, e.g. in `perform_create`:
-    `transaction.on_commit(lambda: notify_partner_write(coalition_id=..., user=request.user,
+    `transaction.on_commit(lambda: partner_write_notify(coalition_id=..., user=request.user,
     action="created", obj=instance))`. Staff writes are not notified.
     """
     if not getattr(user, "is_partner", False):
@@ -246,4 +249,4 @@ def notify_partner_write(*, coalition_id: int, user, action: str, obj) -> None:
                 },
                 url=coalition.get_absolute_url(),
             )
-        notify(user=member, event=event)
+        notification_send(user=member, event=event)

@@ -48,6 +48,8 @@ class DeliveryQuerySet(models.QuerySet):
 class Delivery(TimeStampedModel):
     """One mail to one address, written before it is sent; its state says how far it got."""
 
+    history_not_recorded = "the queue of outgoing mail; its states are the sending machinery's"
+
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", _("Confirmation")
         OUTREACH = "outreach", _("Outreach campaign")

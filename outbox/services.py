@@ -73,7 +73,7 @@ def deliveries_enqueue(*, ids: Iterable[int]) -> None:
     """
     ids = sorted(ids)
     for batch in _batches(ids, settings.OUTBOX_BATCH_SIZE):
-        enqueue_after_commit("outbox.tasks.send_deliveries", delivery_ids=batch)
+        enqueue_after_commit("outbox.tasks.deliveries_send", delivery_ids=batch)
 
 
 def delivery_create(*, mail: Mail, kind: str, campaign_id: int | None = None, period: str = "") -> Delivery | None:

@@ -1,11 +1,13 @@
 """Server-side SVG bar charts: geometry computed here, drawn by `planning/includes/bar_chart.html`.
 
-No JavaScript and no inline styles (strict CSP): bars carry a class per series, and the
-template uses presentation attributes only.
+No JavaScript and no inline styles (strict CSP): each bar carries its series' colour class
+(`core.svg.palette_class`) and is drawn in `currentColor`.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from core.svg import palette_class
 
 WIDTH = 720
 HEIGHT = 280
@@ -14,8 +16,6 @@ MARGIN_RIGHT = 16
 MARGIN_TOP = 16
 MARGIN_BOTTOM = 40
 TICKS = 4
-# Colour-blind-safe palette (Okabe-Ito), as SVG fill attributes, not styles.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Bar:
     y: float
     width: float
     height: float
-    fill: str
+    colour_class: str
     series: int
     title: str
 
@@ -44,7 +44,7 @@ class CategoryLabel:
 @dataclass(frozen=True)
 class LegendItem:
     label: str
-    fill: str
+    colour_class: str
     y: float
 
 
@@ -120,13 +120,13 @@ def grouped_bar_chart(
                     y=round(HEIGHT - MARGIN_BOTTOM - height, 1),
                     width=round(bar_width * 0.92, 1),
                     height=round(height, 1),
-                    fill=PALETTE[s % len(PALETTE)],
+                    colour_class=palette_class(s),
                     series=s,
                     title=f"{category} · {label}: {format_value(value)}",
                 )
             )
     chart.legend = [
-        LegendItem(label=label, fill=PALETTE[s % len(PALETTE)], y=MARGIN_TOP + 14 * s)
+        LegendItem(label=label, colour_class=palette_class(s), y=MARGIN_TOP + 14 * s)
         for s, (label, _row) in enumerate(series)
     ]
     return chart

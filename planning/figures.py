@@ -4,7 +4,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -127,21 +126,6 @@ def mining_revenue_use(flows: QuerySet, executions: QuerySet) -> list[MiningYear
         )
         for year in years
     ]
-
-
-def plan_indicators(user, region: Region) -> QuerySet:
-    """The indicators of the region's plan objectives, with values prefetched (two queries).
-
-    `results` sits above this app, so its model is looked up by name, not imported.
-    """
-    Indicator = apps.get_model("results", "Indicator")
-    return (
-        Indicator.objects.visible_to(user)
-        .filter(objective__plan__region=region)
-        .select_related("objective__plan")
-        .with_values()
-        .order_by("objective__plan__name", "objective__code", "name")
-    )
 
 
 def region_currencies(flows: QuerySet, executions: QuerySet) -> list[str]:

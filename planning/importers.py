@@ -8,7 +8,6 @@ importing the same file twice creates and changes nothing.
 
 import csv
 import io
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.importing import csv_rows, header_problem, row_problems
+from core.importers import ImportReport, RowError, csv_rows, header_problem, row_problems
 from core.parsing import is_decimal, is_integer
 from core.validation import validate_row
 from countries.models import Region
@@ -55,27 +54,6 @@ KINDS = {
 MAX_ROWS = 50_000
 TRUE_VALUES = {"1", "true", "yes", "si", "sí", "y"}
 FALSE_VALUES = {"", "0", "false", "no", "n"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int  # line in the file, the header being line 1
-    message: str
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    dry_run: bool
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 class _RollBack(Exception):

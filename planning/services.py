@@ -1,38 +1,28 @@
 """Writes that span models: selecting an entry point turns it into an initiative (pages, API and admin alike)."""
 
-from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.dispatch import Signal
 
-from core.validation import full_clean, save_valid
+from core.validation import full_clean
 
 from .models import EntryPoint
 
+#: Sent inside the selection's transaction with `entry_point` and `user`. The coalitions app (above
+#: this one, which therefore never names its models) answers with the initiative that carries the
+#: entry point, created the first time.
+entry_point_selected = Signal()
+
 
 @transaction.atomic
-def entry_point_select(*, entry_point_id: int, user, reason: str = "") -> Model:
-    """Mark the entry point selected and create its Initiative, keeping the link; idempotent.
-
-    `coalitions` sits above this app, so the Initiative model is looked up by name rather
-    than imported (the dependency stays one-way).
-    """
-    Initiative = apps.get_model("coalitions", "Initiative")
+def entry_point_select(*, entry_point_id: int, user: AbstractBaseUser | None, reason: str = "") -> Model | None:
+    """Mark the entry point selected and return the initiative that carries it; idempotent."""
     entry_point = EntryPoint.objects.select_for_update().get(pk=entry_point_id)
-    existing = Initiative.objects.filter(entry_point=entry_point).first()
-    if existing is not None:
-        return existing
-    regions = list(entry_point.regions.all())
-    initiative = Initiative(
-        country_id=entry_point.country_id,
-        level=Initiative.Level.SUBNATIONAL if regions else Initiative.Level.NATIONAL,
-        name=entry_point.title[:200],
-        shared_objective=entry_point.challenge,
-        phase=Initiative.Phase.COALITION_BUILDING,
-        starts_on=timezone.localdate(),
-        entry_point=entry_point,
-    )
-    save_valid(initiative, m2m={"regions": regions})
+    answers = entry_point_selected.send(sender=EntryPoint, entry_point=entry_point, user=user)
+    initiative = next((answer for _receiver, answer in answers if answer is not None), None)
+    if entry_point.status == EntryPoint.Status.SELECTED:
+        return initiative
     entry_point.status = EntryPoint.Status.SELECTED
     if reason:
         entry_point.status_reason = reason

@@ -1,17 +1,15 @@
 """Pages for entry-point analysis, development plans and a region's public resources."""
 
-import csv
-
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import is_staff_member, staff_required
+from core.exports import csv_response
 from core.parsing import parse_id
 from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
@@ -22,12 +20,6 @@ from .forms import DevelopmentPlanForm, EntryPointForm, PlanObjectiveForm, Resou
 from .importers import EXECUTION_COLUMNS, FLOW_COLUMNS, resources_import
 from .models import DevelopmentPlan, EntryPoint, FundingSource, PlanObjective
 from .services import entry_point_select
-
-
-def _require_staff(user) -> None:
-    """Entry-point analyses are staff-only: to anyone else they do not exist."""
-    if not (user.is_admin or user.is_program_staff):
-        raise Http404
 
 
 def _editable_country(user, code: str) -> Country:
@@ -44,9 +36,8 @@ def _region(user, code: str) -> Region:
 # --- Entry points --------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 def entrypoint_list(request, code: str):
-    _require_staff(request.user)
     country = get_visible_or_404(Country.objects, request.user, code=code.upper())
     entry_points = (
         EntryPoint.objects.visible_to(request.user)
@@ -63,9 +54,8 @@ def entrypoint_list(request, code: str):
     )
 
 
-@login_required
+@staff_required
 def entrypoint_detail(request, pk: int):
-    _require_staff(request.user)
     entry_point = get_visible_or_404(
         EntryPoint.objects.select_related("country", "analysed_by", "initiative").prefetch_related(
             "regions", "stakeholders"
@@ -77,9 +67,8 @@ def entrypoint_detail(request, pk: int):
     return render(request, "planning/entrypoint_detail.html", {"entry_point": entry_point, "can_edit": can_edit})
 
 
-@login_required
+@staff_required
 def entrypoint_create(request, code: str):
-    _require_staff(request.user)
     country = _editable_country(request.user, code)
     form = EntryPointForm(request.POST or None, country=country, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -91,9 +80,8 @@ def entrypoint_create(request, code: str):
     return render(request, "planning/entrypoint_form.html", {"form": form, "country": country})
 
 
-@login_required
+@staff_required
 def entrypoint_edit(request, pk: int):
-    _require_staff(request.user)
     entry_point = get_editable_or_403(EntryPoint.objects.select_related("country"), request.user, pk=pk)
     form = EntryPointForm(request.POST or None, instance=entry_point, country=entry_point.country, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -105,10 +93,9 @@ def entrypoint_edit(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 @require_POST
 def entrypoint_select(request, pk: int):
-    _require_staff(request.user)
     entry_point = get_editable_or_403(EntryPoint.objects, request.user, pk=pk)
     initiative = entry_point_select(entry_point_id=entry_point.pk, user=request.user)
     messages.success(
@@ -137,22 +124,15 @@ def plan_list(request):
 def plan_detail(request, pk: int):
     plan = get_visible_or_404(DevelopmentPlan.objects.select_related("country", "region"), request.user, pk=pk)
     objectives = PlanObjective.objects.visible_to(request.user).filter(plan=plan)
-    Indicator = apps.get_model("results", "Indicator")  # `results` sits above this app
-    indicators = (
-        Indicator.objects.visible_to(request.user)
-        .filter(objective__plan=plan)
-        .select_related("objective")
-        .with_values()
-    )
     can_edit = DevelopmentPlan.objects.editable_by(request.user).filter(pk=pk).exists()
     return render(
         request,
         "planning/developmentplan_detail.html",
-        {"plan": plan, "objectives": objectives, "indicators": indicators, "can_edit": can_edit},
+        {"plan": plan, "objectives": objectives, "can_edit": can_edit},
     )
 
 
-@login_required
+@staff_required
 def plan_create(request, code: str):
     country = _editable_country(request.user, code)
     form = DevelopmentPlanForm(request.POST or None, country=country, user=request.user)
@@ -163,7 +143,7 @@ def plan_create(request, code: str):
     return render(request, "planning/developmentplan_form.html", {"form": form, "country": country})
 
 
-@login_required
+@staff_required
 def plan_edit(request, pk: int):
     plan = get_editable_or_403(DevelopmentPlan.objects.select_related("country"), request.user, pk=pk)
     form = DevelopmentPlanForm(request.POST or None, instance=plan, country=plan.country, user=request.user)
@@ -179,17 +159,15 @@ def plan_edit(request, pk: int):
 @login_required
 def objective_detail(request, pk: int):
     objective = get_visible_or_404(PlanObjective.objects.select_related("plan__region"), request.user, pk=pk)
-    Indicator = apps.get_model("results", "Indicator")
-    indicators = Indicator.objects.visible_to(request.user).filter(objective=objective).with_values()
     can_edit = PlanObjective.objects.editable_by(request.user).filter(pk=pk).exists()
     return render(
         request,
         "planning/planobjective_detail.html",
-        {"objective": objective, "indicators": indicators, "can_edit": can_edit},
+        {"objective": objective, "can_edit": can_edit},
     )
 
 
-@login_required
+@staff_required
 def objective_create(request, plan_pk: int):
     plan = get_editable_or_403(DevelopmentPlan.objects, request.user, pk=plan_pk)
     form = PlanObjectiveForm(request.POST or None, plan=plan)
@@ -200,7 +178,7 @@ def objective_create(request, plan_pk: int):
     return render(request, "planning/planobjective_form.html", {"form": form, "plan": plan})
 
 
-@login_required
+@staff_required
 def objective_edit(request, pk: int):
     objective = get_editable_or_403(PlanObjective.objects.select_related("plan"), request.user, pk=pk)
     form = PlanObjectiveForm(request.POST or None, instance=objective, plan=objective.plan)
@@ -229,7 +207,7 @@ def resources_index(request):
         .select_related("country")
         .order_by("country__name", "name")
     )
-    can_import = request.user.is_admin or request.user.is_program_staff
+    can_import = is_staff_member(request.user)
     return render(request, "planning/resources_index.html", {"regions": regions, "can_import": can_import})
 
 
@@ -247,7 +225,6 @@ def _resources_context(request, region: Region) -> dict:
         "year": year,
         "by_objective": figures.execution_by_objective(executions.filter(fiscal_year=year)),
         "mining": figures.mining_revenue_use(flows, executions),
-        "indicators": figures.plan_indicators(request.user, region),
         "currencies": figures.region_currencies(flows, executions),
     }
 
@@ -269,13 +246,6 @@ def region_resources(request, code: str):
         series=[(_("Allocated"), [r.allocated for r in rows]), (_("Executed"), [r.executed for r in rows])],
     )
     return render(request, "planning/region_resources.html", context)
-
-
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 @login_required
@@ -314,49 +284,14 @@ def region_resources_csv(request, code: str, table: str):
             ]
             for m in context["mining"]
         ]
-    elif table == "indicators":
-        header = [
-            _("Objective"),
-            _("Indicator"),
-            _("Unit"),
-            _("Baseline"),
-            _("Target"),
-            _("Latest"),
-            _("Progress"),
-            _("Status"),
-        ]
-        rows = []
-        for indicator in context["indicators"]:
-            progress, latest = indicator.progress(), indicator.latest_value
-            rows.append(
-                [
-                    indicator.objective.code,
-                    indicator.name,
-                    indicator.unit,
-                    indicator.baseline_value,
-                    indicator.target_value,
-                    latest.value if latest else None,
-                    progress.share,
-                    progress.status_label,
-                ]
-            )
     else:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{(region.code or region.pk)}-{table}.csv".lower()
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return response
+    return csv_response(f"{(region.code or region.pk)}-{table}.csv".lower(), header, rows)
 
 
-@login_required
+@staff_required
 def resources_import_view(request):
     user = request.user
-    if not (user.is_admin or user.is_program_staff):
-        raise PermissionDenied
     form = ResourcesImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coalitions.models import Initiative, partner_coalition_ids
 from core.models import ScopedQuerySet, TimeStampedModel
+from countries.models import Region
+from planning.models import DevelopmentPlan, PlanObjective
 
 #: How far behind the straight line from baseline to target an indicator may be and still count as on track.
 ON_TRACK_TOLERANCE = Decimal("0.10")
@@ -296,3 +298,18 @@ class IndicatorValue(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return self.indicator.get_absolute_url()
+
+
+def plan_indicators_of(user, owner) -> IndicatorQuerySet:
+    """The visible indicators of a development plan, a plan objective, or the plans of a region,
+    with their values (two queries)."""
+    indicators = Indicator.objects.visible_to(user).select_related("objective__plan").with_values()
+    if isinstance(owner, PlanObjective):
+        return indicators.filter(objective=owner)
+    if isinstance(owner, DevelopmentPlan):
+        return indicators.filter(objective__plan=owner)
+    if isinstance(owner, Region):
+        return indicators.filter(objective__plan__region=owner).order_by(
+            "objective__plan__name", "objective__code", "name"
+        )
+    raise TypeError(f"plan_indicators_of takes a plan, an objective or a region, not {type(owner).__name__}")

@@ -5,11 +5,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coalitions.models import Coalition, Initiative
+from core.access import staff_required
+from core.exports import csv_response
+from core.parsing import parse_id
 from core.views import get_editable_or_403, get_visible_or_404
+from countries.models import Region
 from planning.models import PlanObjective
 
 from .forms import IndicatorForm, IndicatorValueForm
-from .models import Indicator
+from .models import Indicator, plan_indicators_of
 
 # What an indicator can belong to: the URL names the kind, the model's queryset decides who may edit.
 OWNERS = {
@@ -34,7 +38,7 @@ def indicator_detail(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 def value_create(request, pk: int):
     indicator = get_editable_or_403(Indicator.objects, request.user, pk=pk)
     form = IndicatorValueForm(request.POST or None, indicator=indicator)
@@ -53,7 +57,7 @@ def _owner_country(owner, kind: str):
     return owner.initiative.country
 
 
-@login_required
+@staff_required
 def indicator_create(request, kind: str, owner_pk: int):
     if kind not in OWNERS:
         raise Http404
@@ -69,7 +73,7 @@ def indicator_create(request, kind: str, owner_pk: int):
     return render(request, "results/indicator_form.html", {"form": form, "owner": owner})
 
 
-@login_required
+@staff_required
 def indicator_edit(request, pk: int):
     indicator = get_editable_or_403(
         Indicator.objects.select_related(
@@ -93,3 +97,37 @@ def indicator_edit(request, pk: int):
         messages.success(request, _("Indicator saved."))
         return redirect(indicator)
     return render(request, "results/indicator_form.html", {"form": form, "owner": owner, "object": indicator})
+
+
+@login_required
+def region_indicators_csv(request, code: str):
+    """The indicators of a region's development plans as CSV (the region's resources page links here)."""
+    region_id = parse_id(code)
+    lookup = {"pk": region_id} if region_id is not None else {"code": code.upper()}
+    region = get_visible_or_404(Region.objects.all(), request.user, **lookup)
+    header = [
+        _("Objective"),
+        _("Indicator"),
+        _("Unit"),
+        _("Baseline"),
+        _("Target"),
+        _("Latest"),
+        _("Progress"),
+        _("Status"),
+    ]
+    rows = []
+    for indicator in plan_indicators_of(request.user, region):
+        progress, latest = indicator.progress(), indicator.latest_value
+        rows.append(
+            [
+                indicator.objective.code,
+                indicator.name,
+                indicator.unit,
+                indicator.baseline_value,
+                indicator.target_value,
+                latest.value if latest else None,
+                progress.share,
+                progress.status_label,
+            ]
+        )
+    return csv_response(f"{(region.code or region.pk)}-indicators.csv".lower(), header, rows)

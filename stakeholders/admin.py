@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from core.admin import ScopedAdmin, StackedInline
 
-from .importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, stakeholders_import_csv
+from .importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, stakeholders_import_csv
 from .models import Contact, Relationship, Stakeholder
 
 MAX_IMPORT_BYTES = 25 * 1024 * 1024  # ten times a 50,000-row sheet

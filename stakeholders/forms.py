@@ -4,7 +4,6 @@ import html
 from dataclasses import dataclass, field
 
 from django import forms
-from django.apps import apps
 from django.db import models
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -120,13 +119,21 @@ class RelationshipForm(ValidatedModelForm):
 
 #: How many matches one directory picker search shows; people refine the search rather than scroll.
 PICKER_LIMIT = 25
-#: The directory filters chosen with a picker: the model, the search label and the "any" choice.
-#: (coalitions sits above this app, so its models are named, not imported.)
+#: The directory filters chosen with a picker: the path from Stakeholder to the model picked from,
+#: the search label and the "any" choice. (Coalitions sit above this app: their models are reached
+#: through Stakeholder's reverse relations, never named.)
 DIRECTORY_PICKERS = {
-    "region": ("countries.Region", _("Find a region by name"), _("Any region")),
-    "coalition": ("coalitions.Coalition", _("Find a coalition by name"), _("Any coalition")),
-    "initiative": ("coalitions.Initiative", _("Find an initiative by name"), _("Any initiative")),
+    "region": ("regions", _("Find a region by name"), _("Any region")),
+    "coalition": ("memberships__coalition", _("Find a coalition by name"), _("Any coalition")),
+    "initiative": ("assessments__initiative", _("Find an initiative by name"), _("Any initiative")),
 }
+
+
+def _picked_model(path: str) -> type[models.Model]:
+    model = Stakeholder
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
 
 
 @dataclass
@@ -166,9 +173,9 @@ def _picker_label(obj) -> str:
 
 def build_choice_picker(name: str, *, user, selected, query: str = "", label: str = "", errors=()) -> ChoicePicker:
     """The chosen row (if the user may see it) and up to PICKER_LIMIT name matches: two queries at most."""
-    model_label, search_label, any_label = DIRECTORY_PICKERS[name]
-    model = apps.get_model(model_label)
-    country = "initiative__country" if model_label == "coalitions.Coalition" else "country"
+    path, search_label, any_label = DIRECTORY_PICKERS[name]
+    model = _picked_model(path)
+    country = "initiative__country" if hasattr(model, "initiative") else "country"
     visible = model.objects.visible_to(user).select_related(country).order_by("name", "pk")
     selected = parse_id(getattr(selected, "pk", selected))
     query = query.strip()

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from core.svg import NO_STANCE_COLOUR, PALETTE, STANCE_COLOURS, join, num
+from core.svg import join, num, palette_class, stance_class
 
 from .models import Relationship, Stakeholder
 
@@ -20,16 +20,18 @@ from .models import Relationship, Stakeholder
 #: still lists every stakeholder, the drawing keeps the best-connected ones.
 MAX_DRAWN_NODES = 300
 
+#: Each kind of tie: its colour class (the palette's blue for alliance, vermillion for conflict…)
+#: and its dash pattern, so kinds stay apart in print and for colour-blind readers.
 EDGE_STYLES = {
-    Relationship.Kind.ALLIANCE: ("#2166ac", ""),
-    Relationship.Kind.COLLABORATION: ("#4dac26", ""),
-    Relationship.Kind.FUNDING: ("#b8860b", "6 3"),
-    Relationship.Kind.MEMBERSHIP: ("#555555", "2 3"),
-    Relationship.Kind.INFLUENCE: ("#7b3294", "8 3 2 3"),
-    Relationship.Kind.CONFLICT: ("#d7191c", ""),
+    Relationship.Kind.ALLIANCE: (palette_class(0), ""),
+    Relationship.Kind.COLLABORATION: (palette_class(2), ""),
+    Relationship.Kind.FUNDING: (palette_class(1), "6 3"),
+    Relationship.Kind.MEMBERSHIP: (palette_class(11), "2 3"),
+    Relationship.Kind.INFLUENCE: (palette_class(8), "8 3 2 3"),
+    Relationship.Kind.CONFLICT: (palette_class(5), ""),
 }
 
-SECTOR_COLOURS = {value: PALETTE[index % len(PALETTE)] for index, value in enumerate(Stakeholder.Sector.values)}
+SECTOR_COLOURS = {value: palette_class(index) for index, value in enumerate(Stakeholder.Sector.values)}
 
 
 @dataclass
@@ -38,11 +40,8 @@ class NodeFigures:
     stance: int | None
     degree: int = 0
     betweenness: float = 0.0
-    colour: str = NO_STANCE_COLOUR
-
-    @property
-    def stance_label(self) -> str:
-        return str(dict(_stance_labels()).get(self.stance, ""))
+    colour_class: str = stance_class(None)
+    stance_label: str = ""
 
 
 @dataclass
@@ -61,9 +60,14 @@ def build_network(
     relationships: list[Relationship],
     *,
     stances: dict[int, int],
+    stance_labels: list[tuple[int, str]] = (),
     colour_by: str,
 ) -> Network:
-    """Figures and drawing for these stakeholders and the relationships between them."""
+    """Figures and drawing for these stakeholders and the relationships between them.
+
+    `stances` (stakeholder id to stance) and `stance_labels` come from the caller: stance belongs
+    to an actor per initiative, which the apps above this one hold.
+    """
     graph = nx.Graph()
     by_id = {stakeholder.pk: stakeholder for stakeholder in stakeholders}
     graph.add_nodes_from(by_id)
@@ -77,18 +81,19 @@ def build_network(
     for pk, stakeholder in by_id.items():
         stance = stances.get(pk)
         if colour_by == "stance":
-            colour = STANCE_COLOURS.get(stance, NO_STANCE_COLOUR)
+            colour = stance_class(stance)
         else:
-            colour = SECTOR_COLOURS.get(stakeholder.sector, NO_STANCE_COLOUR)
-        nodes.append(NodeFigures(stakeholder, stance, graph.degree(pk), betweenness.get(pk, 0.0), colour))
+            colour = SECTOR_COLOURS.get(stakeholder.sector, stance_class(None))
+        label = str(dict(stance_labels).get(stance, ""))
+        nodes.append(NodeFigures(stakeholder, stance, graph.degree(pk), betweenness.get(pk, 0.0), colour, label))
     nodes.sort(key=lambda node: (-node.betweenness, -node.degree, node.stakeholder.name))
 
     drawn_ids = {node.stakeholder.pk for node in sorted(nodes, key=lambda n: -n.degree)[:MAX_DRAWN_NODES]}
     subgraph = graph.subgraph(drawn_ids)
     svg = _draw(subgraph, [n for n in nodes if n.stakeholder.pk in drawn_ids], edges)
     if colour_by == "stance":
-        legend = [(STANCE_COLOURS[value], str(label)) for value, label in _stance_labels()]
-        legend.append((NO_STANCE_COLOUR, _("Not assessed")))
+        legend = [(stance_class(value), str(label)) for value, label in stance_labels]
+        legend.append((stance_class(None), _("Not assessed")))
     else:
         present = {node.stakeholder.sector for node in nodes}
         sectors = Stakeholder.Sector.choices
@@ -102,12 +107,6 @@ def build_network(
         density=nx.density(graph) if len(graph) > 1 else 0.0,
         components=nx.number_connected_components(graph) if len(graph) else 0,
     )
-
-
-def _stance_labels():
-    from django.apps import apps  # coalitions sits above this app
-
-    return apps.get_model("coalitions", "Assessment").Stance.choices
 
 
 def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) -> SafeString:
@@ -133,16 +132,16 @@ def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) 
         if rel.source_id not in positions or rel.target_id not in positions:
             continue
         (x1, y1), (x2, y2) = place(rel.source_id), place(rel.target_id)
-        colour, dash = EDGE_STYLES.get(rel.kind, ("#888888", ""))
+        colour, dash = EDGE_STYLES.get(rel.kind, (palette_class(11), ""))
         edge_parts.append(
             format_html(
-                '<line class="edge" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"{}>'
+                '<line class="edge {}" x1="{}" y1="{}" x2="{}" y2="{}" stroke="currentColor" stroke-width="{}"{}>'
                 "<title>{}</title></line>",
+                colour,
                 num(x1),
                 num(y1),
                 num(x2),
                 num(y2),
-                colour,
                 rel.strength,
                 format_html(' stroke-dasharray="{}"', dash) if dash else "",
                 str(rel),
@@ -151,14 +150,14 @@ def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) 
     max_degree = max((node.degree for node in nodes), default=0) or 1
     node_parts = format_html_join(
         "",
-        '<a href="{}" class="node"><circle cx="{}" cy="{}" r="{}" fill="{}"/>'
+        '<a href="{}" class="node"><circle class="{}" cx="{}" cy="{}" r="{}" fill="currentColor"/>'
         '<text x="{}" y="{}" text-anchor="middle">{}</text><title>{}</title></a>',
         (
             (
                 node.stakeholder.get_absolute_url(),
+                node.colour_class,
                 *map(num, place(node.stakeholder.pk)),
                 num(5 + 9 * node.degree / max_degree),
-                node.colour,
                 num(place(node.stakeholder.pk)[0]),
                 num(place(node.stakeholder.pk)[1] - 8 - 9 * node.degree / max_degree),
                 node.stakeholder.acronym or Truncator(node.stakeholder.name).chars(24),

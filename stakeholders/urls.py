@@ -13,7 +13,6 @@ urlpatterns = [
     path("stakeholders/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("stakeholders/<int:pk>/relationships/new/", views.relationship_create, name="relationship_create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
-    path("relationships/", views.relationship_network, name="relationship_network"),
     path("relationships/<int:pk>/edit/", views.relationship_edit, name="relationship_edit"),
     path("relationships/<int:pk>/delete/", views.relationship_delete, name="relationship_delete"),
 ]

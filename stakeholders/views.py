@@ -5,14 +5,12 @@ import datetime
 import functools
 from typing import NamedTuple
 
-from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,10 +18,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.parsing import parse_id
+from core.access import is_staff_member, staff_required
+from core.exports import csv_cell
 from core.services import row_delete
-from core.svg import STANCE_COLOURS, Series, colour_for, time_chart
-from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404, staff_required
+from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
 from countries.models import Country, Region
 
 from .filters import StakeholderFilterSet
@@ -37,7 +35,6 @@ from .forms import (
     escape,
 )
 from .models import Contact, Relationship, Stakeholder
-from .network import EDGE_STYLES, build_network
 from .regions import regions_by_stakeholder
 
 PAGE_SIZE = 50
@@ -50,11 +47,6 @@ SORTS = {
     "level": ("level", "name", "pk"),
     "updated": ("updated_at", "pk"),
 }
-
-
-def _model(label: str):
-    # coalitions sits above this app: resolve its models lazily, not by import.
-    return apps.get_model(label)
 
 
 def _ordering(sort: str) -> tuple[str, ...]:
@@ -178,7 +170,7 @@ def stakeholder_list(request):
         # One string for the table's body: 50 lookups of `row.row_html` in a template loop cost more.
         "rows_html": mark_safe("".join(f"\n    {row.row_html}\n  " for row in rows)),  # each row is escaped
         # Like the coalition list: staff see the button, and the form itself needs a country team.
-        "can_create": request.user.is_admin or request.user.is_program_staff,
+        "can_create": is_staff_member(request.user),
         "nav_section": "stakeholders",
     }
     if template == "stakeholders/stakeholder_list.html":
@@ -203,12 +195,6 @@ def directory_picker(request, field: str):
         query=request.GET.get(f"{field}_q", ""),
     )
     return render(request, "includes/choice_picker_options.html", {"picker": picker})
-
-
-def _csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is read as text."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @staff_required
@@ -240,7 +226,7 @@ def stakeholder_export(request):
     )
     for stakeholder in _with_labels(queryset):
         writer.writerow(
-            _csv_cell(value)
+            csv_cell(value)
             for value in (
                 stakeholder.pk,
                 stakeholder.name,
@@ -258,67 +244,20 @@ def stakeholder_export(request):
     return response
 
 
-def _assessment_chart(assessments) -> object:
-    """Stance over time, one line per initiative."""
-    by_initiative: dict[int, list] = {}
-    for assessment in assessments:
-        by_initiative.setdefault(assessment.initiative_id, []).append(assessment)
-    series = [
-        Series(
-            label=rows[0].initiative.name,
-            colour=colour_for(index),
-            points=[(row.assessed_on, row.stance) for row in rows],
-        )
-        for index, rows in enumerate(by_initiative.values())
-    ]
-    labels = dict(_model("coalitions.Assessment").Stance.choices)
-    return time_chart(
-        series,
-        y_min=-2,
-        y_max=2,
-        y_labels={value: str(label) for value, label in labels.items()},
-        title=_("Stance over time"),
-    ), [(line.colour, line.label) for line in series]
-
-
 @staff_required
 def stakeholder_detail(request, pk: int):
     user = request.user
     stakeholder = get_visible_or_404(
         Stakeholder.objects.select_related("country", "organisation").prefetch_related("regions"), user, pk=pk
     )
-    Membership, Assessment, Engagement = (
-        _model("coalitions.Membership"),
-        _model("coalitions.Assessment"),
-        _model("coalitions.Engagement"),
-    )
-    assessments = list(
-        Assessment.objects.visible_to(user)
-        .filter(stakeholder=stakeholder)
-        .select_related("initiative", "assessed_by")
-        .order_by("initiative__name", "assessed_on")
-    )
-    chart, chart_legend = _assessment_chart(assessments)
     relationships = Relationship.objects.visible_to(user).select_related("source__country", "target__country")
     context = {
         "stakeholder": stakeholder,
         "can_edit": Stakeholder.objects.editable_by(user).filter(pk=stakeholder.pk).exists(),
         "contacts": Contact.objects.visible_to(user).filter(stakeholder=stakeholder),
         "people": stakeholder.people.all(),
-        "memberships": Membership.objects.visible_to(user)
-        .filter(stakeholder=stakeholder)
-        .select_related("coalition__initiative")
-        .order_by("left_on", "-joined_on"),
-        "assessments": sorted(assessments, key=lambda a: a.assessed_on, reverse=True),
-        "chart": chart,
-        "chart_legend": chart_legend,
         "relationships_out": relationships.filter(source=stakeholder),
         "relationships_in": relationships.filter(target=stakeholder),
-        "engagements": Engagement.objects.visible_to(user)
-        .filter(participants=stakeholder)
-        .select_related("coalition", "initiative")
-        .prefetch_related(Prefetch("participants", queryset=Stakeholder.objects.only("pk", "name", "acronym")))
-        .order_by("-occurred_on", "-pk")[:50],
         "nav_section": "stakeholders",
     }
     return render(request, "stakeholders/stakeholder_detail.html", context)
@@ -430,7 +369,7 @@ def relationship_edit(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 def relationship_delete(request, pk: int):
     """Asks first; out of the user's edit scope (another country, a partner) is a 404."""
     relationship = get_editable_or_404(Relationship.objects.select_related("source", "target"), request.user, pk=pk)
@@ -452,77 +391,3 @@ def relationship_delete(request, pk: int):
         cancel_url=relationship.source.get_absolute_url(),
         perform=perform,
     )
-
-
-def _network_scope(request):
-    """The country or initiative whose network is shown, from the query string, else the user's team."""
-    user = request.user
-    Initiative = _model("coalitions.Initiative")
-    initiative = country = None
-    initiative_id, country_id = parse_id(request.GET.get("initiative")), parse_id(request.GET.get("country"))
-    if initiative_id:
-        initiative = get_object_or_404(Initiative.objects.visible_to(user).select_related("country"), pk=initiative_id)
-        country = initiative.country
-    elif country_id:
-        country = get_object_or_404(Country.objects.visible_to(user), pk=country_id)
-    else:
-        teams = sorted(user.team_country_ids)
-        country = Country.objects.filter(pk__in=teams).first() or Country.objects.visible_to(user).first()
-    return country, initiative
-
-
-@staff_required
-def relationship_network(request):
-    user = request.user
-    country, initiative = _network_scope(request)
-    Assessment, Initiative = _model("coalitions.Assessment"), _model("coalitions.Initiative")
-    colour_by = request.GET.get("colour") if request.GET.get("colour") in ("sector", "stance") else None
-    stances: dict[int, int] = {}
-    if initiative:
-        latest = Assessment.objects.visible_to(user).latest().filter(initiative=initiative)
-        stances = dict(latest.values_list("stakeholder_id", "stance"))
-        stakeholders = Stakeholder.objects.visible_to(user).filter(pk__in=latest.values("stakeholder"))
-        relationships = Relationship.objects.visible_to(user).filter(
-            source__in=latest.values("stakeholder"), target__in=latest.values("stakeholder")
-        )
-        colour_by = colour_by or "stance"
-    else:
-        # Only stakeholders with at least one tie: dozens of isolated dots would hide the network.
-        relationships = Relationship.objects.visible_to(user).filter(source__country=country, target__country=country)
-        stakeholders = Stakeholder.objects.visible_to(user).filter(country=country)
-        stakeholders = stakeholders.filter(pk__in=relationships.values("source")) | stakeholders.filter(
-            pk__in=relationships.values("target")
-        )
-        colour_by = "sector"
-    network = build_network(
-        list(stakeholders.only("pk", "name", "acronym", "sector", "country_id")),
-        list(
-            relationships.select_related("source", "target").only(
-                "pk",
-                "kind",
-                "strength",
-                "source_id",
-                "target_id",
-                "source__name",
-                "source__acronym",
-                "target__name",
-                "target__acronym",
-            )
-        ),
-        stances=stances,
-        colour_by=colour_by,
-    )
-    context = {
-        "network": network,
-        "country": country,
-        "initiative": initiative,
-        "colour_by": colour_by,
-        "countries": Country.objects.visible_to(user),
-        "initiatives": Initiative.objects.visible_to(user).select_related("country"),
-        "edge_legend": [
-            (colour, dash, label) for kind, label in Relationship.Kind.choices for colour, dash in [EDGE_STYLES[kind]]
-        ],
-        "stance_colours": STANCE_COLOURS,
-        "nav_section": "relationships",
-    }
-    return render(request, "stakeholders/relationship_network.html", context)

@@ -54,8 +54,8 @@ def test_the_feed_filters_by_kind_of_record_and_by_person(world, admin_client):
 
 
 def test_partners_and_visitors_get_no_feed(world, partner_client, other_partner_client, client):
-    assert partner_client.get(URL).status_code == 404
-    assert other_partner_client.get(URL).status_code == 404
+    assert partner_client.get(URL).status_code == 403
+    assert other_partner_client.get(URL).status_code == 403
     assert client.get(URL).status_code == 302  # to the sign-in page
 
 

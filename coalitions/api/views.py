@@ -3,7 +3,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.permissions import is_staff_or_admin
+from core.access import is_staff_member
 from core.api.viewsets import ScopedModelViewSet
 from countries.models import Region
 
@@ -120,12 +120,12 @@ class MembershipViewSet(ScopedModelViewSet):
 
     # A coalition's members page is built from `.values()` rows; the serializer serves the rest.
     def list_columns(self) -> tuple[str, ...]:
-        joined = is_staff_or_admin(self.request.user)
+        joined = is_staff_member(self.request.user)
         return (*MEMBERSHIP_COLUMNS, *MEMBERSHIP_JOINED) if joined else MEMBERSHIP_COLUMNS
 
     def list_rows(self, page: list[dict]) -> list[dict]:
         user = self.request.user
-        return membership_rows(page, user, joined=is_staff_or_admin(user))
+        return membership_rows(page, user, joined=is_staff_member(user))
 
 
 # A partner's first calls, with the ids of a fresh demo (`make run`): partner-co's coalition is 2 and

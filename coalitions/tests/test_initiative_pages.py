@@ -85,7 +85,7 @@ def test_map_sizes_actors_by_capabilities():
         )
 
     svg = str(stakeholder_map_svg([point(1, 1, 1), point(2, 5, 5)], title="t"))
-    radii = re.findall(r'<circle cx="[^"]+" cy="[^"]+" r="([^"]+)"', svg)
+    radii = re.findall(r'<circle class="[^"]+" cx="[^"]+" cy="[^"]+" r="([^"]+)"', svg)
     assert float(radii[0]) < float(radii[1])
 
 

@@ -9,11 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.access import is_staff_member, staff_required
 from core.expressions import count_of
 from core.validation import constraint_message
-from core.views import get_editable_or_403, get_visible_or_404, staff_required
+from core.views import get_editable_or_403, get_visible_or_404
 from stakeholders.models import Stakeholder
 
+from .. import services
 from ..filters import CoalitionFilterSet
 from ..forms import (
     CoalitionCreateForm,
@@ -24,7 +26,6 @@ from ..forms import (
     MembershipRoleForm,
 )
 from ..models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
-from ..services import coalition_create as create_coalition
 from .common import form_and_pickers
 
 PAGE_SIZE = 25
@@ -53,7 +54,7 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "filter_fields": [filterset.form[name] for name in LIST_FILTERS],
             "page": page,
-            "can_create": request.user.is_admin or request.user.is_program_staff,
+            "can_create": is_staff_member(request.user),
         },
     )
 
@@ -146,7 +147,7 @@ def coalition_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         fields = {name: data[name] for name in CoalitionForm.Meta.fields if name != "regions"}
         try:
-            coalition = create_coalition(
+            coalition = services.coalition_create(
                 fields=fields,
                 regions=data["regions"],
                 members=data["members"],

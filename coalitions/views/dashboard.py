@@ -8,14 +8,14 @@ left after ORDER BY and LIMIT, never grouped over the whole table.
 
 import datetime
 
-from django.apps import apps
 from django.db.models import Count, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.access import staff_required
 from core.expressions import count_of
-from core.views import staff_required
+from explorers_network.models import Explorer
 
 from ..models import Coalition, Commitment, Engagement, Membership, Outcome
 
@@ -38,7 +38,7 @@ def _teams_and_explorers(user, since: datetime.datetime) -> tuple[list | None, d
     Admins, and staff not yet on a team, see every country. The user's teams come with the
     explorer figures in one query: each row carries the network's count and its own.
     """
-    explorers = apps.get_model("explorers_network", "Explorer").objects.visible_to(user).filter(confirmed_at__gte=since)
+    explorers = Explorer.objects.visible_to(user).filter(confirmed_at__gte=since)
     teams = None
     if not user.is_admin:
         teams = list(

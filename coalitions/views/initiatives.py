@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.access import is_staff_member, staff_required
 from core.parsing import parse_id
 from core.validation import constraint_message
-from core.views import get_editable_or_403, get_visible_or_404, staff_required
+from core.views import get_editable_or_403, get_visible_or_404
 
 from ..charts import map_points, stakeholder_map_svg, stance_legend
 from ..filters import InitiativeFilterSet
@@ -42,7 +43,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "filter_fields": [form[name] for name in ("q", "country", "level", "phase")],
             "page": page,
-            "can_create": request.user.is_admin or request.user.is_program_staff,
+            "can_create": is_staff_member(request.user),
         },
     )
 
@@ -65,7 +66,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-occurred_on", "-pk")[:RECENT],
         "notes": LearningNote.objects.visible_to(user).filter(initiative=initiative).select_related("author")[:RECENT],
         "can_edit": can_edit(Initiative.objects, user, initiative),
-        "show_map": user.is_admin or user.is_program_staff,
+        "show_map": is_staff_member(user),
     }
     if context["show_map"]:
         filter_form = MapFilterForm(request.GET or None)

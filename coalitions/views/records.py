@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.access import staff_required
 from core.parsing import parse_id
-from core.views import get_editable_or_403, get_visible_or_404, staff_required
+from core.views import get_editable_or_403, get_visible_or_404
 
 from ..forms import (
     PICKER_FIELDS,

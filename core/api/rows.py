@@ -1,8 +1,8 @@
 """Read-only list rows built straight from `.values()`: the serializers' JSON without their field machinery.
 
 The hot lists (stakeholders, a coalition's members, an initiative's map) answer thousands of
-rows a minute; DRF's fields cost ~0.3 ms per row (model instances, a manager per many-to-many,
-a field object per value). These helpers give the same values the fields would:
+rows a minute; DRF's fields build a model instance, a manager per many-to-many and a field object
+per value for each row (bench/README.md has the measurement). These helpers give the same values the fields would:
 
 - `datetime_text()`: what `serializers.DateTimeField` writes (ISO 8601 in the current time zone,
   `Z` for UTC);

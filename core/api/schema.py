@@ -302,7 +302,9 @@ def postprocess_blank_choices(result, generator, request, public):
 
 
 #: Who a partner is, to the rules: what the partner docs list is what these rules let a partner attempt.
-_PARTNER = SimpleNamespace(is_authenticated=True, is_admin=False, is_program_staff=False, is_partner=True)
+_PARTNER = SimpleNamespace(
+    is_authenticated=True, is_active=True, is_admin=False, is_program_staff=False, is_partner=True
+)
 
 
 def partner_operations_only(endpoints, **kwargs):

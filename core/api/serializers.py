@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from ..access import is_staff_member
 from ..validation import constraint_message, full_clean
 
 
@@ -23,9 +24,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if hasattr(queryset, "visible_to"):
             return queryset.visible_to(user)
         # Unscoped lookup tables (explorer topics) serve staff-only resources.
-        return (
-            queryset if user and user.is_authenticated and (user.is_admin or user.is_program_staff) else queryset.none()
-        )
+        return queryset if is_staff_member(user) else queryset.none()
 
     def use_pk_only_optimization(self) -> bool:
         # Read the related row from the cache the viewset filled with *visible* rows only, so a

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 from rest_framework import exceptions, viewsets
 
+from core.access import is_staff_member
 from core.parsing import ID_PATTERN
 from core.services import row_delete
 from core.signals import api_write
 
-from .permissions import ApiPermission, is_staff_or_admin, may_write_row, partner_field_errors, resource_of
+from .permissions import ApiPermission, may_write_row, partner_field_errors, resource_of
 from .schema import ApiAutoSchema
 
 
@@ -46,7 +47,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         user = self.request.user
         queryset = super().get_queryset().visible_to(user)
         model = queryset.model
-        if is_staff_or_admin(user):
+        if is_staff_member(user):
             # They see every row, so join the foreign keys (one query whatever the data) and
             # prefetch the many-to-many ones without a filter.
             fields = [model._meta.get_field(name) for name in self.scoped_relations]

@@ -1,6 +1,7 @@
 """What is recorded, and the paths django-auditlog's signals do not see.
 
-Every model of `settings.PROJECT_APPS` is recorded except the logs and queues in `NOT_RECORDED`.
+Every model of `settings.PROJECT_APPS` is recorded except the logs and queues that say so with a
+`history_not_recorded = "<why>"` class attribute (`not_recorded()` lists them).
 django-auditlog writes one `ObjectChange` per `save()` and `delete()` (its signals; the old values
 come from one query before the save). Here, each in bulk (a few queries and one insert, whatever
 the number of rows):
@@ -32,15 +33,6 @@ from django.utils.encoding import smart_str
 
 from .context import current
 
-#: Models that are themselves logs or queues: recording them would log the log.
-NOT_RECORDED = {
-    "core.ObjectChange": "the history itself",
-    "core.ActionRecord": "the log of erasures, exports, deletions and sends: a log itself",
-    "outbox.Delivery": "the queue of outgoing mail; its states are the sending machinery's",
-    "notifications.Notification": "what each user was told, written from events that are recorded",
-    "explorers_network.ConsentEvent": "the consent ledger: insert-only, it is its own history",
-    "accounts.SignInFailure": "django-axes' log of failed sign-ins, shown to admins as it is",
-}
 #: The row's own timestamps: the history row has its own, and `updated_at` changes on every save.
 IGNORED_FIELDS = frozenset({"created_at", "updated_at"})
 HIDDEN = "••••••"
@@ -63,13 +55,25 @@ def hide(value: str) -> str:
     return HIDDEN
 
 
+def _project_models() -> list[type[models.Model]]:
+    return [model for label in settings.PROJECT_APPS for model in apps.get_app_config(label).get_models()]
+
+
+def not_recorded() -> dict[str, str]:
+    """The models that are themselves logs or queues (recording them would log the log), and why.
+
+    Each model says so itself (`history_not_recorded`), so this module names no model of the apps
+    above it.
+    """
+    return {
+        model._meta.label: model.history_not_recorded
+        for model in _project_models()
+        if getattr(model, "history_not_recorded", "")
+    }
+
+
 def recorded_models() -> list[type[models.Model]]:
-    return [
-        model
-        for label in settings.PROJECT_APPS
-        for model in apps.get_app_config(label).get_models()
-        if model._meta.label not in NOT_RECORDED
-    ]
+    return [model for model in _project_models() if not getattr(model, "history_not_recorded", "")]
 
 
 def is_recorded(model: type[models.Model]) -> bool:

@@ -7,6 +7,7 @@ record's history page without JavaScript.
 from django import template
 from django.db import models
 
+from core.access import is_staff_member
 from core.history.display import history_url
 from core.history.recording import is_recorded
 
@@ -16,13 +17,7 @@ register = template.Library()
 @register.inclusion_tag("core/includes/history_panel.html", takes_context=True)
 def history_panel(context, obj) -> dict:
     user = getattr(context.get("request"), "user", None)
-    show = (
-        isinstance(obj, models.Model)
-        and obj.pk is not None
-        and is_recorded(type(obj))
-        and getattr(user, "is_authenticated", False)
-        and (user.is_admin or user.is_program_staff)
-    )
+    show = isinstance(obj, models.Model) and obj.pk is not None and is_recorded(type(obj)) and is_staff_member(user)
     return {"show": show, "url": history_url(type(obj), obj.pk) if show else ""}
 
 

@@ -1,24 +1,29 @@
 """Apps depend in one direction only, so any app can be read (and tested) without those above it."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Each project app and the project apps it may import. Tests, management commands and demo
-# modules are entry points that wire apps together, so they are not held to this.
+# The layers, bottom first, and the project apps each app may use: import, or name in a string
+# ("app.Model"). An app that needs something from an app above it asks through a signal it
+# declares (the app above connects a receiver in its `receivers.py`) or, on a page, through an
+# inclusion tag of the app above (`{% load results %}{% plan_indicators plan %}`). Tests,
+# management commands and demo modules are entry points that wire apps together, so they are
+# not held to this.
 ALLOWED = {
     "core": set(),
     "outbox": {"core"},
     "countries": {"core"},
     "stakeholders": {"core", "countries"},
     "accounts": {"core", "outbox", "countries", "stakeholders"},
-    "coalitions": {"core", "countries", "stakeholders", "accounts"},
     "explorers_network": {"core", "countries", "outbox"},
+    "planning": {"core", "countries", "stakeholders", "accounts"},
+    "coalitions": {"core", "countries", "stakeholders", "accounts", "planning", "explorers_network"},
+    "results": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},
     "website": {"core", "countries", "stakeholders", "coalitions"},
-    "planning": {"core", "countries", "stakeholders", "accounts"},
-    "results": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions"},
 }
 ENTRY_POINTS = {"tests", "management", "migrations"}
 
@@ -44,6 +49,59 @@ def test_apps_import_only_the_apps_below_them():
             for imported in imported_apps(path) - allowed - {app}:
                 violations.append(f"{app}/{relative} imports {imported}")
     assert violations == []
+
+
+MODEL_LABEL = re.compile(r"([a-z_]+)\.([A-Z][A-Za-z0-9]*)")
+
+
+def model_labels(path: Path) -> list[str]:
+    """Every model named by a string in a module: `"app.Model"` anywhere (`apps.get_model`, a lazy
+    foreign key, a table of labels), and `apps.get_model("app", "Model")`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and MODEL_LABEL.fullmatch(node.value):
+            found.append(node.value)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "get_model":
+            args = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+            if len(args) == 2:
+                found.append(".".join(args))
+    return found
+
+
+def test_apps_name_no_model_of_the_apps_above_them():
+    """A string naming a model is an import the import check cannot see: it may only reach down.
+
+    An app that needs what an app above it knows asks through a signal it declares (the app above
+    connects a receiver), or the page moves to the app that owns the models.
+    """
+    violations = []
+    for app, allowed in ALLOWED.items():
+        for path in (ROOT / app).rglob("*.py"):
+            relative = path.relative_to(ROOT / app)
+            if ENTRY_POINTS & set(relative.parts) or path.name == "demo.py":
+                continue
+            for label in model_labels(path):
+                if label.split(".")[0] in set(ALLOWED) - allowed - {app}:
+                    violations.append(f"{app}/{relative} names {label}")
+    assert violations == []
+
+
+def test_the_model_label_check_sees_every_form(tmp_path):
+    module = tmp_path / "views.py"
+    module.write_text(
+        'apps.get_model("coalitions.Membership")\napps.get_model("results", "Indicator")\n'
+        'MODELS = {"x": "planning.EntryPoint"}\n"""A docstring about coalitions.Coalition."""\n'
+        '"outbox.tasks.deliveries_send"\n'
+    )
+    assert sorted(model_labels(module)) == ["coalitions.Membership", "planning.EntryPoint", "results.Indicator"]
+
+
+def test_the_layers_have_no_cycle():
+    """Each app may use only apps listed before it, so the order above is the dependency order."""
+    order = list(ALLOWED)
+    assert [
+        (app, below) for app, allowed in ALLOWED.items() for below in allowed if order.index(below) > order.index(app)
+    ] == []
 
 
 def test_every_project_app_is_placed_in_the_dependency_order():

@@ -47,8 +47,8 @@ def records(world):
 
 #: Every record page, and the record whose History panel it shows.
 RECORD_PAGES = {
-    "countries:country_detail": lambda r: ({"code": "co"}, r.world.co),
-    "countries:region_detail": lambda r: ({"pk": r.world.guajira.pk}, r.world.guajira),
+    "coalitions:country_detail": lambda r: ({"code": "co"}, r.world.co),
+    "coalitions:region_detail": lambda r: ({"pk": r.world.guajira.pk}, r.world.guajira),
     "stakeholders:stakeholder_detail": lambda r: ({"pk": r.world.co_org.pk}, r.world.co_org),
     "stakeholders:stakeholder_edit": lambda r: ({"pk": r.world.co_org.pk}, r.world.co_org),
     "stakeholders:contact_edit": lambda r: ({"pk": r.world.co_contact.pk}, r.world.co_contact),
@@ -98,11 +98,13 @@ def test_the_owners_see_the_history_panel_on_every_record_page(url_name, records
 
 
 @pytest.mark.parametrize("url_name", sorted(RECORD_PAGES))
-def test_partners_get_404_on_the_history_of_every_record(url_name, records, partner_client, other_partner_client):
+def test_partners_get_the_staff_gate_on_the_history_of_every_record(
+    url_name, records, partner_client, other_partner_client
+):
     _kwargs, record = RECORD_PAGES[url_name](records)
     for client in (partner_client, other_partner_client):
-        assert client.get(history_url(type(record), record.pk)).status_code == 404
-        assert client.get(history_url(type(record), record.pk), HTTP_HX_REQUEST="true").status_code == 404
+        assert client.get(history_url(type(record), record.pk)).status_code == 403
+        assert client.get(history_url(type(record), record.pk), HTTP_HX_REQUEST="true").status_code == 403
 
 
 def test_the_panel_shows_who_changed_what_through_which_path(staff_client, other_staff_client, world):
@@ -145,8 +147,8 @@ def test_history_of_unknown_or_unrecorded_models_and_missing_rows_is_404(staff_c
     assert staff_client.get("/history/coalitions.coalition/999999/").status_code == 404
 
 
-def test_anonymous_visitors_get_404_on_history(client, world):
-    assert client.get(history_url(type(world.co_org), world.co_org.pk)).status_code == 404
+def test_anonymous_visitors_are_sent_to_sign_in_from_history(client, world):
+    assert client.get(history_url(type(world.co_org), world.co_org.pk)).status_code == 302
 
 
 def test_the_panel_adds_no_query_to_the_record_page(world, admin_client, django_assert_num_queries):

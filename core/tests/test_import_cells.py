@@ -1,13 +1,13 @@
-"""Every cell problem is a row error, never an exception, in both CSV imports (core.importing):
+"""Every cell problem is a row error, never an exception, in both CSV imports (core.importers):
 NUL bytes, control characters, oversized cells, cells past the csv module's limit, look-alike
 digits, and files that are not UTF-8."""
 
 import pytest
 
-from core.importing import MAX_CELL_CHARS, cell_problem
+from core.importers import MAX_CELL_CHARS, cell_problem
 from planning.importers import resources_import
 from planning.models import ResourceFlow
-from stakeholders.importing import stakeholders_import_csv
+from stakeholders.importers import stakeholders_import_csv
 from stakeholders.models import Stakeholder
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from core.validation import constraint_message
 from countries.models import regions_outside
 from planning.importers import resources_import
 from planning.models import BudgetExecution, ResourceFlow
-from stakeholders.importing import stakeholders_import_csv
+from stakeholders.importers import stakeholders_import_csv
 from stakeholders.models import Stakeholder
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from core.tasks import enqueue_after_commit, registered_task
 
 from .test_architecture import ALLOWED, ROOT
 
-TASK = "outbox.tasks.send_deliveries"
+TASK = "outbox.tasks.deliveries_send"
 
 
 @pytest.fixture
@@ -78,6 +78,6 @@ def enqueued_names() -> set[str]:
 
 def test_every_task_the_code_enqueues_or_beat_schedules_is_registered():
     names = enqueued_names() | {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"outbox.tasks.send_deliveries", "explorers_network.tasks.start_campaign"} <= names
+    assert {"outbox.tasks.deliveries_send", "explorers_network.tasks.campaign_start"} <= names
     for name in names:
         assert registered_task(name).name == name

@@ -49,7 +49,7 @@ def test_a_campaign_without_subject_is_a_form_error(staff_client):
 def test_partners_see_no_campaign_page(request, fixture, campaign):
     client = request.getfixturevalue(fixture)
     for url in ("/outreach/campaigns/", f"/outreach/campaigns/{campaign.pk}/", "/outreach/explorers/"):
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_login(client, campaign):

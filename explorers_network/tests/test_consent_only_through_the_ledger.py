@@ -179,7 +179,7 @@ def test_staff_cannot_send_a_campaign_to_another_countrys_audience(
         with django_capture_on_commit_callbacks(execute=True):
             assert staff_client.get(url).status_code == 404
             assert staff_client.post(url).status_code == 404
-            assert partner_client.post(url).status_code == 404
+            assert partner_client.post(url).status_code == 403  # the staff gate
         campaign.refresh_from_db()
         assert campaign.state == Campaign.State.DRAFT
     assert not Delivery.objects.filter(kind="outreach").exists()

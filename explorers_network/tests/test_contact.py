@@ -78,7 +78,7 @@ def test_the_contact_form_is_csrf_protected(world):
 def test_contact_requests_are_staff_only(world, staff_client, partner_client, client):
     request = ContactRequest.objects.create(name="N", email="n@example.org", country="CO", message="Hi", ip_hash="x")
     assert staff_client.get(f"/outreach/contact-requests/{request.pk}/").status_code == 200
-    assert partner_client.get(f"/outreach/contact-requests/{request.pk}/").status_code == 404
+    assert partner_client.get(f"/outreach/contact-requests/{request.pk}/").status_code == 403
     assert client.get("/outreach/contact-requests/").status_code == 302
 
 

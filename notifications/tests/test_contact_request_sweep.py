@@ -24,7 +24,7 @@ def broker_down(monkeypatch, settings):
         raise OperationalError("broker down")
 
     settings.CELERY_TASK_ALWAYS_EAGER = False  # what a worker deployment runs with
-    monkeypatch.setattr(registered_task("notifications.tasks.notify_contact_request"), "apply_async", refuse)
+    monkeypatch.setattr(registered_task("notifications.tasks.contact_request_notify"), "apply_async", refuse)
 
 
 def received(django_capture_on_commit_callbacks) -> ContactRequest:
@@ -77,10 +77,10 @@ def test_a_request_notified_by_its_own_task_is_left_alone_by_the_sweep(
 def test_the_sweep_and_a_late_task_together_notify_each_person_once(
     world, settings, broker_down, django_capture_on_commit_callbacks
 ):
-    from notifications.services import notify_contact_request
+    from notifications.services import contact_request_notify
 
     request = received(django_capture_on_commit_callbacks)
     contact_requests_notify_missed(now=after_the_grace_window(settings))
-    notify_contact_request(contact_request=request)  # the dropped task, delivered after all
+    contact_request_notify(contact_request=request)  # the dropped task, delivered after all
     assert Notification.objects.filter(key=f"contact-{request.pk}").count() == Notification.objects.count()
     assert Notification.objects.values("user").distinct().count() == Notification.objects.count()

@@ -5,7 +5,7 @@ from django.core import mail
 
 from coalitions.models import Assessment, Commitment, Engagement
 from notifications.models import Kind, Notification, Preference
-from notifications.services import digest_period, digests_send, notify_partner_write, reminders_send
+from notifications.services import digest_period, digests_send, partner_write_notify, reminders_send
 from outbox.models import Delivery
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_the_digest_is_written_in_the_staff_members_language(staff, django_captu
 
 def test_a_partner_write_notifies_the_coalitions_country_team(staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        notify_partner_write(
+        partner_write_notify(
             coalition_id=staff.co_coalition.pk, user=staff.partner_co, action="created", obj=staff.co_commitment
         )
     notification = Notification.objects.get()
@@ -103,7 +103,7 @@ def test_a_partner_write_notifies_the_coalitions_country_team(staff, django_capt
 
 
 def test_a_staff_write_is_not_notified(staff):
-    notify_partner_write(
+    partner_write_notify(
         coalition_id=staff.co_coalition.pk, user=staff.staff_co, action="updated", obj=staff.co_commitment
     )
     assert not Notification.objects.exists()

@@ -8,14 +8,14 @@ from notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def notify(user, number):
+def notification_send(user, number):
     return Notification.objects.create(user=user, kind="follow_up", key=f"k{number}", title=f"Follow-up {number}")
 
 
 def test_the_badge_shows_the_users_unread_count(world, staff_client):
     for number in range(3):
-        notify(world.staff_co, number)
-    notify(world.staff_pe, 9)
+        notification_send(world.staff_co, number)
+    notification_send(world.staff_pe, 9)
     html = staff_client.get("/notifications/badge/", headers={"HX-Request": "true"}).content.decode()
     assert '<span class="badge"' in html
     assert ">3</span>" in html
@@ -48,8 +48,8 @@ def test_the_badge_costs_no_query_on_pages_that_do_not_show_it(world, django_ass
 
 
 def test_people_see_and_mark_only_their_own_notifications(world, staff_client):
-    mine = notify(world.staff_co, 1)
-    theirs = notify(world.staff_pe, 2)
+    mine = notification_send(world.staff_co, 1)
+    theirs = notification_send(world.staff_pe, 2)
     content = staff_client.get("/notifications/").content.decode()
     assert mine.title in content
     assert theirs.title not in content
@@ -65,7 +65,7 @@ def test_people_see_and_mark_only_their_own_notifications(world, staff_client):
 @pytest.mark.parametrize("size", [2, 10])
 def test_the_list_runs_a_constant_number_of_queries(world, staff_client, size, django_assert_num_queries):
     for number in range(size):
-        notify(world.staff_co, number)
+        notification_send(world.staff_co, number)
     # session, user, the page count, the page
     with django_assert_num_queries(4):
         assert staff_client.get("/notifications/").status_code == 200

@@ -38,9 +38,9 @@ def test_only_team_staff_get_the_select_button(staff_client, other_staff_client,
 def test_partners_never_see_entry_points(request, fixture, ranked, world):
     client = request.getfixturevalue(fixture)
     entry_point = EntryPoint.objects.first()
-    assert client.get(ranked).status_code == 404
-    assert client.get(entry_point.get_absolute_url()).status_code == 404
-    assert client.post(reverse("planning:entrypoint_select", kwargs={"pk": entry_point.pk})).status_code == 404
+    assert client.get(ranked).status_code == 403
+    assert client.get(entry_point.get_absolute_url()).status_code == 403
+    assert client.post(reverse("planning:entrypoint_select", kwargs={"pk": entry_point.pk})).status_code == 403
 
 
 def test_ranked_list_query_count_is_constant(staff_client, ranked, world, django_assert_num_queries):

@@ -33,6 +33,17 @@ def test_partner_reads_public_resource_data(other_partner_client, partner_client
         assert "Households with safe water" in response.content.decode()
 
 
+def test_partners_download_the_public_plans_indicators_and_visitors_sign_in(
+    client, partner_client, other_partner_client, plan_indicator
+):
+    url = reverse("results:region_indicators_csv", kwargs={"code": "pe-moq"})
+    for signed_in in (partner_client, other_partner_client):
+        rows = list(csv.reader(io.StringIO(signed_in.get(url).content.decode())))
+        assert [row[1] for row in rows[1:]] == ["Households with safe water"]
+    assert client.get(url)["Location"].startswith("/accounts/login/")
+    assert partner_client.get(reverse("results:region_indicators_csv", kwargs={"code": "xx-nope"})).status_code == 404
+
+
 def test_anonymous_visitor_is_sent_to_sign_in(client, resources):
     response = client.get(URL)
     assert response.status_code == 302
@@ -60,7 +71,11 @@ def test_page_without_data_says_so(staff_client, world):
 
 @pytest.mark.parametrize("table", ["transfers", "execution", "mining", "indicators"])
 def test_each_table_exports_as_csv(staff_client, resources, plan_indicator, table):
-    response = staff_client.get(reverse("planning:region_resources_csv", kwargs={"code": "pe-moq", "table": table}))
+    response = staff_client.get(
+        reverse("planning:region_resources_csv", kwargs={"code": "pe-moq", "table": table})
+        if table != "indicators"
+        else reverse("results:region_indicators_csv", kwargs={"code": "pe-moq"})
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))

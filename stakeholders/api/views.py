@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 
-from core.api.permissions import is_staff_or_admin
+from core.access import is_staff_member
 from core.api.viewsets import ScopedModelViewSet
 from countries.models import Region
 
@@ -30,12 +30,12 @@ class StakeholderViewSet(ScopedModelViewSet):
     # The list (the directory partners sync) is built from `.values()` rows; the serializer
     # serves a single row, writes and the schema.
     def list_columns(self) -> tuple[str, ...]:
-        joined = is_staff_or_admin(self.request.user)
+        joined = is_staff_member(self.request.user)
         return (*ROW_COLUMNS, *ORGANISATION_COLUMNS) if joined else ROW_COLUMNS
 
     def list_rows(self, page: list[dict]) -> list[dict]:
         user = self.request.user
-        return stakeholder_rows(page, user, organisation_joined=is_staff_or_admin(user))
+        return stakeholder_rows(page, user, organisation_joined=is_staff_member(user))
 
 
 class ContactViewSet(ScopedModelViewSet):

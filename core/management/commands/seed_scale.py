@@ -109,9 +109,8 @@ class Command(RecordedCommand):
         self.stdout.write(self.style.SUCCESS(f"Seeded {summary} in {elapsed:.1f} s."))
 
 
-# Not recorded in the history: the rows are synthetic benchmark data, and recording all 470,000
-# of them (in bulk, as bulk_insert does for every other caller) took 390 s and 300 MB at the
-# benchmark scale instead of the one minute this command has.
+# Not recorded in the history: the rows are synthetic benchmark data, and recording every one
+# of them would cost the benchmark's set-up many times what seeding does (bench/README.md).
 @disable_auditlog()
 def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None) -> dict[str, int]:
     """Create the rows; return how many of each kind were created."""

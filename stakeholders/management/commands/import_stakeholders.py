@@ -4,7 +4,7 @@ import time
 from django.core.management.base import CommandError
 
 from core.management.base import RecordedCommand
-from stakeholders.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, stakeholders_import_csv
+from stakeholders.importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, stakeholders_import_csv
 
 
 class Command(RecordedCommand):
@@ -12,7 +12,7 @@ class Command(RecordedCommand):
         "Import stakeholders from a UTF-8 CSV file: all rows or none. Columns: "
         f"{', '.join(REQUIRED_COLUMNS)} (required), {', '.join(OPTIONAL_COLUMNS)} (optional)."
     )
-    # The project's system checks (URLs, admin, API schema settings: ~0.8 s) say nothing about a CSV
+    # The project's system checks (URLs, admin, API schema settings) are slow and say nothing about a CSV
     # file; `migrate` and the servers run them. The staff page's import runs none either.
     requires_system_checks = []
 

@@ -1,21 +1,22 @@
-"""Countries and regions: where the program works and what happens there."""
+"""Country and region pages: where the program works and what happens there.
+
+They live here rather than in `countries` because they show initiatives, coalitions and
+stakeholders, which sit above `countries`.
+"""
 
 from functools import reduce
 from operator import or_
 
-from django.apps import apps
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
-from core.views import get_visible_or_404, staff_required
+from core.access import staff_required
+from core.views import get_visible_or_404
+from countries.models import Country, Region
+from stakeholders.models import Stakeholder
 
-from .models import Country, Region
-
-
-def _model(label: str):
-    # Initiatives, coalitions and stakeholders sit above this app: resolve them lazily, not by import.
-    return apps.get_model(label)
+from ..models import Coalition, Initiative
 
 
 def _count(queryset, outer: str) -> Coalesce:
@@ -26,27 +27,17 @@ def _count(queryset, outer: str) -> Coalesce:
 
 @staff_required
 def country_list(request):
-    Initiative, Coalition, Stakeholder = (
-        _model("coalitions.Initiative"),
-        _model("coalitions.Coalition"),
-        _model("stakeholders.Stakeholder"),
-    )
     countries = Country.objects.visible_to(request.user).annotate(
         initiative_count=_count(Initiative.objects.all(), "country"),
         coalition_count=_count(Coalition.objects.all(), "initiative__country"),
         stakeholder_count=_count(Stakeholder.objects.all(), "country"),
     )
-    return render(request, "countries/country_list.html", {"countries": countries, "nav_section": "countries"})
+    return render(request, "coalitions/country_list.html", {"countries": countries, "nav_section": "countries"})
 
 
 @staff_required
 def country_detail(request, code: str):
     country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
-    Initiative, Coalition, Stakeholder = (
-        _model("coalitions.Initiative"),
-        _model("coalitions.Coalition"),
-        _model("stakeholders.Stakeholder"),
-    )
     initiatives = (
         Initiative.objects.visible_to(request.user)
         .filter(country=country)
@@ -80,13 +71,12 @@ def country_detail(request, code: str):
         "can_edit": request.user.is_admin or country.pk in request.user.team_country_ids,
         "nav_section": "countries",
     }
-    return render(request, "countries/country_detail.html", context)
+    return render(request, "coalitions/country_detail.html", context)
 
 
 @staff_required
 def region_detail(request, pk: int):
     region = get_visible_or_404(Region.objects.select_related("country", "parent"), request.user, pk=pk)
-    Coalition, Stakeholder = _model("coalitions.Coalition"), _model("stakeholders.Stakeholder")
     context = {
         "region": region,
         "children": region.children.all(),
@@ -94,4 +84,4 @@ def region_detail(request, pk: int):
         "stakeholder_count": Stakeholder.objects.visible_to(request.user).filter(regions=region).count(),
         "nav_section": "countries",
     }
-    return render(request, "countries/region_detail.html", context)
+    return render(request, "coalitions/region_detail.html", context)

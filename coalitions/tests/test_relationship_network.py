@@ -61,8 +61,8 @@ def test_initiative_network_colours_by_stance(staff_client, world):
     response = staff_client.get("/relationships/", {"initiative": world.co_initiative.pk})
     network = response.context["network"]
     assert {node.stakeholder for node in network.nodes} == {world.co_org, world.co_mayor}
-    colours = {node.stakeholder: node.colour for node in network.nodes}
-    assert colours[world.co_org] == "#2166ac"  # champion
+    colours = {node.stakeholder: node.colour_class for node in network.nodes}
+    assert colours[world.co_org] == "stance-2"  # champion
     assert "Champion" in response.content.decode()
 
 

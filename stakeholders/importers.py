@@ -26,7 +26,6 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from auditlog.context import disable_auditlog
@@ -38,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from core.bulk import can_copy, copy_rows, reserve_ids
 from core.history.recording import record_created
-from core.importing import csv_rows, header_problem, row_problems
+from core.importers import ImportReport, RowError, csv_rows, header_problem, row_problems
 from countries.models import Country, Region, regions_outside
 
 from .models import Stakeholder
@@ -46,29 +45,6 @@ from .models import Stakeholder
 REQUIRED_COLUMNS = ("name", "sector", "level", "country")
 OPTIONAL_COLUMNS = ("kind", "acronym", "regions", "website", "description")
 BATCH_SIZE = 5_000
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in the file: the line it is on (1 is the header) and what is wrong."""
-
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
-
-
-@dataclass
-class ImportResult:
-    """What an import did: how many stakeholders it created, or why it created none."""
-
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def _choice_lookup(choices) -> dict[str, str]:
@@ -84,7 +60,7 @@ def _max_length(field_name: str) -> int:
     return Stakeholder._meta.get_field(field_name).max_length
 
 
-def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry_run: bool = False) -> ImportResult:
+def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry_run: bool = False) -> ImportReport:
     """Validate every row of a stakeholder CSV, then create all of them or none.
 
     `user`, when given (the admin action), limits the import to the countries the user may
@@ -94,18 +70,18 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
     try:
         text = _decode(file)
     except UnicodeDecodeError as error:
-        return ImportResult(errors=[RowError(1, _("The file is not UTF-8 text (%(error)s).") % {"error": error})])
+        return ImportReport(errors=[RowError(1, _("The file is not UTF-8 text (%(error)s).") % {"error": error})])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
     except csv.Error as error:
-        return ImportResult(errors=[RowError(1, header_problem(error))])
+        return ImportReport(errors=[RowError(1, header_problem(error))])
     if not header:
-        return ImportResult(errors=[RowError(1, _("The file is empty."))])
+        return ImportReport(errors=[RowError(1, _("The file is empty."))])
     columns = [column.strip().casefold() for column in header]
     errors = _check_header(columns)
     if errors:
-        return ImportResult(errors=errors)
+        return ImportReport(errors=errors)
 
     checker = _RowChecker(columns, user)
     rows = checker.rows(reader)
@@ -130,10 +106,10 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
             with transaction.atomic():
                 created = _bulk_write(valid)
     if checker.errors:
-        return ImportResult(errors=sorted(checker.errors, key=lambda error: error.line))
+        return ImportReport(errors=sorted(checker.errors, key=lambda error: error.line))
     if not checker.valid_rows:
-        return ImportResult(errors=[RowError(checker.line, _("The file has no stakeholders to import."))])
-    return ImportResult(created=created)
+        return ImportReport(errors=[RowError(checker.line, _("The file has no stakeholders to import."))])
+    return ImportReport(created=created)
 
 
 class _Invalid(Exception):

@@ -1,4 +1,8 @@
-"""What every CSV import does with a cell before reading its value: a problem is the row's error.
+"""What every CSV import shares: one report shape, and one reading of cells that makes every bad
+cell a row error.
+
+An importer lives in `<app>/importers.py` as a service named `<noun>_import` (keyword-only
+arguments, `dry_run`), checks every row before it writes any, and returns an `ImportReport`.
 
 Spreadsheets export what people paste into them: NUL bytes, escape sequences, a whole document in
 one cell, a quote that never closes. Each importer checks every cell with `cell_problem` and reads
@@ -10,6 +14,7 @@ limit) and never stored (a control character in a name ends up in mail headers a
 import csv
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -63,3 +68,31 @@ def csv_rows(reader, on_error: Callable[[int, str], None]) -> Iterator:
             on_error(read + 1, _("the file cannot be read from here on (%(error)s)") % {"error": error})
             return
         yield row
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in the file: the line it is on (1 is the header) and what is wrong."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do), or why it wrote nothing."""
+
+    kind: str = ""
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from stakeholders.importing import stakeholders_import_csv
+from stakeholders.importers import stakeholders_import_csv
 from stakeholders.models import Stakeholder
 
 HEADER = "name,acronym,kind,sector,level,country,regions,website,description\n"
@@ -230,7 +230,7 @@ def test_websites_are_judged_exactly_as_djangos_url_validator_judges_them(websit
     from django.core.exceptions import ValidationError
     from django.core.validators import URLValidator
 
-    from stakeholders.importing import _URLCheck
+    from stakeholders.importers import _URLCheck
 
     try:
         URLValidator()(website)
