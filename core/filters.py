@@ -185,6 +185,18 @@ class BaseFilterSet(django_filters.FilterSet):
         django_filters.ModelChoiceFilter,
     )
 
+    @classmethod
+    def for_model(cls, model: type[Model]) -> type["BaseFilterSet"] | None:
+        """The model's FilterSet (one per model): the record picker's search is its `q`."""
+        from importlib import import_module
+
+        try:
+            import_module(f"{model._meta.app_config.name}.filters")
+        except ModuleNotFoundError:
+            return None
+        found = [subclass for subclass in _subclasses(BaseFilterSet) if subclass._meta.model is model]
+        return found[0] if found else None
+
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
         for name, filter_ in self.filters.items():
@@ -231,3 +243,7 @@ class BaseFilterSet(django_filters.FilterSet):
                 ),
             )
         )
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]

@@ -1,17 +1,23 @@
 import django_filters
+from django import forms
 from django.db.models import Model, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BaseFilterSet, ShortListChoiceFilter, visible
+from core.pickers import Picker
 from countries.models import Country, Region
 
-from .forms import PlainCheckboxSelectMultiple
 from .models import Contact, Relationship, Stakeholder
 
 
 def _related(name: str) -> type[Model]:
     """A model of an app above this one (coalitions), reached through a reverse relation of Stakeholder."""
     return Stakeholder._meta.get_field(name).related_model
+
+
+def _chosen_through(name: str, field: str) -> type[Model]:
+    """The model a reverse relation's rows point to (the coalition of a membership)."""
+    return _related(name)._meta.get_field(field).related_model
 
 
 class StakeholderFilterSet(BaseFilterSet):
@@ -21,22 +27,34 @@ class StakeholderFilterSet(BaseFilterSet):
 
     country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
     region = django_filters.ModelChoiceFilter(
-        field_name="regions", queryset=visible(Region), method="filter_region", label=_("Region")
+        field_name="regions",
+        queryset=visible(Region),
+        method="filter_region",
+        label=_("Region"),
+        widget=Picker(search_label=_("Find a region by name"), any_label=_("Any region")),
     )
     sector = django_filters.MultipleChoiceFilter(
-        choices=Stakeholder.Sector.choices, distinct=False, widget=PlainCheckboxSelectMultiple, label=_("Sector")
+        choices=Stakeholder.Sector.choices, distinct=False, widget=forms.CheckboxSelectMultiple, label=_("Sector")
     )
     level = django_filters.MultipleChoiceFilter(
-        choices=Stakeholder.Level.choices, distinct=False, widget=PlainCheckboxSelectMultiple, label=_("Level")
+        choices=Stakeholder.Level.choices, distinct=False, widget=forms.CheckboxSelectMultiple, label=_("Level")
     )
     kind = django_filters.MultipleChoiceFilter(
-        choices=Stakeholder.Kind.choices, distinct=False, widget=PlainCheckboxSelectMultiple, label=_("Kind")
+        choices=Stakeholder.Kind.choices, distinct=False, widget=forms.CheckboxSelectMultiple, label=_("Kind")
     )
-    coalition = django_filters.NumberFilter(
-        field_name="memberships__coalition", method="filter_coalition", label=_("Member of coalition")
+    coalition = django_filters.ModelChoiceFilter(
+        field_name="memberships__coalition",
+        queryset=visible(_chosen_through("memberships", "coalition")),
+        method="filter_coalition",
+        label=_("Member of coalition"),
+        widget=Picker(search_label=_("Find a coalition by name"), any_label=_("Any coalition")),
     )
-    initiative = django_filters.NumberFilter(
-        field_name="assessments__initiative", method="filter_initiative", label=_("Assessed in initiative")
+    initiative = django_filters.ModelChoiceFilter(
+        field_name="assessments__initiative",
+        queryset=visible(_chosen_through("assessments", "initiative")),
+        method="filter_initiative",
+        label=_("Assessed in initiative"),
+        widget=Picker(search_label=_("Find an initiative by name"), any_label=_("Any initiative")),
     )
     stance = django_filters.MultipleChoiceFilter(
         field_name="assessments__stance",
@@ -48,7 +66,7 @@ class StakeholderFilterSet(BaseFilterSet):
             (2, _("Champion")),
         ],
         method="filter_stance",
-        widget=PlainCheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         label=_("Latest stance in the initiative"),
     )
 
@@ -62,14 +80,14 @@ class StakeholderFilterSet(BaseFilterSet):
 
     def filter_coalition(self, queryset, name, value):
         """Current members of the coalition, among the memberships the user may see."""
-        members = self.visible_rows(_related("memberships")).filter(coalition_id=value, left_on__isnull=True)
+        members = self.visible_rows(_related("memberships")).filter(coalition_id=value.pk, left_on__isnull=True)
         return queryset.filter(pk__in=members.values("stakeholder"))
 
     def filter_initiative(self, queryset, name, value):
         """Stakeholders assessed in the initiative, among the assessments the user may see (partners: none)."""
         if self.data.get("stance") not in (None, "", []):
             return queryset  # filter_stance applies the initiative together with the stance
-        assessed = self.visible_rows(_related("assessments")).filter(initiative_id=value)
+        assessed = self.visible_rows(_related("assessments")).filter(initiative_id=value.pk)
         return queryset.filter(pk__in=assessed.values("stakeholder"))
 
     def filter_stance(self, queryset, name, value):
@@ -83,7 +101,7 @@ class StakeholderFilterSet(BaseFilterSet):
         assessments = self.visible_rows(_related("assessments")).latest()
         initiative = self.form.cleaned_data.get("initiative")
         if initiative:
-            assessments = assessments.filter(initiative_id=initiative)
+            assessments = assessments.filter(initiative_id=initiative.pk)
         return queryset.filter(pk__in=assessments.filter(stance__in=value).values("stakeholder"))
 
 
