@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet, ShortListChoiceFilter, visible
+from core.filters import BaseFilterSet, DateRangeFilter, ShortListChoiceFilter, visible
 from countries.models import Country
 from stakeholders.models import Stakeholder
 
@@ -18,7 +18,7 @@ class InitiativeFilterSet(BaseFilterSet):
     phase = django_filters.MultipleChoiceFilter(
         choices=Initiative.Phase.choices, distinct=False, widget=forms.CheckboxSelectMultiple
     )
-    starts_on = django_filters.DateFromToRangeFilter()
+    starts_on = DateRangeFilter()
 
     class Meta:
         model = Initiative
@@ -27,7 +27,7 @@ class InitiativeFilterSet(BaseFilterSet):
 
 class AssessmentFilterSet(BaseFilterSet):
     search_fields = ("stakeholder__name", "rationale")
-    assessed_on = django_filters.DateFromToRangeFilter()
+    assessed_on = DateRangeFilter()
     stance = django_filters.MultipleChoiceFilter(choices=Assessment.Stance.choices, distinct=False)
     latest = django_filters.BooleanFilter(method="filter_latest", label=_("Latest per stakeholder only"))
 
@@ -53,7 +53,7 @@ class CoalitionFilterSet(BaseFilterSet):
         empty_label=_("All countries"),
         label=_("Country"),
     )
-    formed_on = django_filters.DateFromToRangeFilter()
+    formed_on = DateRangeFilter()
 
     class Meta:
         model = Coalition
@@ -64,7 +64,7 @@ class MembershipFilterSet(BaseFilterSet):
     search_fields = ("stakeholder__name",)
     role = django_filters.MultipleChoiceFilter(choices=Membership.Role.choices, distinct=False)
     is_open = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("Open"))
-    joined_on = django_filters.DateFromToRangeFilter()
+    joined_on = DateRangeFilter()
 
     class Meta:
         model = Membership
@@ -74,7 +74,7 @@ class MembershipFilterSet(BaseFilterSet):
 class CommitmentFilterSet(BaseFilterSet):
     search_fields = ("description", "evidence")
     status = django_filters.MultipleChoiceFilter(choices=Commitment.Status.choices, distinct=False)
-    due_on = django_filters.DateFromToRangeFilter()
+    due_on = DateRangeFilter()
 
     class Meta:
         model = Commitment
@@ -84,8 +84,8 @@ class CommitmentFilterSet(BaseFilterSet):
 class EngagementFilterSet(BaseFilterSet):
     search_fields = ("title", "summary")
     kind = django_filters.MultipleChoiceFilter(choices=Engagement.Kind.choices, distinct=False)
-    occurred_on = django_filters.DateFromToRangeFilter()
-    follow_up_on = django_filters.DateFromToRangeFilter()
+    occurred_on = DateRangeFilter()
+    follow_up_on = DateRangeFilter()
     participant = django_filters.NumberFilter(
         field_name="participants", method="filter_participant", label=_("Participant")
     )
@@ -105,7 +105,7 @@ class EngagementFilterSet(BaseFilterSet):
 class OutcomeFilterSet(BaseFilterSet):
     search_fields = ("description", "significance", "contribution")
     change_type = django_filters.MultipleChoiceFilter(choices=Outcome.ChangeType.choices, distinct=False)
-    observed_on = django_filters.DateFromToRangeFilter()
+    observed_on = DateRangeFilter()
 
     class Meta:
         model = Outcome
@@ -128,7 +128,7 @@ def note_authors(request: HttpRequest | None) -> QuerySet:
 class LearningNoteFilterSet(BaseFilterSet):
     search_fields = ("title", "body")
     author = django_filters.ModelChoiceFilter(queryset=note_authors)
-    created_at = django_filters.DateFromToRangeFilter()
+    created_at = DateRangeFilter()
 
     class Meta:
         model = LearningNote

@@ -31,6 +31,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from .forms import DateInput
 from .models import ScopedQuerySet
 
 
@@ -165,6 +166,22 @@ class ShortListChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ShortListChoiceField
 
 
+class DateRangeWidget(django_filters.widgets.DateRangeWidget):
+    """A date range (`_after`, `_before`) of two of the one date input (`core.forms.DateInput`)."""
+
+    def __init__(self, attrs=None):
+        widgets = (DateInput(attrs={"aria-label": _("From")}), DateInput(attrs={"aria-label": _("To")}))
+        django_filters.widgets.SuffixedMultiWidget.__init__(self, widgets, attrs)
+
+
+class DateRangeFilter(django_filters.DateFromToRangeFilter):
+    """Rows whose date lies in a range, entered with the one date input."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", DateRangeWidget)
+        super().__init__(*args, **kwargs)
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """One FilterSet per model serves both the staff list page and the API, built with the request in both."""
 
@@ -213,6 +230,8 @@ class BaseFilterSet(django_filters.FilterSet):
     def filter_for_lookup(cls, field, lookup_type):
         """A filter Meta.fields generates for a relation chooses among the related rows the user may see."""
         filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is django_filters.DateFilter:
+            params = {**params, "widget": DateInput}
         if isinstance(params.get("queryset"), ScopedQuerySet):
             params = {**params, "queryset": visible(params["queryset"])}
         return filter_class, params

@@ -92,6 +92,8 @@ class Picker(forms.Widget):
         self.search_label = search_label or _("Search by name")
         self.any_label = any_label
         self.suggest = tuple(suggest)
+        #: Suggestions fixed by the form rather than read from another field (the outcome's coalition).
+        self.suggest_values: dict[str, object] = {}
         self.query = ""
 
     def value_from_datadict(self, data, files, name):
@@ -119,21 +121,41 @@ class Picker(forms.Widget):
             model=rows.model,
             multiple=self.multiple,
             suggest=self.suggest,
+            suggest_values=self.suggest_values,
             query=self.query,
             picked=picked,
             search_label=self.search_label,
             any_label=self.any_label,
+            load_suggestions=True,
         )
         return context
 
 
 def picker_context(
-    *, name: str, model: type[Model], multiple: bool, suggest, query: str, picked, search_label="", any_label=""
+    *,
+    name: str,
+    model: type[Model],
+    multiple: bool,
+    suggest,
+    query: str,
+    picked,
+    suggest_values=None,
+    search_label="",
+    any_label="",
+    load_suggestions=False,
 ) -> dict:
-    """What core/widgets/picker.html and picker_options.html read, for the widget and the search alike."""
-    params = {"name": name, "multiple": int(multiple)}
+    """What core/widgets/picker.html and picker_options.html read, for the widget and the search alike.
+
+    Suggestions come only through the search endpoint, which has the request and so the user the
+    FilterSet's filters need: the page asks for them once it is loaded (`load_suggestions`) and
+    again when a field they follow changes.
+    """
+    fixed = {key: value for key, value in (suggest_values or {}).items() if key in suggest}
+    params = {"name": name, "multiple": int(multiple), **{key: getattr(v, "pk", v) for key, v in fixed.items()}}
     if suggest:
         params["suggest"] = ",".join(suggest)
+    followed = ", ".join(f"[name='{field}']" for field in suggest if field not in fixed)
+    triggers = (["load"] if load_suggestions and suggest else []) + ([f"change from:{followed}"] if followed else [])
     return {
         "name": name,
         "multiple": multiple,
@@ -144,6 +166,7 @@ def picker_context(
         "found": any(not checked for _row, checked in picked),
         "chosen": any(checked for _row, checked in picked),
         "search_url": f"{reverse('core:picker', kwargs={'model': model_label(model)})}?{urlencode(params)}",
-        "suggest_from": ", ".join(f"[name='{field}']" for field in suggest),
+        "suggest_from": followed,
+        "suggest_triggers": ", ".join(triggers),
         "search_button": SEARCH_BUTTON,
     }

@@ -6,12 +6,6 @@ register = template.Library()
 
 
 @register.filter
-def get_picker(pickers, name: str):
-    """The picker for a form field, or None when the field is rendered the usual way."""
-    return pickers.get(name) if hasattr(pickers, "get") else None
-
-
-@register.filter
 def stance_class(stance: int | None) -> str:
     """CSS class of a stance's colour swatch (colours live in coalitions.css, not in style attributes)."""
     return "" if stance is None else f"stance-{int(stance)}"

@@ -25,7 +25,6 @@ from ..forms import (
 )
 from ..models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
 from ..services import coalition_create as create_coalition
-from .common import form_and_pickers
 
 PAGE_SIZE = 25
 #: Members listed per page on a coalition's page (current and former members alike).
@@ -141,8 +140,8 @@ def _with_labels(memberships) -> list[Membership]:
 @staff_required
 def coalition_create(request: HttpRequest) -> HttpResponse:
     """A coalition and its first members on one page; the members are written in the same transaction."""
-    form, pickers, searching = form_and_pickers(request, CoalitionCreateForm, ["members"], user=request.user)
-    if request.method == "POST" and not searching and form.is_valid():
+    form = CoalitionCreateForm(request.POST or None, user=request.user)
+    if form.is_valid():
         data = form.cleaned_data
         fields = {name: data[name] for name in CoalitionForm.Meta.fields if name != "regions"}
         try:
@@ -166,7 +165,7 @@ def coalition_create(request: HttpRequest) -> HttpResponse:
                 % {"count": len(data["members"])},
             )
             return redirect(coalition)
-    return render(request, "coalitions/coalition_form.html", {"form": form, "pickers": pickers})
+    return render(request, "coalitions/coalition_form.html", {"form": form})
 
 
 @staff_required

@@ -182,7 +182,10 @@ def test_picker_search_returns_matching_options(staff_client, world):
 
 def test_picker_search_keeps_the_chosen_option_first(staff_client, world):
     response = pick(
-        staff_client, "coalitions.coalition", "coalition", {"coalition": world.pe_coalition.pk, "coalition_q": "guajira"}
+        staff_client,
+        "coalitions.coalition",
+        "coalition",
+        {"coalition": world.pe_coalition.pk, "coalition_q": "guajira"},
     )
     assert response.context["picker"]["options"] == [(world.pe_coalition, True), (world.co_coalition, False)]
 
