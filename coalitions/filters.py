@@ -14,6 +14,7 @@ from .models import Assessment, Coalition, Commitment, Engagement, Initiative, L
 
 class InitiativeFilterSet(BaseFilterSet):
     search_fields = ("name", "shared_objective")
+    page_filters = ("q", "country", "level", "phase")
     country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
     phase = django_filters.MultipleChoiceFilter(
         choices=Initiative.Phase.choices, distinct=False, widget=forms.CheckboxSelectMultiple
@@ -41,6 +42,7 @@ class AssessmentFilterSet(BaseFilterSet):
 
 class CoalitionFilterSet(BaseFilterSet):
     search_fields = ("name", "shared_goal")
+    page_filters = ("q", "country", "initiative", "status", "level")
     status = django_filters.MultipleChoiceFilter(
         choices=Coalition.Status.choices, distinct=False, widget=forms.CheckboxSelectMultiple
     )

@@ -182,11 +182,32 @@ class DateRangeFilter(django_filters.DateFromToRangeFilter):
         super().__init__(*args, **kwargs)
 
 
+class RowIdFilter(django_filters.NumberFilter):
+    """The id of a row of another table, for a method filter; chosen on the page with a picker.
+
+    Any number is taken (the method reads the visible rows), so an id the user may not see answers
+    as an id that does not exist, with an empty list; `queryset=visible(Model)` gives the page's
+    picker the rows it may offer.
+    """
+
+    def __init__(self, *args, queryset, **kwargs) -> None:
+        self.rows = queryset
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.widget.queryset = self.rows(getattr(getattr(self, "parent", None), "request", None))
+        return field
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """One FilterSet per model serves both the staff list page and the API, built with the request in both."""
 
     #: Fields `q` searches (case-insensitive substring, any of them).
     search_fields: tuple[str, ...] = ()
+    #: The filters the staff list page shows, in order (every one when empty); the API takes them all.
+    page_filters: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     updated_since = django_filters.IsoDateTimeFilter(
@@ -235,6 +256,12 @@ class BaseFilterSet(django_filters.FilterSet):
         if isinstance(params.get("queryset"), ScopedQuerySet):
             params = {**params, "queryset": visible(params["queryset"])}
         return filter_class, params
+
+    @property
+    def page_fields(self) -> list:
+        """The bound fields of `page_filters`, for includes/form.html on the list page."""
+        form = self.form
+        return [form[name] for name in self.page_filters] if self.page_filters else list(form.visible_fields())
 
     @property
     def user(self):

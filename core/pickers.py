@@ -95,6 +95,8 @@ class Picker(forms.Widget):
         #: Suggestions fixed by the form rather than read from another field (the outcome's coalition).
         self.suggest_values: dict[str, object] = {}
         self.query = ""
+        #: The rows to choose from: the field's queryset (set by a model choice field), or a filter's.
+        self.queryset: QuerySet | None = None
 
     def value_from_datadict(self, data, files, name):
         # The search typed for the no-JavaScript path travels with the form; keep it for rendering.
@@ -114,7 +116,8 @@ class Picker(forms.Widget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        rows = self.choices.queryset  # the field's scoped queryset (Django's ModelChoiceIterator)
+        # The field's scoped queryset (a ModelChoiceField hands its ModelChoiceIterator to the widget).
+        rows = self.queryset if self.queryset is not None else self.choices.queryset
         picked = options(rows, selected=chosen_ids(self.format_value(value)), query=self.query)
         context["picker"] = picker_context(
             name=name,

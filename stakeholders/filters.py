@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Model, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet, ShortListChoiceFilter, visible
+from core.filters import BaseFilterSet, RowIdFilter, ShortListChoiceFilter, visible
 from core.pickers import Picker
 from countries.models import Country, Region
 
@@ -24,6 +24,7 @@ class StakeholderFilterSet(BaseFilterSet):
     """The directory's and the API's filters; region, coalition and initiative are pickers on the page."""
 
     search_fields = ("name", "acronym")
+    page_filters = ("q", "country", "region", "sector", "level", "kind", "coalition", "initiative", "stance")
 
     country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
     region = django_filters.ModelChoiceFilter(
@@ -42,14 +43,14 @@ class StakeholderFilterSet(BaseFilterSet):
     kind = django_filters.MultipleChoiceFilter(
         choices=Stakeholder.Kind.choices, distinct=False, widget=forms.CheckboxSelectMultiple, label=_("Kind")
     )
-    coalition = django_filters.ModelChoiceFilter(
+    coalition = RowIdFilter(
         field_name="memberships__coalition",
         queryset=visible(_chosen_through("memberships", "coalition")),
         method="filter_coalition",
         label=_("Member of coalition"),
         widget=Picker(search_label=_("Find a coalition by name"), any_label=_("Any coalition")),
     )
-    initiative = django_filters.ModelChoiceFilter(
+    initiative = RowIdFilter(
         field_name="assessments__initiative",
         queryset=visible(_chosen_through("assessments", "initiative")),
         method="filter_initiative",
@@ -80,14 +81,14 @@ class StakeholderFilterSet(BaseFilterSet):
 
     def filter_coalition(self, queryset, name, value):
         """Current members of the coalition, among the memberships the user may see."""
-        members = self.visible_rows(_related("memberships")).filter(coalition_id=value.pk, left_on__isnull=True)
+        members = self.visible_rows(_related("memberships")).filter(coalition_id=value, left_on__isnull=True)
         return queryset.filter(pk__in=members.values("stakeholder"))
 
     def filter_initiative(self, queryset, name, value):
         """Stakeholders assessed in the initiative, among the assessments the user may see (partners: none)."""
         if self.data.get("stance") not in (None, "", []):
             return queryset  # filter_stance applies the initiative together with the stance
-        assessed = self.visible_rows(_related("assessments")).filter(initiative_id=value.pk)
+        assessed = self.visible_rows(_related("assessments")).filter(initiative_id=value)
         return queryset.filter(pk__in=assessed.values("stakeholder"))
 
     def filter_stance(self, queryset, name, value):
@@ -101,7 +102,7 @@ class StakeholderFilterSet(BaseFilterSet):
         assessments = self.visible_rows(_related("assessments")).latest()
         initiative = self.form.cleaned_data.get("initiative")
         if initiative:
-            assessments = assessments.filter(initiative_id=initiative.pk)
+            assessments = assessments.filter(initiative_id=initiative)
         return queryset.filter(pk__in=assessments.filter(stance__in=value).values("stakeholder"))
 
 

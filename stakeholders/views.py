@@ -84,7 +84,6 @@ def stakeholder_list(request):
     page = Paginator(_with_regions(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
-        "filter_fields": [field for field in filterset.form if field.name not in ("updated_since", "organisation")],
         "page": page,
         "stakeholders": page.object_list,
         # Like the coalition list: staff see the button, and the form itself needs a country team.

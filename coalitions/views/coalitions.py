@@ -32,7 +32,6 @@ MEMBERS_PAGE_SIZE = 50
 #: The detail page lists this many recent engagements; the rest are a filter away in the API.
 RECENT_ENGAGEMENTS = 20
 #: The CoalitionFilterSet fields offered on the list page (the API takes them all).
-LIST_FILTERS = ("q", "country", "initiative", "status", "level")
 
 
 @staff_required
@@ -50,7 +49,6 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
         "coalitions/coalition_list.html",
         {
             "filterset": filterset,
-            "filter_fields": [filterset.form[name] for name in LIST_FILTERS],
             "page": page,
             "can_create": request.user.is_admin or request.user.is_program_staff,
         },
