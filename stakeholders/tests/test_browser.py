@@ -48,7 +48,7 @@ def test_filter_the_directory_by_a_coalition_found_by_name(browser_page, world):
     picker = page.get_by_role("group", name="Member of coalition")
     search = picker.get_by_role("searchbox", name="Find a coalition by name")
     search.fill("zzz")
-    picker.get_by_role("button", name="Find").click()  # with JavaScript, Find searches in place
+    picker.get_by_role("button", name="Search").click()  # with JavaScript, Search searches in place
     expect(picker.get_by_text("Nothing matches “zzz”.")).to_be_visible()
     assert "zzz" not in page.url
     search.fill("guaj")  # HTMX refreshes the options as one types
