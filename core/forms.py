@@ -56,7 +56,20 @@ def offer_only(field: forms.ModelChoiceField, queryset: QuerySet) -> None:
     field.widget.choices = _OfferedChoices(field, queryset)
 
 
-class ValidatedModelForm(forms.ModelForm):
+class _ModelFormMetaclass(forms.models.ModelFormMetaclass):
+    """Every ValidatedModelForm builds its fields with `formfield_for` unless its Meta names another.
+
+    (Django reads `formfield_callback` from the form's own Meta only, not from a parent form's.)
+    """
+
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and getattr(meta, "formfield_callback", None) is None:
+            meta.formfield_callback = staticmethod(formfield_for)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ValidatedModelForm(forms.ModelForm, metaclass=_ModelFormMetaclass):
     """A ModelForm that validates its instance as the API and the services do.
 
     Three differences from Django's:
@@ -71,9 +84,6 @@ class ValidatedModelForm(forms.ModelForm):
     - sent with a picker's Search button (the no-JavaScript search, `core.pickers`), it is not
       valid and shows no errors: it comes back with what was typed, and nothing is saved.
     """
-
-    class Meta:
-        formfield_callback = formfield_for
 
     @property
     def picker_search(self) -> bool:
