@@ -205,3 +205,47 @@ def test_the_picker_search_offers_only_models_with_a_filterset(staff_client, wor
     assert (
         staff_client.get(reverse("core:picker", kwargs={"model": "coalitions.coalition"}), bad_name).status_code == 404
     )
+
+
+def project_forms() -> list[type]:
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    from core.forms import ValidatedModelForm
+
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "forms"):
+            import_module(f"{config.name}.forms")
+    return [form for form in _subclasses(ValidatedModelForm) if form.__module__.endswith(".forms")]
+
+
+def _subclasses(cls):
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
+
+
+def test_every_date_of_every_form_and_filter_is_the_one_date_input():
+    from django import forms
+
+    from core.filters import DateRangeWidget
+    from core.forms import DateInput
+    from core.tests.filtersets import all_filtersets
+
+    dates = [
+        (f"{form.__name__}.{name}", field.widget)
+        for form in project_forms()
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.DateField)
+    ]
+    for filterset in all_filtersets():
+        for name, filter_ in filterset.base_filters.items():
+            widget = filter_.extra.get("widget")
+            if issubclass(filter_.field_class, forms.DateField):
+                dates.append((f"{filterset.__name__}.{name}", widget))
+            elif "DateRange" in filter_.field_class.__name__:
+                dates.append((f"{filterset.__name__}.{name}", widget if widget is DateRangeWidget else None))
+    assert len(dates) > 15
+    assert [
+        name for name, widget in dates if not (isinstance(widget, DateInput) or widget in (DateInput, DateRangeWidget))
+    ] == []
