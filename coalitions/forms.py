@@ -144,20 +144,16 @@ class CommitmentForm(ValidatedModelForm):
         model = Commitment
         fields = ["owner", "description", "due_on", "status", "evidence"]
         widgets = {
+            # The coalition's current members are suggested.
+            "owner": stakeholder_picker(suggest=("coalition",)),
             "description": forms.Textarea(attrs={"rows": 3}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, user, coalition: Coalition, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = Stakeholder.objects.visible_to(user)
-        self.fields["owner"].queryset = visible
-        offer_only(
-            self.fields["owner"],
-            visible.filter(
-                Q(country_id=coalition.initiative.country_id) | Q(memberships__coalition=coalition)
-            ).distinct(),
-        )
+        self.fields["owner"].queryset = Stakeholder.objects.visible_to(user)
+        self.fields["owner"].widget.suggest_values = {"coalition": coalition.pk}
 
 
 class EngagementForm(ValidatedModelForm):

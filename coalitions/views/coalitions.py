@@ -31,7 +31,6 @@ PAGE_SIZE = 25
 MEMBERS_PAGE_SIZE = 50
 #: The detail page lists this many recent engagements; the rest are a filter away in the API.
 RECENT_ENGAGEMENTS = 20
-#: The CoalitionFilterSet fields offered on the list page (the API takes them all).
 
 
 @staff_required
