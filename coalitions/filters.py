@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.access import is_staff_member
-from core.filters import BaseFilterSet, ShortListChoiceFilter, visible
+from core.filters import BaseFilterSet, DateRangeFilter, ShortListChoiceFilter, visible
 from countries.models import Country
 from stakeholders.models import Stakeholder
 
@@ -15,11 +15,12 @@ from .models import Assessment, Coalition, Commitment, Engagement, Initiative, L
 
 class InitiativeFilterSet(BaseFilterSet):
     search_fields = ("name", "shared_objective")
+    page_filters = ("q", "country", "level", "phase")
     country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
     phase = django_filters.MultipleChoiceFilter(
         choices=Initiative.Phase.choices, distinct=False, widget=forms.CheckboxSelectMultiple
     )
-    starts_on = django_filters.DateFromToRangeFilter()
+    starts_on = DateRangeFilter()
 
     class Meta:
         model = Initiative
@@ -28,7 +29,7 @@ class InitiativeFilterSet(BaseFilterSet):
 
 class AssessmentFilterSet(BaseFilterSet):
     search_fields = ("stakeholder__name", "rationale")
-    assessed_on = django_filters.DateFromToRangeFilter()
+    assessed_on = DateRangeFilter()
     stance = django_filters.MultipleChoiceFilter(choices=Assessment.Stance.choices, distinct=False)
     latest = django_filters.BooleanFilter(method="filter_latest", label=_("Latest per stakeholder only"))
 
@@ -42,6 +43,7 @@ class AssessmentFilterSet(BaseFilterSet):
 
 class CoalitionFilterSet(BaseFilterSet):
     search_fields = ("name", "shared_goal")
+    page_filters = ("q", "country", "initiative", "status", "level")
     status = django_filters.MultipleChoiceFilter(
         choices=Coalition.Status.choices, distinct=False, widget=forms.CheckboxSelectMultiple
     )
@@ -54,7 +56,7 @@ class CoalitionFilterSet(BaseFilterSet):
         empty_label=_("All countries"),
         label=_("Country"),
     )
-    formed_on = django_filters.DateFromToRangeFilter()
+    formed_on = DateRangeFilter()
 
     class Meta:
         model = Coalition
@@ -65,7 +67,7 @@ class MembershipFilterSet(BaseFilterSet):
     search_fields = ("stakeholder__name",)
     role = django_filters.MultipleChoiceFilter(choices=Membership.Role.choices, distinct=False)
     is_open = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("Open"))
-    joined_on = django_filters.DateFromToRangeFilter()
+    joined_on = DateRangeFilter()
 
     class Meta:
         model = Membership
@@ -75,7 +77,7 @@ class MembershipFilterSet(BaseFilterSet):
 class CommitmentFilterSet(BaseFilterSet):
     search_fields = ("description", "evidence")
     status = django_filters.MultipleChoiceFilter(choices=Commitment.Status.choices, distinct=False)
-    due_on = django_filters.DateFromToRangeFilter()
+    due_on = DateRangeFilter()
 
     class Meta:
         model = Commitment
@@ -85,8 +87,8 @@ class CommitmentFilterSet(BaseFilterSet):
 class EngagementFilterSet(BaseFilterSet):
     search_fields = ("title", "summary")
     kind = django_filters.MultipleChoiceFilter(choices=Engagement.Kind.choices, distinct=False)
-    occurred_on = django_filters.DateFromToRangeFilter()
-    follow_up_on = django_filters.DateFromToRangeFilter()
+    occurred_on = DateRangeFilter()
+    follow_up_on = DateRangeFilter()
     participant = django_filters.NumberFilter(
         field_name="participants", method="filter_participant", label=_("Participant")
     )
@@ -106,7 +108,7 @@ class EngagementFilterSet(BaseFilterSet):
 class OutcomeFilterSet(BaseFilterSet):
     search_fields = ("description", "significance", "contribution")
     change_type = django_filters.MultipleChoiceFilter(choices=Outcome.ChangeType.choices, distinct=False)
-    observed_on = django_filters.DateFromToRangeFilter()
+    observed_on = DateRangeFilter()
 
     class Meta:
         model = Outcome
@@ -129,7 +131,7 @@ def note_authors(request: HttpRequest | None) -> QuerySet:
 class LearningNoteFilterSet(BaseFilterSet):
     search_fields = ("title", "body")
     author = django_filters.ModelChoiceFilter(queryset=note_authors)
-    created_at = django_filters.DateFromToRangeFilter()
+    created_at = DateRangeFilter()
 
     class Meta:
         model = LearningNote

@@ -1,45 +1,34 @@
 """Staff forms. Every choice of initiative or coalition is limited to what the user may edit."""
 
-from dataclasses import dataclass, field
-
 from django import forms
-from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ValidatedModelForm, offer_only
-from core.parsing import parse_id
+from core.forms import DateField, ValidatedModelForm, offer_only
+from core.pickers import Picker
 from core.validation import constraint_message
 from countries.models import Country, Region
 from stakeholders.models import Stakeholder
 
 from .models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 
-#: How many stakeholders one picker search shows; people refine the search rather than scroll.
-PICKER_LIMIT = 25
-#: Form fields that use the stakeholder picker; the search endpoint accepts only these names.
-PICKER_FIELDS = ("members", "participants", "actors")
+#: How the forms pick stakeholders (the directory is too long for a select).
+SEARCH_STAKEHOLDERS = _("Search stakeholders by name or acronym")
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; the value is ISO, which every locale's input formats accept."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+def stakeholder_picker(**kwargs) -> Picker:
+    return Picker(search_label=SEARCH_STAKEHOLDERS, **kwargs)
 
 
-class StakeholderPickerField(forms.ModelMultipleChoiceField):
-    """Stakeholders chosen with the search picker (coalitions/includes/picker.html).
-
-    The template lists only the chosen ones, suggestions and search matches, never the whole
-    directory; validation still accepts any stakeholder in the queryset.
-    """
-
-    widget = forms.CheckboxSelectMultiple
+def stakeholders_field(label, **kwargs) -> forms.ModelMultipleChoiceField:
+    """Stakeholders chosen with the record picker; the form scopes its queryset to the visible ones."""
+    return forms.ModelMultipleChoiceField(
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        label=label,
+        widget=stakeholder_picker(multiple=True, **kwargs),
+    )
 
 
 def _editable_scope(form: forms.Form, user) -> None:
@@ -65,7 +54,7 @@ class InitiativeForm(ValidatedModelForm):
             "lead",
             "is_public",
         ]
-        widgets = {"starts_on": DateInput, "ends_on": DateInput, "shared_objective": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"shared_objective": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +69,7 @@ class CoalitionForm(ValidatedModelForm):
     class Meta:
         model = Coalition
         fields = ["name", "initiative", "level", "status", "shared_goal", "regions", "parent", "formed_on", "is_public"]
-        widgets = {"formed_on": DateInput, "shared_goal": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"shared_goal": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,14 +85,13 @@ class CoalitionForm(ValidatedModelForm):
 class CoalitionCreateForm(CoalitionForm):
     """A coalition and its first members on one page."""
 
-    members = StakeholderPickerField(queryset=Stakeholder.objects.none(), required=False, label=_("First members"))
+    members = stakeholders_field(_("First members"))
     member_role = forms.ChoiceField(
         label=_("Role of these members"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
     )
-    joined_on = forms.DateField(
+    joined_on = DateField(
         label=_("Joined on"),
         required=False,
-        widget=DateInput,
         help_text=_("Leave empty to use the formation date, or today."),
     )
 
@@ -122,11 +110,11 @@ class MembershipForm(ValidatedModelForm):
     class Meta:
         model = Membership
         fields = ["stakeholder", "role", "joined_on"]
-        widgets = {"joined_on": DateInput}
+        widgets = {"stakeholder": stakeholder_picker()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder"].queryset = Stakeholder.objects.visible_to(user).select_related("country")
+        self.fields["stakeholder"].queryset = Stakeholder.objects.visible_to(user)
         self.fields["joined_on"].initial = timezone.localdate
 
 
@@ -136,7 +124,6 @@ class MembershipRoleForm(ValidatedModelForm):
     class Meta:
         model = Membership
         fields = ["role", "joined_on"]
-        widgets = {"joined_on": DateInput}
 
 
 class MembershipEndForm(ValidatedModelForm):
@@ -145,7 +132,6 @@ class MembershipEndForm(ValidatedModelForm):
     class Meta:
         model = Membership
         fields = ["left_on"]
-        widgets = {"left_on": DateInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,25 +144,21 @@ class CommitmentForm(ValidatedModelForm):
         model = Commitment
         fields = ["owner", "description", "due_on", "status", "evidence"]
         widgets = {
-            "due_on": DateInput,
+            # The coalition's current members are suggested.
+            "owner": stakeholder_picker(suggest=("coalition",)),
             "description": forms.Textarea(attrs={"rows": 3}),
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, user, coalition: Coalition, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = Stakeholder.objects.visible_to(user)
-        self.fields["owner"].queryset = visible
-        offer_only(
-            self.fields["owner"],
-            visible.filter(
-                Q(country_id=coalition.initiative.country_id) | Q(memberships__coalition=coalition)
-            ).distinct(),
-        )
+        self.fields["owner"].queryset = Stakeholder.objects.visible_to(user)
+        self.fields["owner"].widget.suggest_values = {"coalition": coalition.pk}
 
 
 class EngagementForm(ValidatedModelForm):
-    participants = StakeholderPickerField(queryset=Stakeholder.objects.none(), required=False, label=_("Participants"))
+    # The coalition chosen in the form suggests its current members.
+    participants = stakeholders_field(_("Participants"), suggest=("coalition",))
 
     class Meta:
         model = Engagement
@@ -193,8 +175,6 @@ class EngagementForm(ValidatedModelForm):
             "follow_up",
         ]
         widgets = {
-            "occurred_on": DateInput,
-            "follow_up_on": DateInput,
             "summary": forms.Textarea(attrs={"rows": 4}),
             "agreements": forms.Textarea(attrs={"rows": 3}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
@@ -205,34 +185,15 @@ class EngagementForm(ValidatedModelForm):
         _editable_scope(self, user)
         self.fields["participants"].queryset = Stakeholder.objects.visible_to(user)
         self.fields["occurred_on"].initial = timezone.localdate
-        # Choosing the coalition refreshes the picker with its members (HTMX; a no-op without JavaScript).
-        self.fields["coalition"].widget.attrs.update(
-            {
-                "hx-get": reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"}),
-                "hx-trigger": "change",
-                "hx-target": "#participants-options",
-                "hx-swap": "outerHTML",
-                "hx-include": "#participants-picker",
-            }
-        )
-
-
-def _https_by_default(model_field, **kwargs):
-    """Links typed without a scheme are taken as https (Django 6's default, chosen now)."""
-    if isinstance(model_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return model_field.formfield(**kwargs)
 
 
 class OutcomeForm(ValidatedModelForm):
-    actors = StakeholderPickerField(queryset=Stakeholder.objects.none(), required=False, label=_("Actors who changed"))
+    actors = stakeholders_field(_("Actors who changed"), suggest=("coalition",))
 
     class Meta:
         model = Outcome
         fields = ["description", "change_type", "observed_on", "actors", "significance", "contribution", "evidence_url"]
-        formfield_callback = _https_by_default
         widgets = {
-            "observed_on": DateInput,
             "description": forms.Textarea(attrs={"rows": 3}),
             "significance": forms.Textarea(attrs={"rows": 2}),
             "contribution": forms.Textarea(attrs={"rows": 2}),
@@ -241,6 +202,8 @@ class OutcomeForm(ValidatedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["actors"].queryset = Stakeholder.objects.visible_to(user)
+        # The outcome's coalition suggests its members as the actors.
+        self.fields["actors"].widget.suggest_values = {"coalition": self.instance.coalition_id}
 
 
 class LearningNoteForm(ValidatedModelForm):
@@ -290,7 +253,7 @@ class AssessmentForm(ValidatedModelForm):
     class Meta:
         model = Assessment
         fields = ["stakeholder", "assessed_on", "power", "interest", "capabilities", "stance", "rationale"]
-        widgets = {"assessed_on": DateInput, "rationale": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -305,68 +268,3 @@ class MapFilterForm(forms.Form):
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Stakeholder.Sector.choices]
     )
-
-
-@dataclass
-class Picker:
-    """What the picker template needs: its field, the options to show and the search as typed."""
-
-    name: str
-    label: str
-    options: list[tuple[Stakeholder, bool]]
-    query: str = ""
-    suggest: int | None = None
-    errors: list = field(default_factory=list)
-    help_text: str = ""
-
-
-def picker_ids(values) -> list[int]:
-    ids = (parse_id(getattr(value, "pk", value)) for value in values or ())
-    return [id_ for id_ in ids if id_ is not None]
-
-
-def picker_options(
-    *, user, selected_ids: list[int], query: str = "", suggest_coalition_id: int | None = None
-) -> list[tuple[Stakeholder, bool]]:
-    """Chosen stakeholders first (checked), then search matches, or the coalition's members as suggestions.
-
-    Three queries at most, whatever the size of the directory.
-    """
-    visible = Stakeholder.objects.visible_to(user).select_related("country")
-    chosen = list(visible.filter(pk__in=selected_ids)) if selected_ids else []
-    others = visible.none()
-    query = query.strip()
-    if query:
-        others = visible.filter(Q(name__icontains=query) | Q(acronym__icontains=query))
-    elif suggest_coalition_id and Coalition.objects.visible_to(user).filter(pk=suggest_coalition_id).exists():
-        others = visible.filter(
-            memberships__coalition_id=suggest_coalition_id, memberships__left_on__isnull=True
-        ).distinct()
-    others = list(others.exclude(pk__in=selected_ids)[:PICKER_LIMIT]) if query or suggest_coalition_id else []
-    return [(stakeholder, True) for stakeholder in chosen] + [(stakeholder, False) for stakeholder in others]
-
-
-def build_picker(form: forms.BaseForm, name: str, *, user, query: str = "", suggest: int | None = None) -> Picker:
-    bound = form[name]
-    return Picker(
-        name=name,
-        label=str(bound.label),
-        options=picker_options(
-            user=user, selected_ids=picker_ids(bound.value()), query=query, suggest_coalition_id=suggest
-        ),
-        query=query,
-        suggest=suggest,
-        errors=bound.errors,
-        help_text=str(bound.help_text or ""),
-    )
-
-
-def initial_from_data(form_class: type[forms.BaseForm], data) -> dict:
-    """Turn posted data into `initial`, to redisplay a form after a picker search without showing errors."""
-    initial = {}
-    for name, form_field in form_class.base_fields.items():
-        if isinstance(form_field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-            initial[name] = data.getlist(name)
-        elif name in data:
-            initial[name] = data.get(name)
-    return initial

@@ -31,5 +31,4 @@ urlpatterns = [
     path("learning/new/", records.learningnote_create, name="learningnote_create"),
     path("learning/<int:pk>/", records.learningnote_detail, name="learningnote_detail"),
     path("learning/<int:pk>/edit/", records.learningnote_update, name="learningnote_update"),
-    path("pickers/<str:field>/", records.stakeholder_picker, name="stakeholder_picker"),
 ]

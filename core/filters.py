@@ -31,6 +31,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from .forms import DateInput
 from .models import ScopedQuerySet
 from .parsing import is_decimal, is_integer
 
@@ -214,6 +215,41 @@ class StrictValuesForm(forms.Form):
         return super().clean()
 
 
+class DateRangeWidget(django_filters.widgets.DateRangeWidget):
+    """A date range (`_after`, `_before`) of two of the one date input (`core.forms.DateInput`)."""
+
+    def __init__(self, attrs=None):
+        widgets = (DateInput(attrs={"aria-label": _("From")}), DateInput(attrs={"aria-label": _("To")}))
+        django_filters.widgets.SuffixedMultiWidget.__init__(self, widgets, attrs)
+
+
+class DateRangeFilter(django_filters.DateFromToRangeFilter):
+    """Rows whose date lies in a range, entered with the one date input."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", DateRangeWidget)
+        super().__init__(*args, **kwargs)
+
+
+class RowIdFilter(django_filters.NumberFilter):
+    """The id of a row of another table, for a method filter; chosen on the page with a picker.
+
+    Any number is taken (the method reads the visible rows), so an id the user may not see answers
+    as an id that does not exist, with an empty list; `queryset=visible(Model)` gives the page's
+    picker the rows it may offer.
+    """
+
+    def __init__(self, *args, queryset, **kwargs) -> None:
+        self.rows = queryset
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.widget.queryset = self.rows(getattr(getattr(self, "parent", None), "request", None))
+        return field
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """One FilterSet per model serves both the staff list page and the API, built with the request in both.
 
@@ -222,6 +258,8 @@ class BaseFilterSet(django_filters.FilterSet):
 
     #: Fields `q` searches (case-insensitive substring, any of them).
     search_fields: tuple[str, ...] = ()
+    #: The filters the staff list page shows, in order (every one when empty); the API takes them all.
+    page_filters: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     updated_since = django_filters.IsoDateTimeFilter(
@@ -241,6 +279,18 @@ class BaseFilterSet(django_filters.FilterSet):
         form_class = super().get_form_class()
         return type(form_class.__name__, (StrictValuesForm, form_class), {})
 
+    @classmethod
+    def for_model(cls, model: type[Model]) -> type["BaseFilterSet"] | None:
+        """The model's FilterSet (one per model): the record picker's search is its `q`."""
+        from importlib import import_module
+
+        try:
+            import_module(f"{model._meta.app_config.name}.filters")
+        except ModuleNotFoundError:
+            return None
+        found = [subclass for subclass in _subclasses(BaseFilterSet) if subclass._meta.model is model]
+        return found[0] if found else None
+
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
         for name, filter_ in self.filters.items():
@@ -257,9 +307,17 @@ class BaseFilterSet(django_filters.FilterSet):
     def filter_for_lookup(cls, field, lookup_type):
         """A filter Meta.fields generates for a relation chooses among the related rows the user may see."""
         filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is django_filters.DateFilter:
+            params = {**params, "widget": DateInput}
         if isinstance(params.get("queryset"), ScopedQuerySet):
             params = {**params, "queryset": visible(params["queryset"])}
         return filter_class, params
+
+    @property
+    def page_fields(self) -> list:
+        """The bound fields of `page_filters`, for includes/form.html on the list page."""
+        form = self.form
+        return [form[name] for name in self.page_filters] if self.page_filters else list(form.visible_fields())
 
     @property
     def user(self):
@@ -287,3 +345,7 @@ class BaseFilterSet(django_filters.FilterSet):
                 ),
             )
         )
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]

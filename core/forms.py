@@ -2,10 +2,42 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import InlineForeignKeyField, ModelChoiceIterator
+from django.forms.utils import ErrorDict
 
+from .pickers import SEARCH_BUTTON
 from .validation import constraint_fields, handing_m2m
+
+
+class DateInput(forms.DateInput):
+    """The one date input of every form and filter: the browser's date picker, its value ISO (YYYY-MM-DD).
+
+    Whatever the active language, the browser sends ISO and Django accepts ISO in every locale
+    (its input formats always include it), so a date typed in Spanish saves as it shows.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    """A form's own date field (not a model's), with the one date input."""
+
+    widget = DateInput
+
+
+def formfield_for(model_field: models.Field, **kwargs) -> forms.Field | None:
+    """Every model form's fields as Django makes them, dates with the one date input.
+
+    (Links typed without a scheme are https through the model field, `core.models.HttpsURLField`.)
+    """
+    if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
+        kwargs.setdefault("widget", DateInput)
+    return model_field.formfield(**kwargs)
 
 
 class _OfferedChoices(ModelChoiceIterator):
@@ -24,7 +56,20 @@ def offer_only(field: forms.ModelChoiceField, queryset: QuerySet) -> None:
     field.widget.choices = _OfferedChoices(field, queryset)
 
 
-class ValidatedModelForm(forms.ModelForm):
+class _ModelFormMetaclass(forms.models.ModelFormMetaclass):
+    """Every ValidatedModelForm builds its fields with `formfield_for` unless its Meta names another.
+
+    (Django reads `formfield_callback` from the form's own Meta only, not from a parent form's.)
+    """
+
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and getattr(meta, "formfield_callback", None) is None:
+            meta.formfield_callback = staticmethod(formfield_for)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ValidatedModelForm(forms.ModelForm, metaclass=_ModelFormMetaclass):
     """A ModelForm that validates its instance as the API and the services do.
 
     Three differences from Django's:
@@ -35,8 +80,23 @@ class ValidatedModelForm(forms.ModelForm):
       coalition of a new membership, a member's date of leaving, the row's own id, an admin
       inline's parent): Django leaves such fields out of them, and the database then answers
       with an IntegrityError;
-    - an error about a field the form does not show is reported for the whole form.
+    - an error about a field the form does not show is reported for the whole form;
+    - sent with a picker's Search button (the no-JavaScript search, `core.pickers`), it is not
+      valid and shows no errors: it comes back with what was typed, and nothing is saved.
     """
+
+    @property
+    def picker_search(self) -> bool:
+        return self.is_bound and SEARCH_BUTTON in self.data
+
+    def full_clean(self) -> None:
+        if self.picker_search:
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and not self.picker_search
 
     def _post_clean(self) -> None:
         many = {field.name for field in self.instance._meta.many_to_many}

@@ -8,4 +8,5 @@ urlpatterns = [
     path("personal-data/", views.personal_data, name="personal_data"),
     path("personal-data/<slug:kind>/<int:pk>/export/", views.personal_data_export, name="personal_data_export"),
     path("personal-data/<slug:kind>/<int:pk>/erase/", views.personal_data_erase, name="personal_data_erase"),
+    path("pickers/<str:model>/", views.picker, name="picker"),
 ]

@@ -223,3 +223,44 @@ def personal_data_erase(request, kind: str, pk: int):
         cancel_url=subject.record.get_absolute_url(),
         perform=perform,
     )
+
+
+@staff_required
+def picker(request, model: str):
+    """A picker's options after a search (HTMX): the chosen rows stay first, the matches follow.
+
+    Only a model with a FilterSet can be picked; the rows are the user's visible ones and the
+    search is that FilterSet's, so the answer for a hidden row is the answer for a missing one.
+    """
+    from django.apps import apps
+    from django.http import Http404
+    from django.shortcuts import render
+
+    from core.pickers import chosen_ids, filterset_for, options, picker_context
+
+    try:
+        model_class = apps.get_model(model)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    filterset_class = filterset_for(model_class)
+    name = request.GET.get("name", "")
+    if filterset_class is None or not name.isidentifier():
+        raise Http404
+    suggest = [field for field in request.GET.get("suggest", "").split(",") if field in filterset_class.base_filters]
+    query = request.GET.get(f"{name}_q", "").strip()
+    picked = options(
+        model_class._default_manager.visible_to(request.user),
+        selected=chosen_ids(request.GET.getlist(name)),
+        query=query,
+        suggest={field: request.GET.get(field, "") for field in suggest},
+        request=request,
+    )
+    context = picker_context(
+        name=name,
+        model=model_class,
+        multiple=request.GET.get("multiple") == "1",
+        suggest=suggest,
+        query=query,
+        picked=picked,
+    )
+    return render(request, "core/widgets/picker_options.html", {"picker": context})

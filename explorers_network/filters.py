@@ -1,6 +1,6 @@
 import django_filters
 
-from core.filters import BaseFilterSet
+from core.filters import BaseFilterSet, DateRangeFilter
 
 from .models import Explorer
 
@@ -8,7 +8,7 @@ from .models import Explorer
 class ExplorerFilterSet(BaseFilterSet):
     search_fields = ("name", "email", "organisation")
     status = django_filters.MultipleChoiceFilter(choices=Explorer.Status.choices, distinct=False)
-    created_at = django_filters.DateFromToRangeFilter()
+    created_at = DateRangeFilter()
 
     class Meta:
         model = Explorer

@@ -185,7 +185,9 @@ def campaign_detail(request, pk: int):
 def campaign_progress(request, pk: int):
     campaign = _campaign_or_404(pk)
     progress = Delivery.objects.filter(campaign_id=campaign.pk).progress()
-    return render(request, "explorers_network/_campaign_progress.html", {"campaign": campaign, "progress": progress})
+    return render(
+        request, "explorers_network/includes/campaign_progress.html", {"campaign": campaign, "progress": progress}
+    )
 
 
 @staff_required

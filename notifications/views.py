@@ -25,7 +25,7 @@ def notification_list(request):
 def badge(request):
     """The header badge's text, fetched by HTMX after the page loads so no page pays for the count."""
     count = Notification.objects.for_user(request.user).unread().count()
-    return render(request, "notifications/_badge_count.html", {"count": count})
+    return render(request, "notifications/includes/badge_count.html", {"count": count})
 
 
 @login_required

@@ -32,7 +32,6 @@ class EntryPointForm(ValidatedModelForm):
             "status_reason",
             "analysed_on",
         ]
-        widgets = {"analysed_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, country, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet
+from core.filters import BaseFilterSet, DateRangeFilter
 
 from .models import Direction, Indicator, IndicatorValue
 
@@ -18,7 +18,7 @@ class IndicatorFilterSet(BaseFilterSet):
 
 class IndicatorValueFilterSet(BaseFilterSet):
     search_fields = ("source", "note")
-    period_end = django_filters.DateFromToRangeFilter()
+    period_end = DateRangeFilter()
 
     class Meta:
         model = IndicatorValue

@@ -1,5 +1,3 @@
-from django import forms
-
 from core.forms import ValidatedModelForm, offer_only
 from countries.models import Region
 
@@ -33,7 +31,6 @@ class IndicatorValueForm(ValidatedModelForm):
     class Meta:
         model = IndicatorValue
         fields = ["period_end", "value", "source", "note"]
-        widgets = {"period_end": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)

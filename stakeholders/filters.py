@@ -1,11 +1,12 @@
 import django_filters
+from django import forms
 from django.db.models import Model, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet, ShortListChoiceFilter, visible
+from core.filters import BaseFilterSet, RowIdFilter, ShortListChoiceFilter, visible
+from core.pickers import Picker
 from countries.models import Country, Region
 
-from .forms import PlainCheckboxSelectMultiple
 from .models import Contact, Relationship, Stakeholder
 
 
@@ -14,29 +15,47 @@ def _related(name: str) -> type[Model]:
     return Stakeholder._meta.get_field(name).related_model
 
 
+def _chosen_through(name: str, field: str) -> type[Model]:
+    """The model a reverse relation's rows point to (the coalition of a membership)."""
+    return _related(name)._meta.get_field(field).related_model
+
+
 class StakeholderFilterSet(BaseFilterSet):
     """The directory's and the API's filters; region, coalition and initiative are pickers on the page."""
 
     search_fields = ("name", "acronym")
+    page_filters = ("q", "country", "region", "sector", "level", "kind", "coalition", "initiative", "stance")
 
     country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
     region = django_filters.ModelChoiceFilter(
-        field_name="regions", queryset=visible(Region), method="filter_region", label=_("Region")
+        field_name="regions",
+        queryset=visible(Region),
+        method="filter_region",
+        label=_("Region"),
+        widget=Picker(search_label=_("Find a region by name"), any_label=_("Any region")),
     )
     sector = django_filters.MultipleChoiceFilter(
-        choices=Stakeholder.Sector.choices, distinct=False, widget=PlainCheckboxSelectMultiple, label=_("Sector")
+        choices=Stakeholder.Sector.choices, distinct=False, widget=forms.CheckboxSelectMultiple, label=_("Sector")
     )
     level = django_filters.MultipleChoiceFilter(
-        choices=Stakeholder.Level.choices, distinct=False, widget=PlainCheckboxSelectMultiple, label=_("Level")
+        choices=Stakeholder.Level.choices, distinct=False, widget=forms.CheckboxSelectMultiple, label=_("Level")
     )
     kind = django_filters.MultipleChoiceFilter(
-        choices=Stakeholder.Kind.choices, distinct=False, widget=PlainCheckboxSelectMultiple, label=_("Kind")
+        choices=Stakeholder.Kind.choices, distinct=False, widget=forms.CheckboxSelectMultiple, label=_("Kind")
     )
-    coalition = django_filters.NumberFilter(
-        field_name="memberships__coalition", method="filter_coalition", label=_("Member of coalition")
+    coalition = RowIdFilter(
+        field_name="memberships__coalition",
+        queryset=visible(_chosen_through("memberships", "coalition")),
+        method="filter_coalition",
+        label=_("Member of coalition"),
+        widget=Picker(search_label=_("Find a coalition by name"), any_label=_("Any coalition")),
     )
-    initiative = django_filters.NumberFilter(
-        field_name="assessments__initiative", method="filter_initiative", label=_("Assessed in initiative")
+    initiative = RowIdFilter(
+        field_name="assessments__initiative",
+        queryset=visible(_chosen_through("assessments", "initiative")),
+        method="filter_initiative",
+        label=_("Assessed in initiative"),
+        widget=Picker(search_label=_("Find an initiative by name"), any_label=_("Any initiative")),
     )
     stance = django_filters.MultipleChoiceFilter(
         field_name="assessments__stance",
@@ -48,7 +67,7 @@ class StakeholderFilterSet(BaseFilterSet):
             (2, _("Champion")),
         ],
         method="filter_stance",
-        widget=PlainCheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         label=_("Latest stance in the initiative"),
     )
 

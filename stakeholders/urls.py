@@ -6,7 +6,6 @@ app_name = "stakeholders"
 urlpatterns = [
     path("stakeholders/", views.stakeholder_list, name="stakeholder_list"),
     path("stakeholders/export.csv", views.stakeholder_export, name="stakeholder_export"),
-    path("stakeholders/pickers/<str:field>/", views.directory_picker, name="directory_picker"),
     path("stakeholders/new/", views.stakeholder_create, name="stakeholder_create"),
     path("stakeholders/<int:pk>/", views.stakeholder_detail, name="stakeholder_detail"),
     path("stakeholders/<int:pk>/edit/", views.stakeholder_edit, name="stakeholder_edit"),

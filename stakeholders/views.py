@@ -1,21 +1,15 @@
 """Staff pages for stakeholders: the directory, a stakeholder's page, the forms and the network."""
 
 import csv
-import datetime
-import functools
-from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
@@ -25,17 +19,8 @@ from core.views import confirm_action, get_editable_or_403, get_editable_or_404,
 from countries.models import Country, Region
 
 from .filters import StakeholderFilterSet
-from .forms import (
-    DIRECTORY_PICKERS,
-    ContactForm,
-    RelationshipForm,
-    StakeholderForm,
-    build_choice_picker,
-    directory_pickers,
-    escape,
-)
+from .forms import ContactForm, RelationshipForm, StakeholderForm
 from .models import Contact, Relationship, Stakeholder
-from .regions import regions_by_stakeholder
 
 PAGE_SIZE = 50
 
@@ -68,92 +53,21 @@ def _filtered(request) -> tuple[StakeholderFilterSet, object]:
     return filterset, filterset.qs.order_by(*_ordering(request.GET.get("sort", "name")))
 
 
-#: The directory row's columns, read as plain tuples: 50 model instances (and their countries and
-#: organisations) cost more to build than to read.
-ROW_COLUMNS = (
-    "pk",
-    "name",
-    "acronym",
-    "sector",
-    "level",
-    "updated_at",
-    "country__name",
-    "organisation_id",
-    "organisation__name",
-)
-
-
-class DirectoryRow(NamedTuple):
-    pk: int
-    name: str
-    #: The row's <tr>, every value escaped.
-    row_html: str
-
-
-def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """The sector, level and kind labels in the active language.
-
-    `get_sector_display()` rebuilds the field's whole choice dictionary (and translates every
-    label) on each call: for a page of 50 rows that was most of the page's CPU time.
-    """
-    return _labels_in(get_language())
-
-
-@functools.cache
-def _labels_in(language: str | None) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    # The same for every request in one language (the catalogues do not change while the site runs).
-    return tuple(
-        {value: str(label) for value, label in choices.choices}
-        for choices in (Stakeholder.Sector, Stakeholder.Level, Stakeholder.Kind)
-    )
-
-
-def _detail_url() -> str:
-    """The stakeholder page's URL with `{}` for the id: one reverse() for every row's links."""
-    marker = "2147483647"
-    return reverse("stakeholders:stakeholder_detail", kwargs={"pk": marker}).replace(marker, "{}")
-
-
 def _with_labels(stakeholders):
     """The CSV export's rows (with their prefetched `region_list`) with their translated labels."""
-    sectors, levels, kinds = _labels()
     rows = list(stakeholders)
     for row in rows:
-        row.sector_label = sectors.get(row.sector, row.sector)
-        row.level_label = levels.get(row.level, row.level)
-        row.kind_label = kinds.get(row.kind, row.kind)
+        row.sector_label = row.get_sector_display()
+        row.level_label = row.get_level_display()
+        row.kind_label = row.get_kind_display()
     return rows
 
 
-def _directory_rows(rows: list[tuple]) -> list[DirectoryRow]:
-    """The directory's rows (tuples of ROW_COLUMNS), each <tr> built in Python: at 50 rows of seven
-    cells, the template engine's variable lookups were a third of the page's CPU. Every value is
-    escaped (html.escape, quotes included); the values rows share (labels, countries, days) once."""
-    sectors, levels, _kinds = ({value: escape(label) for value, label in labels.items()} for labels in _labels())
-    url = escape(_detail_url())  # the ids put in it are digits
-    regions = {pk: ", ".join(names) for pk, names in regions_by_stakeholder([row[0] for row in rows], "name").items()}
-    zone = timezone.get_current_timezone()
-    days: dict[datetime.date, str] = {}  # a page's rows share a few days and countries: escaped once
-    countries: dict[str, str] = {}
-    built = []
-    for pk, name, acronym, sector, level, updated_at, country, organisation_id, organisation in rows:
-        day = updated_at.astimezone(zone).date()
-        if day not in days:
-            days[day] = escape(date_format(day, "SHORT_DATE_FORMAT"))
-        if country not in countries:
-            countries[country] = escape(country)
-        acronym_html = f' <span class="muted">{escape(acronym)}</span>' if acronym else ""
-        organisation_html = (
-            f'<a href="{url.format(organisation_id)}">{escape(organisation)}</a>' if organisation_id else ""
-        )
-        row_html = mark_safe(  # every interpolated value is escaped
-            f'<tr><th scope="row"><a href="{url.format(pk)}">{escape(name)}</a>{acronym_html}</th>'
-            f"<td>{sectors.get(sector) or escape(sector)}</td><td>{levels.get(level) or escape(level)}</td>"
-            f"<td>{countries[country]}</td><td>{escape(regions.get(pk, ''))}</td>"
-            f"<td>{organisation_html}</td><td>{days[day]}</td></tr>"
-        )
-        built.append(DirectoryRow(pk, name, row_html))
-    return built
+def _with_regions(queryset):
+    # A list per row rather than a related manager per row; no join to order by country.
+    return queryset.prefetch_related(
+        Prefetch("regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list")
+    )
 
 
 @staff_required
@@ -161,49 +75,22 @@ def stakeholder_list(request):
     # With HTMX, filters, sort and pages swap only the results: the filter form stays as it is.
     template = "stakeholders/includes/directory_results.html" if request.htmx else "stakeholders/stakeholder_list.html"
     filterset, queryset = _filtered(request)
-    page = Paginator(queryset.values_list(*ROW_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _directory_rows(list(page.object_list))
+    page = Paginator(_with_regions(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
         "page": page,
-        "stakeholders": rows,
-        # One string for the table's body: 50 lookups of `row.row_html` in a template loop cost more.
-        "rows_html": mark_safe("".join(f"\n    {row.row_html}\n  " for row in rows)),  # each row is escaped
+        "stakeholders": page.object_list,
         # Like the coalition list: staff see the button, and the form itself needs a country team.
         "can_create": is_staff_member(request.user),
         "nav_section": "stakeholders",
     }
-    if template == "stakeholders/stakeholder_list.html":
-        pickers = directory_pickers(request, filterset.form)
-        context["filter_fields"] = [
-            (field, pickers.get(field.name))
-            for field in filterset.form
-            if field.name not in ("updated_since", "organisation")
-        ]
     return render(request, template, context)
-
-
-@staff_required
-def directory_picker(request, field: str):
-    """A directory picker's options after a search (HTMX): the chosen one stays, matches follow."""
-    if field not in DIRECTORY_PICKERS:
-        raise Http404
-    picker = build_choice_picker(
-        field,
-        user=request.user,
-        selected=request.GET.get(field, ""),
-        query=request.GET.get(f"{field}_q", ""),
-    )
-    return render(request, "includes/choice_picker_options.html", {"picker": picker})
 
 
 @staff_required
 def stakeholder_export(request):
     """The directory's filtered list as CSV, same filters and order as on the page."""
-    queryset = _filtered(request)[1].prefetch_related(
-        # A list per row rather than a related manager per row; no join to order by country.
-        Prefetch("regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list")
-    )
+    queryset = _with_regions(_filtered(request)[1])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="stakeholders-{stamp}.csv"'

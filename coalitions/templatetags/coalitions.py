@@ -12,12 +12,6 @@ from ..models import Assessment, Engagement, Membership
 register = template.Library()
 
 
-@register.filter
-def get_picker(pickers, name: str):
-    """The picker for a form field, or None when the field is rendered the usual way."""
-    return pickers.get(name) if hasattr(pickers, "get") else None
-
-
 register.filter("stance_class", stance_class)
 
 

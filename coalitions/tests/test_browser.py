@@ -1,5 +1,6 @@
 """The coalitions pages in a real browser (Debian's Chromium through Playwright)."""
 
+import datetime
 import functools
 import re
 
@@ -174,4 +175,28 @@ def test_switch_to_spanish_and_see_the_coalition_pages_in_spanish(browser_page, 
     assert page.get_by_role("heading", name="Mapa de actores").is_visible()
     assert "Poder para impulsar o bloquear el cambio" in page.locator(".stakeholder-map").inner_html()
     page.screenshot(path=artifact("initiative-detail-es.png"), full_page=True)
+    assert errors == []
+
+
+@closes_connections
+def test_in_spanish_a_date_is_entered_saved_and_shown_back(browser_page, world):
+    """The one date input is ISO whatever the language: typed on a Spanish page, it saves and shows as entered."""
+    page = browser_page
+    errors = watch_csp(page)
+    page.login(world.staff_co)
+    page.goto("/")
+    page.get_by_label("Language").select_option("es")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.goto(f"/coalitions/{world.co_coalition.pk}/edit/")
+    day = page.get_by_label(field_label("Fecha de conformación"))
+    assert day.get_attribute("type") == "date"
+    day.fill("2026-03-10")
+    page.get_by_role("button", name="Guardar").click()
+    page.wait_for_url(re.compile(rf"/coalitions/{world.co_coalition.pk}/$"))
+    world.co_coalition.refresh_from_db()
+    assert world.co_coalition.formed_on == datetime.date(2026, 3, 10)
+    assert page.get_by_text("10 de marzo de 2026").is_visible()
+    page.goto(f"/coalitions/{world.co_coalition.pk}/edit/")
+    assert page.get_by_label(field_label("Fecha de conformación")).input_value() == "2026-03-10"
     assert errors == []

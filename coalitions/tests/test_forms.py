@@ -61,16 +61,26 @@ def test_picker_search_without_javascript_keeps_what_was_typed(staff_client, wor
     response = staff_client.post(reverse("coalitions:coalition_create"), data)
     assert response.status_code == 200
     assert not Coalition.objects.filter(name="Coalición Cesar").exists()
-    picker = response.context["pickers"]["members"]
-    assert picker.options == [(world.co_org, True), (world.co_mayor, False)]
-    assert b'value="Coalici\xc3\xb3n Cesar"' in response.content
+    html = response.content.decode()
+    assert f'name="members" value="{world.co_org.pk}" checked' in html
+    assert f'name="members" value="{world.co_mayor.pk}">' in html  # the match of "uribia", not chosen yet
+    assert f'name="members" value="{world.pe_org.pk}"' not in html
+    assert 'value="Coalición Cesar"' in html
     assert not response.context["form"].errors
 
 
+def picker_search(client, name: str, params: dict, **kwargs):
+    """The stakeholder picker's search (core:picker), as the coalition forms' pickers send it."""
+    url = reverse("core:picker", kwargs={"model": "stakeholders.stakeholder"})
+    return client.get(url, {"name": name, "multiple": 1, "suggest": "coalition", **params}, **kwargs)
+
+
 def test_htmx_picker_endpoint_returns_matches_and_keeps_the_chosen(staff_client, world):
-    url = reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"})
-    response = staff_client.get(
-        url, {"participants": [world.co_org.pk], "participants_q": "minera"}, HTTP_HX_REQUEST="true"
+    response = picker_search(
+        staff_client,
+        "participants",
+        {"participants": [world.co_org.pk], "participants_q": "minera"},
+        HTTP_HX_REQUEST="true",
     )
     content = response.content.decode()
     assert f'value="{world.co_org.pk}" checked' in content
@@ -80,25 +90,24 @@ def test_htmx_picker_endpoint_returns_matches_and_keeps_the_chosen(staff_client,
 
 
 def test_picker_endpoint_suggests_coalition_members(staff_client, world):
-    url = reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"})
-    response = staff_client.get(url, {"participants_suggest": world.co_coalition.pk})
-    assert [s for s, _checked in response.context["picker"].options] == [world.co_mayor, world.co_org]
+    response = picker_search(staff_client, "participants", {"coalition": world.co_coalition.pk})
+    assert [row for row, _checked in response.context["picker"]["options"]] == [world.co_mayor, world.co_org]
 
 
-def test_picker_endpoint_follows_the_coalition_chosen_in_the_form(staff_client, world):
-    url = reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"})
-    response = staff_client.get(
-        url, {"coalition": world.pe_coalition.pk, "participants_suggest": world.co_coalition.pk}
-    )
-    assert {s for s, _checked in response.context["picker"].options} == {world.pe_org, world.pe_company}
+def test_picker_endpoint_suggests_no_former_member(staff_client, world):
+    Membership.objects.filter(coalition=world.co_coalition, stakeholder=world.co_mayor).update(left_on=DAY)
+    response = picker_search(staff_client, "participants", {"coalition": world.co_coalition.pk})
+    assert [row for row, _checked in response.context["picker"]["options"]] == [world.co_org]
 
 
-def test_picker_endpoint_is_for_staff_and_known_fields_only(staff_client, partner_client, world):
-    assert (
-        partner_client.get(reverse("coalitions:stakeholder_picker", kwargs={"field": "participants"})).status_code
-        == 403
-    )
-    assert staff_client.get(reverse("coalitions:stakeholder_picker", kwargs={"field": "password"})).status_code == 404
+def test_engagement_form_picker_follows_the_coalition_chosen_in_the_form(staff_client, world):
+    html = staff_client.get(reverse("coalitions:engagement_create")).content.decode()
+    assert 'hx-trigger="load, change from:[name=&#x27;coalition&#x27;]"' in html
+
+
+def test_outcome_form_picker_suggests_the_coalitions_members(staff_client, world):
+    html = staff_client.get(reverse("coalitions:outcome_create", kwargs={"pk": world.co_coalition.pk})).content.decode()
+    assert f"coalition={world.co_coalition.pk}" in html and 'hx-trigger="load"' in html
 
 
 def test_log_an_engagement_with_participants(staff_client, world):

@@ -26,15 +26,12 @@ from ..forms import (
     MembershipRoleForm,
 )
 from ..models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
-from .common import form_and_pickers
 
 PAGE_SIZE = 25
 #: Members listed per page on a coalition's page (current and former members alike).
 MEMBERS_PAGE_SIZE = 50
 #: The detail page lists this many recent engagements; the rest are a filter away in the API.
 RECENT_ENGAGEMENTS = 20
-#: The CoalitionFilterSet fields offered on the list page (the API takes them all).
-LIST_FILTERS = ("q", "country", "initiative", "status", "level")
 
 
 @staff_required
@@ -52,7 +49,6 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
         "coalitions/coalition_list.html",
         {
             "filterset": filterset,
-            "filter_fields": [filterset.form[name] for name in LIST_FILTERS],
             "page": page,
             "can_create": is_staff_member(request.user),
         },
@@ -142,8 +138,8 @@ def _with_labels(memberships) -> list[Membership]:
 @staff_required
 def coalition_create(request: HttpRequest) -> HttpResponse:
     """A coalition and its first members on one page; the members are written in the same transaction."""
-    form, pickers, searching = form_and_pickers(request, CoalitionCreateForm, ["members"], user=request.user)
-    if request.method == "POST" and not searching and form.is_valid():
+    form = CoalitionCreateForm(request.POST or None, user=request.user)
+    if form.is_valid():
         data = form.cleaned_data
         fields = {name: data[name] for name in CoalitionForm.Meta.fields if name != "regions"}
         try:
@@ -167,7 +163,7 @@ def coalition_create(request: HttpRequest) -> HttpResponse:
                 % {"count": len(data["members"])},
             )
             return redirect(coalition)
-    return render(request, "coalitions/coalition_form.html", {"form": form, "pickers": pickers})
+    return render(request, "coalitions/coalition_form.html", {"form": form})
 
 
 @staff_required

@@ -34,14 +34,12 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         .order_by("country__name", "name", "pk")
     )
     filterset = InitiativeFilterSet(request.GET, queryset=queryset, request=request)
-    form = filterset.form
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "coalitions/initiative_list.html",
         {
             "filterset": filterset,
-            "filter_fields": [form[name] for name in ("q", "country", "level", "phase")],
             "page": page,
             "can_create": is_staff_member(request.user),
         },

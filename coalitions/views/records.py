@@ -1,8 +1,8 @@
-"""What coalitions do and learn: engagements, outcomes and learning notes, and the stakeholder picker."""
+"""What coalitions do and learn: engagements, outcomes and learning notes."""
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,19 +11,9 @@ from core.access import staff_required
 from core.parsing import parse_id
 from core.views import get_editable_or_403, get_visible_or_404
 
-from ..forms import (
-    PICKER_FIELDS,
-    EngagementForm,
-    LearningNoteForm,
-    OutcomeForm,
-    Picker,
-    build_picker,
-    picker_ids,
-    picker_options,
-)
+from ..forms import EngagementForm, LearningNoteForm, OutcomeForm
 from ..models import Coalition, Engagement, LearningNote, Outcome
 from ..services import engagement_log
-from .common import form_and_pickers
 
 
 def _id_param(request: HttpRequest, name: str) -> int | None:
@@ -46,12 +36,6 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _engagement_suggest(request: HttpRequest, form) -> int | None:
-    """The coalition whose members the picker suggests: the one chosen in the form."""
-    value = form["coalition"].value()
-    return parse_id(getattr(value, "pk", value))
-
-
 def _engagement_form(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
     user = request.user
     form_kwargs = {"user": user, "instance": engagement}
@@ -60,9 +44,8 @@ def _engagement_form(request: HttpRequest, engagement: Engagement | None) -> Htt
             "coalition": _id_param(request, "coalition"),
             "initiative": _id_param(request, "initiative"),
         }
-    form, _pickers, searching = form_and_pickers(request, EngagementForm, [], **form_kwargs)
-    pickers = {"participants": _build_suggesting_picker(request, form, searching)}
-    if request.method == "POST" and not searching and form.is_valid():
+    form = EngagementForm(request.POST or None, **form_kwargs)
+    if form.is_valid():
         data = form.cleaned_data
         fields = {name: data[name] for name in EngagementForm.Meta.fields if name != "participants"}
         saved = engagement_log(
@@ -78,19 +61,7 @@ def _engagement_form(request: HttpRequest, engagement: Engagement | None) -> Htt
             % {"count": len(data["participants"])},
         )
         return redirect(saved)
-    return render(
-        request, "coalitions/engagement_form.html", {"form": form, "pickers": pickers, "engagement": engagement}
-    )
-
-
-def _build_suggesting_picker(request: HttpRequest, form, searching: bool) -> Picker:
-    return build_picker(
-        form,
-        "participants",
-        user=request.user,
-        query=request.POST.get("participants_q", "") if searching else "",
-        suggest=_engagement_suggest(request, form),
-    )
+    return render(request, "coalitions/engagement_form.html", {"form": form, "engagement": engagement})
 
 
 @staff_required
@@ -117,10 +88,8 @@ def outcome_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _outcome_form(request: HttpRequest, coalition: Coalition, outcome: Outcome) -> HttpResponse:
-    form, pickers, searching = form_and_pickers(
-        request, OutcomeForm, ["actors"], suggest=coalition.pk, user=request.user, instance=outcome
-    )
-    if request.method == "POST" and not searching and form.is_valid():
+    form = OutcomeForm(request.POST or None, user=request.user, instance=outcome)
+    if form.is_valid():
         with transaction.atomic():
             form.save()
         messages.success(request, _("Outcome saved."))
@@ -128,7 +97,7 @@ def _outcome_form(request: HttpRequest, coalition: Coalition, outcome: Outcome) 
     return render(
         request,
         "coalitions/outcome_form.html",
-        {"form": form, "pickers": pickers, "coalition": coalition, "outcome": outcome if outcome.pk else None},
+        {"form": form, "coalition": coalition, "outcome": outcome if outcome.pk else None},
     )
 
 
@@ -175,25 +144,3 @@ def _learningnote_form(request: HttpRequest, form: LearningNoteForm) -> HttpResp
         "coalitions/learningnote_form.html",
         {"form": form, "note": form.instance if form.instance.pk else None},
     )
-
-
-@staff_required
-def stakeholder_picker(request: HttpRequest, field: str) -> HttpResponse:
-    """The picker's options after a search (HTMX): chosen stakeholders stay, matches follow."""
-    if field not in PICKER_FIELDS:
-        raise Http404
-    # The engagement form's coalition select sends `coalition` when it changes; it wins over the
-    # coalition the page was opened with.
-    suggest = request.GET.get("coalition", "") or request.GET.get(f"{field}_suggest", "")
-    picker = Picker(
-        name=field,
-        label="",
-        query=request.GET.get(f"{field}_q", ""),
-        options=picker_options(
-            user=request.user,
-            selected_ids=picker_ids(request.GET.getlist(field)),
-            query=request.GET.get(f"{field}_q", ""),
-            suggest_coalition_id=parse_id(suggest),
-        ),
-    )
-    return render(request, "coalitions/includes/picker_options.html", {"picker": picker})

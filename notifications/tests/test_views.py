@@ -25,7 +25,7 @@ def test_the_header_loads_the_badge_after_the_page_so_pages_pay_no_query(world, 
     request = RequestFactory().get("/")
     request.user = world.staff_co
     with django_assert_num_queries(0):
-        html = Template('{% include "notifications/_badge.html" %}').render(
+        html = Template('{% include "notifications/includes/badge.html" %}').render(
             RequestContext(request, {"user": world.staff_co})
         )
     assert 'hx-get="/notifications/badge/"' in html
@@ -36,7 +36,9 @@ def test_anonymous_visitors_get_no_badge(client):
 
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
-    html = Template('{% include "notifications/_badge.html" %}').render(RequestContext(request, {"user": request.user}))
+    html = Template('{% include "notifications/includes/badge.html" %}').render(
+        RequestContext(request, {"user": request.user})
+    )
     assert html.strip() == ""
 
 

@@ -16,10 +16,10 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
-// Pickers (templates/includes/choice_picker.html, coalitions/includes/picker.html): with HTMX the
-// options follow the search box as one types (hx-get on the input); Enter in the box, and the
-// Find button of the directory's pickers, search instead of submitting the whole form. Without
-// JavaScript both submit the form and the page comes back with the matches.
+// The record picker (core/widgets/picker.html): with HTMX the options follow the search box as one
+// types (hx-get on the input); Enter in the box, and its Search button, search in place instead of
+// submitting the whole form. Without JavaScript both submit the form and the page comes back with
+// the matches.
 function pickerSearch(input) {
   if (!window.htmx) {
     return false;
