@@ -20,6 +20,8 @@ from django.db.models import Case, Model, Q, QuerySet, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .parsing import parse_id
+
 #: How many matches one search shows; people refine the search rather than scroll.
 PICKER_LIMIT = 25
 #: The button of the no-JavaScript search; a form sent with it is redisplayed, not saved.
@@ -39,12 +41,8 @@ def filterset_for(model: type[Model]):
 
 def chosen_ids(values: Iterable) -> list[int]:
     """The ids among submitted values; anything else is ignored, as a missing row would be."""
-    ids = []
-    for value in values or ():
-        value = getattr(value, "pk", value)
-        if str(value).isdigit():
-            ids.append(int(value))
-    return ids
+    ids = (parse_id(getattr(value, "pk", value)) for value in values or ())
+    return [id_ for id_ in ids if id_ is not None]
 
 
 def options(
