@@ -63,7 +63,11 @@ def options(
     if not (selected or data):
         return []
     # One query: the chosen rows first, then the first matches, each in the list's own order.
-    order = (Case(When(pk__in=selected, then=0), default=1), *(rows.query.order_by or rows.model._meta.ordering))
+    order = tuple(rows.query.order_by or rows.model._meta.ordering)
+    if selected:
+        # Without chosen rows the Case is a constant, which PostgreSQL would read as `ORDER BY 1`:
+        # the first column (the id), not the list's order.
+        order = (Case(When(pk__in=selected, then=0), default=1), *order)
     matches = others.values("pk")[:PICKER_LIMIT]
     picked = list(rows.filter(Q(pk__in=selected) | Q(pk__in=matches)).order_by(*order))
     chosen = [row for row in picked if row.pk in selected]

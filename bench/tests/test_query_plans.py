@@ -11,12 +11,13 @@ import pytest
 from django.db import connection
 
 from accounts.models import User
-from coalitions.api.serializers import MEMBERSHIP_COLUMNS, MEMBERSHIP_JOINED
+from coalitions.api.serializers import MembershipSerializer
 from coalitions.models import Coalition, Engagement, Membership
+from core.api.rows import row_plan
 from core.management.commands.seed_scale import seed_scale
 from core.testing import require_service
 from countries.models import Country
-from stakeholders.api.serializers import ORGANISATION_COLUMNS, ROW_COLUMNS
+from stakeholders.api.serializers import StakeholderSerializer
 from stakeholders.filters import StakeholderFilterSet
 from stakeholders.models import Stakeholder
 
@@ -60,7 +61,9 @@ def test_key_list_queries_use_an_index_and_never_scan_a_big_table():
     sql, params = listing.order_by().values("pk").query.sql_with_params()
     plans["directory count"] = explain((f"SELECT COUNT(*) FROM ({sql}) AS counted", params))  # noqa: S608
     # What a syncing partner asks: the same filter in cursor mode (id order), as the API builds it.
-    plans["directory cursor page"] = explain(listing.order_by("pk").values(*ROW_COLUMNS, *ORGANISATION_COLUMNS)[:51])
+    plans["directory cursor page"] = explain(
+        listing.order_by("pk").values(*row_plan(StakeholderSerializer).columns(()))[:51]
+    )
 
     # A name as staff type it: part of one actor's name, in another case.
     someone = Stakeholder.objects.filter(kind="person").order_by("pk").first()
@@ -74,7 +77,7 @@ def test_key_list_queries_use_an_index_and_never_scan_a_big_table():
         members = Membership.objects.filter(coalition=coalition, left_on__isnull=True).select_related("stakeholder")
         plans[label] = explain(members.order_by("joined_on", "pk")[:50])
         # The API's members page: past members too, in the model's order, with the briefs joined (staff).
-        api_page = Membership.objects.filter(coalition=coalition).values(*MEMBERSHIP_COLUMNS, *MEMBERSHIP_JOINED)
+        api_page = Membership.objects.filter(coalition=coalition).values(*row_plan(MembershipSerializer).columns(()))
         plans[f"API {label}"] = explain(api_page[:50])
     # The big coalition's page comes off the index in order; a small one may as well sort its few rows.
     assert "membership_page_idx" in plans["API big coalition members"], plans["API big coalition members"]

@@ -1,11 +1,8 @@
 from rest_framework import serializers
 
-from core.api.rows import briefs, date_text, datetime_text, joined_brief
 from core.api.serializers import ValidatedModelSerializer, bounded
 from countries.api.serializers import CountryBriefSerializer
-from stakeholders.api.serializers import BRIEF_FIELDS as STAKEHOLDER_BRIEF
 from stakeholders.api.serializers import StakeholderBriefSerializer
-from stakeholders.models import Stakeholder
 
 from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from ..services import coalition_create, engagement_log
@@ -81,48 +78,6 @@ class AssessmentSerializer(ValidatedModelSerializer):
         }
 
 
-#: The `.values()` columns of `assessment_rows`, with the stakeholder and initiative joined (staff only).
-ASSESSMENT_COLUMNS = (
-    "id",
-    "stakeholder",
-    *(f"stakeholder__{field}" for field in STAKEHOLDER_BRIEF),
-    "initiative",
-    *(f"initiative__{field}" for field in INITIATIVE_BRIEF),
-    "assessed_on",
-    "power",
-    "capabilities",
-    "interest",
-    "stance",
-    "rationale",
-    "assessed_by",
-    *TIMESTAMPS,
-)
-
-
-def assessment_rows(assessments: list[dict]) -> list[dict]:
-    """`AssessmentSerializer`'s rows for `.values(*ASSESSMENT_COLUMNS)` rows (assessments are staff-only)."""
-    timestamp = datetime_text()
-    return [
-        {
-            "id": row["id"],
-            "stakeholder": row["stakeholder"],
-            "stakeholder_brief": joined_brief(row, "stakeholder", STAKEHOLDER_BRIEF),
-            "initiative": row["initiative"],
-            "initiative_brief": joined_brief(row, "initiative", INITIATIVE_BRIEF),
-            "assessed_on": date_text(row["assessed_on"]),
-            "power": row["power"],
-            "capabilities": row["capabilities"],
-            "interest": row["interest"],
-            "stance": row["stance"],
-            "rationale": row["rationale"],
-            "assessed_by": row["assessed_by"],
-            "created_at": timestamp(row["created_at"]),
-            "updated_at": timestamp(row["updated_at"]),
-        }
-        for row in assessments
-    ]
-
-
 class CoalitionSerializer(ValidatedModelSerializer):
     initiative_brief = InitiativeBriefSerializer(source="initiative", read_only=True, allow_null=True)
     parent_brief = CoalitionBriefSerializer(source="parent", read_only=True, allow_null=True)
@@ -179,50 +134,6 @@ class MembershipSerializer(ValidatedModelSerializer):
             "left_on",
             *TIMESTAMPS,
         ]
-
-
-#: The `.values()` columns of `membership_rows`; `MEMBERSHIP_JOINED` join the briefs (staff only).
-MEMBERSHIP_COLUMNS = ("id", "coalition", "stakeholder", "role", "joined_on", "left_on", *TIMESTAMPS)
-MEMBERSHIP_JOINED = (
-    *(f"coalition__{field}" for field in COALITION_BRIEF),
-    *(f"stakeholder__{field}" for field in STAKEHOLDER_BRIEF),
-)
-
-
-def membership_rows(page: list[dict], user, joined: bool) -> list[dict]:
-    """`MembershipSerializer`'s rows for a page of `.values(*MEMBERSHIP_COLUMNS)` rows.
-
-    With `joined` (staff, who see every coalition and stakeholder) the rows carry
-    `MEMBERSHIP_JOINED`; otherwise the briefs come from `visible_to(user)` (two queries), so a
-    coalition or stakeholder the user may not see is null, as in the serializer.
-    """
-    if not joined:
-        coalitions = briefs(user, Coalition, (row["coalition"] for row in page), COALITION_BRIEF)
-        stakeholders = briefs(user, Stakeholder, (row["stakeholder"] for row in page), STAKEHOLDER_BRIEF)
-    timestamp = datetime_text()
-    rows = []
-    for row in page:
-        if joined:
-            coalition = joined_brief(row, "coalition", COALITION_BRIEF)
-            stakeholder = joined_brief(row, "stakeholder", STAKEHOLDER_BRIEF)
-        else:
-            coalition = coalitions.get(row["coalition"])
-            stakeholder = stakeholders.get(row["stakeholder"])
-        rows.append(
-            {
-                "id": row["id"],
-                "coalition": coalition["id"] if coalition else None,
-                "coalition_brief": coalition,
-                "stakeholder": stakeholder["id"] if stakeholder else None,
-                "stakeholder_brief": stakeholder,
-                "role": row["role"],
-                "joined_on": date_text(row["joined_on"]),
-                "left_on": date_text(row["left_on"]),
-                "created_at": timestamp(row["created_at"]),
-                "updated_at": timestamp(row["updated_at"]),
-            }
-        )
-    return rows
 
 
 class CommitmentSerializer(ValidatedModelSerializer):

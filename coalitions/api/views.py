@@ -3,7 +3,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.access import is_staff_member
+from core.api.rows import row_plan
 from core.api.viewsets import ScopedModelViewSet
 from countries.models import Region
 
@@ -19,9 +19,6 @@ from ..filters import (
 )
 from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from .serializers import (
-    ASSESSMENT_COLUMNS,
-    MEMBERSHIP_COLUMNS,
-    MEMBERSHIP_JOINED,
     AssessmentSerializer,
     CoalitionHealthSerializer,
     CoalitionSerializer,
@@ -31,8 +28,6 @@ from .serializers import (
     LearningNoteSerializer,
     MembershipSerializer,
     OutcomeSerializer,
-    assessment_rows,
-    membership_rows,
 )
 
 REGION_IDS = Prefetch("regions", queryset=Region.objects.only("id"))
@@ -69,10 +64,11 @@ class InitiativeViewSet(ScopedModelViewSet):
             .filter(initiative=initiative)
             .latest()
             .order_by("stakeholder__name", "stakeholder_id")
-            .values(*ASSESSMENT_COLUMNS)
         )
-        # Built from `.values()` rows (an initiative can have thousands), the same JSON as AssessmentSerializer.
-        return Response(assessment_rows(assessments))
+        # Built from `.values()` rows (an initiative can have thousands), the same JSON as AssessmentSerializer;
+        # assessments are staff-only, so every relation is joined.
+        plan = row_plan(AssessmentSerializer)
+        return Response(plan.rows(list(assessments.values(*plan.columns(()))), request.user, ()))
 
 
 class AssessmentViewSet(ScopedModelViewSet):
@@ -118,14 +114,8 @@ class MembershipViewSet(ScopedModelViewSet):
     ordering_fields = ["id", "joined_on", "left_on", "role", "updated_at"]
     scoped_relations = ("coalition", "stakeholder")
 
-    # A coalition's members page is built from `.values()` rows; the serializer serves the rest.
-    def list_columns(self) -> tuple[str, ...]:
-        joined = is_staff_member(self.request.user)
-        return (*MEMBERSHIP_COLUMNS, *MEMBERSHIP_JOINED) if joined else MEMBERSHIP_COLUMNS
-
-    def list_rows(self, page: list[dict]) -> list[dict]:
-        user = self.request.user
-        return membership_rows(page, user, joined=is_staff_member(user))
+    # A coalition's members page (up to thousands of members): built from `.values()` rows (core.api.rows).
+    rows_from_values = True
 
 
 # A partner's first calls, with the ids of a fresh demo (`make run`): partner-co's coalition is 2 and

@@ -1,53 +1,203 @@
-"""Read-only list rows built straight from `.values()`: the serializers' JSON without their field machinery.
+"""Hot API lists built from `.values()` rows, planned from each serializer's own fields.
 
 The hot lists (stakeholders, a coalition's members, an initiative's map) answer thousands of
-rows a minute; DRF's fields build a model instance, a manager per many-to-many and a field object
-per value for each row (bench/README.md has the measurement). These helpers give the same values the fields would:
+rows a minute; DRF builds a model instance, a manager per many-to-many and a bound field per
+value for each row (bench/README.md has the measurement). `row_plan(SerializerClass)` reads the
+serializer's `fields` once per class and derives the `.values()` columns and, per field, the
+field's own `to_representation`, so a field is declared once, on the serializer.
 
-- `datetime_text()`: what `serializers.DateTimeField` writes (ISO 8601 in the current time zone,
-  `Z` for UTC);
-- `date_text()`: what `serializers.DateField` writes;
-- `briefs()`: the brief of each related row the user may see, so a row out of sight is null,
-  exactly as the viewsets' scoped prefetch makes it (`ScopedModelViewSet.scoped_relations`).
+What a plan can build (anything else, such as a method field, a dotted source or a serializer
+overriding `to_representation`, makes `row_plan` return None and the list uses the serializer):
 
-Every builder is checked against its ModelSerializer by a test, so the JSON cannot drift.
+- a model column (`to_representation` of the serializer's field, None stays None);
+- a foreign key as an id, and a nested ModelSerializer of plain columns on it (a brief); for a
+  relation the viewset scopes (`ScopedModelViewSet.scoped_relations`, partners) the related rows
+  come through `visible_to(user)` in one query, so one out of sight is null as in the serializer;
+  otherwise they are joined;
+- a many-to-many of ids, in id order, in one query on the through table (not for scoped ones).
+
+`core/tests/test_api_rows.py` checks every list that uses a plan against its serializer.
 """
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import models
-from django.utils import timezone
+from rest_framework import serializers
+
+Convert = Callable[[object], object]
 
 
-def datetime_text() -> Callable[[datetime | None], str | None]:
-    """A function writing a datetime as `serializers.DateTimeField` does, for the current time zone."""
-    zone = timezone.get_current_timezone()
+@dataclass(frozen=True)
+class _Relation:
+    """A foreign key the serializer shows as an id (`id_fields`) and/or as briefs (`briefs`)."""
 
-    def text(value: datetime | None) -> str | None:
-        if not value:
-            return None
-        written = value.astimezone(zone).isoformat()
-        return written[:-6] + "Z" if written.endswith("+00:00") else written
+    name: str
+    model: type[models.Model]
+    id_fields: tuple[str, ...] = ()
+    #: (output name, ((brief field, column on the related model, convert), ...))
+    briefs: tuple[tuple[str, tuple[tuple[str, str, Convert], ...]], ...] = ()
 
-    return text
-
-
-def date_text(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+    def columns(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(column for _, fields in self.briefs for _, column, _ in fields))
 
 
-def briefs(user, model: type[models.Model], ids: Iterable[int | None], fields: tuple[str, ...]) -> dict[int, dict]:
-    """`{id: {field: value}}` for the rows among `ids` that `user` may see (one query, none without ids)."""
+@dataclass
+class RowPlan:
+    model: type[models.Model]
+    order: tuple[str, ...]  # output names, in the serializer's order
+    values: dict[str, tuple[str, Convert]] = field(default_factory=dict)  # name -> (column, convert)
+    relations: dict[str, _Relation] = field(default_factory=dict)
+    many: dict[str, str] = field(default_factory=dict)  # name -> many-to-many field
+
+    def usable(self, scoped: Iterable[str]) -> bool:
+        """Whether the plan can build the rows when these relations are scoped (a scoped many-to-many cannot)."""
+        return not set(self.many.values()) & set(scoped)
+
+    def columns(self, scoped: Iterable[str]) -> tuple[str, ...]:
+        """The `.values()` columns; relations not in `scoped` are joined for their briefs."""
+        scoped = set(scoped)
+        columns = [column for column, _ in self.values.values()]
+        for relation in self.relations.values():
+            columns.append(relation.name)
+            if relation.name not in scoped:
+                columns += [f"{relation.name}__{column}" for column in relation.columns()]
+        return tuple(dict.fromkeys(columns))
+
+    def rows(self, page: list[dict], user, scoped: Iterable[str]) -> list[dict]:
+        """The serializer's JSON for a page of `.values(*self.columns(scoped))` rows."""
+        scoped = set(scoped)
+        visible = {
+            relation.name: _visible(user, relation, (row[relation.name] for row in page))
+            for relation in self.relations.values()
+            if relation.name in scoped
+        }
+        many = {name: _many_ids(self.model, source, [row["id"] for row in page]) for name, source in self.many.items()}
+        built = []
+        for row in page:
+            out = {}
+            for name, (column, convert) in self.values.items():
+                value = row[column]
+                out[name] = None if value is None else convert(value)
+            for relation in self.relations.values():
+                pk = row[relation.name]
+                if relation.name in scoped:
+                    related = visible[relation.name].get(pk)
+                    pk = related["id"] if related else None
+                else:
+                    related = {column: row[f"{relation.name}__{column}"] for column in relation.columns()}
+                for name in relation.id_fields:
+                    out[name] = pk
+                for name, fields in relation.briefs:
+                    out[name] = None if pk is None else _brief(related, fields)
+            for name in self.many:
+                out[name] = many[name].get(row["id"], [])
+            built.append({name: out[name] for name in self.order})
+        return built
+
+
+def _brief(related: dict, fields) -> dict:
+    return {name: None if related[column] is None else convert(related[column]) for name, column, convert in fields}
+
+
+def _visible(user, relation: _Relation, ids: Iterable[int | None]) -> dict[int, dict]:
+    """`{id: columns}` for the related rows among `ids` that `user` may see (one query, none without ids)."""
     wanted = {pk for pk in ids if pk is not None}
     if not wanted:
         return {}
-    rows = model.objects.visible_to(user).filter(pk__in=wanted).order_by().values(*fields)
+    rows = relation.model.objects.visible_to(user).filter(pk__in=wanted).order_by().values("id", *relation.columns())
     return {row["id"]: row for row in rows}
 
 
-def joined_brief(row: dict, prefix: str, fields: tuple[str, ...]) -> dict | None:
-    """The brief of a related row read from joined `.values()` columns (`prefix__field`), or None."""
-    if row[f"{prefix}__id"] is None:
+def _many_ids(model: type[models.Model], source: str, ids: list[int]) -> dict[int, list[int]]:
+    """`{row id: [related ids in id order]}` from the many-to-many's through table (one query)."""
+    if not ids:
+        return {}
+    m2m = model._meta.get_field(source)
+    through = m2m.remote_field.through
+    own = through._meta.get_field(m2m.m2m_field_name()).attname
+    other = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
+    found: dict[int, list[int]] = {}
+    for pk, related in through.objects.filter(**{f"{own}__in": ids}).order_by(other).values_list(own, other):
+        found.setdefault(pk, []).append(related)
+    return found
+
+
+def _plain_column(model: type[models.Model], field: serializers.Field) -> str | None:
+    """The column a serializer field reads when it is a plain model column, else None."""
+    if isinstance(field, (serializers.BaseSerializer, serializers.RelatedField, serializers.ManyRelatedField)):
         return None
-    return {field: row[f"{prefix}__{field}"] for field in fields}
+    if isinstance(field, (serializers.SerializerMethodField, serializers.HiddenField)) or "." in field.source:
+        return None
+    try:
+        model_field = model._meta.get_field(field.source)
+    except Exception:  # a property or a method of the model, not a column
+        return None
+    if not model_field.concrete or model_field.is_relation:
+        return None
+    return model_field.attname
+
+
+def _builds_itself(serializer_class: type[serializers.BaseSerializer]) -> bool:
+    return (
+        issubclass(serializer_class, serializers.ModelSerializer)
+        and serializer_class.to_representation is serializers.Serializer.to_representation
+    )
+
+
+@cache
+def row_plan(serializer_class: type[serializers.ModelSerializer]) -> RowPlan | None:
+    """The plan of `serializer_class`'s list rows, or None when a field needs the serializer."""
+    if not _builds_itself(serializer_class):
+        return None
+    model = serializer_class.Meta.model
+    readable = [f for f in serializer_class().fields.values() if not f.write_only]
+    plan = RowPlan(model=model, order=tuple(f.field_name for f in readable))
+    ids: dict[str, list[str]] = {}
+    briefs: dict[str, list] = {}
+    for bound in readable:
+        column = _plain_column(model, bound)
+        if column is not None:
+            plan.values[bound.field_name] = (column, bound.to_representation)
+            continue
+        try:
+            model_field = model._meta.get_field(bound.source) if "." not in bound.source else None
+        except Exception:
+            model_field = None
+        if model_field is None or not model_field.is_relation:
+            return None
+        if isinstance(bound, serializers.ManyRelatedField) and model_field.many_to_many and model_field.concrete:
+            child = bound.child_relation
+            if type(child).to_representation is not serializers.PrimaryKeyRelatedField.to_representation:
+                return None
+            if child.pk_field is not None:
+                return None
+            plan.many[bound.field_name] = bound.source
+        elif not model_field.many_to_one:
+            return None
+        elif isinstance(bound, serializers.PrimaryKeyRelatedField) and bound.pk_field is None:
+            if type(bound).to_representation is not serializers.PrimaryKeyRelatedField.to_representation:
+                return None
+            ids.setdefault(bound.source, []).append(bound.field_name)
+        elif isinstance(bound, serializers.ModelSerializer) and _builds_itself(type(bound)):
+            related = model_field.related_model
+            fields = []
+            for inner in bound.fields.values():
+                if inner.write_only:
+                    continue
+                inner_column = _plain_column(related, inner)
+                if inner_column is None:
+                    return None
+                fields.append((inner.field_name, inner_column, inner.to_representation))
+            briefs.setdefault(bound.source, []).append((bound.field_name, tuple(fields)))
+        else:
+            return None
+    for name in dict.fromkeys([*ids, *briefs]):
+        plan.relations[name] = _Relation(
+            name=name,
+            model=model._meta.get_field(name).related_model,
+            id_fields=tuple(ids.get(name, ())),
+            briefs=tuple(briefs.get(name, ())),
+        )
+    return plan

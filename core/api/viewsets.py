@@ -13,6 +13,7 @@ from core.services import row_delete
 from core.signals import api_write
 
 from .permissions import ApiPermission, may_write_row, partner_field_errors, resource_of
+from .rows import row_plan
 from .schema import ApiAutoSchema
 
 
@@ -28,6 +29,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     """
 
     scoped_relations: tuple[str, ...] = ()
+    #: A hot list: its pages are built from `.values()` rows (core.api.rows), not by the serializer.
+    rows_from_values: bool = False
 
     #: For the API docs: which rows a partner sees here, in an integrator's words ("the commitments
     #: of their coalitions"); a staff-only resource leaves it empty. The docs are written from this,
@@ -61,28 +64,21 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         ]
         return queryset.prefetch_related(*prefetches)
 
-    def list_columns(self) -> tuple[str, ...] | None:
-        """`.values()` columns for `list_rows`; None (the default) lists through the serializer."""
-        return None
-
-    def list_rows(self, page: list[dict]) -> list[dict]:
-        """The JSON rows of one page of `.values()` rows (the serializer's output, built directly)."""
-        raise NotImplementedError
-
     def list(self, request, *args, **kwargs):
-        # A page of rows, built from `.values()` when the viewset says how (`list_columns`/`list_rows`):
-        # same filters, ordering, scope and pagination as the serializer path; only the rows'
-        # construction differs, for lists that must be fast (tests compare both outputs). The OpenAPI
-        # text of every operation is written by core.api.schema, never taken from a docstring.
-        columns = self.list_columns()
-        if columns is None or self.paginator is None:
+        # A hot list (`rows_from_values`) is built from `.values()` rows by the plan core.api.rows
+        # derives from the serializer's fields: same filters, ordering, scope and pagination as the
+        # serializer path; only the rows' construction differs (tests compare both outputs). The
+        # OpenAPI text of every operation is written by core.api.schema, never taken from a docstring.
+        plan = row_plan(self.get_serializer_class()) if self.rows_from_values else None
+        scoped = () if is_staff_member(request.user) else self.scoped_relations
+        if plan is None or not plan.usable(scoped) or self.paginator is None:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        rows = queryset.values(*columns)
+        rows = queryset.values(*plan.columns(scoped))
         # Count the rows without the joins their columns need (Django keeps a `.values()` join in
         # its COUNT), so the count stays what it is for the serializer path (an index-only scan).
         rows.count = queryset.count
-        return self.get_paginated_response(self.list_rows(self.paginate_queryset(rows)))
+        return self.get_paginated_response(plan.rows(self.paginate_queryset(rows), request.user, scoped))
 
     def _check_written(self, action: str, obj) -> None:
         """After the write, inside its transaction: the row must still be within the user's scope."""

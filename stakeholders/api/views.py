@@ -1,19 +1,11 @@
 from django.db.models import Prefetch
 
-from core.access import is_staff_member
 from core.api.viewsets import ScopedModelViewSet
 from countries.models import Region
 
 from ..filters import ContactFilterSet, RelationshipFilterSet, StakeholderFilterSet
 from ..models import Contact, Relationship, Stakeholder
-from .serializers import (
-    ORGANISATION_COLUMNS,
-    ROW_COLUMNS,
-    ContactSerializer,
-    RelationshipSerializer,
-    StakeholderSerializer,
-    stakeholder_rows,
-)
+from .serializers import ContactSerializer, RelationshipSerializer, StakeholderSerializer
 
 
 class StakeholderViewSet(ScopedModelViewSet):
@@ -27,15 +19,8 @@ class StakeholderViewSet(ScopedModelViewSet):
     ordering_fields = ["id", "name", "sector", "level", "updated_at"]
     scoped_relations = ("organisation",)
 
-    # The list (the directory partners sync) is built from `.values()` rows; the serializer
-    # serves a single row, writes and the schema.
-    def list_columns(self) -> tuple[str, ...]:
-        joined = is_staff_member(self.request.user)
-        return (*ROW_COLUMNS, *ORGANISATION_COLUMNS) if joined else ROW_COLUMNS
-
-    def list_rows(self, page: list[dict]) -> list[dict]:
-        user = self.request.user
-        return stakeholder_rows(page, user, organisation_joined=is_staff_member(user))
+    # The directory partners sync: built from `.values()` rows (core.api.rows).
+    rows_from_values = True
 
 
 class ContactViewSet(ScopedModelViewSet):
