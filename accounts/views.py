@@ -50,14 +50,20 @@ from .models import ApiToken, Invitation
 NEW_CODES_SESSION_KEY = "two_factor_new_codes"
 
 
-def _next_url(request, fallback: str = settings.LOGIN_REDIRECT_URL) -> str:
-    """The `next` the user came with, if it points at this site; the dashboard otherwise."""
+def home_url(user) -> str:
+    """Where a user lands after signing in: staff on the dashboard, a partner (who has no staff
+    pages) on their API tokens, the way into their coalitions' data."""
+    return reverse("accounts:token_list") if getattr(user, "is_partner", False) else settings.LOGIN_REDIRECT_URL
+
+
+def _next_url(request, fallback: str | None = None) -> str:
+    """The `next` the user came with, if it points at this site; the user's home otherwise."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return fallback
+    return fallback if fallback is not None else home_url(request.user)
 
 
 def _with_next(name: str, next_url: str) -> str:
@@ -68,7 +74,7 @@ class LoginView(auth_views.LoginView):
     """Django's sign-in; a user who owes a second factor goes straight on to it."""
 
     def get_success_url(self) -> str:
-        url = super().get_success_url()
+        url = self.get_redirect_url() or home_url(self.request.user)
         if two_factor.is_pending(self.request):
             step = two_factor.next_step(self.request)
             if step:
@@ -383,7 +389,7 @@ def invitation_accept(request, key: str):
             _add_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            welcome = reverse("accounts:token_list") if user.is_partner else settings.LOGIN_REDIRECT_URL
+            welcome = home_url(user)
             if two_factor.is_required(user):
                 return redirect(_with_next("two_factor_setup", welcome))
             return redirect(welcome)

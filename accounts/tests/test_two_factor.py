@@ -220,7 +220,7 @@ def test_staff_who_enrols_gets_in(world, required):
 
 def test_a_partner_is_not_forced_but_may_enrol(world, required):
     client, response = sign_in(world.partner_co)
-    assert response["Location"] == "/"
+    assert response["Location"] == "/tokens/"  # a partner's home: no staff page is theirs
     assert client.get("/api/v1/coalitions/").status_code == 200
     assert client.get("/accounts/two-factor/").status_code == 200
     assert client.get(SETUP).status_code == 200

@@ -53,6 +53,16 @@ def test_login_page_signs_in_and_redirects(client, world):
     assert response["Location"] == "/"
 
 
+def test_a_partner_lands_on_their_tokens_not_on_a_staff_page(client, world):
+    response = client.post(reverse("login"), {"username": "partner-co", "password": "correct-horse-battery"})
+    assert response["Location"] == reverse("accounts:token_list")
+    assert client.get(response["Location"]).status_code == 200
+    response = client.post(
+        reverse("login") + "?next=/api/v1/coalitions/", {"username": "partner-co", "password": "correct-horse-battery"}
+    )
+    assert response["Location"] == "/api/v1/coalitions/"  # a `next` the partner came with still wins
+
+
 def test_login_shows_inline_error_for_wrong_password(client, world):
     response = client.post(reverse("login"), {"username": "staff-co", "password": "wrong"})
     assert response.status_code == 200
