@@ -185,8 +185,8 @@ def test_in_spanish_a_date_is_entered_saved_and_shown_back(browser_page, world):
     errors = watch_csp(page)
     page.login(world.staff_co)
     page.goto("/")
-    page.get_by_label("Language").select_option("es")
-    page.wait_for_load_state()
+    page.get_by_label("Language").select_option("es")  # submits itself (site.js): wait for the Spanish page
+    page.get_by_role("heading", name="Panel", level=1).wait_for()
     assert page.locator("html").get_attribute("lang") == "es"
     page.goto(f"/coalitions/{world.co_coalition.pk}/edit/")
     day = page.get_by_label(field_label("Fecha de conformación"))
