@@ -46,6 +46,10 @@ PAGES_WITH_PARAMETERS = {
     "results:indicator_edit": lambda r: {"pk": r.indicator.pk},
     "results:value_create": lambda r: {"pk": r.indicator.pk},
     "results:indicator_create": lambda r: {"kind": "coalition", "owner_pk": r.world.co_coalition.pk},
+    # The partner portal's forms (a partner's pages: portal/tests/test_portal_pages.py opens them as partner-co).
+    "portal:engagement_create": lambda r: {"pk": r.world.co_coalition.pk},
+    "portal:outcome_create": lambda r: {"pk": r.world.co_coalition.pk},
+    "portal:commitment_update": lambda r: {"pk": r.world.co_commitment.pk},
 }
 
 #: Templates that lay out a form's fields themselves, and why.
