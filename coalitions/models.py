@@ -657,7 +657,7 @@ class Outcome(TimeStampedModel):
         verbose_name=_("plan objective served"),
     )
     is_public = models.BooleanField(
-        _("public"),
+        _("on the public site"),
         default=False,
         help_text=_(
             "Published on the public site (description, type of change, date, significance and contribution, "
@@ -729,7 +729,7 @@ class LearningNote(TimeStampedModel):
         verbose_name=_("author"),
     )
     is_public = models.BooleanField(
-        _("public"),
+        _("on the public site"),
         default=False,
         help_text=_(
             "Published on the public site (title and text, never the author), when its coalition "
