@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import register, register_subject
 
-from .models import ConsentEvent, ContactRequest
+from .models import ConsentEvent, ContactRequest, ContactRequestNote
 
 register_subject(
     "explorer",
@@ -47,7 +47,29 @@ def _contact_requests(subject):
 
 register(
     "explorers_network.ContactRequest",
-    fields=("name", "organisation", "country", "email", "message", "language", "created_at"),
+    fields=(
+        "name",
+        "organisation",
+        "country",
+        "email",
+        "message",
+        "language",
+        "status",
+        "reply_draft",
+        "answered_at",
+        "invited_at",
+        "created_at",
+    ),
     rows=_contact_requests,
     description=_("Messages sent through the contact form"),
+)
+
+register(
+    "explorers_network.ContactRequestNote",
+    fields=("kind", "body", "created_at"),
+    # Staff notes about the person's messages and the replies mailed to them: they go with the messages.
+    rows=lambda subject: ContactRequestNote.objects.filter(
+        contact_request_id__in=subject.pks("explorers_network.ContactRequest")
+    ),
+    description=_("Staff notes on the person's messages, and the replies sent to them"),
 )

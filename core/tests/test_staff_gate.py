@@ -35,6 +35,7 @@ OPEN_PAGES = {
     "explorers_network:unsubscribe": "the public: an unsubscribe link",
     "explorers_network:contact": "the public: the contact form",
     "explorers_network:contact_thanks": "the public",
+    "explorers_network:contact_privacy": "the public: what the contact form keeps and who reads it",
     "website:country_work": "the public: a country's page",
     "notifications:list": "everyone signed in: their own notifications",
     "notifications:badge": "everyone signed in",
