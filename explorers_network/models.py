@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.access import is_staff_member
 from core.models import RecordedQuerySet, ScopedQuerySet, TimeStampedModel
@@ -318,10 +319,11 @@ class ContactRequest(TimeStampedModel):
     """A message from the public contact form: a work item for the staff of its country (or all staff)."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        IN_PROGRESS = "in_progress", _("In progress")
-        ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        # A context of their own: "New" or "Closed" agree in gender with what they describe in Spanish.
+        NEW = "new", pgettext_lazy("contact request status", "New")
+        IN_PROGRESS = "in_progress", pgettext_lazy("contact request status", "In progress")
+        ANSWERED = "answered", pgettext_lazy("contact request status", "Answered")
+        CLOSED = "closed", pgettext_lazy("contact request status", "Closed")
 
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)

@@ -58,7 +58,7 @@ def test_the_workflow_from_message_to_closed(world, client, staff_client, django
     ack = Delivery.objects.get(kind=Delivery.Kind.CONTACT_ACK)
     assert (ack.recipient, ack.language, ack.state) == ("nadia@example.org", "es", Delivery.State.SENT)
     assert ack.subject == "Hemos recibido su mensaje"
-    assert "Hola Nadia Tan" in ack.body_text
+    assert "Hola, Nadia Tan" in ack.body_text
     assert "Queremos explorar" not in ack.body_text  # a receipt quotes nothing else the sender typed
     assert "/contact/privacy/" in ack.body_text
 
