@@ -1,5 +1,6 @@
-"""Erase, export, delete, campaign send, and a contact request's reply and invitation: behind the staff gate, scoped by `editable_by` (out of scope
-is a 404), asked on a GET page that changes nothing, performed by a POST, and recorded without personal data."""
+"""Erase, export, delete, campaign send, and a contact request's reply and invitation: behind the
+staff gate, scoped by `editable_by` (out of scope is a 404), asked on a GET page that changes nothing,
+performed by a POST, and recorded without personal data."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
