@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -52,8 +52,8 @@ NEW_CODES_SESSION_KEY = "two_factor_new_codes"
 
 def home_url(user) -> str:
     """Where a user lands after signing in: staff on the dashboard, a partner (who has no staff
-    pages) on their API tokens, the way into their coalitions' data."""
-    return reverse("accounts:token_list") if getattr(user, "is_partner", False) else settings.LOGIN_REDIRECT_URL
+    pages) on `PARTNER_HOME_URL`, the partner portal with their coalitions."""
+    return resolve_url(settings.PARTNER_HOME_URL) if getattr(user, "is_partner", False) else settings.LOGIN_REDIRECT_URL
 
 
 def _next_url(request, fallback: str | None = None) -> str:

@@ -6,6 +6,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponse, JsonResponse
@@ -225,12 +226,14 @@ def personal_data_erase(request, kind: str, pk: int):
     )
 
 
-@staff_required
+@login_required
 def picker(request, model: str):
     """A picker's options after a search (HTMX): the chosen rows stay first, the matches follow.
 
     Only a model with a FilterSet can be picked; the rows are the user's visible ones and the
     search is that FilterSet's, so the answer for a hidden row is the answer for a missing one.
+    Open to everyone signed in (partners pick participants and actors in the partner portal):
+    what it can offer is `visible_to(user)`, no more than the API lists for them.
     """
     from django.apps import apps
     from django.http import Http404

@@ -68,7 +68,7 @@ def test_accepting_sets_the_password_and_signs_the_person_in(staff_client, world
     user = User.objects.get(username="rosa")
     assert (user.role, user.organisation, user.email) == ("partner", world.co_org, "rosa@example.org")
     assert user.check_password(PASSWORD)
-    assert response["Location"] == reverse("accounts:token_list")
+    assert response["Location"] == reverse("portal:home")  # a partner's home
     assert "Rosa Epieyú" in client.get(response["Location"]).content.decode()  # signed in, in the menu
     invitation = Invitation.objects.get()
     assert (invitation.status, invitation.user) == (Invitation.Status.ACCEPTED, user)
