@@ -124,6 +124,9 @@ CLEAN_RULES: dict[str, Invalid] = {
     "initiative_regions_in_its_country": Invalid(
         Initiative, lambda w: {"regions": [w.moquegua]}, "These regions are not in Colombia: Moquegua."
     ),
+    "initiative_lead_of_its_country": Invalid(
+        Initiative, lambda w: {"lead": w.pe_org}, "The lead must be an actor of the initiative's country."
+    ),
     "assessment_actor_of_the_initiatives_country": Invalid(
         Assessment,
         lambda w: {"stakeholder": w.pe_org},
