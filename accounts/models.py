@@ -51,11 +51,19 @@ class User(AbstractUser):
         _("preferred language"), max_length=5, choices=[("en", _("English")), ("es", _("Spanish"))], default="en"
     )
 
+    two_factor_epoch = models.PositiveIntegerField(
+        _("two-step sign-in changes"),
+        default=0,
+        editable=False,
+        help_text=_("Counts changes of the user's second-factor devices; sessions verified before one ask again."),
+    )
+
     objects = RecordedUserManager()
 
-    #: The history records that a password changed, never the hash; sign-ins are not changes.
+    #: The history records that a password changed, never the hash; sign-ins are not changes. The
+    #: second-factor counter is bookkeeping (the reset itself is recorded, with who and why).
     history_mask_fields = ("password",)
-    history_exclude_fields = ("last_login",)
+    history_exclude_fields = ("last_login", "two_factor_epoch")
     # Changes recorded on the user that are not its columns (accounts.services.two_factor_reset).
     history_labels = {
         "two_factor_devices": _("two-step sign-in devices"),
