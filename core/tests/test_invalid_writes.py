@@ -236,10 +236,15 @@ CONSTRAINTS: dict[str, Invalid] = {
         lambda w: existing(ApiToken, user=w.partner_co, name="Sync", token_key="fedcba987654321", digest="d" * 128),
         "You already have a token with this name.",
     ),
-    "invitation_role_matches_place": Invalid(
+    "invitation_partner_into_an_organisation": Invalid(
         "accounts.Invitation",
         lambda w: {"role": "partner", "organisation": None, "country": w.co},
-        "Invite a partner into an organisation, and a colleague into a country team.",
+        "Choose the organisation the person works for.",
+    ),
+    "invitation_colleague_into_a_country_team": Invalid(
+        "accounts.Invitation",
+        lambda w: {"role": "staff", "organisation": None, "country": None},
+        "Choose the country team your colleague joins.",
     ),
     "invitation_one_pending_per_email": Invalid(
         "accounts.Invitation",
