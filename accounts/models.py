@@ -55,7 +55,9 @@ class User(AbstractUser):
         _("two-step sign-in changes"),
         default=0,
         editable=False,
-        help_text=_("Counts changes of the user's second-factor devices; sessions verified before one ask again."),
+        help_text=_(
+            "Counts changes of the user's second-factor devices; a session verified before a change asks again."
+        ),
     )
 
     objects = RecordedUserManager()

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='two_factor_epoch',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text="Counts changes of the user's second-factor devices; sessions verified before one ask again.", verbose_name='two-step sign-in changes'),
+            field=models.PositiveIntegerField(default=0, editable=False, help_text="Counts changes of the user's second-factor devices; a session verified before a change asks again.", verbose_name='two-step sign-in changes'),
         ),
     ]
