@@ -138,6 +138,7 @@ def two_factor_verify(request):
     if request.method == "POST":
         if form.is_valid():
             django_otp.login(request, form.device)
+            two_factor.remember_devices(request, request.user)
             if isinstance(form.device, StaticDevice):
                 left = form.device.token_set.count()
                 messages.warning(
@@ -166,7 +167,7 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         codes = services.two_factor_enrol(user=request.user, device=device)
         django_otp.login(request, device)
-        request.session[two_factor.HAS_DEVICE_SESSION_KEY] = True
+        two_factor.remember_devices(request, request.user)  # the enrolment moved the epoch on
         request.session[NEW_CODES_SESSION_KEY] = codes
         return redirect(_with_next("two_factor_recovery_codes", next_url))
     secret = b32encode(device.bin_key).decode()

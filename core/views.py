@@ -239,7 +239,7 @@ def picker(request, model: str):
     from django.http import Http404
     from django.shortcuts import render
 
-    from core.pickers import chosen_ids, filterset_for, options, picker_context
+    from core.pickers import chosen_ids, filterset_for, limit_from_query, options, picker_context
 
     try:
         model_class = apps.get_model(model)
@@ -251,11 +251,13 @@ def picker(request, model: str):
         raise Http404
     suggest = [field for field in request.GET.get("suggest", "").split(",") if field in filterset_class.base_filters]
     query = request.GET.get(f"{name}_q", "").strip()
+    limit = [field for field in request.GET.get("limit", "").split(",") if field]
     picked = options(
         model_class._default_manager.visible_to(request.user),
         selected=chosen_ids(request.GET.getlist(name)),
         query=query,
         suggest={field: request.GET.get(field, "") for field in suggest},
+        limit=limit_from_query(request.GET, limit) if limit else None,
         request=request,
     )
     context = picker_context(
@@ -265,5 +267,9 @@ def picker(request, model: str):
         suggest=suggest,
         query=query,
         picked=picked,
+        limit=limit,
+        limit_values={
+            key[len("limit_") :]: value.split(",") for key, value in request.GET.items() if key.startswith("limit_")
+        },
     )
     return render(request, "core/widgets/picker_options.html", {"picker": context})
