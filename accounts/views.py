@@ -22,7 +22,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,7 +30,7 @@ from core.access import staff_required
 from core.client_ip import client_ip
 from core.history.display import change_views
 from core.models import ObjectChange
-from core.views import get_editable_or_403
+from core.views import confirm_action, get_editable_or_403
 
 from . import services, two_factor
 from .forms import (
@@ -339,17 +338,33 @@ def invitation_create(request):
 
 
 @staff_required
-@require_POST
 def invitation_resend(request, pk: int):
-    """A new mail with a new link; the previous link stops working."""
+    """Confirm, then send a new mail with a new link; the previous link stops working."""
     invitation = get_editable_or_403(Invitation.objects, request.user, pk=pk)
-    try:
-        services.invitation_resend(invitation=invitation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
-    return redirect("accounts:invitation_list")
+
+    def perform():
+        try:
+            services.invitation_resend(invitation=invitation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
+        return redirect("accounts:invitation_list")
+
+    return confirm_action(
+        request,
+        title=_("Send the invitation to %(email)s again") % {"email": invitation.email},
+        consequences=[
+            _("A new mail with a new link goes to %(email)s; a sent mail cannot be recalled.")
+            % {"email": invitation.email},
+            _("The link sent before stops working, and the new one is valid for %(days)s days.")
+            % {"days": settings.INVITATION_VALID_DAYS},
+        ],
+        button=_("Send it again"),
+        cancel_url=reverse("accounts:invitation_list"),
+        perform=perform,
+        danger=False,
+    )
 
 
 @staff_required
