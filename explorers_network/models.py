@@ -11,8 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import RecordedQuerySet, ScopedQuerySet, TimeStampedModel
 from countries.models import Country
+from countries.names import country_name_of_code
 
-COUNTRY_CHOICES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda choice: choice[1])
+#: Every ISO country; the labels are read in the reader's language (`get_country_display`). A form
+#: that offers them uses `countries.names.country_choices`, sorted in that language.
+COUNTRY_CHOICES = sorted(
+    ((c.alpha_2, country_name_of_code(c.alpha_2)) for c in pycountry.countries), key=lambda choice: str(choice[1])
+)
 
 
 class Topic(TimeStampedModel):

@@ -104,13 +104,13 @@ def entrypoint_select(request, pk: int):
         )
         return redirect(initiative)
 
-    regions = [region.name for region in entry_point.regions.all()]
+    regions = [region.display_name for region in entry_point.regions.all()]
     return confirm_action(
         request,
         title=_("Select “%(title)s”") % {"title": entry_point.title},
         consequences=[
             _("The entry point is marked selected, and the other entry points of %(country)s keep their status.")
-            % {"country": entry_point.country.name},
+            % {"country": entry_point.country.display_name},
             _(
                 "A new initiative “%(name)s” is created from its title, challenge and regions (%(regions)s), "
                 "in the coalition-building phase, starting today."
