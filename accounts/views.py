@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -70,7 +70,25 @@ def _with_next(name: str, next_url: str) -> str:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in; a user who owes a second factor goes straight on to it."""
+    """Django's sign-in; a user who owes a second factor goes straight on to it. The pages then
+    speak the user's preferred language (the language cookie the switch sets, set here)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = self.request.user.preferred_language
+        if language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
     def get_success_url(self) -> str:
         url = self.get_redirect_url() or home_url(self.request.user)

@@ -10,6 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
@@ -129,11 +130,11 @@ class Assessment(TimeStampedModel):
     """
 
     class Stance(models.IntegerChoices):
-        STRONGLY_OPPOSED = -2, _("Strongly opposed")
-        OPPOSED = -1, _("Opposed")
-        NEUTRAL = 0, _("Neutral")
-        SUPPORTIVE = 1, _("Supportive")
-        CHAMPION = 2, _("Champion")
+        STRONGLY_OPPOSED = -2, pgettext_lazy("stance", "Strongly opposed")
+        OPPOSED = -1, pgettext_lazy("stance", "Opposed")
+        NEUTRAL = 0, pgettext_lazy("stance", "Neutral")
+        SUPPORTIVE = 1, pgettext_lazy("stance", "Supportive")
+        CHAMPION = 2, pgettext_lazy("stance", "Champion")
 
     SCORE_HELP = _("1 (very low) to 5 (very high).")
 
@@ -377,7 +378,7 @@ class Membership(TimeStampedModel):
     class Role(models.TextChoices):
         CONVENER = "convener", _("Convener")
         FACILITATOR = "facilitator", _("Facilitator")
-        CHAMPION = "champion", _("Champion")
+        CHAMPION = "champion", pgettext_lazy("membership role", "Champion")
         MEMBER = "member", _("Member")
         OBSERVER = "observer", _("Observer")
 
