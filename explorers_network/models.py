@@ -278,6 +278,22 @@ class Campaign(TimeStampedModel):
     def is_editable(self) -> bool:
         return self.state in {self.State.DRAFT, self.State.SCHEDULED}
 
+    @property
+    def is_scheduled_later(self) -> bool:
+        """Waiting for a time still to come (a campaign sent now is queued, not scheduled)."""
+        return (
+            self.state == self.State.SCHEDULED
+            and self.scheduled_for is not None
+            and self.scheduled_for > timezone.now()
+        )
+
+    @property
+    def state_label(self) -> str:
+        """The state as people read it: a campaign sent now is "Sending" from the click on."""
+        if self.state == self.State.SCHEDULED and not self.is_scheduled_later:
+            return self.State.SENDING.label
+        return self.get_state_display()
+
     def audience(self) -> ExplorerQuerySet:
         """Active explorers who read the campaign's language, in its countries and interests."""
         return audience_for(

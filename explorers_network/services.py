@@ -334,6 +334,7 @@ def campaign_start(*, campaign_id: int) -> int:
     campaign.save(update_fields=["state", "started_at", "updated_at"])
     pending = Delivery.objects.filter(campaign_id=campaign.pk, state=Delivery.State.PENDING)
     deliveries_enqueue(ids=pending.values_list("pk", flat=True))
+    campaigns_finish(campaign_ids=[campaign.pk])  # an audience with nobody left to mail is sent at once
     return len(rows)
 
 
@@ -360,12 +361,24 @@ def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
     )
     for campaign_id in ids:
         enqueue_after_commit("explorers_network.tasks.campaign_start", campaign_id=campaign_id)
-    Campaign.objects.filter(state=Campaign.State.SENDING).exclude(
+    campaigns_finish()
+    return ids
+
+
+def campaigns_finish(*, campaign_ids: list[int] | None = None) -> int:
+    """Mark sent the sending campaigns (of `campaign_ids`, or all) with no mail left to send.
+
+    Run when a batch of their deliveries ends (`outbox.services.deliveries_sent`) and by beat, so a
+    campaign reads "Sent" as soon as its last mail has gone, not only at the next beat.
+    """
+    sending = Campaign.objects.filter(state=Campaign.State.SENDING)
+    if campaign_ids is not None:
+        sending = sending.filter(pk__in=campaign_ids)
+    return sending.exclude(
         pk__in=Delivery.objects.filter(
             campaign_id__isnull=False, state__in=[Delivery.State.PENDING, Delivery.State.SENDING]
         ).values("campaign_id")
     ).update(state=Campaign.State.SENT)
-    return ids
 
 
 def _ip_hash(ip: str) -> str:
