@@ -70,6 +70,16 @@ def explorer_from_confirmation_token(token: str) -> Explorer | None:
     return explorer
 
 
+def explorer_confirmed_by_token(token: str) -> Explorer | None:
+    """The explorer a genuine confirmation link names, if they are confirmed already (the link
+    re-used, or opened from a second device): they are told so, not that the link broke."""
+    try:
+        data = signing.loads(token, salt="explorer-confirm")
+    except signing.BadSignature:
+        return None
+    return Explorer.objects.filter(pk=data.get("e"), status=Explorer.Status.ACTIVE).first()
+
+
 def explorer_from_unsubscribe_token(token: str) -> Explorer | None:
     try:
         data = signing.loads(token, salt="explorer-unsubscribe")

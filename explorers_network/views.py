@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.access import staff_required
 from core.client_ip import client_ip
 from core.views import confirm_action, get_editable_or_404, get_visible_or_404
+from countries.models import Country
 from outbox.models import Delivery
 
 from . import services
@@ -58,6 +59,8 @@ def confirm(request, token: str):
     """GET only shows a button: mail scanners open links, and opening must change nothing."""
     explorer = services.explorer_from_confirmation_token(token)
     if explorer is None:
+        if services.explorer_confirmed_by_token(token) is not None:
+            return render(request, "explorers_network/confirm_already.html")
         return render(request, "explorers_network/confirm_invalid.html", status=400)
     if request.method == "POST":
         services.explorer_confirm(explorer=explorer)
@@ -105,7 +108,9 @@ def contact(request):
 
 
 def contact_thanks(request):
-    return render(request, "explorers_network/contact_thanks.html")
+    """Where a visitor goes next: the home page, and the pages of the countries the program works in."""
+    countries = Country.objects.filter(status=Country.Status.ACTIVE).only("code", "name")
+    return render(request, "explorers_network/contact_thanks.html", {"countries": countries})
 
 
 # Staff pages ----------------------------------------------------------------------------------
