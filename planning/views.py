@@ -36,6 +36,20 @@ def _region(user, code: str) -> Region:
 
 
 @staff_required
+def entrypoint_index(request):
+    """The way in from the navigation: each country with its entry points, the user's teams first."""
+    teams = set(getattr(request.user, "team_country_ids", ()) or ())
+    countries = Country.objects.visible_to(request.user).annotate(
+        entry_point_count=Count("entry_points", filter=Q(entry_points__in=EntryPoint.objects.visible_to(request.user)))
+    )
+    countries = sorted(countries, key=lambda country: (country.pk not in teams, country.display_name))
+    if len(teams) == 1:
+        (only,) = teams
+        return redirect("planning:entrypoint_list", code=Country.objects.get(pk=only).code.lower())
+    return render(request, "planning/entrypoint_index.html", {"countries": countries})
+
+
+@staff_required
 def entrypoint_list(request, code: str):
     country = get_visible_or_404(Country.objects, request.user, code=code.upper())
     entry_points = (
