@@ -499,6 +499,13 @@ class Commitment(TimeStampedModel):
                 {"owner": _("The owner must be an actor of the coalition's country or one of its members.")}
             )
 
+    def mark_done(self) -> None:
+        """Done, through every rule of the row (a page's one-click "mark done", not the whole form)."""
+        from core.validation import save_valid
+
+        self.status = self.Status.DONE
+        save_valid(self)
+
 
 def check_coalition_in_initiative(row: "Engagement | LearningNote") -> None:
     """An engagement or a learning note naming both a coalition and an initiative: the coalition is one of

@@ -101,6 +101,7 @@ ACTIONS = {
 #: Pages that act on a POST without a confirmation page of their own, and why they need none.
 ACTS_WITHOUT_ASKING = {
     "logout": "signing out: nothing is lost, signing in again undoes it",
+    "coalitions:commitment_done": "marks a commitment done: the edit form sets it back, and the history keeps both",
     "notifications:mark_read": "marks the reader's own notifications read: nothing leaves, nothing is lost",
     "explorers_network:campaign_test": "a test copy to the person who clicks, and to no one else",
 }
