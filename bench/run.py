@@ -268,7 +268,7 @@ def scenarios_for(f: Fixtures) -> list[Scenario]:
             expect_json=True,
         ),
         Scenario("page_directory", "Staff directory page, 50 rows", f"/stakeholders/?{listing}"),
-        Scenario("page_dashboard", "Dashboard", "/"),
+        Scenario("page_dashboard", "Dashboard", "/dashboard/"),
         Scenario("page_coalition", "Coalition page (big coalition)", f"/coalitions/{f.big_coalition_id}/"),
         Scenario(
             "api_search",

@@ -192,7 +192,16 @@ class OutcomeForm(ValidatedModelForm):
 
     class Meta:
         model = Outcome
-        fields = ["description", "change_type", "observed_on", "actors", "significance", "contribution", "evidence_url"]
+        fields = [
+            "description",
+            "change_type",
+            "observed_on",
+            "actors",
+            "significance",
+            "contribution",
+            "evidence_url",
+            "is_public",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "significance": forms.Textarea(attrs={"rows": 2}),
@@ -209,7 +218,7 @@ class OutcomeForm(ValidatedModelForm):
 class LearningNoteForm(ValidatedModelForm):
     class Meta:
         model = LearningNote
-        fields = ["title", "body", "coalition", "initiative", "shared_with"]
+        fields = ["title", "body", "coalition", "initiative", "shared_with", "is_public"]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args, user, **kwargs):

@@ -235,7 +235,7 @@ def test_a_partner_who_enrolled_must_give_a_code(world, required, enrolled):
 
 def test_without_the_setting_staff_sign_in_with_a_password_alone(world):
     client, response = sign_in(world.staff_co)
-    assert response["Location"] == "/"
+    assert response["Location"] == "/dashboard/"
     assert client.get("/countries/").status_code == 200
 
 

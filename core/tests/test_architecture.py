@@ -23,7 +23,7 @@ ALLOWED = {
     "coalitions": {"core", "countries", "stakeholders", "accounts", "planning", "explorers_network"},
     "results": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},
-    "website": {"core", "countries", "stakeholders", "coalitions"},
+    "website": {"core", "countries", "stakeholders", "accounts", "coalitions"},
 }
 ENTRY_POINTS = {"tests", "management", "migrations"}
 

@@ -35,6 +35,8 @@ OPEN_PAGES = {
     "explorers_network:unsubscribe": "the public: an unsubscribe link",
     "explorers_network:contact": "the public: the contact form",
     "explorers_network:contact_thanks": "the public",
+    "website:home": "the public: the home page (a signed-in user is sent on to their own page)",
+    "website:about": "the public: what the program does and how it works",
     "website:country_work": "the public: a country's page",
     "notifications:list": "everyone signed in: their own notifications",
     "notifications:badge": "everyone signed in",
