@@ -109,7 +109,7 @@ def contact(request):
 
 def contact_thanks(request):
     """Where a visitor goes next: the home page, and the pages of the countries the program works in."""
-    countries = Country.objects.filter(status=Country.Status.ACTIVE).only("code", "name")
+    countries = Country.objects.exclude(status=Country.Status.CLOSED).only("code", "name")
     return render(request, "explorers_network/contact_thanks.html", {"countries": countries})
 
 

@@ -78,7 +78,7 @@ def test_in_spanish_a_saved_date_is_shown_in_its_input_and_survives_saving(case,
     page = browser_page
     try:
         page.login(world.staff_co)
-        page.goto("/")
+        page.goto("/dashboard/")
         page.get_by_label("Language").select_option("es")  # submits itself (site.js)
         page.get_by_role("heading", name="Panel", level=1).wait_for()
         page.goto(url)

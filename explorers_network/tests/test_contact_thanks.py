@@ -6,9 +6,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_thank_you_page_links_onward_to_home_and_the_country_pages(client, world):
-    world.co.status = "active"
-    world.co.save()
+    world.pe.status = "closed"
+    world.pe.save()
     html = client.get("/contact/thanks/").content.decode()
     assert 'href="/"' in html
-    assert 'href="/work/co/"' in html
-    assert 'href="/work/pe/"' not in html  # only where the program works
+    assert "Our work in Colombia" in html
+    assert "Our work in Peru" not in html  # the program's work there has closed
+    assert 'href="/network/join/"' in html
