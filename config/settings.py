@@ -182,7 +182,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # Staff land on the dashboard; `/` is the public home, which sends a signed-in user to their own page.
 LOGIN_REDIRECT_URL = "/dashboard/"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "website:home"  # signing out returns to the public site, not to a sign-in form
 # Reset links stay valid for an hour (Django's default is three days): the link is in the outbox row.
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", "3600")
 

@@ -228,7 +228,7 @@ class ObjectChange(AbstractLogEntry):
 
 
 class ActionRecord(models.Model):
-    """One destructive or personal-data action (erase, export, delete, send): who, when, what, on which row.
+    """One destructive, outward or personal-data action (erase, export, delete, send, reply, invite): who, what, which.
 
     Its own small log rather than an `ObjectChange`: an export or a send changes no field, and
     the history of an erased row is scrubbed, while this record must outlive the erasure. So it
@@ -242,6 +242,8 @@ class ActionRecord(models.Model):
         EXPORT = "export", _("Exported personal data")
         DELETE = "delete", _("Deleted")
         SEND = "send", _("Sent a campaign")
+        REPLY = "reply", _("Replied by mail")
+        INVITE = "invite", _("Invited to the Explorers")
 
     action = models.CharField(_("action"), max_length=10, choices=Action)
     actor = models.ForeignKey(

@@ -18,7 +18,7 @@ ALLOWED = {
     "countries": {"core"},
     "stakeholders": {"core", "countries"},
     "accounts": {"core", "outbox", "countries", "stakeholders"},
-    "explorers_network": {"core", "countries", "outbox"},
+    "explorers_network": {"core", "countries", "outbox", "stakeholders"},
     "planning": {"core", "countries", "stakeholders", "accounts"},
     "coalitions": {"core", "countries", "stakeholders", "accounts", "planning", "explorers_network"},
     "results": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions"},

@@ -1,7 +1,7 @@
-"""Erase, export, delete, send and select: behind the staff gate, scoped by `editable_by` (out of scope
-is refused), asked on a GET page that changes nothing, performed by a POST, and recorded (erasures,
-exports, deletions and sends without personal data in `ActionRecord`; a selection or a resent
-invitation in the row's own history).
+"""Erase, export, delete, send, select, and a contact request's reply and invitation: behind the
+staff gate, scoped by `editable_by` (out of scope is refused), asked on a GET page that changes
+nothing, performed by a POST, and recorded (erasures, exports, deletions and sends without personal
+data in `ActionRecord`; a selection or a resent invitation in the row's own history).
 
 `ACTIONS` is the registry of the irreversible or outward actions of the pages: a view that answers
 with `core.views.confirm_action` is missing from it, or a page that acts on a POST and refuses a GET
@@ -16,7 +16,7 @@ import pytest
 
 from core.models import ActionRecord
 from core.testing import database_dump
-from explorers_network.models import Campaign, Explorer
+from explorers_network.models import Campaign, ContactRequest, Explorer
 from stakeholders.models import Relationship
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,13 @@ def colombian_relationship(world):
 
 def colombian_campaign(world):
     return Campaign.objects.create(subject="News", body="Hello", language="en", audience_countries=["CO"])
+
+
+def colombian_contact_request(world):
+    """With its reply written: sending is the outward step that asks first."""
+    return ContactRequest.objects.create(
+        name="Rita Uriana", email="rita@example.org", country="CO", message="Hola", ip_hash="x", reply_draft="Gracias"
+    )
 
 
 def colombian_entry_point(world):
@@ -86,6 +93,12 @@ ACTIONS = {
     ),
     "delete a relationship": Action("delete", colombian_relationship, lambda o: f"/relationships/{o.pk}/delete/"),
     "send a campaign": Action("send", colombian_campaign, lambda o: f"/outreach/campaigns/{o.pk}/send/"),
+    "reply to a contact request": Action(
+        "reply", colombian_contact_request, lambda o: f"/outreach/contact-requests/{o.pk}/reply/send/"
+    ),
+    "invite a contact request's sender to the Explorers": Action(
+        "invite", colombian_contact_request, lambda o: f"/outreach/contact-requests/{o.pk}/invite/"
+    ),
     "select an entry point": Action(
         "select",
         colombian_entry_point,

@@ -38,7 +38,7 @@ from accounts.models import ApiToken, Invitation
 from coalitions.models import Assessment, Coalition, Engagement, Initiative, LearningNote, Membership
 from core.validation import full_clean
 from countries.models import Region
-from explorers_network.models import Campaign, ConsentEvent, Explorer
+from explorers_network.models import Campaign, ConsentEvent, ContactRequest, Explorer
 from notifications.models import Notification, Preference
 from outbox.models import Delivery, Suppression
 from planning.models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
@@ -172,6 +172,14 @@ CLEAN_RULES: dict[str, Invalid] = {
         Indicator,
         lambda w: {"region": w.moquegua},
         "The region must be in the country of the indicator's plan, initiative or coalition.",
+    ),
+    "contactrequest_owner_of_its_country_team": Invalid(
+        ContactRequest,
+        lambda w: {"owner": w.staff_pe},
+        "The owner must be on the staff of the request's country team.",
+        change=lambda w: ContactRequest.objects.create(
+            name="Rita", email="rita@example.org", country="CO", message="Hola", ip_hash="x"
+        ),
     ),
     "invitation_not_for_an_existing_account": Invalid(
         "accounts.Invitation",
@@ -635,6 +643,7 @@ PAGES: dict[type[models.Model], tuple[Callable, Callable]] = {
         lambda w, v: reverse("results:value_create", kwargs={"pk": pk(v["indicator"])}),
         None,
     ),
+    ContactRequest: (None, lambda obj, v: reverse("explorers_network:contact_update", kwargs={"pk": obj.pk})),
 }
 
 

@@ -69,9 +69,10 @@ def test_login_shows_inline_error_for_wrong_password(client, world):
     assert b"form-errors" in response.content
 
 
-def test_logout_is_a_post_and_returns_to_login(staff_client):
+def test_logout_is_a_post_and_returns_to_the_public_home(staff_client):
     response = staff_client.post(reverse("logout"))
     assert response.status_code == 302
+    assert response.url == reverse("website:home")
     assert staff_client.get("/countries/").status_code == 302
 
 

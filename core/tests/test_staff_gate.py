@@ -35,6 +35,7 @@ OPEN_PAGES = {
     "explorers_network:unsubscribe": "the public: an unsubscribe link",
     "explorers_network:contact": "the public: the contact form",
     "explorers_network:contact_thanks": "the public",
+    "explorers_network:contact_privacy": "the public: what the contact form keeps and who reads it",
     "website:home": "the public: the home page (a signed-in user is sent on to their own page)",
     "website:about": "the public: what the program does and how it works",
     "website:country_work": "the public: a country's page",
