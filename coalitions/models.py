@@ -108,11 +108,16 @@ class Initiative(TimeStampedModel):
         return reverse("coalitions:initiative_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
+        errors = {}
         regions = m2m_values(self, "regions")
         if regions and self.country_id:
             elsewhere = regions_outside(self.country, regions)
             if elsewhere:
-                raise ValidationError({"regions": elsewhere})
+                errors["regions"] = elsewhere
+        if self.lead_id and self.country_id and self.lead.country_id != self.country_id:
+            errors["lead"] = _("The lead must be an actor of the initiative's country.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AssessmentQuerySet(ScopedQuerySet):

@@ -124,6 +124,9 @@ CLEAN_RULES: dict[str, Invalid] = {
     "initiative_regions_in_its_country": Invalid(
         Initiative, lambda w: {"regions": [w.moquegua]}, "These regions are not in Colombia: Moquegua."
     ),
+    "initiative_lead_of_its_country": Invalid(
+        Initiative, lambda w: {"lead": w.pe_org}, "The lead must be an actor of the initiative's country."
+    ),
     "assessment_actor_of_the_initiatives_country": Invalid(
         Assessment,
         lambda w: {"stakeholder": w.pe_org},
@@ -241,10 +244,15 @@ CONSTRAINTS: dict[str, Invalid] = {
         lambda w: existing(ApiToken, user=w.partner_co, name="Sync", token_key="fedcba987654321", digest="d" * 128),
         "You already have a token with this name.",
     ),
-    "invitation_role_matches_place": Invalid(
+    "invitation_partner_into_an_organisation": Invalid(
         "accounts.Invitation",
         lambda w: {"role": "partner", "organisation": None, "country": w.co},
-        "Invite a partner into an organisation, and a colleague into a country team.",
+        "Choose the organisation the person works for.",
+    ),
+    "invitation_colleague_into_a_country_team": Invalid(
+        "accounts.Invitation",
+        lambda w: {"role": "staff", "organisation": None, "country": None},
+        "Choose the country team your colleague joins.",
     ),
     "invitation_one_pending_per_email": Invalid(
         "accounts.Invitation",

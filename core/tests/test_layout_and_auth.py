@@ -53,9 +53,9 @@ def test_login_page_signs_in_and_redirects(client, world):
     assert response["Location"] == "/dashboard/"
 
 
-def test_a_partner_lands_on_their_tokens_not_on_a_staff_page(client, world):
+def test_a_partner_lands_on_the_partner_portal_not_on_a_staff_page(client, world):
     response = client.post(reverse("login"), {"username": "partner-co", "password": "correct-horse-battery"})
-    assert response["Location"] == reverse("accounts:token_list")
+    assert response["Location"] == reverse("portal:home")
     assert client.get(response["Location"]).status_code == 200
     response = client.post(
         reverse("login") + "?next=/api/v1/coalitions/", {"username": "partner-co", "password": "correct-horse-battery"}
