@@ -77,6 +77,16 @@ def explorer_from_confirmation_token(token: str) -> Explorer | None:
     return explorer
 
 
+def explorer_confirmed_by_token(token: str) -> Explorer | None:
+    """The explorer a genuine confirmation link names, if they are confirmed already (the link
+    re-used, or opened from a second device): they are told so, not that the link broke."""
+    try:
+        data = signing.loads(token, salt="explorer-confirm")
+    except signing.BadSignature:
+        return None
+    return Explorer.objects.filter(pk=data.get("e"), status=Explorer.Status.ACTIVE).first()
+
+
 def explorer_from_unsubscribe_token(token: str) -> Explorer | None:
     try:
         data = signing.loads(token, salt="explorer-unsubscribe")
@@ -341,6 +351,7 @@ def campaign_start(*, campaign_id: int) -> int:
     campaign.save(update_fields=["state", "started_at", "updated_at"])
     pending = Delivery.objects.filter(campaign_id=campaign.pk, state=Delivery.State.PENDING)
     deliveries_enqueue(ids=pending.values_list("pk", flat=True))
+    campaigns_finish(campaign_ids=[campaign.pk])  # an audience with nobody left to mail is sent at once
     return len(rows)
 
 
@@ -367,12 +378,24 @@ def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
     )
     for campaign_id in ids:
         enqueue_after_commit("explorers_network.tasks.campaign_start", campaign_id=campaign_id)
-    Campaign.objects.filter(state=Campaign.State.SENDING).exclude(
+    campaigns_finish()
+    return ids
+
+
+def campaigns_finish(*, campaign_ids: list[int] | None = None) -> int:
+    """Mark sent the sending campaigns (of `campaign_ids`, or all) with no mail left to send.
+
+    Run when a batch of their deliveries ends (`outbox.services.deliveries_sent`) and by beat, so a
+    campaign reads "Sent" as soon as its last mail has gone, not only at the next beat.
+    """
+    sending = Campaign.objects.filter(state=Campaign.State.SENDING)
+    if campaign_ids is not None:
+        sending = sending.filter(pk__in=campaign_ids)
+    return sending.exclude(
         pk__in=Delivery.objects.filter(
             campaign_id__isnull=False, state__in=[Delivery.State.PENDING, Delivery.State.SENDING]
         ).values("campaign_id")
     ).update(state=Campaign.State.SENT)
-    return ids
 
 
 def _ip_hash(ip: str) -> str:
