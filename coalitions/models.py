@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from attachments.fields import attachments_relation
 from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 from core.validation import m2m_values
@@ -465,6 +466,7 @@ class Commitment(TimeStampedModel):
         verbose_name=_("plan objective served"),
     )
 
+    attachments = attachments_relation()
     objects = CoalitionPartQuerySet.as_manager()
 
     class Meta:
@@ -559,6 +561,7 @@ class Engagement(TimeStampedModel):
         verbose_name=_("recorded by"),
     )
 
+    attachments = attachments_relation()
     objects = EngagementQuerySet.as_manager()
 
     class Meta:
@@ -634,6 +637,7 @@ class Outcome(TimeStampedModel):
         verbose_name=_("plan objective served"),
     )
 
+    attachments = attachments_relation()
     objects = CoalitionPartQuerySet.as_manager()
 
     class Meta:
@@ -691,6 +695,7 @@ class LearningNote(TimeStampedModel):
         verbose_name=_("author"),
     )
 
+    attachments = attachments_relation()
     objects = LearningNoteQuerySet.as_manager()
 
     class Meta:
