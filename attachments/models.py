@@ -105,25 +105,12 @@ class Attachment(TimeStampedModel):
             models.Index(fields=["kind"], name="attachment_kind_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(title=""),
-                name="attachment_title_not_blank",
-                violation_error_message=_("Give the attachment a title."),
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=AttachmentKind.values),
-                name="attachment_kind_valid",
-                violation_error_message=_("Choose one of the kinds of attachment."),
-            ),
+            # The title, the kind and the file are the fields' own rules (required, choices); the
+            # database holds the one a direct write could break unseen: only allowed types.
             models.CheckConstraint(
                 condition=Q(mime_type__in=sorted(content.ALLOWED)),
                 name="attachment_type_allowed",
                 violation_error_message=_("Files of this type cannot be attached."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(file=""),
-                name="attachment_has_file",
-                violation_error_message=_("Choose a file to attach."),
             ),
         ]
 

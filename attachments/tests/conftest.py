@@ -1,13 +1,6 @@
+"""Files for the attachment tests (each test's MEDIA_ROOT is its own: the root conftest's `media_root`)."""
+
 import io
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Each test's files in a folder of its own (the file-system storage reads MEDIA_ROOT)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def stored_files(root) -> list:

@@ -8,8 +8,9 @@ delete. Read it as the rules:
 - program staff: read everything; create, change and delete rows of their country teams
   (`editable_by(user)`), and a row they write must still be in their countries afterwards;
 - partner: read what `visible_to` shows, never the staff-only resources; create engagements
-  and outcomes in their own coalitions; change only the status and evidence of commitments
-  their organisation owns; nothing else;
+  and outcomes in their own coalitions; attach files to the engagements and outcomes they
+  recorded and the commitments they own (the attachments viewset checks which records); change
+  only the status and evidence of commitments their organisation owns; nothing else;
 - anonymous: nothing (401).
 
 Out of sight is a 404, exactly like an id that does not exist; in sight but not the user's to
@@ -26,7 +27,7 @@ from core.access import is_staff_member
 STAFF_ONLY = frozenset({"relationship", "assessment", "explorer", "initiative-map", "entrypoint"})
 
 #: Resources a partner may create rows in, each inside the partner's own coalitions.
-PARTNER_MAY_CREATE = frozenset({"engagement", "outcome"})
+PARTNER_MAY_CREATE = frozenset({"engagement", "outcome", "attachment"})
 
 #: Resources a partner may change, and the only fields they may change.
 PARTNER_MAY_UPDATE = {"commitment": frozenset({"status", "evidence"})}
