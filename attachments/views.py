@@ -74,7 +74,8 @@ def _attachment_upload(request, model: str, pk: int, limit):
     for error in errors:
         messages.error(request, error)
     if request.headers.get("X-Attachment-Upload") == "progress":  # the progress bar's request (upload.js)
-        return JsonResponse({"next": f"{back}#attachments"})
+        # Without the fragment: on the same page, a fragment alone would not load the page again.
+        return JsonResponse({"next": back})
     return redirect(f"{back}#attachments")
 
 
