@@ -400,6 +400,7 @@ SPECTACULAR_SETTINGS = {
         "ExplorerStatusEnum": "explorers_network.models.Explorer.Status",
         "FundingSourceEnum": "planning.models.FundingSource",
         "RegionKindEnum": "countries.models.Region.Kind",
+        "AttachmentKindEnum": "attachments.models.AttachmentKind",
         "EntryPointStatusEnum": "planning.models.EntryPoint.Status",
     },
     # drf-spectacular's enum components, then a blank-able choice as one enum (core.api.schema).

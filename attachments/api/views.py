@@ -11,6 +11,7 @@ from core.api.schema import ApiAutoSchema
 from core.parsing import ID_PATTERN
 
 from .. import registry, services
+from ..filters import AttachmentFilterSet
 from ..models import Attachment
 from ..serving import file_response
 from ..uploads import limit_uploads
@@ -44,6 +45,7 @@ class AttachmentViewSet(
     parser_classes = [MultiPartParser]
     schema = ApiAutoSchema()
     lookup_value_regex = ID_PATTERN
+    filterset_class = AttachmentFilterSet
     ordering_fields = ["id", "created_at"]
     partner_reads = "the files attached to the records they see"
     who_creates = (
