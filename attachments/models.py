@@ -21,8 +21,11 @@ class AttachmentQuerySet(ScopedQuerySet):
 
     def _on_targets(self, pick) -> "AttachmentQuerySet":
         conditions = [
+            # The kind of record by its names (a join), not a ContentType looked up first: the query
+            # count stays the same whether or not this process has cached the content types.
             Q(
-                target_type=ContentType.objects.get_for_model(entry.model),
+                target_type__app_label=entry.model._meta.app_label,
+                target_type__model=entry.model._meta.model_name,
                 target_id__in=pick(entry.model._default_manager.all()).values("pk"),
             )
             for entry in registry.attachables()

@@ -12,6 +12,8 @@ class AttachmentSerializer(ValidatedModelSerializer):
         help_text="The kind of record, as app.model (coalitions.engagement)."
     )
     download = serializers.SerializerMethodField(help_text="The file, for whoever may see the record.")
+    # The id only, read from the row's own column (no query per row).
+    uploaded_by = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The user who uploaded it.")
 
     class Meta:
         model = Attachment
