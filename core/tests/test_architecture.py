@@ -19,12 +19,13 @@ ALLOWED = {
     "attachments": {"core"},
     "stakeholders": {"core", "countries", "attachments"},
     "accounts": {"core", "outbox", "countries", "stakeholders"},
-    "explorers_network": {"core", "countries", "outbox"},
+    "explorers_network": {"core", "countries", "outbox", "stakeholders"},
     "planning": {"core", "countries", "attachments", "stakeholders", "accounts"},
     "coalitions": {"core", "countries", "attachments", "stakeholders", "accounts", "planning", "explorers_network"},
     "results": {"core", "countries", "attachments", "stakeholders", "accounts", "planning", "coalitions"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},
-    "website": {"core", "countries", "stakeholders", "coalitions"},
+    "website": {"core", "countries", "stakeholders", "accounts", "coalitions"},
+    "portal": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions", "results"},
 }
 ENTRY_POINTS = {"tests", "management", "migrations"}
 
