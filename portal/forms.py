@@ -36,3 +36,7 @@ class EngagementLogForm(EngagementForm):
         super().__init__(*args, user=user, **kwargs)
         # The coalition's current members are suggested as participants.
         self.fields["participants"].widget.suggest_values = {"coalition": coalition.pk}
+        self.coalition = coalition
+
+    def members_coalition(self) -> Coalition:
+        return self.coalition

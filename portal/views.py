@@ -138,6 +138,7 @@ def engagement_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         participants = data.pop("participants", [])
+        data.pop("all_members", None)
         row_write(
             user=request.user,
             resource="engagement",
