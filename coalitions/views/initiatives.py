@@ -14,7 +14,7 @@ from core.parsing import parse_id
 from core.validation import constraint_message
 from core.views import get_editable_or_403, get_visible_or_404
 
-from ..charts import map_points, stakeholder_map_svg, stance_legend
+from ..charts import map_points, stakeholder_map, stance_legend
 from ..filters import InitiativeFilterSet
 from ..forms import AssessmentForm, InitiativeForm, MapFilterForm
 from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
@@ -70,10 +70,12 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         filter_form = MapFilterForm(request.GET or None)
         sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
         points = map_points(initiative=initiative, user=user, sector=sector)
+        drawing = stakeholder_map(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name})
         context.update(
             filter_form=filter_form,
             points=points,
-            map_svg=stakeholder_map_svg(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name}),
+            map_svg=drawing.svg,
+            map_numbered=drawing.numbered,
             legend=stance_legend(),
         )
     return render(request, "coalitions/initiative_detail.html", context)
