@@ -7,11 +7,17 @@ nodes and swatches show the same colour for the same thing, and the strict CSP h
 """
 
 import datetime
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpResponse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 
 #: How many qualitative colours site.css defines (`--palette-0` …): sectors, kinds, series.
@@ -289,3 +295,36 @@ def label_text(
         font_size,
         full,
     )
+
+
+# --- A drawing as a file of its own ---------------------------------------------------------------
+
+_COLOUR = re.compile(r"--((?:palette|stance)-(?:-?\d+|none)):\s*(#[0-9A-Fa-f]{3,8})")
+
+
+@functools.cache
+def _colour_rules() -> str:
+    """The colour classes as CSS rules, read from site.css so the file shows the page's colours."""
+    path = finders.find("css/site.css") or staticfiles_storage.path("css/site.css")
+    with open(path, encoding="utf-8") as css:
+        pairs = _COLOUR.findall(css.read())
+    return "".join(f".{name}{{color:{value}}}" for name, value in pairs)
+
+
+def standalone_svg(svg: SafeString) -> str:
+    """The drawing as an .svg file: an XML declaration and its colours written into a <style>.
+
+    The page's stylesheet colours the drawing by class; a downloaded file has no stylesheet, so
+    the rules travel inside it (a file, not a page, so the CSP's ban on inline styles is not at stake).
+    """
+    style = f"<style>{_colour_rules()}.label,.label-full{{paint-order:stroke;stroke:#fff;stroke-width:3px}}</style>"
+    body = str(svg)
+    head_end = body.index(">") + 1
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body[:head_end] + style + body[head_end:]
+
+
+def svg_download(svg: SafeString, filename: str) -> HttpResponse:
+    """A response that downloads the drawing as `filename` (.svg)."""
+    response = HttpResponse(standalone_svg(svg), content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

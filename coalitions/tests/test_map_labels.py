@@ -19,6 +19,8 @@ from core.svg import label_box
 from stakeholders.models import Relationship, Stakeholder
 from stakeholders.network import build_network
 
+from .conftest import assess
+
 LABEL = re.compile(r'<text class="label" x="([^"]+)" y="([^"]+)" font-size="([^"]+)">([^<]*)</text>')
 DAY = datetime.date(2026, 3, 1)
 
@@ -162,3 +164,43 @@ def test_no_two_labels_overlap_on_the_demo_maps_and_networks(demo, django_user_m
                 list(Stakeholder.objects.filter(pk__in=ids)), relationships, stances={}, colour_by="sector"
             )
             assert_no_overlap(network.svg)
+
+
+@pytest.mark.django_db
+def test_the_initiative_page_opens_on_its_map_and_links_its_network_and_download(staff_client, world):
+    assess(world.co_initiative, [world.co_org], DAY)
+    page = staff_client.get(world.co_initiative.get_absolute_url()).content.decode()
+    assert page.index('id="map"') < page.index('id="coalitions-heading"')
+    assert f"/relationships/?initiative={world.co_initiative.pk}" in page
+    assert f"/initiatives/{world.co_initiative.pk}/map.svg" in page
+
+
+@pytest.mark.django_db
+def test_the_map_downloads_as_the_same_svg_with_its_colours(staff_client, world):
+    assess(world.co_initiative, [world.co_org], DAY)
+    page = staff_client.get(world.co_initiative.get_absolute_url())
+    response = staff_client.get(f"/initiatives/{world.co_initiative.pk}/map.svg")
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert response["Content-Disposition"].startswith("attachment;") and ".svg" in response["Content-Disposition"]
+    body = response.content.decode()
+    assert body.startswith("<?xml")
+    assert ".stance-2{color:#" in body
+    # The same drawing as on the page, with the style added.
+    assert re.sub(r"<style>.*?</style>", "", body.split("\n", 1)[1]) == str(page.context["map_svg"])
+
+
+@pytest.mark.django_db
+def test_the_network_downloads_as_svg(staff_client, world):
+    Relationship.objects.create(source=world.co_mayor, target=world.co_org, kind="alliance")
+    response = staff_client.get("/relationships/network.svg", {"country": world.co.pk})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert 'class="node"' in response.content.decode()
+    page = staff_client.get("/relationships/", {"country": world.co.pk}).content.decode()
+    assert f"/relationships/network.svg?country={world.co.pk}" in page
+
+
+@pytest.mark.django_db
+def test_the_downloads_are_staff_pages(client, world):
+    assert client.get(f"/initiatives/{world.co_initiative.pk}/map.svg")["Location"].startswith("/accounts/login/")
+    assert client.get("/relationships/network.svg")["Location"].startswith("/accounts/login/")

@@ -7,10 +7,12 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
 from core.parsing import parse_id
+from core.svg import svg_download
 from core.validation import constraint_message
 from core.views import get_editable_or_403, get_visible_or_404
 
@@ -67,10 +69,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_map": is_staff_member(user),
     }
     if context["show_map"]:
-        filter_form = MapFilterForm(request.GET or None)
-        sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
-        points = map_points(initiative=initiative, user=user, sector=sector)
-        drawing = stakeholder_map(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name})
+        filter_form, points, drawing = _map(request, initiative)
         context.update(
             filter_form=filter_form,
             points=points,
@@ -79,6 +78,24 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             legend=stance_legend(),
         )
     return render(request, "coalitions/initiative_detail.html", context)
+
+
+def _map(request: HttpRequest, initiative: Initiative):
+    """The map filter form, the points it selects and their drawing (page and download alike)."""
+    filter_form = MapFilterForm(request.GET or None)
+    sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
+    points = map_points(initiative=initiative, user=request.user, sector=sector)
+    drawing = stakeholder_map(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name})
+    return filter_form, points, drawing
+
+
+@staff_required
+def initiative_map_svg(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stakeholder map as an .svg file, with the same filter as the page, for slides and print."""
+    initiative = get_visible_or_404(Initiative.objects.select_related("country"), request.user, pk=pk)
+    _form, _points, drawing = _map(request, initiative)
+    name = slugify(f"{_('stakeholder map')} {initiative.name}") or "map"
+    return svg_download(drawing.svg, f"{name}.svg")
 
 
 @staff_required
