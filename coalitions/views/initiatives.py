@@ -94,7 +94,7 @@ def initiative_map_svg(request: HttpRequest, pk: int) -> HttpResponse:
     """The stakeholder map as an .svg file, with the same filter as the page, for slides and print."""
     initiative = get_visible_or_404(Initiative.objects.select_related("country"), request.user, pk=pk)
     _form, _points, drawing = _map(request, initiative)
-    name = slugify(f"{_('stakeholder map')} {initiative.name}") or "map"
+    name = slugify(_("stakeholder map") + " " + initiative.name) or "map"
     return svg_download(drawing.svg, f"{name}.svg")
 
 

@@ -106,5 +106,5 @@ def relationship_network_svg(request):
     if not network.svg:
         raise Http404
     scope = initiative.name if initiative else country.name if country else ""
-    name = slugify(f"{_('relationship network')} {scope}") or "network"
+    name = slugify(_("relationship network") + " " + scope) or "network"
     return svg_download(network.svg, f"{name}.svg")
