@@ -320,6 +320,11 @@ def standalone_svg(svg: SafeString) -> str:
     style = f"<style>{_colour_rules()}.label,.label-full{{paint-order:stroke;stroke:#fff;stroke-width:3px}}</style>"
     body = str(svg)
     head_end = body.index(">") + 1
+    size = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', body[:head_end])
+    if size and " width=" not in body[:head_end]:
+        # A file opened on its own (or drawn onto a canvas for PNG) needs its size.
+        body = body[: head_end - 1] + f' width="{size[1]}" height="{size[2]}"' + body[head_end - 1 :]
+        head_end = body.index(">") + 1
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body[:head_end] + style + body[head_end:]
 
 

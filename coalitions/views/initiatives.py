@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -74,6 +75,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             filter_form=filter_form,
             points=points,
             map_svg=drawing.svg,
+            map_svg_url=_map_svg_url(initiative, filter_form),
             map_numbered=drawing.numbered,
             legend=stance_legend(),
         )
@@ -87,6 +89,12 @@ def _map(request: HttpRequest, initiative: Initiative):
     points = map_points(initiative=initiative, user=request.user, sector=sector)
     drawing = stakeholder_map(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name})
     return filter_form, points, drawing
+
+
+def _map_svg_url(initiative: Initiative, filter_form: MapFilterForm) -> str:
+    url = reverse("coalitions:initiative_map_svg", kwargs={"pk": initiative.pk})
+    sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
+    return f"{url}?{urlencode({'sector': sector})}" if sector else url
 
 
 @staff_required

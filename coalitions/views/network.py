@@ -7,6 +7,8 @@ its drawing stay in `stakeholders.network`.
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -95,6 +97,10 @@ def relationship_network(request):
             (colour, dash, label) for kind, label in Relationship.Kind.choices for colour, dash in [EDGE_STYLES[kind]]
         ],
         "nav_section": "relationships",
+        "network_svg_url": reverse("coalitions:relationship_network_svg")
+        + "?"
+        + urlencode({"initiative": initiative.pk} if initiative else {"country": country.pk} if country else {})
+        + (f"&colour={colour_by}" if colour_by else ""),
     }
     return render(request, "coalitions/relationship_network.html", context)
 
