@@ -200,3 +200,24 @@ def test_in_spanish_a_date_is_entered_saved_and_shown_back(browser_page, world):
     page.goto(f"/coalitions/{world.co_coalition.pk}/edit/")
     assert page.get_by_label(field_label("Fecha de conformación")).input_value() == "2026-03-10"
     assert errors == []
+
+
+@closes_connections
+def test_zoom_the_map_and_download_it_as_png(browser_page, world, artifact):
+    page = browser_page
+    errors = watch_csp(page)
+    page.login(world.staff_co)
+    page.goto(world.co_initiative.get_absolute_url())
+    chart = page.locator("svg.stakeholder-map")
+    whole = chart.get_attribute("viewBox")
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed = chart.get_attribute("viewBox")
+    assert zoomed != whole and float(zoomed.split()[2]) < float(whole.split()[2])
+    page.get_by_role("button", name="Show all").click()
+    assert chart.get_attribute("viewBox") == whole
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download as PNG").click()
+    path = download.value.path()
+    with open(path, "rb") as png:
+        assert png.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert errors == []
