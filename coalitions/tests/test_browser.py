@@ -10,6 +10,8 @@ from django.db import connections
 from coalitions.models import Coalition, Engagement
 from stakeholders.models import Stakeholder
 
+from .conftest import assess
+
 # The live server needs committed rows. The `world` fixture reloads the countries and regions
 # that the flush between transactional tests removes.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -205,6 +207,13 @@ def test_in_spanish_a_date_is_entered_saved_and_shown_back(browser_page, world):
 @closes_connections
 def test_zoom_the_map_and_download_it_as_png(browser_page, world, artifact):
     page = browser_page
+    long_named = Stakeholder.objects.create(
+        country=world.co,
+        name="Asociación de Autoridades Tradicionales Wayuu del Norte",
+        sector="indigenous",
+        level="local",
+    )
+    assess(world.co_initiative, [long_named], datetime.date(2026, 3, 1))
     errors = watch_csp(page)
     page.login(world.staff_co)
     page.goto(world.co_initiative.get_absolute_url())
@@ -215,6 +224,12 @@ def test_zoom_the_map_and_download_it_as_png(browser_page, world, artifact):
     assert zoomed != whole and float(zoomed.split()[2]) < float(whole.split()[2])
     page.get_by_role("button", name="Show all").click()
     assert chart.get_attribute("viewBox") == whole
+    # A long name is shortened on the map and shown whole while its actor is focused.
+    actor = page.locator(f".stakeholder-map a[data-stakeholder='{long_named.pk}']")
+    full = actor.locator(".label-full")
+    assert full.evaluate("element => getComputedStyle(element).visibility") == "hidden"
+    actor.focus()
+    assert full.evaluate("element => getComputedStyle(element).visibility") == "visible"
     with page.expect_download() as download:
         page.get_by_role("button", name="Download as PNG").click()
     path = download.value.path()
