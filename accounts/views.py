@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -52,8 +52,8 @@ NEW_CODES_SESSION_KEY = "two_factor_new_codes"
 
 def home_url(user) -> str:
     """Where a user lands after signing in: staff on the dashboard, a partner (who has no staff
-    pages) on their API tokens, the way into their coalitions' data."""
-    return reverse("accounts:token_list") if getattr(user, "is_partner", False) else settings.LOGIN_REDIRECT_URL
+    pages) on `PARTNER_HOME_URL`, the partner portal with their coalitions."""
+    return resolve_url(settings.PARTNER_HOME_URL) if getattr(user, "is_partner", False) else settings.LOGIN_REDIRECT_URL
 
 
 def _next_url(request, fallback: str | None = None) -> str:
@@ -138,6 +138,7 @@ def two_factor_verify(request):
     if request.method == "POST":
         if form.is_valid():
             django_otp.login(request, form.device)
+            two_factor.remember_devices(request, request.user)
             if isinstance(form.device, StaticDevice):
                 left = form.device.token_set.count()
                 messages.warning(
@@ -166,7 +167,7 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         codes = services.two_factor_enrol(user=request.user, device=device)
         django_otp.login(request, device)
-        request.session[two_factor.HAS_DEVICE_SESSION_KEY] = True
+        two_factor.remember_devices(request, request.user)  # the enrolment moved the epoch on
         request.session[NEW_CODES_SESSION_KEY] = codes
         return redirect(_with_next("two_factor_recovery_codes", next_url))
     secret = b32encode(device.bin_key).decode()

@@ -81,8 +81,8 @@ class EngagementAdmin(ScopedAdmin):
 
 @admin.register(Outcome)
 class OutcomeAdmin(ScopedAdmin):
-    list_display = ["__str__", "coalition", "change_type", "observed_on"]
-    list_filter = ["change_type", "coalition__initiative__country"]
+    list_display = ["__str__", "coalition", "change_type", "observed_on", "is_public"]
+    list_filter = ["change_type", "coalition__initiative__country", "is_public"]
     list_select_related = ["coalition"]
     search_fields = ["description", "significance", "contribution"]
     autocomplete_fields = ["coalition", "actors", "recorded_by"]
@@ -91,7 +91,8 @@ class OutcomeAdmin(ScopedAdmin):
 
 @admin.register(LearningNote)
 class LearningNoteAdmin(ScopedAdmin):
-    list_display = ["title", "coalition", "initiative", "author", "created_at"]
+    list_display = ["title", "coalition", "initiative", "author", "created_at", "is_public"]
+    list_filter = ["is_public"]
     list_select_related = ["coalition", "initiative", "author"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["coalition", "initiative", "shared_with", "author"]

@@ -15,6 +15,7 @@ from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 from core.validation import m2m_values
 from countries.models import regions_outside
+from stakeholders.models import Stakeholder
 
 
 def partner_coalition_ids(organisation_id: int) -> models.QuerySet:
@@ -26,6 +27,10 @@ class InitiativeQuerySet(ScopedQuerySet):
     def visible_to_partner(self, organisation_id: int) -> "InitiativeQuerySet":
         in_partner_coalitions = Coalition.objects.filter(pk__in=partner_coalition_ids(organisation_id))
         return self.filter(Q(is_public=True) | Q(pk__in=in_partner_coalitions.values("initiative_id")))
+
+    def public(self) -> "InitiativeQuerySet":
+        """What the public site may show: the initiatives staff marked public."""
+        return self.filter(is_public=True)
 
 
 class Initiative(TimeStampedModel):
@@ -102,11 +107,16 @@ class Initiative(TimeStampedModel):
         return reverse("coalitions:initiative_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
+        errors = {}
         regions = m2m_values(self, "regions")
         if regions and self.country_id:
             elsewhere = regions_outside(self.country, regions)
             if elsewhere:
-                raise ValidationError({"regions": elsewhere})
+                errors["regions"] = elsewhere
+        if self.lead_id and self.country_id and self.lead.country_id != self.country_id:
+            errors["lead"] = _("The lead must be an actor of the initiative's country.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AssessmentQuerySet(ScopedQuerySet):
@@ -220,6 +230,10 @@ class CoalitionQuerySet(ScopedQuerySet):
 
     def visible_to_partner(self, organisation_id: int) -> "CoalitionQuerySet":
         return self.filter(pk__in=partner_coalition_ids(organisation_id))
+
+    def public(self) -> "CoalitionQuerySet":
+        """Public coalitions of public initiatives: a coalition shown alone would name a hidden initiative."""
+        return self.filter(is_public=True, initiative__is_public=True)
 
     def with_health(self, today: datetime.date | None = None) -> "CoalitionQuerySet":
         """Each coalition's health figures as `health_*` annotations, which `Coalition.health()` then reads.
@@ -357,6 +371,10 @@ class Coalition(TimeStampedModel):
         return CoalitionHealth(**{name: row[f"health_{name}"] for name in names})
 
 
+#: Members the public site may name: organisations and groups, never a person.
+PUBLIC_MEMBER_KINDS = (Stakeholder.Kind.ORGANISATION, Stakeholder.Kind.INFORMAL_GROUP)
+
+
 class CoalitionPartQuerySet(ScopedQuerySet):
     """Rows that belong to one coalition: partners see those of their coalitions."""
 
@@ -369,6 +387,10 @@ class CoalitionPartQuerySet(ScopedQuerySet):
 class MembershipQuerySet(CoalitionPartQuerySet):
     def open(self) -> "MembershipQuerySet":
         return self.filter(left_on__isnull=True)
+
+    def public(self) -> "MembershipQuerySet":
+        """The current member organisations and groups of public coalitions: never a person."""
+        return self.open().filter(coalition__in=Coalition.objects.public(), stakeholder__kind__in=PUBLIC_MEMBER_KINDS)
 
 
 class Membership(TimeStampedModel):
@@ -596,6 +618,12 @@ class Engagement(TimeStampedModel):
         check_coalition_in_initiative(self)
 
 
+class OutcomeQuerySet(CoalitionPartQuerySet):
+    def public(self) -> "OutcomeQuerySet":
+        """Outcomes staff published, of public coalitions only."""
+        return self.filter(is_public=True, coalition__in=Coalition.objects.public())
+
+
 class Outcome(TimeStampedModel):
     """An observed change in an actor's behaviour, relationships, policies or practices (outcome harvesting)."""
 
@@ -633,8 +661,16 @@ class Outcome(TimeStampedModel):
         related_name="outcomes",
         verbose_name=_("plan objective served"),
     )
+    is_public = models.BooleanField(
+        _("on the public site"),
+        default=False,
+        help_text=_(
+            "Published on the public site (description, type of change, date, significance and contribution, "
+            "never the actors), when its coalition is public too."
+        ),
+    )
 
-    objects = CoalitionPartQuerySet.as_manager()
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-observed_on", "-pk"]
@@ -656,6 +692,13 @@ class LearningNoteQuerySet(ScopedQuerySet):
         coalition_ids = partner_coalition_ids(organisation_id)
         shared = LearningNote.objects.filter(shared_with__in=coalition_ids).values("pk")
         return self.filter(Q(coalition_id__in=coalition_ids) | Q(pk__in=shared))
+
+    def public(self) -> "LearningNoteQuerySet":
+        """Notes staff published, of a public coalition, or of a public initiative when they name no coalition."""
+        return self.filter(is_public=True).filter(
+            Q(coalition__in=Coalition.objects.public())
+            | Q(coalition__isnull=True, initiative__in=Initiative.objects.public())
+        )
 
 
 class LearningNote(TimeStampedModel):
@@ -689,6 +732,14 @@ class LearningNote(TimeStampedModel):
         blank=True,
         related_name="learning_notes",
         verbose_name=_("author"),
+    )
+    is_public = models.BooleanField(
+        _("on the public site"),
+        default=False,
+        help_text=_(
+            "Published on the public site (title and text, never the author), when its coalition "
+            "(or, without one, its initiative) is public too."
+        ),
     )
 
     objects = LearningNoteQuerySet.as_manager()

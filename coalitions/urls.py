@@ -4,7 +4,7 @@ from .views import coalitions, countries, dashboard, initiatives, network, recor
 
 app_name = "coalitions"
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("countries/", countries.country_list, name="country_list"),
     path("countries/<str:code>/", countries.country_detail, name="country_detail"),
     path("regions/<int:pk>/", countries.region_detail, name="region_detail"),

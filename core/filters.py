@@ -18,6 +18,7 @@ For a hidden row the answer is the one a row that does not exist gets:
 Without a request nobody is the user, who sees nothing: such a FilterSet accepts no row's id.
 """
 
+import hashlib
 from collections.abc import Callable
 from functools import partial, reduce
 from operator import or_
@@ -28,12 +29,15 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, Vali
 from django.db.models import Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from .forms import DateInput
 from .models import ScopedQuerySet
 from .parsing import is_decimal, is_integer
+from .pickers import Picker
+from .versions import code_version
 
 
 def _scoped(rows: type[Model] | QuerySet) -> ScopedQuerySet:
@@ -320,6 +324,37 @@ class BaseFilterSet(django_filters.FilterSet):
         return [form[name] for name in self.page_filters] if self.page_filters else list(form.visible_fields())
 
     @property
+    def page_form_key(self) -> str | None:
+        """The key of the page's rendered filter form in the cache (includes/form.html's `cache_key=`).
+
+        What the form renders follows from the code and catalogues (`core.versions`), the language,
+        the values submitted for the fields it shows (their errors follow from them) and the options
+        of its short lists, which are rows of the user's scope that the form read anyway to check the
+        value: their ids and names are part of the key, so a new or renamed country, or a user who
+        sees other countries, gets another key, with no query and no signal. A form that shows rows
+        read while rendering (a picker's chosen rows or its search, a select of rows) has no key and
+        is rendered each time.
+        """
+        form = self.form
+        data = self.data or {}
+        shown = {bound.name: bound for bound in [*self.page_fields, *form.hidden_fields()]}
+        parts = [type(self).__qualname__, code_version(), translation.get_language() or "", ",".join(shown)]
+        for bound in shown.values():
+            field = bound.field
+            submitted = sorted(
+                (key, str(value)) for key in data if key.startswith(bound.html_name) for value in _values(data, key)
+            )
+            if isinstance(field.widget, Picker):
+                if any(value for _key, value in submitted):
+                    return None
+            elif isinstance(field, ShortListChoiceField):
+                parts.append(repr([(row.pk, str(field.label_from_instance(row))) for row in field.rows()]))
+            elif isinstance(field, forms.ModelChoiceField):
+                return None
+            parts.append(repr((bound.html_name, submitted)))
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    @property
     def user(self):
         """Whom the rows are for: the request's user (without a request, nobody, who sees nothing)."""
         return getattr(self.request, "user", None)
@@ -345,6 +380,10 @@ class BaseFilterSet(django_filters.FilterSet):
                 ),
             )
         )
+
+
+def _values(data, key: str) -> list:
+    return data.getlist(key) if hasattr(data, "getlist") else [data[key]]
 
 
 def _subclasses(cls: type) -> list[type]:

@@ -1,8 +1,12 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ValidatedModelForm, offer_only
+
 from .consent import consent_text
-from .models import COUNTRY_CHOICES, Campaign, Explorer, Topic
+from .models import COUNTRY_CHOICES, Campaign, ContactRequest, ContactRequestNote, Explorer, Topic
 
 BLANK_COUNTRY = [("", _("Choose a country"))]
 
@@ -56,3 +60,49 @@ class CampaignSendForm(forms.Form):
         help_text=_("Leave empty to send now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+
+def staff_accounts() -> QuerySet:
+    """Active admins and program staff: who may own a contact request (the model's rule narrows it)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(role__in=["admin", "staff"]))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ContactRequestForm(ValidatedModelForm):
+    """Where a request stands and who answers it; the owners offered are the request's own team."""
+
+    class Meta:
+        model = ContactRequest
+        fields = ["status", "owner"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.queryset = staff_accounts()
+        owner.label_from_instance = lambda user: user.get_full_name() or user.username
+        offer_only(owner, self.instance.owners_among(owner.queryset))
+
+
+class ContactRequestNoteForm(ValidatedModelForm):
+    class Meta:
+        model = ContactRequestNote
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"body": _("Seen by staff only, never by the sender.")}
+
+
+class ContactRequestReplyForm(ValidatedModelForm):
+    """The reply is saved as a draft first; sending it is a separate, confirmed step."""
+
+    class Meta:
+        model = ContactRequest
+        fields = ["reply_draft"]
+        widgets = {"reply_draft": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reply_draft"].required = True

@@ -54,12 +54,20 @@ def _filtered(request) -> tuple[StakeholderFilterSet, object]:
 
 
 def _with_labels(stakeholders):
-    """The CSV export's rows (with their prefetched `region_list`) with their translated labels."""
+    """The rows (with their prefetched `region_list`) with their translated labels, for the page and the CSV.
+
+    Each label table is translated once per list: `get_FOO_display()` translates every choice of
+    the field at each call.
+    """
+    sectors, levels, kinds = (
+        {value: str(label) for value, label in choices.choices}
+        for choices in (Stakeholder.Sector, Stakeholder.Level, Stakeholder.Kind)
+    )
     rows = list(stakeholders)
     for row in rows:
-        row.sector_label = row.get_sector_display()
-        row.level_label = row.get_level_display()
-        row.kind_label = row.get_kind_display()
+        row.sector_label = sectors.get(row.sector, row.sector)
+        row.level_label = levels.get(row.level, row.level)
+        row.kind_label = kinds.get(row.kind, row.kind)
     return rows
 
 
@@ -79,7 +87,7 @@ def stakeholder_list(request):
     context = {
         "filterset": filterset,
         "page": page,
-        "stakeholders": page.object_list,
+        "stakeholders": _with_labels(page.object_list),
         # Like the coalition list: staff see the button, and the form itself needs a country team.
         "can_create": is_staff_member(request.user),
         "nav_section": "stakeholders",

@@ -146,7 +146,7 @@ def test_dashboard_coalition_list_and_map_links(browser_page, world, artifact):
     page = browser_page
     errors = watch_csp(page)
     page.login(world.staff_co)
-    page.goto("/")
+    page.goto("/dashboard/")
     assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
     assert page.get_by_role("link", name="Coalición La Guajira").first.is_visible()
     page.screenshot(path=artifact("dashboard.png"), full_page=True)
@@ -167,7 +167,7 @@ def test_switch_to_spanish_and_see_the_coalition_pages_in_spanish(browser_page, 
     page = browser_page
     errors = watch_csp(page)
     page.login(world.staff_co)
-    page.goto("/")
+    page.goto("/dashboard/")
     page.get_by_label("Language").select_option("es")
     page.get_by_role("heading", name="Panel", level=1).wait_for()
     assert page.get_by_role("heading", name="Coaliciones activas").is_visible()
@@ -186,7 +186,7 @@ def test_in_spanish_a_date_is_entered_saved_and_shown_back(browser_page, world):
     page = browser_page
     errors = watch_csp(page)
     page.login(world.staff_co)
-    page.goto("/")
+    page.goto("/dashboard/")
     page.get_by_label("Language").select_option("es")  # submits itself (site.js): wait for the Spanish page
     page.get_by_role("heading", name="Panel", level=1).wait_for()
     assert page.locator("html").get_attribute("lang") == "es"

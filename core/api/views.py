@@ -2,11 +2,8 @@
 
 import functools
 import hashlib
-import importlib.metadata
 import threading
-from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -17,6 +14,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+
+from core.versions import code_version
 
 
 @extend_schema(exclude=True)
@@ -37,24 +36,11 @@ def schema_version() -> str:
 
 @functools.cache
 def _schema_version() -> str:
-    digest = hashlib.sha256()
-    for package in ("django", "rest_framework", "drf_spectacular", "django_filters"):
-        digest.update(f"{package}={importlib.metadata.version(_DISTRIBUTIONS.get(package, package))};".encode())
+    digest = hashlib.sha256(code_version().encode())
     digest.update(repr((settings.SPECTACULAR_SETTINGS, settings.REST_FRAMEWORK, settings.LANGUAGES)).encode())
-    roots = [Path(apps.get_app_config(label).path) for label in settings.PROJECT_APPS]
-    roots += [Path(settings.BASE_DIR) / "config", *map(Path, settings.LOCALE_PATHS)]
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.suffix in {".py", ".mo"} and "tests" not in p.parts):
-            digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
-            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-_DISTRIBUTIONS = {
-    "rest_framework": "djangorestframework",
-    "drf_spectacular": "drf-spectacular",
-    "django_filters": "django-filter",
-}
 SCHEMA_CACHE_SECONDS = 30 * 24 * 3600
 _building = threading.Lock()
 

@@ -1,5 +1,6 @@
-"""Erase, export, delete and campaign send: behind the staff gate, scoped by `editable_by` (out of scope
-is a 404), asked on a GET page that changes nothing, performed by a POST, and recorded without personal data."""
+"""Erase, export, delete, campaign send, and a contact request's reply and invitation: behind the
+staff gate, scoped by `editable_by` (out of scope is a 404), asked on a GET page that changes nothing,
+performed by a POST, and recorded without personal data."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ import pytest
 
 from core.models import ActionRecord
 from core.testing import database_dump
-from explorers_network.models import Campaign, Explorer
+from explorers_network.models import Campaign, ContactRequest, Explorer
 from stakeholders.models import Relationship
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,13 @@ def colombian_campaign(world):
     return Campaign.objects.create(subject="News", body="Hello", language="en", audience_countries=["CO"])
 
 
+def colombian_contact_request(world):
+    """With its reply written: sending is the outward step that asks first."""
+    return ContactRequest.objects.create(
+        name="Rita Uriana", email="rita@example.org", country="CO", message="Hola", ip_hash="x", reply_draft="Gracias"
+    )
+
+
 ACTIONS = {
     "erase an explorer": Action("erase", colombian_explorer, lambda o: f"/personal-data/explorer/{o.pk}/erase/"),
     "export an explorer": Action(
@@ -49,6 +57,12 @@ ACTIONS = {
     ),
     "delete a relationship": Action("delete", colombian_relationship, lambda o: f"/relationships/{o.pk}/delete/"),
     "send a campaign": Action("send", colombian_campaign, lambda o: f"/outreach/campaigns/{o.pk}/send/"),
+    "reply to a contact request": Action(
+        "reply", colombian_contact_request, lambda o: f"/outreach/contact-requests/{o.pk}/reply/send/"
+    ),
+    "invite a contact request's sender to the Explorers": Action(
+        "invite", colombian_contact_request, lambda o: f"/outreach/contact-requests/{o.pk}/invite/"
+    ),
 }
 
 

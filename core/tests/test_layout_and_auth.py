@@ -24,7 +24,7 @@ def test_partner_gets_403_pointing_to_the_api(partner_client, url):
 
 def test_layout_has_navigation_language_switcher_and_sign_out(staff_client):
     html = staff_client.get("/countries/").content.decode()
-    for href in ("/", "/countries/", "/stakeholders/", "/coalitions/", "/relationships/"):
+    for href in ("/", "/dashboard/", "/countries/", "/stakeholders/", "/coalitions/", "/relationships/"):
         assert f'href="{href}"' in html
     assert 'href="/countries/" aria-current="page"' in html
     assert 'action="/i18n/setlang/"' in html
@@ -50,12 +50,12 @@ def test_language_switcher_serves_spanish(staff_client):
 def test_login_page_signs_in_and_redirects(client, world):
     response = client.post(reverse("login"), {"username": "staff-co", "password": "correct-horse-battery"})
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/dashboard/"
 
 
-def test_a_partner_lands_on_their_tokens_not_on_a_staff_page(client, world):
+def test_a_partner_lands_on_the_partner_portal_not_on_a_staff_page(client, world):
     response = client.post(reverse("login"), {"username": "partner-co", "password": "correct-horse-battery"})
-    assert response["Location"] == reverse("accounts:token_list")
+    assert response["Location"] == reverse("portal:home")
     assert client.get(response["Location"]).status_code == 200
     response = client.post(
         reverse("login") + "?next=/api/v1/coalitions/", {"username": "partner-co", "password": "correct-horse-battery"}
@@ -69,9 +69,10 @@ def test_login_shows_inline_error_for_wrong_password(client, world):
     assert b"form-errors" in response.content
 
 
-def test_logout_is_a_post_and_returns_to_login(staff_client):
+def test_logout_is_a_post_and_returns_to_the_public_home(staff_client):
     response = staff_client.post(reverse("logout"))
     assert response.status_code == 302
+    assert response.url == reverse("website:home")
     assert staff_client.get("/countries/").status_code == 302
 
 

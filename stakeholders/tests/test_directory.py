@@ -5,11 +5,13 @@ import datetime
 import io
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from coalitions.models import Assessment, Membership
-from countries.models import Region
+from countries.models import Country, CountryQuerySet, Region
+from stakeholders.filters import StakeholderFilterSet
 from stakeholders.models import Stakeholder
 
 
@@ -264,3 +266,65 @@ def test_no_match_says_so(staff_client, world):
     html = staff_client.get("/stakeholders/", {"q": "nobody by this name"}).content.decode()
     assert '<tr><td colspan="7">No stakeholder matches these filters.</td></tr>' in html
     assert "0 stakeholders" in html
+
+
+def filter_form(response) -> str:
+    """The directory's filter form as the page shows it (the part includes/form.html keeps in the cache)."""
+    html = response.content.decode()
+    start = html.index('id="directory-filters"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_filter_form_shows_each_requests_checked_values(staff_client, world):
+    media = staff_client.get("/stakeholders/", {"sector": "media", "country": world.co.pk})
+    civil = staff_client.get("/stakeholders/", {"sector": "civil_society", "level": "local"})
+    media_again = staff_client.get("/stakeholders/", {"sector": "media", "country": world.co.pk})
+    assert 'value="media" id="id_sector_10" checked' in filter_form(media)
+    assert f'value="{world.co.pk}" selected' in filter_form(media)
+    assert 'value="media" id="id_sector_10">' in filter_form(civil)
+    assert 'value="civil_society" id="id_sector_3" checked' in filter_form(civil)
+    assert 'value="local" id="id_level_0" checked' in filter_form(civil)
+    assert f'value="{world.co.pk}" selected' not in filter_form(civil)
+    assert filter_form(media_again) == filter_form(media)  # the kept rendering is the rendering
+
+
+def test_the_filter_form_shows_a_new_or_renamed_country(staff_client, world):
+    assert "Ecuador" not in filter_form(staff_client.get("/stakeholders/"))
+    ecuador = Country.objects.create(code="EC", name="Ecuador")
+    assert f'<option value="{ecuador.pk}">Ecuador</option>' in filter_form(staff_client.get("/stakeholders/"))
+    Country.objects.filter(pk=ecuador.pk).update(name="República del Ecuador")
+    assert "República del Ecuador" in filter_form(staff_client.get("/stakeholders/"))
+
+
+def test_the_filter_form_follows_each_requests_language(staff_client, world):
+    english = filter_form(staff_client.get("/stakeholders/", headers={"accept-language": "en"}))
+    spanish = filter_form(staff_client.get("/stakeholders/", headers={"accept-language": "es"}))
+    again = filter_form(staff_client.get("/stakeholders/", headers={"accept-language": "en"}))
+    assert "Civil society organisation" in english and "Organización de la sociedad civil" not in english
+    assert "Organización de la sociedad civil" in spanish and "Civil society organisation" not in spanish
+    assert again == english
+
+
+def test_a_chosen_region_is_rendered_each_time_not_kept(staff_client, world):
+    chosen = {"region": world.guajira.pk}
+    assert world.guajira.name in filter_form(staff_client.get("/stakeholders/", chosen))
+    Region.objects.filter(pk=world.guajira.pk).update(name="La Guajira renombrada")
+    assert "La Guajira renombrada" in filter_form(staff_client.get("/stakeholders/", chosen))
+
+
+def test_a_user_who_may_choose_other_countries_never_gets_anothers_filter_form(world, rf, monkeypatch):
+    """The form is kept per scope: a user offered other countries gets a form of their own."""
+    monkeypatch.setattr(CountryQuerySet, "visible_to_partner", lambda self, organisation_id: self.filter(code="PE"))
+
+    def rendered(user) -> str:
+        request = rf.get("/stakeholders/")
+        request.user = user
+        filterset = StakeholderFilterSet(request.GET, queryset=Stakeholder.objects.visible_to(user), request=request)
+        context = {"form": filterset.form, "fields": filterset.page_fields, "cache_key": filterset.page_form_key}
+        return render_to_string("includes/form.html", context)
+
+    staff = rendered(world.staff_co)
+    partner = rendered(world.partner_co)
+    assert world.co.name in staff and world.pe.name in staff
+    assert world.pe.name in partner and world.co.name not in partner
+    assert rendered(world.staff_co) == staff
