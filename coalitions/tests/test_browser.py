@@ -157,7 +157,7 @@ def test_dashboard_coalition_list_and_map_links(browser_page, world, artifact):
     assert page.get_by_role("link", name=world.pe_coalition.name).count() == 0
     page.screenshot(path=artifact("coalition-list.png"), full_page=True)
     page.goto(world.co_initiative.get_absolute_url())
-    page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']").click()
+    page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']").locator("circle").click()
     page.wait_for_url(f"**{world.co_mayor.get_absolute_url()}")
     assert errors == []
 
