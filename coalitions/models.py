@@ -10,7 +10,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from attachments.fields import attachments_relation
 from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 from core.validation import m2m_values
@@ -139,11 +141,11 @@ class Assessment(TimeStampedModel):
     """
 
     class Stance(models.IntegerChoices):
-        STRONGLY_OPPOSED = -2, _("Strongly opposed")
-        OPPOSED = -1, _("Opposed")
-        NEUTRAL = 0, _("Neutral")
-        SUPPORTIVE = 1, _("Supportive")
-        CHAMPION = 2, _("Champion")
+        STRONGLY_OPPOSED = -2, pgettext_lazy("stance", "Strongly opposed")
+        OPPOSED = -1, pgettext_lazy("stance", "Opposed")
+        NEUTRAL = 0, pgettext_lazy("stance", "Neutral")
+        SUPPORTIVE = 1, pgettext_lazy("stance", "Supportive")
+        CHAMPION = 2, pgettext_lazy("stance", "Champion")
 
     SCORE_HELP = _("1 (very low) to 5 (very high).")
 
@@ -399,7 +401,7 @@ class Membership(TimeStampedModel):
     class Role(models.TextChoices):
         CONVENER = "convener", _("Convener")
         FACILITATOR = "facilitator", _("Facilitator")
-        CHAMPION = "champion", _("Champion")
+        CHAMPION = "champion", pgettext_lazy("membership role", "Champion")
         MEMBER = "member", _("Member")
         OBSERVER = "observer", _("Observer")
 
@@ -487,6 +489,7 @@ class Commitment(TimeStampedModel):
         verbose_name=_("plan objective served"),
     )
 
+    attachments = attachments_relation()
     objects = CoalitionPartQuerySet.as_manager()
 
     class Meta:
@@ -519,6 +522,13 @@ class Commitment(TimeStampedModel):
             raise ValidationError(
                 {"owner": _("The owner must be an actor of the coalition's country or one of its members.")}
             )
+
+    def mark_done(self) -> None:
+        """Done, through every rule of the row (a page's one-click "mark done", not the whole form)."""
+        from core.validation import save_valid
+
+        self.status = self.Status.DONE
+        save_valid(self)
 
 
 def check_coalition_in_initiative(row: "Engagement | LearningNote") -> None:
@@ -581,6 +591,7 @@ class Engagement(TimeStampedModel):
         verbose_name=_("recorded by"),
     )
 
+    attachments = attachments_relation()
     objects = EngagementQuerySet.as_manager()
 
     class Meta:
@@ -670,6 +681,7 @@ class Outcome(TimeStampedModel):
         ),
     )
 
+    attachments = attachments_relation()
     objects = OutcomeQuerySet.as_manager()
 
     class Meta:
@@ -742,6 +754,7 @@ class LearningNote(TimeStampedModel):
         ),
     )
 
+    attachments = attachments_relation()
     objects = LearningNoteQuerySet.as_manager()
 
     class Meta:

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ValidatedModelForm, offer_only
+from countries.names import country_choices
 
 from .consent import consent_text
 from .models import COUNTRY_CHOICES, Campaign, ContactRequest, ContactRequestNote, Explorer, Topic
@@ -11,10 +12,14 @@ from .models import COUNTRY_CHOICES, Campaign, ContactRequest, ContactRequestNot
 BLANK_COUNTRY = [("", _("Choose a country"))]
 
 
+def country_choices_or_blank() -> list[tuple[str, str]]:
+    return BLANK_COUNTRY + country_choices()
+
+
 class JoinForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email"))
-    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices_or_blank)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     role = forms.CharField(label=_("Role"), max_length=200, required=False)
     interests = forms.ModelMultipleChoiceField(
@@ -42,7 +47,7 @@ class ContactForm(forms.Form):
 class CampaignForm(forms.ModelForm):
     audience_countries = forms.MultipleChoiceField(
         label=_("Countries"),
-        choices=COUNTRY_CHOICES,
+        choices=country_choices,
         required=False,
         help_text=_("Leave empty for every country."),
     )

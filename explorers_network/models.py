@@ -14,8 +14,13 @@ from django.utils.translation import pgettext_lazy
 from core.access import is_staff_member
 from core.models import RecordedQuerySet, ScopedQuerySet, TimeStampedModel
 from countries.models import Country
+from countries.names import country_name_of_code
 
-COUNTRY_CHOICES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda choice: choice[1])
+#: Every ISO country; the labels are read in the reader's language (`get_country_display`). A form
+#: that offers them uses `countries.names.country_choices`, sorted in that language.
+COUNTRY_CHOICES = sorted(
+    ((c.alpha_2, country_name_of_code(c.alpha_2)) for c in pycountry.countries), key=lambda choice: str(choice[1])
+)
 
 
 class Topic(TimeStampedModel):
@@ -275,6 +280,22 @@ class Campaign(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.state in {self.State.DRAFT, self.State.SCHEDULED}
+
+    @property
+    def is_scheduled_later(self) -> bool:
+        """Waiting for a time still to come (a campaign sent now is queued, not scheduled)."""
+        return (
+            self.state == self.State.SCHEDULED
+            and self.scheduled_for is not None
+            and self.scheduled_for > timezone.now()
+        )
+
+    @property
+    def state_label(self) -> str:
+        """The state as people read it: a campaign sent now is "Sending" from the click on."""
+        if self.state == self.State.SCHEDULED and not self.is_scheduled_later:
+            return self.State.SENDING.label
+        return self.get_state_display()
 
     def audience(self) -> ExplorerQuerySet:
         """Active explorers who read the campaign's language, in its countries and interests."""

@@ -80,6 +80,8 @@ def confirm(request, token: str):
     """GET only shows a button: mail scanners open links, and opening must change nothing."""
     explorer = services.explorer_from_confirmation_token(token)
     if explorer is None:
+        if services.explorer_confirmed_by_token(token) is not None:
+            return render(request, "explorers_network/confirm_already.html")
         return render(request, "explorers_network/confirm_invalid.html", status=400)
     if request.method == "POST":
         services.explorer_confirm(explorer=explorer)
@@ -127,7 +129,9 @@ def contact(request):
 
 
 def contact_thanks(request):
-    return render(request, "explorers_network/contact_thanks.html")
+    """Where a visitor goes next: the home page, and the pages of the countries the program works in."""
+    countries = Country.objects.exclude(status=Country.Status.CLOSED).only("code", "name")
+    return render(request, "explorers_network/contact_thanks.html", {"countries": countries})
 
 
 def contact_privacy(request):

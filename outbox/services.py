@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.dispatch import Signal
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from core.tasks import enqueue_after_commit
 
@@ -58,6 +60,28 @@ class Mail:
         self.recipient = header_value(self.recipient)
         self.subject = header_value(self.subject, max_length=SUBJECT_MAX_LENGTH)
         self.headers = {header_value(name): header_value(value) for name, value in self.headers.items()}
+
+
+def mail_rendered(
+    *,
+    recipient: str,
+    language: str,
+    subject: str,
+    template: str,
+    context: dict,
+    headers: dict[str, str] | None = None,
+) -> Mail:
+    """A mail whose subject (a lazy translation or plain text) and bodies (`<template>.txt` and
+    `<template>.html`) are rendered in the recipient's language, whatever language this request speaks."""
+    with translation.override(language):
+        return Mail(
+            recipient=recipient,
+            language=language,
+            subject=str(subject),
+            body_text=render_to_string(f"{template}.txt", context),
+            body_html=render_to_string(f"{template}.html", context),
+            headers=headers or {},
+        )
 
 
 def _batches(ids: list[int], size: int) -> Iterable[list[int]]:
@@ -241,6 +265,11 @@ def _retry_later(delivery: Delivery, error: str) -> None:
     )
 
 
+#: A batch of deliveries reached an end (sent, failed or cancelled); `campaign_ids` are the campaigns
+#: they belong to (answered by explorers_network, whose campaign is done when none of its mails is left).
+deliveries_sent = Signal()
+
+
 def deliveries_send(*, ids: list[int]) -> dict[str, int]:
     """Send the claimable rows among `ids` over one SMTP connection; returns counts by result."""
     rows = _claim(ids)
@@ -294,6 +323,9 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
             _mark_sent(delivery)
             result["sent"] += 1
             lease.done(delivery)
+    campaign_ids = sorted({delivery.campaign_id for delivery in rows if delivery.campaign_id is not None})
+    if campaign_ids:
+        deliveries_sent.send(sender=Delivery, campaign_ids=campaign_ids)
     return result
 
 

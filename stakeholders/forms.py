@@ -44,7 +44,7 @@ class StakeholderForm(ValidatedModelForm):
         self.fields["country"].queryset = countries
         regions = self.fields["regions"]
         regions.queryset = Region.objects.visible_to(user)
-        regions.label_from_instance = lambda region: f"{region.name} · {region.country.code}"
+        regions.label_from_instance = lambda region: f"{region.display_name} · {region.country.code}"
         offer_only(regions, Region.objects.filter(country__in=countries).select_related("country"))
         regions.required = False
         regions.help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
