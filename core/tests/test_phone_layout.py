@@ -1,4 +1,4 @@
-"""The main pages on a phone (360 × 740): no sideways scrolling, a header that folds away, and a light first load.
+"""The main pages on a phone (360 x 740): no sideways scrolling, a header that folds away, and a light first load.
 
 Each page's screenshot is kept in test-artifacts/phone-*.png.
 """
@@ -115,8 +115,20 @@ def test_the_phone_header_folds_its_menu_and_every_control_is_a_large_target(bro
             .filter(element => element.offsetParent !== null)
             .map(element => [element.textContent.trim() || element.id, element.getBoundingClientRect()])
             .filter(([, box]) => box.height < 44 || box.width < 44)
-            .map(([label, box]) => `${label}: ${Math.round(box.width)}×${Math.round(box.height)}`)"""
+            .map(([label, box]) => `${label}: ${Math.round(box.width)}x${Math.round(box.height)}`)"""
     )
     assert small == []
     navigation.get_by_role("link", name="Stakeholders").click()
     page.wait_for_url("**/stakeholders/")
+
+
+@closes_connections
+def test_on_a_wide_screen_the_menu_is_always_open(browser_page, world, artifact):
+    page = browser_page
+    page.login(world.staff_co)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/dashboard/")
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Stakeholders").is_visible()
+    assert not page.locator(".site-menu > summary").is_visible()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    page.screenshot(path=artifact("wide-staff-dashboard.png"))
