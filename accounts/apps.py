@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import two_factor
+        from . import receivers, two_factor  # noqa: F401 (receivers: device changes move the epoch)
 
         def remember_devices(sender, request, user, **kwargs):
             if request is not None and hasattr(request, "session"):

@@ -159,15 +159,6 @@ class InvitationForm(forms.Form):
             countries if inviter.is_admin else countries.filter(pk__in=inviter.team_country_ids)
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
-        role = data.get("role")
-        if role == Invitation.Role.PARTNER and not data.get("organisation"):
-            self.add_error("organisation", _("Choose the organisation the person works for."))
-        if role == Invitation.Role.STAFF and not data.get("country"):
-            self.add_error("country", _("Choose the country team your colleague joins."))
-        return data
-
 
 class InvitationAcceptForm(forms.Form):
     """The invited person's account: a user name, their name, and a password (Django's rules)."""

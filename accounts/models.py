@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import RecordedQuerySet, ScopedQuerySet, TimeStampedModel
+from core.models import FieldCheckConstraint, RecordedQuerySet, ScopedQuerySet, TimeStampedModel
 
 
 class RecordedUserManager(UserManager.from_queryset(RecordedQuerySet)):
@@ -51,11 +51,21 @@ class User(AbstractUser):
         _("preferred language"), max_length=5, choices=[("en", _("English")), ("es", _("Spanish"))], default="en"
     )
 
+    two_factor_epoch = models.PositiveIntegerField(
+        _("two-step sign-in changes"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Counts changes of the user's second-factor devices; a session verified before a change asks again."
+        ),
+    )
+
     objects = RecordedUserManager()
 
-    #: The history records that a password changed, never the hash; sign-ins are not changes.
+    #: The history records that a password changed, never the hash; sign-ins are not changes. The
+    #: second-factor counter is bookkeeping (the reset itself is recorded, with who and why).
     history_mask_fields = ("password",)
-    history_exclude_fields = ("last_login",)
+    history_exclude_fields = ("last_login", "two_factor_epoch")
     # Changes recorded on the user that are not its columns (accounts.services.two_factor_reset).
     history_labels = {
         "two_factor_devices": _("two-step sign-in devices"),
@@ -262,13 +272,18 @@ class Invitation(TimeStampedModel):
         verbose_name_plural = _("invitations")
         indexes = [models.Index(fields=["status", "expires_at"], name="invitation_status_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role="partner", organisation__isnull=False, country=None)
-                | Q(role="staff", organisation=None, country__isnull=False),
-                name="invitation_role_matches_place",
-                violation_error_message=_(
-                    "Invite a partner into an organisation, and a colleague into a country team."
-                ),
+            # A partner joins an organisation, a colleague a country team (and an invitation is one of the two).
+            FieldCheckConstraint(
+                condition=~Q(role="partner") | Q(organisation__isnull=False, country=None),
+                name="invitation_partner_into_an_organisation",
+                field="organisation",
+                violation_error_message=_("Choose the organisation the person works for."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(role="partner") | Q(role="staff", organisation=None, country__isnull=False),
+                name="invitation_colleague_into_a_country_team",
+                field="country",
+                violation_error_message=_("Choose the country team your colleague joins."),
             ),
             models.UniqueConstraint(
                 fields=["email"],

@@ -15,14 +15,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,7 +30,7 @@ from core.access import staff_required
 from core.client_ip import client_ip
 from core.history.display import change_views
 from core.models import ObjectChange
-from core.views import get_editable_or_403
+from core.views import confirm_action, get_editable_or_403
 
 from . import services, two_factor
 from .forms import (
@@ -52,8 +51,8 @@ NEW_CODES_SESSION_KEY = "two_factor_new_codes"
 
 def home_url(user) -> str:
     """Where a user lands after signing in: staff on the dashboard, a partner (who has no staff
-    pages) on their API tokens, the way into their coalitions' data."""
-    return reverse("accounts:token_list") if getattr(user, "is_partner", False) else settings.LOGIN_REDIRECT_URL
+    pages) on `PARTNER_HOME_URL`, the partner portal with their coalitions."""
+    return resolve_url(settings.PARTNER_HOME_URL) if getattr(user, "is_partner", False) else settings.LOGIN_REDIRECT_URL
 
 
 def _next_url(request, fallback: str | None = None) -> str:
@@ -71,7 +70,25 @@ def _with_next(name: str, next_url: str) -> str:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in; a user who owes a second factor goes straight on to it."""
+    """Django's sign-in; a user who owes a second factor goes straight on to it. The pages then
+    speak the user's preferred language (the language cookie the switch sets, set here)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = self.request.user.preferred_language
+        if language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
     def get_success_url(self) -> str:
         url = self.get_redirect_url() or home_url(self.request.user)
@@ -138,6 +155,7 @@ def two_factor_verify(request):
     if request.method == "POST":
         if form.is_valid():
             django_otp.login(request, form.device)
+            two_factor.remember_devices(request, request.user)
             if isinstance(form.device, StaticDevice):
                 left = form.device.token_set.count()
                 messages.warning(
@@ -166,7 +184,7 @@ def two_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         codes = services.two_factor_enrol(user=request.user, device=device)
         django_otp.login(request, device)
-        request.session[two_factor.HAS_DEVICE_SESSION_KEY] = True
+        two_factor.remember_devices(request, request.user)  # the enrolment moved the epoch on
         request.session[NEW_CODES_SESSION_KEY] = codes
         return redirect(_with_next("two_factor_recovery_codes", next_url))
     secret = b32encode(device.bin_key).decode()
@@ -339,17 +357,33 @@ def invitation_create(request):
 
 
 @staff_required
-@require_POST
 def invitation_resend(request, pk: int):
-    """A new mail with a new link; the previous link stops working."""
+    """Confirm, then send a new mail with a new link; the previous link stops working."""
     invitation = get_editable_or_403(Invitation.objects, request.user, pk=pk)
-    try:
-        services.invitation_resend(invitation=invitation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
-    return redirect("accounts:invitation_list")
+
+    def perform():
+        try:
+            services.invitation_resend(invitation=invitation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
+        return redirect("accounts:invitation_list")
+
+    return confirm_action(
+        request,
+        title=_("Send the invitation to %(email)s again") % {"email": invitation.email},
+        consequences=[
+            _("A new mail with a new link goes to %(email)s; a sent mail cannot be recalled.")
+            % {"email": invitation.email},
+            _("The link sent before stops working, and the new one is valid for %(days)s days.")
+            % {"days": settings.INVITATION_VALID_DAYS},
+        ],
+        button=_("Send it again"),
+        cancel_url=reverse("accounts:invitation_list"),
+        perform=perform,
+        danger=False,
+    )
 
 
 @staff_required

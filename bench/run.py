@@ -179,9 +179,13 @@ def create_fixtures() -> Fixtures:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from accounts import two_factor
+
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    user.refresh_from_db(fields=["two_factor_epoch"])  # the device's confirmation moved it on
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session["two_factor_has_device"] = True
+    session[two_factor.HAS_DEVICE_SESSION_KEY] = True
+    session[two_factor.EPOCH_SESSION_KEY] = user.two_factor_epoch
     session.create()
 
     open_members = Count("memberships", filter=Q(memberships__left_on__isnull=True))

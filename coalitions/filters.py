@@ -76,6 +76,7 @@ class MembershipFilterSet(BaseFilterSet):
 
 class CommitmentFilterSet(BaseFilterSet):
     search_fields = ("description", "evidence")
+    page_filters = ("q", "status")  # the partner portal's list of its own commitments
     status = django_filters.MultipleChoiceFilter(choices=Commitment.Status.choices, distinct=False)
     due_on = DateRangeFilter()
 
@@ -130,6 +131,7 @@ def note_authors(request: HttpRequest | None) -> QuerySet:
 
 class LearningNoteFilterSet(BaseFilterSet):
     search_fields = ("title", "body")
+    page_filters = ("q", "coalition")  # the partner portal's learning shared with them
     author = django_filters.ModelChoiceFilter(queryset=note_authors)
     created_at = DateRangeFilter()
 

@@ -1,24 +1,16 @@
 """Staff forms. Every choice of initiative or coalition is limited to what the user may edit."""
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField, ValidatedModelForm, offer_only
-from core.pickers import Picker
 from core.validation import constraint_message
 from countries.models import Country, Region
+from stakeholders.forms import stakeholder_picker
 from stakeholders.models import Stakeholder
 
 from .models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
-
-#: How the forms pick stakeholders (the directory is too long for a select).
-SEARCH_STAKEHOLDERS = _("Search stakeholders by name or acronym")
-
-
-def stakeholder_picker(**kwargs) -> Picker:
-    return Picker(search_label=SEARCH_STAKEHOLDERS, **kwargs)
 
 
 def stakeholders_field(label, **kwargs) -> forms.ModelMultipleChoiceField:
@@ -54,7 +46,11 @@ class InitiativeForm(ValidatedModelForm):
             "lead",
             "is_public",
         ]
-        widgets = {"shared_objective": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "shared_objective": forms.Textarea(attrs={"rows": 3}),
+            # The actors of the country chosen above (`Initiative.clean`), refreshed when it changes.
+            "lead": stakeholder_picker(limit=("country",), any_label=_("No lead yet")),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +58,8 @@ class InitiativeForm(ValidatedModelForm):
         self.fields["country"].queryset = countries
         self.fields["regions"].queryset = Region.objects.visible_to(user)
         offer_only(self.fields["regions"], Region.objects.filter(country__in=countries).order_by("country", "name"))
-        self.fields["lead"].queryset = Stakeholder.objects.visible_to(user).filter(country__in=countries)
+        self.fields["lead"].queryset = Stakeholder.objects.visible_to(user)
+        self.fields["lead"].widget.followed_values = {"country": self["country"].value()}
 
 
 class CoalitionForm(ValidatedModelForm):
@@ -237,15 +234,6 @@ SCORE_CHOICES = [
 ]
 
 
-def assessable_stakeholders(*, initiative: Initiative, user):
-    """Actors of the initiative's country, and any actor already assessed in it (`Assessment.clean`)."""
-    return (
-        Stakeholder.objects.visible_to(user)
-        .filter(Q(country_id=initiative.country_id) | Q(assessments__initiative=initiative))
-        .distinct()
-    )
-
-
 def score_field(name: str, label, help_text) -> forms.TypedChoiceField:
     """A 1-5 score as a choice; a value off the scale gets the message of the model's constraint."""
     message = constraint_message(Assessment, f"assessment_{name}_1_5")
@@ -262,12 +250,16 @@ class AssessmentForm(ValidatedModelForm):
     class Meta:
         model = Assessment
         fields = ["stakeholder", "assessed_on", "power", "interest", "capabilities", "stance", "rationale"]
-        widgets = {"rationale": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "rationale": forms.Textarea(attrs={"rows": 3}),
+            # The actors of the initiative's country (`Assessment.clean`).
+            "stakeholder": stakeholder_picker(limit=("country",)),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stakeholder"].queryset = Stakeholder.objects.visible_to(user)
-        offer_only(self.fields["stakeholder"], assessable_stakeholders(initiative=self.instance.initiative, user=user))
+        self.fields["stakeholder"].widget.limit_values = {"country": self.instance.initiative.country_id}
         self.fields["assessed_on"].initial = timezone.localdate
 
 

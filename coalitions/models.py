@@ -10,6 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
@@ -107,11 +108,16 @@ class Initiative(TimeStampedModel):
         return reverse("coalitions:initiative_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
+        errors = {}
         regions = m2m_values(self, "regions")
         if regions and self.country_id:
             elsewhere = regions_outside(self.country, regions)
             if elsewhere:
-                raise ValidationError({"regions": elsewhere})
+                errors["regions"] = elsewhere
+        if self.lead_id and self.country_id and self.lead.country_id != self.country_id:
+            errors["lead"] = _("The lead must be an actor of the initiative's country.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AssessmentQuerySet(ScopedQuerySet):
@@ -134,11 +140,11 @@ class Assessment(TimeStampedModel):
     """
 
     class Stance(models.IntegerChoices):
-        STRONGLY_OPPOSED = -2, _("Strongly opposed")
-        OPPOSED = -1, _("Opposed")
-        NEUTRAL = 0, _("Neutral")
-        SUPPORTIVE = 1, _("Supportive")
-        CHAMPION = 2, _("Champion")
+        STRONGLY_OPPOSED = -2, pgettext_lazy("stance", "Strongly opposed")
+        OPPOSED = -1, pgettext_lazy("stance", "Opposed")
+        NEUTRAL = 0, pgettext_lazy("stance", "Neutral")
+        SUPPORTIVE = 1, pgettext_lazy("stance", "Supportive")
+        CHAMPION = 2, pgettext_lazy("stance", "Champion")
 
     SCORE_HELP = _("1 (very low) to 5 (very high).")
 
@@ -394,7 +400,7 @@ class Membership(TimeStampedModel):
     class Role(models.TextChoices):
         CONVENER = "convener", _("Convener")
         FACILITATOR = "facilitator", _("Facilitator")
-        CHAMPION = "champion", _("Champion")
+        CHAMPION = "champion", pgettext_lazy("membership role", "Champion")
         MEMBER = "member", _("Member")
         OBSERVER = "observer", _("Observer")
 
@@ -514,6 +520,13 @@ class Commitment(TimeStampedModel):
             raise ValidationError(
                 {"owner": _("The owner must be an actor of the coalition's country or one of its members.")}
             )
+
+    def mark_done(self) -> None:
+        """Done, through every rule of the row (a page's one-click "mark done", not the whole form)."""
+        from core.validation import save_valid
+
+        self.status = self.Status.DONE
+        save_valid(self)
 
 
 def check_coalition_in_initiative(row: "Engagement | LearningNote") -> None:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("memberships/<int:pk>/end/", coalitions.membership_end, name="membership_end"),
     path("memberships/<int:pk>/edit/", coalitions.membership_update, name="membership_update"),
     path("commitments/<int:pk>/edit/", coalitions.commitment_update, name="commitment_update"),
+    path("commitments/<int:pk>/done/", coalitions.commitment_done, name="commitment_done"),
     path("outcomes/<int:pk>/edit/", records.outcome_update, name="outcome_update"),
     path("engagements/new/", records.engagement_create, name="engagement_create"),
     path("engagements/<int:pk>/", records.engagement_detail, name="engagement_detail"),

@@ -95,6 +95,7 @@ PROJECT_APPS = [
     "explorers_network",
     "notifications",
     "website",
+    "portal",
 ]
 INSTALLED_APPS += PROJECT_APPS
 
@@ -108,7 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "core.history.context.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -182,7 +183,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # Staff land on the dashboard; `/` is the public home, which sends a signed-in user to their own page.
 LOGIN_REDIRECT_URL = "/dashboard/"
-LOGOUT_REDIRECT_URL = "login"
+# Where a partner lands after signing in (a URL name or path): the partner portal. A setting, so
+# the accounts app that signs people in names no page of the apps above it.
+PARTNER_HOME_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "website:home"  # signing out returns to the public site, not to a sign-in form
 # Reset links stay valid for an hour (Django's default is three days): the link is in the outbox row.
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", "3600")
 
@@ -236,6 +240,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+#: English dates in one format (config/formats/en/formats.py); Spanish keeps Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Bogota")
 USE_I18N = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("website.urls")),
     path("", include("planning.urls")),
     path("", include("results.urls")),
+    path("", include("portal.urls")),
 ]
 
 if settings.DEBUG:

@@ -2,7 +2,8 @@
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +142,34 @@ class HttpsURLField(models.URLField):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
+class FieldCheckConstraint(models.CheckConstraint):
+    """A check constraint about one field: every path (forms, the admin, the API, the importers) shows
+    its message beside that field rather than for the whole row.
+
+    `field` names the field a person changes to satisfy it (the organisation of a partner's
+    invitation), so no form repeats the rule to place the message itself.
+    """
+
+    def __init__(self, *args, field: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.field = field
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS) -> None:
+        try:
+            super().validate(model, instance, exclude=exclude, using=using)
+        except ValidationError as error:
+            raise ValidationError({self.field: error.error_list}) from None
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, args, {**kwargs, "field": self.field}
+
+    def __eq__(self, other) -> bool:
+        return super().__eq__(other) and getattr(other, "field", None) == self.field
+
+    __hash__ = models.CheckConstraint.__hash__
+
+
 class ObjectChangeManager(LogEntryManager):
     def log_create(self, instance, force_log: bool = False, **kwargs):
         """The library's entry for one saved or deleted row, with who, the channel and the country."""
@@ -228,7 +257,7 @@ class ObjectChange(AbstractLogEntry):
 
 
 class ActionRecord(models.Model):
-    """One destructive or personal-data action (erase, export, delete, send): who, when, what, on which row.
+    """One destructive, outward or personal-data action (erase, export, delete, send, reply, invite): who, what, which.
 
     Its own small log rather than an `ObjectChange`: an export or a send changes no field, and
     the history of an erased row is scrubbed, while this record must outlive the erasure. So it
@@ -242,6 +271,8 @@ class ActionRecord(models.Model):
         EXPORT = "export", _("Exported personal data")
         DELETE = "delete", _("Deleted")
         SEND = "send", _("Sent a campaign")
+        REPLY = "reply", _("Replied by mail")
+        INVITE = "invite", _("Invited to the Explorers")
 
     action = models.CharField(_("action"), max_length=10, choices=Action)
     actor = models.ForeignKey(

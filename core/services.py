@@ -1,16 +1,20 @@
 """Recording destructive actions, and a person's data exported or erased through the registry (core/personal_data)."""
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from .access import may_write_row
 from .history.context import current
 from .history.recording import is_recorded, scrub_history
 from .models import ActionRecord
 from .personal_data import DELETE, Subject, subject_kind, subject_kinds
+from .signals import api_write
 
 
 def action_record(
@@ -131,3 +135,17 @@ def row_delete(*, obj: models.Model, user) -> None:
                 personal_data_erase(subject=cascaded, user=user)
     action_record(action=ActionRecord.Action.DELETE, user=user, obj=obj)
     obj.delete()
+
+
+def row_write(*, user, resource: str, action: str, save: Callable[[], models.Model]) -> models.Model:
+    """A create or change through the API or the partner portal, in one transaction: `save()` writes the
+    row (through the model's rules or a service), then the row must still be the user's to write
+    (`core.access.may_write_row`: a partner's engagement in one of its coalitions, a staff member's
+    row in their countries), else `PermissionDenied` and nothing stays; then the write is announced
+    (`core.signals.api_write`: a partner's write tells the coalition's country team)."""
+    with transaction.atomic():
+        obj = save()
+        if not may_write_row(user, resource, action, obj):
+            raise PermissionDenied
+        api_write.send(sender=type(obj), user=user, action=action, obj=obj)
+    return obj

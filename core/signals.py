@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-#: Sent inside the transaction of every write made through the API (for a delete, before it).
+#: Sent inside the transaction of every write made through the API or the partner portal (for a
+#: delete, before it; `core.services.row_write` sends it).
 #: Arguments: `user`, `action` ("create", "update" or "delete") and `obj` (the row).
 api_write = Signal()

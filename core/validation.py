@@ -151,7 +151,7 @@ def validate_row(instance: models.Model, *, resolved: Iterable[str] = ()) -> Non
             continue
         if not holds:
             message = ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
-            errors.setdefault(NON_FIELD_ERRORS, []).append(message)
+            errors.setdefault(getattr(constraint, "field", NON_FIELD_ERRORS), []).append(message)
     if errors:
         raise ValidationError(errors)
 

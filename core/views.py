@@ -6,6 +6,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponse, JsonResponse
@@ -225,18 +226,20 @@ def personal_data_erase(request, kind: str, pk: int):
     )
 
 
-@staff_required
+@login_required
 def picker(request, model: str):
     """A picker's options after a search (HTMX): the chosen rows stay first, the matches follow.
 
     Only a model with a FilterSet can be picked; the rows are the user's visible ones and the
     search is that FilterSet's, so the answer for a hidden row is the answer for a missing one.
+    Open to everyone signed in (partners pick participants and actors in the partner portal):
+    what it can offer is `visible_to(user)`, no more than the API lists for them.
     """
     from django.apps import apps
     from django.http import Http404
     from django.shortcuts import render
 
-    from core.pickers import chosen_ids, filterset_for, options, picker_context
+    from core.pickers import chosen_ids, filterset_for, limit_from_query, options, picker_context
 
     try:
         model_class = apps.get_model(model)
@@ -248,11 +251,13 @@ def picker(request, model: str):
         raise Http404
     suggest = [field for field in request.GET.get("suggest", "").split(",") if field in filterset_class.base_filters]
     query = request.GET.get(f"{name}_q", "").strip()
+    limit = [field for field in request.GET.get("limit", "").split(",") if field]
     picked = options(
         model_class._default_manager.visible_to(request.user),
         selected=chosen_ids(request.GET.getlist(name)),
         query=query,
         suggest={field: request.GET.get(field, "") for field in suggest},
+        limit=limit_from_query(request.GET, limit) if limit else None,
         request=request,
     )
     context = picker_context(
@@ -262,5 +267,9 @@ def picker(request, model: str):
         suggest=suggest,
         query=query,
         picked=picked,
+        limit=limit,
+        limit_values={
+            key[len("limit_") :]: value.split(",") for key, value in request.GET.items() if key.startswith("limit_")
+        },
     )
     return render(request, "core/widgets/picker_options.html", {"picker": context})

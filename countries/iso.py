@@ -5,11 +5,7 @@ command, so both use the same mapping. Takes model classes as arguments because 
 migration must use its historical models.
 """
 
-import functools
-import gettext
-
 import pycountry
-from django.utils import translation
 
 PROGRAM_COUNTRIES = {"CO": "Colombia", "PE": "Peru", "PH": "Philippines"}
 
@@ -42,19 +38,3 @@ def load_iso_regions(country_model, region_model, codes=tuple(PROGRAM_COUNTRIES)
             )
             created += was_created
     return created
-
-
-@functools.cache
-def _country_names(language: str) -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
-
-
-def country_name(code: str, default: str, language: str | None = None) -> str:
-    """The country's name in the active language, from pycountry's ISO 3166-1 catalogue (Perú,
-    Filipinas); `default` (the stored name) in English or where the catalogue has none."""
-    language = (language or translation.get_language() or "en").split("-")[0]
-    iso = pycountry.countries.get(alpha_2=code)
-    if language == "en" or iso is None:
-        return default
-    translated = _country_names(language).gettext(iso.name)
-    return translated if translated != iso.name else default

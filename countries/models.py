@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import ScopedQuerySet, TimeStampedModel
 
+from .names import country_name, region_name
+
 
 class CountryQuerySet(ScopedQuerySet):
     country_lookups = ("pk",)
@@ -32,6 +34,8 @@ class Country(TimeStampedModel):
     summary = models.TextField(_("summary"), blank=True)
 
     objects = CountryQuerySet.as_manager()
+    #: How the history shows a name it wrote down (its English ISO name) to a reader.
+    history_name = staticmethod(country_name)
 
     class Meta:
         ordering = ["name"]
@@ -46,7 +50,12 @@ class Country(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the database keeps the English ISO name)."""
+        return country_name(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("coalitions:country_detail", kwargs={"code": self.code.lower()})
@@ -89,6 +98,7 @@ class Region(TimeStampedModel):
     )
 
     objects = RegionQuerySet.as_manager()
+    history_name = staticmethod(region_name)
 
     class Meta:
         ordering = ["country__name", "name"]
@@ -115,7 +125,12 @@ class Region(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the database keeps the English ISO name)."""
+        return region_name(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("coalitions:region_detail", kwargs={"pk": self.pk})
@@ -130,10 +145,10 @@ def regions_outside(country: Country | None, regions: Iterable[Region]) -> str |
     point): all of them in its country. The message naming those that are not, or None."""
     if country is None:
         return None
-    elsewhere = [region.name for region in regions if region.country_id != country.pk]
+    elsewhere = [region.display_name for region in regions if region.country_id != country.pk]
     if not elsewhere:
         return None
     return _("These regions are not in %(country)s: %(regions)s.") % {
-        "country": country.name,
+        "country": country.display_name,
         "regions": ", ".join(elsewhere),
     }

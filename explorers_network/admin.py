@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, TabularInline
 
 from . import services
-from .models import Explorer, Topic
+from .models import ContactRequest, ContactRequestNote, Explorer, Topic
 
 
 @admin.register(Topic)
@@ -32,3 +32,50 @@ class ExplorerAdmin(ScopedAdmin):
             obj.refresh_from_db()
             return
         super().save_model(request, obj, form, change)
+
+
+class ContactRequestNoteInline(TabularInline):
+    model = ContactRequestNote
+    fields = ["created_at", "kind", "author", "body"]
+    readonly_fields = ["created_at", "kind", "author", "body"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Notes are written on the request's page, with their author; replies only by sending them.
+        return False
+
+
+@admin.register(ContactRequest)
+class ContactRequestAdmin(ScopedAdmin):
+    list_display = ["name", "organisation", "country", "status", "owner", "created_at"]
+    list_filter = ["status", "country", "language"]
+    list_select_related = ["owner"]
+    search_fields = ["name", "organisation", "email"]
+    date_hierarchy = "created_at"
+    fields = [
+        "name",
+        "organisation",
+        "country",
+        "email",
+        "language",
+        "message",
+        "status",
+        "owner",
+        "answered_at",
+        "stakeholder",
+        "invited_at",
+    ]
+    # What the sender wrote stays as they wrote it; the work on it is status and owner.
+    readonly_fields = [
+        "name",
+        "organisation",
+        "country",
+        "email",
+        "language",
+        "message",
+        "answered_at",
+        "stakeholder",
+        "invited_at",
+    ]
+    inlines = [ContactRequestNoteInline]

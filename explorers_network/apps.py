@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ExplorersNetworkConfig(AppConfig):
     name = "explorers_network"
     verbose_name = _("Governance Explorers network")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

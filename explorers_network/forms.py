@@ -1,16 +1,25 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ValidatedModelForm, offer_only
+from countries.names import country_choices
+
 from .consent import consent_text
-from .models import COUNTRY_CHOICES, Campaign, Explorer, Topic
+from .models import COUNTRY_CHOICES, Campaign, ContactRequest, ContactRequestNote, Explorer, Topic
 
 BLANK_COUNTRY = [("", _("Choose a country"))]
+
+
+def country_choices_or_blank() -> list[tuple[str, str]]:
+    return BLANK_COUNTRY + country_choices()
 
 
 class JoinForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email"))
-    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices_or_blank)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     role = forms.CharField(label=_("Role"), max_length=200, required=False)
     interests = forms.ModelMultipleChoiceField(
@@ -38,7 +47,7 @@ class ContactForm(forms.Form):
 class CampaignForm(forms.ModelForm):
     audience_countries = forms.MultipleChoiceField(
         label=_("Countries"),
-        choices=COUNTRY_CHOICES,
+        choices=country_choices,
         required=False,
         help_text=_("Leave empty for every country."),
     )
@@ -56,3 +65,49 @@ class CampaignSendForm(forms.Form):
         help_text=_("Leave empty to send now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+
+def staff_accounts() -> QuerySet:
+    """Active admins and program staff: who may own a contact request (the model's rule narrows it)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(role__in=["admin", "staff"]))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ContactRequestForm(ValidatedModelForm):
+    """Where a request stands and who answers it; the owners offered are the request's own team."""
+
+    class Meta:
+        model = ContactRequest
+        fields = ["status", "owner"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.queryset = staff_accounts()
+        owner.label_from_instance = lambda user: user.get_full_name() or user.username
+        offer_only(owner, self.instance.owners_among(owner.queryset))
+
+
+class ContactRequestNoteForm(ValidatedModelForm):
+    class Meta:
+        model = ContactRequestNote
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"body": _("Seen by staff only, never by the sender.")}
+
+
+class ContactRequestReplyForm(ValidatedModelForm):
+    """The reply is saved as a draft first; sending it is a separate, confirmed step."""
+
+    class Meta:
+        model = ContactRequest
+        fields = ["reply_draft"]
+        widgets = {"reply_draft": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reply_draft"].required = True

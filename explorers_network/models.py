@@ -2,17 +2,25 @@
 
 import pycountry
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.access import is_staff_member
 from core.models import RecordedQuerySet, ScopedQuerySet, TimeStampedModel
 from countries.models import Country
+from countries.names import country_name_of_code
 
-COUNTRY_CHOICES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda choice: choice[1])
+#: Every ISO country; the labels are read in the reader's language (`get_country_display`). A form
+#: that offers them uses `countries.names.country_choices`, sorted in that language.
+COUNTRY_CHOICES = sorted(
+    ((c.alpha_2, country_name_of_code(c.alpha_2)) for c in pycountry.countries), key=lambda choice: str(choice[1])
+)
 
 
 class Topic(TimeStampedModel):
@@ -273,6 +281,22 @@ class Campaign(TimeStampedModel):
     def is_editable(self) -> bool:
         return self.state in {self.State.DRAFT, self.State.SCHEDULED}
 
+    @property
+    def is_scheduled_later(self) -> bool:
+        """Waiting for a time still to come (a campaign sent now is queued, not scheduled)."""
+        return (
+            self.state == self.State.SCHEDULED
+            and self.scheduled_for is not None
+            and self.scheduled_for > timezone.now()
+        )
+
+    @property
+    def state_label(self) -> str:
+        """The state as people read it: a campaign sent now is "Sending" from the click on."""
+        if self.state == self.State.SCHEDULED and not self.is_scheduled_later:
+            return self.State.SENDING.label
+        return self.get_state_display()
+
     def audience(self) -> ExplorerQuerySet:
         """Active explorers who read the campaign's language, in its countries and interests."""
         return audience_for(
@@ -293,31 +317,159 @@ def audience_for(*, language: str, countries: list[str], interest_ids: list[int]
     return explorers
 
 
+def team_country_codes() -> models.QuerySet:
+    """The codes of the countries some active staff member's team covers."""
+    return Country.objects.filter(team_members__is_active=True, team_members__role="staff").values("code")
+
+
+class ContactRequestQuerySet(ScopedQuerySet):
+    """Staff read every request; the team of its country works on it, and every team on a request
+    from a country no team covers (someone must answer it, as every staff member was notified)."""
+
+    def in_countries(self, country_ids) -> "ContactRequestQuerySet":
+        codes = Country.objects.filter(pk__in=country_ids).values("code")
+        return self.filter(models.Q(country__in=codes) | ~models.Q(country__in=team_country_codes()))
+
+    def country_pks_of(self, objs: list) -> list[int | None]:
+        codes = {obj.country for obj in objs if obj.country}
+        pks = dict(Country.objects.filter(code__in=codes).values_list("code", "pk")) if codes else {}
+        return [pks.get(obj.country) for obj in objs]
+
+
 class ContactRequest(TimeStampedModel):
-    """A message from the public contact form, for the staff of its country (or all staff)."""
+    """A message from the public contact form: a work item for the staff of its country (or all staff)."""
+
+    class Status(models.TextChoices):
+        # A context of their own: "New" or "Closed" agree in gender with what they describe in Spanish.
+        NEW = "new", pgettext_lazy("contact request status", "New")
+        IN_PROGRESS = "in_progress", pgettext_lazy("contact request status", "In progress")
+        ANSWERED = "answered", pgettext_lazy("contact request status", "Answered")
+        CLOSED = "closed", pgettext_lazy("contact request status", "Closed")
 
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
     email = models.EmailField(_("email"))
     message = models.TextField(_("message"), max_length=5000)
-    language = models.CharField(_("language"), max_length=5, default="en")
+    # The language of the page the message was sent from: the acknowledgement and replies use it.
+    language = models.CharField(_("language"), max_length=5, choices=Explorer.Language, default="en")
     # A keyed hash of the sender's IP: enough to rate-limit, useless to identify anyone.
     ip_hash = models.CharField(_("IP hash"), max_length=64, editable=False, db_index=True)
-    handled = models.BooleanField(_("handled"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_requests",
+        verbose_name=_("owner"),
+        help_text=_("The staff member who answers it: one of the team of the request's country."),
+    )
+    reply_draft = models.TextField(
+        _("reply"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Mailed to the sender, in their language, once you confirm sending it."),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, editable=False)
+    stakeholder = models.ForeignKey(
+        "stakeholders.Stakeholder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="contact_requests",
+        verbose_name=_("stakeholder"),
+        help_text=_("The stakeholder made from this request."),
+    )
+    invited_at = models.DateTimeField(_("invited to the Explorers at"), null=True, blank=True, editable=False)
     # Set once staff have been told (notifications.services): a request whose task a broker outage
     # dropped is still unset, so beat's sweep tells them then.
     staff_notified_at = models.DateTimeField(_("staff notified at"), null=True, blank=True, editable=False)
 
-    objects = RecordedQuerySet.as_manager()
+    objects = ContactRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("contact request")
         verbose_name_plural = _("contact requests")
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="contactrequest_status_idx"),
+            models.Index(fields=["owner", "status"], name="contactrequest_owner_idx"),
+            models.Index(fields=["country", "status"], name="contactrequest_country_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
 
     def get_absolute_url(self) -> str:
         return reverse("explorers_network:contact_detail", args=[self.pk])
+
+    def may_be_owned_by(self, user) -> bool:
+        """Staff of the request's country team (any staff when no team covers it), or an admin."""
+        if not is_staff_member(user):
+            return False
+        if user.is_admin or not team_country_codes().filter(code=self.country).exists():
+            return True
+        return user.country_teams.filter(code=self.country).exists()
+
+    def owners_among(self, users: models.QuerySet) -> models.QuerySet:
+        """`users` (staff accounts) narrowed to those `may_be_owned_by` accepts, in one query."""
+        if not team_country_codes().filter(code=self.country).exists():
+            return users
+        team = models.Q(is_superuser=True) | models.Q(role="admin") | models.Q(country_teams__code=self.country)
+        return users.filter(pk__in=users.filter(team).values("pk"))
+
+    def clean(self) -> None:
+        if self.owner_id and not self.may_be_owned_by(self.owner):
+            raise ValidationError({"owner": _("The owner must be on the staff of the request's country team.")})
+
+
+class ContactRequestNoteQuerySet(ScopedQuerySet):
+    """The thread follows its request: read by all staff, written by the request's team."""
+
+    def in_countries(self, country_ids) -> "ContactRequestNoteQuerySet":
+        return self.filter(contact_request__in=ContactRequest.objects.in_countries(country_ids))
+
+    def country_pks_of(self, objs: list) -> list[int | None]:
+        requests = ContactRequest.objects.filter(pk__in={obj.contact_request_id for obj in objs}).only("country")
+        by_pk = {request.pk: request for request in requests}
+        pks = ContactRequest.objects.country_pks_of(list(by_pk.values()))
+        country = dict(zip(by_pk, pks, strict=True))
+        return [country.get(obj.contact_request_id) for obj in objs]
+
+
+class ContactRequestNote(TimeStampedModel):
+    """One entry of a contact request's thread: a note staff keep to themselves, or a reply mailed to the sender."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Internal note")
+        REPLY = "reply", _("Reply mailed to the sender")
+
+    contact_request = models.ForeignKey(
+        ContactRequest, on_delete=models.CASCADE, related_name="notes", verbose_name=_("contact request")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.NOTE, editable=False)
+    body = models.TextField(_("note"), max_length=5000)
+
+    objects = ContactRequestNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contact_request", "created_at", "pk"]
+        verbose_name = _("contact request note")
+        verbose_name_plural = _("contact request notes")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.contact_request}"
+
+    def get_absolute_url(self) -> str:
+        return self.contact_request.get_absolute_url()

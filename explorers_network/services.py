@@ -1,4 +1,4 @@
-"""Joining, confirming, unsubscribing, data export and erasure, campaigns and contact requests."""
+"""Joining, confirming, unsubscribing, data export and erasure, campaigns, and contact requests as work."""
 
 import datetime
 import hashlib
@@ -10,8 +10,10 @@ import nh3
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
+from django.forms import ModelForm
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +24,8 @@ from core.models import ActionRecord
 from core.ratelimit import rate_limit_exceeded
 from core.services import action_record
 from core.tasks import enqueue_after_commit
+from core.validation import save_valid
+from countries.models import Country
 from outbox.models import Delivery, Suppression, email_hash
 from outbox.services import (
     Mail,
@@ -30,11 +34,14 @@ from outbox.services import (
     suppression_add,
     suppression_remove,
 )
+from stakeholders.models import Contact, Stakeholder
 
 from .consent import CURRENT_CONSENT_VERSION, consent_text
-from .models import Campaign, ConsentEvent, ContactRequest, Explorer, Topic
+from .models import Campaign, ConsentEvent, ContactRequest, ContactRequestNote, Explorer, Topic
 
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
+INVITATION_MAX_AGE = datetime.timedelta(days=30)
+ACKNOWLEDGEMENTS_PER_DAY = 3
 CONFIRMATIONS_PER_DAY = 3
 CONTACTS_PER_IP_PER_HOUR = 5
 JOINS_PER_IP_PER_HOUR = 10
@@ -68,6 +75,16 @@ def explorer_from_confirmation_token(token: str) -> Explorer | None:
     if explorer is None or not data.get("n") or not hmac.compare_digest(explorer.confirmation_nonce, data["n"]):
         return None
     return explorer
+
+
+def explorer_confirmed_by_token(token: str) -> Explorer | None:
+    """The explorer a genuine confirmation link names, if they are confirmed already (the link
+    re-used, or opened from a second device): they are told so, not that the link broke."""
+    try:
+        data = signing.loads(token, salt="explorer-confirm")
+    except signing.BadSignature:
+        return None
+    return Explorer.objects.filter(pk=data.get("e"), status=Explorer.Status.ACTIVE).first()
 
 
 def explorer_from_unsubscribe_token(token: str) -> Explorer | None:
@@ -334,6 +351,7 @@ def campaign_start(*, campaign_id: int) -> int:
     campaign.save(update_fields=["state", "started_at", "updated_at"])
     pending = Delivery.objects.filter(campaign_id=campaign.pk, state=Delivery.State.PENDING)
     deliveries_enqueue(ids=pending.values_list("pk", flat=True))
+    campaigns_finish(campaign_ids=[campaign.pk])  # an audience with nobody left to mail is sent at once
     return len(rows)
 
 
@@ -360,12 +378,24 @@ def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
     )
     for campaign_id in ids:
         enqueue_after_commit("explorers_network.tasks.campaign_start", campaign_id=campaign_id)
-    Campaign.objects.filter(state=Campaign.State.SENDING).exclude(
+    campaigns_finish()
+    return ids
+
+
+def campaigns_finish(*, campaign_ids: list[int] | None = None) -> int:
+    """Mark sent the sending campaigns (of `campaign_ids`, or all) with no mail left to send.
+
+    Run when a batch of their deliveries ends (`outbox.services.deliveries_sent`) and by beat, so a
+    campaign reads "Sent" as soon as its last mail has gone, not only at the next beat.
+    """
+    sending = Campaign.objects.filter(state=Campaign.State.SENDING)
+    if campaign_ids is not None:
+        sending = sending.filter(pk__in=campaign_ids)
+    return sending.exclude(
         pk__in=Delivery.objects.filter(
             campaign_id__isnull=False, state__in=[Delivery.State.PENDING, Delivery.State.SENDING]
         ).values("campaign_id")
     ).update(state=Campaign.State.SENT)
-    return ids
 
 
 def _ip_hash(ip: str) -> str:
@@ -387,6 +417,7 @@ def join_rate_limited(*, ip: str) -> bool:
 def contact_request_create(
     *, name: str, email: str, country: str, message: str, organisation: str = "", language: str = "en", ip: str
 ) -> ContactRequest:
+    """Store the message, tell staff (after commit) and acknowledge it to the sender, in the page's language."""
     request = ContactRequest.objects.create(
         name=name,
         email=email,
@@ -396,5 +427,154 @@ def contact_request_create(
         language=language,
         ip_hash=_ip_hash(ip),
     )
+    _send_acknowledgement(request)
     transaction.on_commit(lambda: contact_request_received.send(sender=ContactRequest, contact_request=request))
     return request
+
+
+def _send_acknowledgement(request: ContactRequest) -> None:
+    """A short receipt that quotes nothing the sender typed but their name: the form takes any
+    address, so the mail must be useless to someone who types another person's, and a few a day
+    per address is enough for a person."""
+    recent = Delivery.objects.filter(
+        kind=Delivery.Kind.CONTACT_ACK,
+        recipient=request.email.strip().lower(),
+        created_at__gte=timezone.now() - datetime.timedelta(hours=24),
+    ).count()
+    if recent >= ACKNOWLEDGEMENTS_PER_DAY:
+        return
+    context = {"contact": request, "privacy_url": absolute_url(reverse("explorers_network:contact_privacy"))}
+    with translation.override(request.language):
+        mail = Mail(
+            recipient=request.email,
+            language=request.language,
+            subject=_("We have received your message"),
+            body_text=render_to_string("explorers_network/mail/contact_ack.txt", context),
+            body_html=render_to_string("explorers_network/mail/contact_ack.html", context),
+        )
+    delivery_create(mail=mail, kind=Delivery.Kind.CONTACT_ACK, period=f"contact-{request.pk}")
+
+
+def _locked_request(contact_request: ContactRequest) -> ContactRequest:
+    return ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
+
+
+def contact_request_reply_send(*, contact_request: ContactRequest, user: AbstractBaseUser) -> ContactRequestNote:
+    """Mail the saved reply to the sender in their language, keep it in the thread, and mark the
+    request answered (its owner, if it had none, becomes the one who answered). Recorded as `user`'s.
+
+    Who may reply (`ContactRequest.objects.editable_by`) is the caller's check, like every scope.
+    """
+    with transaction.atomic():
+        request = _locked_request(contact_request)
+        text = request.reply_draft.strip()
+        if not text:
+            raise ValidationError(_("Write the reply first."))
+        note = ContactRequestNote.objects.create(
+            contact_request=request, author=user, kind=ContactRequestNote.Kind.REPLY, body=text
+        )
+        context = {"contact": request, "reply": text}
+        with translation.override(request.language):
+            mail = Mail(
+                recipient=request.email,
+                language=request.language,
+                subject=_("Re: your message to the Governance program"),
+                body_text=render_to_string("explorers_network/mail/contact_reply.txt", context),
+                body_html=render_to_string("explorers_network/mail/contact_reply.html", context),
+            )
+        delivery_create(mail=mail, kind=Delivery.Kind.CONTACT_REPLY, period=f"contact-{request.pk}-reply-{note.pk}")
+        request.reply_draft = ""
+        request.status = ContactRequest.Status.ANSWERED
+        request.answered_at = timezone.now()
+        if request.owner_id is None and request.may_be_owned_by(user):
+            request.owner = user
+        request.save(update_fields=["reply_draft", "status", "answered_at", "owner", "updated_at"])
+        action_record(action=ActionRecord.Action.REPLY, user=user, obj=request, summary={"outbox.Delivery": 1})
+    return note
+
+
+def contact_request_stakeholder_initial(*, contact_request: ContactRequest, user: AbstractBaseUser) -> dict:
+    """The stakeholder form's values taken from the request: the organisation (or the person), in
+    its country when the user's team may place stakeholders there. The message stays on the request."""
+    country = Country.objects.editable_by(user).filter(code=contact_request.country).first()
+    is_organisation = bool(contact_request.organisation.strip())
+    return {
+        "name": contact_request.organisation.strip() if is_organisation else contact_request.name,
+        "kind": Stakeholder.Kind.ORGANISATION if is_organisation else Stakeholder.Kind.PERSON,
+        "country": country.pk if country else None,
+    }
+
+
+@transaction.atomic
+def contact_request_stakeholder_create(
+    *, contact_request: ContactRequest, form: ModelForm, user: AbstractBaseUser
+) -> Stakeholder:
+    """Save a valid `StakeholderForm`, add the sender as the stakeholder's contact person, link the request to it."""
+    request = _locked_request(contact_request)
+    stakeholder = form.save()
+    contact = Contact(
+        stakeholder=stakeholder, name=request.name, email=request.email, preferred_language=request.language
+    )
+    save_valid(contact)
+    request.stakeholder = stakeholder
+    if request.status == ContactRequest.Status.NEW:
+        request.status = ContactRequest.Status.IN_PROGRESS
+    request.save(update_fields=["stakeholder", "status", "updated_at"])
+    return stakeholder
+
+
+def invitation_url(contact_request: ContactRequest) -> str:
+    token = signing.dumps({"c": contact_request.pk}, salt="explorer-invitation")
+    return absolute_url(f"{reverse('explorers_network:join')}?invitation={token}")
+
+
+def contact_request_from_invitation(token: str) -> ContactRequest | None:
+    """The request an invitation link was mailed for; None for a bad or expired link."""
+    try:
+        data = signing.loads(token, salt="explorer-invitation", max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return ContactRequest.objects.filter(pk=data.get("c")).first()
+
+
+def explorer_invitation_refusal(*, contact_request: ContactRequest) -> str:
+    """Why the sender may not be invited to the Explorers ("" when they may)."""
+    explorer = Explorer.objects.filter(email__iexact=contact_request.email.strip()).first()
+    if explorer is not None and explorer.status == Explorer.Status.UNSUBSCRIBED:
+        return _("This address withdrew from the Explorers: only the person can join again.")
+    if explorer is not None:
+        return _("This address is already in the Explorers network.")
+    if contact_request.invited_at is not None:
+        return _("This person has already been invited.")
+    return ""
+
+
+def contact_request_invite_explorer(*, contact_request: ContactRequest, user: AbstractBaseUser) -> Delivery:
+    """Mail the sender a link to the join page, filled in from the request.
+
+    Only an invitation: joining stays the person's own act. They tick the consent on the join
+    page and confirm their address by mail, as everyone who joins does (the consent ledger
+    records both). Someone already in the network, or who withdrew from it, is not invited.
+    Recorded as `user`'s action; the caller checks the scope.
+    """
+    with transaction.atomic():
+        request = _locked_request(contact_request)
+        refusal = explorer_invitation_refusal(contact_request=request)
+        if refusal:
+            raise ValidationError(refusal)
+        context = {"contact": request, "join_url": invitation_url(request), "days": INVITATION_MAX_AGE.days}
+        with translation.override(request.language):
+            mail = Mail(
+                recipient=request.email,
+                language=request.language,
+                subject=_("An invitation to the Governance Explorers"),
+                body_text=render_to_string("explorers_network/mail/contact_invitation.txt", context),
+                body_html=render_to_string("explorers_network/mail/contact_invitation.html", context),
+            )
+        delivery = delivery_create(mail=mail, kind=Delivery.Kind.NETWORK_INVITATION, period=f"contact-{request.pk}")
+        request.invited_at = timezone.now()
+        if request.status == ContactRequest.Status.NEW:
+            request.status = ContactRequest.Status.IN_PROGRESS
+        request.save(update_fields=["invited_at", "status", "updated_at"])
+        action_record(action=ActionRecord.Action.INVITE, user=user, obj=request, summary={"outbox.Delivery": 1})
+    return delivery

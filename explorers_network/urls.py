@@ -10,6 +10,7 @@ urlpatterns = [
     path("network/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("contact/", views.contact, name="contact"),
     path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
+    path("contact/privacy/", views.contact_privacy, name="contact_privacy"),
     path("outreach/campaigns/", views.campaign_list, name="campaign_list"),
     path("outreach/campaigns/new/", views.campaign_create, name="campaign_create"),
     path("outreach/campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
@@ -22,4 +23,14 @@ urlpatterns = [
     path("outreach/explorers/<int:pk>/", views.explorer_detail, name="explorer_detail"),
     path("outreach/contact-requests/", views.contact_list, name="contact_list"),
     path("outreach/contact-requests/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("outreach/contact-requests/<int:pk>/edit/", views.contact_update, name="contact_update"),
+    path("outreach/contact-requests/<int:pk>/notes/new/", views.contact_note_create, name="contact_note_create"),
+    path("outreach/contact-requests/<int:pk>/reply/", views.contact_reply, name="contact_reply"),
+    path("outreach/contact-requests/<int:pk>/reply/send/", views.contact_reply_send, name="contact_reply_send"),
+    path(
+        "outreach/contact-requests/<int:pk>/stakeholder/",
+        views.contact_stakeholder_create,
+        name="contact_stakeholder_create",
+    ),
+    path("outreach/contact-requests/<int:pk>/invite/", views.contact_invite, name="contact_invite"),
 ]

@@ -1,10 +1,12 @@
 """Public pages of the network (no login) and the staff pages for campaigns and explorers."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
@@ -14,13 +16,23 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.client_ip import client_ip
-from core.views import confirm_action, get_editable_or_404, get_visible_or_404
+from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
+from countries.models import Country
 from outbox.models import Delivery
+from stakeholders.forms import StakeholderForm
 
 from . import services
-from .filters import ExplorerFilterSet
-from .forms import CampaignForm, CampaignSendForm, ContactForm, JoinForm
-from .models import Campaign, ConsentEvent, ContactRequest, Explorer, audience_for
+from .filters import ContactRequestFilterSet, ExplorerFilterSet
+from .forms import (
+    CampaignForm,
+    CampaignSendForm,
+    ContactForm,
+    ContactRequestForm,
+    ContactRequestNoteForm,
+    ContactRequestReplyForm,
+    JoinForm,
+)
+from .models import Campaign, ConsentEvent, ContactRequest, ContactRequestNote, Explorer, audience_for
 
 PAGE_SIZE = 50
 
@@ -47,6 +59,16 @@ def join(request):
         return redirect("explorers_network:join_thanks")
     if request.method == "GET":
         form.initial["preferred_language"] = get_language()[:2]
+        invited = services.contact_request_from_invitation(request.GET.get("invitation", ""))
+        if invited is not None:
+            # Filled in from their contact request; the consent box stays theirs to tick.
+            form.initial.update(
+                name=invited.name,
+                email=invited.email,
+                country=invited.country,
+                organisation=invited.organisation,
+                preferred_language=invited.language,
+            )
     return render(request, "explorers_network/join.html", {"form": form})
 
 
@@ -58,6 +80,8 @@ def confirm(request, token: str):
     """GET only shows a button: mail scanners open links, and opening must change nothing."""
     explorer = services.explorer_from_confirmation_token(token)
     if explorer is None:
+        if services.explorer_confirmed_by_token(token) is not None:
+            return render(request, "explorers_network/confirm_already.html")
         return render(request, "explorers_network/confirm_invalid.html", status=400)
     if request.method == "POST":
         services.explorer_confirm(explorer=explorer)
@@ -105,7 +129,13 @@ def contact(request):
 
 
 def contact_thanks(request):
-    return render(request, "explorers_network/contact_thanks.html")
+    """Where a visitor goes next: the home page, and the pages of the countries the program works in."""
+    countries = Country.objects.exclude(status=Country.Status.CLOSED).only("code", "name")
+    return render(request, "explorers_network/contact_thanks.html", {"countries": countries})
+
+
+def contact_privacy(request):
+    return render(request, "explorers_network/contact_privacy.html")
 
 
 # Staff pages ----------------------------------------------------------------------------------
@@ -275,16 +305,163 @@ def explorer_detail(request, pk: int):
     return render(request, "explorers_network/explorer_detail.html", {"explorer": explorer})
 
 
+def _contact_requests():
+    return ContactRequest.objects.select_related("owner", "stakeholder")
+
+
 @staff_required
 def contact_list(request):
-    requests = ContactRequest.objects.all()
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "explorers_network/contact_list.html", {"page": page})
+    requests = ContactRequest.objects.visible_to(request.user).select_related("owner")
+    filterset = ContactRequestFilterSet(request.GET, queryset=requests, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "explorers_network/contact_list.html", {"filterset": filterset, "page": page})
 
 
 @staff_required
 def contact_detail(request, pk: int):
-    contact_request = ContactRequest.objects.filter(pk=pk).first()
-    if contact_request is None:
-        raise Http404
-    return render(request, "explorers_network/contact_detail.html", {"contact": contact_request})
+    contact = get_visible_or_404(_contact_requests(), request.user, pk=pk)
+    can_edit = ContactRequest.objects.editable_by(request.user).filter(pk=contact.pk).exists()
+    context = {
+        "contact": contact,
+        "notes": contact.notes.select_related("author"),
+        "can_edit": can_edit,
+        "form": ContactRequestForm(instance=contact) if can_edit else None,
+        "note_form": ContactRequestNoteForm() if can_edit else None,
+        "reply_form": ContactRequestReplyForm(instance=contact) if can_edit else None,
+        "invitation_refusal": services.explorer_invitation_refusal(contact_request=contact),
+    }
+    return render(request, "explorers_network/contact_detail.html", context)
+
+
+def _contact_form_page(request, contact: ContactRequest, form, *, title: str, button: str):
+    context = {"contact": contact, "form": form, "title": title, "button": button}
+    return render(request, "explorers_network/contact_form.html", context)
+
+
+@staff_required
+def contact_update(request, pk: int):
+    contact = get_editable_or_403(_contact_requests(), request.user, pk=pk)
+    form = ContactRequestForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect(contact)
+    return _contact_form_page(request, contact, form, title=_("Status and owner"), button=_("Save"))
+
+
+@staff_required
+def contact_note_create(request, pk: int):
+    contact = get_editable_or_403(_contact_requests(), request.user, pk=pk)
+    form = ContactRequestNoteForm(request.POST or None, instance=ContactRequestNote(contact_request=contact))
+    if request.method == "POST" and form.is_valid():
+        note = form.save(commit=False)
+        note.author = request.user
+        note.save()
+        messages.success(request, _("Note added."))
+        return redirect(contact)
+    return _contact_form_page(request, contact, form, title=_("Add a note"), button=_("Add the note"))
+
+
+@staff_required
+def contact_reply(request, pk: int):
+    """Keeps the reply as a draft, then asks before sending it (contact_reply_send)."""
+    contact = get_editable_or_403(_contact_requests(), request.user, pk=pk)
+    form = ContactRequestReplyForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("explorers_network:contact_reply_send", pk=contact.pk)
+    return _contact_form_page(request, contact, form, title=_("Reply by mail"), button=_("Review and send"))
+
+
+@staff_required
+def contact_reply_send(request, pk: int):
+    """Asks first (to whom, in which language, what), then mails the saved reply through the outbox."""
+    contact = get_editable_or_404(_contact_requests(), request.user, pk=pk)
+    if not contact.reply_draft.strip():
+        messages.error(request, _("Write the reply first."))
+        return redirect(contact)
+
+    def perform():
+        try:
+            services.contact_request_reply_send(contact_request=contact, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(contact)
+        messages.success(request, _("The reply is on its way to %(email)s.") % {"email": contact.email})
+        return redirect(contact)
+
+    return confirm_action(
+        request,
+        title=_("Send the reply to %(name)s") % {"name": contact.name},
+        consequences=[
+            _("This reply is mailed to %(email)s, in %(language)s:")
+            % {"email": contact.email, "language": contact.get_language_display()},
+            contact.reply_draft,
+            _("The request is then marked answered and the reply kept in its thread."),
+            _("A sent mail cannot be recalled. The sending is recorded (who and when)."),
+        ],
+        button=_("Send the reply"),
+        cancel_url=reverse("explorers_network:contact_reply", args=[contact.pk]),
+        perform=perform,
+        danger=False,
+    )
+
+
+@staff_required
+def contact_stakeholder_create(request, pk: int):
+    """The stakeholder form filled in from the request; saving it also links the request to the new stakeholder."""
+    contact = get_editable_or_403(_contact_requests(), request.user, pk=pk)
+    if contact.stakeholder_id:
+        messages.info(request, _("This request is already a stakeholder."))
+        return redirect(contact.stakeholder)
+    if not Country.objects.editable_by(request.user).exists():
+        return render(request, "403.html", status=403)
+    initial = services.contact_request_stakeholder_initial(contact_request=contact, user=request.user)
+    form = StakeholderForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        stakeholder = services.contact_request_stakeholder_create(contact_request=contact, form=form, user=request.user)
+        messages.success(request, _("Stakeholder “%(name)s” added.") % {"name": stakeholder.name})
+        return redirect(stakeholder)
+    return _contact_form_page(
+        request, contact, form, title=_("Make this a stakeholder"), button=_("Add the stakeholder")
+    )
+
+
+@staff_required
+def contact_invite(request, pk: int):
+    """Asks first, then mails the sender an invitation to join the Explorers (joining stays theirs to do)."""
+    contact = get_editable_or_404(_contact_requests(), request.user, pk=pk)
+    refusal = services.explorer_invitation_refusal(contact_request=contact)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(contact)
+
+    def perform():
+        try:
+            services.contact_request_invite_explorer(contact_request=contact, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(contact)
+        messages.success(request, _("The invitation is on its way to %(email)s.") % {"email": contact.email})
+        return redirect(contact)
+
+    return confirm_action(
+        request,
+        title=_("Invite %(name)s to the Explorers") % {"name": contact.name},
+        consequences=[
+            _(
+                "An invitation is mailed to %(email)s, in %(language)s, with a link to the join page filled in with "
+                "their name and country."
+            )
+            % {"email": contact.email, "language": contact.get_language_display()},
+            _(
+                "They join only if they agree to the consent text there and then confirm their address themselves; "
+                "the network mails them nothing else until then."
+            ),
+            _("A sent mail cannot be recalled. The invitation is recorded (who and when)."),
+        ],
+        button=_("Send the invitation"),
+        cancel_url=contact.get_absolute_url(),
+        perform=perform,
+        danger=False,
+    )

@@ -58,6 +58,9 @@ class Delivery(TimeStampedModel):
         DIGEST = "digest", _("Weekly digest")
         PASSWORD_RESET = "password_reset", _("Password reset")
         INVITATION = "invitation", _("Invitation")
+        CONTACT_ACK = "contact_ack", _("Contact request received")
+        CONTACT_REPLY = "contact_reply", _("Reply to a contact request")
+        NETWORK_INVITATION = "network_invite", _("Invitation to the Explorers")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -67,7 +70,8 @@ class Delivery(TimeStampedModel):
         CANCELLED = "cancelled", _("Cancelled")
 
     #: Kinds an unsubscribe or an erasure stops; a bounce stops every kind.
-    OUTREACH_KINDS = (Kind.OUTREACH,)
+    #: An invitation to the network is outreach too: never sent to an address that withdrew or was erased.
+    OUTREACH_KINDS = (Kind.OUTREACH, Kind.NETWORK_INVITATION)
 
     recipient = models.EmailField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=5, default="en")

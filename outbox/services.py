@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from core.tasks import enqueue_after_commit
@@ -241,6 +242,11 @@ def _retry_later(delivery: Delivery, error: str) -> None:
     )
 
 
+#: A batch of deliveries reached an end (sent, failed or cancelled); `campaign_ids` are the campaigns
+#: they belong to (answered by explorers_network, whose campaign is done when none of its mails is left).
+deliveries_sent = Signal()
+
+
 def deliveries_send(*, ids: list[int]) -> dict[str, int]:
     """Send the claimable rows among `ids` over one SMTP connection; returns counts by result."""
     rows = _claim(ids)
@@ -294,6 +300,9 @@ def deliveries_send(*, ids: list[int]) -> dict[str, int]:
             _mark_sent(delivery)
             result["sent"] += 1
             lease.done(delivery)
+    campaign_ids = sorted({delivery.campaign_id for delivery in rows if delivery.campaign_id is not None})
+    if campaign_ids:
+        deliveries_sent.send(sender=Delivery, campaign_ids=campaign_ids)
     return result
 
 

@@ -63,10 +63,6 @@ class BarChart:
     plot_left: int = MARGIN_LEFT
     plot_right: int = WIDTH - MARGIN_RIGHT
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.bars
-
 
 def short_number(value: Decimal | float) -> str:
     """1 234 567 -> 1.2M: axis labels must stay short."""

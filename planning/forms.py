@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ValidatedModelForm, offer_only
 from countries.models import Region
+from stakeholders.forms import stakeholder_picker
 from stakeholders.models import Stakeholder
 
 from .importers import KINDS
@@ -32,6 +33,8 @@ class EntryPointForm(ValidatedModelForm):
             "status_reason",
             "analysed_on",
         ]
+        # The actors of the entry point's country (`EntryPoint.clean`).
+        widgets = {"stakeholders": stakeholder_picker(multiple=True, limit=("country",))}
 
     def __init__(self, *args, country, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +42,7 @@ class EntryPointForm(ValidatedModelForm):
         self.fields["regions"].queryset = Region.objects.visible_to(user)
         offer_only(self.fields["regions"], Region.objects.filter(country=country))
         self.fields["stakeholders"].queryset = Stakeholder.objects.visible_to(user)
-        offer_only(self.fields["stakeholders"], Stakeholder.objects.filter(country=country))
+        self.fields["stakeholders"].widget.limit_values = {"country": country.pk}
         for name in ("feasibility", "impact", "added_value"):
             self.fields[name].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
         if self.instance.status != EntryPoint.Status.SELECTED:

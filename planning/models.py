@@ -120,7 +120,7 @@ class EntryPoint(TimeStampedModel):
         foreign = [actor.name for actor in actors if actor.country_id != self.country_id] if self.country_id else []
         if foreign:
             errors["stakeholders"] = _("These actors are not in %(country)s: %(actors)s.") % {
-                "country": self.country.name,
+                "country": self.country.display_name,
                 "actors": ", ".join(foreign),
             }
         # The reverse one-to-one: `coalitions` (above this app) points at the entry point.

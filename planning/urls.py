@@ -4,6 +4,7 @@ from . import views
 
 app_name = "planning"
 urlpatterns = [
+    path("entry-points/", views.entrypoint_index, name="entrypoint_index"),
     path("entry-points/country/<str:code>/", views.entrypoint_list, name="entrypoint_list"),
     path("entry-points/country/<str:code>/new/", views.entrypoint_create, name="entrypoint_create"),
     path("entry-points/<int:pk>/", views.entrypoint_detail, name="entrypoint_detail"),

@@ -6,12 +6,11 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.access import is_staff_member, staff_required
 from core.exports import csv_response
 from core.parsing import parse_id
-from core.views import get_editable_or_403, get_visible_or_404
+from core.views import confirm_action, get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
 
 from . import figures
@@ -34,6 +33,20 @@ def _region(user, code: str) -> Region:
 
 
 # --- Entry points --------------------------------------------------------------------------
+
+
+@staff_required
+def entrypoint_index(request):
+    """The way in from the navigation: each country with its entry points, the user's teams first."""
+    teams = set(getattr(request.user, "team_country_ids", ()) or ())
+    countries = Country.objects.visible_to(request.user).annotate(
+        entry_point_count=Count("entry_points", filter=Q(entry_points__in=EntryPoint.objects.visible_to(request.user)))
+    )
+    countries = sorted(countries, key=lambda country: (country.pk not in teams, country.display_name))
+    if len(teams) == 1:
+        (only,) = teams
+        return redirect("planning:entrypoint_list", code=Country.objects.get(pk=only).code.lower())
+    return render(request, "planning/entrypoint_index.html", {"countries": countries})
 
 
 @staff_required
@@ -94,14 +107,36 @@ def entrypoint_edit(request, pk: int):
 
 
 @staff_required
-@require_POST
 def entrypoint_select(request, pk: int):
-    entry_point = get_editable_or_403(EntryPoint.objects, request.user, pk=pk)
-    initiative = entry_point_select(entry_point_id=entry_point.pk, user=request.user)
-    messages.success(
-        request, _("Entry point selected: the initiative “%(name)s” now carries it.") % {"name": initiative}
+    """Confirm, then select the entry point: the initiative that carries it is created (once)."""
+    entry_point = get_editable_or_403(EntryPoint.objects.select_related("country"), request.user, pk=pk)
+
+    def perform():
+        initiative = entry_point_select(entry_point_id=entry_point.pk, user=request.user)
+        messages.success(
+            request, _("Entry point selected: the initiative “%(name)s” now carries it.") % {"name": initiative}
+        )
+        return redirect(initiative)
+
+    regions = [region.display_name for region in entry_point.regions.all()]
+    return confirm_action(
+        request,
+        title=_("Select “%(title)s”") % {"title": entry_point.title},
+        consequences=[
+            _("The entry point is marked selected, and the other entry points of %(country)s keep their status.")
+            % {"country": entry_point.country.display_name},
+            _(
+                "A new initiative “%(name)s” is created from its title, challenge and regions (%(regions)s), "
+                "in the coalition-building phase, starting today."
+            )
+            % {"name": entry_point.title[:200], "regions": ", ".join(regions) or _("national")},
+            _("An entry point stays selected: selecting it again only opens its initiative."),
+        ],
+        button=_("Select and create the initiative"),
+        cancel_url=entry_point.get_absolute_url(),
+        perform=perform,
+        danger=False,
     )
-    return redirect(initiative)
 
 
 # --- Development plans ---------------------------------------------------------------------

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Model, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.filters import BaseFilterSet, RowIdFilter, ShortListChoiceFilter, visible
 from core.pickers import Picker
@@ -60,11 +61,11 @@ class StakeholderFilterSet(BaseFilterSet):
     stance = django_filters.MultipleChoiceFilter(
         field_name="assessments__stance",
         choices=[
-            (-2, _("Strongly opposed")),
-            (-1, _("Opposed")),
-            (0, _("Neutral")),
-            (1, _("Supportive")),
-            (2, _("Champion")),
+            (-2, pgettext_lazy("stance", "Strongly opposed")),
+            (-1, pgettext_lazy("stance", "Opposed")),
+            (0, pgettext_lazy("stance", "Neutral")),
+            (1, pgettext_lazy("stance", "Supportive")),
+            (2, pgettext_lazy("stance", "Champion")),
         ],
         method="filter_stance",
         widget=forms.CheckboxSelectMultiple,

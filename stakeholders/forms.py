@@ -10,6 +10,11 @@ from countries.models import Country, Region
 from .models import Contact, Relationship, Stakeholder
 
 
+def stakeholder_picker(**kwargs) -> Picker:
+    """How every form picks stakeholders (the directory is too long for a select)."""
+    return Picker(search_label=_("Search stakeholders by name or acronym"), **kwargs)
+
+
 class StakeholderForm(ValidatedModelForm):
     """A stakeholder; staff may place it only in the countries of their teams."""
 
@@ -27,7 +32,11 @@ class StakeholderForm(ValidatedModelForm):
             "website",
             "description",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            # The organisations the model allows (`Stakeholder.clean`, `stakeholder_not_own_organisation`).
+            "organisation": stakeholder_picker(limit=("kind",), any_label=_("No organisation")),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,14 +44,15 @@ class StakeholderForm(ValidatedModelForm):
         self.fields["country"].queryset = countries
         regions = self.fields["regions"]
         regions.queryset = Region.objects.visible_to(user)
-        regions.label_from_instance = lambda region: f"{region.name} · {region.country.code}"
+        regions.label_from_instance = lambda region: f"{region.display_name} · {region.country.code}"
         offer_only(regions, Region.objects.filter(country__in=countries).select_related("country"))
         regions.required = False
         regions.help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
-        visible = Stakeholder.objects.visible_to(user)
-        self.fields["organisation"].queryset = visible
-        organisations = visible.filter(kind=Stakeholder.Kind.ORGANISATION)
-        offer_only(self.fields["organisation"], organisations.exclude(pk=self.instance.pk or None))
+        self.fields["organisation"].queryset = Stakeholder.objects.visible_to(user)
+        self.fields["organisation"].widget.limit_values = {
+            "kind": Stakeholder.Kind.ORGANISATION,
+            "exclude": [self.instance.pk] if self.instance.pk else [],
+        }
 
 
 class ContactForm(ValidatedModelForm):
@@ -59,7 +69,7 @@ class RelationshipForm(ValidatedModelForm):
         model = Relationship
         fields = ["target", "kind", "strength", "since", "notes"]
         widgets = {
-            "target": Picker(search_label=_("Find a stakeholder by name or acronym")),
+            "target": stakeholder_picker(),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "strength": forms.Select(choices=[(1, _("1 · weak")), (2, _("2 · medium")), (3, _("3 · strong"))]),
         }

@@ -184,7 +184,7 @@ class _RowChecker:
         errors, countries, regions, limits = self.errors, self.countries, self.regions, self.limits
         kinds, sectors, levels = self.kinds, self.sectors, self.levels
         allowed_country_ids = self.allowed_country_ids
-        country_names = {c.pk: c.name for c in countries.values()}
+        country_names = {c.pk: c.display_name for c in countries.values()}
         lines_by_key: dict[tuple[int, str], int] = {}
         index = self.index
         at = {column: index.get(column) for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
@@ -230,7 +230,7 @@ class _RowChecker:
                     _("unknown country %(value)r (use an ISO code such as CO)") % {"value": values["country"]}
                 )
             elif allowed_country_ids is not None and country.pk not in allowed_country_ids:
-                problems.append(_("you may not add stakeholders in %(country)s") % {"country": country.name})
+                problems.append(_("you may not add stakeholders in %(country)s") % {"country": country.display_name})
             acronym = values["acronym"]
             if len(acronym) > limits["acronym"]:
                 problems.append(_("acronym is longer than %(limit)d characters") % {"limit": limits["acronym"]})

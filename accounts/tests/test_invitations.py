@@ -5,7 +5,7 @@ import datetime
 import re
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -68,7 +68,7 @@ def test_accepting_sets_the_password_and_signs_the_person_in(staff_client, world
     user = User.objects.get(username="rosa")
     assert (user.role, user.organisation, user.email) == ("partner", world.co_org, "rosa@example.org")
     assert user.check_password(PASSWORD)
-    assert response["Location"] == reverse("accounts:token_list")
+    assert response["Location"] == reverse("portal:home")  # a partner's home
     assert "Rosa Epieyú" in client.get(response["Location"]).content.decode()  # signed in, in the menu
     invitation = Invitation.objects.get()
     assert (invitation.status, invitation.user) == (Invitation.Status.ACCEPTED, user)
@@ -124,6 +124,18 @@ def test_resending_gives_a_new_link_and_kills_the_old_one(staff_client, world):
     assert Client().get(old).status_code == 404
     _client, response = accept(new)
     assert response.status_code == 302
+
+
+def test_a_missing_organisation_or_country_team_is_answered_beside_its_field(staff_client, world):
+    """The model's constraints (`core.models.FieldCheckConstraint`) place their messages; the form repeats no rule."""
+    errors = invite(staff_client, world, organisation="").context["form"].errors
+    assert errors == {"organisation": ["Choose the organisation the person works for."]}
+    errors = invite(staff_client, world, role="staff", organisation="").context["form"].errors
+    assert errors == {"country": ["Choose the country team your colleague joins."]}
+    with pytest.raises(ValidationError) as refused:
+        services.invitation_create(by=world.staff_co, email="x@example.org", role="partner")
+    assert refused.value.message_dict == {"organisation": ["Choose the organisation the person works for."]}
+    assert not Invitation.objects.exists()
 
 
 def test_staff_of_another_country_cannot_invite_into_it_nor_touch_its_invitations(

@@ -210,6 +210,60 @@ def test_staff_with_a_device_is_asked_for_a_code_and_then_gets_in(world, require
     assert client.get("/countries/").status_code == 200
 
 
+def verified_client(user, device, *, steps_ahead: int = 0) -> Client:
+    client, _ = sign_in(user)
+    verify(client, totp_code(device, steps_ahead=steps_ahead))
+    assert is_verified(client)
+    return client
+
+
+def test_a_verified_session_reads_no_device_on_its_pages(world, required, enrolled):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    device, _codes = enrolled(world.staff_co)
+    client = verified_client(world.staff_co, device)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/countries/").status_code == 200
+    assert not [query["sql"] for query in queries if "otp_" in query["sql"]]
+
+
+def test_giving_a_code_does_not_unverify_the_users_other_sessions(world, required, enrolled):
+    device, _codes = enrolled(world.staff_co)
+    first = verified_client(world.staff_co, device)
+    verified_client(world.staff_co, device, steps_ahead=1)  # the code's save (its counter) changes no device
+    assert first.get("/countries/").status_code == 200
+
+
+def test_a_new_authenticator_asks_the_sessions_of_the_old_one_for_a_code(world, required, enrolled):
+    from accounts.services import two_factor_enrol
+
+    device, _codes = enrolled(world.staff_co)
+    other = verified_client(world.staff_co, device)
+    replacement = TOTPDevice.objects.create(user=world.staff_co, name="New phone", confirmed=False)
+    two_factor_enrol(user=world.staff_co, device=replacement)
+    assert other.get("/countries/")["Location"].startswith(VERIFY)
+    assert not is_verified(other)
+    verify(other, totp_code(replacement))
+    assert other.get("/countries/").status_code == 200
+
+
+def test_a_device_unconfirmed_in_the_admin_unverifies_its_sessions(world, enrolled):
+    device, _codes = enrolled(world.partner_co)
+    client = verified_client(world.partner_co, device)
+    device.confirmed = False
+    device.save()
+    assert not client.get("/").wsgi_request.user.is_verified()
+    assert not is_verified(client)
+
+
+def test_a_session_signed_in_before_the_user_enrolled_asks_for_the_code(world, enrolled):
+    client, _ = sign_in(world.partner_co)  # no device yet: a password is enough for a partner
+    assert client.get("/tokens/").status_code == 200
+    enrolled(world.partner_co)
+    assert client.get("/tokens/")["Location"].startswith(VERIFY)
+
+
 def test_staff_who_enrols_gets_in(world, required):
     client, _ = sign_in(world.staff_co)
     client.get(SETUP)

@@ -1,6 +1,7 @@
 """Coalitions: list, detail, create (with first members) and edit, members and the action plan."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -8,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from core.access import is_staff_member, staff_required
 from core.expressions import count_of
@@ -236,6 +238,20 @@ def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Commitment added to the action plan."))
         return redirect(coalition)
     return render(request, "coalitions/commitment_form.html", {"form": form, "coalition": coalition})
+
+
+@staff_required
+@require_POST
+def commitment_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a commitment done from the coalition page, without the full form (the edit form undoes it)."""
+    commitment = get_editable_or_403(Commitment.objects.select_related("coalition__initiative"), request.user, pk=pk)
+    try:
+        commitment.mark_done()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Commitment marked done: %(commitment)s") % {"commitment": commitment})
+    return redirect(commitment.coalition)
 
 
 @staff_required

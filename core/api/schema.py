@@ -11,17 +11,8 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
-from .permissions import (
-    CREATE,
-    PARTNER_MAY_CREATE,
-    PARTNER_MAY_UPDATE,
-    READ,
-    STAFF_ONLY,
-    UPDATE,
-    action_of,
-    may_attempt,
-    resource_of,
-)
+from ..access import CREATE, PARTNER_MAY_CREATE, PARTNER_MAY_UPDATE, READ, STAFF_ONLY, UPDATE, may_attempt
+from .permissions import action_of, resource_of
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -50,7 +41,7 @@ _DESCRIPTIONS = {
 
 
 # What each operation says to the people who call it. Written from the viewset's own metadata (its
-# model, filters, ordering fields, the rules in core.api.permissions), so it cannot drift from what
+# model, filters, ordering fields, the rules in core.access), so it cannot drift from what
 # the operation does, and never from a docstring, which is written for the project's developers.
 
 
@@ -83,7 +74,7 @@ def resource_text(view) -> str:
 
 
 def who_may_call(view, action: str) -> str:
-    """Who may call this operation, in the words of core.api.permissions' rules."""
+    """Who may call this operation, in the words of core.access' write rules."""
     resource = resource_of(view)
     partner_reads = getattr(view, "partner_reads", "")
     if resource in STAFF_ONLY:

@@ -7,18 +7,18 @@ from django.db import transaction
 from django.db.models import Prefetch
 from rest_framework import exceptions, viewsets
 
-from core.access import is_staff_member
+from core.access import is_staff_member, partner_field_errors
 from core.parsing import ID_PATTERN
-from core.services import row_delete
+from core.services import row_delete, row_write
 from core.signals import api_write
 
-from .permissions import ApiPermission, may_write_row, partner_field_errors, resource_of
+from .permissions import ApiPermission, resource_of
 from .rows import row_plan
 from .schema import ApiAutoSchema
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
-    """Rows through `visible_to(request.user)`; writes checked by `core.api.permissions`, then announced.
+    """Rows through `visible_to(request.user)`; writes checked by the rules of `core.access`, then announced.
 
     Subclasses set `queryset` (with select_related/prefetch_related), `serializer_class`,
     `filterset_class` and `ordering_fields` (the allow-list for `?ordering=`).
@@ -80,25 +80,25 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         rows.count = queryset.count
         return self.get_paginated_response(plan.rows(self.paginate_queryset(rows), request.user, scoped))
 
-    def _check_written(self, action: str, obj) -> None:
-        """After the write, inside its transaction: the row must still be within the user's scope."""
-        if not may_write_row(self.request.user, resource_of(self), action, obj):
-            raise exceptions.PermissionDenied
-
     def perform_create(self, serializer) -> None:
-        with transaction.atomic():
-            obj = serializer.save(**self.extra_save_kwargs(created=True))
-            self._check_written("create", obj)
-            api_write.send(sender=type(obj), user=self.request.user, action="create", obj=obj)
+        # Saved, checked and announced by the service the partner portal writes through too.
+        row_write(
+            user=self.request.user,
+            resource=resource_of(self),
+            action="create",
+            save=lambda: serializer.save(**self.extra_save_kwargs(created=True)),
+        )
 
     def perform_update(self, serializer) -> None:
         errors = partner_field_errors(self.request.user, resource_of(self), self.request.data)
         if errors:
             raise exceptions.ValidationError(errors)
-        with transaction.atomic():
-            obj = serializer.save(**self.extra_save_kwargs(created=False))
-            self._check_written("update", obj)
-            api_write.send(sender=type(obj), user=self.request.user, action="update", obj=obj)
+        row_write(
+            user=self.request.user,
+            resource=resource_of(self),
+            action="update",
+            save=lambda: serializer.save(**self.extra_save_kwargs(created=False)),
+        )
 
     def perform_destroy(self, instance) -> None:
         # Through the pages' service: recorded, and a person's record erased everywhere (core/personal_data).

@@ -73,13 +73,20 @@ def change_views(entries: list) -> list[ChangeView]:
                 channel=entry.get_channel_display(),
                 source=entry.source,
                 action=entry.get_action_display(),
-                record=entry.object_repr,
+                record=_stored_name(model, entry.object_repr),
                 model_name=capfirst(model._meta.verbose_name) if model else entry.content_type.model,
                 history_url=history_url(model, entry.object_id) if model and entry.object_id is not None else "",
                 fields=_fields(entry, model, names),
             )
         )
     return views
+
+
+def _stored_name(model, name: str) -> str:
+    """A record's name as written down at the time of the change, in the reader's language where the
+    model says how to read it (`history_name`: a country's ISO name, translated)."""
+    reader = getattr(model, "history_name", None)
+    return reader(name) if reader is not None else name
 
 
 def _who(entry) -> str:
@@ -123,7 +130,8 @@ def _fields(entry, model, names) -> list[FieldChange]:
         model_field = _model_field(model, name)
         label = capfirst(model_field.verbose_name if model_field is not None else _extra_label(model, name))
         if isinstance(values, dict) and values.get("type") == "m2m":
-            objects = [smart_str(value) for value in values.get("objects", ())]
+            related = model_field.related_model if model_field is not None else None
+            objects = [_stored_name(related, smart_str(value)) for value in values.get("objects", ())]
             added, removed = (objects, []) if values.get("operation") == "add" else ([], objects)
             rows.append(FieldChange(label=label, old="", new="", added=added, removed=removed))
             continue

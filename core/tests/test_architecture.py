@@ -18,12 +18,13 @@ ALLOWED = {
     "countries": {"core"},
     "stakeholders": {"core", "countries"},
     "accounts": {"core", "outbox", "countries", "stakeholders"},
-    "explorers_network": {"core", "countries", "outbox"},
+    "explorers_network": {"core", "countries", "outbox", "stakeholders"},
     "planning": {"core", "countries", "stakeholders", "accounts"},
     "coalitions": {"core", "countries", "stakeholders", "accounts", "planning", "explorers_network"},
     "results": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},
     "website": {"core", "countries", "stakeholders", "accounts", "coalitions"},
+    "portal": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions", "results"},
 }
 ENTRY_POINTS = {"tests", "management", "migrations"}
 

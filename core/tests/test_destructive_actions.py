@@ -1,6 +1,14 @@
-"""Erase, export, delete and campaign send: behind the staff gate, scoped by `editable_by` (out of scope
-is a 404), asked on a GET page that changes nothing, performed by a POST, and recorded without personal data."""
+"""Erase, export, delete, send, select, and a contact request's reply and invitation: behind the
+staff gate, scoped by `editable_by` (out of scope is refused), asked on a GET page that changes
+nothing, performed by a POST, and recorded (erasures, exports, deletions and sends without personal
+data in `ActionRecord`; a selection or a resent invitation in the row's own history).
 
+`ACTIONS` is the registry of the irreversible or outward actions of the pages: a view that answers
+with `core.views.confirm_action` is missing from it, or a page that acts on a POST and refuses a GET
+(so it cannot ask first) is not named in `ACTS_WITHOUT_ASKING` with why it need not ask, fails here.
+"""
+
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -8,7 +16,7 @@ import pytest
 
 from core.models import ActionRecord
 from core.testing import database_dump
-from explorers_network.models import Campaign, Explorer
+from explorers_network.models import Campaign, ContactRequest, Explorer
 from stakeholders.models import Relationship
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +30,10 @@ class Action:
     url: Callable
     #: A POST by its owner answers this status.
     done: int = 302
+    #: Staff of another country: a 404 when they cannot see the row, a 403 when they see it but may not change it.
+    out_of_scope: int = 404
+    #: What the POST did, when it is recorded in the row's own history rather than an `ActionRecord`.
+    performed: Callable | None = None
 
 
 def colombian_explorer(world):
@@ -34,6 +46,38 @@ def colombian_relationship(world):
 
 def colombian_campaign(world):
     return Campaign.objects.create(subject="News", body="Hello", language="en", audience_countries=["CO"])
+
+
+def colombian_contact_request(world):
+    """With its reply written: sending is the outward step that asks first."""
+    return ContactRequest.objects.create(
+        name="Rita Uriana", email="rita@example.org", country="CO", message="Hola", ip_hash="x", reply_draft="Gracias"
+    )
+
+
+def colombian_entry_point(world):
+    from planning.models import EntryPoint
+
+    return EntryPoint.objects.create(
+        country=world.co, title="Solar schools", challenge="No power", feasibility=4, impact=4, added_value=4
+    )
+
+
+def colombian_invitation(world):
+    from accounts.services import invitation_create
+
+    return invitation_create(by=world.staff_co, email="rosa@example.org", role="staff", country=world.co)
+
+
+def entry_point_selected(entry_point) -> bool:
+    entry_point.refresh_from_db()
+    return entry_point.status == "selected" and entry_point.initiative is not None
+
+
+def invitation_sent_again(invitation) -> bool:
+    from outbox.models import Delivery
+
+    return Delivery.objects.filter(kind=Delivery.Kind.INVITATION, recipient=invitation.email).count() == 2
 
 
 ACTIONS = {
@@ -49,13 +93,38 @@ ACTIONS = {
     ),
     "delete a relationship": Action("delete", colombian_relationship, lambda o: f"/relationships/{o.pk}/delete/"),
     "send a campaign": Action("send", colombian_campaign, lambda o: f"/outreach/campaigns/{o.pk}/send/"),
+    "reply to a contact request": Action(
+        "reply", colombian_contact_request, lambda o: f"/outreach/contact-requests/{o.pk}/reply/send/"
+    ),
+    "invite a contact request's sender to the Explorers": Action(
+        "invite", colombian_contact_request, lambda o: f"/outreach/contact-requests/{o.pk}/invite/"
+    ),
+    "select an entry point": Action(
+        "select",
+        colombian_entry_point,
+        lambda o: f"/entry-points/{o.pk}/select/",
+        out_of_scope=403,
+        performed=entry_point_selected,
+    ),
+    "send an invitation again": Action(
+        "resend", colombian_invitation, lambda o: f"/invitations/{o.pk}/resend/", performed=invitation_sent_again
+    ),
+}
+
+#: Pages that act on a POST without a confirmation page of their own, and why they need none.
+ACTS_WITHOUT_ASKING = {
+    "logout": "signing out: nothing is lost, signing in again undoes it",
+    "coalitions:commitment_done": "marks a commitment done: the edit form sets it back, and the history keeps both",
+    "notifications:mark_read": "marks the reader's own notifications read: nothing leaves, nothing is lost",
+    "explorers_network:campaign_test": "a test copy to the person who clicks, and to no one else",
 }
 
 
 @pytest.fixture(params=list(ACTIONS), ids=list(ACTIONS))
-def action(request, world):
+def action(request, world, django_capture_on_commit_callbacks):
     spec = ACTIONS[request.param]
-    row = spec.make(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = spec.make(world)
     return spec, row, spec.url(row)
 
 
@@ -64,15 +133,16 @@ def url_of(action) -> str:
 
 
 @pytest.mark.parametrize(
-    ("persona", "status"),
-    # Staff of another country: the row is out of their scope, a 404 like a missing id. Partners
+    "persona",
+    # Staff of another country: the row is out of their scope (the action's `out_of_scope`). Partners
     # never reach a staff page: the staff gate answers first, with its 403 page (core.access).
-    [("other_staff_client", 404), ("partner_client", 403), ("other_partner_client", 403)],
+    ["other_staff_client", "partner_client", "other_partner_client"],
 )
 def test_out_of_scope_is_refused_on_the_page_and_the_post_and_changes_nothing(
-    request, action, persona, status, django_capture_on_commit_callbacks
+    request, action, persona, django_capture_on_commit_callbacks
 ):
     url = url_of(action)
+    status = action[0].out_of_scope if persona == "other_staff_client" else 403
     client = request.getfixturevalue(persona)
     before = database_dump()
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,6 +169,9 @@ def test_a_post_performs_the_action_and_records_who_what_and_which(
     spec, row, url = action
     with django_capture_on_commit_callbacks(execute=True):
         assert staff_client.post(url).status_code == spec.done
+    if spec.performed is not None:
+        assert spec.performed(row)
+        return
     record = ActionRecord.objects.get(action=spec.action)
     assert (record.actor, record.model, record.object_pk, record.channel) == (
         world.staff_co,
@@ -128,3 +201,45 @@ def test_the_api_delete_is_recorded_and_refused_out_of_scope(world):
     assert colombia.delete(f"/api/v1/relationships/{relationship.pk}/").status_code == 204
     record = ActionRecord.objects.get()
     assert (record.action, record.actor, record.channel) == ("delete", world.staff_co, "api")
+
+
+def _view_function(callback):
+    while hasattr(callback, "__wrapped__"):
+        callback = callback.__wrapped__
+    return callback
+
+
+def test_every_page_that_confirms_an_action_is_in_the_registry():
+    from django.urls import resolve
+
+    from core.tests.test_staff_gate import _pages
+
+    confirming = {
+        name for name, pattern in _pages() if "confirm_action(" in inspect.getsource(_view_function(pattern.callback))
+    }
+    registered = {resolve(spec.url(_Row())).view_name for spec in ACTIONS.values()}
+    assert confirming - registered == set()
+    assert len(confirming) >= 6
+
+
+class _Row:
+    pk = 1
+
+
+def test_no_page_acts_on_a_post_it_cannot_ask_about_first(world, django_user_model):
+    """A page that refuses a GET (405) acts in one click: it must ask first, or say why it need not."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from core.tests.test_staff_gate import SAMPLE_VALUES, _pages
+
+    client = Client()
+    client.force_login(world.staff_co)
+    post_only = set()
+    for name, pattern in _pages():
+        if name is None:
+            continue
+        kwargs = {key: SAMPLE_VALUES[type(converter).__name__] for key, converter in pattern.pattern.converters.items()}
+        if client.get(reverse(name, kwargs=kwargs)).status_code == 405:
+            post_only.add(name)
+    assert post_only == set(ACTS_WITHOUT_ASKING)

@@ -121,8 +121,20 @@ def probes_of(filterset) -> list[Probe]:
 FILTERSETS = all_filtersets()
 
 
+#: FilterSets served by a staff page only, each with the reason there is no API list.
+PAGE_ONLY = {
+    "ContactRequestFilterSet": "the public's messages to staff, worked on in the staff pages (personal data, no API)",
+}
+
+
+def api_urls(filterset) -> list[str]:
+    """The API list serving the FilterSet, if it has one."""
+    url = api_lists().get(filterset)
+    return [url] if url else []
+
+
 def test_every_filterset_is_served_by_an_api_list():
-    assert set(FILTERSETS) == set(api_lists())
+    assert {filterset for filterset in FILTERSETS if filterset.__name__ not in PAGE_ONLY} == set(api_lists())
 
 
 def test_the_probes_cover_the_known_ways_into_other_tables():
@@ -241,7 +253,7 @@ def clients(user) -> tuple[APIClient, Client]:
 @pytest.mark.parametrize("filterset", FILTERSETS, ids=lambda filterset: filterset.__name__)
 def test_a_hidden_value_answers_as_a_value_that_does_not_exist(linked, filterset):
     urls = [
-        ("api", api_lists()[filterset]),
+        *(("api", url) for url in api_urls(filterset)),
         *(("page", url) for url in pages_by_filterset(linked.admin).get(filterset, ())),
     ]
     leaks = []
@@ -268,7 +280,7 @@ def test_a_value_the_user_sees_is_answered_without_a_server_error(linked, filter
     """The other side of the probes: as staff (who see every row), real values filter, on PostgreSQL too."""
     user = linked.staff_co
     api, page = clients(user)
-    urls = [(api, api_lists()[filterset])]
+    urls = [(api, url) for url in api_urls(filterset)]
     urls += [(page, url) for url in pages_by_filterset(linked.admin).get(filterset, ())]
     failures = []
     for probe in probes_of(filterset):

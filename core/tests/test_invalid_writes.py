@@ -38,7 +38,7 @@ from accounts.models import ApiToken, Invitation
 from coalitions.models import Assessment, Coalition, Engagement, Initiative, LearningNote, Membership
 from core.validation import full_clean
 from countries.models import Region
-from explorers_network.models import Campaign, ConsentEvent, Explorer
+from explorers_network.models import Campaign, ConsentEvent, ContactRequest, Explorer
 from notifications.models import Notification, Preference
 from outbox.models import Delivery, Suppression
 from planning.models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
@@ -124,6 +124,9 @@ CLEAN_RULES: dict[str, Invalid] = {
     "initiative_regions_in_its_country": Invalid(
         Initiative, lambda w: {"regions": [w.moquegua]}, "These regions are not in Colombia: Moquegua."
     ),
+    "initiative_lead_of_its_country": Invalid(
+        Initiative, lambda w: {"lead": w.pe_org}, "The lead must be an actor of the initiative's country."
+    ),
     "assessment_actor_of_the_initiatives_country": Invalid(
         Assessment,
         lambda w: {"stakeholder": w.pe_org},
@@ -172,6 +175,14 @@ CLEAN_RULES: dict[str, Invalid] = {
         Indicator,
         lambda w: {"region": w.moquegua},
         "The region must be in the country of the indicator's plan, initiative or coalition.",
+    ),
+    "contactrequest_owner_of_its_country_team": Invalid(
+        ContactRequest,
+        lambda w: {"owner": w.staff_pe},
+        "The owner must be on the staff of the request's country team.",
+        change=lambda w: ContactRequest.objects.create(
+            name="Rita", email="rita@example.org", country="CO", message="Hola", ip_hash="x"
+        ),
     ),
     "invitation_not_for_an_existing_account": Invalid(
         "accounts.Invitation",
@@ -233,10 +244,15 @@ CONSTRAINTS: dict[str, Invalid] = {
         lambda w: existing(ApiToken, user=w.partner_co, name="Sync", token_key="fedcba987654321", digest="d" * 128),
         "You already have a token with this name.",
     ),
-    "invitation_role_matches_place": Invalid(
+    "invitation_partner_into_an_organisation": Invalid(
         "accounts.Invitation",
         lambda w: {"role": "partner", "organisation": None, "country": w.co},
-        "Invite a partner into an organisation, and a colleague into a country team.",
+        "Choose the organisation the person works for.",
+    ),
+    "invitation_colleague_into_a_country_team": Invalid(
+        "accounts.Invitation",
+        lambda w: {"role": "staff", "organisation": None, "country": None},
+        "Choose the country team your colleague joins.",
     ),
     "invitation_one_pending_per_email": Invalid(
         "accounts.Invitation",
@@ -635,6 +651,7 @@ PAGES: dict[type[models.Model], tuple[Callable, Callable]] = {
         lambda w, v: reverse("results:value_create", kwargs={"pk": pk(v["indicator"])}),
         None,
     ),
+    ContactRequest: (None, lambda obj, v: reverse("explorers_network:contact_update", kwargs={"pk": obj.pk})),
 }
 
 

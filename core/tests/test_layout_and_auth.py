@@ -53,9 +53,9 @@ def test_login_page_signs_in_and_redirects(client, world):
     assert response["Location"] == "/dashboard/"
 
 
-def test_a_partner_lands_on_their_tokens_not_on_a_staff_page(client, world):
+def test_a_partner_lands_on_the_partner_portal_not_on_a_staff_page(client, world):
     response = client.post(reverse("login"), {"username": "partner-co", "password": "correct-horse-battery"})
-    assert response["Location"] == reverse("accounts:token_list")
+    assert response["Location"] == reverse("portal:home")
     assert client.get(response["Location"]).status_code == 200
     response = client.post(
         reverse("login") + "?next=/api/v1/coalitions/", {"username": "partner-co", "password": "correct-horse-battery"}
@@ -69,9 +69,10 @@ def test_login_shows_inline_error_for_wrong_password(client, world):
     assert b"form-errors" in response.content
 
 
-def test_logout_is_a_post_and_returns_to_login(staff_client):
+def test_logout_is_a_post_and_returns_to_the_public_home(staff_client):
     response = staff_client.post(reverse("logout"))
     assert response.status_code == 302
+    assert response.url == reverse("website:home")
     assert staff_client.get("/countries/").status_code == 302
 
 

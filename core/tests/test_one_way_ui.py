@@ -35,6 +35,10 @@ PAGES_WITH_PARAMETERS = {
     "coalitions:engagement_update": lambda r: {"pk": r.world.co_engagement.pk},
     "coalitions:learningnote_update": lambda r: {"pk": r.note.pk},
     "explorers_network:campaign_update": lambda r: {"pk": r.campaign.pk},
+    "explorers_network:contact_update": lambda r: {"pk": r.contact_request.pk},
+    "explorers_network:contact_note_create": lambda r: {"pk": r.contact_request.pk},
+    "explorers_network:contact_reply": lambda r: {"pk": r.contact_request.pk},
+    "explorers_network:contact_stakeholder_create": lambda r: {"pk": r.contact_request.pk},
     "planning:entrypoint_list": lambda r: {"code": "co"},
     "planning:entrypoint_create": lambda r: {"code": "co"},
     "planning:entrypoint_edit": lambda r: {"pk": r.entry_point.pk},
@@ -46,6 +50,10 @@ PAGES_WITH_PARAMETERS = {
     "results:indicator_edit": lambda r: {"pk": r.indicator.pk},
     "results:value_create": lambda r: {"pk": r.indicator.pk},
     "results:indicator_create": lambda r: {"kind": "coalition", "owner_pk": r.world.co_coalition.pk},
+    # The partner portal's forms (a partner's pages: portal/tests/test_portal_pages.py opens them as partner-co).
+    "portal:engagement_create": lambda r: {"pk": r.world.co_coalition.pk},
+    "portal:outcome_create": lambda r: {"pk": r.world.co_coalition.pk},
+    "portal:commitment_update": lambda r: {"pk": r.world.co_commitment.pk},
 }
 
 #: Templates that lay out a form's fields themselves, and why.
@@ -184,12 +192,16 @@ def test_the_picker_answers_a_hidden_row_as_a_missing_one(world):
         assert options(initiatives, selected=[initiative_id], request=request) == []
 
 
-def test_the_picker_search_is_for_staff_and_the_same_for_hidden_and_missing_rows(partner_client, world):
+def test_the_picker_search_is_the_same_for_hidden_and_missing_rows(partner_client, client, world):
     url = reverse("core:picker", kwargs={"model": "coalitions.coalition"})
+    assert client.get(url, {"name": "coalition"}).status_code == 302  # signed-in users only
     missing = Coalition.objects.order_by("-pk").first().pk + 1000
     hidden = partner_client.get(url, {"name": "coalition", "coalition": world.pe_coalition.pk})
     absent = partner_client.get(url, {"name": "coalition", "coalition": missing})
-    assert hidden.status_code == absent.status_code == 403
+    # Partners pick in the portal's forms: only their visible rows, a hidden one answered as a missing one.
+    assert hidden.status_code == absent.status_code == 200
+    own = partner_client.get(url, {"name": "coalition", "coalition_q": world.co_coalition.name[:8]})
+    assert world.co_coalition.name in own.content.decode()
     # The same page, but for the form's token and the language switcher's way back (the address asked).
     varying = re.compile(rb'name="(csrfmiddlewaretoken|next)" value="[^"]*"')
     assert varying.sub(b"", hidden.content) == varying.sub(b"", absent.content)

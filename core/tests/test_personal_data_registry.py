@@ -49,11 +49,12 @@ def test_every_kind_of_person_is_scoped_searchable_and_has_a_page(kind):
 
 def test_the_people_and_every_copy_are_registered():
     registered = {holding.label for holding in HOLDINGS}
-    assert set(subject_kinds()) == {"explorer", "contact"}
+    assert set(subject_kinds()) == {"explorer", "contact", "sender"}
     assert {
         "explorers_network.Explorer",
         "stakeholders.Contact",
         "explorers_network.ContactRequest",
+        "explorers_network.ContactRequestNote",
         "notifications.Notification",
         "outbox.Delivery",
         "core.ObjectChange",

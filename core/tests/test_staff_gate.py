@@ -35,9 +35,11 @@ OPEN_PAGES = {
     "explorers_network:unsubscribe": "the public: an unsubscribe link",
     "explorers_network:contact": "the public: the contact form",
     "explorers_network:contact_thanks": "the public",
+    "explorers_network:contact_privacy": "the public: what the contact form keeps and who reads it",
     "website:home": "the public: the home page (a signed-in user is sent on to their own page)",
     "website:about": "the public: what the program does and how it works",
     "website:country_work": "the public: a country's page",
+    "core:picker": "everyone signed in: a picker's search offers only the rows they may see (visible_to)",
     "notifications:list": "everyone signed in: their own notifications",
     "notifications:badge": "everyone signed in",
     "notifications:mark_read": "everyone signed in",
@@ -50,6 +52,14 @@ OPEN_PAGES = {
     "planning:region_resources_csv": "partners too (visible_to)",
     "results:indicator_detail": "partners too: their coalitions' indicators (visible_to)",
     "results:region_indicators_csv": "partners too: the indicators of public plans (visible_to)",
+    # The partner portal (portal.views.partner_required): partners only, staff are sent to their dashboard.
+    "portal:home": "partners: their organisation's coalitions",
+    "portal:coalition_detail": "partners: one of their coalitions (visible_to)",
+    "portal:engagement_create": "partners: logging an engagement in one of their coalitions (core.access)",
+    "portal:outcome_create": "partners: recording an outcome in one of their coalitions (core.access)",
+    "portal:commitment_list": "partners: the commitments their organisation owns",
+    "portal:commitment_update": "partners: the status and evidence of a commitment they own (core.access)",
+    "portal:learningnote_list": "partners: the learning notes shared with them (visible_to)",
 }
 
 #: A value for each path converter: the gate answers before any row is looked up.

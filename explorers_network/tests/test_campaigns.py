@@ -110,12 +110,29 @@ def test_send_now_mails_every_active_explorer_once_with_unsubscribe_headers(
     assert unsubscribe.strip("<>") in message.alternatives[0][0]
     assert "<strong>Join us</strong>" in message.alternatives[0][0]
     campaign.refresh_from_db()
-    assert campaign.state == Campaign.State.SENDING
+    assert campaign.state == Campaign.State.SENT  # its last mail has gone: not left "Sending" until beat
     # Sending again writes no second row per address.
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(f"/outreach/campaigns/{campaign.pk}/send/")
     assert Delivery.objects.filter(campaign_id=campaign.pk).count() == 2
     assert len(mail.outbox) == 2
+
+
+def test_a_campaign_sent_now_reads_sending_then_sent_and_never_scheduled(
+    staff_client, campaign, make_explorer, django_capture_on_commit_callbacks
+):
+    make_explorer("a@example.org")
+    staff_client.post(f"/outreach/campaigns/{campaign.pk}/send/")  # the task has not run yet
+    detail = staff_client.get(f"/outreach/campaigns/{campaign.pk}/").content.decode()
+    assert "Sending ·" in detail
+    assert "scheduled for" not in detail and "Scheduled" not in detail
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/outreach/campaigns/{campaign.pk}/send/")
+    detail = staff_client.get(f"/outreach/campaigns/{campaign.pk}/").content.decode()
+    assert "Sent ·" in detail and "sending started" in detail
+    assert "scheduled for" not in detail
+    listing = staff_client.get("/outreach/campaigns/").content.decode()
+    assert "Scheduled" not in listing
 
 
 def test_a_scheduled_campaign_starts_when_due(

@@ -56,9 +56,23 @@ def test_the_post_confirms_once(client, pending):
         ("grant", "join_form"),
         ("confirm", "confirmation_link"),
     ]
-    # Single use: the same link no longer works.
-    assert client.post(link).status_code == 400
+    # Single use: the same link confirms nothing more, and says the explorer is confirmed already.
+    for again in (client.post(link), client.get(link)):
+        assert again.status_code == 200
+        assert "You are already confirmed" in again.content.decode()
+        assert "does not work any more" not in again.content.decode()
     assert pending.consent_events.count() == 2
+
+
+def test_a_link_of_someone_who_unsubscribed_does_not_say_they_are_confirmed(client, pending):
+    from explorers_network.services import explorer_confirm, explorer_unsubscribe
+
+    link = mailed_confirmation_link()
+    explorer_confirm(explorer=pending)
+    explorer_unsubscribe(explorer=pending, source=ConsentEvent.Source.UNSUBSCRIBE_PAGE)
+    response = client.get(link)
+    assert response.status_code == 400
+    assert "already confirmed" not in response.content.decode()
 
 
 def test_a_link_older_than_seven_days_does_not_confirm(client, pending, monkeypatch):

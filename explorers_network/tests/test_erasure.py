@@ -86,7 +86,8 @@ def test_the_erasure_is_logged_without_the_data(eva, world, staff_client):
     assert record.summary["explorers_network.Explorer"] == 1
     assert record.summary["explorers_network.ContactRequest"] == 1
     assert record.summary["notifications.Notification"] == 1
-    assert record.summary["outbox.Delivery"] == 3  # confirmation, campaign, the staff's notification mail
+    # confirmation, campaign, the receipt of her message, the staff's notification mail
+    assert record.summary["outbox.Delivery"] == 4
     assert record.summary["core.ObjectChange"] > 0
 
 
@@ -115,7 +116,12 @@ def test_the_export_holds_every_copy(eva, staff_client):
     assert data["explorers_network.Explorer"]["rows"][0]["name"] == NEW_NAME
     assert data["explorers_network.ContactRequest"]["rows"][0]["message"] == MESSAGE
     assert PHONE in data["notifications.Notification"]["rows"][0]["body"]
-    assert {row["kind"] for row in data["outbox.Delivery"]["rows"]} == {"confirmation", "outreach", "notification"}
+    assert {row["kind"] for row in data["outbox.Delivery"]["rows"]} == {
+        "confirmation",
+        "outreach",
+        "contact_ack",
+        "notification",
+    }
     assert data["core.ObjectChange"]["rows"]
     record = ActionRecord.objects.get(action="export")
     assert record.object_pk == str(eva.pk)

@@ -14,8 +14,8 @@ def test_bars_scale_to_a_round_top_and_skip_missing_values():
 
 
 def test_empty_chart_has_no_bars():
-    assert grouped_bar_chart(title="t", categories=[], series=[]).is_empty
-    assert grouped_bar_chart(title="t", categories=["2024"], series=[("A", [None])]).is_empty
+    assert not grouped_bar_chart(title="t", categories=[], series=[]).bars
+    assert not grouped_bar_chart(title="t", categories=["2024"], series=[("A", [None])]).bars
 
 
 def test_round_numbers():

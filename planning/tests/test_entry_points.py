@@ -86,9 +86,15 @@ def test_staff_of_another_country_cannot_select(other_staff_client, world):
     assert not Initiative.objects.filter(entry_point=entry_point).exists()
 
 
-def test_select_needs_post(staff_client, world):
+def test_select_asks_first_and_a_get_creates_nothing(staff_client, world):
     entry_point = make_entry_point(world.co, "Get", (4, 4, 4))
-    assert staff_client.get(reverse("planning:entrypoint_select", kwargs={"pk": entry_point.pk})).status_code == 405
+    response = staff_client.get(reverse("planning:entrypoint_select", kwargs={"pk": entry_point.pk}))
+    assert response.status_code == 200
+    assert response.templates[0].name == "core/confirm_action.html"
+    assert any("A new initiative “Get”" in line for line in response.context["consequences"])
+    entry_point.refresh_from_db()
+    assert entry_point.status != "selected"
+    assert not Initiative.objects.filter(entry_point=entry_point).exists()
 
 
 def test_staff_create_an_entry_point_in_their_country(staff_client, world):

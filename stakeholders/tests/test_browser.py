@@ -95,7 +95,7 @@ def test_staff_add_a_relationship_and_see_the_network(browser_page, world, artif
     page.goto(world.co_mayor.get_absolute_url())
     page.get_by_role("link", name="Add relationship").click()
     target = page.get_by_role("group", name="Target")
-    target.get_by_role("searchbox", name="Find a stakeholder by name or acronym").fill("Wayuu")
+    target.get_by_role("searchbox", name="Search stakeholders by name or acronym").fill("Wayuu")
     option = target.locator("#target-options").get_by_label(re.compile(re.escape(world.co_org.name)))
     option.check()
     page.get_by_label("Kind").select_option("alliance")

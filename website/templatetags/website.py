@@ -3,18 +3,9 @@
 from django import template
 from django.urls import reverse
 
-from countries.iso import country_name as iso_country_name
-from countries.models import Country
-
 from ..views import program_countries
 
 register = template.Library()
-
-
-@register.filter
-def country_name(country: Country) -> str:
-    """The country's name in the visitor's language (Perú, Filipinas on Spanish pages)."""
-    return iso_country_name(country.code, country.name)
 
 
 @register.inclusion_tag("website/includes/public_nav.html", takes_context=True)

@@ -1,0 +1,177 @@
+"""The partner portal: a partner organisation's coalitions, its commitments and its writes, on pages.
+
+Rows come only from `visible_to(user)` (a partner's: its own coalitions and what they hold) and
+writes go through the rules of `core.access` and `core.services.row_write`, the API's own, so
+the portal shows nothing the API would not give this partner and accepts nothing it would refuse.
+Out of sight is a 404; in sight but not theirs to change (a commitment another member owns) a 403,
+as in the API.
+
+The portal is a partner's view of their own coalitions: staff, who read everything on the staff
+pages, are sent to their dashboard.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from coalitions.filters import CommitmentFilterSet, LearningNoteFilterSet
+from coalitions.forms import OutcomeForm
+from coalitions.models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
+from coalitions.services import engagement_log
+from core.access import CREATE, UPDATE, may_write_row
+from core.services import row_write
+from core.views import get_visible_or_404
+
+from .forms import CommitmentProgressForm, EngagementLogForm
+
+PAGE_SIZE = 20
+#: Each part of a coalition's page shows this many rows at a time (a phone on a slow link).
+SECTION_SIZE = 10
+
+
+def partner_required(view):
+    """The portal's gate: anonymous visitors sign in; anyone signed in who is not a partner goes to the dashboard.
+
+    The wrapper carries `partner_only = True`, which the portal's tests read to find every page.
+    """
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_partner:
+            return redirect("coalitions:dashboard")
+        return view(request, *args, **kwargs)
+
+    wrapper.partner_only = True
+    return wrapper
+
+
+def _page(request: HttpRequest, rows, param: str = "page", size: int = PAGE_SIZE):
+    return Paginator(rows, size).get_page(request.GET.get(param))
+
+
+def owned_commitments(user):
+    """The commitments of the partner's coalitions that its organisation owns: those it may update."""
+    return Commitment.objects.visible_to(user).filter(owner_id=user.organisation_id)
+
+
+@partner_required
+def home(request: HttpRequest) -> HttpResponse:
+    coalitions = Coalition.objects.visible_to(request.user).select_related("initiative")
+    context = {
+        "nav_section": "portal",
+        "page": _page(request, coalitions),
+        "commitments_open": owned_commitments(request.user)
+        .filter(status__in=[Commitment.Status.PLANNED, Commitment.Status.IN_PROGRESS])
+        .count(),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@partner_required
+def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    coalition = get_visible_or_404(Coalition.objects.select_related("initiative", "initiative__country"), user, pk=pk)
+    members = Membership.objects.visible_to(user).open().filter(coalition=coalition).select_related("stakeholder")
+    plan = Commitment.objects.visible_to(user).filter(coalition=coalition).select_related("owner")
+    engagements = Engagement.objects.visible_to(user).filter(coalition=coalition)
+    outcomes = Outcome.objects.visible_to(user).filter(coalition=coalition)
+    notes = (
+        LearningNote.objects.visible_to(user)
+        .filter(Q(coalition=coalition) | Q(pk__in=LearningNote.objects.filter(shared_with=coalition).values("pk")))
+        .select_related("coalition")
+    )
+    context = {
+        "nav_section": "portal",
+        "coalition": coalition,
+        "members": _page(request, members, "members", SECTION_SIZE),
+        "plan": _page(request, plan, "plan", SECTION_SIZE),
+        "engagements": _page(request, engagements, "engagements", SECTION_SIZE),
+        "outcomes": _page(request, outcomes, "outcomes", SECTION_SIZE),
+        "notes": _page(request, notes, "notes", SECTION_SIZE),
+        "organisation_id": user.organisation_id,
+    }
+    return render(request, "portal/coalition_detail.html", context)
+
+
+@partner_required
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    filterset = CommitmentFilterSet(
+        request.GET, queryset=owned_commitments(request.user).select_related("coalition"), request=request
+    )
+    context = {"nav_section": "commitments", "filterset": filterset, "page": _page(request, filterset.qs)}
+    return render(request, "portal/commitment_list.html", context)
+
+
+@partner_required
+def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_visible_or_404(Commitment.objects.select_related("coalition", "owner"), request.user, pk=pk)
+    if not may_write_row(request.user, "commitment", UPDATE, commitment):
+        raise PermissionDenied  # another member's commitment: readable, not theirs to change (as in the API)
+    form = CommitmentProgressForm(request.POST or None, instance=commitment)
+    if form.is_valid():
+        row_write(user=request.user, resource="commitment", action=UPDATE, save=form.save)
+        messages.success(request, _("Commitment updated."))
+        return redirect("portal:commitment_list")
+    return render(
+        request, "portal/commitment_form.html", {"nav_section": "commitments", "form": form, "commitment": commitment}
+    )
+
+
+def _coalition_for_writing(request: HttpRequest, pk: int) -> Coalition:
+    return get_visible_or_404(Coalition.objects.all(), request.user, pk=pk)
+
+
+@partner_required
+def engagement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    coalition = _coalition_for_writing(request, pk)
+    engagement = Engagement(coalition=coalition, recorded_by=request.user)
+    form = EngagementLogForm(request.POST or None, user=request.user, coalition=coalition, instance=engagement)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        participants = data.pop("participants", [])
+        row_write(
+            user=request.user,
+            resource="engagement",
+            action=CREATE,
+            save=lambda: engagement_log(
+                fields={**data, "coalition": coalition}, participants=participants, recorded_by=request.user
+            ),
+        )
+        messages.success(request, _("Engagement logged."))
+        return redirect(coalition_url(coalition))
+    return render(
+        request, "portal/engagement_form.html", {"nav_section": "portal", "form": form, "coalition": coalition}
+    )
+
+
+@partner_required
+def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
+    coalition = _coalition_for_writing(request, pk)
+    outcome = Outcome(coalition=coalition, recorded_by=request.user)
+    form = OutcomeForm(request.POST or None, user=request.user, instance=outcome)
+    if form.is_valid():
+        row_write(user=request.user, resource="outcome", action=CREATE, save=form.save)
+        messages.success(request, _("Outcome recorded."))
+        return redirect(coalition_url(coalition))
+    return render(request, "portal/outcome_form.html", {"nav_section": "portal", "form": form, "coalition": coalition})
+
+
+@partner_required
+def learningnote_list(request: HttpRequest) -> HttpResponse:
+    notes = LearningNote.objects.visible_to(request.user).select_related("coalition")
+    filterset = LearningNoteFilterSet(request.GET, queryset=notes, request=request)
+    context = {"nav_section": "portal", "filterset": filterset, "page": _page(request, filterset.qs)}
+    return render(request, "portal/learningnote_list.html", context)
+
+
+def coalition_url(coalition: Coalition) -> str:
+    return reverse("portal:coalition_detail", kwargs={"pk": coalition.pk})
