@@ -21,6 +21,13 @@ FIRST_LOAD_BYTES = """() => {
     (total, entry) => total + entry.decodedBodySize, navigation.decodedBodySize);
 }"""
 
+# The page's own controls (buttons, fields, pagination links) shorter than a 44 px tap target.
+SMALL_CONTROLS = """() => [...document.querySelectorAll(
+      'main button, main .button, main select, main textarea, .pagination a, main summary,'
+      + ' main input:not([type=checkbox]):not([type=radio]):not([type=hidden])')]
+    .filter(element => element.offsetParent !== null && element.getBoundingClientRect().height < 44)
+    .map(element => (element.textContent.trim() || element.name || element.tagName).slice(0, 30))"""
+
 
 def closes_connections(test):
     """Close the connection the test body opened while Playwright drove the browser (see coalitions' browser tests)."""
@@ -47,6 +54,9 @@ def phone_problems(page, artifact, prefix: str, pages: dict[str, str]) -> list[s
         width, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         if width > window:
             problems.append(f"{path} scrolls sideways: {width} px wide in a {window} px window")
+        small = page.evaluate(SMALL_CONTROLS)
+        if small:
+            problems.append(f"{path} has controls under 44 px tall: {', '.join(small)}")
         weight = page.evaluate(FIRST_LOAD_BYTES)
         if weight >= FIRST_LOAD_LIMIT:
             problems.append(f"{path} weighs {weight} bytes on first load")
@@ -92,6 +102,20 @@ def test_main_pages_fit_a_phone_for_visitors(browser_page, world, artifact):
     page = browser_page
     page.set_viewport_size(PHONE)
     problems = phone_problems(page, artifact, "anonymous", ANONYMOUS_PAGES)
+    assert not problems, "\n".join(problems)
+
+
+@closes_connections
+def test_the_partner_portal_fits_a_phone(browser_page, world, artifact):
+    page = browser_page
+    page.login(world.partner_co)
+    page.set_viewport_size(PHONE)
+    pages = {
+        "home": "/portal/",
+        "coalition": f"/portal/coalitions/{world.co_coalition.pk}/",
+        "commitments": "/portal/commitments/",
+    }
+    problems = phone_problems(page, artifact, "partner", pages)
     assert not problems, "\n".join(problems)
 
 
