@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from attachments.fields import attachments_relation
 from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 from core.validation import m2m_values
@@ -488,6 +489,7 @@ class Commitment(TimeStampedModel):
         verbose_name=_("plan objective served"),
     )
 
+    attachments = attachments_relation()
     objects = CoalitionPartQuerySet.as_manager()
 
     class Meta:
@@ -589,6 +591,7 @@ class Engagement(TimeStampedModel):
         verbose_name=_("recorded by"),
     )
 
+    attachments = attachments_relation()
     objects = EngagementQuerySet.as_manager()
 
     class Meta:
@@ -678,6 +681,7 @@ class Outcome(TimeStampedModel):
         ),
     )
 
+    attachments = attachments_relation()
     objects = OutcomeQuerySet.as_manager()
 
     class Meta:
@@ -750,6 +754,7 @@ class LearningNote(TimeStampedModel):
         ),
     )
 
+    attachments = attachments_relation()
     objects = LearningNoteQuerySet.as_manager()
 
     class Meta:

@@ -8,6 +8,7 @@ from core.api.views import DocsView, PartnerSchemaView, SchemaView, not_found
 app_name = "api"
 urlpatterns = [
     path("", include("countries.api.urls")),
+    path("", include("attachments.api.urls")),
     path("", include("stakeholders.api.urls")),
     path("", include("coalitions.api.urls")),
     path("", include("planning.api.urls")),

@@ -87,6 +87,7 @@ PROJECT_APPS = [
     "core",
     "outbox",
     "countries",
+    "attachments",
     "stakeholders",
     "accounts",
     "planning",
@@ -253,8 +254,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # In development WhiteNoise serves from the finders (no collectstatic, no missing-directory warning).
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded files: one directory every web process and worker reads and writes (a shared volume
-# when they run on several machines). Nothing is uploaded and kept yet: the CSV imports read the
-# file within the request.
+# when they run on several machines), outside the code in production. Nothing serves MEDIA_URL:
+# attachments are handed out by their download view, which checks who may see them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media")).resolve()
 MEDIA_URL = "media/"
 STORAGES = {
@@ -264,7 +265,39 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Attachment files (attachments/storage.py): under MEDIA_ROOT, or an S3-compatible object store.
+    "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
+# s3://bucket/optional/prefix: attachments go to an S3-compatible object store, with the AWS_*
+# variables below; empty: the file system under MEDIA_ROOT.
+ATTACHMENTS_STORAGE_URL = os.environ.get("ATTACHMENTS_STORAGE_URL", "")
+# How long a signed download URL of the object store stays valid (seconds).
+ATTACHMENT_URL_EXPIRE = envint("ATTACHMENT_URL_EXPIRE", "60")
+if ATTACHMENTS_STORAGE_URL:
+    from urllib.parse import urlparse
+
+    _store = urlparse(ATTACHMENTS_STORAGE_URL)
+    if _store.scheme != "s3" or not _store.netloc:
+        raise ImproperlyConfigured("ATTACHMENTS_STORAGE_URL must be s3://bucket or s3://bucket/prefix")
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _store.netloc,
+            "location": _store.path.strip("/"),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": ATTACHMENT_URL_EXPIRE,
+            "file_overwrite": False,
+        },
+    }
+# The largest file that may be attached (bytes); a larger one is dropped while it streams in.
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024))
 
 # Mail: EMAIL_URL such as smtp://user:pass@127.0.0.1:8025 or smtp+tls://...; console otherwise.
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
@@ -374,6 +407,7 @@ SPECTACULAR_SETTINGS = {
         "ExplorerStatusEnum": "explorers_network.models.Explorer.Status",
         "FundingSourceEnum": "planning.models.FundingSource",
         "RegionKindEnum": "countries.models.Region.Kind",
+        "AttachmentKindEnum": "attachments.models.AttachmentKind",
         "EntryPointStatusEnum": "planning.models.EntryPoint.Status",
     },
     # drf-spectacular's enum components, then a blank-able choice as one enum (core.api.schema).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),
+    path("", include("attachments.urls")),
     path("", include("stakeholders.urls")),
     path("", include("coalitions.urls")),
     path("", include("explorers_network.urls")),

@@ -61,8 +61,10 @@ def staff_required(view):
 #: Resources (router basenames) and extra actions only admin and program staff may reach.
 STAFF_ONLY = frozenset({"relationship", "assessment", "explorer", "initiative-map", "entrypoint"})
 
-#: Resources a partner may create rows in, each inside the partner's own coalitions.
-PARTNER_MAY_CREATE = frozenset({"engagement", "outcome"})
+#: Resources a partner may create rows in, each inside the partner's own coalitions (attachments:
+#: on the engagements and outcomes they recorded and the commitments they own, checked by the
+#: attachments viewset through the attachables' registry).
+PARTNER_MAY_CREATE = frozenset({"engagement", "outcome", "attachment"})
 
 #: Resources a partner may change, and the only fields they may change.
 PARTNER_MAY_UPDATE = {"commitment": frozenset({"status", "evidence"})}

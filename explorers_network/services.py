@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.forms import ModelForm
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import ActionRecord
 from core.ratelimit import rate_limit_exceeded
@@ -31,6 +31,7 @@ from outbox.services import (
     Mail,
     deliveries_enqueue,
     delivery_create,
+    mail_rendered,
     suppression_add,
     suppression_remove,
 )
@@ -134,14 +135,13 @@ def _send_confirmation(explorer: Explorer) -> None:
         explorer.confirmation_nonce = secrets.token_urlsafe(16)
         explorer.save(update_fields=["confirmation_nonce", "updated_at"])
     context = {"explorer": explorer, "confirm_url": confirmation_url(explorer)}
-    with translation.override(explorer.preferred_language):
-        mail = Mail(
-            recipient=explorer.email,
-            language=explorer.preferred_language,
-            subject=_("Confirm that you want to join the Governance Explorers"),
-            body_text=render_to_string("explorers_network/mail/confirmation.txt", context),
-            body_html=render_to_string("explorers_network/mail/confirmation.html", context),
-        )
+    mail = mail_rendered(
+        recipient=explorer.email,
+        language=explorer.preferred_language,
+        subject=gettext_lazy("Confirm that you want to join the Governance Explorers"),
+        template="explorers_network/mail/confirmation",
+        context=context,
+    )
     delivery_create(mail=mail, kind=Delivery.Kind.CONFIRMATION, period=timezone.now().isoformat())
 
 
@@ -232,19 +232,18 @@ def render_markdown(text: str) -> str:
 
 def _campaign_mail(campaign: Campaign, *, recipient: str, name: str, unsubscribe: str, html_body: str) -> Mail:
     context = {"campaign": campaign, "name": name, "body_html": html_body, "unsubscribe_url": unsubscribe}
-    with translation.override(campaign.language):
-        return Mail(
-            recipient=recipient,
-            language=campaign.language,
-            subject=campaign.subject,
-            body_text=render_to_string("explorers_network/mail/campaign.txt", context),
-            body_html=render_to_string("explorers_network/mail/campaign.html", context),
-            headers={
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "List-Id": f"Governance Explorers <{LIST_ID}.{settings.SITE_URL.split('://')[-1].split('/')[0]}>",
-            },
-        )
+    return mail_rendered(
+        recipient=recipient,
+        language=campaign.language,
+        subject=campaign.subject,
+        template="explorers_network/mail/campaign",
+        context=context,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"Governance Explorers <{LIST_ID}.{settings.SITE_URL.split('://')[-1].split('/')[0]}>",
+        },
+    )
 
 
 class _CampaignMails:
@@ -444,14 +443,13 @@ def _send_acknowledgement(request: ContactRequest) -> None:
     if recent >= ACKNOWLEDGEMENTS_PER_DAY:
         return
     context = {"contact": request, "privacy_url": absolute_url(reverse("explorers_network:contact_privacy"))}
-    with translation.override(request.language):
-        mail = Mail(
-            recipient=request.email,
-            language=request.language,
-            subject=_("We have received your message"),
-            body_text=render_to_string("explorers_network/mail/contact_ack.txt", context),
-            body_html=render_to_string("explorers_network/mail/contact_ack.html", context),
-        )
+    mail = mail_rendered(
+        recipient=request.email,
+        language=request.language,
+        subject=gettext_lazy("We have received your message"),
+        template="explorers_network/mail/contact_ack",
+        context=context,
+    )
     delivery_create(mail=mail, kind=Delivery.Kind.CONTACT_ACK, period=f"contact-{request.pk}")
 
 
@@ -474,14 +472,13 @@ def contact_request_reply_send(*, contact_request: ContactRequest, user: Abstrac
             contact_request=request, author=user, kind=ContactRequestNote.Kind.REPLY, body=text
         )
         context = {"contact": request, "reply": text}
-        with translation.override(request.language):
-            mail = Mail(
-                recipient=request.email,
-                language=request.language,
-                subject=_("Re: your message to the Governance program"),
-                body_text=render_to_string("explorers_network/mail/contact_reply.txt", context),
-                body_html=render_to_string("explorers_network/mail/contact_reply.html", context),
-            )
+        mail = mail_rendered(
+            recipient=request.email,
+            language=request.language,
+            subject=gettext_lazy("Re: your message to the Governance program"),
+            template="explorers_network/mail/contact_reply",
+            context=context,
+        )
         delivery_create(mail=mail, kind=Delivery.Kind.CONTACT_REPLY, period=f"contact-{request.pk}-reply-{note.pk}")
         request.reply_draft = ""
         request.status = ContactRequest.Status.ANSWERED
@@ -563,14 +560,13 @@ def contact_request_invite_explorer(*, contact_request: ContactRequest, user: Ab
         if refusal:
             raise ValidationError(refusal)
         context = {"contact": request, "join_url": invitation_url(request), "days": INVITATION_MAX_AGE.days}
-        with translation.override(request.language):
-            mail = Mail(
-                recipient=request.email,
-                language=request.language,
-                subject=_("An invitation to the Governance Explorers"),
-                body_text=render_to_string("explorers_network/mail/contact_invitation.txt", context),
-                body_html=render_to_string("explorers_network/mail/contact_invitation.html", context),
-            )
+        mail = mail_rendered(
+            recipient=request.email,
+            language=request.language,
+            subject=gettext_lazy("An invitation to the Governance Explorers"),
+            template="explorers_network/mail/contact_invitation",
+            context=context,
+        )
         delivery = delivery_create(mail=mail, kind=Delivery.Kind.NETWORK_INVITATION, period=f"contact-{request.pk}")
         request.invited_at = timezone.now()
         if request.status == ContactRequest.Status.NEW:

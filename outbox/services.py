@@ -14,7 +14,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from core.tasks import enqueue_after_commit
 
@@ -59,6 +60,28 @@ class Mail:
         self.recipient = header_value(self.recipient)
         self.subject = header_value(self.subject, max_length=SUBJECT_MAX_LENGTH)
         self.headers = {header_value(name): header_value(value) for name, value in self.headers.items()}
+
+
+def mail_rendered(
+    *,
+    recipient: str,
+    language: str,
+    subject: str,
+    template: str,
+    context: dict,
+    headers: dict[str, str] | None = None,
+) -> Mail:
+    """A mail whose subject (a lazy translation or plain text) and bodies (`<template>.txt` and
+    `<template>.html`) are rendered in the recipient's language, whatever language this request speaks."""
+    with translation.override(language):
+        return Mail(
+            recipient=recipient,
+            language=language,
+            subject=str(subject),
+            body_text=render_to_string(f"{template}.txt", context),
+            body_html=render_to_string(f"{template}.html", context),
+            headers=headers or {},
+        )
 
 
 def _batches(ids: list[int], size: int) -> Iterable[list[int]]:

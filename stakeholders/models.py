@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from attachments.fields import attachments_relation
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 from core.validation import m2m_values
 from countries.models import regions_outside
@@ -79,6 +80,7 @@ class Stakeholder(TimeStampedModel):
         help_text=_("For a person: the organisation they belong to."),
     )
 
+    attachments = attachments_relation()
     objects = StakeholderQuerySet.as_manager()
 
     class Meta:

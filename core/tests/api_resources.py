@@ -12,8 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.routers import SimpleRouter
 
+from attachments.api.urls import router as attachments_router
+from attachments.services import attachments_create
 from coalitions.api.urls import router as coalitions_router
 from coalitions.models import (
     Assessment,
@@ -38,6 +41,7 @@ from stakeholders.models import Contact, Relationship, Stakeholder
 
 ROUTERS: list[SimpleRouter] = [
     countries_router,
+    attachments_router,
     stakeholders_router,
     coalitions_router,
     explorers_router,
@@ -65,6 +69,8 @@ class Resource:
     make: Callable[[Any], Any]
     body: Callable[[Any], dict]
     change: dict
+    #: How the body is sent: JSON, or multipart for the one endpoint that takes a file.
+    format: str = "json"
 
 
 def _country(world) -> Country:
@@ -75,7 +81,29 @@ def _country(world) -> Country:
     return country
 
 
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _attachment(world):
+    """A file on the Colombian commitment partner-co's organisation owns."""
+    upload = SimpleUploadedFile("acta.pdf", PDF)
+    return attachments_create(
+        target=world.co_commitment, uploads=[upload], kind="agreement", title="", user=world.staff_co
+    )[0]
+
+
 RESOURCES: dict[str, Resource] = {
+    "attachment": Resource(
+        make=_attachment,
+        body=lambda w: {
+            "target_type": "coalitions.commitment",
+            "target_id": w.co_commitment.pk,
+            "kind": "agreement",
+            "file": SimpleUploadedFile("acta-firmada.pdf", PDF),
+        },
+        change={},
+        format="multipart",
+    ),
     "country": Resource(
         make=_country,
         body=lambda w: {"code": "XD", "name": "Xdland", "status": "exploring", "summary": ""},

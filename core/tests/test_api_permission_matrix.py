@@ -27,6 +27,8 @@ PARTNER_CREATES = {**STAFF_WRITES_MEMBERS_SEE, "create": "201 201 403 201 400 40
 MATRIX: dict[str, dict[str, str]] = {
     "country":      {**READ_ALL, **STAFF_WRITES, "create": "201 403 403 403 403 401"},  # a new country is no team's
     "region":       {**READ_ALL, **STAFF_WRITES},
+    "attachment":   {**READ_MEMBERS, "create": "201 201 403 201 400 401",  # partner-co owns the commitment
+                     "destroy": "204 204 403 403 404 401", "download": "200 200 200 200 404 401"},
     "stakeholder":  {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},
     "contact":      {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},      # partner-co: its own people only
     "relationship": {**READ_STAFF, **STAFF_WRITES_NONE_SEE},
@@ -90,7 +92,7 @@ def test_permission_matrix(world, prefix, basename, action, persona, expected):
     if action == "list":
         response = client.get(list_url)
     elif action == "create":
-        response = client.post(list_url, resource.body(world), format="json")
+        response = client.post(list_url, resource.body(world), format=resource.format)
     elif action == "retrieve":
         response = client.get(detail_url)
     elif action == "update":
@@ -101,6 +103,7 @@ def test_permission_matrix(world, prefix, basename, action, persona, expected):
         response = client.delete(detail_url)
     else:
         response = client.get(f"{detail_url}{action}/")
+        response.close()  # a download streams an open file until closed
 
     assert response.status_code == expected, response.content
     if expected >= 400:

@@ -48,6 +48,15 @@ def colombian_campaign(world):
     return Campaign.objects.create(subject="News", body="Hello", language="en", audience_countries=["CO"])
 
 
+def colombian_attachment(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments.services import attachments_create
+
+    upload = SimpleUploadedFile("acta.txt", b"Acta del taller\n")
+    return attachments_create(target=world.co_engagement, uploads=[upload], kind="minutes", title="", user=None)[0]
+
+
 def colombian_contact_request(world):
     """With its reply written: sending is the outward step that asks first."""
     return ContactRequest.objects.create(
@@ -92,6 +101,7 @@ ACTIONS = {
         "export", lambda w: w.co_contact, lambda o: f"/personal-data/contact/{o.pk}/export/", done=200
     ),
     "delete a relationship": Action("delete", colombian_relationship, lambda o: f"/relationships/{o.pk}/delete/"),
+    "delete an attachment": Action("delete", colombian_attachment, lambda o: f"/attachments/{o.pk}/delete/"),
     "send a campaign": Action("send", colombian_campaign, lambda o: f"/outreach/campaigns/{o.pk}/send/"),
     "reply to a contact request": Action(
         "reply", colombian_contact_request, lambda o: f"/outreach/contact-requests/{o.pk}/reply/send/"

@@ -27,6 +27,7 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
@@ -55,6 +56,8 @@ WHEN = datetime.datetime(2026, 1, 10, 10, 0, tzinfo=datetime.UTC)
 NO_PAGE = "no staff page writes this model"
 NO_API = "no API endpoint writes this model"
 NO_ADMIN = "its admin page does not write it"
+#: Attachments are written from a multipart upload (attachments/tests test it), never a JSON body.
+ATTACHMENT_UPLOAD = "a multipart upload, tested in attachments/tests"
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,18 @@ def colombian_objective(w) -> PlanObjective:
 
 #: The rules the models check in `clean()`: those the database cannot hold.
 CLEAN_RULES: dict[str, Invalid] = {
+    "attachment_target_is_attachable": Invalid(
+        "attachments.Attachment",
+        lambda w: {"target_type": ContentType.objects.get_for_model(Region), "target_id": w.guajira.pk},
+        "Files cannot be attached to this kind of record.",
+        without={"api": ATTACHMENT_UPLOAD},
+    ),
+    "attachment_target_exists": Invalid(
+        "attachments.Attachment",
+        lambda w: {"target_id": 999999},
+        "The record does not exist.",
+        without={"api": ATTACHMENT_UPLOAD},
+    ),
     "region_parent_in_its_country": Invalid(
         Region, lambda w: {"parent": w.moquegua}, "The parent region must be in the same country."
     ),
@@ -195,6 +210,12 @@ CONSENT = "consent fields change only through the consent services (issue 11: co
 
 #: One row per named constraint, by name.
 CONSTRAINTS: dict[str, Invalid] = {
+    "attachment_type_allowed": Invalid(
+        "attachments.Attachment",
+        lambda w: {"mime_type": "application/x-msdownload"},
+        "Files of this type cannot be attached.",
+        without={"api": ATTACHMENT_UPLOAD},
+    ),
     "country_code_iso_alpha2": Invalid(
         "countries.Country", lambda w: {"code": "xq"}, "The country code must be two capital letters (ISO 3166-1)."
     ),
@@ -517,6 +538,16 @@ CONSTRAINTS: dict[str, Invalid] = {
 
 #: A valid new row of the models the API does not write (the API ones use `api_resources`).
 BASES: dict[str, Callable[[SimpleNamespace], dict]] = {
+    "attachments.Attachment": lambda w: {
+        "target_type": ContentType.objects.get_for_model(Engagement),
+        "target_id": w.co_engagement.pk,
+        "title": "Acta",
+        "kind": "minutes",
+        "file": "attachments/ab/abcdef",
+        "original_name": "acta.pdf",
+        "mime_type": "application/pdf",
+        "size": 100,
+    },
     "accounts.User": lambda w: {"username": "someone", "role": "staff"},
     "accounts.ApiToken": lambda w: {
         "user": w.partner_co,
@@ -738,7 +769,7 @@ def w(world):
 
 
 def valid_values(w, model) -> dict:
-    if model in API_ROUTES:
+    if model in API_ROUTES and model._meta.label not in BASES:
         return RESOURCES[API_ROUTES[model][1]].body(w)
     return BASES[model._meta.label](w)
 
