@@ -138,7 +138,6 @@ def engagement_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         participants = data.pop("participants", [])
-        data.pop("all_members", None)
         row_write(
             user=request.user,
             resource="engagement",

@@ -51,16 +51,6 @@ def test_all_members_needs_a_coalition(staff_client, world):
     assert not Engagement.objects.filter(title="Asamblea").exists()
 
 
-def test_all_members_on_the_partner_portal_is_the_pages_coalition(partner_client, world):
-    response = partner_client.post(
-        reverse("portal:engagement_create", kwargs={"pk": world.co_coalition.pk}),
-        {"title": "Asamblea", "kind": "meeting", "occurred_on": DAY, "all_members": "on"},
-    )
-    assert response.status_code == 302
-    engagement = Engagement.objects.get(title="Asamblea")
-    assert set(engagement.participants.all()) == {world.co_org, world.co_mayor}
-
-
 def test_the_engagement_form_offers_all_members_as_a_checkbox(staff_client, world):
     html = staff_client.get(reverse("coalitions:engagement_create")).content.decode()
     assert 'type="checkbox" name="all_members"' in html
