@@ -17,6 +17,12 @@ from ..serving import file_response
 from ..uploads import limit_uploads
 from .serializers import AttachmentSerializer, AttachmentUploadSerializer
 
+WHO_CREATES = (
+    "program staff on the records of their countries, admins, and partners on the engagements and outcomes "
+    "their organisation recorded and the commitments it owns, in its coalitions (any other record is a 403, "
+    "one out of sight a 400)"
+)
+
 
 @extend_schema_view(
     create=extend_schema(
@@ -24,9 +30,8 @@ from .serializers import AttachmentSerializer, AttachmentUploadSerializer
         description=(
             "A multipart/form-data body (the only one in this API): `target_type` and `target_id` name the "
             "record, `file` is the file. The type is read from the content (PDF, images, office documents, "
-            "CSV, text); photos are stored without their metadata (GPS first). Staff attach to the records "
-            "of their countries; a partner to the engagements and outcomes its organisation recorded and "
-            "the commitments it owns, in its coalitions. A file over the size limit is a 400."
+            "CSV, text); photos are stored without their metadata (GPS first). A file over the size limit "
+            f"is a 400.\n\nWho may call: {WHO_CREATES}."
         ),
         request={"multipart/form-data": AttachmentUploadSerializer},
         responses={201: AttachmentSerializer},
@@ -48,10 +53,7 @@ class AttachmentViewSet(
     filterset_class = AttachmentFilterSet
     ordering_fields = ["id", "created_at"]
     partner_reads = "the files attached to the records they see"
-    who_creates = (
-        "staff of the record's country; partners on the engagements and outcomes they recorded "
-        "and the commitments they own"
-    )
+    who_creates = WHO_CREATES
 
     def initialize_request(self, request, *args, **kwargs):
         # The size limit goes in front of the upload handlers before the body is read.
@@ -97,7 +99,11 @@ class AttachmentViewSet(
 
     @extend_schema(
         summary="Download the file",
-        description="The file itself (or, on object storage, a redirect to a short-lived signed URL).",
+        description=(
+            "The file itself (or, on object storage, a redirect to a short-lived signed URL).\n\n"
+            "Who may call: program staff and admins (every file); partners (the files attached to the records "
+            "they see). A file outside your scope answers 404."
+        ),
         responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")},
     )
     @action(detail=True)

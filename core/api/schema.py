@@ -84,6 +84,8 @@ def who_may_call(view, action: str) -> str:
             "Who may call: program staff and admins (every row); partners "
             f"({partner_reads or 'no rows'}). A row outside your scope answers 404."
         )
+    if action == CREATE and getattr(view, "who_creates", ""):
+        return f"Who may call: {view.who_creates}."
     if action == CREATE and resource in PARTNER_MAY_CREATE:
         return (
             "Who may call: program staff (in their countries), admins, and partners in a coalition in which "
@@ -95,8 +97,6 @@ def who_may_call(view, action: str) -> str:
             "Who may call: program staff (rows of their countries), admins, and partners for rows their "
             f"organisation owns, changing only {fields} (any other field is a 400; use PATCH)."
         )
-    if action == CREATE and getattr(view, "who_creates", ""):
-        return f"Who may call: {view.who_creates}."
     return "Who may call: program staff (rows of their countries; a change must keep the row there) and admins."
 
 

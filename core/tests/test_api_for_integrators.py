@@ -66,10 +66,23 @@ def test_list_descriptions_name_their_filters_and_orderings():
             assert f"`{term.lstrip('-')}`" in operation["description"], (path, term)
 
 
+def _uploads_a_file(body: dict) -> bool:
+    components = schema()["components"]["schemas"]
+    for content in body["content"].values():
+        ref = content["schema"].get("$ref", "")
+        fields = components[ref.rsplit("/", 1)[-1]]["properties"] if ref else content["schema"].get("properties", {})
+        if any(field.get("format") == "binary" for field in fields.values()):
+            return True
+    return False
+
+
 def test_request_bodies_are_json_and_the_token_header_is_stated():
+    """JSON everywhere; multipart (alone) only where a file is uploaded."""
     for path, method, operation in operations(schema()):
         if "requestBody" in operation:
-            assert list(operation["requestBody"]["content"]) == ["application/json"], (method, path)
+            body = operation["requestBody"]
+            expected = ["multipart/form-data"] if _uploads_a_file(body) else ["application/json"]
+            assert list(body["content"]) == expected, (method, path)
     scheme = schema()["components"]["securitySchemes"]["knoxApiToken"]
     assert scheme["in"] == "header" and scheme["name"] == "Authorization"
     assert "Authorization: Token <your token>" in scheme["description"]
