@@ -136,7 +136,11 @@ def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 #: The records whose files the portal shows, by the name in its URL.
-ATTACHABLE = {"commitment": "coalitions.Commitment", "engagement": "coalitions.Engagement", "outcome": "coalitions.Outcome"}
+ATTACHABLE = {
+    "commitment": "coalitions.Commitment",
+    "engagement": "coalitions.Engagement",
+    "outcome": "coalitions.Outcome",
+}
 
 
 def attachments_url(record) -> str:

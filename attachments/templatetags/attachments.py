@@ -2,7 +2,8 @@
 
 `{% attachment_panel record partner_upload=url %}` is the partner portal's panel: the form posts
 to `url` (the portal's upload page) and shows when the partner may attach files to the record
-(the attachables' registry, the API's rule); no delete links (partners delete no files).
+(the attachables' registry, the API's rule); no delete links (partners delete no files) and no
+progress-bar script (the portal's pages carry none).
 
 Two queries whatever the number of files: the attachments (with who uploaded them) and whether
 the user may change the record. Thumbnails and files load through their own access-checked URLs.
@@ -35,6 +36,7 @@ def attachment_panel(context, record, partner_upload: str = "") -> dict:
             "can_edit": False,
             "form": AttachmentUploadForm(initial={"next": here}) if may_attach else None,
             "action": partner_upload,
+            "progress": False,  # the portal's pages carry no script of their own: a plain form
             "here": here,
             "csrf_token": context.get("csrf_token"),
         }
@@ -45,6 +47,7 @@ def attachment_panel(context, record, partner_upload: str = "") -> dict:
         "label": record._meta.label_lower,
         "attachments": attachments,
         "can_edit": can_edit,
+        "progress": True,
         "form": AttachmentUploadForm(initial={"next": here}) if can_edit else None,
         "here": here,
         "csrf_token": context.get("csrf_token"),
