@@ -26,7 +26,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from attachments import registry as attachables
 from attachments.uploads import limit_uploads
 from attachments.views import upload_response
-
 from coalitions.filters import CommitmentFilterSet, LearningNoteFilterSet
 from coalitions.forms import OutcomeForm
 from coalitions.models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
