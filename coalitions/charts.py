@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from core.svg import stance_class
+from core.svg import Anchor, Box, label_box, label_text, num, place_labels, shorten, stance_class, text_width
 
 from .models import Assessment
 
@@ -25,8 +25,9 @@ CELL = 110
 LEFT, TOP, RIGHT, BOTTOM = 70, 20, 20, 60
 WIDTH = LEFT + CELL * len(SCALE) + RIGHT
 HEIGHT = TOP + CELL * len(SCALE) + BOTTOM
-#: Labels are drawn only on small maps; on crowded ones they would hide the dots.
-MAX_LABELLED_POINTS = 30
+#: Labels longer than this are shortened (the full name shows on hover and focus).
+LABEL_CHARS = 22
+LABEL_FONT = 10
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,13 @@ class MapPoint:
         return self.previous_power is not None and (
             (self.previous_power, self.previous_interest) != (self.power, self.interest)
         )
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    radius: float
 
 
 def map_points(*, initiative, user, sector: str = "") -> list[MapPoint]:
@@ -121,41 +129,74 @@ def _cell_origin(power: int, interest: int) -> tuple[float, float]:
     return LEFT + (interest - 1) * CELL, TOP + (5 - power) * CELL
 
 
-def _positions(points: list[MapPoint]) -> dict[int, tuple[float, float, float]]:
-    """Centre and radius of each point: actors sharing a cell are spread on a small grid."""
-    cells: dict[tuple[int, int], list[MapPoint]] = defaultdict(list)
+def _positions(points: list[MapPoint]) -> tuple[dict[int, Dot], dict[int, Dot]]:
+    """Centre and radius of each actor now, and of each moved actor where it stood before.
+
+    Actors sharing a cell are spread on a small grid; an actor that moved keeps a slot of its own
+    (a hollow dot) in the cell it left, so its arrow starts there and nowhere near another actor.
+    """
+    cells: dict[tuple[int, int], list[tuple[MapPoint, bool]]] = defaultdict(list)
     for point in points:
-        cells[(point.power, point.interest)].append(point)
-    placed = {}
+        cells[(point.power, point.interest)].append((point, False))
+        if point.moved:
+            cells[(point.previous_power, point.previous_interest)].append((point, True))
+    now, before = {}, {}
     for (power, interest), members in cells.items():
-        members.sort(key=lambda p: (p.name.lower(), p.stakeholder_id))
+        members.sort(key=lambda m: (m[1], m[0].name.lower(), m[0].stakeholder_id))
         columns = math.ceil(math.sqrt(len(members)))
         rows = math.ceil(len(members) / columns)
         x0, y0 = _cell_origin(power, interest)
         dx, dy = CELL / (columns + 1), CELL / (rows + 1)
         largest = min(dx, dy) * 0.45
-        for index, point in enumerate(members):
+        for index, (point, previous) in enumerate(members):
             column, row = index % columns, index // columns
             radius = min(4 + 2 * point.capabilities, largest)
-            placed[point.stakeholder_id] = (x0 + (column + 1) * dx, y0 + (row + 1) * dy, radius)
-    return placed
+            dot = Dot(x0 + (column + 1) * dx, y0 + (row + 1) * dy, radius)
+            (before if previous else now)[point.stakeholder_id] = dot
+    return now, before
 
 
-def _arrow(point: MapPoint, x: float, y: float, radius: float) -> SafeString:
-    """A line from the centre of the previous cell to the edge of the current dot."""
-    x0, y0 = _cell_origin(point.previous_power, point.previous_interest)
-    start_x, start_y = x0 + CELL / 2, y0 + CELL / 2
-    length = math.hypot(x - start_x, y - start_y) or 1
-    end_x = x - (x - start_x) * (radius + 2) / length
-    end_y = y - (y - start_y) * (radius + 2) / length
+def _arrow(point: MapPoint, start: Dot, end: Dot) -> SafeString:
+    """The actor's own move: a hollow dot where it stood before and a line from it to the actor now."""
+    length = math.hypot(end.x - start.x, end.y - start.y) or 1
+    ux, uy = (end.x - start.x) / length, (end.y - start.y) / length
     return format_html(
-        '<line class="map-move" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#444" stroke-width="1.5" '
-        'stroke-dasharray="4 3" marker-end="url(#map-arrowhead)"/>',
-        f"{start_x:.1f}",
-        f"{start_y:.1f}",
-        f"{end_x:.1f}",
-        f"{end_y:.1f}",
+        '<g class="map-move" data-stakeholder="{}"><circle class="map-previous" cx="{}" cy="{}" r="{}" fill="none" '
+        'stroke="#444" stroke-width="1" stroke-dasharray="2 2"/>'
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#444" stroke-width="1.5" '
+        'stroke-dasharray="4 3" marker-end="url(#map-arrowhead)"/></g>',
+        point.stakeholder_id,
+        num(start.x),
+        num(start.y),
+        num(start.radius),
+        num(start.x + ux * start.radius),
+        num(start.y + uy * start.radius),
+        num(end.x - ux * (end.radius + 2)),
+        num(end.y - uy * (end.radius + 2)),
     )
+
+
+QUADRANT_FONT = 11
+
+
+def _corners() -> list[tuple[float, float, str, str]]:
+    """The four quadrant names: x, baseline y, text anchor, text."""
+    plot = CELL * len(SCALE)
+    return [
+        (LEFT + 6, TOP + 16, "start", _("Keep satisfied")),
+        (LEFT + plot - 6, TOP + 16, "end", _("Manage closely")),
+        (LEFT + 6, TOP + plot - 8, "start", _("Monitor")),
+        (LEFT + plot - 6, TOP + plot - 8, "end", _("Keep informed")),
+    ]
+
+
+def _corner_boxes() -> list[Box]:
+    """Where the quadrant names are drawn, so actor labels keep off them."""
+    boxes = []
+    for x, y, anchor, text in _corners():
+        start = x - text_width(text, QUADRANT_FONT) if anchor == "end" else x
+        boxes.append(label_box(start, y, text, QUADRANT_FONT))
+    return boxes
 
 
 def _grid() -> SafeString:
@@ -188,12 +229,7 @@ def _grid() -> SafeString:
         )
         parts.append(format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', LEFT - 8, y + CELL / 2 + 4, score))
     half = plot / 2
-    corners = [
-        (LEFT + 6, TOP + 16, "start", _("Keep satisfied")),
-        (LEFT + plot - 6, TOP + 16, "end", _("Manage closely")),
-        (LEFT + 6, TOP + plot - 8, "start", _("Monitor")),
-        (LEFT + plot - 6, TOP + plot - 8, "end", _("Keep informed")),
-    ]
+    corners = _corners()
     parts.append(
         format_html_join(
             "",
@@ -222,15 +258,53 @@ def _grid() -> SafeString:
     return mark_safe("".join(parts))
 
 
+@dataclass(frozen=True)
+class StakeholderMap:
+    """The drawn map and the actors whose label became a number: (number, name) for the legend."""
+
+    svg: SafeString
+    numbered: list[tuple[str, str]]
+
+
 def stakeholder_map_svg(points: list[MapPoint], *, title: str) -> SafeString:
     """The whole map as one <svg> element; each actor is a link to its stakeholder page."""
-    placed = _positions(points)
-    labelled = len(points) <= MAX_LABELLED_POINTS
+    return stakeholder_map(points, title=title).svg
+
+
+def stakeholder_map(points: list[MapPoint], *, title: str) -> StakeholderMap:
+    """The map and its numbered legend; labels are placed so that no two overlap."""
+    now, before = _positions(points)
+    plot = CELL * len(SCALE)
+    # Labels of the most powerful, most interested actors are placed first: they get the best spots.
+    order = sorted(points, key=lambda p: (-p.power * p.interest, -p.capabilities, p.name.lower(), p.stakeholder_id))
+    anchors = [
+        Anchor(
+            p.stakeholder_id,
+            now[p.stakeholder_id].x,
+            now[p.stakeholder_id].y,
+            now[p.stakeholder_id].radius,
+            shorten(p.name, LABEL_CHARS),
+        )
+        for p in order
+    ]
+    obstacles = [Box(d.x - d.radius, d.y - d.radius, d.x + d.radius, d.y + d.radius) for d in before.values()]
+    labels = place_labels(
+        anchors,
+        bounds=Box(LEFT, TOP, LEFT + plot, TOP + plot),
+        font_size=LABEL_FONT,
+        obstacles=obstacles + _corner_boxes(),
+    )
+    numbered = [
+        (labels[p.stakeholder_id].text, p.name)
+        for p in order
+        if labels[p.stakeholder_id] and labels[p.stakeholder_id].numbered
+    ]
+    numbered.sort(key=lambda item: int(item[0]))
     arrows, dots = [], []
     for point in points:
-        x, y, radius = placed[point.stakeholder_id]
+        dot = now[point.stakeholder_id]
         if point.moved:
-            arrows.append(_arrow(point, x, y, radius))
+            arrows.append(_arrow(point, before[point.stakeholder_id], dot))
         tooltip = _("%(name)s: power %(power)s, interest %(interest)s, capabilities %(capabilities)s, %(stance)s") % {
             "name": point.name,
             "power": point.power,
@@ -238,15 +312,8 @@ def stakeholder_map_svg(points: list[MapPoint], *, title: str) -> SafeString:
             "capabilities": point.capabilities,
             "stance": point.stance_label,
         }
-        label = (
-            format_html(
-                '<text x="{}" y="{}" text-anchor="middle" font-size="10">{}</text>',
-                f"{x:.1f}",
-                f"{y + radius + 11:.1f}",
-                point.name[:18],
-            )
-            if labelled
-            else ""
+        label = label_text(
+            labels[point.stakeholder_id], full=point.name, at=(dot.x + dot.radius + 2, dot.y), font_size=LABEL_FONT
         )
         dots.append(
             format_html(
@@ -259,14 +326,14 @@ def stakeholder_map_svg(points: list[MapPoint], *, title: str) -> SafeString:
                 point.interest,
                 tooltip,
                 point.colour_class,
-                f"{x:.1f}",
-                f"{y:.1f}",
-                f"{radius:.1f}",
+                num(dot.x),
+                num(dot.y),
+                num(dot.radius),
                 label,
             )
         )
     description = _("%(count)s actors placed by power (vertical) and interest (horizontal).") % {"count": len(points)}
-    return format_html(
+    svg = format_html(
         '<svg class="stakeholder-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="group" '
         'aria-labelledby="map-title map-desc" font-family="system-ui, sans-serif" font-size="12">'
         '<title id="map-title">{}</title><desc id="map-desc">{}</desc>'
@@ -284,3 +351,4 @@ def stakeholder_map_svg(points: list[MapPoint], *, title: str) -> SafeString:
         mark_safe("".join(arrows)),
         mark_safe("".join(dots)),
     )
+    return StakeholderMap(svg=svg, numbered=numbered)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access import is_staff_member
 from core.forms import DateField, ValidatedModelForm, offer_only
 from core.validation import constraint_message
 from countries.models import Country, Region
@@ -208,6 +209,9 @@ class OutcomeForm(ValidatedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["actors"].queryset = Stakeholder.objects.visible_to(user)
+        if not is_staff_member(user):
+            # Publishing on the public site is the program team's decision (the API offers it to nobody).
+            del self.fields["is_public"]
         # The outcome's coalition suggests its members as the actors.
         self.fields["actors"].widget.suggest_values = {"coalition": self.instance.coalition_id}
 

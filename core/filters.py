@@ -254,6 +254,17 @@ class RowIdFilter(django_filters.NumberFilter):
         return field
 
 
+class _SharedChoices(tuple):
+    """A filter's choices, which nothing changes: every copy of the filter shares them.
+
+    django-filter deep-copies every filter of the class for each FilterSet it builds (each request);
+    a list of choices would be copied with it, one tuple and lazy label at a time.
+    """
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """One FilterSet per model serves both the staff list page and the API, built with the request in both.
 
@@ -280,8 +291,19 @@ class BaseFilterSet(django_filters.FilterSet):
     )
 
     def get_form_class(self):
-        form_class = super().get_form_class()
-        return type(form_class.__name__, (StrictValuesForm, form_class), {})
+        # django-filter's form class (a field per filter, on Meta.form) with StrictValuesForm among
+        # its bases, built as one class: deriving from django-filter's own class built two a request.
+        fields = {name: filter_.field for name, filter_ in self.filters.items()}
+        return type(f"{type(self).__name__}Form", (StrictValuesForm, self._meta.form), fields)
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for filter_ in filters.values():
+            choices = filter_.extra.get("choices")
+            if isinstance(choices, list | tuple) and not isinstance(choices, _SharedChoices):
+                filter_.extra["choices"] = _SharedChoices(choices)
+        return filters
 
     @classmethod
     def for_model(cls, model: type[Model]) -> type["BaseFilterSet"] | None:

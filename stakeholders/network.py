@@ -7,18 +7,20 @@ a server-side SVG so the page needs no JavaScript and prints as it looks.
 from dataclasses import dataclass, field
 
 import networkx as nx
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from core.svg import join, num, palette_class, stance_class
+from core.svg import Anchor, Box, join, label_text, num, palette_class, place_labels, shorten, stance_class
 
 from .models import Relationship, Stakeholder
 
 #: Drawing more nodes than this makes an unreadable hairball (and a slow layout); the table
 #: still lists every stakeholder, the drawing keeps the best-connected ones.
 MAX_DRAWN_NODES = 300
+#: Labels: the acronym, else the name shortened to this many characters (the full name on hover and focus).
+LABEL_CHARS = 24
+LABEL_FONT = 10
 
 #: Each kind of tie: its colour class (the palette's blue for alliance, vermillion for conflict…)
 #: and its dash pattern, so kinds stay apart in print and for colour-blind readers.
@@ -51,6 +53,8 @@ class Network:
     svg: SafeString
     drawn: int
     legend: list[tuple[str, str]] = field(default_factory=list)
+    #: (number, name) of the drawn stakeholders labelled by a number because their name found no room.
+    numbered: list[tuple[str, str]] = field(default_factory=list)
     density: float = 0.0
     components: int = 0
 
@@ -90,7 +94,7 @@ def build_network(
 
     drawn_ids = {node.stakeholder.pk for node in sorted(nodes, key=lambda n: -n.degree)[:MAX_DRAWN_NODES]}
     subgraph = graph.subgraph(drawn_ids)
-    svg = _draw(subgraph, [n for n in nodes if n.stakeholder.pk in drawn_ids], edges)
+    svg, numbered = _draw(subgraph, [n for n in nodes if n.stakeholder.pk in drawn_ids], edges)
     if colour_by == "stance":
         legend = [(stance_class(value), str(label)) for value, label in stance_labels]
         legend.append((stance_class(None), _("Not assessed")))
@@ -103,17 +107,21 @@ def build_network(
         edges=edges,
         svg=svg,
         drawn=len(drawn_ids),
+        numbered=numbered,
         legend=legend,
         density=nx.density(graph) if len(graph) > 1 else 0.0,
         components=nx.number_connected_components(graph) if len(graph) else 0,
     )
 
 
-def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) -> SafeString:
+def _draw(
+    graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]
+) -> tuple[SafeString, list[tuple[str, str]]]:
+    """The SVG, and (number, name) of the stakeholders whose label became a number."""
     # Wide side margins so the labels of nodes placed at the edge are not cut off.
     width, height, margin_x, margin_y = 960, 640, 110, 40
     if not nodes:
-        return SafeString("")
+        return SafeString(""), []
     # A fixed seed: the same data always gives the same picture, so people can find their way.
     positions = nx.spring_layout(graph, seed=7) if len(graph) > 1 else {nodes[0].stakeholder.pk: (0.0, 0.0)}
     xs = [pos[0] for pos in positions.values()]
@@ -148,26 +156,50 @@ def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) 
             )
         )
     max_degree = max((node.degree for node in nodes), default=0) or 1
-    node_parts = format_html_join(
-        "",
-        '<a href="{}" class="node"><circle class="{}" cx="{}" cy="{}" r="{}" fill="currentColor"/>'
-        '<text x="{}" y="{}" text-anchor="middle">{}</text><title>{}</title></a>',
-        (
-            (
+    drawn = []
+    for node in nodes:
+        x, y = place(node.stakeholder.pk)
+        drawn.append((node, x, y, 5 + 9 * node.degree / max_degree))
+    # The best-connected stakeholders are labelled first: they get the nearest spots.
+    anchors = [
+        Anchor(
+            node.stakeholder.pk, x, y, radius, node.stakeholder.acronym or shorten(node.stakeholder.name, LABEL_CHARS)
+        )
+        for node, x, y, radius in sorted(drawn, key=lambda item: (-item[0].degree, item[0].stakeholder.name))
+    ]
+    labels = place_labels(anchors, bounds=Box(0, 0, width, height), font_size=LABEL_FONT)
+    node_parts = join(
+        [
+            format_html(
+                '<a href="{}" class="node" data-stakeholder="{}"><title>{}</title>'
+                '<circle class="{}" cx="{}" cy="{}" r="{}" fill="currentColor"/>{}</a>',
                 node.stakeholder.get_absolute_url(),
-                node.colour_class,
-                *map(num, place(node.stakeholder.pk)),
-                num(5 + 9 * node.degree / max_degree),
-                num(place(node.stakeholder.pk)[0]),
-                num(place(node.stakeholder.pk)[1] - 8 - 9 * node.degree / max_degree),
-                node.stakeholder.acronym or Truncator(node.stakeholder.name).chars(24),
+                node.stakeholder.pk,
                 node.stakeholder.name,
+                node.colour_class,
+                num(x),
+                num(y),
+                num(radius),
+                label_text(
+                    labels[node.stakeholder.pk],
+                    full=node.stakeholder.name,
+                    at=(x + radius + 2, y),
+                    font_size=LABEL_FONT,
+                ),
             )
-            for node in nodes
-        ),
+            for node, x, y, radius in drawn
+        ]
     )
-    return format_html(
-        '<svg class="network" role="img" aria-labelledby="network-title" viewBox="0 0 {} {}" '
+    numbered = sorted(
+        (
+            (label.text, node.stakeholder.name)
+            for node in nodes
+            if (label := labels.get(node.stakeholder.pk)) and label.numbered
+        ),
+        key=lambda item: int(item[0]),
+    )
+    svg = format_html(
+        '<svg class="network" role="group" aria-labelledby="network-title" viewBox="0 0 {} {}" '
         'xmlns="http://www.w3.org/2000/svg"><title id="network-title">{}</title><g>{}</g><g>{}</g></svg>',
         width,
         height,
@@ -175,3 +207,4 @@ def _draw(graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]) 
         join(edge_parts),
         node_parts,
     )
+    return svg, numbered

@@ -10,6 +10,8 @@ from django.db import connections
 from coalitions.models import Coalition, Engagement
 from stakeholders.models import Stakeholder
 
+from .conftest import assess
+
 # The live server needs committed rows. The `world` fixture reloads the countries and regions
 # that the flush between transactional tests removes.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -122,7 +124,7 @@ def test_record_an_assessment_and_see_the_map_change(browser_page, world, artifa
     assert actor.get_attribute("data-interest") == "2"
     assert page.locator(".stakeholder-map .map-move").count() == 0
     page.get_by_role("link", name="Record an assessment").click()
-    page.get_by_label(field_label("Stakeholder")).select_option(label="Alcaldía de Uribia")
+    pick(page, "stakeholder", "Alcaldía", "Alcaldía de Uribia")
     page.get_by_label(field_label("Assessed on")).fill("2026-04-01")
     page.get_by_label(field_label("Power")).select_option("5")
     page.get_by_label(field_label("Interest")).select_option("5")
@@ -155,7 +157,7 @@ def test_dashboard_coalition_list_and_map_links(browser_page, world, artifact):
     assert page.get_by_role("link", name=world.pe_coalition.name).count() == 0
     page.screenshot(path=artifact("coalition-list.png"), full_page=True)
     page.goto(world.co_initiative.get_absolute_url())
-    page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']").click()
+    page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']").locator("circle").click()
     page.wait_for_url(f"**{world.co_mayor.get_absolute_url()}")
     assert errors == []
 
@@ -199,4 +201,38 @@ def test_in_spanish_a_date_is_entered_saved_and_shown_back(browser_page, world):
     assert page.get_by_text("10 de marzo de 2026").is_visible()
     page.goto(f"/coalitions/{world.co_coalition.pk}/edit/")
     assert page.get_by_label(field_label("Fecha de conformación")).input_value() == "2026-03-10"
+    assert errors == []
+
+
+@closes_connections
+def test_zoom_the_map_and_download_it_as_png(browser_page, world, artifact):
+    page = browser_page
+    long_named = Stakeholder.objects.create(
+        country=world.co,
+        name="Asociación de Autoridades Tradicionales Wayuu del Norte",
+        sector="indigenous",
+        level="local",
+    )
+    assess(world.co_initiative, [long_named], datetime.date(2026, 3, 1))
+    errors = watch_csp(page)
+    page.login(world.staff_co)
+    page.goto(world.co_initiative.get_absolute_url())
+    chart = page.locator("svg.stakeholder-map")
+    whole = chart.get_attribute("viewBox")
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed = chart.get_attribute("viewBox")
+    assert zoomed != whole and float(zoomed.split()[2]) < float(whole.split()[2])
+    page.get_by_role("button", name="Show all").click()
+    assert chart.get_attribute("viewBox") == whole
+    # A long name is shortened on the map and shown whole while its actor is focused.
+    actor = page.locator(f".stakeholder-map a[data-stakeholder='{long_named.pk}']")
+    full = actor.locator(".label-full")
+    assert full.evaluate("element => getComputedStyle(element).visibility") == "hidden"
+    actor.focus()
+    assert full.evaluate("element => getComputedStyle(element).visibility") == "visible"
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download as PNG").click()
+    path = download.value.path()
+    with open(path, "rb") as png:
+        assert png.read(8) == b"\x89PNG\r\n\x1a\n"
     assert errors == []

@@ -7,14 +7,17 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
 from core.parsing import parse_id
+from core.svg import svg_download
 from core.validation import constraint_message
 from core.views import get_editable_or_403, get_visible_or_404
 
-from ..charts import map_points, stakeholder_map_svg, stance_legend
+from ..charts import map_points, stakeholder_map, stance_legend
 from ..filters import InitiativeFilterSet
 from ..forms import AssessmentForm, InitiativeForm, MapFilterForm
 from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
@@ -67,16 +70,40 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_map": is_staff_member(user),
     }
     if context["show_map"]:
-        filter_form = MapFilterForm(request.GET or None)
-        sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
-        points = map_points(initiative=initiative, user=user, sector=sector)
+        filter_form, points, drawing = _map(request, initiative)
         context.update(
             filter_form=filter_form,
             points=points,
-            map_svg=stakeholder_map_svg(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name}),
+            map_svg=drawing.svg,
+            map_svg_url=_map_svg_url(initiative, filter_form),
+            map_numbered=drawing.numbered,
             legend=stance_legend(),
         )
     return render(request, "coalitions/initiative_detail.html", context)
+
+
+def _map(request: HttpRequest, initiative: Initiative):
+    """The map filter form, the points it selects and their drawing (page and download alike)."""
+    filter_form = MapFilterForm(request.GET or None)
+    sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
+    points = map_points(initiative=initiative, user=request.user, sector=sector)
+    drawing = stakeholder_map(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name})
+    return filter_form, points, drawing
+
+
+def _map_svg_url(initiative: Initiative, filter_form: MapFilterForm) -> str:
+    url = reverse("coalitions:initiative_map_svg", kwargs={"pk": initiative.pk})
+    sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
+    return f"{url}?{urlencode({'sector': sector})}" if sector else url
+
+
+@staff_required
+def initiative_map_svg(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stakeholder map as an .svg file, with the same filter as the page, for slides and print."""
+    initiative = get_visible_or_404(Initiative.objects.select_related("country"), request.user, pk=pk)
+    _form, _points, drawing = _map(request, initiative)
+    name = slugify(_("stakeholder map") + " " + initiative.name) or "map"
+    return svg_download(drawing.svg, f"{name}.svg")
 
 
 @staff_required

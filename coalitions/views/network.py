@@ -5,10 +5,16 @@ actors assessed in it and coloured by their latest stance (coalitions' models); 
 its drawing stay in `stakeholders.network`.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from core.access import staff_required
 from core.parsing import parse_id
+from core.svg import svg_download
 from countries.models import Country
 from stakeholders.models import Relationship, Stakeholder
 from stakeholders.network import EDGE_STYLES, build_network
@@ -32,8 +38,8 @@ def _network_scope(request):
     return country, initiative
 
 
-@staff_required
-def relationship_network(request):
+def _network(request):
+    """The scope, colouring and network shown (the page and its download alike)."""
     user = request.user
     country, initiative = _network_scope(request)
     colour_by = request.GET.get("colour") if request.GET.get("colour") in ("sector", "stance") else None
@@ -73,6 +79,13 @@ def relationship_network(request):
         stance_labels=Assessment.Stance.choices,
         colour_by=colour_by,
     )
+    return country, initiative, colour_by, network
+
+
+@staff_required
+def relationship_network(request):
+    user = request.user
+    country, initiative, colour_by, network = _network(request)
     context = {
         "network": network,
         "country": country,
@@ -84,5 +97,20 @@ def relationship_network(request):
             (colour, dash, label) for kind, label in Relationship.Kind.choices for colour, dash in [EDGE_STYLES[kind]]
         ],
         "nav_section": "relationships",
+        "network_svg_url": reverse("coalitions:relationship_network_svg")
+        + "?"
+        + urlencode({"initiative": initiative.pk} if initiative else {"country": country.pk} if country else {})
+        + (f"&colour={colour_by}" if colour_by else ""),
     }
     return render(request, "coalitions/relationship_network.html", context)
+
+
+@staff_required
+def relationship_network_svg(request):
+    """The drawn network as an .svg file, with the same choices as the page, for slides and print."""
+    country, initiative, _colour_by, network = _network(request)
+    if not network.svg:
+        raise Http404
+    scope = initiative.name if initiative else country.name if country else ""
+    name = slugify(_("relationship network") + " " + scope) or "network"
+    return svg_download(network.svg, f"{name}.svg")

@@ -21,7 +21,7 @@ overriding `to_representation`, makes `row_plan` return None and the list uses t
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from django.db import models
 from rest_framework import serializers
@@ -39,7 +39,9 @@ class _Relation:
     #: (output name, ((brief field, column on the related model, convert), ...))
     briefs: tuple[tuple[str, tuple[tuple[str, str, Convert], ...]], ...] = ()
 
+    @cached_property
     def columns(self) -> tuple[str, ...]:
+        """The related model's columns the briefs read (the plan is built once per serializer, so are these)."""
         return tuple(dict.fromkeys(column for _, fields in self.briefs for _, column, _ in fields))
 
 
@@ -62,7 +64,7 @@ class RowPlan:
         for relation in self.relations.values():
             columns.append(relation.name)
             if relation.name not in scoped:
-                columns += [f"{relation.name}__{column}" for column in relation.columns()]
+                columns += [f"{relation.name}__{column}" for column in relation.columns]
         return tuple(dict.fromkeys(columns))
 
     def rows(self, page: list[dict], user, scoped: Iterable[str]) -> list[dict]:
@@ -86,7 +88,7 @@ class RowPlan:
                     related = visible[relation.name].get(pk)
                     pk = related["id"] if related else None
                 else:
-                    related = {column: row[f"{relation.name}__{column}"] for column in relation.columns()}
+                    related = {column: row[f"{relation.name}__{column}"] for column in relation.columns}
                 for name in relation.id_fields:
                     out[name] = pk
                 for name, fields in relation.briefs:
@@ -106,7 +108,7 @@ def _visible(user, relation: _Relation, ids: Iterable[int | None]) -> dict[int, 
     wanted = {pk for pk in ids if pk is not None}
     if not wanted:
         return {}
-    rows = relation.model.objects.visible_to(user).filter(pk__in=wanted).order_by().values("id", *relation.columns())
+    rows = relation.model.objects.visible_to(user).filter(pk__in=wanted).order_by().values("id", *relation.columns)
     return {row["id"]: row for row in rows}
 
 

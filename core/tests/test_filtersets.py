@@ -185,3 +185,22 @@ def test_visible_is_a_callable_queryset_of_the_request(world):
     assert list(chosen(None)) == []
     with pytest.raises(ImproperlyConfigured):
         visible(get_user_model())
+
+
+def test_each_filterset_shares_the_class_choices_and_still_refuses_an_unknown_one(world):
+    """A FilterSet's copies of its filters share the class's choices (nothing changes them), and its
+    form is one class that still checks values strictly (StrictValuesForm)."""
+    one, other = (StakeholderFilterSet({"sector": ["nonsense"]}, request=request_of(world.staff_co)) for _ in range(2))
+    for name in ("sector", "level", "kind", "stance"):
+        choices = one.filters[name].extra["choices"]
+        assert (
+            choices is other.filters[name].extra["choices"] is StakeholderFilterSet.base_filters[name].extra["choices"]
+        )
+    assert [value for value, _label in one.filters["sector"].extra["choices"]] == Stakeholder.Sector.values
+    assert not one.is_valid()
+    assert "sector" in one.errors
+    bad_bool = CoalitionFilterSet({"is_public": "maybe"}, request=request_of(world.staff_co))
+    assert issubclass(type(bad_bool.form), forms.Form) and not bad_bool.is_valid()
+    good = StakeholderFilterSet({"sector": ["civil_society"]}, request=request_of(world.staff_co))
+    assert good.is_valid(), good.errors
+    assert set(good.qs) == set(Stakeholder.objects.filter(sector="civil_society"))

@@ -50,6 +50,19 @@ def test_committed_catalogue_is_complete(path):
     assert problems(catalogue) == [], f"{catalogue_id(path)} is incomplete"
 
 
+SPANISH_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+
+
+@pytest.mark.parametrize("path", committed_catalogues(), ids=catalogue_id)
+def test_catalogue_has_the_same_plural_forms_as_its_entries(path):
+    """One plural rule for every catalogue (messages from catalogues with different rules are not
+    merged), and each plural entry with exactly that many forms, as `msgfmt --check` requires."""
+    catalogue = polib.pofile(str(path))
+    assert catalogue.metadata.get("Plural-Forms") == SPANISH_PLURAL_FORMS
+    wrong = [entry.msgid for entry in catalogue if entry.msgid_plural and len(entry.msgstr_plural) != 2]
+    assert wrong == [], f"{catalogue_id(path)}: plural entries without exactly two forms"
+
+
 def _ignore(directory, names):
     return [name for name in names if name in SKIP_DIRS or name.endswith((".mo", ".pyc"))]
 

@@ -4,14 +4,35 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from coalitions.api.serializers import EngagementSerializer, OutcomeSerializer
+from coalitions.forms import OutcomeForm
 from coalitions.models import Commitment, Engagement, Outcome
 from core.access import PARTNER_MAY_UPDATE
 from notifications.models import Kind, Notification
-from portal.forms import CommitmentProgressForm
+from portal.forms import CommitmentProgressForm, EngagementLogForm
 
 
 def test_a_partner_may_change_in_the_portal_exactly_the_fields_it_may_change_in_the_api():
     assert set(CommitmentProgressForm._meta.fields) == PARTNER_MAY_UPDATE["commitment"]
+
+
+def _writable(serializer_class) -> set[str]:
+    return {name for name, field in serializer_class().fields.items() if not field.read_only}
+
+
+def test_a_partner_sees_in_the_portal_s_forms_no_field_the_api_would_not_let_it_write(world):
+    partner = world.partner_co
+    engagement = EngagementLogForm(user=partner, coalition=world.co_coalition, instance=Engagement())
+    outcome = OutcomeForm(user=partner, instance=Outcome(coalition=world.co_coalition))
+    assert set(engagement.fields) <= _writable(EngagementSerializer)
+    assert set(outcome.fields) <= _writable(OutcomeSerializer)
+
+
+def test_a_partner_cannot_publish_an_outcome_on_the_public_site(world, partner_client):
+    url = reverse("portal:outcome_create", kwargs={"pk": world.co_coalition.pk})
+    body = {"description": "Tariff agreed", "change_type": "policy", "observed_on": "2026-02-03", "is_public": "on"}
+    assert partner_client.post(url, body).status_code == 302
+    assert Outcome.objects.get(description="Tariff agreed").is_public is False
 
 
 def test_other_fields_sent_to_a_commitment_are_not_changed(partner_client, world):
