@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import is_staff_member
 from core.forms import DateField, ValidatedModelForm, offer_only
+from core.pickers import Picker
 from core.validation import constraint_message
 from countries.models import Country, Region
 from stakeholders.forms import stakeholder_picker
@@ -22,6 +23,11 @@ def stakeholders_field(label, **kwargs) -> forms.ModelMultipleChoiceField:
         label=label,
         widget=stakeholder_picker(multiple=True, **kwargs),
     )
+
+
+def regions_picker(**kwargs) -> Picker:
+    """Regions are a long list (every department and municipality): chosen with the record picker."""
+    return Picker(multiple=True, search_label=_("Find a region by name"), **kwargs)
 
 
 def _editable_scope(form: forms.Form, user) -> None:
@@ -51,6 +57,8 @@ class InitiativeForm(ValidatedModelForm):
             "shared_objective": forms.Textarea(attrs={"rows": 3}),
             # The actors of the country chosen above (`Initiative.clean`), refreshed when it changes.
             "lead": stakeholder_picker(limit=("country",), any_label=_("No lead yet")),
+            # The regions of the country chosen above (`Initiative.clean`), refreshed when it changes.
+            "regions": regions_picker(limit=("country",)),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -58,7 +66,7 @@ class InitiativeForm(ValidatedModelForm):
         countries = Country.objects.editable_by(user)
         self.fields["country"].queryset = countries
         self.fields["regions"].queryset = Region.objects.visible_to(user)
-        offer_only(self.fields["regions"], Region.objects.filter(country__in=countries).order_by("country", "name"))
+        self.fields["regions"].widget.followed_values = {"country": self["country"].value()}
         self.fields["lead"].queryset = Stakeholder.objects.visible_to(user)
         self.fields["lead"].widget.followed_values = {"country": self["country"].value()}
 
@@ -67,13 +75,23 @@ class CoalitionForm(ValidatedModelForm):
     class Meta:
         model = Coalition
         fields = ["name", "initiative", "level", "status", "shared_goal", "regions", "parent", "formed_on", "is_public"]
-        widgets = {"shared_goal": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "shared_goal": forms.Textarea(attrs={"rows": 3}),
+            # The regions of the initiative's country (`Coalition.clean`); before an initiative is
+            # known, those of the countries the user may edit.
+            "regions": regions_picker(limit=("country",)),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _editable_scope(self, user)
         self.fields["regions"].queryset = Region.objects.visible_to(user)
-        offer_only(self.fields["regions"], Region.objects.editable_by(user).order_by("country", "name"))
+        countries = (
+            [self.instance.initiative.country_id]
+            if self.instance.initiative_id
+            else list(Country.objects.editable_by(user).values_list("pk", flat=True))
+        )
+        self.fields["regions"].widget.limit_values = {"country": countries}
         parents = Coalition.objects.editable_by(user)
         self.fields["parent"].queryset = parents
         if self.instance.pk:
@@ -157,6 +175,11 @@ class CommitmentForm(ValidatedModelForm):
 class EngagementForm(ValidatedModelForm):
     # The coalition chosen in the form suggests its current members.
     participants = stakeholders_field(_("Participants"), suggest=("coalition",))
+    all_members = forms.BooleanField(
+        label=_("All current members of the coalition took part"),
+        required=False,
+        help_text=_("Adds every current member to the participants chosen above."),
+    )
 
     class Meta:
         model = Engagement
@@ -167,6 +190,7 @@ class EngagementForm(ValidatedModelForm):
             "coalition",
             "initiative",
             "participants",
+            "all_members",
             "summary",
             "agreements",
             "follow_up_on",
@@ -181,8 +205,33 @@ class EngagementForm(ValidatedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _editable_scope(self, user)
+        self.user = user
         self.fields["participants"].queryset = Stakeholder.objects.visible_to(user)
         self.fields["occurred_on"].initial = timezone.localdate
+        if "initiative" in self.fields:
+            self.fields["initiative"].help_text = _(
+                "Only for an engagement of the initiative as a whole: with a coalition, its initiative is used."
+            )
+
+    def members_coalition(self) -> Coalition | None:
+        """The coalition whose members "all members" adds: the one chosen in the form."""
+        return self.cleaned_data.get("coalition")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("all_members"):
+            coalition = self.members_coalition()
+            if coalition is None:
+                self.add_error("all_members", _("Choose the coalition whose members took part."))
+            else:
+                # The members the user may see; the ones chosen by hand stay chosen.
+                members = Stakeholder.objects.visible_to(self.user).filter(
+                    memberships__in=Membership.objects.filter(coalition=coalition).open()
+                )
+                cleaned["participants"] = list(
+                    {row.pk: row for row in [*cleaned.get("participants", []), *members]}.values()
+                )
+        return cleaned
 
 
 class OutcomeForm(ValidatedModelForm):

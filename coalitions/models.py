@@ -626,6 +626,10 @@ class Engagement(TimeStampedModel):
         return reverse("coalitions:engagement_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
+        # An engagement of a coalition is an engagement of its initiative: the initiative is the
+        # coalition's unless it is given, and a different one is refused.
+        if self.coalition_id and not self.initiative_id:
+            self.initiative_id = self.coalition.initiative_id
         check_coalition_in_initiative(self)
 
 

@@ -29,8 +29,11 @@ class CommitmentProgressForm(ValidatedModelForm):
 class EngagementLogForm(EngagementForm):
     """The staff engagement form without the coalition and initiative: the page's coalition is the one."""
 
+    # The portal offers only what the API lets a partner write (`test_portal_writes`).
+    all_members = None
+
     class Meta(EngagementForm.Meta):
-        fields = [name for name in EngagementForm.Meta.fields if name not in ("coalition", "initiative")]
+        fields = [name for name in EngagementForm.Meta.fields if name not in ("coalition", "initiative", "all_members")]
 
     def __init__(self, *args, user, coalition: Coalition, **kwargs):
         super().__init__(*args, user=user, **kwargs)

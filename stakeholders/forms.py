@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ValidatedModelForm, offer_only
+from core.forms import ValidatedModelForm
 from core.pickers import Picker
 from countries.models import Country, Region
 
@@ -36,6 +36,8 @@ class StakeholderForm(ValidatedModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             # The organisations the model allows (`Stakeholder.clean`, `stakeholder_not_own_organisation`).
             "organisation": stakeholder_picker(limit=("kind",), any_label=_("No organisation")),
+            # The regions of the actor's country (`Stakeholder.clean`), refreshed when it changes.
+            "regions": Picker(multiple=True, search_label=_("Find a region by name"), limit=("country",)),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -44,10 +46,8 @@ class StakeholderForm(ValidatedModelForm):
         self.fields["country"].queryset = countries
         regions = self.fields["regions"]
         regions.queryset = Region.objects.visible_to(user)
-        regions.label_from_instance = lambda region: f"{region.display_name} · {region.country.code}"
-        offer_only(regions, Region.objects.filter(country__in=countries).select_related("country"))
+        regions.widget.followed_values = {"country": self["country"].value()}
         regions.required = False
-        regions.help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
         self.fields["organisation"].queryset = Stakeholder.objects.visible_to(user)
         self.fields["organisation"].widget.limit_values = {
             "kind": Stakeholder.Kind.ORGANISATION,

@@ -47,7 +47,9 @@ def _engagement_form(request: HttpRequest, engagement: Engagement | None) -> Htt
     form = EngagementForm(request.POST or None, **form_kwargs)
     if form.is_valid():
         data = form.cleaned_data
-        fields = {name: data[name] for name in EngagementForm.Meta.fields if name != "participants"}
+        fields = {
+            name: data[name] for name in EngagementForm.Meta.fields if name not in ("participants", "all_members")
+        }
         saved = engagement_log(
             fields=fields, participants=data["participants"], recorded_by=user, engagement=engagement
         )
