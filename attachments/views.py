@@ -1,7 +1,9 @@
 """The attachments of a record: upload from its page, download, thumbnail, delete (staff pages;
-partners attach and fetch through the API)."""
+partners attach through the API and the partner portal, whose upload page uses `upload_response`).
+A file and its thumbnail are served to whoever may see the record (its `visible_to`), partners too."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -21,10 +23,10 @@ from .serving import file_response
 from .uploads import limit_uploads
 
 
-def _back(request, target, value: str = "") -> str:
+def _back(request, target, value: str = "", default: str = "") -> str:
     if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
         return value
-    return target.get_absolute_url()
+    return default or target.get_absolute_url()
 
 
 # The size limit must be in front of the upload handlers before the body is read, and Django's
@@ -45,8 +47,14 @@ def _attachment_upload(request, model: str, pk: int, limit):
     if entry is None:
         raise Http404
     target = get_editable_or_403(entry.model._default_manager, request.user, pk=pk)
+    return upload_response(request, target, limit)
+
+
+def upload_response(request, target, limit, default_back: str = ""):
+    """Attach the posted files to `target` (the caller has checked the user may) through the service,
+    tell what happened in messages and go back to the page. Shared by the staff page and the portal."""
     form = AttachmentUploadForm(request.POST, request.FILES)
-    back = _back(request, target, request.POST.get("next", ""))
+    back = _back(request, target, request.POST.get("next", ""), default_back)
     errors = [
         _("%(name)s: the file is larger than %(limit)s MB.") % {"name": name, "limit": limit.limit // (1024 * 1024)}
         for name in limit.too_large
@@ -79,13 +87,14 @@ def _attachment_upload(request, model: str, pk: int, limit):
     return redirect(f"{back}#attachments")
 
 
-@staff_required
+@login_required
 def attachment_download(request, pk: int):
-    """The file, for someone who may see its record; a 404 exactly like a missing one otherwise."""
+    """The file, for someone who may see its record (a partner too: the portal lists them); a 404
+    exactly like a missing one otherwise."""
     return file_response(get_visible_or_404(Attachment.objects, request.user, pk=pk))
 
 
-@staff_required
+@login_required
 def attachment_thumbnail(request, pk: int):
     return file_response(get_visible_or_404(Attachment.objects, request.user, pk=pk), thumbnail=True)
 

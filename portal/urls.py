@@ -10,5 +10,6 @@ urlpatterns = [
     path("portal/coalitions/<int:pk>/outcomes/new/", views.outcome_create, name="outcome_create"),
     path("portal/commitments/", views.commitment_list, name="commitment_list"),
     path("portal/commitments/<int:pk>/", views.commitment_update, name="commitment_update"),
+    path("portal/files/<str:model>/<int:pk>/", views.record_attachments, name="record_attachments"),
     path("portal/learning/", views.learningnote_list, name="learningnote_list"),
 ]

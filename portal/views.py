@@ -17,11 +17,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from attachments import registry as attachables
+from attachments.uploads import limit_uploads
+from attachments.views import upload_response
 from coalitions.filters import CommitmentFilterSet, LearningNoteFilterSet
 from coalitions.forms import OutcomeForm
 from coalitions.models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
@@ -121,9 +125,52 @@ def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
         row_write(user=request.user, resource="commitment", action=UPDATE, save=form.save)
         messages.success(request, _("Commitment updated."))
         return redirect("portal:commitment_list")
-    return render(
-        request, "portal/commitment_form.html", {"nav_section": "commitments", "form": form, "commitment": commitment}
-    )
+    context = {
+        "nav_section": "commitments",
+        "form": form,
+        "commitment": commitment,
+        "upload_url": attachments_url(commitment),
+    }
+    return render(request, "portal/commitment_form.html", context)
+
+
+#: The records whose files the portal shows, by the name in its URL.
+ATTACHABLE = {
+    "commitment": "coalitions.Commitment",
+    "engagement": "coalitions.Engagement",
+    "outcome": "coalitions.Outcome",
+}
+
+
+def attachments_url(record) -> str:
+    return reverse("portal:record_attachments", kwargs={"model": record._meta.model_name, "pk": record.pk})
+
+
+# The size limit goes in front of the upload handlers before the body is read, and the CSRF check
+# reads the body: exempt from the middleware's check, made after the limit (as attachments.views).
+@csrf_exempt
+@partner_required
+def record_attachments(request: HttpRequest, model: str, pk: int) -> HttpResponse:
+    """The files of a record the partner sees; a POST attaches more, through the attachments service,
+    to the records the API lets this partner attach to (their organisation's engagements and outcomes,
+    the commitments it owns): 404 out of sight, 403 in sight but not theirs."""
+    limit = limit_uploads(request) if request.method == "POST" else None
+    return _record_attachments(request, model, pk, limit)
+
+
+@csrf_protect
+def _record_attachments(request: HttpRequest, model: str, pk: int, limit) -> HttpResponse:
+    entry = attachables.attachable(ATTACHABLE.get(model, ""))
+    if entry is None:
+        raise Http404
+    record = get_visible_or_404(entry.model._default_manager.select_related("coalition"), request.user, pk=pk)
+    here = attachments_url(record)
+    if request.method == "POST":
+        if not entry.records_a_partner_may_attach_to(request.user).filter(pk=record.pk).exists():
+            raise PermissionDenied
+        return upload_response(request, record, limit, default_back=here)
+    context = {"nav_section": "portal", "record": record, "upload_url": here}
+    return render(request, "portal/record_attachments.html", context)
 
 
 def _coalition_for_writing(request: HttpRequest, pk: int) -> Coalition:

@@ -25,7 +25,7 @@ ALLOWED = {
     "results": {"core", "countries", "attachments", "stakeholders", "accounts", "planning", "coalitions"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},
     "website": {"core", "countries", "stakeholders", "accounts", "coalitions"},
-    "portal": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions", "results"},
+    "portal": {"core", "countries", "attachments", "stakeholders", "accounts", "planning", "coalitions", "results"},
 }
 ENTRY_POINTS = {"tests", "management", "migrations"}
 

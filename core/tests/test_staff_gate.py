@@ -39,6 +39,8 @@ OPEN_PAGES = {
     "website:home": "the public: the home page (a signed-in user is sent on to their own page)",
     "website:about": "the public: what the program does and how it works",
     "website:country_work": "the public: a country's page",
+    "attachments:attachment_download": "everyone signed in: the file, if they see its record (visible_to)",
+    "attachments:attachment_thumbnail": "everyone signed in: as the file (visible_to)",
     "core:picker": "everyone signed in: a picker's search offers only the rows they may see (visible_to)",
     "notifications:list": "everyone signed in: their own notifications",
     "notifications:badge": "everyone signed in",
@@ -59,6 +61,7 @@ OPEN_PAGES = {
     "portal:outcome_create": "partners: recording an outcome in one of their coalitions (core.access)",
     "portal:commitment_list": "partners: the commitments their organisation owns",
     "portal:commitment_update": "partners: the status and evidence of a commitment they own (core.access)",
+    "portal:record_attachments": "partners: the files of a record they may attach to (attachments registry)",
     "portal:learningnote_list": "partners: the learning notes shared with them (visible_to)",
 }
 

@@ -10,9 +10,12 @@ A write that answers anything but `saved` writes nothing.
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from attachments.models import Attachment
+from attachments.tests.conftest import PDF
 from coalitions.models import Commitment, Engagement, Outcome
 from core.tests.filtersets import _patterns
 
@@ -34,6 +37,10 @@ def _outcome_body(world) -> dict:
 
 def _commitment_body(world) -> dict:
     return {"status": "done", "evidence": "https://example.org/report.pdf"}
+
+
+def _files_body(world) -> dict:
+    return {"files": [SimpleUploadedFile("informe.pdf", PDF)], "kind": "report", "title": "Informe"}
 
 
 def _others_commitment(world) -> Commitment:
@@ -62,6 +69,17 @@ MATRIX = {
         (lambda w: {"pk": _others_commitment(w).pk}, "get", None, None, "403 404 dashboard login"),
         (lambda w: {"pk": _others_commitment(w).pk}, "post", _commitment_body, Commitment,
          "403 404 dashboard login"),
+    ],
+    # The files of a record: listed for whoever sees it, attached by whoever the API lets attach.
+    "record_attachments": [
+        (lambda w: {"model": "commitment", "pk": w.co_commitment.pk}, "get", None, None, "200 404 dashboard login"),
+        (lambda w: {"model": "commitment", "pk": w.co_commitment.pk}, "post", _files_body, Attachment,
+         "saved 404 dashboard login"),
+        (lambda w: {"model": "commitment", "pk": _others_commitment(w).pk}, "post", _files_body, Attachment,
+         "403 404 dashboard login"),
+        (lambda w: {"model": "engagement", "pk": w.co_engagement.pk}, "get", None, None, "200 404 dashboard login"),
+        (lambda w: {"model": "outcome", "pk": w.co_outcome.pk}, "get", None, None, "200 404 dashboard login"),
+        (lambda w: {"model": "learningnote", "pk": 1}, "get", None, None, "404 404 dashboard login"),
     ],
 }
 # fmt: on
