@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -274,7 +275,7 @@ def test_staff_who_enrols_gets_in(world, required):
 
 def test_a_partner_is_not_forced_but_may_enrol(world, required):
     client, response = sign_in(world.partner_co)
-    assert response["Location"] == "/tokens/"  # a partner's home: no staff page is theirs
+    assert response["Location"] == reverse("portal:home")  # a partner's home: their portal
     assert client.get("/api/v1/coalitions/").status_code == 200
     assert client.get("/accounts/two-factor/").status_code == 200
     assert client.get(SETUP).status_code == 200
