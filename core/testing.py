@@ -39,3 +39,12 @@ def database_dump() -> str:
 def traces_in(dump: str, values: list[str]) -> list[str]:
     """Which of `values` appear in the dump: a test of erasure expects none."""
     return [value for value in values if value in dump]
+
+
+def response_body(response) -> bytes:
+    """A test client response's bytes, a streamed file's included, read to the end.
+
+    Reading a streamed response to its end closes it the way the test client closes a request
+    (without closing the test's database connection); calling `close()` again would.
+    """
+    return b"".join(response.streaming_content) if response.streaming else response.content

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from attachments.models import Attachment
 from attachments.services import attachments_create
 from coalitions.models import Engagement
+from core.testing import response_body
 
 from .conftest import EXECUTABLE, PDF
 
@@ -56,9 +57,8 @@ def test_the_partner_downloads_what_it_sees(partner_api, world):
     )[0]
     response = partner_api.get(f"/api/v1/attachments/{attachment.pk}/download/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert response_body(response) == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
-    response.close()
 
 
 def test_a_renamed_executable_and_a_file_over_the_limit_are_400(partner_api, world, settings):

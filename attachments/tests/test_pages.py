@@ -12,6 +12,7 @@ from PIL import Image
 from attachments.models import Attachment
 from attachments.services import attachments_create
 from core.models import ActionRecord
+from core.testing import response_body
 
 from .conftest import EXECUTABLE, PDF, jpeg_with_gps, png, stored_files
 
@@ -25,9 +26,7 @@ def upload_url(record) -> str:
 def download(client, attachment, view="attachment_download"):
     """The response and the file's bytes (read and closed: a streamed file is open until then)."""
     response = client.get(reverse(f"attachments:{view}", args=[attachment.pk]))
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
-    return response, body
+    return response, response_body(response)
 
 
 def attach(record, user, *, name="sheet.pdf", data=PDF, kind="attendance_sheet") -> Attachment:

@@ -8,6 +8,8 @@ on is Colombian and fresh (see api_resources). 404 means out of sight, like a mi
 import pytest
 from rest_framework.test import APIClient
 
+from core.testing import response_body
+
 from .api_resources import RESOURCES, routes
 
 PERSONAS = ("admin", "staff_co", "staff_pe", "partner_co", "partner_pe", "anonymous")
@@ -103,7 +105,7 @@ def test_permission_matrix(world, prefix, basename, action, persona, expected):
         response = client.delete(detail_url)
     else:
         response = client.get(f"{detail_url}{action}/")
-        response.close()  # a download streams an open file until closed
+        response_body(response)  # a download streams an open file until read to its end
 
     assert response.status_code == expected, response.content
     if expected >= 400:

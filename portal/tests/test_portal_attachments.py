@@ -10,6 +10,7 @@ from attachments.models import Attachment
 from attachments.services import attachments_create
 from attachments.tests.conftest import PDF
 from coalitions.models import Commitment
+from core.testing import response_body
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +21,7 @@ def files_url(model: str, pk: int) -> str:
 
 def download(client, attachment):
     response = client.get(reverse("attachments:attachment_download", args=[attachment.pk]))
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
-    return response.status_code, body
+    return response.status_code, response_body(response)
 
 
 def test_partner_co_attaches_files_to_its_commitment_from_the_update_page(
