@@ -48,3 +48,24 @@ def response_body(response) -> bytes:
     (without closing the test's database connection); calling `close()` again would.
     """
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def closes_connections(test):
+    """Close the database connection a browser test's body opened while Playwright drove the browser.
+
+    Under Playwright's sync API the test body's ORM calls get their own connection (Django keys
+    connections by async context), which nothing else closes; left open, PostgreSQL refuses to
+    drop the test database at the end of the session.
+    """
+    import functools
+
+    from django.db import connections
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run

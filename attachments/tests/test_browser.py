@@ -1,30 +1,16 @@
 """Attaching an attendance sheet and a photo to a workshop in a real browser (Debian's Chromium)."""
 
-import functools
 import io
 
 import pytest
-from django.db import connections
 from PIL import Image
 
 from attachments.models import Attachment
+from core.testing import closes_connections
 
 from .conftest import PDF, jpeg_with_gps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def closes_connections(test):
-    """The ORM connection the test body opens under Playwright is closed at its end (see coalitions' browser tests)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        try:
-            return test(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    return run
 
 
 @closes_connections

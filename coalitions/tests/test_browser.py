@@ -1,13 +1,12 @@
 """The coalitions pages in a real browser (Debian's Chromium through Playwright)."""
 
 import datetime
-import functools
 import re
 
 import pytest
-from django.db import connections
 
 from coalitions.models import Coalition, Engagement
+from core.testing import closes_connections
 from stakeholders.models import Stakeholder
 
 from .conftest import assess
@@ -15,24 +14,6 @@ from .conftest import assess
 # The live server needs committed rows. The `world` fixture reloads the countries and regions
 # that the flush between transactional tests removes.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def closes_connections(test):
-    """Close the database connection the test body opened while Playwright drives the browser.
-
-    Under Playwright's sync API the test body's ORM calls get their own connection (Django keys
-    connections by async context), which nothing else closes; left open, PostgreSQL refuses to
-    drop the test database at the end of the session.
-    """
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        try:
-            return test(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    return run
 
 
 def field_label(text: str) -> re.Pattern:

@@ -3,10 +3,9 @@
 Each page's screenshot is kept in test-artifacts/phone-*.png.
 """
 
-import functools
-
 import pytest
-from django.db import connections
+
+from core.testing import closes_connections
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,19 +26,6 @@ SMALL_CONTROLS = """() => [...document.querySelectorAll(
       + ' main input:not([type=checkbox]):not([type=radio]):not([type=hidden])')]
     .filter(element => element.offsetParent !== null && element.getBoundingClientRect().height < 44)
     .map(element => (element.textContent.trim() || element.name || element.tagName).slice(0, 30))"""
-
-
-def closes_connections(test):
-    """Close the connection the test body opened while Playwright drove the browser (see coalitions' browser tests)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        try:
-            return test(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    return run
 
 
 def phone_problems(page, artifact, prefix: str, pages: dict[str, str]) -> list[str]:

@@ -3,7 +3,8 @@
 import pytest
 
 from coalitions.models import Coalition, Initiative
-from coalitions.tests.test_browser import closes_connections, watch_csp
+from coalitions.tests.test_browser import watch_csp
+from core.testing import closes_connections
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
