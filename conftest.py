@@ -27,6 +27,36 @@ def pytest_sessionstart(session):
     call_command("compile_translations", verbosity=0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def database_blocker(django_db_blocker):
+    """Kept for `pytest_runtest_teardown`, which runs outside any fixture."""
+    global DATABASE_BLOCKER
+    DATABASE_BLOCKER = django_db_blocker
+    return django_db_blocker
+
+
+DATABASE_BLOCKER = None
+
+
+def flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    marked = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(marked) or "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live server, browser) ends by flushing every table, the rows the data
+    migration loaded (countries and regions) included. Put them back at once, so the tests that
+    follow see the database a migrated install has, in whatever order the tests run."""
+    result = yield
+    if DATABASE_BLOCKER is not None and flushes_the_database(item):
+        with DATABASE_BLOCKER.unblock():
+            if not Region.objects.exists():
+                load_iso_regions(Country, Region)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def tasks_run_in_process(request, settings):
     """Run Celery tasks in-process, as `make run` does, even when CI sets a broker.
@@ -76,9 +106,6 @@ def clear_cache():
 @pytest.fixture
 def world(db, django_user_model):
     """Colombia and Peru, one initiative and coalition each, a partner organisation in each coalition."""
-    if not Region.objects.filter(code="CO-LAG").exists():
-        # A transactional test (live server, browser) flushed the rows the data migration loads.
-        load_iso_regions(Country, Region)
     co = Country.objects.get(code="CO")
     pe = Country.objects.get(code="PE")
     guajira = Region.objects.get(code="CO-LAG")

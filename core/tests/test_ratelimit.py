@@ -8,7 +8,7 @@ from django.core.cache import caches
 from core.ratelimit import rate_limit_hit
 from core.testing import require_service
 
-REDIS_URL = "redis://127.0.0.1:6379/3"
+REDIS_URL = "redis://127.0.0.1:6379/4"  # not test_web_tier's database, which that test flushes
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit-tests"}}
 REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
