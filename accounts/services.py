@@ -137,6 +137,23 @@ def two_factor_reset(*, user: User, by: User, reason: str) -> int:
     return removed
 
 
+# --- Preferences ---------------------------------------------------------------------------------
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Store `language` as the user's preferred language (pages after sign-in, mails, notifications).
+
+    A language the site does not offer is refused with a ValidationError; returns whether it changed.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("This language is not offered."), code="language")
+    if user.preferred_language == language:
+        return False
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    return True
+
+
 # --- API tokens ---------------------------------------------------------------------------------
 
 #: The expiries people choose from (in days), up to `API_TOKEN_MAX_DAYS`.

@@ -22,7 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView
+from django.views.i18n import set_language
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -67,6 +69,17 @@ def _next_url(request, fallback: str | None = None) -> str:
 
 def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
+@require_POST
+def language_set(request):
+    """Django's language switch (its cookie, and its check that `next` stays on this site, by
+    `url_has_allowed_host_and_scheme`); a signed-in user's choice becomes their preferred language."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language)
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -2,9 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import language_set
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, wrapped so a signed-in user's choice is kept as their preference.
+    path("i18n/setlang/", language_set, name="set_language"),
     path("accounts/", include("accounts.auth_urls")),
     path("api/v1/", include("config.api_urls")),
     path("", include("core.urls")),

@@ -5,7 +5,7 @@ from .models import Notification, Preference
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "user", "kind", "created_at", "read_at"]
+    list_display = ["__str__", "user", "kind", "created_at", "read_at"]
     list_filter = ["kind"]
     list_select_related = ["user"]
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import RecordedQuerySet, TimeStampedModel
 
+from . import messages
+
 
 class Kind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up reminders")
@@ -35,7 +37,11 @@ class Notification(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     key = models.CharField(_("event key"), max_length=120)
-    title = models.CharField(_("title"), max_length=300)
+    #: Which text of `notifications.messages` this is, written in the reader's language from `params`
+    #: when shown or mailed; `title` holds the text of a notification written before (none since).
+    message = models.CharField(_("message"), max_length=40, blank=True)
+    params = models.JSONField(_("values"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -56,7 +62,17 @@ class Notification(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    @property
+    def title_text(self) -> str:
+        """The title in the active language."""
+        return messages.title(self.message, self.params, self.title)
+
+    @property
+    def body_text(self) -> str:
+        """The body in the active language (people's own words stay as they wrote them)."""
+        return messages.body(self.message, self.params, self.body)
 
     def get_absolute_url(self) -> str:
         return self.url or reverse("notifications:list")

@@ -15,7 +15,7 @@ def _contact_request_keys(subject) -> list[str]:
 
 register(
     "notifications.Notification",
-    fields=("title", "body", "created_at"),
+    fields=("title", "params", "body", "created_at"),
     rows=lambda subject: Notification.objects.filter(kind=Kind.CONTACT_REQUEST, key__in=_contact_request_keys(subject)),
     description=_("Staff notifications about the person's messages"),
 )

@@ -2,14 +2,13 @@
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, Outcome
@@ -18,6 +17,7 @@ from outbox.models import Delivery
 from outbox.services import Mail, delivery_create
 from stakeholders.models import Stakeholder
 
+from . import messages
 from .models import Kind, Notification, Preference
 
 UNFINISHED = [Commitment.Status.PLANNED, Commitment.Status.IN_PROGRESS]
@@ -27,11 +27,23 @@ FOLLOW_UP_LOOKBACK_DAYS = 14
 
 @dataclass(frozen=True)
 class Event:
+    """What happened: a message of `notifications.messages` and its values, written in the
+    reader's language only when shown (the notification) or sent (the mail)."""
+
     kind: str
     key: str
-    title: str
+    message: str
+    params: dict = field(default_factory=dict)
     body: str = ""
     url: str = ""
+
+    @property
+    def title(self) -> str:
+        return messages.title(self.message, self.params)
+
+    @property
+    def body_text(self) -> str:
+        return messages.body(self.message, self.params, self.body)
 
 
 def staff_members() -> QuerySet:
@@ -59,7 +71,13 @@ def notification_send(*, user: User, event: Event, preferences: dict[str, Prefer
         try:
             with transaction.atomic():
                 Notification.objects.create(
-                    user=user, kind=event.kind, key=event.key, title=event.title, body=event.body, url=event.url
+                    user=user,
+                    kind=event.kind,
+                    key=event.key,
+                    message=event.message,
+                    params=event.params,
+                    body=event.body,
+                    url=event.url,
                 )
             created = True
         except IntegrityError:
@@ -92,39 +110,39 @@ def _user_events(user, today: datetime.date) -> list[Event]:
         follow_up_on__lte=today, follow_up_on__gte=today - datetime.timedelta(days=FOLLOW_UP_LOOKBACK_DAYS)
     )
     for engagement in follow_ups.only("pk", "title", "follow_up_on", "follow_up"):
-        with translation.override(user.preferred_language):
-            events.append(
-                Event(
-                    Kind.FOLLOW_UP,
-                    f"engagement-{engagement.pk}-{engagement.follow_up_on}",
-                    _("Follow-up due: %(title)s") % {"title": engagement.title},
-                    engagement.follow_up,
-                    engagement.get_absolute_url(),
-                )
+        events.append(
+            Event(
+                Kind.FOLLOW_UP,
+                f"engagement-{engagement.pk}-{engagement.follow_up_on}",
+                "follow_up_due",
+                {"title": engagement.title},
+                engagement.follow_up,
+                engagement.get_absolute_url(),
             )
+        )
     commitments = Commitment.objects.in_countries(countries).filter(status__in=UNFINISHED)
     for commitment in commitments.filter(due_on=today + datetime.timedelta(days=7)).select_related("coalition"):
-        with translation.override(user.preferred_language):
-            events.append(
-                Event(
-                    Kind.COMMITMENT_DUE,
-                    f"commitment-{commitment.pk}-due-{commitment.due_on}",
-                    _("Due in 7 days: %(commitment)s") % {"commitment": commitment},
-                    str(commitment.coalition),
-                    commitment.get_absolute_url(),
-                )
+        events.append(
+            Event(
+                Kind.COMMITMENT_DUE,
+                f"commitment-{commitment.pk}-due-{commitment.due_on}",
+                "commitment_due",
+                {"commitment": str(commitment)},
+                str(commitment.coalition),
+                commitment.get_absolute_url(),
             )
+        )
     for commitment in commitments.filter(due_on__lt=today).select_related("coalition"):
-        with translation.override(user.preferred_language):
-            events.append(
-                Event(
-                    Kind.COMMITMENT_OVERDUE,
-                    f"commitment-{commitment.pk}-overdue-{commitment.due_on}",
-                    _("Overdue since %(date)s: %(commitment)s") % {"date": commitment.due_on, "commitment": commitment},
-                    str(commitment.coalition),
-                    commitment.get_absolute_url(),
-                )
+        events.append(
+            Event(
+                Kind.COMMITMENT_OVERDUE,
+                f"commitment-{commitment.pk}-overdue-{commitment.due_on}",
+                "commitment_overdue",
+                {"date": commitment.due_on.isoformat(), "commitment": str(commitment)},
+                str(commitment.coalition),
+                commitment.get_absolute_url(),
             )
+        )
     return events
 
 
@@ -171,11 +189,8 @@ def digests_send(*, today: datetime.date | None = None) -> int:
         if not user.team_country_ids:
             continue
         figures = digest_figures(user=user, start=start, end=end)
-        with translation.override(user.preferred_language):
-            body = render_to_string(
-                "notifications/mail/digest_body.txt", {"figures": figures, "start": start, "end": end}
-            )
-            event = Event(Kind.DIGEST, f"digest-{label}", _("Your weekly digest, %(week)s") % {"week": label}, body)
+        params = {"week": label, "figures": figures, "start": start.isoformat(), "end": end.isoformat()}
+        event = Event(Kind.DIGEST, f"digest-{label}", "digest", params)
         count += notification_send(user=user, event=event)
     return count
 
@@ -192,15 +207,14 @@ def contact_request_notify(*, contact_request: ContactRequest) -> None:
 
     country_ids = Country.objects.filter(code=contact_request.country).values_list("pk", flat=True)
     for user in staff_for_countries(country_ids):
-        with translation.override(user.preferred_language):
-            event = Event(
-                Kind.CONTACT_REQUEST,
-                f"contact-{contact_request.pk}",
-                _("New contact request from %(name)s (%(country)s)")
-                % {"name": contact_request.name, "country": contact_request.country},
-                contact_request.message[:500],
-                contact_request.get_absolute_url(),
-            )
+        event = Event(
+            Kind.CONTACT_REQUEST,
+            f"contact-{contact_request.pk}",
+            "contact_request",
+            {"name": contact_request.name, "country": contact_request.country},
+            contact_request.message[:500],
+            contact_request.get_absolute_url(),
+        )
         notification_send(user=user, event=event)
     ContactRequest.objects.filter(pk=contact_request.pk).update(staff_notified_at=timezone.now())
 
@@ -234,19 +248,14 @@ def partner_write_notify(*, coalition_id: int, user: User, action: str, obj: Mod
     if not getattr(user, "is_partner", False):
         return
     coalition = Coalition.objects.select_related("initiative").get(pk=coalition_id)
+    params = {
+        "organisation": str(user.organisation or user),
+        "action": action,
+        "model": obj._meta.label_lower,
+        "object": str(obj),
+        "coalition": str(coalition),
+    }
+    key = f"{obj._meta.label_lower}-{obj.pk}-{action}-{timezone.now():%Y%m%d%H%M%S%f}"[:120]
     for member in staff_for_countries([coalition.initiative.country_id]):
-        with translation.override(member.preferred_language):
-            actions = {"created": _("created"), "updated": _("updated"), "deleted": _("deleted")}
-            event = Event(
-                Kind.PARTNER_WRITE,
-                f"{obj._meta.label_lower}-{obj.pk}-{action}-{timezone.now():%Y%m%d%H%M%S%f}"[:120],
-                _("%(organisation)s %(action)s %(object)s in %(coalition)s")
-                % {
-                    "organisation": user.organisation or user,
-                    "action": actions.get(action, action),
-                    "object": f"{obj._meta.verbose_name} “{obj}”",
-                    "coalition": coalition,
-                },
-                url=coalition.get_absolute_url(),
-            )
+        event = Event(Kind.PARTNER_WRITE, key, "partner_write", params, url=coalition.get_absolute_url())
         notification_send(user=member, event=event)

@@ -142,3 +142,46 @@ def test_on_a_wide_screen_the_menu_is_always_open(browser_page, world, artifact)
     assert not page.locator(".site-menu > summary").is_visible()
     assert page.get_by_role("button", name="Sign out").is_visible()
     page.screenshot(path=artifact("wide-staff-dashboard.png"))
+
+
+# Each row of the coalition list at 360 px: how it is laid out, and the label its cells show.
+COALITION_ROW = """() => {
+  const table = document.querySelector('main table');
+  const row = table.querySelector('tbody tr');
+  const cell = row.querySelector('td[data-label]');
+  return {
+    table: getComputedStyle(table).display,
+    row: getComputedStyle(row).display,
+    cell: getComputedStyle(cell).display,
+    label: getComputedStyle(cell, '::before').content,
+    header: table.querySelector('thead').getBoundingClientRect().height,
+    tableWidth: table.scrollWidth,
+    rowWidth: row.getBoundingClientRect().width,
+    window: window.innerWidth,
+  };
+}"""
+
+
+@closes_connections
+def test_on_a_phone_each_coalition_is_a_card(browser_page, world, artifact):
+    page = browser_page
+    page.login(world.staff_co)
+    page.set_viewport_size(PHONE)
+    for path in ("/coalitions/", "/initiatives/"):
+        page.goto(path)
+        page.screenshot(path=artifact(f"phone-cards-{path.strip('/')}.png"), full_page=True)
+        layout = page.evaluate(COALITION_ROW)
+        assert (layout["table"], layout["row"], layout["cell"]) == ("block", "block", "block"), layout
+        assert layout["label"].strip('"') in {"Coalition", "Initiative"}
+        assert layout["header"] <= 1, "the column headers are kept for screen readers only"
+        assert layout["tableWidth"] <= layout["window"] and layout["rowWidth"] <= layout["window"], layout
+
+
+@closes_connections
+def test_on_a_wide_screen_the_coalitions_stay_a_table(browser_page, world):
+    page = browser_page
+    page.login(world.staff_co)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/coalitions/")
+    layout = page.evaluate(COALITION_ROW)
+    assert (layout["table"], layout["row"], layout["cell"]) == ("table", "table-row", "table-cell"), layout

@@ -23,7 +23,7 @@ def test_a_partner_engagement_notifies_the_countrys_staff_only(world, partner_ap
     assert response.status_code == 201, response.content
     notified = Notification.objects.filter(kind=Kind.PARTNER_WRITE)
     assert list(notified.values_list("user__username", flat=True)) == ["staff-co"]
-    assert "Taller en Manaure" in notified.get().title
+    assert "Taller en Manaure" in notified.get().title_text
 
 
 def test_a_partner_updating_its_commitment_notifies_the_team(world, partner_api, django_capture_on_commit_callbacks):

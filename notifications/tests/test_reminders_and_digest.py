@@ -99,7 +99,7 @@ def test_a_partner_write_notifies_the_coalitions_country_team(staff, django_capt
     notification = Notification.objects.get()
     assert notification.user == staff.staff_co
     assert notification.kind == Kind.PARTNER_WRITE
-    assert "Fundación Energía Wayuu" in notification.title
+    assert "Fundación Energía Wayuu" in notification.title_text
 
 
 def test_a_staff_write_is_not_notified(staff):

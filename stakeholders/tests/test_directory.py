@@ -247,8 +247,9 @@ def test_rows_show_escaped_names_regions_and_organisation(staff_client, world):
     assert "A&amp;B" in html
     assert f'<a href="{person.get_absolute_url()}">' in html
     assert f'<a href="{world.co_org.get_absolute_url()}">{world.co_org.name}</a>' in html
-    assert f"<td>{amazonas.name}, {world.guajira.name}</td>" in html  # in name order
-    assert f"<td>{date_format(timezone.localtime(person.updated_at), 'SHORT_DATE_FORMAT')}</td></tr>" in html
+    assert f'<td data-label="Regions">{amazonas.name}, {world.guajira.name}</td>' in html  # in name order
+    updated = date_format(timezone.localtime(person.updated_at), "SHORT_DATE_FORMAT")
+    assert f'<td data-label="Updated">{updated}</td></tr>' in html
 
 
 def test_row_labels_follow_each_requests_language(staff_client, world):
@@ -257,9 +258,9 @@ def test_row_labels_follow_each_requests_language(staff_client, world):
     english = staff_client.get("/stakeholders/", query, headers={"accept-language": "en"}).content.decode()
     spanish = staff_client.get("/stakeholders/", query, headers={"accept-language": "es"}).content.decode()
     again = staff_client.get("/stakeholders/", query, headers={"accept-language": "en"}).content.decode()
-    assert "<td>Civil society organisation</td>" in english
-    assert "<td>Organización de la sociedad civil</td>" in spanish
-    assert "<td>Civil society organisation</td>" in again
+    assert '<td data-label="Sector">Civil society organisation</td>' in english
+    assert '<td data-label="Sector">Organización de la sociedad civil</td>' in spanish
+    assert '<td data-label="Sector">Civil society organisation</td>' in again
 
 
 def test_no_match_says_so(staff_client, world):
