@@ -511,7 +511,7 @@ class Commitment(TimeStampedModel):
         return self.description[:80]
 
     def get_absolute_url(self) -> str:
-        return self.coalition.get_absolute_url()
+        return reverse("coalitions:commitment_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         if not (self.coalition_id and self.owner_id):
@@ -698,7 +698,7 @@ class Outcome(TimeStampedModel):
         return self.description[:80]
 
     def get_absolute_url(self) -> str:
-        return self.coalition.get_absolute_url()
+        return reverse("coalitions:outcome_detail", kwargs={"pk": self.pk})
 
 
 class LearningNoteQuerySet(ScopedQuerySet):

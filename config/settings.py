@@ -298,6 +298,10 @@ if ATTACHMENTS_STORAGE_URL:
     }
 # The largest file that may be attached (bytes); a larger one is dropped while it streams in.
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024))
+# The thumbnail sweep (beat, every 5 minutes): images still without a thumbnail this many seconds
+# after they were attached (their task was lost), this many per run.
+ATTACHMENT_THUMBNAIL_SWEEP_AGE_SECONDS = envint("ATTACHMENT_THUMBNAIL_SWEEP_AGE_SECONDS", "300")
+ATTACHMENT_THUMBNAIL_SWEEP_BATCH = envint("ATTACHMENT_THUMBNAIL_SWEEP_BATCH", "100")
 
 # Mail: EMAIL_URL such as smtp://user:pass@127.0.0.1:8025 or smtp+tls://...; console otherwise.
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
@@ -342,6 +346,10 @@ CELERY_BEAT_SCHEDULE["campaigns-due"] = {"task": "explorers_network.tasks.campai
 CELERY_BEAT_SCHEDULE["contact-requests-missed"] = {
     "task": "notifications.tasks.contact_requests_notify_missed",
     "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["attachment-thumbnails-sweep"] = {
+    "task": "attachments.tasks.attachment_thumbnails_sweep",
+    "schedule": 300.0,
 }
 CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
     "task": "notifications.tasks.reminders_send",

@@ -30,6 +30,8 @@ def enqueue_after_commit(task_name: str, **kwargs) -> None:
       `campaigns_start_due`;
     - `notifications.tasks.contact_request_notify`: the ContactRequest without
       `staff_notified_at`, told by `contact_requests_notify_missed`;
+    - `attachments.tasks.attachment_thumbnail_create`: the image Attachment without a thumbnail,
+      made by `attachment_thumbnails_sweep`;
     - reminders and digests are beat's own jobs, hourly and once per period, so a run the
       broker missed is made up by the next.
 

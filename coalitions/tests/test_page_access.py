@@ -23,6 +23,8 @@ READ_PAGES = [
     ("coalition_detail", "co_coalition"),
     ("engagement_detail", "co_engagement"),
     ("learningnote_detail", "co_note"),
+    ("commitment_detail", "co_commitment"),
+    ("outcome_detail", "co_outcome"),
 ]
 
 #: Pages that change a Colombian record: staff-co may, staff-pe may not.

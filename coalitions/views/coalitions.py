@@ -241,6 +241,22 @@ def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A commitment read-only, with its evidence files (attached here by those who may change it)."""
+    commitment = get_visible_or_404(
+        Commitment.objects.select_related("coalition", "owner", "objective"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "coalitions/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "can_edit": Commitment.objects.editable_by(request.user).filter(pk=commitment.pk).exists(),
+        },
+    )
+
+
+@staff_required
 @require_POST
 def commitment_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a commitment done from the coalition page, without the full form (the edit form undoes it)."""

@@ -78,6 +78,23 @@ def engagement_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An outcome read-only, with its evidence files (attached here by those who may change it)."""
+    outcome = get_visible_or_404(
+        Outcome.objects.select_related("coalition", "recorded_by", "objective"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "coalitions/outcome_detail.html",
+        {
+            "outcome": outcome,
+            "actors": outcome.actors.visible_to(request.user),
+            "can_edit": Outcome.objects.editable_by(request.user).filter(pk=outcome.pk).exists(),
+        },
+    )
+
+
+@staff_required
 def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     coalition = get_editable_or_403(Coalition.objects, request.user, pk=pk)
     return _outcome_form(request, coalition, Outcome(coalition=coalition, recorded_by=request.user))

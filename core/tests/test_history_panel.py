@@ -58,6 +58,8 @@ RECORD_PAGES = {
     "coalitions:membership_update": lambda r: ({"pk": r.membership.pk}, r.membership),
     "coalitions:commitment_update": lambda r: ({"pk": r.world.co_commitment.pk}, r.world.co_commitment),
     "coalitions:outcome_update": lambda r: ({"pk": r.world.co_outcome.pk}, r.world.co_outcome),
+    "coalitions:commitment_detail": lambda r: ({"pk": r.world.co_commitment.pk}, r.world.co_commitment),
+    "coalitions:outcome_detail": lambda r: ({"pk": r.world.co_outcome.pk}, r.world.co_outcome),
     "coalitions:engagement_detail": lambda r: ({"pk": r.world.co_engagement.pk}, r.world.co_engagement),
     "coalitions:learningnote_detail": lambda r: ({"pk": r.note.pk}, r.note),
     "planning:entrypoint_detail": lambda r: ({"pk": r.entry_point.pk}, r.entry_point),
