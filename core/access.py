@@ -9,6 +9,8 @@ The write rules below (`may_attempt`, `may_write_row`, `partner_field_errors`) a
 the partner portal's alike, so neither can accept what the other refuses. Read them as:
 
 - admin: everything;
+- reference data (countries, regions: `REFERENCE_DATA`): read like any other resource, changed by
+  admins only, in the API and the admin site alike;
 - program staff: read everything; create, change and delete rows of their country teams
   (`editable_by(user)`), and a row they write must still be in their countries afterwards;
 - partner: read what `visible_to` shows, never the staff-only resources; create engagements
@@ -69,7 +71,17 @@ PARTNER_MAY_CREATE = frozenset({"engagement", "outcome", "attachment"})
 #: Resources a partner may change, and the only fields they may change.
 PARTNER_MAY_UPDATE = {"commitment": frozenset({"status", "evidence"})}
 
+#: Reference data (router basenames): the official lists every other row points at. Everyone who may
+#: read reads them; only admins create, change or delete them (a staff token must not be able to
+#: delete a country's departments).
+REFERENCE_DATA = frozenset({"country", "region"})
+
 READ, CREATE, UPDATE, DELETE = "read", "create", "update", "delete"
+
+
+def may_change_reference_data(user) -> bool:
+    """Admins only: the API's reference-data resources and their admin pages ask this."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_admin)
 
 
 def may_reach(user, resource: str) -> bool:
@@ -81,7 +93,11 @@ def may_attempt(user, resource: str, action: str) -> bool:
     """May the user attempt this action on this kind of resource (rows are checked later)?"""
     if not may_reach(user, resource):
         return False
-    if action == READ or is_staff_member(user):
+    if action == READ:
+        return True
+    if resource in REFERENCE_DATA:
+        return may_change_reference_data(user)
+    if is_staff_member(user):
         return True
     if user.is_partner:
         if action == CREATE:

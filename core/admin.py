@@ -3,6 +3,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from .access import may_change_reference_data
 from .forms import ValidatedModelForm
 from .models import ActionRecord, ObjectChange
 from .parsing import parse_id
@@ -61,6 +62,20 @@ class ScopedAdmin(StrictInitialMixin, admin.ModelAdmin):
         for obj in instances:
             obj.save()
         formset.save_m2m()
+
+
+class ReferenceDataAdmin(ScopedAdmin):
+    """Reference data (countries, regions): every admin-site user may read it, only admins change
+    it, as in the API (`core.access.REFERENCE_DATA`)."""
+
+    def has_add_permission(self, request) -> bool:
+        return may_change_reference_data(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return may_change_reference_data(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return may_change_reference_data(request.user) and super().has_delete_permission(request, obj)
 
 
 class TabularInline(admin.TabularInline):

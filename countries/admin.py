@@ -1,19 +1,19 @@
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import ReferenceDataAdmin
 
 from .models import Country, Region
 
 
 @admin.register(Country)
-class CountryAdmin(ScopedAdmin):
+class CountryAdmin(ReferenceDataAdmin):
     list_display = ["name", "code", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedAdmin):
+class RegionAdmin(ReferenceDataAdmin):
     list_display = ["name", "code", "kind", "country", "parent"]
     list_filter = ["country", "kind"]
     list_select_related = ["country", "parent"]

@@ -11,7 +11,16 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
-from ..access import CREATE, PARTNER_MAY_CREATE, PARTNER_MAY_UPDATE, READ, STAFF_ONLY, UPDATE, may_attempt
+from ..access import (
+    CREATE,
+    PARTNER_MAY_CREATE,
+    PARTNER_MAY_UPDATE,
+    READ,
+    REFERENCE_DATA,
+    STAFF_ONLY,
+    UPDATE,
+    may_attempt,
+)
 from .permissions import action_of, resource_of
 
 
@@ -84,6 +93,8 @@ def who_may_call(view, action: str) -> str:
             "Who may call: program staff and admins (every row); partners "
             f"({partner_reads or 'no rows'}). A row outside your scope answers 404."
         )
+    if resource in REFERENCE_DATA:
+        return "Who may call: admins only (reference data: everyone who may read reads it; a staff token gets 403)."
     if action == CREATE and getattr(view, "who_creates", ""):
         return f"Who may call: {view.who_creates}."
     if action == CREATE and resource in PARTNER_MAY_CREATE:

@@ -24,11 +24,13 @@ STAFF_WRITES_MEMBERS_SEE = {**STAFF_WRITES, "update": "200 200 403 403 404 401",
                             "partial_update": "200 200 403 403 404 401", "destroy": "204 204 403 403 404 401"}
 STAFF_WRITES_NONE_SEE = {**STAFF_WRITES, "update": "200 200 403 404 404 401",
                          "partial_update": "200 200 403 404 404 401", "destroy": "204 204 403 404 404 401"}
+ADMIN_WRITES =   {"create": "201 403 403 403 403 401", "update": "200 403 403 403 403 401",
+                  "partial_update": "200 403 403 403 403 401", "destroy": "204 403 403 403 403 401"}
 PARTNER_CREATES = {**STAFF_WRITES_MEMBERS_SEE, "create": "201 201 403 201 400 401"}
 
 MATRIX: dict[str, dict[str, str]] = {
-    "country":      {**READ_ALL, **STAFF_WRITES, "create": "201 403 403 403 403 401"},  # a new country is no team's
-    "region":       {**READ_ALL, **STAFF_WRITES},
+    "country":      {**READ_ALL, **ADMIN_WRITES},                      # reference data
+    "region":       {**READ_ALL, **ADMIN_WRITES},
     "attachment":   {**READ_MEMBERS, "create": "201 201 403 201 400 401",  # partner-co owns the commitment
                      "destroy": "204 204 403 403 404 401", "download": "200 200 200 200 404 401"},
     "stakeholder":  {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},

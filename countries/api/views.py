@@ -10,7 +10,6 @@ class CountryViewSet(ScopedModelViewSet):
     serializer_class = CountrySerializer
     filterset_class = CountryFilterSet
     partner_reads = "every country"
-    who_creates = "admins only (a new country is in no staff member's country team yet)"
     ordering_fields = ["id", "name", "code", "updated_at"]
 
 
