@@ -75,8 +75,8 @@ class Dot:
     radius: float
 
 
-def map_points(*, initiative, user, sector: str = "") -> list[MapPoint]:
-    """The latest assessment of each actor with its previous position, in one query.
+def map_points(*, initiative, user, sector: str = "", as_of: datetime.date | None = None) -> list[MapPoint]:
+    """The latest assessment of each actor (on or before `as_of`) with its previous position, in one query.
 
     The previous assessment comes from correlated subqueries rather than a second fetch of
     the whole history, so 500 actors cost what 5 cost.
@@ -84,10 +84,9 @@ def map_points(*, initiative, user, sector: str = "") -> list[MapPoint]:
     previous = Assessment.objects.filter(
         stakeholder=OuterRef("stakeholder"), initiative=OuterRef("initiative"), assessed_on__lt=OuterRef("assessed_on")
     ).order_by("-assessed_on")
+    assessments = Assessment.objects.visible_to(user).filter(initiative=initiative)
     latest = (
-        Assessment.objects.visible_to(user)
-        .filter(initiative=initiative)
-        .latest()
+        (assessments.latest() if as_of is None else assessments.as_of(as_of))
         .select_related("stakeholder")
         .annotate(
             previous_on=Subquery(previous.values("assessed_on")[:1]),

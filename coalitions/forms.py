@@ -13,6 +13,7 @@ from stakeholders.forms import stakeholder_picker
 from stakeholders.models import Stakeholder
 
 from .models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
+from .moves import dates_error
 
 
 def stakeholders_field(label, **kwargs) -> forms.ModelMultipleChoiceField:
@@ -317,8 +318,25 @@ class AssessmentForm(ValidatedModelForm):
 
 
 class MapFilterForm(forms.Form):
-    """The sector filter of the stakeholder map (GET)."""
+    """The stakeholder map's filter (GET): a sector, the date the map shows and the date to compare it with."""
 
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Stakeholder.Sector.choices]
     )
+    as_of = DateField(
+        label=_("As of"),
+        required=False,
+        help_text=_("Each actor as last assessed on or before this date (today if empty)."),
+    )
+    since = DateField(
+        label=_("Compare with"),
+        required=False,
+        help_text=_("Show how far each actor moved since this date."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        error = dates_error(as_of=cleaned.get("as_of"), since=cleaned.get("since"))
+        if error:
+            self.add_error("since", error)
+        return cleaned

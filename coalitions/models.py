@@ -133,6 +133,16 @@ class AssessmentQuerySet(ScopedQuerySet):
         )
         return self.filter(~Exists(newer))
 
+    def as_of(self, day: datetime.date) -> "AssessmentQuerySet":
+        """Only each pair's newest assessment on or before `day`: where every actor stood that day."""
+        newer = Assessment.objects.filter(
+            stakeholder=OuterRef("stakeholder"),
+            initiative=OuterRef("initiative"),
+            assessed_on__gt=OuterRef("assessed_on"),
+            assessed_on__lte=day,
+        )
+        return self.filter(assessed_on__lte=day).filter(~Exists(newer))
+
 
 class Assessment(TimeStampedModel):
     """A dated judgement of one actor's power, capabilities, interest and stance in one initiative.

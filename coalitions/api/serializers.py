@@ -5,6 +5,7 @@ from countries.api.serializers import CountryBriefSerializer
 from stakeholders.api.serializers import StakeholderBriefSerializer
 
 from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
+from ..moves import dates_error
 from ..services import coalition_create, engagement_log
 
 TIMESTAMPS = ["created_at", "updated_at"]
@@ -76,6 +77,57 @@ class AssessmentSerializer(ValidatedModelSerializer):
             name: bounded(Assessment, f"assessment_{name}_1_5", min_value=1, max_value=5)
             for name in ("power", "capabilities", "interest")
         }
+
+
+class MapQuerySerializer(serializers.Serializer):
+    """The map's query: the date it shows and the date it compares with (both optional)."""
+
+    as_of = serializers.DateField(
+        required=False, help_text="Each stakeholder's latest assessment on or before this date (default: today)."
+    )
+    since = serializers.DateField(
+        required=False, help_text="Compare with each stakeholder's position on this date; before `as_of`."
+    )
+
+    def validate(self, attrs):
+        error = dates_error(as_of=attrs.get("as_of"), since=attrs.get("since"))
+        if error:
+            raise serializers.ValidationError({"since": [error]})
+        return attrs
+
+
+class PositionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The assessment that gave this position.")
+    assessed_on = serializers.DateField()
+    power = serializers.IntegerField()
+    capabilities = serializers.IntegerField()
+    interest = serializers.IntegerField()
+    stance = serializers.IntegerField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    power = serializers.IntegerField()
+    capabilities = serializers.IntegerField()
+    interest = serializers.IntegerField()
+    stance = serializers.IntegerField()
+
+
+class MovementSerializer(serializers.Serializer):
+    since = serializers.DateField(help_text="The comparison date asked for.")
+    previous = PositionSerializer(allow_null=True, help_text="The position at `since`; null if not assessed by then.")
+    change = ChangeSerializer(allow_null=True, help_text="Each dimension's change since then (now minus before).")
+    distance = serializers.FloatField(
+        allow_null=True, help_text="How far it moved: Euclidean distance over the four dimensions."
+    )
+
+
+class MapEntrySerializer(AssessmentSerializer):
+    """A stakeholder on the map: its assessment at `as_of` and, with `since`, its movement (documentation only)."""
+
+    movement = MovementSerializer(read_only=True, allow_null=True, help_text="Null unless `since` is given.")
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "movement"]
 
 
 class CoalitionSerializer(ValidatedModelSerializer):

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -18,6 +19,7 @@ from ..filters import (
     OutcomeFilterSet,
 )
 from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
+from ..moves import DIMENSIONS, deltas, distance, order_key, positions
 from .serializers import (
     AssessmentSerializer,
     CoalitionHealthSerializer,
@@ -26,6 +28,8 @@ from .serializers import (
     EngagementSerializer,
     InitiativeSerializer,
     LearningNoteSerializer,
+    MapEntrySerializer,
+    MapQuerySerializer,
     MembershipSerializer,
     OutcomeSerializer,
 )
@@ -47,28 +51,63 @@ class InitiativeViewSet(ScopedModelViewSet):
         return queryset.prefetch_related(None) if self.action == "map" else queryset
 
     @extend_schema(
-        responses=AssessmentSerializer(many=True),
+        responses={200: MapEntrySerializer(many=True)},
         filters=False,
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                description="ISO date: each stakeholder as last assessed on or before it (default: today).",
+            ),
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATE,
+                description="ISO date before `as_of`: add each stakeholder's movement since its position on it.",
+            ),
+        ],
         summary="Stakeholder map of an initiative",
         description=(
             "Returns the latest assessment of each stakeholder in this initiative (power, capabilities, "
-            "interest, stance), ordered by stakeholder name; not paginated.\n\n"
+            "interest, stance) on or before `as_of`, ordered by stakeholder name; not paginated.\n\n"
+            "With `since`, each row's `movement` gives its position on that date, the change of each dimension "
+            "and the distance moved, and the rows are ordered by who moved furthest (then stakeholders first "
+            "assessed after `since`, then those that did not move). A date that is not an ISO date, or a "
+            "`since` not before `as_of`, answers 400.\n\n"
             "Who may call: program staff and admins only. A partner gets 404."
         ),
     )
     @action(detail=True, methods=["get"], url_path="map", pagination_class=None)
     def map(self, request, pk=None) -> Response:
         initiative = self.get_object()
-        assessments = (
-            Assessment.objects.visible_to(request.user)
-            .filter(initiative=initiative)
-            .latest()
-            .order_by("stakeholder__name", "stakeholder_id")
+        query = MapQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        as_of, since = query.validated_data.get("as_of"), query.validated_data.get("since")
+        assessments = positions(initiative=initiative, user=request.user, on=as_of).order_by(
+            "stakeholder__name", "stakeholder_id"
         )
         # Built from `.values()` rows (an initiative can have thousands), the same JSON as AssessmentSerializer;
         # assessments are staff-only, so every relation is joined.
         plan = row_plan(AssessmentSerializer)
-        return Response(plan.rows(list(assessments.values(*plan.columns(()))), request.user, ()))
+        rows = plan.rows(list(assessments.values(*plan.columns(()))), request.user, ())
+        if since is None:
+            return Response([{**row, "movement": None} for row in rows])
+        before = {
+            row["stakeholder_id"]: row
+            for row in positions(initiative=initiative, user=request.user, on=since).values(
+                "id", "stakeholder_id", "assessed_on", *(name for name, _label in DIMENSIONS)
+            )
+        }
+        entries = []
+        for row in rows:
+            previous = before.get(row["stakeholder"])
+            if previous is not None:
+                previous = {key: value for key, value in previous.items() if key != "stakeholder_id"}
+            moved_by = distance(row, previous)
+            movement = {"since": since, "previous": previous, "change": deltas(row, previous), "distance": moved_by}
+            key = order_key(moved_by=moved_by, name=row["stakeholder_brief"]["name"], pk=row["stakeholder"])
+            entries.append((key, {**row, "movement": movement}))
+        entries.sort(key=lambda entry: entry[0])
+        return Response([entry for _key, entry in entries])
 
 
 class AssessmentViewSet(ScopedModelViewSet):

@@ -1,5 +1,8 @@
 """Initiatives: list, detail with the stakeholder map, create and edit, and recording an assessment."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -7,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -21,6 +25,7 @@ from ..charts import map_points, stakeholder_map, stance_legend
 from ..filters import InitiativeFilterSet
 from ..forms import AssessmentForm, InitiativeForm, MapFilterForm
 from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
+from ..moves import Move, Round, moves, rounds
 from .common import can_edit
 
 PAGE_SIZE = 25
@@ -70,38 +75,74 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_map": is_staff_member(user),
     }
     if context["show_map"]:
-        filter_form, points, drawing = _map(request, initiative)
+        shown = _map(request, initiative)
         context.update(
-            filter_form=filter_form,
-            points=points,
-            map_svg=drawing.svg,
-            map_svg_url=_map_svg_url(initiative, filter_form),
-            map_numbered=drawing.numbered,
+            filter_form=shown.form,
+            points=shown.points,
+            moves=shown.moves,
+            unmoved=sum(1 for move in shown.moves or () if not move.moved and not move.is_new),
+            since=shown.since,
+            rounds=_round_choices(request, initiative, shown),
+            map_svg=shown.drawing.svg,
+            map_svg_url=_map_svg_url(initiative, shown.form),
+            map_numbered=shown.drawing.numbered,
             legend=stance_legend(),
         )
     return render(request, "coalitions/initiative_detail.html", context)
 
 
-def _map(request: HttpRequest, initiative: Initiative):
+@dataclass(frozen=True)
+class ShownMap:
+    """What the map filter chose and what it shows: the points, their drawing and (with a comparison date) the moves."""
+
+    form: MapFilterForm
+    points: list
+    drawing: object
+    moves: list[Move] | None
+    as_of: datetime.date | None
+    since: datetime.date | None
+
+
+def _map(request: HttpRequest, initiative: Initiative) -> ShownMap:
     """The map filter form, the points it selects and their drawing (page and download alike)."""
     filter_form = MapFilterForm(request.GET or None)
-    sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
-    points = map_points(initiative=initiative, user=request.user, sector=sector)
+    filter_form.is_valid()  # the fields that are valid still apply
+    chosen = getattr(filter_form, "cleaned_data", {})
+    sector, as_of, since = chosen.get("sector", ""), chosen.get("as_of"), chosen.get("since")
+    found = None
+    if since:
+        found = moves(initiative=initiative, user=request.user, as_of=as_of, since=since, sector=sector)
+        points = [move.map_point() for move in found]
+    else:
+        points = map_points(initiative=initiative, user=request.user, sector=sector, as_of=as_of)
     drawing = stakeholder_map(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name})
-    return filter_form, points, drawing
+    return ShownMap(filter_form, points, drawing, found, as_of, since)
+
+
+def _chosen_query(filter_form: MapFilterForm, **changes) -> str:
+    """The map filter's valid values as a query string, with some changed."""
+    chosen = {**getattr(filter_form, "cleaned_data", {}), **changes}
+    values = {name: value.isoformat() if hasattr(value, "isoformat") else value for name, value in chosen.items()}
+    return urlencode({name: value for name, value in values.items() if value})
+
+
+def _round_choices(request: HttpRequest, initiative: Initiative, shown: ShownMap) -> list[tuple[Round, str]]:
+    """The assessment rounds before the map's date, each with the link that compares the map with it."""
+    found = rounds(initiative=initiative, user=request.user, before=shown.as_of or timezone.localdate())
+    return [(found_round, "?" + _chosen_query(shown.form, since=found_round.day) + "#map") for found_round in found]
 
 
 def _map_svg_url(initiative: Initiative, filter_form: MapFilterForm) -> str:
     url = reverse("coalitions:initiative_map_svg", kwargs={"pk": initiative.pk})
-    sector = filter_form.cleaned_data["sector"] if filter_form.is_valid() else ""
-    return f"{url}?{urlencode({'sector': sector})}" if sector else url
+    query = _chosen_query(filter_form)
+    return f"{url}?{query}" if query else url
 
 
 @staff_required
 def initiative_map_svg(request: HttpRequest, pk: int) -> HttpResponse:
     """The stakeholder map as an .svg file, with the same filter as the page, for slides and print."""
     initiative = get_visible_or_404(Initiative.objects.select_related("country"), request.user, pk=pk)
-    _form, _points, drawing = _map(request, initiative)
+    drawing = _map(request, initiative).drawing
     name = slugify(_("stakeholder map") + " " + initiative.name) or "map"
     return svg_download(drawing.svg, f"{name}.svg")
 

@@ -1,0 +1,201 @@
+"""Who moved: where each actor stood in an initiative on one date, and how far it moved since another.
+
+The one place that answers "who moved since our last round?" for the initiative's map page and the
+API map alike. A position on a date is the actor's newest assessment on or before it
+(`AssessmentQuerySet.as_of`); the move is the Euclidean distance between the two positions over
+power, capabilities, interest and stance. Two queries whatever the number of actors, plus one for
+the assessment rounds offered as quick choices.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .charts import MapPoint
+from .models import Assessment, Initiative
+
+#: The dimensions a move is measured over, in the order they are shown, with their column labels.
+DIMENSIONS = (
+    ("power", _("Power")),
+    ("capabilities", _("Capabilities")),
+    ("interest", _("Interest")),
+    ("stance", _("Stance")),
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One dimension of a move: the value at the comparison date, the value at the chosen date."""
+
+    name: str
+    label: str
+    before: int | None
+    now: int
+
+    @property
+    def delta(self) -> int | None:
+        return None if self.before is None else self.now - self.before
+
+    def _shown(self, value: int | None) -> str:
+        if value is None:
+            return ""
+        return str(Assessment.Stance(value).label) if self.name == "stance" else str(value)
+
+    @property
+    def before_shown(self) -> str:
+        """The value as the page shows it: a stance in words, a score as its number."""
+        return self._shown(self.before)
+
+    @property
+    def now_shown(self) -> str:
+        return self._shown(self.now)
+
+
+@dataclass(frozen=True)
+class Move:
+    """An actor's position at the chosen date (`now`) and at the comparison date (`before`, None if unassessed)."""
+
+    now: Assessment
+    before: Assessment | None
+
+    @property
+    def stakeholder(self):
+        return self.now.stakeholder
+
+    @property
+    def is_new(self) -> bool:
+        """First assessed after the comparison date: it has no earlier position to move from."""
+        return self.before is None
+
+    @property
+    def changes(self) -> list[Change]:
+        return [
+            Change(
+                name=name,
+                label=str(label),
+                before=None if self.before is None else getattr(self.before, name),
+                now=getattr(self.now, name),
+            )
+            for name, label in DIMENSIONS
+        ]
+
+    @property
+    def distance(self) -> float | None:
+        """How far the actor moved (None when it was not assessed at the comparison date)."""
+        return distance(self.now, self.before)
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.distance)
+
+    def map_point(self) -> MapPoint:
+        """The actor on the map at the chosen date, with an arrow from where it stood at the comparison date."""
+        stakeholder, before = self.now.stakeholder, self.before
+        return MapPoint(
+            stakeholder_id=stakeholder.pk,
+            name=str(stakeholder),
+            url=stakeholder.get_absolute_url(),
+            sector=stakeholder.get_sector_display(),
+            assessed_on=self.now.assessed_on,
+            power=self.now.power,
+            interest=self.now.interest,
+            capabilities=self.now.capabilities,
+            stance=self.now.stance,
+            previous_on=before and before.assessed_on,
+            previous_power=before and before.power,
+            previous_interest=before and before.interest,
+            previous_stance=None if before is None else before.stance,
+            assessment_id=self.now.pk,
+        )
+
+
+def dates_error(*, as_of: datetime.date | None, since: datetime.date | None) -> str | None:
+    """Why a comparison of these dates cannot be made (the page's form and the API both ask), or None."""
+    if since is not None and since >= (as_of or timezone.localdate()):
+        return str(_("The comparison date must be before the date the map shows."))
+    return None
+
+
+def positions(*, initiative: Initiative, user, on: datetime.date | None, sector: str = ""):
+    """Each visible actor's newest assessment in the initiative on or before `on` (today's when None)."""
+    assessments = Assessment.objects.visible_to(user).filter(initiative=initiative)
+    assessments = assessments.latest() if on is None else assessments.as_of(on)
+    return assessments.filter(stakeholder__sector=sector) if sector else assessments
+
+
+def _value(position, name: str) -> int:
+    """A dimension of a position: an Assessment, or an assessment's row as the API builds it."""
+    return position[name] if isinstance(position, dict) else getattr(position, name)
+
+
+def deltas(now, before) -> dict[str, int] | None:
+    """Each dimension's change from `before` to `now` (None when there is no earlier position)."""
+    if before is None:
+        return None
+    return {name: _value(now, name) - _value(before, name) for name, _label in DIMENSIONS}
+
+
+def distance(now, before) -> float | None:
+    """The Euclidean distance between two positions over power, capabilities, interest and stance."""
+    changes = deltas(now, before)
+    return None if changes is None else math.sqrt(sum(delta**2 for delta in changes.values()))
+
+
+def order_key(*, moved_by: float | None, name: str, pk: int) -> tuple:
+    """Who moved furthest first, then actors assessed for the first time, then those that stayed; by name within."""
+    group = 0 if moved_by else 1 if moved_by is None else 2
+    return (group, -(moved_by or 0), name.lower(), pk)
+
+
+def _order(move: Move) -> tuple:
+    return order_key(moved_by=move.distance, name=str(move.stakeholder), pk=move.stakeholder.pk)
+
+
+def moves(
+    *, initiative: Initiative, user, as_of: datetime.date | None, since: datetime.date, sector: str = ""
+) -> list[Move]:
+    """Every actor assessed by `as_of` with its move since `since`, furthest first (two queries)."""
+    now = positions(initiative=initiative, user=user, on=as_of, sector=sector).select_related(
+        "stakeholder", "assessed_by"
+    )
+    before = {
+        assessment.stakeholder_id: assessment
+        for assessment in positions(initiative=initiative, user=user, on=since, sector=sector).only(
+            "id", "stakeholder_id", "assessed_on", *(name for name, _label in DIMENSIONS)
+        )
+    }
+    return sorted((Move(now=a, before=before.get(a.stakeholder_id)) for a in now), key=_order)
+
+
+@dataclass(frozen=True)
+class Round:
+    """A date on which actors of the initiative were assessed, and how many."""
+
+    day: datetime.date
+    count: int
+    is_first: bool
+
+
+#: Rounds offered as quick choices besides the first: the latest ones.
+RECENT_ROUNDS = 5
+
+
+def rounds(*, initiative: Initiative, user, before: datetime.date) -> list[Round]:
+    """The first assessment round and the latest ones before `before`, oldest first (one query)."""
+    days = list(
+        Assessment.objects.visible_to(user)
+        .filter(initiative=initiative, assessed_on__lt=before)
+        .order_by()
+        .values("assessed_on")
+        .annotate(count=Count("id"))
+        .order_by("assessed_on")
+        .values_list("assessed_on", "count")
+    )
+    if not days:
+        return []
+    chosen = [days[0], *days[1:][-RECENT_ROUNDS:]]
+    return [Round(day=day, count=count, is_first=index == 0) for index, (day, count) in enumerate(chosen)]
