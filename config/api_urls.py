@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("planning.api.urls")),
     path("", include("results.api.urls")),
     path("", include("explorers_network.api.urls")),
+    path("", include("trends.api.urls")),
     path("schema/", SchemaView.as_view(permission_classes=[AllowAny]), name="schema"),
     path("schema/partner/", PartnerSchemaView.as_view(), name="schema-partner"),
     # The split view serves Swagger UI's start-up code as a script file, so the strict CSP holds.

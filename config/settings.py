@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +96,7 @@ PROJECT_APPS = [
     "results",
     "explorers_network",
     "notifications",
+    "trends",
     "website",
     "portal",
 ]
@@ -354,6 +356,11 @@ CELERY_BEAT_SCHEDULE["attachment-thumbnails-sweep"] = {
 CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
     "task": "notifications.tasks.reminders_send",
     "schedule": envint("REMINDERS_EVERY_SECONDS", "3600"),
+}
+# The monthly snapshots (trends): on the first of the month, early, for the month that starts.
+CELERY_BEAT_SCHEDULE["trends-snapshots"] = {
+    "task": "trends.tasks.snapshots_take",
+    "schedule": crontab(minute=30, hour=1, day_of_month=1),
 }
 CELERY_BEAT_SCHEDULE["notifications-digest"] = {
     "task": "notifications.tasks.digests_send",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("website.urls")),
     path("", include("planning.urls")),
     path("", include("results.urls")),
+    path("", include("trends.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -61,7 +61,7 @@ def staff_required(view):
 
 
 #: Resources (router basenames) and extra actions only admin and program staff may reach.
-STAFF_ONLY = frozenset({"relationship", "assessment", "explorer", "initiative-map", "entrypoint"})
+STAFF_ONLY = frozenset({"relationship", "assessment", "explorer", "initiative-map", "entrypoint", "networksnapshot"})
 
 #: Resources a partner may create rows in, each inside the partner's own coalitions (attachments:
 #: on the engagements and outcomes they recorded and the commitments they own, checked by the

@@ -66,11 +66,13 @@ def build_network(
     stances: dict[int, int],
     stance_labels: list[tuple[int, str]] = (),
     colour_by: str,
+    draw: bool = True,
 ) -> Network:
     """Figures and drawing for these stakeholders and the relationships between them.
 
     `stances` (stakeholder id to stance) and `stance_labels` come from the caller: stance belongs
-    to an actor per initiative, which the apps above this one hold.
+    to an actor per initiative, which the apps above this one hold. `draw=False` leaves out the
+    drawing (its layout is the slow part): the monthly snapshots keep only the figures.
     """
     graph = nx.Graph()
     by_id = {stakeholder.pk: stakeholder for stakeholder in stakeholders}
@@ -93,8 +95,11 @@ def build_network(
     nodes.sort(key=lambda node: (-node.betweenness, -node.degree, node.stakeholder.name))
 
     drawn_ids = {node.stakeholder.pk for node in sorted(nodes, key=lambda n: -n.degree)[:MAX_DRAWN_NODES]}
-    subgraph = graph.subgraph(drawn_ids)
-    svg, numbered = _draw(subgraph, [n for n in nodes if n.stakeholder.pk in drawn_ids], edges)
+    if draw:
+        subgraph = graph.subgraph(drawn_ids)
+        svg, numbered = _draw(subgraph, [n for n in nodes if n.stakeholder.pk in drawn_ids], edges)
+    else:
+        drawn_ids, svg, numbered = set(), SafeString(""), []
     if colour_by == "stance":
         legend = [(stance_class(value), str(label)) for value, label in stance_labels]
         legend.append((stance_class(None), _("Not assessed")))

@@ -6,79 +6,27 @@ its drawing stay in `stakeholders.network`.
 """
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.access import staff_required
-from core.parsing import parse_id
 from core.svg import svg_download
 from countries.models import Country
-from stakeholders.models import Relationship, Stakeholder
-from stakeholders.network import EDGE_STYLES, build_network
+from stakeholders.models import Relationship
+from stakeholders.network import EDGE_STYLES
 
-from ..models import Assessment, Initiative
-
-
-def _network_scope(request):
-    """The country or initiative whose network is shown, from the query string, else the user's team."""
-    user = request.user
-    initiative = country = None
-    initiative_id, country_id = parse_id(request.GET.get("initiative")), parse_id(request.GET.get("country"))
-    if initiative_id:
-        initiative = get_object_or_404(Initiative.objects.visible_to(user).select_related("country"), pk=initiative_id)
-        country = initiative.country
-    elif country_id:
-        country = get_object_or_404(Country.objects.visible_to(user), pk=country_id)
-    else:
-        teams = sorted(user.team_country_ids)
-        country = Country.objects.filter(pk__in=teams).first() or Country.objects.visible_to(user).first()
-    return country, initiative
+from ..models import Initiative
+from ..network import network_scope, scope_network
 
 
 def _network(request):
     """The scope, colouring and network shown (the page and its download alike)."""
-    user = request.user
-    country, initiative = _network_scope(request)
-    colour_by = request.GET.get("colour") if request.GET.get("colour") in ("sector", "stance") else None
-    stances: dict[int, int] = {}
-    if initiative:
-        latest = Assessment.objects.visible_to(user).latest().filter(initiative=initiative)
-        stances = dict(latest.values_list("stakeholder_id", "stance"))
-        stakeholders = Stakeholder.objects.visible_to(user).filter(pk__in=latest.values("stakeholder"))
-        relationships = Relationship.objects.visible_to(user).filter(
-            source__in=latest.values("stakeholder"), target__in=latest.values("stakeholder")
-        )
-        colour_by = colour_by or "stance"
-    else:
-        # Only stakeholders with at least one tie: dozens of isolated dots would hide the network.
-        relationships = Relationship.objects.visible_to(user).filter(source__country=country, target__country=country)
-        stakeholders = Stakeholder.objects.visible_to(user).filter(country=country)
-        stakeholders = stakeholders.filter(pk__in=relationships.values("source")) | stakeholders.filter(
-            pk__in=relationships.values("target")
-        )
-        colour_by = "sector"
-    network = build_network(
-        list(stakeholders.only("pk", "name", "acronym", "sector", "country_id")),
-        list(
-            relationships.select_related("source", "target").only(
-                "pk",
-                "kind",
-                "strength",
-                "source_id",
-                "target_id",
-                "source__name",
-                "source__acronym",
-                "target__name",
-                "target__acronym",
-            )
-        ),
-        stances=stances,
-        stance_labels=Assessment.Stance.choices,
-        colour_by=colour_by,
-    )
+    country, initiative = network_scope(user=request.user, params=request.GET)
+    colour = request.GET.get("colour") if request.GET.get("colour") in ("sector", "stance") else None
+    colour_by, network = scope_network(country=country, initiative=initiative, user=request.user, colour_by=colour)
     return country, initiative, colour_by, network
 
 

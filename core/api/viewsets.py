@@ -17,8 +17,8 @@ from .rows import row_plan
 from .schema import ApiAutoSchema
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
-    """Rows through `visible_to(request.user)`; writes checked by the rules of `core.access`, then announced.
+class ScopedReads:
+    """Rows through `visible_to(request.user)`: what every viewset reads, read-only or not.
 
     Subclasses set `queryset` (with select_related/prefetch_related), `serializer_class`,
     `filterset_class` and `ordering_fields` (the allow-list for `?ordering=`).
@@ -79,6 +79,16 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         # its COUNT), so the count stays what it is for the serializer path (an index-only scan).
         rows.count = queryset.count
         return self.get_paginated_response(plan.rows(self.paginate_queryset(rows), request.user, scoped))
+
+
+class ScopedReadOnlyModelViewSet(ScopedReads, viewsets.ReadOnlyModelViewSet):
+    """A resource the API serves but never writes (figures the server computes, such as snapshots)."""
+
+    http_method_names = ["get", "head", "options"]
+
+
+class ScopedModelViewSet(ScopedReads, viewsets.ModelViewSet):
+    """Rows through `visible_to(request.user)`; writes checked by the rules of `core.access`, then announced."""
 
     def perform_create(self, serializer) -> None:
         # Saved, checked and announced by the service the partner portal writes through too.

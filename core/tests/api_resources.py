@@ -38,6 +38,8 @@ from results.api.urls import router as results_router
 from results.models import Indicator, IndicatorValue
 from stakeholders.api.urls import router as stakeholders_router
 from stakeholders.models import Contact, Relationship, Stakeholder
+from trends.api.urls import router as trends_router
+from trends.models import NetworkSnapshot
 
 ROUTERS: list[SimpleRouter] = [
     countries_router,
@@ -47,6 +49,7 @@ ROUTERS: list[SimpleRouter] = [
     explorers_router,
     planning_router,
     results_router,
+    trends_router,
 ]
 DAY = datetime.date(2026, 2, 1)
 _serial = itertools.count(1)
@@ -355,7 +358,16 @@ RESOURCES: dict[str, Resource] = {
         },
         change={"source": "DANE"},
     ),
+    "networksnapshot": Resource(make=lambda w: _network_snapshot(w), body=lambda w: {}, change={}),
 }
+
+
+def _network_snapshot(world) -> NetworkSnapshot:
+    """A Colombian snapshot of a month no other took (the API only reads them)."""
+    n = serial()
+    return NetworkSnapshot.objects.create(
+        country=world.co, period=datetime.date(1000 + n % 8000, 1, 1), actors=2, ties=1, connected=2, density=1.0
+    )
 
 
 def _plan(world, name="Plan La Guajira") -> DevelopmentPlan:

@@ -56,6 +56,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "budgetexecution": {**READ_ALL, **STAFF_WRITES},
     "indicator":       {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},    # partners: their coalitions' indicators
     "indicatorvalue":  {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},
+    "networksnapshot": READ_STAFF,                                      # read-only: the server takes them
 }
 # fmt: on
 

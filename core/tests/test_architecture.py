@@ -24,6 +24,7 @@ ALLOWED = {
     "coalitions": {"core", "countries", "attachments", "stakeholders", "accounts", "planning", "explorers_network"},
     "results": {"core", "countries", "attachments", "stakeholders", "accounts", "planning", "coalitions"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},
+    "trends": {"core", "countries", "stakeholders", "accounts", "planning", "coalitions", "results"},
     "website": {"core", "countries", "stakeholders", "accounts", "coalitions"},
     "portal": {"core", "countries", "attachments", "stakeholders", "accounts", "planning", "coalitions", "results"},
 }

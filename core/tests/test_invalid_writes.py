@@ -45,6 +45,7 @@ from outbox.models import Delivery, Suppression
 from planning.models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
 from results.models import Indicator, IndicatorValue
 from stakeholders.models import Relationship, Stakeholder
+from trends.models import NetworkSnapshot
 
 from .api_resources import RESOURCES, ROUTERS, _plan
 from .test_architecture import ALLOWED
@@ -58,6 +59,9 @@ NO_API = "no API endpoint writes this model"
 NO_ADMIN = "its admin page does not write it"
 #: Attachments are written from a multipart upload (attachments/tests test it), never a JSON body.
 ATTACHMENT_UPLOAD = "a multipart upload, tested in attachments/tests"
+#: Snapshots are written by trends.services alone; the API serves them read-only.
+SNAPSHOT_READ_ONLY = {"api": "a read-only resource: trends.services takes the snapshots"}
+MONTH = datetime.date(2026, 3, 1)
 
 
 @dataclass(frozen=True)
@@ -534,6 +538,28 @@ CONSTRAINTS: dict[str, Invalid] = {
     "delivery_sending_has_lease": Invalid(
         Delivery, lambda w: {"state": "sending", "lease_until": None}, "A mail being sent needs a lease."
     ),
+    "networksnapshot_one_scope": Invalid(
+        NetworkSnapshot,
+        lambda w: {"initiative": w.co_initiative},
+        "A network snapshot is of a country or of an initiative, not both.",
+        without=SNAPSHOT_READ_ONLY,
+    ),
+    "networksnapshot_one_per_country_month": Invalid(
+        NetworkSnapshot,
+        lambda w: existing(NetworkSnapshot, country=w.co, period=MONTH),
+        "This country's network already has a snapshot for this month.",
+        without=SNAPSHOT_READ_ONLY,
+    ),
+    "networksnapshot_one_per_initiative_month": Invalid(
+        NetworkSnapshot,
+        lambda w: {
+            "country": None,
+            "initiative": w.co_initiative,
+            **existing(NetworkSnapshot, initiative=w.co_initiative, period=MONTH),
+        },
+        "This initiative's network already has a snapshot for this month.",
+        without=SNAPSHOT_READ_ONLY,
+    ),
 }
 
 #: A valid new row of the models the API does not write (the API ones use `api_resources`).
@@ -575,6 +601,7 @@ BASES: dict[str, Callable[[SimpleNamespace], dict]] = {
     },
     "notifications.Preference": lambda w: {"user": w.staff_co, "kind": "digest"},
     "outbox.Suppression": lambda w: {"address_hash": "ab" * 32, "reason": "bounced"},
+    "trends.NetworkSnapshot": lambda w: {"country": w.co, "period": MONTH},
     "outbox.Delivery": lambda w: {
         "recipient": "ana@example.org",
         "kind": "digest",

@@ -1,0 +1,7 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("network-snapshots", views.NetworkSnapshotViewSet, basename="networksnapshot")
+urlpatterns = router.urls

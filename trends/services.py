@@ -1,0 +1,88 @@
+"""Taking the monthly snapshots: every network (and, below, every coalition's health) in bulk.
+
+A snapshot belongs to a month (`period`, its first day). Taking it again in the same month
+replaces its figures, so the monthly job, a staff member's "take them now" and `take_snapshots`
+can all run as often as they like.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from coalitions.models import Initiative
+from coalitions.network import scope_network
+from countries.models import Country
+from stakeholders.network import Network
+
+from .models import NetworkSnapshot
+
+#: How many of the most central actors each network snapshot keeps.
+CENTRAL_KEPT = 10
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _network_figures(network: Network) -> dict:
+    """A snapshot's figures: the network page's own (`coalitions.network.scope_network`)."""
+    return {
+        "actors": len(network.nodes),
+        "ties": len(network.edges),
+        "connected": sum(1 for node in network.nodes if node.degree),
+        "density": round(network.density, 6),
+        "components": network.components,
+        # The page's order: betweenness, then degree, then name.
+        "central": [
+            {
+                "id": node.stakeholder.pk,
+                "name": node.stakeholder.name,
+                "degree": node.degree,
+                "betweenness": round(node.betweenness, 6),
+            }
+            for node in network.nodes[:CENTRAL_KEPT]
+        ],
+        "connected_ids": sorted(node.stakeholder.pk for node in network.nodes if node.degree),
+    }
+
+
+FIGURES = ["actors", "ties", "connected", "density", "components", "central", "connected_ids"]
+
+
+@transaction.atomic
+def network_snapshots_take(*, on: datetime.date | None = None) -> int:
+    """Snapshot the network of every country and every initiative for the month of `on` (today);
+    how many snapshots were written. A network with no actors is left out.
+
+    The figures are the network page's, read for every row (a job has no user); the writes are
+    two bulk statements whatever the number of networks.
+    """
+    period = month_start(on or timezone.localdate())
+    scopes = [(country, None) for country in Country.objects.order_by("pk")]
+    scopes += [(None, initiative) for initiative in Initiative.objects.select_related("country").order_by("pk")]
+    existing = {(row.country_id, row.initiative_id): row for row in NetworkSnapshot.objects.filter(period=period)}
+    new, changed, now = [], [], timezone.now()
+    for country, initiative in scopes:
+        _colour, network = scope_network(country=country, initiative=initiative, user=None, draw=False)
+        if not network.nodes:
+            continue
+        figures = _network_figures(network)
+        key = (country.pk if country else None, initiative.pk if initiative else None)
+        row = existing.get(key)
+        if row is None:
+            new.append(NetworkSnapshot(country=country, initiative=initiative, period=period, **figures))
+        else:
+            for name, value in figures.items():
+                setattr(row, name, value)
+            row.updated_at = now  # bulk_update leaves auto_now alone
+            changed.append(row)
+    NetworkSnapshot.objects.bulk_create(new)
+    if changed:
+        NetworkSnapshot.objects.bulk_update(changed, [*FIGURES, "updated_at"])
+    return len(new) + len(changed)
+
+
+def snapshots_take(*, on: datetime.date | None = None) -> int:
+    """Every snapshot of the month of `on` (today): what the monthly job and staff's button run."""
+    return network_snapshots_take(on=on)

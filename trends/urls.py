@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "trends"
+urlpatterns = [
+    path("network/history/", views.network_history, name="network_history"),
+    path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
+]

@@ -1,0 +1,65 @@
+"""The history of a country's or an initiative's relationship network, from its monthly snapshots."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coalitions.models import Initiative
+from coalitions.network import network_scope
+from core.access import staff_required
+from core.parsing import parse_id
+from core.tasks import enqueue_after_commit
+from countries.models import Country
+from stakeholders.models import Stakeholder
+
+from .charts import central_chart, figure_chart
+from .models import NetworkSnapshot
+
+
+@staff_required
+def network_history(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    country, initiative = network_scope(user=user, params=request.GET)
+    snapshots = NetworkSnapshot.objects.visible_to(user)
+    snapshots = snapshots.filter(initiative=initiative) if initiative else snapshots.filter(country=country)
+    snapshots = list(snapshots.order_by("period"))
+    latest = snapshots[-1] if snapshots else None
+    previous = snapshots[-2] if len(snapshots) > 1 else None
+    newly_connected = []
+    if previous is not None:
+        ids = set(latest.connected_ids) - set(previous.connected_ids)
+        newly_connected = list(Stakeholder.objects.visible_to(user).filter(pk__in=ids).only("pk", "name"))
+    central, central_legend = central_chart(snapshots)
+    context = {
+        "country": country,
+        "initiative": initiative,
+        "countries": Country.objects.visible_to(user),
+        "initiatives": Initiative.objects.visible_to(user).select_related("country"),
+        "snapshots": snapshots,
+        "latest": latest,
+        "previous": previous,
+        "newly_connected": newly_connected,
+        "density_chart": figure_chart(snapshots, "density", title=_("Density"), decimals=3),
+        "groups_chart": figure_chart(snapshots, "components", title=_("Groups")),
+        "connected_chart": figure_chart(snapshots, "connected", title=_("Connected actors")),
+        "central_chart": central,
+        "central_legend": central_legend,
+        "nav_section": "relationships",
+    }
+    return render(request, "trends/networksnapshot_list.html", context)
+
+
+@staff_required
+@require_POST
+def snapshot_take(request: HttpRequest) -> HttpResponse:
+    """Take this month's snapshots now (they replace the month's, if taken), in the background;
+    back to the history page of the scope the button was on."""
+    enqueue_after_commit("trends.tasks.snapshots_take")
+    messages.success(request, _("This month's snapshots are being taken: reload this page in a minute."))
+    scope = {name: parse_id(request.POST.get(name)) for name in ("country", "initiative")}
+    query = urlencode({name: value for name, value in scope.items() if value})
+    return redirect(reverse("trends:network_history") + (f"?{query}" if query else ""))
