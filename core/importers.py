@@ -11,12 +11,20 @@ never an exception (PostgreSQL refuses NUL in text; the csv module raises on a c
 limit) and never stored (a control character in a name ends up in mail headers and exports).
 """
 
+import codecs
 import csv
+import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from core.parsing import is_integer
 
 #: Longer than any text a row of this platform holds (the longest, a description, is a few
 #: paragraphs); beyond it a cell is a pasted document or an attack on the import's memory.
@@ -81,6 +89,21 @@ class RowError:
         return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
+@dataclass(frozen=True)
+class RowChange:
+    """What an import does (or, in a dry run, would do) to the row of one line: its `action`, the row
+    as its page names it, and for a changed row each field changed as (label, before, after)."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+    line: int
+    action: str
+    label: str
+    fields: list[tuple[str, object, object]] = field(default_factory=list)
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, in a dry run, would do), or why it wrote nothing."""
@@ -92,7 +115,424 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: Each line's row and what happens to it (new, changed with its fields, unchanged).
+    changes: list[RowChange] = field(default_factory=list)
+    #: How the file was read: its encoding ("XLSX" for a workbook), separator and decimal mark.
+    encoding: str = ""
+    separator: str = ""
+    decimal_mark: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+# Reading a file: CSV in the encodings and separators spreadsheets write, or XLSX.
+
+#: The single-byte encodings older spreadsheets save Spanish text in, besides Windows-1252.
+LEGACY_ENCODINGS = ("latin_1", "iso8859_15", "mac_roman", "cp850")
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+
+
+class FileUnreadable(Exception):
+    """The file as a whole cannot be read as a table; the message says what was found instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Table:
+    """A file read as a table: its header cells, then each row with the line it starts on (1 is the
+    header), and how it was read (shown in the report, so a wrong guess is visible)."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    encoding: str = "UTF-8"
+    separator: str = ","
+    #: The decimal mark a CSV's own locale suggests (a `;` file is from a locale writing "1.234,5").
+    decimal_mark: str = "."
+    #: Where the csv module could not read on (a cell past its size limit); the rows end there.
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the name of the encoding it was read in."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError as error:
+            raise FileUnreadable(
+                _("The file starts as UTF-8 but is not UTF-8 at byte %(position)d.") % {"position": error.start}
+            ) from None
+    for bom, name in ((codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode("utf-16"), name
+            except UnicodeDecodeError:
+                raise FileUnreadable(_("The file starts as UTF-16 but cannot be read as UTF-16.")) from None
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    if b"\x00" not in data:
+        # Windows-1252 first: it is what Excel saves Spanish text in, and on a short file a detector
+        # cannot tell it from DOS or Mac code pages (it guesses cp850 for "Región;Año").
+        try:
+            return data.decode("cp1252"), "Windows-1252"
+        except UnicodeDecodeError:
+            pass
+        best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
+        if best is not None:
+            return str(best), best.encoding
+    guess = from_bytes(data).best()
+    detected = guess.encoding if guess is not None else _("binary data")
+    raise FileUnreadable(
+        _(
+            "The file is not text in an encoding the import reads (UTF-8, Windows-1252, ISO-8859-1); it looks like "
+            "%(detected)s. Save it as “CSV UTF-8” or as an Excel workbook (.xlsx)."
+        )
+        % {"detected": detected}
+    )
+
+
+def _separator(first_line: str) -> str:
+    """The separator of a CSV, from its header line: the candidate found most often outside quotes."""
+    counts = dict.fromkeys(SEPARATORS, 0)
+    quoted = False
+    for char in first_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=counts.get)
+    if not counts[best]:
+        raise FileUnreadable(
+            _(
+                "The header line has no column separator (looked for a comma, a semicolon, a tab and a vertical "
+                "bar); it reads “%(line)s”."
+            )
+            % {"line": first_line[:80]}
+        )
+    return best
+
+
+def _csv_table(text: str, encoding: str) -> Table:
+    text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0].split("\r", 1)[0]
+    if not first_line.strip():
+        raise FileUnreadable(_("The file is empty."))
+    separator = _separator(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise FileUnreadable(header_problem(error)) from None
+
+    table = Table(
+        header=header,
+        rows=iter(()),
+        encoding=encoding,
+        separator=separator,
+        decimal_mark="," if separator == ";" else ".",
+    )
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        read = reader.line_num
+        for row in csv_rows(reader, lambda line, message: table.errors.append(RowError(line, message))):
+            # A quoted cell may hold line breaks, so a row starts on the line after the previous row.
+            line, read = read + 1, reader.line_num
+            if any(cell.strip() for cell in row):
+                yield line, row
+
+    table.rows = rows()
+    return table
+
+
+def _xlsx_cell(value) -> str:
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        return format(Decimal(repr(value)).normalize(), "f")
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_table(data: bytes) -> Table:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError) as error:
+        raise FileUnreadable(_("The Excel workbook cannot be read (%(error)s).") % {"error": error}) from None
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None or not any(cell is not None for cell in header):
+        book.close()
+        raise FileUnreadable(_("The first sheet of the workbook is empty."))
+    header = [_xlsx_cell(cell).strip() for cell in header]
+    while header and not header[-1]:
+        header.pop()
+
+    def cells() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for line, row in enumerate(rows, start=2):
+                values = [_xlsx_cell(cell) for cell in row]
+                if any(value.strip() for value in values):
+                    while len(values) > len(header) and not values[-1].strip():
+                        values.pop()
+                    yield line, values
+        finally:
+            book.close()
+
+    return Table(header=header, rows=cells(), encoding="XLSX", separator="", decimal_mark=".")
+
+
+def read_table(file: bytes | str) -> Table:
+    """The table in an uploaded file: CSV (encoding and separator detected) or an XLSX workbook.
+
+    Raises FileUnreadable with a message naming what was found (the encoding, the separator, an
+    old .xls workbook) when it cannot be read."""
+    if isinstance(file, str):
+        return _csv_table(file, "UTF-8")
+    if not file.strip():
+        raise FileUnreadable(_("The file is empty."))
+    if file.startswith(b"PK\x03\x04"):
+        return _xlsx_table(file)
+    if file.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileUnreadable(
+            _("This is an Excel 97-2003 workbook (.xls); save it as an Excel workbook (.xlsx) or as CSV.")
+        )
+    text, encoding = _decode(file)
+    return _csv_table(text, encoding)
+
+
+# Reading values as people have them: either language, either decimal mark, names or codes.
+
+#: The languages a header, a choice label or a month name is accepted in (the interface's).
+LANGUAGES = ("en", "es")
+
+
+class CellInvalid(Exception):
+    """One cell's value cannot be read; the message says why and what is accepted."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def fold(text: str) -> str:
+    """`text` compared the way people mean it: without accents or case, `_`, `-` and spaces alike
+    (so "Región", "region" and "REGION" match, and a name typed on a Mac with decomposed accents
+    matches the same name typed elsewhere)."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.split(r"[\s_\-]+", plain.casefold())).strip()
+
+
+def in_languages(text) -> list[str]:
+    """A lazy translation (a verbose name, a choice label) in every language of the interface."""
+    found = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            found.append(str(text))
+    return found
+
+
+def column_aliases(model, columns: dict[str, str | None]) -> dict[str, str]:
+    """The header names accepted for each column: its own name and, when it stands for a model field,
+    the field's verbose name in every language (an export in Spanish writes those)."""
+    aliases = {}
+    for column, field_name in columns.items():
+        aliases[fold(column)] = column
+        if field_name:
+            for name in in_languages(model._meta.get_field(field_name).verbose_name):
+                aliases.setdefault(fold(name), column)
+    return aliases
+
+
+def map_header(header: list[str], aliases: dict[str, str], required: Iterable[str]) -> tuple[dict[str, int], list[str]]:
+    """Where each column is in the header, and every problem of the header at once."""
+    positions: dict[str, int] = {}
+    problems, unknown, repeated = [], [], []
+    for position, name in enumerate(header):
+        if not name.strip():
+            continue
+        column = aliases.get(fold(name))
+        if column is None:
+            unknown.append(name.strip())
+        elif column in positions:
+            repeated.append(name.strip())
+        else:
+            positions[column] = position
+    missing = [column for column in required if column not in positions]
+    if missing:
+        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    if unknown:
+        expected = ", ".join(dict.fromkeys(aliases.values()))
+        problems.append(
+            _("Unknown columns: %(columns)s (expected %(expected)s).")
+            % {"columns": ", ".join(unknown), "expected": expected}
+        )
+    if repeated:
+        problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
+    return positions, problems
+
+
+class Choices:
+    """A choice column read from its stored value or its label in either language."""
+
+    def __init__(self, choices) -> None:
+        self.values = [value for value, _label in choices]
+        self.lookup = {}
+        for value, label in choices:
+            self.lookup[fold(value)] = value
+            for name in in_languages(label):
+                self.lookup.setdefault(fold(name), value)
+
+    def __call__(self, text: str) -> str:
+        value = self.lookup.get(fold(text))
+        if value is None:
+            raise CellInvalid(
+                _("“%(value)s” is not one of %(choices)s.") % {"value": text, "choices": ", ".join(self.values)}
+            )
+        return value
+
+
+@cache
+def _month_names() -> dict[str, int]:
+    from django.utils.dates import MONTHS, MONTHS_3
+
+    names = {}
+    for number in range(1, 13):
+        for name in (*in_languages(MONTHS[number]), *in_languages(MONTHS_3[number])):
+            names[fold(name)] = number
+    names["setiembre"] = names["set"] = 9  # Peru's official spelling (MEF, INEI)
+    return names
+
+
+def month(text: str) -> int | None:
+    """A month from its number (its range is the model's rule) or its name or abbreviation in either
+    language; None when empty."""
+    value = text.strip()
+    if not value:
+        return None
+    if is_integer(value):
+        return int(value)
+    number = _month_names().get(fold(value)) if value.isalpha() else None
+    if number is None:
+        raise CellInvalid(
+            _("“%(value)s” is not a month: write 1 to 12 or the month's name (enero, January).") % {"value": text}
+        )
+    return number
+
+
+TRUE_WORDS = {"1", "true", "yes", "y", "si", "s", "verdadero", "x"}
+FALSE_WORDS = {"", "0", "false", "no", "n", "falso"}
+
+
+def flag(text: str) -> bool:
+    """A yes/no cell in either language."""
+    value = fold(text)
+    if value in TRUE_WORDS or value in {fold(word) for word in in_languages(_("Yes"))}:
+        return True
+    if value in FALSE_WORDS or value in {fold(word) for word in in_languages(_("No"))}:
+        return False
+    raise CellInvalid(_("“%(value)s” is neither yes nor no (sí/no, true/false, 1/0).") % {"value": text})
+
+
+_EXPONENT = re.compile(r"^[-+]?[0-9.,]+[eE][-+]?[0-9]+$")
+_INFINITY = {"inf", "infinity", "infinito", "-inf", "+inf", "-infinity", "+infinity", "#num!", "#div/0!"}
+
+
+def decimal(text: str, *, decimal_mark: str = ".") -> Decimal:
+    """A number as a spreadsheet in either locale writes it: "1.234.567,89" in a file whose decimal
+    mark is a comma, "1,234,567.89" in one whose mark is a dot; a figure with a single separator
+    followed by one or two digits ("1234,5") is read by that separator in either locale.
+    Scientific notation (what Excel shows in a narrow column), NaN and infinities are refused, each
+    with its own message: they are never a figure someone meant to import."""
+    value = text.strip().replace("\u00a0", "").replace(" ", "")
+    folded = value.casefold()
+    if folded in {"nan", "-nan", "+nan", "#n/a", "#n/d", "n/a"}:
+        raise CellInvalid(_("“%(value)s” is not a number (NaN).") % {"value": text})
+    if folded in _INFINITY:
+        raise CellInvalid(_("“%(value)s” is an infinite or undefined figure, not an amount.") % {"value": text})
+    if _EXPONENT.match(value):
+        raise CellInvalid(
+            _(
+                "“%(value)s” is in scientific notation, which rounds the figure: format the column as a number "
+                "with all its digits and save again."
+            )
+            % {"value": text}
+        )
+    thousands = "," if decimal_mark == "." else "."
+    negative = value.startswith("-")
+    digits = value.removeprefix("-").removeprefix("+")
+    if thousands in digits and decimal_mark not in digits and re.fullmatch(r"[0-9]+[.,][0-9]{1,2}", digits):
+        digits = digits.replace(thousands, decimal_mark)  # "1234.5" in a comma file is still 1234.5
+    whole, _mark, fraction = digits.partition(decimal_mark)
+    if thousands in whole:
+        groups = whole.split(thousands)
+        if not (1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])):
+            raise CellInvalid(_invalid_number(text, decimal_mark))
+        whole = "".join(groups)
+    plain = f"{'-' if negative else ''}{whole}" + (f".{fraction}" if _mark else "")
+    if not re.fullmatch(r"-?[0-9]{1,18}(\.[0-9]{1,18})?", plain):
+        raise CellInvalid(_invalid_number(text, decimal_mark))
+    return Decimal(plain)
+
+
+def _invalid_number(text: str, decimal_mark: str) -> str:
+    if decimal_mark == ",":
+        return _("“%(value)s” is not a number as this file writes them (1.234.567,89).") % {"value": text}
+    return _("“%(value)s” is not a number as this file writes them (1,234,567.89).") % {"value": text}
+
+
+def text_within(text: str, *, limit: int) -> str:
+    """A text cell that must fit its column: too long is an error naming the limit, never a cut."""
+    value = unicodedata.normalize("NFC", text.strip())
+    if len(value) > limit:
+        raise CellInvalid(
+            _("is %(length)d characters long; the limit is %(limit)d.") % {"length": len(value), "limit": limit}
+        )
+    return value
+
+
+_COMMA_DECIMAL = re.compile(
+    r"-?[0-9]{1,3}(\.[0-9]{3})+,[0-9]+|-?[0-9]+,([0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(\.[0-9]{3}){2,}"
+)
+_DOT_DECIMAL = re.compile(
+    r"-?[0-9]{1,3}(,[0-9]{3})+\.[0-9]+|-?[0-9]+\.([0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(,[0-9]{3}){2,}"
+)
+
+
+def decimal_mark_of(values: Iterable[str], *, default: str) -> str:
+    """The decimal mark a file's figures use, from the ones that tell ("1.234,5" and "12,50" a comma,
+    "1,234.5" and "12.50" a dot; "1.234" tells nothing); `default` (from the separator) when none do."""
+    comma = dot = 0
+    for value in values:
+        value = value.strip().replace("\u00a0", "").replace(" ", "")
+        if _COMMA_DECIMAL.fullmatch(value):
+            comma += 1
+        elif _DOT_DECIMAL.fullmatch(value):
+            dot += 1
+    if comma != dot:
+        return "," if comma > dot else "."
+    return default

@@ -76,7 +76,10 @@ class PlanObjectiveForm(ValidatedModelForm):
 
 class ResourcesImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=list(KINDS.items()))
-    file = forms.FileField(label=_("CSV file (UTF-8, comma-separated)"))
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("CSV in any common encoding and separator (comma, semicolon, tab), or an Excel workbook (.xlsx)."),
+    )
     dry_run = forms.BooleanField(
         label=_("Dry run: check every row and report, import nothing"), required=False, initial=True
     )
@@ -85,7 +88,4 @@ class ResourcesImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB; split it by year."))
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text; save it as “CSV UTF-8”.")) from None
+        return upload.read()

@@ -1,14 +1,14 @@
-"""CSV import of resource flows and budget execution: all or nothing, idempotent, every bad row reported.
+"""Import of resource flows and budget execution: all or nothing, idempotent, every problem reported.
 
-The public transfer and budget portals publish CSV; staff save a sheet in the columns below
-(docs/resources-import.md). A file is read completely and every row checked before anything is
-written; one bad row means nothing is imported. Rows are matched on their natural key, so
-importing the same file twice creates and changes nothing.
+The public transfer and budget portals publish CSV and XLSX; staff save a sheet with the columns
+below (docs/resources-import.md), in English or Spanish, as the portals and Excel write them
+(`core.importers.read_table`: any common encoding and separator, or a workbook). A file is read
+completely and every cell of every row checked before anything is written; one bad row means
+nothing is imported. Rows are matched on their `id` when the file has one (an export of this
+platform) or else on their natural key, so importing the same file twice changes nothing.
 """
 
-import csv
-import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,27 +16,59 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.importers import ImportReport, RowError, csv_rows, header_problem, row_problems
-from core.parsing import is_decimal, is_integer
+from core.importers import (
+    CellInvalid,
+    Choices,
+    FileUnreadable,
+    ImportReport,
+    RowChange,
+    RowError,
+    column_aliases,
+    decimal,
+    decimal_mark_of,
+    flag,
+    fold,
+    in_languages,
+    map_header,
+    month,
+    read_table,
+    row_problems,
+    text_within,
+)
+from core.parsing import is_integer, parse_id
 from core.validation import validate_row
-from countries.models import Region
+from countries.lookup import Places, default_currency
+from countries.models import Country, Region
 
 from .models import BudgetExecution, DevelopmentPlan, FundingSource, PlanObjective, ResourceFlow
 
-FLOW_COLUMNS = ("region_code", "fiscal_year", "month", "source", "amount", "currency", "is_sample", "note")
+#: The columns of each kind of file and the model field each stands for (its verbose name in either
+#: language is accepted as the header too).
+FLOW_FIELDS = {
+    "region_code": "region",
+    "fiscal_year": "fiscal_year",
+    "month": "month",
+    "source": "source",
+    "amount": "amount",
+    "currency": "currency",
+    "is_sample": "is_sample",
+    "note": "note",
+}
+EXECUTION_FIELDS = {
+    "region_code": "region",
+    "fiscal_year": "fiscal_year",
+    "project_code": "project_code",
+    "project_name": "project_name",
+    "funding_source": "funding_source",
+    "allocated": "allocated",
+    "executed": "executed",
+    "currency": "currency",
+    "plan_objective": "objective",
+    "is_sample": "is_sample",
+}
+FLOW_COLUMNS = tuple(FLOW_FIELDS)
 FLOW_REQUIRED = ("region_code", "fiscal_year", "source", "amount")
-EXECUTION_COLUMNS = (
-    "region_code",
-    "fiscal_year",
-    "project_code",
-    "project_name",
-    "funding_source",
-    "allocated",
-    "executed",
-    "currency",
-    "plan_objective",
-    "is_sample",
-)
+EXECUTION_COLUMNS = tuple(EXECUTION_FIELDS)
 EXECUTION_REQUIRED = (
     "region_code",
     "fiscal_year",
@@ -52,171 +84,174 @@ KINDS = {
     "execution": gettext_lazy("Budget execution"),
 }
 MAX_ROWS = 50_000
-TRUE_VALUES = {"1", "true", "yes", "si", "sí", "y"}
-FALSE_VALUES = {"", "0", "false", "no", "n"}
+MAX_AMOUNT = Decimal("1e14")
 
 
 class _RollBack(Exception):
     """Raised inside the transaction of a dry run so nothing it wrote survives."""
 
 
-class RowInvalid(Exception):
-    pass
-
-
-def _text(row: dict, column: str) -> str:
-    return (row.get(column) or "").strip()
-
-
-def _year(row: dict, column: str = "fiscal_year") -> int:
-    value = _text(row, column)
+def _year(text: str) -> int:
+    value = text.strip()
     if not is_integer(value) or not 1990 <= int(value) <= 2100:
-        raise RowInvalid(
-            _("%(column)s must be a year between 1990 and 2100, not “%(value)s”.") % {"column": column, "value": value}
-        )
+        raise CellInvalid(_("“%(value)s” is not a year between 1990 and 2100.") % {"value": value})
     return int(value)
 
 
-def _month(row: dict) -> int | None:
-    value = _text(row, "month")
-    if not value:
-        return None
-    if not is_integer(value):
-        raise RowInvalid(_("month must be a number, not “%(value)s”.") % {"value": value})
-    return int(value)
-
-
-def _money(row: dict, column: str) -> Decimal:
-    value = _text(row, column)
-    try:
-        if not is_decimal(value):  # Decimal() also reads exponents and other scripts' digits
-            raise InvalidOperation
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise RowInvalid(
-            _("%(column)s must be a number with a dot for decimals and no thousands separator, not “%(value)s”.")
-            % {"column": column, "value": value}
-        ) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or abs(amount) >= Decimal("1e14"):
-        raise RowInvalid(_("%(column)s has more than two decimals or is too large.") % {"column": column})
-    return amount.quantize(Decimal("0.01"))
-
-
-def _source(row: dict, column: str) -> str:
-    value = _text(row, column).lower()
-    if value not in FundingSource.values:
-        raise RowInvalid(
-            _("%(column)s must be one of %(choices)s, not “%(value)s”.")
-            % {"column": column, "choices": ", ".join(FundingSource.values), "value": value}
-        )
-    return value
-
-
-def _currency(row: dict) -> str:
-    return _text(row, "currency").upper() or "PEN"
-
-
-def _flag(row: dict) -> bool:
-    value = _text(row, "is_sample").lower()
-    if value in TRUE_VALUES:
-        return True
-    if value in FALSE_VALUES:
-        return False
-    raise RowInvalid(_("is_sample must be true or false, not “%(value)s”.") % {"value": value})
+def _currency(text: str) -> str:
+    return text.strip().upper()  # the model's rule names what a currency code is
 
 
 class _Importer:
     kind = ""
-    columns: tuple[str, ...] = ()
+    fields: dict[str, str] = {}
     required: tuple[str, ...] = ()
+    money: tuple[str, ...] = ()
     model = None
-    compared: tuple[str, ...] = ()
 
     def __init__(self, *, allowed_country_ids: frozenset[int] | None) -> None:
         # None means every country (the management command); a set limits staff to their teams.
         self.allowed_country_ids = allowed_country_ids
-        self.regions = {region.code.upper(): region for region in Region.objects.exclude(code=None)}
-        self.regions_by_id = {region.pk: region for region in self.regions.values()}
+        regions = list(Region.objects.select_related("country"))
+        self.places = Places(Country.objects.all(), regions, allowed_country_ids=allowed_country_ids)
+        self.regions_by_id = {region.pk: region for region in regions}
+        self.sources = Choices(FundingSource.choices)
+        self.aliases = column_aliases(self.model, {"id": None, **self.fields})
+        # The portals name the region column by the kind of region ("Departamento", "Region").
+        for kind in (Region.Kind.DEPARTMENT, Region.Kind.REGION):
+            for name in in_languages(kind.label):
+                self.aliases.setdefault(fold(name), "region_code")
+        self.limits = {
+            column: self.model._meta.get_field(name).max_length
+            for column, name in self.fields.items()
+            if getattr(self.model._meta.get_field(name), "max_length", None)
+            and not self.model._meta.get_field(name).choices
+        }
 
-    def region(self, row: dict) -> Region:
-        code = _text(row, "region_code").upper()
-        region = self.regions.get(code)
-        if region is None:
-            raise RowInvalid(_("region_code “%(value)s” is not a known ISO 3166-2 region code.") % {"value": code})
+    def region(self, text: str) -> Region:
+        region = self.places.region(text)
         if self.allowed_country_ids is not None and region.country_id not in self.allowed_country_ids:
-            raise RowInvalid(
-                _("You may not import data for %(region)s: it is outside your country teams.") % {"region": region}
+            raise CellInvalid(
+                _("you may not import data for %(region)s: it is outside your country teams.") % {"region": region}
             )
         return region
 
-    def parse(self, row: dict) -> tuple[tuple, dict]:
-        """Return the row's natural key and the other field values, or raise RowInvalid."""
+    def money_value(self, text: str) -> Decimal:
+        amount = decimal(text, decimal_mark=self.decimal_mark)  # its sign is the model's rule
+        if amount != amount.quantize(Decimal("0.01")):
+            raise CellInvalid(_("“%(value)s” has more than two decimals.") % {"value": text})
+        if amount >= MAX_AMOUNT:
+            raise CellInvalid(_("“%(value)s” is too large (at most 14 digits before the decimals).") % {"value": text})
+        return amount.quantize(Decimal("0.01"))
+
+    def parse(self, cell) -> tuple[tuple, dict]:
+        """Return the row's natural key and its field values; `cell(column, reader)` reads one cell,
+        noting its problem (and answering None) when it cannot."""
         raise NotImplementedError
 
-    def existing(self, keys: set[tuple]) -> dict[tuple, object]:
+    def existing(self, keys: set[tuple], ids: set[int]) -> tuple[dict[tuple, object], dict[int, object]]:
         raise NotImplementedError
 
-    def prepare(self, row) -> None:
+    def natural_key(self, row) -> tuple:
+        raise NotImplementedError
+
+    def prepare(self, row, final: dict) -> None:
         """Give the row the related rows already loaded, so its rules read them without a query."""
         row.region = self.regions_by_id[row.region_id]
 
-    def run(self, text: str, *, dry_run: bool) -> ImportReport:
+    def run(self, file: bytes | str, *, dry_run: bool) -> ImportReport:
         report = ImportReport(kind=self.kind, dry_run=dry_run)
-        reader = csv.DictReader(io.StringIO(text))
         try:
-            header = [name.strip().lower() for name in (reader.fieldnames or [])]
-        except csv.Error as error:
-            report.errors.append(RowError(1, header_problem(error)))
+            table = read_table(file)
+        except FileUnreadable as error:
+            report.errors.append(RowError(1, error.message))
             return report
-        missing = [column for column in self.required if column not in header]
-        if missing:
-            report.errors.append(RowError(1, _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}))
+        report.encoding, report.separator = table.encoding, table.separator
+        positions, problems = map_header(table.header, self.aliases, self.required)
+        report.errors.extend(RowError(1, problem) for problem in problems)
+        if any(column not in positions for column in self.required):
             return report
-        unknown = [column for column in header if column and column not in self.columns]
-        if unknown:
-            report.errors.append(RowError(1, _("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)}))
-            return report
-        reader.fieldnames = header
-        parsed: dict[tuple, tuple[int, dict]] = {}
-        for row in csv_rows(reader, lambda at, message: report.errors.append(RowError(at, message))):
-            line = reader.line_num
-            report.rows += 1
-            if report.rows > MAX_ROWS:
+        names = {column: table.header[position].strip() for column, position in positions.items()}
+        self.positions = positions
+        rows = []
+        for line, cells in table.rows:
+            if len(rows) >= MAX_ROWS:
                 report.errors.append(RowError(line, _("Too many rows: at most %(max)s per file.") % {"max": MAX_ROWS}))
                 break
-            if None in row:
+            rows.append((line, cells))
+        report.errors.extend(table.errors)
+        report.rows = len(rows)
+        money_cells = (cells[positions[c]] for _line, cells in rows for c in self.money if positions[c] < len(cells))
+        self.decimal_mark = report.decimal_mark = decimal_mark_of(money_cells, default=table.decimal_mark)
+
+        parsed: dict[tuple, tuple[int, dict, int | None]] = {}
+        lines_by_id: dict[int, int] = {}
+        for line, cells in rows:
+            if len(cells) > len(table.header) and any(cell.strip() for cell in cells[len(table.header) :]):
                 report.errors.append(RowError(line, _("The row has more values than the header has columns.")))
                 continue
-            problems = row_problems(row.items())
-            if problems:
+            values_by_column = {
+                column: (cells[position] if position < len(cells) else "") for column, position in positions.items()
+            }
+            problems = row_problems((names[column], value) for column, value in values_by_column.items())
+            if problems:  # a value with a NUL or a control character is not worth reading further
                 report.errors.append(RowError(line, "; ".join(problems)))
                 continue
-            try:
-                empty = [column for column in self.required if not _text(row, column)]
-                if empty:
-                    raise RowInvalid(_("Empty required values: %(columns)s.") % {"columns": ", ".join(empty)})
-                key, values = self.parse(row)
-            except RowInvalid as error:
-                report.errors.append(RowError(line, str(error)))
+            problems = []
+
+            def cell(column, reader, *, values=values_by_column, problems=problems):
+                text = values.get(column, "")
+                if not text.strip():
+                    if column in self.required:
+                        problems.append(_("%(column)s is empty.") % {"column": names[column]})
+                    return None
+                if column in self.limits:
+                    try:
+                        text = text_within(text, limit=self.limits[column])
+                    except CellInvalid as error:
+                        problems.append(f"{names[column]} {error.message}")
+                        return None
+                try:
+                    return reader(text)
+                except CellInvalid as error:
+                    problems.append(f"{names[column]}: {error.message}")
+                    return None
+
+            pk = None
+            if values_by_column.get("id", "").strip():
+                pk = parse_id(values_by_column["id"].strip())
+                if pk is None:
+                    problems.append(_("id “%(value)s” is not a row id.") % {"value": values_by_column["id"]})
+            key, values = self.parse(cell)
+            if problems:
+                report.errors.append(RowError(line, " ".join([*problems, *self.rule_problems(values)])))
                 continue
             if key in parsed:
                 report.errors.append(
                     RowError(line, _("Duplicate of line %(line)s (same natural key).") % {"line": parsed[key][0]})
                 )
                 continue
-            parsed[key] = (line, values)
+            if pk is not None and pk in lines_by_id:
+                report.errors.append(
+                    RowError(line, _("Duplicate of line %(line)s (same id).") % {"line": lines_by_id[pk]})
+                )
+                continue
+            if pk is not None:
+                lines_by_id[pk] = line
+            parsed[key] = (line, values, pk)
         if report.rows == 0 and not report.errors:
             report.errors.append(RowError(1, _("The file has no data rows.")))
-        to_create, to_update = self.changes(parsed, report)
+        to_create, to_update, fields = self.changes(parsed, report)
         if report.errors:
             report.errors.sort(key=lambda error: error.line)
             report.unchanged = 0
+            report.changes = []
             return report
         try:
             with transaction.atomic():
                 self.model.objects.bulk_create(to_create, batch_size=1000)
                 if to_update:
-                    self.model.objects.bulk_update(to_update, [*self.compared, "updated_at"], batch_size=1000)
+                    self.model.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=1000)
                 report.created, report.updated = len(to_create), len(to_update)
                 if dry_run:
                     raise _RollBack
@@ -225,125 +260,200 @@ class _Importer:
         except IntegrityError as error:
             # Every rule is checked row by row above; this is a safety net, never a half import.
             report.created = report.updated = report.unchanged = 0
+            report.changes = []
             report.errors.append(RowError(1, _("The database refused the file: %(error)s") % {"error": error}))
         return report
 
-    def changes(self, parsed: dict[tuple, tuple[int, dict]], report: ImportReport) -> tuple[list, list]:
+    def changes(self, parsed: dict[tuple, tuple[int, dict, int | None]], report: ImportReport):
         """The rows to create and to change, each validated by the model's rules (`validate_row`: its fields,
         `clean()` and constraints), a bad one reported with its line and the rule's own message."""
-        existing = self.existing(set(parsed))
+        by_key, by_id = self.existing(set(parsed), {pk for _line, _values, pk in parsed.values() if pk})
         now = timezone.now()
+        fields = [name for _line, values, _pk in list(parsed.values())[:1] for name in values]
+        planned = []
+        for key, (line, values, pk) in parsed.items():
+            if pk is not None:
+                row = by_id.get(pk)
+                if row is None:
+                    message = _("There is no %(model)s with id %(id)s that you may change.")
+                    report.errors.append(RowError(line, message % {"model": self.model._meta.verbose_name, "id": pk}))
+                    continue
+                other = by_key.get(key)
+                if other is not None and other.pk != row.pk:
+                    message = _("Another row (id %(id)s) already has this natural key.")
+                    report.errors.append(RowError(line, message % {"id": other.pk}))
+                    continue
+            else:
+                row = by_key.get(key)
+            planned.append((line, row, values))
+        # The rows as they will be once the file is imported (for rules that read other rows).
+        final = {self.natural_key(row): row for row in by_key.values()}
+        for row in by_id.values():
+            final.pop(self.natural_key(row), None)
+        for key, (_line, _values, _pk) in parsed.items():
+            final[key] = key
         to_create, to_update = [], []
-        for key, (line, values) in parsed.items():
-            row = existing.get(key)
-            if row is not None and all(getattr(row, name) == values[name] for name in self.compared):
-                report.unchanged += 1
-                continue
+        for line, row, values in planned:
             if row is None:
                 row = self.model(**values)
+                action, changed = RowChange.NEW, []
             else:
-                for name in self.compared:
+                changed = [name for name in values if getattr(row, name) != values[name]]
+                action = RowChange.CHANGED if changed else RowChange.UNCHANGED
+                before = {name: getattr(row, name) for name in changed}
+                for name in changed:
                     setattr(row, name, values[name])
+                changed = [(self.label(name), before[name], values[name]) for name in changed]
+            self.prepare(row, final)
+            if action != RowChange.UNCHANGED:
+                try:
+                    validate_row(row, resolved=("region", "objective"))
+                except ValidationError as error:
+                    report.errors.append(RowError(line, " ".join(error.messages)))
+                    continue
+            report.changes.append(RowChange(line=line, action=action, label=str(row), fields=changed))
+            if action == RowChange.UNCHANGED:
+                report.unchanged += 1
+            elif row.pk is None:
+                to_create.append(row)
+            else:
                 row.updated_at = now  # bulk_update does not touch auto_now fields
-            self.prepare(row)
-            try:
-                validate_row(row, resolved=("region", "objective"))
-            except ValidationError as error:
-                report.errors.append(RowError(line, " ".join(error.messages)))
-                continue
-            (to_create if row.pk is None else to_update).append(row)
-        return to_create, to_update
+                to_update.append(row)
+        return to_create, to_update, fields
+
+    def rule_problems(self, values: dict) -> list[str]:
+        """The model's rules broken by the values of a row that could be read, when others could not
+        (so a row with two mistakes shows both): the failed fields' own errors are left out."""
+        failed = {name.removesuffix("_id") for name, value in values.items() if value is None}
+        row = self.model(**{name: value for name, value in values.items() if value is not None})
+        try:
+            validate_row(row, resolved=("region", "objective"))
+        except ValidationError as error:
+            return [
+                message
+                for field_name, messages in error.message_dict.items()
+                if field_name not in failed
+                for message in messages
+            ]
+        return []
+
+    def label(self, attname: str) -> str:
+        name = attname.removesuffix("_id")
+        return str(self.model._meta.get_field(name).verbose_name)
 
 
 class FlowImporter(_Importer):
     kind = "flows"
-    columns = FLOW_COLUMNS
+    fields = FLOW_FIELDS
     required = FLOW_REQUIRED
+    money = ("amount",)
     model = ResourceFlow
-    compared = ("amount", "currency", "is_sample", "note")
 
-    def parse(self, row: dict) -> tuple[tuple, dict]:
-        region = self.region(row)
+    def parse(self, cell) -> tuple[tuple, dict]:
+        region = cell("region_code", self.region)
+        currency = cell("currency", _currency)
         values = {
-            "region_id": region.pk,
-            "fiscal_year": _year(row),
-            "month": _month(row),
-            "source": _source(row, "source"),
-            "amount": _money(row, "amount"),
-            "currency": _currency(row),
-            "is_sample": _flag(row),
-            "note": _text(row, "note")[:250],
+            "region_id": region.pk if region else None,
+            "fiscal_year": cell("fiscal_year", _year),
+            "month": cell("month", month),
+            "source": cell("source", self.sources),
+            "amount": cell("amount", self.money_value),
+            "currency": currency or (default_currency(region.country.code) if region else ""),
+            "is_sample": cell("is_sample", flag) or False,
+            "note": cell("note", str) or "",
         }
-        return (region.pk, values["fiscal_year"], values["month"], values["source"]), values
+        return (values["region_id"], values["fiscal_year"], values["month"], values["source"]), values
 
-    def existing(self, keys: set[tuple]) -> dict[tuple, ResourceFlow]:
+    def natural_key(self, row) -> tuple:
+        return (row.region_id, row.fiscal_year, row.month, row.source)
+
+    def existing(self, keys: set[tuple], ids: set[int]):
         region_ids = {key[0] for key in keys}
         years = {key[1] for key in keys}
         rows = ResourceFlow.objects.filter(region_id__in=region_ids, fiscal_year__in=years)
-        return {(r.region_id, r.fiscal_year, r.month, r.source): r for r in rows}
+        by_id = ResourceFlow.objects.filter(pk__in=ids)
+        if self.allowed_country_ids is not None:
+            by_id = by_id.filter(region__country__in=self.allowed_country_ids)
+        return {self.natural_key(r): r for r in rows}, {r.pk: r for r in by_id}
+
+    def prepare(self, row, final: dict) -> None:
+        super().prepare(row, final)
+        # The months recorded for this region, year and source once the file is in (ResourceFlow.clean).
+        row.period_months = [
+            key[2]
+            for key in final
+            if key[:2] == (row.region_id, row.fiscal_year) and key[3] == row.source and key != self.natural_key(row)
+        ]
 
 
 class ExecutionImporter(_Importer):
     kind = "execution"
-    columns = EXECUTION_COLUMNS
+    fields = EXECUTION_FIELDS
     required = EXECUTION_REQUIRED
+    money = ("allocated", "executed")
     model = BudgetExecution
-    compared = ("project_name", "objective_id", "allocated", "executed", "currency", "is_sample")
 
     def __init__(self, *, allowed_country_ids: frozenset[int] | None) -> None:
         super().__init__(allowed_country_ids=allowed_country_ids)
         self.plans = list(DevelopmentPlan.objects.filter(region__isnull=False))
         self.objectives = {(o.plan_id, o.code.upper()): o for o in PlanObjective.objects.select_related("plan")}
         self.objectives_by_id = {objective.pk: objective for objective in self.objectives.values()}
+        self.limits.pop("plan_objective", None)
 
-    def prepare(self, row) -> None:
-        super().prepare(row)
+    def prepare(self, row, final: dict) -> None:
+        super().prepare(row, final)
         row.objective = self.objectives_by_id.get(row.objective_id)
 
-    def objective_id(self, row: dict, region: Region, year: int) -> int | None:
-        code = _text(row, "plan_objective").upper()
-        if not code:
+    def objective_id(self, code: str, region: Region | None, year: int | None) -> int | None:
+        code = code.strip().upper()
+        if not code or region is None or year is None:
             return None
         plans = [p for p in self.plans if p.region_id == region.pk and p.start_year <= year <= p.end_year]
         matches = [self.objectives[(p.pk, code)] for p in plans if (p.pk, code) in self.objectives]
         if len(matches) != 1:
-            raise RowInvalid(
-                _("plan_objective “%(code)s” is not an objective of a plan of %(region)s covering %(year)s.")
+            raise CellInvalid(
+                _("“%(code)s” is not an objective of a plan of %(region)s covering %(year)s.")
                 % {"code": code, "region": region, "year": year}
             )
         return matches[0].pk
 
-    def parse(self, row: dict) -> tuple[tuple, dict]:
-        region = self.region(row)
-        year = _year(row)
-        project_code = _text(row, "project_code")[:40]
+    def parse(self, cell) -> tuple[tuple, dict]:
+        region = cell("region_code", self.region)
+        year = cell("fiscal_year", _year)
+        currency = cell("currency", _currency)
         values = {
-            "region_id": region.pk,
+            "region_id": region.pk if region else None,
             "fiscal_year": year,
-            "project_code": project_code,
-            "project_name": _text(row, "project_name")[:300],
-            "funding_source": _source(row, "funding_source"),
-            "allocated": _money(row, "allocated"),
-            "executed": _money(row, "executed"),
-            "currency": _currency(row),
-            "objective_id": self.objective_id(row, region, year),
-            "is_sample": _flag(row),
+            "project_code": cell("project_code", str),
+            "project_name": cell("project_name", str),
+            "funding_source": cell("funding_source", self.sources),
+            "allocated": cell("allocated", self.money_value),
+            "executed": cell("executed", self.money_value),
+            "currency": currency or (default_currency(region.country.code) if region else ""),
+            "objective_id": cell("plan_objective", lambda code: self.objective_id(code, region, year)),
+            "is_sample": cell("is_sample", flag) or False,
         }
-        return (region.pk, year, project_code, values["funding_source"]), values
+        return (values["region_id"], year, values["project_code"], values["funding_source"]), values
 
-    def existing(self, keys: set[tuple]) -> dict[tuple, BudgetExecution]:
+    def natural_key(self, row) -> tuple:
+        return (row.region_id, row.fiscal_year, row.project_code, row.funding_source)
+
+    def existing(self, keys: set[tuple], ids: set[int]):
         region_ids = {key[0] for key in keys}
         years = {key[1] for key in keys}
         rows = BudgetExecution.objects.filter(region_id__in=region_ids, fiscal_year__in=years)
-        return {(r.region_id, r.fiscal_year, r.project_code, r.funding_source): r for r in rows}
+        by_id = BudgetExecution.objects.filter(pk__in=ids)
+        if self.allowed_country_ids is not None:
+            by_id = by_id.filter(region__country__in=self.allowed_country_ids)
+        return {self.natural_key(r): r for r in rows}, {r.pk: r for r in by_id}
 
 
 IMPORTERS = {"flows": FlowImporter, "execution": ExecutionImporter}
 
 
 def resources_import(
-    *, kind: str, text: str, dry_run: bool, allowed_country_ids: frozenset[int] | None = None
+    *, kind: str, file: bytes | str, dry_run: bool, allowed_country_ids: frozenset[int] | None = None
 ) -> ImportReport:
-    """Check every row of a CSV text, then import all of it or nothing (and nothing at all on a dry run)."""
+    """Check every row of a CSV or XLSX file, then import all of it or nothing (nothing at all on a dry run)."""
     importer = IMPORTERS[kind](allowed_country_ids=allowed_country_ids)
-    return importer.run(text, dry_run=dry_run)
+    return importer.run(file, dry_run=dry_run)

@@ -325,6 +325,21 @@ class ResourceFlow(TimeStampedModel):
         period = f"{self.fiscal_year}-{self.month:02d}" if self.month else str(self.fiscal_year)
         return f"{self.region} · {period} · {self.get_source_display()}"
 
+    def clean(self) -> None:
+        if not (self.region_id and self.fiscal_year and self.source):
+            return
+        # An import gives each row the months of the others once the file is in (`period_months`);
+        # any other write reads them here.
+        months = getattr(self, "period_months", None)
+        if months is None:
+            others = ResourceFlow.objects.filter(
+                region_id=self.region_id, fiscal_year=self.fiscal_year, source=self.source
+            )
+            months = list(others.exclude(pk=self.pk).values_list("month", flat=True))
+        message = period_clash(self.month, months)
+        if message:
+            raise ValidationError({"month": message})
+
     def get_absolute_url(self) -> str:
         return region_resources_url(self.region)
 
@@ -400,6 +415,27 @@ class BudgetExecution(TimeStampedModel):
     @property
     def execution_rate(self) -> Decimal | None:
         return execution_rate(self.allocated, self.executed)
+
+
+def period_clash(month: int | None, other_months: list[int | None]) -> str | None:
+    """The rule that one region's money from one source in one year is recorded either as a yearly
+    total or as monthly rows, never both (the resources page would add them up): why a row for
+    `month` (None for the year) cannot sit beside rows for `other_months`, or None. A month out of
+    range is its own rule's error, not a clash."""
+    if month is not None and not 1 <= month <= 12:
+        return None
+    other_months = [other for other in other_months if other is None or 1 <= other <= 12]
+    if month is None and any(other is not None for other in other_months):
+        return _(
+            "This region already has monthly rows of this source for that year: record the year either as "
+            "one total or as months, not both."
+        )
+    if month is not None and None in other_months:
+        return _(
+            "This region already has a yearly total of this source for that year: record the year either as "
+            "one total or as months, not both."
+        )
+    return None
 
 
 def region_resources_url(region) -> str:

@@ -333,7 +333,7 @@ def resources_import_view(request):
         allowed = None if user.is_admin else user.team_country_ids
         report = resources_import(
             kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["file"],
+            file=form.cleaned_data["file"],
             dry_run=form.cleaned_data["dry_run"],
             allowed_country_ids=allowed,
         )

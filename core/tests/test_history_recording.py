@@ -317,8 +317,8 @@ def test_bulk_create_records_each_new_row(world):
 
 def test_the_resources_import_records_created_and_updated_rows(world):
     header = "region_code,fiscal_year,month,source,amount,currency,is_sample,note\n"
-    resources_import(kind="flows", text=header + "PE-MOQ,2024,,mining_canon,100,PEN,,\n", dry_run=False)
-    resources_import(kind="flows", text=header + "PE-MOQ,2024,,mining_canon,150,PEN,,\n", dry_run=False)
+    resources_import(kind="flows", file=header + "PE-MOQ,2024,,mining_canon,100,PEN,,\n", dry_run=False)
+    resources_import(kind="flows", file=header + "PE-MOQ,2024,,mining_canon,150,PEN,,\n", dry_run=False)
     created, updated = changes_of(ResourceFlow.objects.get())
     assert (created.action, created.changes["amount"]) == (CREATE, [None, "100.00"])
     assert (updated.action, updated.changes) == (UPDATE, {"amount": ["100.00", "150.00"]})

@@ -190,6 +190,24 @@ CLEAN_RULES: dict[str, Invalid] = {
         lambda w: {"objective": peruvian_objective(w)},
         "The plan objective must be one of a plan of this region that covers the fiscal year.",
     ),
+    "resourceflow_months_beside_a_yearly_total": Invalid(
+        ResourceFlow,
+        lambda w: {
+            "month": 4,
+            **existing(ResourceFlow, region=w.guajira, fiscal_year=2025, source="mining_royalties", amount=1),
+        },
+        "This region already has a yearly total of this source for that year: record the year either as one "
+        "total or as months, not both.",
+    ),
+    "resourceflow_yearly_total_beside_months": Invalid(
+        ResourceFlow,
+        lambda w: {
+            "month": None,
+            **existing(ResourceFlow, region=w.guajira, fiscal_year=2025, month=2, source="mining_royalties", amount=1),
+        },
+        "This region already has monthly rows of this source for that year: record the year either as one "
+        "total or as months, not both.",
+    ),
     "indicator_region_in_its_owners_country": Invalid(
         Indicator,
         lambda w: {"region": w.moquegua},

@@ -46,7 +46,7 @@ def test_the_stakeholder_import_refuses_a_region_of_another_country_with_the_mod
 )
 def test_the_resources_import_refuses_a_row_breaking_a_constraint_with_its_message(world, row, constraint):
     report = resources_import(
-        kind="flows", text=FLOWS_HEADER + "PE-MOQ,2023,,mining_canon,1,PEN,,\n" + row, dry_run=False
+        kind="flows", file=FLOWS_HEADER + "PE-MOQ,2023,,mining_canon,1,PEN,,\n" + row, dry_run=False
     )
     assert [(error.line, error.message) for error in report.errors] == [
         (3, str(constraint_message(ResourceFlow, constraint)))
@@ -56,15 +56,15 @@ def test_the_resources_import_refuses_a_row_breaking_a_constraint_with_its_messa
 
 def test_the_resources_import_refuses_a_negative_execution_with_the_models_message(world):
     text = EXECUTION_HEADER + "PE-MOQ,2024,P1,Agua,mining_canon,10,-5,PEN\n"
-    report = resources_import(kind="execution", text=text, dry_run=False)
+    report = resources_import(kind="execution", file=text, dry_run=False)
     assert [error.message for error in report.errors] == ["The executed amount cannot be negative."]
     assert not BudgetExecution.objects.exists()
 
 
 def test_a_changed_row_is_validated_too(world):
     """A row matched on its natural key is validated with its new values before it is updated."""
-    assert resources_import(kind="flows", text=FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,100,PEN,,\n", dry_run=False).ok
-    report = resources_import(kind="flows", text=FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,-1,PEN,,\n", dry_run=False)
+    assert resources_import(kind="flows", file=FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,100,PEN,,\n", dry_run=False).ok
+    report = resources_import(kind="flows", file=FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,-1,PEN,,\n", dry_run=False)
     assert [error.message for error in report.errors] == ["The amount cannot be negative."]
     assert ResourceFlow.objects.get().amount == 100
 

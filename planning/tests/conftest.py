@@ -24,7 +24,7 @@ def plans(world):
 def resources(plans):
     """The shipped sample transfers and budget execution for Moquegua and Cajamarca."""
     for kind, filename in (("flows", "resource_flows.csv"), ("execution", "budget_execution.csv")):
-        report = resources_import(kind=kind, text=(SAMPLE_DATA / filename).read_text(), dry_run=False)
+        report = resources_import(kind=kind, file=(SAMPLE_DATA / filename).read_text(), dry_run=False)
         assert report.ok, report.errors
     return plans
 

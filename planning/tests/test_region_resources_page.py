@@ -102,7 +102,7 @@ def test_csv_export_neutralises_formulas(staff_client, plans):
 
     text = "region_code,fiscal_year,project_code,project_name,funding_source,allocated,executed,plan_objective\n"
     text += "PE-MOQ,2024,X1,=HYPERLINK(1),mining_canon,10,5,\n"
-    assert resources_import(kind="execution", text=text, dry_run=False).ok
+    assert resources_import(kind="execution", file=text, dry_run=False).ok
     response = staff_client.get(
         reverse("planning:region_resources_csv", kwargs={"code": "pe-moq", "table": "execution"}) + "?year=2024"
     )
@@ -121,12 +121,12 @@ def test_query_count_does_not_grow_with_the_data(staff_client, plans, django_ass
         return len(captured)
 
     small = "region_code,fiscal_year,source,amount\nPE-MOQ,2021,mining_canon,100\n"
-    assert resources_import(kind="flows", text=small, dry_run=False).ok
+    assert resources_import(kind="flows", file=small, dry_run=False).ok
     baseline = page_queries()
     big = "region_code,fiscal_year,source,amount\n" + "".join(
         f"PE-MOQ,{year},{source},100\n" for year in range(2000, 2030) for source in ("mining_canon", "other_transfers")
     )
-    assert resources_import(kind="flows", text=big, dry_run=False).ok
+    assert resources_import(kind="flows", file=big, dry_run=False).ok
     with django_assert_num_queries(baseline):
         staff_client.get(URL)
 
@@ -143,7 +143,7 @@ def test_resources_index_lists_regions_with_data_in_constant_queries(partner_cli
     text = "region_code,fiscal_year,source,amount\n" + "".join(
         f"{code},2024,mining_canon,1\n" for code in ("PE-ARE", "PE-TAC", "PE-PUN", "CO-CES", "CO-LAG")
     )
-    assert resources_import(kind="flows", text=text, dry_run=False).ok
+    assert resources_import(kind="flows", file=text, dry_run=False).ok
     with CaptureQueriesContext(connection) as many:
         assert "Cesar" in partner_client.get(index).content.decode()
     assert len(many) == len(few)

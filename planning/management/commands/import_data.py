@@ -1,4 +1,5 @@
-"""Import resource flows or budget execution from a CSV file: all rows or none; `--dry-run` only checks."""
+"""Import a CSV or XLSX file through the same pipeline as the staff import page: all rows or none;
+`--dry-run` only checks and lists what would change."""
 
 from pathlib import Path
 
@@ -9,7 +10,10 @@ from planning.importers import IMPORTERS, resources_import
 
 
 class Command(RecordedCommand):
-    help = "Import a CSV of resource flows ('flows') or budget execution ('execution'). See docs/resources-import.md."
+    help = (
+        "Import a CSV or XLSX of resource flows ('flows') or budget execution ('execution'). "
+        "See docs/resources-import.md."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS))
@@ -18,14 +22,19 @@ class Command(RecordedCommand):
 
     def handle(self, *args, kind: str, path: Path, dry_run: bool, **options) -> None:
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            content = path.read_bytes()
+        except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
-        report = resources_import(kind=kind, text=text, dry_run=dry_run)
+        report = resources_import(kind=kind, file=content, dry_run=dry_run)
         for error in report.errors:
             self.stderr.write(f"line {error.line}: {error.message}")
         if not report.ok:
             raise CommandError(f"{len(report.errors)} bad rows in {path}; nothing was imported.")
+        if dry_run:
+            for change in report.changes:
+                if change.action != change.UNCHANGED:
+                    fields = "; ".join(f"{label}: {before} → {after}" for label, before, after in change.fields)
+                    self.stdout.write(f"line {change.line}: {change.action} {change.label} {fields}".rstrip())
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(

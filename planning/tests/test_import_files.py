@@ -1,0 +1,193 @@
+"""The import pipeline on files as the portals and spreadsheets produce them (planning/tests/import_files),
+each with its expected outcome; the yearly/monthly rule; the dry run's list of changes; idempotence."""
+
+import unicodedata
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from planning.importers import resources_import
+from planning.models import BudgetExecution, ResourceFlow
+
+FILES = Path(__file__).parent / "import_files"
+FLOWS_HEADER = "region_code,fiscal_year,month,source,amount,currency,is_sample,note\n"
+
+
+def read(name: str) -> bytes:
+    return (FILES / name).read_bytes()
+
+
+def test_mef_transfers_in_windows_1252_with_semicolons_and_decimal_commas(world):
+    report = resources_import(kind="flows", file=read("mef_transfers_moquegua_2024.csv"), dry_run=False)
+    assert report.ok, report.errors
+    assert (report.encoding, report.separator, report.decimal_mark) == ("Windows-1252", ";", ",")
+    assert report.created == 12
+    flows = ResourceFlow.objects.order_by("month")
+    assert [flow.month for flow in flows] == list(range(1, 13))  # "Setiembre" is September
+    first = flows.first()
+    assert (first.region.code, first.source, first.currency) == ("PE-MOQ", "mining_canon", "PEN")
+    assert first.amount == Decimal("54812345.67")
+    assert first.note == "Transferencia según R.D. N° 0012-2024-EF/50.01"
+    again = resources_import(kind="flows", file=read("mef_transfers_moquegua_2024.csv"), dry_run=False)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 12)
+
+
+def test_royalties_workbook_with_dane_codes_defaults_to_pesos(world):
+    report = resources_import(kind="flows", file=read("royalties_la_guajira.xlsx"), dry_run=False)
+    assert report.ok, report.errors
+    assert report.encoding == "XLSX" and report.created == 4
+    flows = ResourceFlow.objects.filter(region__code="CO-LAG")
+    assert set(flows.values_list("currency", flat=True)) == {"COP"}
+    assert flows.get(month=1).amount == Decimal("1250000000.50")
+    assert flows.get(month__isnull=True, fiscal_year=2023).amount == Decimal("3400000000")
+    again = resources_import(kind="flows", file=read("royalties_la_guajira.xlsx"), dry_run=False)
+    assert again.unchanged == 4 and not again.created and not again.updated
+
+
+def test_decomposed_accents_and_spanish_headers_and_labels(world):
+    report = resources_import(kind="execution", file=read("execution_decomposed_accents.tsv"), dry_run=False)
+    assert report.ok, report.errors
+    assert report.separator == "\t"
+    row = BudgetExecution.objects.get()
+    assert row.region.code == "PE-ANC" and row.funding_source == "mining_royalties"
+    assert row.project_name == "Mejoramiento de la educación inicial en Huaráz"
+    assert unicodedata.is_normalized("NFC", row.project_name)
+    assert (row.allocated, row.executed) == (Decimal("1500000.00"), Decimal("1125000.50"))
+
+
+#: flows_one_mistake_per_row.csv: the line and words of its one problem.
+EXPECTED_PROBLEMS = {
+    2: "scientific notation",
+    3: "NaN",
+    4: "infinite",
+    5: "The month must be between 1 and 12.",
+    6: "between 1990 and 2100",
+    7: "not a known region",
+    8: "mining_canon, mining_royalties, other_transfers",
+    9: "The amount cannot be negative.",
+    10: "more than two decimals",
+    11: "the limit is 3",
+    12: "neither yes nor no",
+    13: "the limit is 250",
+    14: "not a month",
+    15: "CO-AMA, PE-AMA",
+}
+
+
+def test_every_problem_of_every_row_is_reported_at_once(world):
+    report = resources_import(kind="flows", file=read("flows_one_mistake_per_row.csv"), dry_run=False)
+    assert {error.line: error.message for error in report.errors}.keys() == EXPECTED_PROBLEMS.keys()
+    for error in report.errors:
+        assert EXPECTED_PROBLEMS[error.line] in error.message, error
+    assert not ResourceFlow.objects.exists()
+
+
+def test_an_ambiguous_region_name_is_read_in_the_users_countries(world):
+    text = FLOWS_HEADER + "Amazonas,2022,,mining_canon,100,,,\n"
+    report = resources_import(kind="flows", file=text, dry_run=False, allowed_country_ids=frozenset({world.pe.pk}))
+    assert report.ok, report.errors
+    assert ResourceFlow.objects.get().region.code == "PE-AMA"
+
+
+def test_every_header_problem_is_reported_with_the_accepted_columns(world):
+    report = resources_import(kind="flows", file="region,colour,region,fiscal_year\nPE-MOQ,red,x,2024\n", dry_run=False)
+    messages = [error.message for error in report.errors]
+    assert [error.line for error in report.errors] == [1, 1, 1]
+    assert "source, amount" in messages[0]
+    assert "colour" in messages[1] and "region_code, fiscal_year, month" in messages[1]
+    assert "region" in messages[2]
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
+        ("región".encode("utf-16-le") + b"\x00\x00\xff", "looks like"),
+        (b"just one column\nand another line\n", "no column separator"),
+        (b"", "empty"),
+    ],
+)
+def test_a_file_that_cannot_be_read_says_what_was_found(world, content, words):
+    report = resources_import(kind="flows", file=content, dry_run=False)
+    assert report.errors[0].line == 1 and words in report.errors[0].message
+
+
+def test_a_yearly_total_and_monthly_rows_in_one_file_are_a_conflict(world):
+    text = FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,1010000000,,,\nPE-MOQ,2024,3,mining_canon,660000000,,,\n"
+    report = resources_import(kind="flows", file=text, dry_run=False)
+    assert [error.line for error in report.errors] == [2, 3]
+    assert "either as one total or as months" in report.errors[0].message
+    assert not ResourceFlow.objects.exists()
+
+
+def test_monthly_rows_beside_a_yearly_total_in_the_database_are_a_conflict(world):
+    assert resources_import(kind="flows", file=FLOWS_HEADER + "PE-MOQ,2024,,mining_canon,100,,,\n", dry_run=False).ok
+    report = resources_import(kind="flows", file=FLOWS_HEADER + "PE-MOQ,2024,May,mining_canon,5,,,\n", dry_run=False)
+    assert report.errors[0].line == 2 and "yearly total" in report.errors[0].message
+    # Another source, or another year, is no conflict.
+    assert resources_import(kind="flows", file=FLOWS_HEADER + "PE-MOQ,2024,5,mining_royalties,5,,,\n", dry_run=False).ok
+
+
+def test_the_conflict_is_the_models_rule_on_every_path(world):
+    ResourceFlow.objects.create(region=world.moquegua, fiscal_year=2024, source="mining_canon", amount=1)
+    flow = ResourceFlow(region=world.moquegua, fiscal_year=2024, month=2, source="mining_canon", amount=1)
+    with pytest.raises(Exception, match="yearly total"):
+        flow.full_clean()
+
+
+def test_dry_run_lists_new_changed_and_unchanged_rows_and_writes_nothing(world):
+    resources_import(kind="flows", file=FLOWS_HEADER + "PE-MOQ,2024,1,mining_canon,100,,,\n", dry_run=False)
+    text = FLOWS_HEADER + (
+        "PE-MOQ,2024,1,mining_canon,150,,,\n"  # changed
+        "PE-MOQ,2024,2,mining_canon,100,,,\n"  # new
+    )
+    resources_import(kind="flows", file=FLOWS_HEADER + "PE-MOQ,2024,3,mining_canon,7,,,\n", dry_run=False)
+    text += "PE-MOQ,2024,3,mining_canon,7,,,\n"  # unchanged
+    report = resources_import(kind="flows", file=text, dry_run=True)
+    assert [(change.line, change.action) for change in report.changes] == [(2, "changed"), (3, "new"), (4, "unchanged")]
+    assert report.changes[0].fields == [("amount", Decimal("100.00"), Decimal("150.00"))]
+    assert ResourceFlow.objects.count() == 2
+    assert ResourceFlow.objects.get(month=1).amount == 100
+
+
+def test_a_row_with_an_id_updates_that_row(world):
+    resources_import(kind="flows", file=FLOWS_HEADER + "PE-MOQ,2024,1,mining_canon,100,,,\n", dry_run=False)
+    flow = ResourceFlow.objects.get()
+    text = "id," + FLOWS_HEADER + f"{flow.pk},PE-MOQ,2024,2,mining_canon,100,,,\n"
+    report = resources_import(kind="flows", file=text, dry_run=False)
+    assert (report.created, report.updated) == (0, 1)
+    flow.refresh_from_db()
+    assert flow.month == 2
+    report = resources_import(
+        kind="flows", file="id," + FLOWS_HEADER + "999999,PE-MOQ,2024,2,mining_canon,1,,,\n", dry_run=False
+    )
+    assert "no resource flow with id 999999" in report.errors[0].message
+
+
+def test_one_bad_row_writes_nothing_in_a_file_of_good_ones(world):
+    text = FLOWS_HEADER + "PE-MOQ,2024,1,mining_canon,100,,,\n" * 1 + "PE-MOQ,2024,2,mining_canon,NaN,,,\n"
+    assert not resources_import(kind="flows", file=text, dry_run=False).ok
+    assert not ResourceFlow.objects.exists()
+
+
+def test_messages_are_in_spanish(world):
+    with translation.override("es"):
+        report = resources_import(kind="flows", file=read("flows_one_mistake_per_row.csv"), dry_run=True)
+    assert "notación científica" in report.errors[0].message
+
+
+def test_command_reads_the_same_files_and_lists_a_dry_run(world, tmp_path):
+    path = tmp_path / "mef.csv"
+    path.write_bytes(read("mef_transfers_moquegua_2024.csv"))
+    out = StringIO()
+    call_command("import_data", "flows", str(path), "--dry-run", stdout=out)
+    assert "line 2: new" in out.getvalue() and "12 new" in out.getvalue()
+    assert not ResourceFlow.objects.exists()
+    path.write_bytes(read("flows_one_mistake_per_row.csv"))
+    err = StringIO()
+    with pytest.raises(CommandError, match="14 bad rows"):
+        call_command("import_data", "flows", str(path), stderr=err)
