@@ -18,6 +18,7 @@ For a hidden row the answer is the one a row that does not exist gets:
 Without a request nobody is the user, who sees nothing: such a FilterSet accepts no row's id.
 """
 
+import copy
 import hashlib
 from collections.abc import Callable
 from functools import partial, reduce
@@ -291,10 +292,31 @@ class BaseFilterSet(django_filters.FilterSet):
     )
 
     def get_form_class(self):
-        # django-filter's form class (a field per filter, on Meta.form) with StrictValuesForm among
-        # its bases, built as one class: deriving from django-filter's own class built two a request.
-        fields = {name: filter_.field for name, filter_ in self.filters.items()}
-        return type(f"{type(self).__name__}Form", (StrictValuesForm, self._meta.form), fields)
+        """django-filter's form class (a field per filter, on Meta.form, with StrictValuesForm among its bases).
+
+        Built once per FilterSet class, not per request: its fields follow from the class's filters
+        alone, except the rows a field may choose, which `form` gives each request's copy of the
+        fields. The class's own fields choose among the rows nobody sees (no request, no user).
+        """
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            # From copies of the filters: a base filter that kept its field would copy it for every request.
+            fields = {name: filter_.field for name, filter_ in copy.deepcopy(cls.base_filters).items()}
+            cls._form_class = type(f"{cls.__name__}Form", (StrictValuesForm, self._meta.form), fields)
+        return cls._form_class
+
+    @property
+    def form(self):
+        """The form of this request's data; each field that chooses rows chooses among the rows its user may see."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, filter_ in self.filters.items():
+                field = form.fields[name]
+                if isinstance(filter_, django_filters.filters.QuerySetRequestMixin):
+                    field.queryset = filter_.get_queryset(self.request)
+                elif isinstance(filter_, RowIdFilter):
+                    field.widget.queryset = filter_.rows(self.request)
+        return self._form
 
     @classmethod
     def get_filters(cls):

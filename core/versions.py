@@ -37,3 +37,31 @@ def code_version() -> str:
             digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def rendering_key(*parts) -> str:
+    """The cache key of a rendering made from `parts` (a `{% cache %}` tag's vary-on value).
+
+    Besides `parts`, what every rendering depends on: this deploy's code and catalogues, the
+    language, the time zone dates are shown in and the prefix of the URLs it links to. A key made
+    of the rendered rows' own values (`row_values`) needs no invalidation: a change to any of them
+    is another key.
+    """
+    from django.urls import get_script_prefix
+    from django.utils import timezone, translation
+
+    context = (
+        code_version(),
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+    return hashlib.sha256(repr((context, parts)).encode()).hexdigest()
+
+
+def row_values(row) -> tuple | None:
+    """Every column loaded on a model instance (None for no row), for a `rendering_key` of what it shows."""
+    if row is None:
+        return None
+    loaded = row.__dict__
+    return (row._meta.label, *((field.attname, loaded.get(field.attname)) for field in row._meta.concrete_fields))

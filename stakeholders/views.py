@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.access import is_staff_member, staff_required
 from core.exports import csv_cell
 from core.services import row_delete
+from core.versions import rendering_key, row_values
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
 from countries.models import Country, Region
 
@@ -78,16 +79,39 @@ def _with_regions(queryset):
     )
 
 
+def _rows_key(stakeholders) -> str:
+    """The cache key of the directory's table rows: every column of every row they show.
+
+    The stakeholders, their countries, organisations and regions; with the language, time zone and
+    code (`rendering_key`), that is all a row renders from, so an edit anywhere is another key.
+    """
+    return rendering_key(
+        "stakeholders/directory_rows",
+        [
+            (
+                row_values(row),
+                row_values(row.country),
+                row_values(row.organisation),
+                [row_values(r) for r in row.region_list],
+            )
+            for row in stakeholders
+        ],
+    )
+
+
 @staff_required
 def stakeholder_list(request):
     # With HTMX, filters, sort and pages swap only the results: the filter form stays as it is.
     template = "stakeholders/includes/directory_results.html" if request.htmx else "stakeholders/stakeholder_list.html"
     filterset, queryset = _filtered(request)
     page = Paginator(_with_regions(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    stakeholders = _with_labels(page.object_list)
     context = {
         "filterset": filterset,
         "page": page,
-        "stakeholders": _with_labels(page.object_list),
+        "stakeholders": stakeholders,
+        # The rows' rendering is kept in the cache under a key of their values (see _rows_key).
+        "rows_key": _rows_key(stakeholders),
         # Like the coalition list: staff see the button, and the form itself needs a country team.
         "can_create": is_staff_member(request.user),
         "nav_section": "stakeholders",

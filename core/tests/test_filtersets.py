@@ -12,12 +12,12 @@ from rest_framework.test import APIClient
 
 from coalitions.filters import CoalitionFilterSet, MembershipFilterSet
 from coalitions.models import Coalition, Engagement, Membership
-from core.filters import BaseFilterSet, ShortListChoiceField, visible
+from core.filters import BaseFilterSet, RowIdFilter, ShortListChoiceField, visible
 from countries.models import Country
 from stakeholders.filters import StakeholderFilterSet
 from stakeholders.models import Stakeholder
 
-from .filtersets import api_lists, filterset_spy, pages_by_filterset
+from .filtersets import all_filtersets, api_lists, filterset_spy, pages_by_filterset
 
 
 def request_of(user):
@@ -204,3 +204,24 @@ def test_each_filterset_shares_the_class_choices_and_still_refuses_an_unknown_on
     good = StakeholderFilterSet({"sector": ["civil_society"]}, request=request_of(world.staff_co))
     assert good.is_valid(), good.errors
     assert set(good.qs) == set(Stakeholder.objects.filter(sector="civil_society"))
+
+
+@pytest.mark.parametrize("filterset_class", all_filtersets(), ids=lambda cls: cls.__name__)
+def test_the_form_class_is_built_once_and_each_forms_rows_are_its_users(world, filterset_class):
+    """Every filter that chooses rows (a ModelChoiceFilter's choices, a picker's rows) offers each
+    request's form the rows of that request's user, although the form class is the class's own."""
+    requests = [request_of(world.partner_pe), request_of(world.staff_co), None]
+    filtersets = [filterset_class({}, request=request) for request in requests]
+    assert len({type(filterset.form) for filterset in filtersets}) == 1
+    for filterset, request in zip(filtersets, requests, strict=True):
+        for name, filter_ in filterset.filters.items():
+            field = filterset.form.fields[name]
+            if isinstance(filter_, django_filters.filters.QuerySetRequestMixin):
+                expected, chosen = filter_.get_queryset(request), field.queryset
+            elif isinstance(filter_, RowIdFilter):
+                expected, chosen = filter_.rows(request), field.widget.queryset
+            else:
+                continue
+            assert chosen is not None, name
+            assert chosen.model is expected.model, name
+            assert sorted(chosen.values_list("pk", flat=True)) == sorted(expected.values_list("pk", flat=True)), name

@@ -263,6 +263,39 @@ def test_row_labels_follow_each_requests_language(staff_client, world):
     assert '<td data-label="Sector">Civil society organisation</td>' in again
 
 
+def rows(response) -> str:
+    """The directory's table rows as the page shows them (the part directory_results.html keeps in the cache)."""
+    html = response.content.decode()
+    return html[html.index("<tbody>") : html.index("</tbody>")]
+
+
+def test_the_kept_rows_are_the_rendered_rows(staff_client, world, settings):
+    first = staff_client.get("/stakeholders/")
+    assert rows(staff_client.get("/stakeholders/")) == rows(first)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert rows(staff_client.get("/stakeholders/")) == rows(first)  # rendered again, without the cache
+
+
+def test_the_rows_show_each_change_to_what_they_show(staff_client, world):
+    """Their key is every column of every row shown: an edit anywhere, even one that bypasses save(), shows at once."""
+    person = Stakeholder.objects.create(
+        country=world.co, name="Persona Uno", sector="media", level="local", kind="person", organisation=world.co_org
+    )
+    person.regions.add(world.guajira)
+    query = {"q": "persona uno"}
+    assert world.guajira.name in rows(staff_client.get("/stakeholders/", query))
+    Stakeholder.objects.filter(pk=world.co_org.pk).update(name="Organización renombrada")
+    assert "Organización renombrada" in rows(staff_client.get("/stakeholders/", query))
+    Region.objects.filter(pk=world.guajira.pk).update(name="Guajira renombrada")
+    assert "Guajira renombrada" in rows(staff_client.get("/stakeholders/", query))
+    person.regions.set([Region.objects.get(code="CO-AMA")])
+    html = rows(staff_client.get("/stakeholders/", query))
+    assert "Guajira renombrada" not in html and Region.objects.get(code="CO-AMA").name in html
+    Stakeholder.objects.filter(pk=person.pk).update(acronym="PU", level="national")
+    html = rows(staff_client.get("/stakeholders/", query))
+    assert '<span class="muted">PU</span>' in html and "<td>National</td>" in html
+
+
 def test_no_match_says_so(staff_client, world):
     html = staff_client.get("/stakeholders/", {"q": "nobody by this name"}).content.decode()
     assert '<tr><td colspan="7">No stakeholder matches these filters.</td></tr>' in html
