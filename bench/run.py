@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench import memory
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "lua" / "report.lua"
@@ -151,6 +153,7 @@ class Fixtures:
     big_coalition_members: int
     initiative_id: int
     search_term: str
+    engagement_id: int | None = None  # the record the streaming scenario attaches its files to
 
 
 def create_fixtures() -> Fixtures:
@@ -160,7 +163,7 @@ def create_fixtures() -> Fixtures:
     from django.db.models import Count, Q
     from django.utils.module_loading import import_string
 
-    from coalitions.models import Coalition, Initiative
+    from coalitions.models import Coalition, Engagement, Initiative
     from countries.models import Country
     from stakeholders.models import Stakeholder
 
@@ -210,6 +213,7 @@ def create_fixtures() -> Fixtures:
         big_coalition_members=big.members,
         initiative_id=initiative.pk,
         search_term=term,
+        engagement_id=Engagement.objects.order_by("pk").values_list("pk", flat=True).first(),
     )
 
 
@@ -314,9 +318,9 @@ def server_environment(database_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(database_url: str, port: int, workers: int, log):
+def gunicorn(database_url: str, port: int, workers: int, log, extra_env: dict[str, str] | None = None):
     """Gunicorn with sync workers on 127.0.0.1:port; yields the master's pid."""
-    env = server_environment(database_url)
+    env = server_environment(database_url) | (extra_env or {})
     if not static_files_fresh():
         subprocess.run(  # noqa: S603
             [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
@@ -799,6 +803,18 @@ def check_targets(summary: dict, extra: dict) -> list[dict]:
     rss = extra.get("worker_peak_rss_mb")
     if rss is not None:
         add(f"web worker peak RSS ≤ {WORKER_RSS_MB:.0f} MB", round(rss, 1), rss <= WORKER_RSS_MB)
+    streaming = extra.get("streaming_memory")
+    if streaming:
+        for direction in ("upload", "download"):
+            difference = streaming.get(f"{direction}_growth_difference_mb")
+            sizes = streaming.get("sizes_mb") or memory.DEFAULT_SIZES_MB
+            add(
+                f"{direction} of {sizes[-1]} MB vs {sizes[0]} MB: "
+                f"worker peak grows < {memory.GROWTH_LIMIT_MB:.0f} MB more",
+                difference,
+                None if difference is None else difference < memory.GROWTH_LIMIT_MB,
+                streaming.get("why_not", ""),
+            )
     return checks
 
 
@@ -844,6 +860,20 @@ def markdown(results: dict) -> str:
             f"importing process; PostgreSQL's time is on top), peak RSS {imp['peak_rss_mb']:.0f} MB. "
             f"Web worker peak RSS after the scenarios: {num(results.get('worker_peak_rss_mb'))} MB.",
         ]
+    streaming = results.get("streaming_memory") or {}
+    if streaming.get("rows"):
+        lines += [
+            "",
+            "| File (API upload, then download) | worker before MB | upload peak growth MB | download peak growth MB |",
+        ]
+        lines.append("|---|---:|---:|---:|")
+        for row in streaming["rows"]:
+            lines.append(
+                f"| {row['size_mb']} MB | {row['rss_before_mb']:.1f} | {row['upload_growth_mb']:.2f} | "
+                f"{row['download_growth_mb']:.2f} |"
+            )
+    elif streaming.get("why_not"):
+        lines += ["", f"Streaming memory: {streaming['why_not']}."]
     search = results.get("search_db")
     if search:
         lines.append(
@@ -925,6 +955,24 @@ def bench(args, database_url: str, log=print) -> dict:
                         f"p50 {last['p50_ms']:.1f} ms, p99 {last['p99_ms']:.1f} ms"
                     )
         worker_rss = max((peak_rss_mb(pid) for pid in worker_pids(master)), default=None)
+    streaming = None
+    if args.memory_sizes and (not args.only or "streaming_memory" in args.only):
+        if fixtures.engagement_id is None:
+            streaming = {"why_not": "not available: no engagement to attach files to"}
+        else:
+
+            def server(port, workers, extra_env):
+                return gunicorn(database_url, port, workers, log, extra_env)
+
+            streaming = memory.streaming_memory(
+                server,
+                args.port + 2,
+                fixtures.token,
+                ("coalitions.engagement", fixtures.engagement_id),
+                args.memory_sizes,
+                log,
+            )
+        connection.close()
 
     pairs = [(s.name, s.same_queries_as) for s in scenarios if s.same_queries_as]
     summary = summarise(scenarios)
@@ -934,6 +982,7 @@ def bench(args, database_url: str, log=print) -> dict:
         "import": write_paths.get("import"),
         "campaign": write_paths["campaign"],
         "worker_peak_rss_mb": worker_rss,
+        "streaming_memory": streaming,
     }
     return {
         "started_at": started,
@@ -954,6 +1003,7 @@ def bench(args, database_url: str, log=print) -> dict:
         "search_db": search,
         "write_paths": write_paths,
         "worker_peak_rss_mb": worker_rss,
+        "streaming_memory": streaming,
         "targets": check_targets(summary, extra),
         "scenario_definitions": [asdict(s) | {"rounds": None} for s in scenarios],
     }
@@ -979,7 +1029,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8600")))
     p.add_argument("--import-rows", type=int, default=None, help="rows of the import test (default: the scale)")
     p.add_argument("--campaign", type=int, default=1, help="0 skips the campaign (it needs Redis)")
-    p.add_argument("--only", nargs="*", help="scenario names to run (the baselines always run)")
+    p.add_argument("--only", nargs="*", help="scenario names to run (the baselines always run), streaming_memory too")
+    p.add_argument(
+        "--memory-sizes",
+        type=int,
+        nargs="*",
+        default=list(memory.DEFAULT_SIZES_MB),
+        help="MB of the files the streaming scenario uploads and downloads (none: skip it)",
+    )
     p.add_argument("--results", type=Path, default=RESULTS)
     return p
 

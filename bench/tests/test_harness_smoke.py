@@ -27,7 +27,8 @@ def test_the_harness_measures_every_scenario_at_a_tiny_scale(tmp_path):
     load_iso_regions(Country, Region)  # an earlier transactional test may have flushed them
     seed_scale(stakeholders=300)
     options = (
-        "--stakeholders 300 --rounds 1 --duration 1 --warmup 0 --import-rows 40 --workers 1 --port 8601 --campaign 0"
+        "--stakeholders 300 --rounds 1 --duration 1 --warmup 0 --import-rows 40 --workers 1 --port 8601 "
+        "--campaign 0 --memory-sizes 1 3"
     )
     args = parser().parse_args(options.split(" "))
 
@@ -46,6 +47,11 @@ def test_the_harness_measures_every_scenario_at_a_tiny_scale(tmp_path):
     assert results["write_paths"]["import"]["created"] == 40
     assert Stakeholder.objects.count() == 300  # the imported rows are removed again
     assert results["search_db"]["page"]["uses_trigram_index"] or results["search_db"]["matches"] >= 0
+    streaming = results["streaming_memory"]
+    assert [row["size_mb"] for row in streaming["rows"]] == [1, 3]
+    assert all(row["rss_before_mb"] > 0 for row in streaming["rows"])
+    assert "upload_growth_difference_mb" in streaming and "download_growth_difference_mb" in streaming
     table = md_path.read_text()
     assert "| (a) minimal Django JSON view |" in table
     assert "| Target | Measured | Met |" in table
+    assert "| File (API upload, then download) |" in table

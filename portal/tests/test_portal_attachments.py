@@ -86,6 +86,17 @@ def test_an_engagement_staff_recorded_is_listed_without_a_form(world, partner_cl
     assert partner_client.post(files_url("engagement", world.co_engagement.pk), body).status_code == 403
 
 
+def test_the_files_of_a_commitment_another_member_owns_are_linked_and_read_only(world, partner_client):
+    others = Commitment.objects.create(coalition=world.co_coalition, owner=world.co_mayor, description="Fund kits")
+    attachments_create(
+        target=others, uploads=[SimpleUploadedFile("acta.pdf", PDF)], kind="agreement", title="", user=None
+    )
+    coalition = partner_client.get(reverse("portal:coalition_detail", kwargs={"pk": world.co_coalition.pk}))
+    assert files_url("commitment", others.pk) in coalition.content.decode()
+    page = partner_client.get(files_url("commitment", others.pk)).content.decode()
+    assert "acta.pdf" in page and "attachment-upload" not in page
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
