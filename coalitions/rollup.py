@@ -54,8 +54,13 @@ def period_error(*, start: datetime.date | None, end: datetime.date | None) -> s
 
 def period_of(*, start: datetime.date | None, end: datetime.date | None) -> Period:
     """The period the dates ask for, a missing end being today and a missing start 365 days before the end."""
-    default = Period.default(end)
-    return Period(start=start or default.start, end=default.end)
+    end = end or timezone.localdate()
+    if start is None:
+        # Clamped for an end in the first year of the calendar, which no subtraction can reach behind.
+        start = max(end, datetime.date.min + datetime.timedelta(days=DEFAULT_DAYS - 1)) - datetime.timedelta(
+            days=DEFAULT_DAYS - 1
+        )
+    return Period(start=start, end=end)
 
 
 @dataclass(frozen=True)

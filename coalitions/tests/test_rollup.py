@@ -168,6 +168,12 @@ def test_default_period_is_the_last_365_days_both_included():
     assert (period.start, period.end) == (D(2026, 1, 1), D(2026, 12, 31))
 
 
+def test_an_end_in_the_first_year_is_no_error(staff_api, world):
+    response = staff_api.get(f"/api/v1/coalitions/{world.co_coalition.pk}/rollup/", {"end": "0001-01-05"})
+    assert response.status_code == 200
+    assert response.json()["start"] == "0001-01-01"
+
+
 def queries(callable_) -> int:
     with CaptureQueriesContext(connection) as captured:
         callable_()
