@@ -14,6 +14,7 @@ from stakeholders.models import Stakeholder
 
 from .models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from .moves import dates_error
+from .rollup import Period, period_error, period_of
 
 
 def stakeholders_field(label, **kwargs) -> forms.ModelMultipleChoiceField:
@@ -340,3 +341,25 @@ class MapFilterForm(forms.Form):
         if error:
             self.add_error("since", error)
         return cleaned
+
+
+class RollupPeriodForm(forms.Form):
+    """The roll-up's period (GET): both days included, the last 365 days when left empty."""
+
+    start = DateField(label=_("From"), required=False, help_text=_("365 days before the end if empty."))
+    end = DateField(label=_("To"), required=False, help_text=_("Today if empty."))
+
+    def clean(self):
+        cleaned = super().clean()
+        error = period_error(start=cleaned.get("start"), end=cleaned.get("end"))
+        if error:
+            self.add_error("end", error)
+        return cleaned
+
+    def period(self) -> Period:
+        """The period asked for: the valid dates, the defaults for the rest."""
+        self.is_valid()
+        chosen = getattr(self, "cleaned_data", {})
+        if self.errors:
+            return Period.default()
+        return period_of(start=chosen.get("start"), end=chosen.get("end"))

@@ -6,6 +6,7 @@ from stakeholders.api.serializers import StakeholderBriefSerializer
 
 from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from ..moves import dates_error
+from ..rollup import period_error
 from ..services import coalition_create, engagement_log
 
 TIMESTAMPS = ["created_at", "updated_at"]
@@ -281,3 +282,51 @@ class LearningNoteSerializer(ValidatedModelSerializer):
             "shared_with",
             *TIMESTAMPS,
         ]
+
+
+class RollupQuerySerializer(serializers.Serializer):
+    """The roll-up's period: both days included; the last 365 days by default."""
+
+    start = serializers.DateField(required=False, help_text="First day of the period (default: 365 days before `end`).")
+    end = serializers.DateField(required=False, help_text="Last day of the period (default: today).")
+
+    def validate(self, attrs):
+        error = period_error(start=attrs.get("start"), end=attrs.get("end"))
+        if error:
+            raise serializers.ValidationError({"end": [error]})
+        return attrs
+
+
+class FiguresSerializer(serializers.Serializer):
+    members_active = serializers.IntegerField(help_text="Actors with a membership overlapping the period.")
+    sectors = serializers.IntegerField(help_text="Distinct sectors of those actors.")
+    engagements = serializers.IntegerField(help_text="Engagements that took place in the period.")
+    participants = serializers.IntegerField(help_text="Distinct actors who took part in them.")
+    commitments_made = serializers.IntegerField(help_text="Commitments recorded in the period.")
+    commitments_due = serializers.IntegerField(help_text="Commitments due in the period, not dropped.")
+    commitments_done = serializers.IntegerField(help_text="Of those due, the ones done.")
+    commitments_overdue = serializers.IntegerField(help_text="Of those due, the ones unfinished past their date.")
+    fulfilment_rate = serializers.FloatField(allow_null=True, help_text="Done ÷ due; null when nothing was due.")
+    outcomes = serializers.IntegerField(help_text="Outcomes observed in the period.")
+    notes_shared_up = serializers.IntegerField(
+        help_text="Learning notes written in the period and shared with the coalition this one is linked to."
+    )
+    notes_shared_down = serializers.IntegerField(
+        help_text="Learning notes written in the period by the linked coalition and shared with this one."
+    )
+
+
+class RollupColumnSerializer(serializers.Serializer):
+    coalition = CoalitionBriefSerializer()
+    figures = FiguresSerializer()
+
+
+class RollupSerializer(serializers.Serializer):
+    """Each coalition's figures in the period, side by side, and their total."""
+
+    start = serializers.DateField(source="period.start")
+    end = serializers.DateField(source="period.end")
+    coalitions = RollupColumnSerializer(source="columns", many=True)
+    total = FiguresSerializer(
+        help_text="Actors counted once however many of the coalitions they are in; the rest summed."
+    )

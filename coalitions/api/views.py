@@ -1,12 +1,18 @@
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from core.access import is_staff_member
+from core.api.permissions import ApiPermission
 from core.api.rows import row_plan
+from core.api.schema import ApiAutoSchema
 from core.api.viewsets import ScopedModelViewSet
-from countries.models import Region
+from core.parsing import ID_PATTERN
+from countries.models import Country, Region
 
 from ..filters import (
     AssessmentFilterSet,
@@ -20,6 +26,7 @@ from ..filters import (
 )
 from ..models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from ..moves import DIMENSIONS, deltas, distance, order_key, positions
+from ..rollup import coalition_rollup_coalitions, coalitions_of, period_of, rollup
 from .serializers import (
     AssessmentSerializer,
     CoalitionHealthSerializer,
@@ -32,9 +39,43 @@ from .serializers import (
     MapQuerySerializer,
     MembershipSerializer,
     OutcomeSerializer,
+    RollupQuerySerializer,
+    RollupSerializer,
 )
 
 REGION_IDS = Prefetch("regions", queryset=Region.objects.only("id"))
+
+
+ROLLUP_PARAMETERS = [
+    OpenApiParameter(
+        "start", OpenApiTypes.DATE, description="ISO date, first day of the period (default: 365 days before `end`)."
+    ),
+    OpenApiParameter(
+        "end", OpenApiTypes.DATE, description="ISO date, last day of the period, included (default: today)."
+    ),
+]
+ROLLUP_FIGURES = (
+    "For a period (both days included): members active (memberships overlapping the period) and their "
+    "sectors, engagements and their participants, commitments made, due, done and overdue and the fulfilment "
+    "rate (done ÷ due), outcomes harvested, and learning notes shared up to and down from the linked coalition. "
+    "In the total, actors are counted once; the other figures are summed. A date that is not an ISO date, or "
+    "an end before the start, answers 400."
+)
+
+
+def rollup_response(request, coalitions: list[Coalition]) -> Response:
+    """The roll-up of these coalitions for the period the query asks (the three roll-up endpoints)."""
+    query = RollupQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    period = period_of(start=query.validated_data.get("start"), end=query.validated_data.get("end"))
+    return Response(RollupSerializer(rollup(coalitions, period)).data)
+
+
+def partner_coalitions_or_404(request, coalitions: list[Coalition]) -> list[Coalition]:
+    """A partner sees roll-up figures only of their own coalitions: none here answers 404."""
+    if not coalitions and not is_staff_member(request.user):
+        raise NotFound()
+    return coalitions
 
 
 class InitiativeViewSet(ScopedModelViewSet):
@@ -109,6 +150,24 @@ class InitiativeViewSet(ScopedModelViewSet):
         entries.sort(key=lambda entry: entry[0])
         return Response([entry for _key, entry in entries])
 
+    @extend_schema(
+        responses=RollupSerializer,
+        filters=False,
+        parameters=ROLLUP_PARAMETERS,
+        summary="Roll-up of an initiative's coalitions",
+        description=(
+            "Returns the figures of each coalition of this initiative, side by side, and their total. "
+            + ROLLUP_FIGURES
+            + "\n\nWho may call: program staff and admins; partners for the initiatives of their coalitions, "
+            "with the figures of their own coalitions only (any other answers 404)."
+        ),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def rollup(self, request, pk=None) -> Response:
+        initiative = self.get_object()
+        coalitions = partner_coalitions_or_404(request, coalitions_of(request.user, initiative=initiative))
+        return rollup_response(request, coalitions)
+
 
 class AssessmentViewSet(ScopedModelViewSet):
     queryset = Assessment.objects.select_related("stakeholder", "initiative")
@@ -143,6 +202,55 @@ class CoalitionViewSet(ScopedModelViewSet):
     def health(self, request, pk=None) -> Response:
         coalition = self.get_object()
         return Response(CoalitionHealthSerializer(coalition.health()).data)
+
+    @extend_schema(
+        responses=RollupSerializer,
+        filters=False,
+        parameters=ROLLUP_PARAMETERS,
+        summary="Roll-up of a coalition and its linked local coalitions",
+        description=(
+            "Returns the figures of this coalition and of each local coalition linked to it now, side by side, "
+            "and their total. "
+            + ROLLUP_FIGURES
+            + "\n\nWho may call: program staff and admins; partners for the coalitions in which their "
+            "organisation has an open membership, with the figures of those coalitions only (any other answers 404)."
+        ),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def rollup(self, request, pk=None) -> Response:
+        coalition = self.get_object()
+        return rollup_response(request, coalition_rollup_coalitions(coalition, request.user))
+
+
+class CountryRollupViewSet(viewsets.GenericViewSet):
+    """A country's roll-up, served beside the countries' own routes (`countries` sits below coalitions)."""
+
+    queryset = Country.objects.all()
+    lookup_value_regex = ID_PATTERN
+    permission_classes = [ApiPermission]
+    schema = ApiAutoSchema()
+    filter_backends = []
+    pagination_class = None
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    @extend_schema(
+        responses=RollupSerializer,
+        parameters=ROLLUP_PARAMETERS,
+        summary="Roll-up of a country's coalitions",
+        description=(
+            "Returns the figures of each coalition of this country, side by side, and their total. "
+            + ROLLUP_FIGURES
+            + "\n\nWho may call: program staff and admins; partners for the countries of their coalitions, "
+            "with the figures of their own coalitions only (any other answers 404)."
+        ),
+    )
+    @action(detail=True, methods=["get"])
+    def rollup(self, request, pk=None) -> Response:
+        country = self.get_object()
+        coalitions = partner_coalitions_or_404(request, coalitions_of(request.user, initiative__country=country))
+        return rollup_response(request, coalitions)
 
 
 class MembershipViewSet(ScopedModelViewSet):

@@ -69,6 +69,10 @@ def test_detail_shows_members_with_history_and_links(staff_client, world):
 
 def test_detail_query_count_is_constant(staff_client, world, count_queries, django_assert_num_queries):
     url = world.co_coalition.get_absolute_url()
+    # One linked local coalition already, so both sizes show the roll-up section (a constant number of queries).
+    Coalition.objects.create(
+        initiative=world.co_initiative, name="Local", level="local", shared_goal="g", parent=world.co_coalition
+    )
     small = count_queries(lambda: staff_client.get(url))
     grow_coalition(world.co_coalition, 25)
     add_coalitions(world.co_initiative, 5)

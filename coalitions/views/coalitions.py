@@ -26,8 +26,10 @@ from ..forms import (
     MembershipEndForm,
     MembershipForm,
     MembershipRoleForm,
+    RollupPeriodForm,
 )
 from ..models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
+from ..rollup import coalition_rollup_coalitions, rollup
 
 PAGE_SIZE = 25
 #: Members listed per page on a coalition's page (current and former members alike).
@@ -88,10 +90,12 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("former_page"),
     )
     participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
+    rolled_up = coalition_rollup_coalitions(coalition, user)
+    children = rolled_up[1:]
     context = {
         "coalition": coalition,
         "regions": coalition.regions.all(),
-        "children": Coalition.objects.visible_to(user).filter(parent=coalition),
+        "children": children,
         "members_page": current,
         "current_members": _with_labels(current.object_list),
         "former_page": former,
@@ -113,6 +117,10 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "health": health,
         "can_edit": coalition.editable,
     }
+    if children:
+        # A national coalition: its figures and its local coalitions', side by side, for a period.
+        context["period_form"] = period_form = RollupPeriodForm(request.GET or None)
+        context["rollup"] = rollup(rolled_up, period_form.period())
     return render(request, "coalitions/coalition_detail.html", context)
 
 

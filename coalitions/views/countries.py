@@ -16,7 +16,9 @@ from core.views import get_visible_or_404
 from countries.models import Country, Region
 from stakeholders.models import Stakeholder
 
+from ..forms import RollupPeriodForm
 from ..models import Coalition, Initiative
+from ..rollup import coalitions_of, rollup
 
 
 def _count(queryset, outer: str) -> Coalesce:
@@ -72,6 +74,21 @@ def country_detail(request, code: str):
         "nav_section": "countries",
     }
     return render(request, "coalitions/country_detail.html", context)
+
+
+@staff_required
+def country_rollup(request, code: str):
+    """What the country's coalitions did in a period, side by side and in total."""
+    country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
+    period_form = RollupPeriodForm(request.GET or None)
+    coalitions = coalitions_of(request.user, initiative__country=country)
+    context = {
+        "country": country,
+        "period_form": period_form,
+        "rollup": rollup(coalitions, period_form.period()),
+        "nav_section": "countries",
+    }
+    return render(request, "coalitions/country_rollup.html", context)
 
 
 @staff_required

@@ -23,9 +23,10 @@ from core.views import get_editable_or_403, get_visible_or_404
 
 from ..charts import map_points, stakeholder_map, stance_legend
 from ..filters import InitiativeFilterSet
-from ..forms import AssessmentForm, InitiativeForm, MapFilterForm
+from ..forms import AssessmentForm, InitiativeForm, MapFilterForm, RollupPeriodForm
 from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
 from ..moves import Move, Round, moves, rounds
+from ..rollup import coalitions_of, rollup
 from .common import can_edit
 
 PAGE_SIZE = 25
@@ -145,6 +146,16 @@ def initiative_map_svg(request: HttpRequest, pk: int) -> HttpResponse:
     drawing = _map(request, initiative).drawing
     name = slugify(_("stakeholder map") + " " + initiative.name) or "map"
     return svg_download(drawing.svg, f"{name}.svg")
+
+
+@staff_required
+def initiative_rollup(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the initiative's coalitions did in a period, side by side and in total."""
+    initiative = get_visible_or_404(Initiative.objects.select_related("country"), request.user, pk=pk)
+    period_form = RollupPeriodForm(request.GET or None)
+    coalitions = coalitions_of(request.user, initiative=initiative)
+    context = {"initiative": initiative, "period_form": period_form, "rollup": rollup(coalitions, period_form.period())}
+    return render(request, "coalitions/initiative_rollup.html", context)
 
 
 @staff_required

@@ -112,6 +112,8 @@ RESOURCES: dict[str, Resource] = {
         body=lambda w: {"code": "XD", "name": "Xdland", "status": "exploring", "summary": ""},
         change={"summary": "Changed"},
     ),
+    # A country's roll-up (coalitions' router): Colombia, where partner-co's organisation is a member.
+    "country-rollup": Resource(make=lambda w: w.co, body=lambda w: {}, change={}),
     "region": Resource(
         make=lambda w: Region.objects.create(
             country=w.co, name=f"Uribia {serial()}", kind="municipality", parent=w.guajira

@@ -30,6 +30,7 @@ PARTNER_CREATES = {**STAFF_WRITES_MEMBERS_SEE, "create": "201 201 403 201 400 40
 
 MATRIX: dict[str, dict[str, str]] = {
     "country":      {**READ_ALL, **ADMIN_WRITES},                      # reference data
+    "country-rollup": {"rollup": "200 200 200 200 404 401"},            # partners: their coalitions' figures
     "region":       {**READ_ALL, **ADMIN_WRITES},
     "attachment":   {**READ_MEMBERS, "create": "201 201 403 201 400 401",  # partner-co owns the commitment
                      "destroy": "204 204 403 403 404 401", "download": "200 200 200 200 404 401"},
@@ -37,9 +38,11 @@ MATRIX: dict[str, dict[str, str]] = {
     "contact":      {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},      # partner-co: its own people only
     "relationship": {**READ_STAFF, **STAFF_WRITES_NONE_SEE},
     "initiative":   {**READ_MEMBERS, **STAFF_WRITES_NONE_SEE, "retrieve": "200 200 200 404 404 401",
-                     "map": "200 200 200 404 404 401"},                 # not public, no partner coalition
+                     "map": "200 200 200 404 404 401",                  # not public, no partner coalition
+                     "rollup": "200 200 200 404 404 401"},
     "assessment":   {**READ_STAFF, **STAFF_WRITES_NONE_SEE},
-    "coalition":    {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE, "health": "200 200 200 200 404 401"},
+    "coalition":    {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE, "health": "200 200 200 200 404 401",
+                     "rollup": "200 200 200 200 404 401"},
     "membership":   {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},
     "commitment":   {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE,
                      "update": "200 200 403 400 404 401",               # partners may send only status/evidence
