@@ -255,7 +255,11 @@ class CoalitionQuerySet(ScopedQuerySet):
         """
         today = today or timezone.localdate()
         coalition = OuterRef("pk")
-        members = Membership.objects.filter(coalition=coalition, left_on__isnull=True)
+        # Members on that day: joined by then and not yet left (a past day gives the monthly
+        # snapshots of trends the members of that day, not today's).
+        members = Membership.objects.filter(coalition=coalition, joined_on__lte=today).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=today)
+        )
         unfinished = Commitment.objects.filter(
             coalition=coalition, status__in=[Commitment.Status.PLANNED, Commitment.Status.IN_PROGRESS]
         )

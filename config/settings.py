@@ -367,6 +367,11 @@ CELERY_BEAT_SCHEDULE["notifications-digest"] = {
     "schedule": envint("DIGEST_EVERY_SECONDS", "3600"),
 }
 
+# When a coalition needs attention (trends.health): fewer active members than the month before by
+# this many, at least this many overdue commitments, no engagement for this many days. Admins
+# may override each in the admin (trends.HealthThresholds).
+COALITION_HEALTH_THRESHOLDS = {"members_lost": 2, "overdue_commitments": 3, "days_without_meeting": 90}
+
 # The outbox (outbox/services.py): batch size per task, how long a worker holds a claimed row,
 # when a pending row counts as stuck, and the retry backoff for temporary SMTP errors.
 OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", "200")

@@ -14,7 +14,7 @@ from .models import NetworkSnapshot
 CENTRAL_LINES = 5
 
 
-def _nice_max(value: float) -> float:
+def axis_top(value: float) -> float:
     """A round top for the axis: 1, 2 or 5 times a power of ten, at least `value`."""
     if value <= 0:
         return 1.0
@@ -22,15 +22,15 @@ def _nice_max(value: float) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
-def _labels(top: float, decimals: int) -> dict[float, str]:
+def axis_labels(top: float, decimals: int) -> dict[float, str]:
     return {value: number_format(value, decimals) for value in (0, top / 2, top)}
 
 
 def figure_chart(snapshots: Sequence[NetworkSnapshot], name: str, *, title: str, decimals: int = 0):
     """One figure of the snapshots over their months."""
-    top = _nice_max(max((getattr(row, name) for row in snapshots), default=0))
+    top = axis_top(max((getattr(row, name) for row in snapshots), default=0))
     series = [Series(title, palette_class(0), [(row.period, getattr(row, name)) for row in snapshots])]
-    return time_chart(series, y_min=0, y_max=top, y_labels=_labels(top, decimals if top < 10 else 0), title=title)
+    return time_chart(series, y_min=0, y_max=top, y_labels=axis_labels(top, decimals if top < 10 else 0), title=title)
 
 
 def central_chart(snapshots: Sequence[NetworkSnapshot]):
@@ -45,8 +45,8 @@ def central_chart(snapshots: Sequence[NetworkSnapshot]):
             if actor["id"] in points:
                 points[actor["id"]].append((row.period, actor["betweenness"]))
     series = [Series(names[pk], palette_class(index), points[pk]) for index, pk in enumerate(leaders)]
-    top = _nice_max(max((value for line in series for _day, value in line.points), default=0))
+    top = axis_top(max((value for line in series for _day, value in line.points), default=0))
     chart = time_chart(
-        series, y_min=0, y_max=top, y_labels=_labels(top, 2), title=_("Betweenness of the most central actors")
+        series, y_min=0, y_max=top, y_labels=axis_labels(top, 2), title=_("Betweenness of the most central actors")
     )
     return chart, [(line.colour_class, line.label) for line in series]

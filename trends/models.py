@@ -4,6 +4,7 @@ A snapshot is taken once a month (and on demand) by `trends.services`; taking it
 same month replaces its figures, so a scope has one row per month.
 """
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -88,3 +89,104 @@ class NetworkSnapshot(TimeStampedModel):
     def get_absolute_url(self) -> str:
         scope = {"initiative": self.initiative_id} if self.initiative_id else {"country": self.country_id}
         return reverse("trends:network_history") + "?" + urlencode(scope)
+
+
+class CoalitionHealthSnapshotQuerySet(ScopedQuerySet):
+    country_lookups = ("coalition__initiative__country",)
+
+
+class CoalitionHealthSnapshot(TimeStampedModel):
+    """A coalition's health figures (those its page shows) in one month, and when it last met."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="health_snapshots", verbose_name=_("coalition")
+    )
+    period = models.DateField(_("month"), help_text=_("The first day of the month the figures belong to."))
+    as_of = models.DateField(_("figures as of"))
+    members_active = models.PositiveIntegerField(_("active members"), default=0)
+    sectors_represented = models.PositiveIntegerField(_("sectors represented"), default=0)
+    engagements_last_90_days = models.PositiveIntegerField(_("engagements in the last 90 days"), default=0)
+    commitments_done = models.PositiveIntegerField(_("commitments done"), default=0)
+    commitments_overdue = models.PositiveIntegerField(_("commitments overdue"), default=0)
+    commitments_open = models.PositiveIntegerField(_("commitments open"), default=0)
+    last_met_on = models.DateField(_("last met on"), null=True, blank=True)
+
+    objects = CoalitionHealthSnapshotQuerySet.as_manager()
+    history_not_recorded = COMPUTED
+
+    class Meta:
+        ordering = ["period", "pk"]
+        verbose_name = _("coalition health snapshot")
+        verbose_name_plural = _("coalition health snapshots")
+        indexes = [models.Index(fields=["period"], name="healthsnapshot_period_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "period"],
+                name="healthsnapshot_one_per_month",
+                violation_error_message=_("This coalition already has a health snapshot for this month."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coalition} · {self.period:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return self.coalition.get_absolute_url()
+
+
+class HealthThresholdsQuerySet(ScopedQuerySet):
+    country_lookups = ()
+
+    def editable_by(self, user) -> "HealthThresholdsQuerySet":
+        """The whole program's thresholds: admins only."""
+        return self.all() if getattr(user, "is_authenticated", False) and user.is_admin else self.none()
+
+
+class HealthThresholds(TimeStampedModel):
+    """When a coalition needs attention: the program's thresholds, overriding the settings' defaults.
+
+    One row (saving always writes row 1); an empty value keeps the default of
+    `settings.COALITION_HEALTH_THRESHOLDS`.
+    """
+
+    members_lost = models.PositiveSmallIntegerField(
+        _("members lost"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Flag a coalition with this many fewer active members than the month before."),
+    )
+    overdue_commitments = models.PositiveSmallIntegerField(
+        _("overdue commitments"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Flag a coalition with at least this many overdue commitments."),
+    )
+    days_without_meeting = models.PositiveSmallIntegerField(
+        _("days without meeting"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Flag a coalition whose last engagement was at least this many days ago."),
+    )
+
+    objects = HealthThresholdsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("coalition health thresholds")
+        verbose_name_plural = _("coalition health thresholds")
+
+    def __str__(self) -> str:
+        return str(_("Coalition health thresholds"))
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:trends_healththresholds_change", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:  # the one row: a new one replaces it, keeping when it was first set
+            self.pk = 1
+            first_set = HealthThresholds.objects.filter(pk=1).values_list("created_at", flat=True).first()
+            self.created_at = first_set or self.created_at
+        super().save(*args, **kwargs)

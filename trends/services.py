@@ -8,14 +8,15 @@ can all run as often as they like.
 import datetime
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from coalitions.models import Initiative
+from coalitions.models import Coalition, CoalitionHealth, Engagement, Initiative
 from coalitions.network import scope_network
 from countries.models import Country
 from stakeholders.network import Network
 
-from .models import NetworkSnapshot
+from .models import CoalitionHealthSnapshot, NetworkSnapshot
 
 #: How many of the most central actors each network snapshot keeps.
 CENTRAL_KEPT = 10
@@ -83,6 +84,45 @@ def network_snapshots_take(*, on: datetime.date | None = None) -> int:
     return len(new) + len(changed)
 
 
+@transaction.atomic
+def coalition_health_snapshots_take(*, on: datetime.date | None = None, months_ago: int = 0) -> int:
+    """Snapshot every coalition's health for the month of `on` (today), or for the month
+    `months_ago` before this one, as of its last day (the demo's history); how many were written.
+
+    The figures are the coalition page's (`CoalitionQuerySet.with_health`, for that day), with the
+    day of the last engagement by then; a coalition formed later is left out. One query reads
+    every coalition, two write them, whatever their number.
+    """
+    as_of = on or timezone.localdate()
+    for _month in range(months_ago):
+        as_of = month_start(as_of) - datetime.timedelta(days=1)
+    period = month_start(as_of)
+    last_met = Engagement.objects.filter(coalition=OuterRef("pk"), occurred_on__lte=as_of).order_by("-occurred_on")
+    names = CoalitionHealth.names()
+    rows = (
+        Coalition.objects.exclude(formed_on__gt=as_of)
+        .with_health(as_of)
+        .annotate(last_met_on=Subquery(last_met.values("occurred_on")[:1]))
+        .values("pk", "last_met_on", *(f"health_{name}" for name in names))
+    )
+    existing = {row.coalition_id: row for row in CoalitionHealthSnapshot.objects.filter(period=period)}
+    new, changed, now = [], [], timezone.now()
+    for row in rows:
+        figures = {name: row[f"health_{name}"] for name in names} | {"last_met_on": row["last_met_on"], "as_of": as_of}
+        snapshot = existing.get(row["pk"])
+        if snapshot is None:
+            new.append(CoalitionHealthSnapshot(coalition_id=row["pk"], period=period, **figures))
+        else:
+            for name, value in figures.items():
+                setattr(snapshot, name, value)
+            snapshot.updated_at = now
+            changed.append(snapshot)
+    CoalitionHealthSnapshot.objects.bulk_create(new)
+    if changed:
+        CoalitionHealthSnapshot.objects.bulk_update(changed, [*names, "last_met_on", "as_of", "updated_at"])
+    return len(new) + len(changed)
+
+
 def snapshots_take(*, on: datetime.date | None = None) -> int:
     """Every snapshot of the month of `on` (today): what the monthly job and staff's button run."""
-    return network_snapshots_take(on=on)
+    return network_snapshots_take(on=on) + coalition_health_snapshots_take(on=on)

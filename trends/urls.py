@@ -5,5 +5,6 @@ from . import views
 app_name = "trends"
 urlpatterns = [
     path("network/history/", views.network_history, name="network_history"),
+    path("countries/<str:code>/dashboard/", views.country_dashboard, name="country_dashboard"),
     path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,9 +14,11 @@ from coalitions.network import network_scope
 from core.access import staff_required
 from core.parsing import parse_id
 from core.tasks import enqueue_after_commit
+from core.views import get_visible_or_404
 from countries.models import Country
 from stakeholders.models import Stakeholder
 
+from . import dashboard
 from .charts import central_chart, figure_chart
 from .models import NetworkSnapshot
 
@@ -51,6 +54,13 @@ def network_history(request: HttpRequest) -> HttpResponse:
         "nav_section": "relationships",
     }
     return render(request, "trends/networksnapshot_list.html", context)
+
+
+@staff_required
+def country_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
+    figures = dashboard.country_dashboard(country=country, user=request.user, today=timezone.localdate())
+    return render(request, "trends/country_dashboard.html", {"country": country, **figures, "nav_section": "countries"})
 
 
 @staff_required

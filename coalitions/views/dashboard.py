@@ -1,7 +1,8 @@
 """The dashboard: what needs attention in the user's countries, in a fixed number of queries.
 
 Eight queries whatever the size of the data: the session, the user, the user's teams (with the
-explorer figures), commitments, follow-ups, coalitions, engagements and outcomes. Counts per row
+explorer figures), commitments, follow-ups, coalitions, engagements and outcomes; and the
+coalition health table's three (`trends`: its latest month, its two months' snapshots, the thresholds). Counts per row
 (members, participants) are correlated subqueries, which PostgreSQL evaluates only for the rows
 left after ORDER BY and LIMIT, never grouped over the whole table.
 """

@@ -64,6 +64,7 @@ def test_there_is_a_data_file_for_each_app_with_demo_rows():
         "coalitions",
         "results",
         "explorers_network",
+        "trends",
     }
 
 

@@ -45,7 +45,7 @@ from outbox.models import Delivery, Suppression
 from planning.models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
 from results.models import Indicator, IndicatorValue
 from stakeholders.models import Relationship, Stakeholder
-from trends.models import NetworkSnapshot
+from trends.models import CoalitionHealthSnapshot, NetworkSnapshot
 
 from .api_resources import RESOURCES, ROUTERS, _plan
 from .test_architecture import ALLOWED
@@ -578,6 +578,11 @@ CONSTRAINTS: dict[str, Invalid] = {
         "This initiative's network already has a snapshot for this month.",
         without=SNAPSHOT_READ_ONLY,
     ),
+    "healthsnapshot_one_per_month": Invalid(
+        CoalitionHealthSnapshot,
+        lambda w: existing(CoalitionHealthSnapshot, coalition=w.co_coalition, period=MONTH, as_of=MONTH),
+        "This coalition already has a health snapshot for this month.",
+    ),
 }
 
 #: A valid new row of the models the API does not write (the API ones use `api_resources`).
@@ -620,6 +625,7 @@ BASES: dict[str, Callable[[SimpleNamespace], dict]] = {
     "notifications.Preference": lambda w: {"user": w.staff_co, "kind": "digest"},
     "outbox.Suppression": lambda w: {"address_hash": "ab" * 32, "reason": "bounced"},
     "trends.NetworkSnapshot": lambda w: {"country": w.co, "period": MONTH},
+    "trends.CoalitionHealthSnapshot": lambda w: {"coalition": w.co_coalition, "period": MONTH, "as_of": MONTH},
     "outbox.Delivery": lambda w: {
         "recipient": "ana@example.org",
         "kind": "digest",

@@ -1,0 +1,16 @@
+"""The coalition health comparison, for the pages of the apps below this one (the dashboard and
+the country pages live in coalitions)."""
+
+from django import template
+
+from ..health import health_rows
+
+register = template.Library()
+
+
+@register.inclusion_tag("trends/includes/coalition_health_table.html", takes_context=True)
+def coalition_health_table(context, countries=None) -> dict:
+    """The coalitions of `countries` (a country, a list of them, or None for all) by health, with trends."""
+    if countries is not None and not isinstance(countries, list | tuple | set | frozenset):
+        countries = [countries]
+    return {"rows": health_rows(user=context["request"].user, countries=countries)}
