@@ -34,6 +34,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from . import short_tables
 from .forms import DateInput
 from .models import ScopedQuerySet
 from .parsing import is_decimal, is_integer
@@ -145,9 +146,10 @@ class ShortListChoiceField(ModelChoiceField):
     iterator = _ShortListIterator
 
     def rows(self) -> list[Model]:
-        # A form's field is a copy with a queryset of its own (Django copies it): each form reads once.
+        # A form's field is a copy with a queryset of its own (Django copies it): each form reads once,
+        # from the cache when its queryset is a whole short table (core.short_tables).
         if getattr(self, "_rows_of", None) is not self.queryset:
-            self._rows = list(self.queryset)
+            self._rows = short_tables.rows(self.queryset)
             self._rows_of = self.queryset
         return self._rows
 

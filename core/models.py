@@ -26,30 +26,40 @@ class RecordedQuerySet(models.QuerySet):
 
     `update()`, `bulk_update()` and `bulk_create()` write their history rows in bulk: a few
     queries whatever the number of rows. Every recorded model's manager is built on this
-    (a test checks it), so no call site can forget.
+    (a test checks it), so no call site can forget. They also tell `core.short_tables` that the
+    table changed (a short table kept in the cache is read again).
     """
 
     def update(self, **kwargs) -> int:
         from core.history.recording import recorded_update
+        from core.short_tables import table_changed
 
-        return recorded_update(self, kwargs, super().update)
+        count = recorded_update(self, kwargs, super().update)
+        table_changed(self.model, self.db)
+        return count
 
     def bulk_update(self, objs, fields, batch_size=None) -> int:
         from core.history.recording import recorded_bulk_update
+        from core.short_tables import table_changed
 
-        return recorded_bulk_update(
+        count = recorded_bulk_update(
             self,
             objs,
             fields,
             lambda objs: super(RecordedQuerySet, self).bulk_update(objs, fields, batch_size=batch_size),
         )
+        table_changed(self.model, self.db)
+        return count
 
     def bulk_create(self, objs, *args, **kwargs) -> list:
         from core.history.recording import recorded_bulk_create
+        from core.short_tables import table_changed
 
-        return recorded_bulk_create(
+        created = recorded_bulk_create(
             self, objs, kwargs, lambda objs: super(RecordedQuerySet, self).bulk_create(objs, *args, **kwargs)
         )
+        table_changed(self.model, self.db)
+        return created
 
 
 class ScopedQuerySet(RecordedQuerySet):
@@ -69,6 +79,9 @@ class ScopedQuerySet(RecordedQuerySet):
     #: Lookups from this model to the Country a row belongs to; a row counts as in a
     #: country when any of them matches.
     country_lookups: tuple[str, ...] = ("country",)
+    #: A table of a few rows, rarely written, that filters list whole (the countries): kept in the
+    #: cache between requests until it changes (core.short_tables).
+    short_table: bool = False
 
     def visible_to(self, user) -> "ScopedQuerySet":
         if not getattr(user, "is_authenticated", False) or not user.is_active:

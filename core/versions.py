@@ -60,8 +60,17 @@ def rendering_key(*parts) -> str:
 
 
 def row_values(row) -> tuple | None:
-    """Every column loaded on a model instance (None for no row), for a `rendering_key` of what it shows."""
+    """Every column loaded on a model instance (None for no row), for a `rendering_key` of what it shows.
+
+    A deferred column is None: a rendering that showed one would read it row by row, which the
+    list pages' constant query counts refuse.
+    """
     if row is None:
         return None
     loaded = row.__dict__
-    return (row._meta.label, *((field.attname, loaded.get(field.attname)) for field in row._meta.concrete_fields))
+    return (row._meta.label, *map(loaded.get, _columns(type(row))))
+
+
+@functools.cache
+def _columns(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)

@@ -14,6 +14,7 @@ from .names import country_name, region_name
 
 class CountryQuerySet(ScopedQuerySet):
     country_lookups = ("pk",)
+    short_table = True  # every filter by country lists the few countries
 
     def visible_to_partner(self, organisation_id: int) -> "CountryQuerySet":
         return self.all()

@@ -1,0 +1,64 @@
+"""Short tables kept in the cache: read once, read again after any write, never narrowed by a user's scope."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core import short_tables
+from countries.models import Country, CountryQuerySet
+from stakeholders.models import Stakeholder
+
+
+def read(queryset) -> tuple[list[str], int]:
+    with CaptureQueriesContext(connection) as queries:
+        names = [country.name for country in short_tables.rows(queryset)]
+    return names, len(queries)
+
+
+def test_a_whole_short_table_is_read_once(world):
+    names, queries = read(Country.objects.all())
+    assert queries == 1 and names == list(Country.objects.values_list("name", flat=True))
+    assert read(Country.objects.all()) == (names, 0)
+    assert read(Country.objects.order_by("-code")) == (
+        list(Country.objects.order_by("-code").values_list("name", flat=True)),
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: Country.objects.create(code="EC", name="Ecuador"),
+        lambda: Country.objects.filter(code="CO").update(name="Colombia renombrada"),
+        lambda: Country.objects.bulk_create([Country(code="BO", name="Bolivia")]),
+        lambda: Country.objects.bulk_update([Country.objects.get(code="PE")], ["name"]),
+        lambda: Country.objects.get(code="PE").save(),
+        lambda: Country.objects.filter(code="UY").delete(),
+    ],
+    ids=["create", "update", "bulk_create", "bulk_update", "save", "delete"],
+)
+def test_every_write_to_the_table_reads_it_again(world, write, django_capture_on_commit_callbacks):
+    Country.objects.create(code="UY", name="Uruguay")  # one nothing else points to, to delete
+    read(Country.objects.all())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        write()
+    assert callbacks  # and once more after the commit
+    names, queries = read(Country.objects.all())
+    assert queries == 1 and names == list(Country.objects.values_list("name", flat=True))
+
+
+def test_a_narrower_queryset_is_read_each_time(world, monkeypatch):
+    """A scope that is not the whole table (a partner who sees some countries, nobody) is never kept."""
+    monkeypatch.setattr(CountryQuerySet, "visible_to_partner", lambda self, organisation_id: self.filter(code="PE"))
+    scoped = Country.objects.visible_to(world.partner_co)
+    assert read(scoped) == (["Peru"], 1)
+    assert read(Country.objects.visible_to(world.partner_co)) == (["Peru"], 1)
+    assert read(Country.objects.visible_to(None)) == ([], 0)
+    assert read(Country.objects.all())[1] == 1
+    assert read(Country.objects.visible_to(world.partner_co))[1] == 1
+
+
+def test_other_tables_are_read_each_time(world):
+    assert not short_tables.is_short_table(Stakeholder)
+    assert read(Stakeholder.objects.all())[1] == 1
+    assert read(Stakeholder.objects.all())[1] == 1
