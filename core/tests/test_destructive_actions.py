@@ -126,7 +126,7 @@ ACTS_WITHOUT_ASKING = {
     "logout": "signing out: nothing is lost, signing in again undoes it",
     "coalitions:commitment_done": "marks a commitment done: the edit form sets it back, and the history keeps both",
     "notifications:mark_read": "marks the reader's own notifications read: nothing leaves, nothing is lost",
-    "set_language": "switches the language of the pages (and the signed-in user's preference): switching back undoes it",
+    "set_language": "switches the pages' language (and the signed-in user's preference): switching back undoes it",
     "explorers_network:campaign_test": "a test copy to the person who clicks, and to no one else",
     "attachments:attachment_upload": "adds files to a record: nothing is lost, each can be deleted (asking first)",
 }
