@@ -10,7 +10,7 @@ class InitiativeAdmin(ScopedAdmin):
     list_display = ["name", "country", "level", "phase", "starts_on", "is_public"]
     list_filter = ["country", "level", "phase", "is_public"]
     list_select_related = ["country"]
-    search_fields = ["name", "shared_objective"]
+    search_fields = ["name", "shared_objective", "shared_objective_es"]
     autocomplete_fields = ["country", "regions", "lead"]
     date_hierarchy = "starts_on"
 
@@ -43,7 +43,7 @@ class CoalitionAdmin(ScopedAdmin):
     list_display = ["name", "initiative", "level", "status", "parent", "formed_on", "is_public"]
     list_filter = ["status", "level", "initiative__country", "is_public"]
     list_select_related = ["initiative", "parent"]
-    search_fields = ["name", "shared_goal"]
+    search_fields = ["name", "shared_goal", "shared_goal_es"]
     autocomplete_fields = ["initiative", "regions", "parent"]
     date_hierarchy = "formed_on"
     inlines = [MembershipInline, CommitmentInline]

@@ -14,7 +14,7 @@ from .models import Assessment, Coalition, Commitment, Engagement, Initiative, L
 
 
 class InitiativeFilterSet(BaseFilterSet):
-    search_fields = ("name", "shared_objective")
+    search_fields = ("name", "shared_objective", "shared_objective_es")
     page_filters = ("q", "country", "level", "phase")
     country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
     phase = django_filters.MultipleChoiceFilter(
@@ -42,7 +42,7 @@ class AssessmentFilterSet(BaseFilterSet):
 
 
 class CoalitionFilterSet(BaseFilterSet):
-    search_fields = ("name", "shared_goal")
+    search_fields = ("name", "shared_goal", "shared_goal_es")
     page_filters = ("q", "country", "initiative", "status", "level")
     status = django_filters.MultipleChoiceFilter(
         choices=Coalition.Status.choices, distinct=False, widget=forms.CheckboxSelectMultiple

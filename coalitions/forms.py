@@ -49,6 +49,7 @@ class InitiativeForm(ValidatedModelForm):
             "level",
             "phase",
             "shared_objective",
+            "shared_objective_es",
             "regions",
             "starts_on",
             "ends_on",
@@ -57,6 +58,7 @@ class InitiativeForm(ValidatedModelForm):
         ]
         widgets = {
             "shared_objective": forms.Textarea(attrs={"rows": 3}),
+            "shared_objective_es": forms.Textarea(attrs={"rows": 3, "lang": "es"}),
             # The actors of the country chosen above (`Initiative.clean`), refreshed when it changes.
             "lead": stakeholder_picker(limit=("country",), any_label=_("No lead yet")),
             # The regions of the country chosen above (`Initiative.clean`), refreshed when it changes.
@@ -76,9 +78,21 @@ class InitiativeForm(ValidatedModelForm):
 class CoalitionForm(ValidatedModelForm):
     class Meta:
         model = Coalition
-        fields = ["name", "initiative", "level", "status", "shared_goal", "regions", "parent", "formed_on", "is_public"]
+        fields = [
+            "name",
+            "initiative",
+            "level",
+            "status",
+            "shared_goal",
+            "shared_goal_es",
+            "regions",
+            "parent",
+            "formed_on",
+            "is_public",
+        ]
         widgets = {
             "shared_goal": forms.Textarea(attrs={"rows": 3}),
+            "shared_goal_es": forms.Textarea(attrs={"rows": 3, "lang": "es"}),
             # The regions of the initiative's country (`Coalition.clean`); before an initiative is
             # known, those of the countries the user may edit.
             "regions": regions_picker(limit=("country",)),

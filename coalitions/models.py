@@ -58,7 +58,9 @@ class Initiative(TimeStampedModel):
     )
     level = models.CharField(_("level"), max_length=20, choices=Level)
     name = models.CharField(_("name"), max_length=200)
-    shared_objective = models.TextField(_("shared objective"))
+    # In both languages (core.bilingual): English, and Spanish.
+    shared_objective = models.TextField(_("shared objective (English)"))
+    shared_objective_es = models.TextField(_("shared objective (Spanish)"), blank=True)
     phase = models.CharField(_("phase"), max_length=30, choices=Phase, default=Phase.EXPLORING)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -326,7 +328,9 @@ class Coalition(TimeStampedModel):
         verbose_name=_("linked national coalition"),
         help_text=_("For a local coalition: the national or subnational coalition it is linked to."),
     )
-    shared_goal = models.TextField(_("shared goal"))
+    # In both languages (core.bilingual): English, and Spanish.
+    shared_goal = models.TextField(_("shared goal (English)"))
+    shared_goal_es = models.TextField(_("shared goal (Spanish)"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.FORMING)
     formed_on = models.DateField(_("formed on"), null=True, blank=True)
     is_public = models.BooleanField(_("public"), default=False, help_text=_("Shown on the public country pages."))

@@ -32,7 +32,9 @@ class Country(TimeStampedModel):
     code = models.CharField(_("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. CO."))
     name = models.CharField(_("name"), max_length=100)
     status = models.CharField(_("program status"), max_length=20, choices=Status, default=Status.EXPLORING)
-    summary = models.TextField(_("summary"), blank=True)
+    # In both languages (core.bilingual): English, and Spanish.
+    summary = models.TextField(_("summary (English)"), blank=True)
+    summary_es = models.TextField(_("summary (Spanish)"), blank=True)
 
     objects = CountryQuerySet.as_manager()
     #: How the history shows a name it wrote down (its English ISO name) to a reader.

@@ -39,7 +39,7 @@ HOME_OUTCOMES = 3
 
 def program_countries():
     """The countries the program works in (not those where its work has closed), for the public pages."""
-    return Country.objects.exclude(status=Country.Status.CLOSED).only("code", "name", "status", "summary")
+    return Country.objects.exclude(status=Country.Status.CLOSED).only("code", "name", "status", "summary", "summary_es")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
         public_coalitions=count_of(Coalition.objects.public().filter(initiative__country=OuterRef("pk")))
     )
     for country in countries:
-        country.intro = COUNTRY_INTROS.get(country.code, country.summary)
+        country.intro = COUNTRY_INTROS.get(country.code)
     outcomes = (
         Outcome.objects.public()
         .select_related("coalition__initiative__country")
@@ -86,7 +86,7 @@ def country_work(request: HttpRequest, code: str) -> HttpResponse:
     )
     coalitions = (
         Coalition.objects.public()
-        .only("name", "level", "status", "shared_goal", "formed_on", "initiative_id")
+        .only("name", "level", "status", "shared_goal", "shared_goal_es", "formed_on", "initiative_id")
         .prefetch_related(
             "regions",
             Prefetch("memberships", queryset=members, to_attr="public_members"),
@@ -96,7 +96,7 @@ def country_work(request: HttpRequest, code: str) -> HttpResponse:
     initiatives = (
         Initiative.objects.public()
         .filter(country=country)
-        .only("name", "level", "phase", "shared_objective", "starts_on", "country_id")
+        .only("name", "level", "phase", "shared_objective", "shared_objective_es", "starts_on", "country_id")
         .prefetch_related("regions", Prefetch("coalitions", queryset=coalitions, to_attr="public_coalitions"))
     )
     notes = (
@@ -110,7 +110,7 @@ def country_work(request: HttpRequest, code: str) -> HttpResponse:
         "website/country_work.html",
         {
             "country": country,
-            "intro": COUNTRY_INTROS.get(country.code, country.summary),
+            "intro": COUNTRY_INTROS.get(country.code),
             "initiatives": initiatives,
             "notes": notes,
         },

@@ -1,4 +1,5 @@
-"""Template tags shared by every page: navigation links, sortable column headers, page links."""
+"""Template tags shared by every page: navigation links, sortable column headers, page links,
+texts kept in two languages."""
 
 from django import template
 from django.urls import reverse
@@ -6,6 +7,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.inclusion_tag("includes/bilingual_text.html")
+def bilingual_text(obj, field: str, css_class: str = "prose") -> dict:
+    """`obj`'s `field` in the active language (`core.bilingual`); when it exists only in the other
+    language, that text marked with its `lang` and a note saying so."""
+    from core.bilingual import text_in_language
+
+    return {"text": text_in_language(obj, field), "css_class": css_class}
 
 
 @register.simple_tag(takes_context=True)

@@ -128,6 +128,7 @@ ACTS_WITHOUT_ASKING = {
     "notifications:mark_read": "marks the reader's own notifications read: nothing leaves, nothing is lost",
     "trends:snapshot_take": "retakes this month's snapshots: figures computed from recorded rows, the monthly "
     "job would write the same",
+    "set_language": "switches the pages' language (and the signed-in user's preference): switching back undoes it",
     "explorers_network:campaign_test": "a test copy to the person who clicks, and to no one else",
     "attachments:attachment_upload": "adds files to a record: nothing is lost, each can be deleted (asking first)",
 }

@@ -20,7 +20,7 @@ class RegionBriefSerializer(serializers.ModelSerializer):
 class CountrySerializer(ValidatedModelSerializer):
     class Meta:
         model = Country
-        fields = ["id", "code", "name", "status", "summary", "created_at", "updated_at"]
+        fields = ["id", "code", "name", "status", "summary", "summary_es", "created_at", "updated_at"]
 
 
 class RegionSerializer(ValidatedModelSerializer):
