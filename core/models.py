@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import is_staff_member
+from core.search import folded_fields, normalise, normalised_update_fields, normalised_update_values
 
 
 class TimeStampedModel(models.Model):
@@ -19,6 +20,14 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        # Searched names in NFC, their folded copies current (core.search), whatever the path.
+        normalise(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and folded_fields(type(self)):
+            kwargs["update_fields"] = normalised_update_fields(type(self), update_fields)
+        super().save(*args, **kwargs)
 
 
 class RecordedQuerySet(models.QuerySet):
@@ -32,11 +41,14 @@ class RecordedQuerySet(models.QuerySet):
     def update(self, **kwargs) -> int:
         from core.history.recording import recorded_update
 
-        return recorded_update(self, kwargs, super().update)
+        return recorded_update(self, normalised_update_values(self.model, kwargs), super().update)
 
     def bulk_update(self, objs, fields, batch_size=None) -> int:
         from core.history.recording import recorded_bulk_update
 
+        objs, fields = list(objs), normalised_update_fields(self.model, fields)
+        for obj in objs:
+            normalise(obj)
         return recorded_bulk_update(
             self,
             objs,
@@ -47,6 +59,9 @@ class RecordedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs) -> list:
         from core.history.recording import recorded_bulk_create
 
+        objs = list(objs)
+        for obj in objs:
+            normalise(obj)
         return recorded_bulk_create(
             self, objs, kwargs, lambda objs: super(RecordedQuerySet, self).bulk_create(objs, *args, **kwargs)
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attachments.fields import attachments_relation
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
+from core.search import FoldedField
 from core.validation import m2m_values
 from countries.models import regions_outside
 
@@ -59,6 +60,8 @@ class Stakeholder(TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.ORGANISATION)
     name = models.CharField(_("name"), max_length=200)
+    #: The name without accents, case-folded: what search and the duplicate check compare (core.search).
+    search_name = FoldedField(_("search name"), max_length=200, source="name")
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector)
     country = models.ForeignKey(
@@ -82,6 +85,7 @@ class Stakeholder(TimeStampedModel):
 
     attachments = attachments_relation()
     objects = StakeholderQuerySet.as_manager()
+    history_exclude_fields = ("search_name",)  # a copy of the name, written from it
 
     class Meta:
         ordering = ["name", "pk"]
@@ -141,6 +145,7 @@ class Contact(TimeStampedModel):
         Stakeholder, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("stakeholder")
     )
     name = models.CharField(_("name"), max_length=200)
+    search_name = FoldedField(_("search name"), max_length=200, source="name")
     position = models.CharField(_("position"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -153,6 +158,7 @@ class Contact(TimeStampedModel):
     )
 
     objects = ContactQuerySet.as_manager()
+    history_exclude_fields = ("search_name",)  # a copy of the name, written from it
 
     class Meta:
         ordering = ["name", "pk"]
