@@ -288,6 +288,7 @@ class ActionRecord(models.Model):
         SEND = "send", _("Sent a campaign")
         REPLY = "reply", _("Replied by mail")
         INVITE = "invite", _("Invited to the Explorers")
+        MERGE = "merge", _("Merged into another record")
 
     action = models.CharField(_("action"), max_length=10, choices=Action)
     actor = models.ForeignKey(

@@ -14,6 +14,25 @@ trigram GIN index on the column serves it (migrations use `core.operations.RunSQ
 import unicodedata
 
 from django.db import models
+from rapidfuzz import fuzz
+
+#: How alike two folded names must be (0-100, rapidfuzz's token-set ratio) to be called possible duplicates:
+#: "Cerrejon" and "Cerrejón Limited", "Fundacion Sol Wayu" and "Fundación Sol Wayuu", not two
+#: different mayors' offices ("Alcaldía de Uribia", "Alcaldía de Riohacha").
+SIMILAR_SCORE = 90
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two names are once folded, 0 to 100."""
+    return fuzz.token_set_ratio(fold(a), fold(b))
+
+
+def narrowing_words(text: str, *, count: int = 3) -> list[str]:
+    """The longest words of the folded text: a name that shares none of them is not a near duplicate,
+    so the database narrows the candidates with them (`search_name` contains one) before scoring."""
+    words = fold(text).split()
+    long_words = [word for word in words if len(word) >= 4] or words
+    return sorted(set(long_words), key=lambda word: (-len(word), word))[:count]
 
 
 def nfc(text: str) -> str:

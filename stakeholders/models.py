@@ -1,5 +1,8 @@
 """Actors around a process: organisations, people and groups, how to reach them, and their ties."""
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -8,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attachments.fields import attachments_relation
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
-from core.search import FoldedField
+from core.search import SIMILAR_SCORE, FoldedField, narrowing_words, similarity
 from core.validation import m2m_values
 from countries.models import regions_outside
 
@@ -113,6 +116,31 @@ class Stakeholder(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:stakeholder_detail", kwargs={"pk": self.pk})
 
+    #: How many candidates sharing a long word with the name are scored at most, and shown.
+    DUPLICATE_CANDIDATES, DUPLICATES_SHOWN = 500, 5
+
+    def possible_duplicates(self) -> list["Stakeholder"]:
+        """Other stakeholders of the same country with a similar name, most alike first: the rule every
+        create path asks (the staff form, the API, the import), whoever may see them.
+
+        The folded column narrows the candidates in the database (any of the name's longest words);
+        rapidfuzz scores them (core.search.similarity), so SQLite and PostgreSQL agree.
+        """
+        words = narrowing_words(self.name or "")
+        if not words or not self.country_id:
+            return []
+        candidates = Stakeholder.objects.filter(country_id=self.country_id).filter(
+            reduce(or_, (Q(search_name__contains=word) for word in words))
+        )
+        if self.pk:
+            candidates = candidates.exclude(pk=self.pk)
+        scored = [
+            (similarity(self.name, row.search_name), row)
+            for row in candidates.select_related("country")[: self.DUPLICATE_CANDIDATES]
+        ]
+        alike = sorted((pair for pair in scored if pair[0] >= SIMILAR_SCORE), key=lambda pair: (-pair[0], pair[1].pk))
+        return [row for _score, row in alike[: self.DUPLICATES_SHOWN]]
+
     def clean(self) -> None:
         errors = {}
         regions = m2m_values(self, "regions")
@@ -124,6 +152,13 @@ class Stakeholder(TimeStampedModel):
             errors["organisation"] = _("The organisation must be an organisation, not a person or an informal group.")
         if errors:
             raise ValidationError(errors)
+
+
+def duplicates_message(rows: list[Stakeholder]) -> str:
+    """The message of a create refused as a likely duplicate, naming the look-alikes."""
+    return _("Possible duplicates in this country: %(names)s. Confirm that this is a different stakeholder.") % {
+        "names": "; ".join(f"{row} (#{row.pk})" for row in rows)
+    }
 
 
 class ContactQuerySet(ScopedQuerySet):
