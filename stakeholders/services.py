@@ -36,8 +36,6 @@ def link_label(field) -> str:
             return f"{m2m.model._meta.verbose_name_plural}: {m2m.verbose_name}"
         if m2m is not None:
             return str(m2m.verbose_name)
-    if model is Stakeholder:
-        return f"{model._meta.verbose_name_plural} ({field.verbose_name})"
     return f"{model._meta.verbose_name_plural} ({field.verbose_name})"
 
 
@@ -118,7 +116,7 @@ def stakeholder_merge(*, keep: Stakeholder, remove: Stakeholder, user) -> dict[s
         for row in model._base_manager.filter(**{field.attname: remove.pk}).order_by("pk"):
             setattr(row, field.attname, keep.pk)
             if _links_to_itself(row, field, keep):
-                if field.null and not (type(row) is Stakeholder and row.pk == remove.pk):
+                if field.null:  # the kept record as the duplicate's person: it belongs to no organisation now
                     setattr(row, field.attname, None)
                     row.save(update_fields=[field.name])
                     summary["moved"] += 1
