@@ -478,6 +478,12 @@ class Membership(TimeStampedModel):
     def is_open(self) -> bool:
         return self.left_on is None
 
+    @staticmethod
+    def merge_clash(kept: "Membership", moved: "Membership") -> "Membership":
+        """Two stakeholders merged while both open members of one coalition: the earlier start stays
+        (stakeholders.services.stakeholder_merge asks this)."""
+        return moved if moved.joined_on < kept.joined_on else kept
+
 
 class Commitment(TimeStampedModel):
     """An action-plan item: who committed to do what, by when, and the evidence it was done."""

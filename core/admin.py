@@ -1,12 +1,19 @@
+from functools import reduce
+from operator import and_, or_
+
 from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.db.models import Q
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from .access import may_change_reference_data
 from .forms import ValidatedModelForm
 from .models import ActionRecord, ObjectChange
 from .parsing import parse_id
+from .search import path_lookup
 from .services import row_delete
 
 
@@ -42,6 +49,22 @@ class ScopedAdmin(StrictInitialMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search (every word in one of the fields), accent- and case-blind like the pages'
+        `q`: a field with a folded copy (core.search) is searched there with the folded word."""
+        fields = self.get_search_fields(request)
+        if not search_term or not fields or any(field[0] in "^=@" for field in fields):
+            return super().get_search_results(request, queryset, search_term)
+        words = [
+            unescape_string_literal(word) if word[0] in "\"'" and word[-1] == word[0] else word
+            for word in smart_split(search_term)
+        ]
+        conditions = [reduce(or_, (Q(path_lookup(self.model, field, word)) for field in fields)) for word in words]
+        if conditions:
+            queryset = queryset.filter(reduce(and_, conditions))
+        duplicates = any(lookup_spawns_duplicates(self.opts, field) for field in fields)
+        return queryset, duplicates
 
     # Deletions go through the pages' service: recorded, and a person's record erased everywhere
     # the personal-data registry lists, its history scrubbed (core/personal_data).

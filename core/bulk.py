@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.utils import timezone
 
+from .search import normalise
 from .validation import validate_row
 
 COPY_CHUNK = 256 * 1024  # characters of CSV handed to COPY at a time
@@ -121,6 +122,7 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
         return objects
     foreign_keys = [field.name for field in model._meta.concrete_fields if field.is_relation]
     for obj in objects:
+        normalise(obj)
         validate_row(obj, resolved=foreign_keys)
     if not can_copy():
         # The plain manager: recorded below, the same way as after COPY.

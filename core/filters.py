@@ -39,6 +39,7 @@ from .forms import DateInput
 from .models import ScopedQuerySet
 from .parsing import is_decimal, is_integer
 from .pickers import Picker
+from .search import path_lookup
 from .versions import code_version
 
 
@@ -421,7 +422,7 @@ class BaseFilterSet(django_filters.FilterSet):
             reduce(
                 or_,
                 (
-                    through_visible(self._meta.model, f"{field}__icontains", value, self.user)
+                    through_visible(self._meta.model, *path_lookup(self._meta.model, field, value), self.user)
                     for field in self.search_fields
                 ),
             )

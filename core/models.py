@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import is_staff_member
+from core.search import folded_fields, normalise, normalised_update_fields, normalised_update_values
 
 
 class TimeStampedModel(models.Model):
@@ -19,6 +20,14 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        # Searched names in NFC, their folded copies current (core.search), whatever the path.
+        normalise(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and folded_fields(type(self)):
+            kwargs["update_fields"] = normalised_update_fields(type(self), update_fields)
+        super().save(*args, **kwargs)
 
 
 class RecordedQuerySet(models.QuerySet):
@@ -34,7 +43,7 @@ class RecordedQuerySet(models.QuerySet):
         from core.history.recording import recorded_update
         from core.short_tables import table_changed
 
-        count = recorded_update(self, kwargs, super().update)
+        count = recorded_update(self, normalised_update_values(self.model, kwargs), super().update)
         table_changed(self.model, self.db)
         return count
 
@@ -42,6 +51,9 @@ class RecordedQuerySet(models.QuerySet):
         from core.history.recording import recorded_bulk_update
         from core.short_tables import table_changed
 
+        objs, fields = list(objs), normalised_update_fields(self.model, fields)
+        for obj in objs:
+            normalise(obj)
         count = recorded_bulk_update(
             self,
             objs,
@@ -55,6 +67,9 @@ class RecordedQuerySet(models.QuerySet):
         from core.history.recording import recorded_bulk_create
         from core.short_tables import table_changed
 
+        objs = list(objs)
+        for obj in objs:
+            normalise(obj)
         created = recorded_bulk_create(
             self, objs, kwargs, lambda objs: super(RecordedQuerySet, self).bulk_create(objs, *args, **kwargs)
         )
@@ -286,6 +301,7 @@ class ActionRecord(models.Model):
         SEND = "send", _("Sent a campaign")
         REPLY = "reply", _("Replied by mail")
         INVITE = "invite", _("Invited to the Explorers")
+        MERGE = "merge", _("Merged into another record")
 
     action = models.CharField(_("action"), max_length=10, choices=Action)
     actor = models.ForeignKey(

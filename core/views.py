@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.access import staff_required
+from core.search import path_lookup
 
 
 def get_visible_or_404(queryset: models.QuerySet, user, **lookup) -> models.Model:
@@ -127,7 +128,7 @@ def personal_data(request):
     if query:
         for kind in subject_kinds().values():
             manager = kind.model._default_manager.select_related(*kind.select_related)
-            condition = reduce(or_, (models.Q(**{f"{name}__icontains": query}) for name in kind.search_fields))
+            condition = reduce(or_, (models.Q(path_lookup(kind.model, name, query)) for name in kind.search_fields))
             rows = list(manager.visible_to(request.user).filter(condition)[:PERSONAL_DATA_RESULTS])
             editable = set(
                 manager.editable_by(request.user).filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True)

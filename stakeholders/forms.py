@@ -7,7 +7,7 @@ from core.forms import ValidatedModelForm
 from core.pickers import Picker
 from countries.models import Country, Region
 
-from .models import Contact, Relationship, Stakeholder
+from .models import Contact, Relationship, Stakeholder, duplicates_message
 
 
 def stakeholder_picker(**kwargs) -> Picker:
@@ -16,7 +16,17 @@ def stakeholder_picker(**kwargs) -> Picker:
 
 
 class StakeholderForm(ValidatedModelForm):
-    """A stakeholder; staff may place it only in the countries of their teams."""
+    """A stakeholder; staff may place it only in the countries of their teams.
+
+    A new stakeholder whose name is like another's in the same country (`Stakeholder.possible_duplicates`)
+    is saved only once the person ticks `confirm_not_duplicate`: the page lists the look-alikes first.
+    """
+
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,  # a checkbox once there are look-alikes to confirm against (clean)
+        label=_("It is not one of the possible duplicates above: save it as a new stakeholder"),
+    )
 
     class Meta:
         model = Stakeholder
@@ -53,6 +63,19 @@ class StakeholderForm(ValidatedModelForm):
             "kind": Stakeholder.Kind.ORGANISATION,
             "exclude": [self.instance.pk] if self.instance.pk else [],
         }
+        self.possible_duplicates: list[Stakeholder] = []
+        if self.instance.pk:
+            del self.fields["confirm_not_duplicate"]  # the check is for new stakeholders
+
+    def clean(self):
+        cleaned = super().clean()
+        name, country = cleaned.get("name"), cleaned.get("country")
+        if "confirm_not_duplicate" in self.fields and name and country:
+            self.possible_duplicates = Stakeholder(name=name, country=country).possible_duplicates()
+            if self.possible_duplicates and not cleaned.get("confirm_not_duplicate"):
+                self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
+                self.add_error("confirm_not_duplicate", duplicates_message(self.possible_duplicates))
+        return cleaned
 
 
 class ContactForm(ValidatedModelForm):

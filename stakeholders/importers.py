@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from core.bulk import can_copy, copy_rows, reserve_ids
 from core.history.recording import record_created
 from core.importers import ImportReport, RowError, csv_rows, header_problem, row_problems
+from core.search import fold, nfc
 from countries.models import Country, Region, regions_outside
 
 from .models import Stakeholder
@@ -210,7 +211,7 @@ class _RowChecker:
                 continue
             values = {column: ("" if position is None else row[position].strip()) for column, position in at.items()}
 
-            name = values["name"]
+            name = nfc(values["name"])  # as the model stores it (core.search)
             if not name:
                 problems.append(_("name is required"))
             elif len(name) > limits["name"]:
@@ -251,7 +252,7 @@ class _RowChecker:
 
             existing_error = None
             if name and country is not None:
-                key = (country.pk, name.lower())
+                key = (country.pk, fold(name))
                 if key in lines_by_key:
                     problems.append(
                         _("%(name)r is already on line %(line)d for this country")
@@ -270,11 +271,11 @@ class _RowChecker:
             if problems or existing_error is not None:
                 continue
             self.valid_rows += 1
-            row = (kind, name, acronym, sector, level, country.pk, website, values["description"])
+            row = (kind, name, acronym, sector, level, country.pk, website, values["description"], fold(name))
             yield row, [region.pk for region in row_regions]
 
 
-WRITE_COLUMNS = ("kind", "name", "acronym", "sector", "level", "country_id", "website", "description")
+WRITE_COLUMNS = ("kind", "name", "acronym", "sector", "level", "country_id", "website", "description", "search_name")
 
 
 def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *, id_count: int) -> int:
@@ -383,10 +384,7 @@ def _check_header(columns: list[str]) -> list[RowError]:
 
 
 def _existing_names() -> set[tuple[int, str]]:
-    """(country id, lower-cased name) of every stakeholder, to refuse duplicates (one query).
-
-    Lower-cased in Python, the same way as the file's names: the database's lower() depends on
-    its locale and may leave accented capitals alone.
-    """
-    existing = Stakeholder.objects.values_list("country_id", "name").order_by()
-    return {(country_id, name.lower()) for country_id, name in existing.iterator(chunk_size=10_000)}
+    """(country id, folded name) of every stakeholder, to refuse duplicates (one query): "Cerrejon"
+    is "Cerrejón", and a name with decomposed accents is the same name (core.search.fold)."""
+    existing = Stakeholder.objects.values_list("country_id", "search_name").order_by()
+    return set(existing.iterator(chunk_size=10_000))

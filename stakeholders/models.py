@@ -1,5 +1,8 @@
 """Actors around a process: organisations, people and groups, how to reach them, and their ties."""
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -8,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attachments.fields import attachments_relation
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
+from core.search import SIMILAR_SCORE, FoldedField, narrowing_words, similarity
 from core.validation import m2m_values
 from countries.models import regions_outside
 
@@ -59,6 +63,8 @@ class Stakeholder(TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.ORGANISATION)
     name = models.CharField(_("name"), max_length=200)
+    #: The name without accents, case-folded: what search and the duplicate check compare (core.search).
+    search_name = FoldedField(_("search name"), max_length=200, source="name")
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector)
     country = models.ForeignKey(
@@ -82,6 +88,7 @@ class Stakeholder(TimeStampedModel):
 
     attachments = attachments_relation()
     objects = StakeholderQuerySet.as_manager()
+    history_exclude_fields = ("search_name",)  # a copy of the name, written from it
 
     class Meta:
         ordering = ["name", "pk"]
@@ -109,6 +116,31 @@ class Stakeholder(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:stakeholder_detail", kwargs={"pk": self.pk})
 
+    #: How many candidates sharing a long word with the name are scored at most, and shown.
+    DUPLICATE_CANDIDATES, DUPLICATES_SHOWN = 500, 5
+
+    def possible_duplicates(self) -> list["Stakeholder"]:
+        """Other stakeholders of the same country with a similar name, most alike first: the rule every
+        create path asks (the staff form, the API, the import), whoever may see them.
+
+        The folded column narrows the candidates in the database (any of the name's longest words);
+        rapidfuzz scores them (core.search.similarity), so SQLite and PostgreSQL agree.
+        """
+        words = narrowing_words(self.name or "")
+        if not words or not self.country_id:
+            return []
+        candidates = Stakeholder.objects.filter(country_id=self.country_id).filter(
+            reduce(or_, (Q(search_name__contains=word) for word in words))
+        )
+        if self.pk:
+            candidates = candidates.exclude(pk=self.pk)
+        scored = [
+            (similarity(self.name, row.search_name), row)
+            for row in candidates.select_related("country")[: self.DUPLICATE_CANDIDATES]
+        ]
+        alike = sorted((pair for pair in scored if pair[0] >= SIMILAR_SCORE), key=lambda pair: (-pair[0], pair[1].pk))
+        return [row for _score, row in alike[: self.DUPLICATES_SHOWN]]
+
     def clean(self) -> None:
         errors = {}
         regions = m2m_values(self, "regions")
@@ -120,6 +152,13 @@ class Stakeholder(TimeStampedModel):
             errors["organisation"] = _("The organisation must be an organisation, not a person or an informal group.")
         if errors:
             raise ValidationError(errors)
+
+
+def duplicates_message(rows: list[Stakeholder]) -> str:
+    """The message of a create refused as a likely duplicate, naming the look-alikes."""
+    return _("Possible duplicates in this country: %(names)s. Confirm that this is a different stakeholder.") % {
+        "names": "; ".join(f"{row} (#{row.pk})" for row in rows)
+    }
 
 
 class ContactQuerySet(ScopedQuerySet):
@@ -141,6 +180,7 @@ class Contact(TimeStampedModel):
         Stakeholder, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("stakeholder")
     )
     name = models.CharField(_("name"), max_length=200)
+    search_name = FoldedField(_("search name"), max_length=200, source="name")
     position = models.CharField(_("position"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -153,6 +193,7 @@ class Contact(TimeStampedModel):
     )
 
     objects = ContactQuerySet.as_manager()
+    history_exclude_fields = ("search_name",)  # a copy of the name, written from it
 
     class Meta:
         ordering = ["name", "pk"]

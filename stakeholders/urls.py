@@ -9,6 +9,7 @@ urlpatterns = [
     path("stakeholders/new/", views.stakeholder_create, name="stakeholder_create"),
     path("stakeholders/<int:pk>/", views.stakeholder_detail, name="stakeholder_detail"),
     path("stakeholders/<int:pk>/edit/", views.stakeholder_edit, name="stakeholder_edit"),
+    path("stakeholders/<int:pk>/merge/<int:other>/", views.stakeholder_merge, name="stakeholder_merge"),
     path("stakeholders/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("stakeholders/<int:pk>/relationships/new/", views.relationship_create, name="relationship_create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),

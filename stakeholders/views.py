@@ -19,6 +19,7 @@ from core.versions import rendering_key, row_values
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
 from countries.models import Country, Region
 
+from . import services
 from .filters import StakeholderFilterSet
 from .forms import ContactForm, RelationshipForm, StakeholderForm
 from .models import Contact, Relationship, Stakeholder
@@ -170,9 +171,12 @@ def stakeholder_detail(request, pk: int):
         Stakeholder.objects.select_related("country", "organisation").prefetch_related("regions"), user, pk=pk
     )
     relationships = Relationship.objects.visible_to(user).select_related("source__country", "target__country")
+    can_edit = Stakeholder.objects.editable_by(user).filter(pk=stakeholder.pk).exists()
     context = {
         "stakeholder": stakeholder,
-        "can_edit": Stakeholder.objects.editable_by(user).filter(pk=stakeholder.pk).exists(),
+        "can_edit": can_edit,
+        # Look-alikes of the same country, which the user may then merge into this record.
+        "possible_duplicates": stakeholder.possible_duplicates() if can_edit else [],
         "contacts": Contact.objects.visible_to(user).filter(stakeholder=stakeholder),
         "people": stakeholder.people.all(),
         "relationships_out": relationships.filter(source=stakeholder),
@@ -184,6 +188,7 @@ def stakeholder_detail(request, pk: int):
 
 def _form_page(request, form, *, title: str, cancel_url: str, stakeholder=None):
     context = {"form": form, "title": title, "cancel_url": cancel_url, "stakeholder": stakeholder}
+    context["possible_duplicates"] = getattr(form, "possible_duplicates", [])
     context["nav_section"] = "stakeholders"
     return render(request, "stakeholders/form.html", context, status=400 if form.is_bound else 200)
 
@@ -308,5 +313,42 @@ def relationship_delete(request, pk: int):
         ],
         button=_("Remove the relationship"),
         cancel_url=relationship.source.get_absolute_url(),
+        perform=perform,
+    )
+
+
+@staff_required
+def stakeholder_merge(request, pk: int, other: int):
+    """Merge `other` (a duplicate) into the stakeholder `pk`: a GET shows what moves, a POST moves it.
+
+    Both must be the user's to change and of one country; anything else is a 404.
+    """
+    keep = get_editable_or_404(Stakeholder.objects.select_related("country"), request.user, pk=pk)
+    remove = get_editable_or_404(Stakeholder.objects.exclude(pk=keep.pk), request.user, pk=other, country=keep.country)
+
+    def perform():
+        services.stakeholder_merge(keep=keep, remove=remove, user=request.user)
+        messages.success(request, _("“%(removed)s” merged into “%(kept)s”.") % {"removed": remove, "kept": keep})
+        return redirect(keep)
+
+    moves = [
+        _("%(what)s: %(count)d move to “%(kept)s”.") % {"what": what, "count": count, "kept": keep}
+        for what, count in services.stakeholder_merge_preview(keep=keep, remove=remove)
+    ]
+    return confirm_action(
+        request,
+        title=_("Merge “%(removed)s” into “%(kept)s”") % {"removed": remove, "kept": keep},
+        consequences=[
+            *moves,
+            _(
+                "Where both have the same row (members of one coalition, assessed the same day, the same "
+                "region), one is kept: the earlier membership, otherwise the one of “%(kept)s”. A relationship "
+                "between the two is removed."
+            )
+            % {"kept": keep},
+            _("“%(removed)s” is then deleted; its history stays, and the merge is recorded.") % {"removed": remove},
+        ],
+        button=_("Merge"),
+        cancel_url=keep.get_absolute_url(),
         perform=perform,
     )

@@ -40,6 +40,17 @@ def colombian_explorer(world):
     return Explorer.objects.create(name="Eva Quispe", email="eva@example.org", country="CO")
 
 
+def colombian_duplicate(world):
+    """A duplicate of the Colombian mayor's office, to merge into it (the URL names both)."""
+    from stakeholders.models import Stakeholder
+
+    duplicate = Stakeholder.objects.create(
+        country=world.co, name="Alcaldia de Uribia", sector="subnational_government", level="local"
+    )
+    duplicate.merge_into = world.co_mayor
+    return duplicate
+
+
 def colombian_relationship(world):
     return Relationship.objects.create(source=world.co_mayor, target=world.co_org, kind="alliance")
 
@@ -99,6 +110,9 @@ ACTIONS = {
     ),
     "export a contact person": Action(
         "export", lambda w: w.co_contact, lambda o: f"/personal-data/contact/{o.pk}/export/", done=200
+    ),
+    "merge a duplicate stakeholder": Action(
+        "merge", colombian_duplicate, lambda o: f"/stakeholders/{o.merge_into.pk}/merge/{o.pk}/"
     ),
     "delete a relationship": Action("delete", colombian_relationship, lambda o: f"/relationships/{o.pk}/delete/"),
     "delete an attachment": Action("delete", colombian_attachment, lambda o: f"/attachments/{o.pk}/delete/"),
@@ -238,6 +252,10 @@ def test_every_page_that_confirms_an_action_is_in_the_registry():
 
 class _Row:
     pk = 1
+
+    @property
+    def merge_into(self) -> "_Row":  # a merge names the record kept too
+        return self
 
 
 def test_no_page_acts_on_a_post_it_cannot_ask_about_first(world, django_user_model):

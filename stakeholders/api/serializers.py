@@ -3,7 +3,7 @@ from rest_framework import serializers
 from core.api.serializers import ValidatedModelSerializer, bounded
 from countries.api.serializers import CountryBriefSerializer
 
-from ..models import Contact, Relationship, Stakeholder
+from ..models import Contact, Relationship, Stakeholder, duplicates_message
 
 BRIEF_FIELDS = ("id", "name", "acronym", "sector")
 
@@ -19,6 +19,16 @@ class StakeholderSerializer(ValidatedModelSerializer):
 
     country_brief = CountryBriefSerializer(source="country", read_only=True)
     organisation_brief = StakeholderBriefSerializer(source="organisation", read_only=True, allow_null=True)
+    confirm_not_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "On create: a name like another stakeholder's in the same country is refused with 400, the "
+            "look-alikes named in the `name` error and their ids listed in `errors.possible_duplicates`; "
+            "send `true` to create it anyway, once you know it is a different actor."
+        ),
+    )
 
     class Meta:
         model = Stakeholder
@@ -36,9 +46,24 @@ class StakeholderSerializer(ValidatedModelSerializer):
             "organisation_brief",
             "description",
             "website",
+            "confirm_not_duplicate",
             "created_at",
             "updated_at",
         ]
+
+    def validate(self, attrs: dict) -> dict:
+        confirmed = attrs.pop("confirm_not_duplicate", False)
+        attrs = super().validate(attrs)
+        if self.instance is None and not confirmed:
+            duplicates = Stakeholder(name=attrs.get("name", ""), country=attrs.get("country")).possible_duplicates()
+            if duplicates:
+                raise serializers.ValidationError(
+                    {
+                        "name": [duplicates_message(duplicates)],
+                        "possible_duplicates": [str(row.pk) for row in duplicates],
+                    }
+                )
+        return attrs
 
 
 class ContactSerializer(ValidatedModelSerializer):

@@ -1,0 +1,166 @@
+"""Accent- and case-blind search (core.search) on every path that searches stakeholders and contacts:
+the directory, the API's `q`, the pickers, the admin search and searches through another table.
+Runs on SQLite and, with DATABASE_URL, on PostgreSQL; the query-plan test needs PostgreSQL."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from coalitions.filters import MembershipFilterSet
+from coalitions.models import Membership
+from core.bulk import bulk_insert
+from core.search import fold
+from core.testing import require_service
+from core.tests.test_picker_limits import offered
+from stakeholders.filters import StakeholderFilterSet
+from stakeholders.importers import stakeholders_import_csv
+from stakeholders.models import Contact, Stakeholder
+
+pytestmark = pytest.mark.django_db
+
+DECOMPOSED = "Fundacio\u0301n Sol Wayuu"  # as a Mac types it: "o" and a combining acute accent
+COMPOSED = "Fundación Sol Wayuu"
+
+
+def actor(world, name, country=None, **fields) -> Stakeholder:
+    return Stakeholder.objects.create(
+        country=country or world.co, name=name, sector="civil_society", level="local", **fields
+    )
+
+
+@pytest.fixture
+def names(world):
+    return {
+        "alcaldias": [
+            world.co_mayor,
+            actor(world, "Alcaldía de Riohacha"),
+            actor(world, "ALCALDÍA DE MANAURE"),
+            actor(world, "Alcaldía Provincial de Ilo", world.pe),
+        ],
+        "cerrejon": actor(world, "Cerrejón"),
+        "fundacion": world.co_org,  # Fundación Energía Wayuu
+    }
+
+
+def test_fold_takes_accents_case_and_spacing_away():
+    assert fold("Alcaldía  de  Uribia") == "alcaldia de uribia"
+    assert fold("CERREJÓN") == fold("cerrejon") == "cerrejon"
+    assert fold(DECOMPOSED) == fold(COMPOSED) == "fundacion sol wayuu"
+    assert fold("Peña") == "pena"
+    assert fold("") == fold(None) == ""
+
+
+def directory(client, q: str) -> set[int]:
+    response = client.get(reverse("stakeholders:stakeholder_list"), {"q": q})
+    assert response.status_code == 200
+    return {row.pk for row in response.context["stakeholders"]}
+
+
+def test_the_directory_finds_names_without_their_accents(staff_client, names):
+    alcaldias = {row.pk for row in names["alcaldias"]}
+    assert directory(staff_client, "alcaldia") == alcaldias
+    assert directory(staff_client, "ALCALDIA") == alcaldias
+    assert directory(staff_client, "Fundacion") == {names["fundacion"].pk}
+    assert directory(staff_client, "CERREJON") == {names["cerrejon"].pk}
+    assert directory(staff_client, "cerrejón") == {names["cerrejon"].pk}
+
+
+def test_the_api_q_finds_stakeholders_and_contacts_without_accents(world, names):
+    client = APIClient()
+    client.force_authenticate(world.staff_co)
+    found = client.get("/api/v1/stakeholders/", {"q": "alcaldia"}).json()["results"]
+    assert {row["id"] for row in found} == {row.pk for row in names["alcaldias"]}
+    found = client.get("/api/v1/stakeholders/", {"q": "CERREJON"}).json()["results"]
+    assert [row["name"] for row in found] == ["Cerrejón"]
+    found = client.get("/api/v1/contacts/", {"q": "perez"}).json()["results"]
+    assert [row["name"] for row in found] == ["Ana Pérez"]
+
+
+def test_the_picker_finds_names_without_accents(staff_client, world, names):
+    url = reverse("stakeholders:relationship_create", kwargs={"pk": world.co_org.pk})
+    rows = offered(staff_client, url, "target", query="cerrejon")
+    assert rows == [names["cerrejon"]]
+
+
+def test_a_search_through_another_table_is_accent_blind(rf, world, names):
+    request = rf.get("/")
+    request.user = world.staff_co
+    filterset = MembershipFilterSet({"q": "alcaldia"}, queryset=Membership.objects.all(), request=request)
+    assert [row.stakeholder for row in filterset.qs] == [world.co_mayor]
+
+
+def test_the_admin_search_is_accent_blind(admin_client, names):
+    response = admin_client.get(reverse("admin:stakeholders_stakeholder_changelist"), {"q": "cerrejon"})
+    assert list(response.context["cl"].result_list) == [names["cerrejon"]]
+    response = admin_client.get(reverse("admin:stakeholders_contact_changelist"), {"q": "PEREZ"})
+    assert [row.name for row in response.context["cl"].result_list] == ["Ana Pérez"]
+
+
+def test_a_decomposed_name_is_stored_composed(world):
+    stakeholder = actor(world, DECOMPOSED)
+    stakeholder.refresh_from_db()
+    assert stakeholder.name == COMPOSED
+    assert stakeholder.search_name == "fundacion sol wayuu"
+    contact = Contact.objects.create(stakeholder=stakeholder, name="Jose\u0301 Uriana")
+    contact.refresh_from_db()
+    assert (contact.name, contact.search_name) == ("José Uriana", "jose uriana")
+
+
+def test_an_imported_decomposed_name_is_the_existing_one_not_a_look_alike(world):
+    actor(world, COMPOSED)
+    report = stakeholders_import_csv(file=f"name,sector,level,country\n{DECOMPOSED},civil_society,local,CO\n")
+    assert report.errors and "already exists" in str(report.errors[0])
+    assert Stakeholder.objects.filter(search_name="fundacion sol wayuu").count() == 1
+
+
+def test_an_imported_name_is_stored_composed_and_searchable(world):
+    report = stakeholders_import_csv(file=f"name,sector,level,country\n{DECOMPOSED},civil_society,local,CO\n")
+    assert not report.errors
+    imported = Stakeholder.objects.get(search_name="fundacion sol wayuu")
+    assert imported.name == COMPOSED
+
+
+def test_every_bulk_path_keeps_the_folded_copy_current(world):
+    created = Stakeholder.objects.bulk_create(
+        [Stakeholder(country=world.co, name="Corporación Cerrejón", sector="private", level="local")]
+    )[0]
+    assert Stakeholder.objects.get(pk=created.pk).search_name == "corporacion cerrejon"
+    inserted = bulk_insert(
+        Stakeholder, [Stakeholder(country=world.co, name="ÁREA Metropolitana", sector="private", level="local")]
+    )[0]
+    assert Stakeholder.objects.get(pk=inserted.pk).search_name == "area metropolitana"
+    created.name = "Asociación Wayuu"
+    Stakeholder.objects.bulk_update([created], ["name"])
+    assert Stakeholder.objects.get(pk=created.pk).search_name == "asociacion wayuu"
+    Stakeholder.objects.filter(pk=created.pk).update(name=DECOMPOSED)
+    row = Stakeholder.objects.get(pk=created.pk)
+    assert (row.name, row.search_name) == (COMPOSED, "fundacion sol wayuu")
+    row.name = "Gobernación"
+    row.save(update_fields=["name"])
+    assert Stakeholder.objects.get(pk=row.pk).search_name == "gobernacion"
+
+
+@pytest.mark.services
+def test_postgresql_serves_the_search_from_the_trigram_index(world, names):
+    """The directory's `q` reads the GIN trigram index on the folded column, not the whole table."""
+    require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database")
+    bulk_insert(
+        Stakeholder,
+        [
+            Stakeholder(country=world.co, name=f"Organización {n}", sector="community", level="local")
+            for n in range(3000)
+        ],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE stakeholders_stakeholder")
+        # Deterministic at a test's size: no table scan, and no walk of the name index in order that
+        # filters every row; only an index that serves the LIKE itself can then answer cheaply.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    request = type("Request", (), {"user": world.staff_co})()
+    for term in ("alcaldia", "CERREJON"):
+        rows = StakeholderFilterSet({"q": term}, queryset=Stakeholder.objects.all(), request=request).qs
+        plan = rows.explain()
+        assert "Bitmap Index Scan on stakeholder_search_name_trgm_idx" in plan, plan
+        assert "Seq Scan" not in plan, plan
