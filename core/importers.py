@@ -155,6 +155,8 @@ class Table:
     decimal_mark: str = "."
     #: Where the csv module could not read on (a cell past its size limit); the rows end there.
     errors: list[RowError] = field(default_factory=list)
+    #: At least as many as the file's data rows (to reserve ids before they are read).
+    max_rows: int = 0
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -238,6 +240,8 @@ def _csv_table(text: str, encoding: str) -> Table:
         encoding=encoding,
         separator=separator,
         decimal_mark="," if separator == ";" else ".",
+        # A data row takes at least one line (csv also ends a line at a lone carriage return).
+        max_rows=max(text.count("\n"), text.count("\r")) + 1,
     )
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -298,11 +302,13 @@ def _xlsx_table(data: bytes) -> Table:
                 if any(value.strip() for value in values):
                     while len(values) > len(header) and not values[-1].strip():
                         values.pop()
-                    yield line, values
+                    yield line, values + [""] * (len(header) - len(values))
         finally:
             book.close()
 
-    return Table(header=header, rows=cells(), encoding="XLSX", separator="", decimal_mark=".")
+    return Table(
+        header=header, rows=cells(), encoding="XLSX", separator="", decimal_mark=".", max_rows=(sheet.max_row or 0) + 1
+    )
 
 
 def read_table(file: bytes | str) -> Table:
@@ -363,7 +369,12 @@ def column_aliases(model, columns: dict[str, str | None]) -> dict[str, str]:
     for column, field_name in columns.items():
         aliases[fold(column)] = column
         if field_name:
-            for name in in_languages(model._meta.get_field(field_name).verbose_name):
+            model_field = model._meta.get_field(field_name)
+            names = [model_field.verbose_name]
+            if model_field.is_relation:  # "regions where it acts" is headed "Regions" too
+                target = model_field.related_model._meta
+                names += [target.verbose_name_plural if model_field.many_to_many else target.verbose_name]
+            for name in (translated for lazy in names for translated in in_languages(lazy)):
                 aliases.setdefault(fold(name), column)
     return aliases
 
@@ -378,6 +389,8 @@ def map_header(header: list[str], aliases: dict[str, str], required: Iterable[st
         column = aliases.get(fold(name))
         if column is None:
             unknown.append(name.strip())
+            if [fold(other) for other in header].count(fold(name)) > 1 and name.strip() not in repeated:
+                repeated.append(name.strip())
         elif column in positions:
             repeated.append(name.strip())
         else:

@@ -12,6 +12,7 @@ from core.exports import csv_response
 from core.parsing import parse_id
 from core.views import confirm_action, get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
+from stakeholders.importers import stakeholders_import_csv
 
 from . import figures
 from .charts import grouped_bar_chart
@@ -331,12 +332,11 @@ def resources_import_view(request):
     report = None
     if request.method == "POST" and form.is_valid():
         allowed = None if user.is_admin else user.team_country_ids
-        report = resources_import(
-            kind=form.cleaned_data["kind"],
-            file=form.cleaned_data["file"],
-            dry_run=form.cleaned_data["dry_run"],
-            allowed_country_ids=allowed,
-        )
+        kind, file, dry_run = form.cleaned_data["kind"], form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        if kind == "stakeholders":  # the same pipeline as the admin's import and `import_data stakeholders`
+            report = stakeholders_import_csv(file=file, user=user, dry_run=dry_run)
+        else:
+            report = resources_import(kind=kind, file=file, dry_run=dry_run, allowed_country_ids=allowed)
     return render(
         request,
         "planning/resources_import.html",
