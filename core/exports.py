@@ -5,11 +5,20 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
+#: The first characters a spreadsheet reads as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell starting with = + - @ is read as text."""
+    """Neutralise spreadsheet formulas (CSV injection): a cell starting with = + - @ is read as text.
+    The import takes the apostrophe off again (`core.importers.read_table`), so an export imports back."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return f"'{text}" if text[:1] in FORMULA_STARTS else text
+
+
+def csv_uncell(text: str) -> str:
+    """A cell as `csv_cell` wrote it, without the apostrophe the formula guard added."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS and text[1:2] else text
 
 
 def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> HttpResponse:

@@ -24,6 +24,7 @@ from functools import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.exports import csv_uncell
 from core.parsing import is_integer
 
 #: Longer than any text a row of this platform holds (the longest, a description, is a few
@@ -250,7 +251,7 @@ def _csv_table(text: str, encoding: str) -> Table:
             # A quoted cell may hold line breaks, so a row starts on the line after the previous row.
             line, read = read + 1, reader.line_num
             if any(cell.strip() for cell in row):
-                yield line, row
+                yield line, [csv_uncell(cell) for cell in row]  # an export of this platform imports back
 
     table.rows = rows()
     return table

@@ -110,3 +110,13 @@ def test_a_resources_upload_in_latin1_is_read(staff_client, world):
     assert response.status_code == 200
     assert response.context["report"].ok
     assert ResourceFlow.objects.get().note == "caf\u00e9"
+
+
+def test_the_formula_guards_apostrophe_is_taken_off_on_import(world):
+    from core.exports import csv_cell
+
+    name = "=Fundación Igualdad"
+    row = f"{csv_cell(name)},,organisation,civil_society,local,CO,,,{csv_cell('-solar')}\n"
+    result = stakeholders_import_csv(file=(STAKEHOLDERS + row).encode())
+    assert result.ok, result.errors
+    assert Stakeholder.objects.get(name=name).description == "-solar"
