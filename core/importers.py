@@ -303,7 +303,7 @@ def _xlsx_table(data: bytes) -> Table:
                 if any(value.strip() for value in values):
                     while len(values) > len(header) and not values[-1].strip():
                         values.pop()
-                    yield line, values + [""] * (len(header) - len(values))
+                    yield line, [csv_uncell(value) for value in values] + [""] * (len(header) - len(values))
         finally:
             book.close()
 

@@ -209,3 +209,28 @@ def test_the_staff_page_imports_stakeholders_through_the_same_pipeline(other_sta
     response = other_staff_client.post(reverse("planning:resources_import"), {"kind": "stakeholders", "file": upload})
     assert response.context["report"].ok
     assert Stakeholder.objects.get(name="Mesa Técnica de Ilo").country.code == "PE"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("query", [{}, {"sep": ";"}, {"format": "xlsx"}])
+def test_an_export_imports_back_unchanged(other_staff_client, world, plans, language, query):
+    from django.urls import reverse
+
+    for kind, name in (("flows", "mef_transfers_moquegua_2024.csv"), ("execution", "execution_decomposed_accents.tsv")):
+        assert resources_import(kind=kind, file=read(name), dry_run=False).ok
+    text = "region_code,fiscal_year,project_code,project_name,funding_source,allocated,executed,plan_objective\n"
+    text += "PE-MOQ,2024,P9,=Agua,mining_canon,10.5,3,OER2\n"
+    assert resources_import(kind="execution", file=text, dry_run=False).ok
+    for kind, model in (("flows", ResourceFlow), ("execution", BudgetExecution)):
+        before = list(model.objects.order_by("pk").values())
+        response = other_staff_client.get(
+            reverse("planning:resources_export", kwargs={"kind": kind}), query, HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert response.status_code == 200
+        content = response.content
+        if "format" not in query:
+            assert content.startswith("\ufeff".encode())
+        report = resources_import(kind=kind, file=content, dry_run=False)
+        assert report.ok, report.errors
+        assert (report.created, report.updated, report.unchanged) == (0, 0, len(before))
+        assert list(model.objects.order_by("pk").values()) == before
