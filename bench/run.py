@@ -535,7 +535,7 @@ def drain(base: str, timeout: float = 120) -> None:
 
 
 def measure_import(rows: int, database_url: str, log) -> dict:
-    """Time `import_stakeholders` on a `rows`-line CSV in its own process (wall time, peak RSS).
+    """Time `import_data stakeholders` on a `rows`-line CSV in its own process (wall time, peak RSS).
 
     The imported rows are removed afterwards, so the scenarios and the next run see the seeded data.
     """
@@ -549,7 +549,7 @@ def measure_import(rows: int, database_url: str, log) -> dict:
         try:
             started = time.monotonic()
             process = subprocess.Popen(  # noqa: S603
-                [sys.executable, str(ROOT / "manage.py"), "import_stakeholders", path],
+                [sys.executable, str(ROOT / "manage.py"), "import_data", "stakeholders", path],
                 cwd=ROOT,
                 env={**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": SECRET_KEY},
                 stdout=out,

@@ -24,7 +24,9 @@ from functools import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.exports import csv_uncell
 from core.parsing import is_integer
+from core.search import fold
 
 #: Longer than any text a row of this platform holds (the longest, a description, is a few
 #: paragraphs); beyond it a cell is a pasted document or an attack on the import's memory.
@@ -155,6 +157,8 @@ class Table:
     decimal_mark: str = "."
     #: Where the csv module could not read on (a cell past its size limit); the rows end there.
     errors: list[RowError] = field(default_factory=list)
+    #: At least as many as the file's data rows (to reserve ids before they are read).
+    max_rows: int = 0
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -238,6 +242,8 @@ def _csv_table(text: str, encoding: str) -> Table:
         encoding=encoding,
         separator=separator,
         decimal_mark="," if separator == ";" else ".",
+        # A data row takes at least one line (csv also ends a line at a lone carriage return).
+        max_rows=max(text.count("\n"), text.count("\r")) + 1,
     )
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -246,7 +252,7 @@ def _csv_table(text: str, encoding: str) -> Table:
             # A quoted cell may hold line breaks, so a row starts on the line after the previous row.
             line, read = read + 1, reader.line_num
             if any(cell.strip() for cell in row):
-                yield line, row
+                yield line, [csv_uncell(cell) for cell in row]  # an export of this platform imports back
 
     table.rows = rows()
     return table
@@ -298,11 +304,13 @@ def _xlsx_table(data: bytes) -> Table:
                 if any(value.strip() for value in values):
                     while len(values) > len(header) and not values[-1].strip():
                         values.pop()
-                    yield line, values
+                    yield line, [csv_uncell(value) for value in values] + [""] * (len(header) - len(values))
         finally:
             book.close()
 
-    return Table(header=header, rows=cells(), encoding="XLSX", separator="", decimal_mark=".")
+    return Table(
+        header=header, rows=cells(), encoding="XLSX", separator="", decimal_mark=".", max_rows=(sheet.max_row or 0) + 1
+    )
 
 
 def read_table(file: bytes | str) -> Table:
@@ -338,13 +346,10 @@ class CellInvalid(Exception):
         self.message = message
 
 
-def fold(text: str) -> str:
-    """`text` compared the way people mean it: without accents or case, `_`, `-` and spaces alike
-    (so "Región", "region" and "REGION" match, and a name typed on a Mac with decomposed accents
-    matches the same name typed elsewhere)."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.split(r"[\s_\-]+", plain.casefold())).strip()
+def label_key(text: str) -> str:
+    """A header or a label compared the way people mean it: folded as search folds (no accents or
+    case, so "Región", "region" and "REGION" match), with `_` and `-` taken as spaces."""
+    return fold(re.sub(r"[_\-]+", " ", str(text)))
 
 
 def in_languages(text) -> list[str]:
@@ -361,10 +366,15 @@ def column_aliases(model, columns: dict[str, str | None]) -> dict[str, str]:
     the field's verbose name in every language (an export in Spanish writes those)."""
     aliases = {}
     for column, field_name in columns.items():
-        aliases[fold(column)] = column
+        aliases[label_key(column)] = column
         if field_name:
-            for name in in_languages(model._meta.get_field(field_name).verbose_name):
-                aliases.setdefault(fold(name), column)
+            model_field = model._meta.get_field(field_name)
+            names = [model_field.verbose_name]
+            if model_field.is_relation:  # "regions where it acts" is headed "Regions" too
+                target = model_field.related_model._meta
+                names += [target.verbose_name_plural if model_field.many_to_many else target.verbose_name]
+            for name in (translated for lazy in names for translated in in_languages(lazy)):
+                aliases.setdefault(label_key(name), column)
     return aliases
 
 
@@ -375,9 +385,11 @@ def map_header(header: list[str], aliases: dict[str, str], required: Iterable[st
     for position, name in enumerate(header):
         if not name.strip():
             continue
-        column = aliases.get(fold(name))
+        column = aliases.get(label_key(name))
         if column is None:
             unknown.append(name.strip())
+            if [label_key(other) for other in header].count(label_key(name)) > 1 and name.strip() not in repeated:
+                repeated.append(name.strip())
         elif column in positions:
             repeated.append(name.strip())
         else:
@@ -403,12 +415,12 @@ class Choices:
         self.values = [value for value, _label in choices]
         self.lookup = {}
         for value, label in choices:
-            self.lookup[fold(value)] = value
+            self.lookup[label_key(value)] = value
             for name in in_languages(label):
-                self.lookup.setdefault(fold(name), value)
+                self.lookup.setdefault(label_key(name), value)
 
     def __call__(self, text: str) -> str:
-        value = self.lookup.get(fold(text))
+        value = self.lookup.get(label_key(text))
         if value is None:
             raise CellInvalid(
                 _("“%(value)s” is not one of %(choices)s.") % {"value": text, "choices": ", ".join(self.values)}
@@ -423,7 +435,7 @@ def _month_names() -> dict[str, int]:
     names = {}
     for number in range(1, 13):
         for name in (*in_languages(MONTHS[number]), *in_languages(MONTHS_3[number])):
-            names[fold(name)] = number
+            names[label_key(name)] = number
     names["setiembre"] = names["set"] = 9  # Peru's official spelling (MEF, INEI)
     return names
 
@@ -436,7 +448,7 @@ def month(text: str) -> int | None:
         return None
     if is_integer(value):
         return int(value)
-    number = _month_names().get(fold(value)) if value.isalpha() else None
+    number = _month_names().get(label_key(value)) if value.isalpha() else None
     if number is None:
         raise CellInvalid(
             _("“%(value)s” is not a month: write 1 to 12 or the month's name (enero, January).") % {"value": text}
@@ -450,10 +462,10 @@ FALSE_WORDS = {"", "0", "false", "no", "n", "falso"}
 
 def flag(text: str) -> bool:
     """A yes/no cell in either language."""
-    value = fold(text)
-    if value in TRUE_WORDS or value in {fold(word) for word in in_languages(_("Yes"))}:
+    value = label_key(text)
+    if value in TRUE_WORDS or value in {label_key(word) for word in in_languages(_("Yes"))}:
         return True
-    if value in FALSE_WORDS or value in {fold(word) for word in in_languages(_("No"))}:
+    if value in FALSE_WORDS or value in {label_key(word) for word in in_languages(_("No"))}:
         return False
     raise CellInvalid(_("“%(value)s” is neither yes nor no (sí/no, true/false, 1/0).") % {"value": text})
 

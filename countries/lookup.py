@@ -14,7 +14,7 @@ import re
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.importers import LANGUAGES, CellInvalid, fold
+from core.importers import LANGUAGES, CellInvalid, label_key
 
 from .names import country_name, region_name
 
@@ -85,18 +85,18 @@ class Places:
         self.country_by_name: dict[str, object] = {}
         for country in self.countries.values():
             for name in (country.code, country.name, *in_languages_of(country_name, country.name)):
-                self.country_by_name.setdefault(fold(name), country)
+                self.country_by_name.setdefault(label_key(name), country)
         self.region_by_code = {region.code.upper(): region for region in regions if region.code}
         self.regions_by_name: dict[str, list] = {}
         for region in regions:
-            names = {fold(region.name), *(fold(name) for name in in_languages_of(region_name, region.name))}
+            names = {label_key(region.name), *(label_key(name) for name in in_languages_of(region_name, region.name))}
             # ISO names carry a qualifier ("Ilocos (Region I)", "Lima hatun llaqta"): the plain part too.
-            names |= {fold(name.split("(")[0]) for name in list(names)}
+            names |= {label_key(name.split("(")[0]) for name in list(names)}
             for name in names:
                 self.regions_by_name.setdefault(name, []).append(region)
 
     def country(self, text: str):
-        found = self.country_by_name.get(fold(text))
+        found = self.country_by_name.get(label_key(text))
         if found is None:
             raise CellInvalid(
                 _("“%(value)s” is not a known country (an ISO code such as CO, or its name).") % {"value": text}
@@ -112,7 +112,7 @@ class Places:
         match = _CODE_AND_NAME.fullmatch(value)
         if match:
             by_code = self._by_official_code(match.group(1))
-            by_name = self.regions_by_name.get(fold(match.group(2)), [])
+            by_name = self.regions_by_name.get(label_key(match.group(2)), [])
             candidates = [region for region in by_code if region in by_name]
             if not candidates:
                 raise CellInvalid(_("“%(value)s”: the code and the name are not the same region.") % {"value": value})
@@ -127,7 +127,7 @@ class Places:
                     % {"value": value}
                 )
         else:
-            candidates = self.regions_by_name.get(fold(value), [])
+            candidates = self.regions_by_name.get(label_key(value), [])
         if country is not None:
             candidates = [region for region in candidates if region.country_id == country.pk]
         if len(candidates) > 1 and self.allowed_country_ids is not None:

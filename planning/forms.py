@@ -75,7 +75,9 @@ class PlanObjectiveForm(ValidatedModelForm):
 
 
 class ResourcesImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=list(KINDS.items()))
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=[*KINDS.items(), ("stakeholders", _("Stakeholders (new ones)"))]
+    )
     file = forms.FileField(
         label=_("CSV or Excel file"),
         help_text=_("CSV in any common encoding and separator (comma, semicolon, tab), or an Excel workbook (.xlsx)."),

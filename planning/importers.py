@@ -27,8 +27,8 @@ from core.importers import (
     decimal,
     decimal_mark_of,
     flag,
-    fold,
     in_languages,
+    label_key,
     map_header,
     month,
     read_table,
@@ -120,7 +120,7 @@ class _Importer:
         # The portals name the region column by the kind of region ("Departamento", "Region").
         for kind in (Region.Kind.DEPARTMENT, Region.Kind.REGION):
             for name in in_languages(kind.label):
-                self.aliases.setdefault(fold(name), "region_code")
+                self.aliases.setdefault(label_key(name), "region_code")
         self.limits = {
             column: self.model._meta.get_field(name).max_length
             for column, name in self.fields.items()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
     path("resources/", views.resources_index, name="resources_index"),
     path("resources/import/", views.resources_import_view, name="resources_import"),
+    path("resources/export/<slug:kind>/", views.resources_export, name="resources_export"),
     path("resources/<str:code>/", views.region_resources, name="region_resources"),
     path("resources/<str:code>/<str:table>.csv", views.region_resources_csv, name="region_resources_csv"),
 ]

@@ -1,23 +1,27 @@
 """Pages for entry-point analysis, development plans and a region's public resources."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
-from core.exports import csv_response
+from core.exports import csv_response, table_response
 from core.parsing import parse_id
 from core.views import confirm_action, get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
+from stakeholders.importers import stakeholders_import_csv
 
 from . import figures
 from .charts import grouped_bar_chart
 from .forms import DevelopmentPlanForm, EntryPointForm, PlanObjectiveForm, ResourcesImportForm
-from .importers import EXECUTION_COLUMNS, FLOW_COLUMNS, resources_import
-from .models import DevelopmentPlan, EntryPoint, FundingSource, PlanObjective
+from .importers import EXECUTION_COLUMNS, EXECUTION_FIELDS, FLOW_COLUMNS, FLOW_FIELDS, resources_import
+from .models import BudgetExecution, DevelopmentPlan, EntryPoint, FundingSource, PlanObjective, ResourceFlow
 from .services import entry_point_select
 
 
@@ -324,6 +328,50 @@ def region_resources_csv(request, code: str, table: str):
     return csv_response(f"{(region.code or region.pk)}-{table}.csv".lower(), header, rows)
 
 
+EXPORTS = {"flows": (ResourceFlow, FLOW_FIELDS), "execution": (BudgetExecution, EXECUTION_FIELDS)}
+
+
+@staff_required
+def resources_export(request, kind: str):
+    """Every resource flow or budget-execution row of the user's countries (of one region with
+    `?region=CODE`), in the import's columns with their names and labels in the active language and
+    each row's id: the file imports back unchanged (`?sep=;` for Excel with Spanish settings, which
+    also writes decimal commas; `?format=xlsx` for a workbook)."""
+    if kind not in EXPORTS:
+        raise Http404
+    model, fields = EXPORTS[kind]
+    file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    separator = ";" if request.GET.get("sep") == ";" else ","
+    rows = model.objects.editable_by(request.user).select_related(
+        "region", *(["objective"] if kind == "execution" else [])
+    )
+    if request.GET.get("region"):
+        rows = rows.filter(region__code__iexact=request.GET["region"])
+    header = [_("Id"), *(str(model._meta.get_field(name).verbose_name).capitalize() for name in fields.values())]
+
+    def cell(row, column: str, name: str):
+        value = getattr(row, name)
+        if name == "region":
+            return value.code or value.name
+        if name == "objective":
+            return value.code if value else ""
+        if name in ("source", "funding_source"):
+            return getattr(row, f"get_{name}_display")()
+        if name == "is_sample":
+            return _("Yes") if value else _("No")
+        if isinstance(value, Decimal):
+            return (
+                float(value)
+                if file_format == "xlsx"
+                else (str(value).replace(".", ",") if separator == ";" else str(value))
+            )
+        return "" if value is None else value
+
+    body = ([row.pk, *(cell(row, column, name) for column, name in fields.items())] for row in rows)
+    stamp = timezone.localdate().isoformat()
+    return table_response(f"{kind}-{stamp}", header, body, file_format=file_format, separator=separator)
+
+
 @staff_required
 def resources_import_view(request):
     user = request.user
@@ -331,12 +379,11 @@ def resources_import_view(request):
     report = None
     if request.method == "POST" and form.is_valid():
         allowed = None if user.is_admin else user.team_country_ids
-        report = resources_import(
-            kind=form.cleaned_data["kind"],
-            file=form.cleaned_data["file"],
-            dry_run=form.cleaned_data["dry_run"],
-            allowed_country_ids=allowed,
-        )
+        kind, file, dry_run = form.cleaned_data["kind"], form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        if kind == "stakeholders":  # the same pipeline as the admin's import and `import_data stakeholders`
+            report = stakeholders_import_csv(file=file, user=user, dry_run=dry_run)
+        else:
+            report = resources_import(kind=kind, file=file, dry_run=dry_run, allowed_country_ids=allowed)
     return render(
         request,
         "planning/resources_import.html",

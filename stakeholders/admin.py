@@ -16,7 +16,10 @@ MAX_IMPORT_BYTES = 25 * 1024 * 1024  # ten times a 50,000-row sheet
 
 
 class StakeholderImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, with the column names on the first line."))
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("CSV in any common encoding and separator (comma, semicolon, tab), or an Excel workbook (.xlsx)."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

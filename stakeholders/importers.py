@@ -3,11 +3,15 @@
 Staff map actors in spreadsheets before they reach the platform; this turns such a sheet
 into stakeholders. Rules:
 
-- The first line names the columns (any order): `name`, `sector`, `level`, `country` are
-  required; `kind`, `acronym`, `regions`, `website`, `description` are optional. Choice
-  columns take the stored value (`civil_society`) or the English label ("Civil society
-  organisation"), case-insensitively. `country` is an ISO code (CO); `regions` holds ISO
-  3166-2 codes of that country separated by `;` (CO-LAG;CO-CES).
+- The file is read by `core.importers.read_table`: CSV in any common encoding and separator, or
+  XLSX. The first line names the columns (any order), by their names or the fields' names in
+  English or Spanish: `name`, `sector`, `level`, `country` are required; `kind`, `acronym`,
+  `regions`, `website`, `description` are optional. Choice columns take the stored value
+  (`civil_society`) or the label in either language ("Civil society organisation",
+  "Organización de la sociedad civil"), without regard to case or accents. `country` is an ISO
+  code (CO) or the country's name; `regions` holds ISO 3166-2 codes or names of that country's
+  regions separated by `;` (CO-LAG;CO-CES, La Guajira;Cesar). Names are stored in Unicode NFC, so
+  a name typed with decomposed accents (a Mac) is the same name.
 - Duplicates are errors, not silent merges: a name that appears twice in the file for the
   same country, or that already exists in that country (case-insensitive), is reported with
   its line. Re-importing the same file therefore imports nothing and says why, instead of
@@ -22,8 +26,6 @@ the database holds the constraints), without a per-row `full_clean()`, which wou
 per row and make a 50,000-row file take minutes.
 """
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
@@ -37,8 +39,19 @@ from django.utils.translation import gettext as _
 
 from core.bulk import can_copy, copy_rows, reserve_ids
 from core.history.recording import record_created
-from core.importers import ImportReport, RowError, csv_rows, header_problem, row_problems
+from core.importers import (
+    Choices,
+    FileUnreadable,
+    ImportReport,
+    RowError,
+    column_aliases,
+    label_key,
+    map_header,
+    read_table,
+    row_problems,
+)
 from core.search import fold, nfc
+from countries.lookup import CellInvalid, Places
 from countries.models import Country, Region, regions_outside
 
 from .models import Stakeholder
@@ -46,15 +59,6 @@ from .models import Stakeholder
 REQUIRED_COLUMNS = ("name", "sector", "level", "country")
 OPTIONAL_COLUMNS = ("kind", "acronym", "regions", "website", "description")
 BATCH_SIZE = 5_000
-
-
-def _choice_lookup(choices) -> dict[str, str]:
-    """Accept both the stored value and the English label, case-insensitively."""
-    lookup = {}
-    for value, label in choices:
-        lookup[str(value).casefold()] = value
-        lookup[str(label).casefold()] = value
-    return lookup
 
 
 def _max_length(field_name: str) -> int:
@@ -68,24 +72,22 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
     edit; the management command passes none and may import into any program country.
     `dry_run` validates only.
     """
+    if not isinstance(file, bytes | str):
+        file = "".join(file)
     try:
-        text = _decode(file)
-    except UnicodeDecodeError as error:
-        return ImportReport(errors=[RowError(1, _("The file is not UTF-8 text (%(error)s).") % {"error": error})])
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        return ImportReport(errors=[RowError(1, header_problem(error))])
-    if not header:
-        return ImportReport(errors=[RowError(1, _("The file is empty."))])
-    columns = [column.strip().casefold() for column in header]
-    errors = _check_header(columns)
-    if errors:
-        return ImportReport(errors=errors)
+        table = read_table(file)
+    except FileUnreadable as error:
+        return ImportReport(errors=[RowError(1, error.message)])
+    aliases = column_aliases(Stakeholder, {column: column for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS})
+    positions, problems = map_header(table.header, aliases, REQUIRED_COLUMNS)
+    if problems:
+        return ImportReport(errors=[RowError(1, problem) for problem in problems])
+    columns = [""] * len(table.header)
+    for column, position in positions.items():
+        columns[position] = column
 
     checker = _RowChecker(columns, user)
-    rows = checker.rows(reader)
+    rows = checker.rows(table)
     created = 0
     if dry_run:
         for _row in rows:
@@ -93,10 +95,8 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
     elif can_copy():
         try:
             with transaction.atomic():
-                # A data row takes at least one line, so the file's line count bounds the ids needed
-                # (csv also ends a line at a lone carriage return).
-                lines = max(text.count("\n"), text.count("\r")) + 1
-                created = _copy_write(rows, checker, id_count=lines)
+                # A data row takes at least one line, so the file's line count bounds the ids needed.
+                created = _copy_write(rows, checker, id_count=table.max_rows)
                 if checker.errors:
                     raise _Invalid
         except _Invalid:
@@ -110,7 +110,14 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
         return ImportReport(errors=sorted(checker.errors, key=lambda error: error.line))
     if not checker.valid_rows:
         return ImportReport(errors=[RowError(checker.line, _("The file has no stakeholders to import."))])
-    return ImportReport(created=created)
+    return ImportReport(
+        kind="stakeholders",
+        dry_run=dry_run,
+        rows=checker.valid_rows,
+        created=checker.valid_rows if dry_run else created,
+        encoding=table.encoding,
+        separator=table.separator,
+    )
 
 
 class _Invalid(Exception):
@@ -164,43 +171,37 @@ class _RowChecker:
         self.columns = columns
         self.index = {column: position for position, column in enumerate(columns)}
         self.width = len(columns)
-        self.countries = {c.code: c for c in Country.objects.all()}
+        countries = list(Country.objects.all())
+        self.countries = {c.code: c for c in countries}
         self.allowed_country_ids = (
             set(Country.objects.editable_by(user).values_list("pk", flat=True)) if user is not None else None
         )
-        self.regions = {
-            region.code: region for region in Region.objects.exclude(code=None).only("code", "country", "name")
-        }
+        regions = list(Region.objects.only("code", "country", "name"))
+        self.regions = {region.code: region for region in regions if region.code}
+        self.places = Places(countries, regions, allowed_country_ids=self.allowed_country_ids)
         self.existing = _existing_names()
-        self.kinds = _choice_lookup(Stakeholder.Kind.choices)
-        self.sectors = _choice_lookup(Stakeholder.Sector.choices)
-        self.levels = _choice_lookup(Stakeholder.Level.choices)
+        self.kinds = Choices(Stakeholder.Kind.choices)
+        self.sectors = Choices(Stakeholder.Sector.choices)
+        self.levels = Choices(Stakeholder.Level.choices)
         self.limits = {name: _max_length(name) for name in ("name", "acronym", "website")}
         self.url_valid = _URLCheck(self.limits["website"])
         self.errors: list[RowError] = []
         self.valid_rows = 0
         self.line = 1
 
-    def rows(self, reader) -> Iterator[tuple[tuple, list[int]]]:
+    def rows(self, table) -> Iterator[tuple[tuple, list[int]]]:
         errors, countries, regions, limits = self.errors, self.countries, self.regions, self.limits
-        kinds, sectors, levels = self.kinds, self.sectors, self.levels
+        kinds, sectors, levels = self.kinds.lookup, self.sectors.lookup, self.levels.lookup
+        country_by_name = self.places.country_by_name
         allowed_country_ids = self.allowed_country_ids
         country_names = {c.pk: c.display_name for c in countries.values()}
         lines_by_key: dict[tuple[int, str], int] = {}
         index = self.index
         at = {column: index.get(column) for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
-        line = read = reader.line_num
         columns = self.columns
 
-        def unreadable(at: int, message: str) -> None:
-            errors.append(RowError(at, message))
-
-        for row in csv_rows(reader, unreadable):
-            # A quoted cell may hold line breaks, so the row starts on the line after the previous row.
-            line, read = read + 1, reader.line_num
+        for line, row in table.rows:
             self.line = line
-            if not any(cell.strip() for cell in row):
-                continue  # blank lines are harmless, spreadsheets leave them at the end
             if len(row) != self.width:
                 counts = {"expected": self.width, "found": len(row)}
                 errors.append(RowError(line, _("Expected %(expected)d columns, found %(found)d.") % counts))
@@ -211,21 +212,21 @@ class _RowChecker:
                 continue
             values = {column: ("" if position is None else row[position].strip()) for column, position in at.items()}
 
-            name = nfc(values["name"])  # as the model stores it (core.search)
+            name = values["name"] = nfc(values["name"])  # as the model stores it (core.search)
             if not name:
                 problems.append(_("name is required"))
             elif len(name) > limits["name"]:
                 problems.append(_("name is longer than %(limit)d characters") % {"limit": limits["name"]})
-            kind = kinds.get(values["kind"].casefold()) if values["kind"] else Stakeholder.Kind.ORGANISATION
+            kind = kinds.get(label_key(values["kind"])) if values["kind"] else Stakeholder.Kind.ORGANISATION
             if kind is None:
-                problems.append(_("unknown kind %(value)r") % {"value": values["kind"]})
-            sector = sectors.get(values["sector"].casefold())
+                problems.append(_unknown_choice(_("kind"), values["kind"], self.kinds))
+            sector = sectors.get(label_key(values["sector"]))
             if sector is None:
-                problems.append(_("unknown sector %(value)r") % {"value": values["sector"]})
-            level = levels.get(values["level"].casefold())
+                problems.append(_unknown_choice(_("sector"), values["sector"], self.sectors))
+            level = levels.get(label_key(values["level"]))
             if level is None:
-                problems.append(_("unknown level %(value)r") % {"value": values["level"]})
-            country = countries.get(values["country"].upper())
+                problems.append(_unknown_choice(_("level"), values["level"], self.levels))
+            country = countries.get(values["country"].upper()) or country_by_name.get(label_key(values["country"]))
             if country is None:
                 problems.append(
                     _("unknown country %(value)r (use an ISO code such as CO)") % {"value": values["country"]}
@@ -240,12 +241,15 @@ class _RowChecker:
                 problems.append(_("website %(value)r is not a valid URL") % {"value": website})
             row_regions = []
             if values["regions"]:
-                for code in filter(None, (part.strip().upper() for part in values["regions"].split(";"))):
-                    region = regions.get(code)
+                for part in filter(None, (part.strip() for part in values["regions"].split(";"))):
+                    region = regions.get(part.upper())
                     if region is None:
-                        problems.append(_("unknown region %(value)r") % {"value": code})
-                    else:
-                        row_regions.append(region)
+                        try:
+                            region = self.places.region(part, country=country)
+                        except CellInvalid as error:
+                            problems.append(error.message)
+                            continue
+                    row_regions.append(region)
                 elsewhere = regions_outside(country, row_regions)  # the rule of Stakeholder.clean
                 if elsewhere:
                     problems.append(elsewhere)
@@ -273,6 +277,15 @@ class _RowChecker:
             self.valid_rows += 1
             row = (kind, name, acronym, sector, level, country.pk, website, values["description"], fold(name))
             yield row, [region.pk for region in row_regions]
+        errors.extend(table.errors)
+
+
+def _unknown_choice(column: str, value: str, choices: Choices) -> str:
+    return _("unknown %(column)s %(value)r (one of %(choices)s)") % {
+        "column": column,
+        "value": value,
+        "choices": ", ".join(choices.values),
+    }
 
 
 WRITE_COLUMNS = ("kind", "name", "acronym", "sector", "level", "country_id", "website", "description", "search_name")
@@ -353,34 +366,6 @@ def _bulk_write(rows: list[tuple[tuple, list[int]]]) -> int:
     )
     _record(created, links)
     return len(created)
-
-
-def _decode(file: bytes | str | Iterable[str]) -> str:
-    if isinstance(file, bytes):
-        file = file.decode("utf-8-sig")
-    if not isinstance(file, str):
-        file = "".join(file)
-    return file.removeprefix("\ufeff")
-
-
-def _check_header(columns: list[str]) -> list[RowError]:
-    errors = []
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    if missing:
-        errors.append(RowError(1, _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}))
-    unknown = [column for column in columns if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    if unknown:
-        errors.append(
-            RowError(
-                1,
-                _("Unknown columns: %(columns)s (expected %(expected)s).")
-                % {"columns": ", ".join(unknown), "expected": ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)},
-            )
-        )
-    duplicated = sorted({column for column in columns if columns.count(column) > 1})
-    if duplicated:
-        errors.append(RowError(1, _("Repeated columns: %(columns)s.") % {"columns": ", ".join(duplicated)}))
-    return errors
 
 
 def _existing_names() -> set[tuple[int, str]]:

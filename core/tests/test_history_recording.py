@@ -166,10 +166,10 @@ def test_the_admin_import_records_each_stakeholder_with_its_regions(admin_client
 def test_a_command_is_recorded_by_its_name(tmp_path, world):
     path = tmp_path / "actors.csv"
     path.write_text("name,sector,level,country\nRed Andina,civil_society,local,CO\nOtra Red,academia,local,CO\n")
-    call_command("import_stakeholders", str(path), stdout=io.StringIO())
+    call_command("import_data", "stakeholders", str(path), stdout=io.StringIO())
     changes = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(Stakeholder), action=CREATE)
     recorded = changes.filter(object_repr__in=["Red Andina", "Otra Red"])
-    assert {(c.channel, c.source, c.actor) for c in recorded} == {("command", "import_stakeholders", None)}
+    assert {(c.channel, c.source, c.actor) for c in recorded} == {("command", "import_data", None)}
     assert recorded.count() == 2
 
 

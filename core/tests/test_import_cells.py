@@ -84,11 +84,18 @@ def test_a_header_past_the_csv_modules_limit_is_an_error_on_line_1(world):
     assert [error.line for error in result.errors] == [1]
 
 
-@pytest.mark.parametrize("data", [b"\xff\xfename\n", "name\nAndr\u00e9\n".encode("latin-1")])
-def test_a_file_that_is_not_utf8_is_one_error_not_an_exception(data):
+@pytest.mark.parametrize("data", [b"\x00\x9f\x00name\xff\n", b"\xff\xfe\x00\xd8"])
+def test_a_file_that_is_not_text_is_one_error_not_an_exception(data):
     result = stakeholders_import_csv(file=data)
     assert [error.line for error in result.errors] == [1]
-    assert "UTF-8" in result.errors[0].message
+    assert "UTF-" in result.errors[0].message  # what was found instead
+
+
+def test_a_stakeholder_file_in_latin1_is_read(world):
+    result = stakeholders_import_csv(
+        file=(STAKEHOLDERS + "Andr\u00e9 y Cía,,,civil_society,local,CO,,,\n").encode("latin-1")
+    )
+    assert result.ok, result.errors
 
 
 def test_a_resources_upload_in_latin1_is_read(staff_client, world):
@@ -103,3 +110,13 @@ def test_a_resources_upload_in_latin1_is_read(staff_client, world):
     assert response.status_code == 200
     assert response.context["report"].ok
     assert ResourceFlow.objects.get().note == "caf\u00e9"
+
+
+def test_the_formula_guards_apostrophe_is_taken_off_on_import(world):
+    from core.exports import csv_cell
+
+    name = "=Fundación Igualdad"
+    row = f"{csv_cell(name)},,organisation,civil_society,local,CO,,,{csv_cell('-solar')}\n"
+    result = stakeholders_import_csv(file=(STAKEHOLDERS + row).encode())
+    assert result.ok, result.errors
+    assert Stakeholder.objects.get(name=name).description == "-solar"

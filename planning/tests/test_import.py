@@ -125,7 +125,7 @@ def test_command_fails_on_bad_rows_and_imports_nothing(world, tmp_path):
     err = StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_data", "flows", str(path), stderr=err)
-    assert "line 3:" in err.getvalue()
+    assert "Line 3:" in err.getvalue()
     assert not ResourceFlow.objects.exists()
 
 

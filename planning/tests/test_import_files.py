@@ -189,5 +189,48 @@ def test_command_reads_the_same_files_and_lists_a_dry_run(world, tmp_path):
     assert not ResourceFlow.objects.exists()
     path.write_bytes(read("flows_one_mistake_per_row.csv"))
     err = StringIO()
-    with pytest.raises(CommandError, match="14 bad rows"):
+    with pytest.raises(CommandError, match="14 bad rows; nothing was imported"):
         call_command("import_data", "flows", str(path), stderr=err)
+
+
+def test_the_staff_page_imports_stakeholders_through_the_same_pipeline(other_staff_client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from stakeholders.models import Stakeholder
+
+    content = "Nombre;Sector;Nivel;País\nMesa Técnica de Ilo;Organización de la sociedad civil;Local;Perú\n"
+    upload = SimpleUploadedFile("actores.csv", content.encode("cp1252"))
+    data = {"kind": "stakeholders", "file": upload, "dry_run": "on"}
+    response = other_staff_client.post(reverse("planning:resources_import"), data)
+    assert response.context["report"].ok and response.context["report"].created == 1
+    assert not Stakeholder.objects.filter(name="Mesa Técnica de Ilo").exists()
+    upload = SimpleUploadedFile("actores.csv", content.encode("cp1252"))
+    response = other_staff_client.post(reverse("planning:resources_import"), {"kind": "stakeholders", "file": upload})
+    assert response.context["report"].ok
+    assert Stakeholder.objects.get(name="Mesa Técnica de Ilo").country.code == "PE"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("query", [{}, {"sep": ";"}, {"format": "xlsx"}])
+def test_an_export_imports_back_unchanged(other_staff_client, world, plans, language, query):
+    from django.urls import reverse
+
+    for kind, name in (("flows", "mef_transfers_moquegua_2024.csv"), ("execution", "execution_decomposed_accents.tsv")):
+        assert resources_import(kind=kind, file=read(name), dry_run=False).ok
+    text = "region_code,fiscal_year,project_code,project_name,funding_source,allocated,executed,plan_objective\n"
+    text += "PE-MOQ,2024,P9,=Agua,mining_canon,10.5,3,OER2\n"
+    assert resources_import(kind="execution", file=text, dry_run=False).ok
+    for kind, model in (("flows", ResourceFlow), ("execution", BudgetExecution)):
+        before = list(model.objects.order_by("pk").values())
+        response = other_staff_client.get(
+            reverse("planning:resources_export", kwargs={"kind": kind}), query, HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert response.status_code == 200
+        content = response.content
+        if "format" not in query:
+            assert content.startswith("\ufeff".encode())
+        report = resources_import(kind=kind, file=content, dry_run=False)
+        assert report.ok, report.errors
+        assert (report.created, report.updated, report.unchanged) == (0, 0, len(before))
+        assert list(model.objects.order_by("pk").values()) == before
