@@ -50,7 +50,8 @@ def pytest_runtest_teardown(item, nextitem):
     migration loaded (countries and regions) included. Put them back at once, so the tests that
     follow see the database a migrated install has, in whatever order the tests run."""
     result = yield
-    if DATABASE_BLOCKER is not None and flushes_the_database(item):
+    # After the session's last test the test database is gone (nothing follows to need the rows).
+    if nextitem is not None and DATABASE_BLOCKER is not None and flushes_the_database(item):
         with DATABASE_BLOCKER.unblock():
             if not Region.objects.exists():
                 load_iso_regions(Country, Region)

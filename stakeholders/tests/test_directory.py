@@ -293,7 +293,7 @@ def test_the_rows_show_each_change_to_what_they_show(staff_client, world):
     assert "Guajira renombrada" not in html and Region.objects.get(code="CO-AMA").name in html
     Stakeholder.objects.filter(pk=person.pk).update(acronym="PU", level="national")
     html = rows(staff_client.get("/stakeholders/", query))
-    assert '<span class="muted">PU</span>' in html and "<td>National</td>" in html
+    assert '<span class="muted">PU</span>' in html and '<td data-label="Level">National</td>' in html
 
 
 def test_no_match_says_so(staff_client, world):

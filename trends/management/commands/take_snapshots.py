@@ -1,11 +1,10 @@
 import datetime
 
-from django.core.management.base import BaseCommand
-
+from core.management.base import RecordedCommand
 from trends.services import snapshots_take
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Take this month's snapshots (networks and coalition health) now; a re-run updates them."
 
     def add_arguments(self, parser) -> None:
