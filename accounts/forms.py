@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.forms import RowChoiceField
 from core.history.recording import recorded_models
 from countries.models import Country
 from stakeholders.models import Stakeholder
@@ -82,11 +83,11 @@ class TwoFactorSetupForm(forms.Form):
 class ActivityFilterForm(forms.Form):
     """The activity feed's filters: a country team (among the reader's), a kind of record, a person."""
 
-    country = forms.ModelChoiceField(
+    country = RowChoiceField(
         queryset=Country.objects.none(), required=False, label=_("Country team"), empty_label=_("All my countries")
     )
     model = forms.ChoiceField(required=False, label=_("Kind of record"))
-    user = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Who"), empty_label=_("Anyone"))
+    user = RowChoiceField(queryset=User.objects.none(), required=False, label=_("Who"), empty_label=_("Anyone"))
 
     def __init__(self, *args, reader: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -133,13 +134,13 @@ class InvitationForm(forms.Form):
 
     email = forms.EmailField(label=_("Email"), max_length=254)
     role = forms.ChoiceField(label=_("Invite as"), choices=Invitation.Role.choices, initial=Invitation.Role.PARTNER)
-    organisation = forms.ModelChoiceField(
+    organisation = RowChoiceField(
         queryset=Stakeholder.objects.none(),
         required=False,
         label=_("Partner organisation"),
         help_text=_("For a person of a partner organisation."),
     )
-    country = forms.ModelChoiceField(
+    country = RowChoiceField(
         queryset=Country.objects.none(),
         required=False,
         label=_("Country team"),

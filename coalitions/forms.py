@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import is_staff_member
-from core.forms import DateField, ValidatedModelForm, offer_only
+from core.forms import DateField, RowsChoiceField, ValidatedModelForm, offer_only
 from core.pickers import Picker
 from core.validation import constraint_message
 from countries.models import Country, Region
@@ -17,9 +17,9 @@ from .moves import dates_error
 from .rollup import Period, period_error, period_of
 
 
-def stakeholders_field(label, **kwargs) -> forms.ModelMultipleChoiceField:
+def stakeholders_field(label, **kwargs) -> RowsChoiceField:
     """Stakeholders chosen with the record picker; the form scopes its queryset to the visible ones."""
-    return forms.ModelMultipleChoiceField(
+    return RowsChoiceField(
         queryset=Stakeholder.objects.none(),
         required=False,
         label=label,

@@ -31,8 +31,10 @@ from django.db.models import Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
+from django_filters.utils import label_for_filter
 
 from . import short_tables
 from .forms import DateInput
@@ -269,6 +271,9 @@ class _SharedChoices(tuple):
         return self
 
 
+_lazy_label = lazy(label_for_filter, str)
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """One FilterSet per model serves both the staff list page and the API, built with the request in both.
 
@@ -324,7 +329,12 @@ class BaseFilterSet(django_filters.FilterSet):
     @classmethod
     def get_filters(cls):
         filters = super().get_filters()
+        model = cls._meta.model
         for filter_ in filters.values():
+            if filter_.label is None and model is not None:
+                # The model's verbose name in the language of each page that shows it: django-filter
+                # would fix it in the language of the first form built from the class's filters.
+                filter_.label = _lazy_label(model, filter_.field_name, filter_.lookup_expr, filter_.exclude)
             choices = filter_.extra.get("choices")
             if isinstance(choices, list | tuple) and not isinstance(choices, _SharedChoices):
                 filter_.extra["choices"] = _SharedChoices(choices)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.forms.models import InlineForeignKeyField, ModelChoiceIterator
 from django.forms.utils import ErrorDict
 
+from .parsing import parse_id
 from .pickers import SEARCH_BUTTON
 from .validation import constraint_fields, handing_m2m
 
@@ -30,13 +31,45 @@ class DateField(forms.DateField):
     widget = DateInput
 
 
+class _IdsChecked:
+    """A choice of rows by id that refuses what is not an id (`core.parsing.parse_id`) as a row
+    that does not exist, before asking the database: a number beyond the column's range would
+    otherwise reach it and fail there (SQLite raises OverflowError) instead of the form."""
+
+    def _refuse_non_ids(self, values) -> None:
+        if self.to_field_name not in (None, "pk", "id"):
+            return
+        for value in values:
+            if value not in self.empty_values and parse_id(getattr(value, "pk", value)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+                )
+
+
+class RowChoiceField(_IdsChecked, forms.ModelChoiceField):
+    def to_python(self, value):
+        self._refuse_non_ids([value])
+        return super().to_python(value)
+
+
+class RowsChoiceField(_IdsChecked, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        self._refuse_non_ids(value)
+        return super()._check_values(value)
+
+
 def formfield_for(model_field: models.Field, **kwargs) -> forms.Field | None:
-    """Every model form's fields as Django makes them, dates with the one date input.
+    """Every model form's fields as Django makes them, dates with the one date input and rows
+    chosen by id through the fields that refuse what is not an id.
 
     (Links typed without a scheme are https through the model field, `core.models.HttpsURLField`.)
     """
     if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
         kwargs.setdefault("widget", DateInput)
+    if isinstance(model_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", RowsChoiceField)
+    elif isinstance(model_field, models.ForeignKey):
+        kwargs.setdefault("form_class", RowChoiceField)
     return model_field.formfield(**kwargs)
 
 

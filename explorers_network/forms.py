@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ValidatedModelForm, offer_only
+from core.forms import RowsChoiceField, ValidatedModelForm, formfield_for, offer_only
 from countries.names import country_choices
 
 from .consent import consent_text
@@ -22,7 +22,7 @@ class JoinForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), choices=country_choices_or_blank)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     role = forms.CharField(label=_("Role"), max_length=200, required=False)
-    interests = forms.ModelMultipleChoiceField(
+    interests = RowsChoiceField(
         label=_("Interests"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=Explorer.Language.choices)
@@ -56,6 +56,7 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = ["subject", "body", "language", "audience_countries", "audience_interests"]
         widgets = {"audience_interests": forms.CheckboxSelectMultiple}
+        formfield_callback = formfield_for
 
 
 class CampaignSendForm(forms.Form):

@@ -8,9 +8,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core import short_tables
 
 from .models import CoalitionHealthSnapshot, HealthThresholds
 
@@ -27,7 +28,7 @@ TREND_FIGURES = {
 def thresholds() -> dict[str, int]:
     """The settings' defaults, each overridden by the admins' value where they gave one."""
     values = dict(settings.COALITION_HEALTH_THRESHOLDS)
-    row = HealthThresholds.objects.filter(pk=1).first()
+    row = next(iter(short_tables.rows(HealthThresholds.objects.order_by("pk"))), None)
     for name in values:
         if row is not None and getattr(row, name) is not None:
             values[name] = getattr(row, name)
@@ -101,18 +102,23 @@ def flags(
 
 def health_rows(*, user, countries=None) -> list[HealthRow]:
     """The coalitions of `countries` (None: every country) the user sees, in their latest month and
-    the month before, those that need attention first. Three queries whatever their number."""
+    the month before, those that need attention first. One query whatever their number (and
+    the thresholds, from the cache)."""
     snapshots = CoalitionHealthSnapshot.objects.visible_to(user)
     if countries is not None:
         snapshots = snapshots.filter(coalition__initiative__country__in=countries)
-    latest = snapshots.aggregate(latest=Max("period"))["latest"]
-    if latest is None:
+    # The two latest months that have snapshots, in one query; the earlier counts only if it is
+    # the month before the latest.
+    two_latest = snapshots.order_by("-period").values("period").distinct()[:2]
+    months = list(snapshots.filter(period__in=two_latest).select_related("coalition__initiative__country"))
+    if not months:
         return []
+    latest = max(snapshot.period for snapshot in months)
     before = (latest - datetime.timedelta(days=1)).replace(day=1)
-    months = snapshots.filter(period__in=[latest, before]).select_related("coalition__initiative__country")
     current, previous = {}, {}
     for snapshot in months:
-        (current if snapshot.period == latest else previous)[snapshot.coalition_id] = snapshot
+        if snapshot.period in (latest, before):
+            (current if snapshot.period == latest else previous)[snapshot.coalition_id] = snapshot
     limits = thresholds()
     rows = []
     for coalition_id, snapshot in current.items():

@@ -136,6 +136,7 @@ class CoalitionHealthSnapshot(TimeStampedModel):
 
 class HealthThresholdsQuerySet(ScopedQuerySet):
     country_lookups = ()
+    short_table = True  # one row, read by every dashboard: kept in the cache until it changes (core.short_tables)
 
     def editable_by(self, user) -> "HealthThresholdsQuerySet":
         """The whole program's thresholds: admins only."""

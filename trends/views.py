@@ -20,6 +20,7 @@ from stakeholders.models import Stakeholder
 
 from . import dashboard
 from .charts import central_chart, figure_chart
+from .health import health_rows
 from .models import NetworkSnapshot
 
 
@@ -54,6 +55,14 @@ def network_history(request: HttpRequest) -> HttpResponse:
         "nav_section": "relationships",
     }
     return render(request, "trends/networksnapshot_list.html", context)
+
+
+@staff_required
+def coalition_health(request: HttpRequest) -> HttpResponse:
+    """The coalitions the user sees by health, with trends: a page of its own, and the panel the
+    dashboard loads after its first paint (htmx), which keeps the dashboard's own queries few."""
+    template = "trends/includes/coalition_health_table.html" if request.htmx else "trends/coalition_health.html"
+    return render(request, template, {"rows": health_rows(user=request.user), "nav_section": "dashboard"})
 
 
 @staff_required

@@ -51,7 +51,7 @@ def test_create_a_coalition_with_three_members(browser_page, world, artifact):
     page.get_by_label(field_label("Name")).fill("Coalición Solar de Riohacha")
     page.get_by_label(field_label("Initiative")).select_option(label=world.co_initiative.name)
     page.get_by_label(field_label("Level")).select_option("local")
-    page.get_by_label(field_label("Shared goal")).fill("Rooftop solar for Riohacha schools")
+    page.get_by_label(field_label("Shared goal (English)")).fill("Rooftop solar for Riohacha schools")
     pick(page, "members", "Fundación", "Fundación Energía Wayuu")
     pick(page, "members", "Alcaldía", "Alcaldía de Uribia")
     pick(page, "members", "Universidad", "Universidad de La Guajira")

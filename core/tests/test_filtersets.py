@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
+from django.utils import translation
+from django.utils.text import capfirst
 from rest_framework.test import APIClient
 
 from coalitions.filters import CoalitionFilterSet, MembershipFilterSet
@@ -231,3 +233,20 @@ def test_the_form_class_is_built_once_and_each_forms_rows_are_its_users(world, f
             assert chosen is not None, name
             assert chosen.model is expected.model, name
             assert sorted(chosen.values_list("pk", flat=True)) == sorted(expected.values_list("pk", flat=True)), name
+
+
+def test_every_filter_label_follows_the_language_of_the_page():
+    # Labels django-filter derives from a model's verbose names too, though a FilterSet's form
+    # class is built once, in whatever language the first request had.
+    for filterset in all_filtersets():
+        seen = []
+        for language in ("en", "es", "en", "es"):
+            with translation.override(language):
+                seen.append({name: str(field.label) for name, field in filterset(request=None).form.fields.items()})
+        assert seen[0] == seen[2] and seen[1] == seen[3], filterset.__name__
+    status = Coalition._meta.get_field("status").verbose_name
+    for language in ("en", "es"):
+        with translation.override(language):
+            assert CoalitionFilterSet(request=None).form.fields["status"].label == capfirst(str(status))
+    with translation.override("es"):
+        assert CoalitionFilterSet(request=None).form.fields["status"].label != "Status"

@@ -13,12 +13,13 @@ WRITES = ("create", "update", "partial_update", "destroy")
 
 
 def reference_routes() -> list[tuple[str, str, type]]:
-    """Every route of the routers whose rows are the countries app's (a future municipality table too)."""
+    """Every route of the routers that can write the countries app's rows (a future municipality
+    table too); read-only views of them, such as a country's roll-up of figures, change nothing."""
     return [
         (prefix, basename, viewset)
         for router in ROUTERS
         for prefix, viewset, basename in router.registry
-        if viewset.queryset.model._meta.app_label == "countries"
+        if viewset.queryset.model._meta.app_label == "countries" and hasattr(viewset, "create")
     ]
 
 
