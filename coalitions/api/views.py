@@ -3,10 +3,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from core.access import is_staff_member
 from core.api.permissions import ApiPermission
 from core.api.rows import row_plan
 from core.api.schema import ApiAutoSchema
@@ -69,13 +67,6 @@ def rollup_response(request, coalitions: list[Coalition]) -> Response:
     query.is_valid(raise_exception=True)
     period = period_of(start=query.validated_data.get("start"), end=query.validated_data.get("end"))
     return Response(RollupSerializer(rollup(coalitions, period)).data)
-
-
-def partner_coalitions_or_404(request, coalitions: list[Coalition]) -> list[Coalition]:
-    """A partner sees roll-up figures only of their own coalitions: none here answers 404."""
-    if not coalitions and not is_staff_member(request.user):
-        raise NotFound()
-    return coalitions
 
 
 class InitiativeViewSet(ScopedModelViewSet):
@@ -158,15 +149,15 @@ class InitiativeViewSet(ScopedModelViewSet):
         description=(
             "Returns the figures of each coalition of this initiative, side by side, and their total. "
             + ROLLUP_FIGURES
-            + "\n\nWho may call: program staff and admins; partners for the initiatives of their coalitions, "
-            "with the figures of their own coalitions only (any other answers 404)."
+            + "\n\nWho may call: program staff and admins; partners for the initiatives they see (an "
+            "initiative out of their sight answers 404), with the figures of their own coalitions only "
+            "(none, when none of them is in it)."
         ),
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def rollup(self, request, pk=None) -> Response:
         initiative = self.get_object()
-        coalitions = partner_coalitions_or_404(request, coalitions_of(request.user, initiative=initiative))
-        return rollup_response(request, coalitions)
+        return rollup_response(request, coalitions_of(request.user, initiative=initiative))
 
 
 class AssessmentViewSet(ScopedModelViewSet):
@@ -242,15 +233,14 @@ class CountryRollupViewSet(viewsets.GenericViewSet):
         description=(
             "Returns the figures of each coalition of this country, side by side, and their total. "
             + ROLLUP_FIGURES
-            + "\n\nWho may call: program staff and admins; partners for the countries of their coalitions, "
-            "with the figures of their own coalitions only (any other answers 404)."
+            + "\n\nWho may call: program staff and admins; partners, with the figures of their own "
+            "coalitions only (none, in a country where they have none)."
         ),
     )
     @action(detail=True, methods=["get"])
     def rollup(self, request, pk=None) -> Response:
         country = self.get_object()
-        coalitions = partner_coalitions_or_404(request, coalitions_of(request.user, initiative__country=country))
-        return rollup_response(request, coalitions)
+        return rollup_response(request, coalitions_of(request.user, initiative__country=country))
 
 
 class MembershipViewSet(ScopedModelViewSet):
