@@ -82,6 +82,14 @@ TABLES = {
     ),
 }
 
+#: The records of coalitions offered for download on the coalition list and on a coalition's page.
+DOWNLOADS = (
+    ("memberships", gettext_lazy("Memberships")),
+    ("engagements", gettext_lazy("Engagements")),
+    ("commitments", gettext_lazy("Commitments")),
+    ("outcomes", gettext_lazy("Outcomes")),
+)
+
 
 def table_rows(table: Table, request) -> tuple[list[str], object]:
     """The header and the rows of one table for the request's user and filters."""

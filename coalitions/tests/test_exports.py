@@ -88,3 +88,14 @@ def test_the_query_count_does_not_grow_with_the_rows(staff_client, world, table)
         Engagement.objects.create(coalition=coalition, occurred_on=day, kind="workshop", title="T")
         Outcome.objects.create(coalition=coalition, description="Cambio", observed_on=day)
     assert count() == before
+
+
+def test_the_coalition_pages_link_to_the_downloads_and_the_detail_to_its_own_rows(staff_client, world):
+    listing = staff_client.get("/coalitions/", {"country": world.co.pk}).content.decode()
+    assert f"/exports/coalitions/?country={world.co.pk}&amp;format=xlsx" in listing
+    assert "/exports/memberships/?format=xlsx" in listing
+    detail = staff_client.get(world.co_coalition.get_absolute_url()).content.decode()
+    link = f"/exports/outcomes/?coalition={world.co_coalition.pk}"
+    assert link in detail
+    content = staff_client.get(link).content.decode("utf-8-sig")
+    assert {row[0] for row in list(csv.reader(io.StringIO(content)))[1:]} == {str(world.co_outcome.pk)}
