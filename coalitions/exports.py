@@ -8,6 +8,7 @@ the user's (`visible_to`), with the filters of the table's FilterSet (the API's 
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,12 +93,18 @@ DOWNLOADS = (
 
 
 def table_rows(table: Table, request) -> tuple[list[str], object]:
-    """The header and the rows of one table for the request's user and filters."""
+    """The header and the rows of one table for the request's user and filters (ValidationError
+    when a filter's value is not valid)."""
     model = table.model
     queryset = model.objects.visible_to(request.user).select_related(*table.related).order_by("pk")
     if table.extra:
         queryset = queryset.annotate(**{name: expression for name, _header, expression in table.extra})
-    queryset = table.filterset(request.GET, queryset=queryset, request=request).qs
+    filterset = table.filterset(request.GET, queryset=queryset, request=request)
+    if not filterset.is_valid():  # a filter's bad value is an error, not a download of every row
+        raise ValidationError(
+            [f"{name}: {message}" for name, messages in filterset.errors.items() for message in messages]
+        )
+    queryset = filterset.qs
     fields = [model._meta.get_field(name) for name in table.fields]
     header = [
         _("Id"),

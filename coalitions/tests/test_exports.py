@@ -99,3 +99,10 @@ def test_the_coalition_pages_link_to_the_downloads_and_the_detail_to_its_own_row
     assert link in detail
     content = staff_client.get(link).content.decode("utf-8-sig")
     assert {row[0] for row in list(csv.reader(io.StringIO(content)))[1:]} == {str(world.co_outcome.pk)}
+
+
+def test_a_bad_filter_value_is_a_400_not_every_row(staff_client, world):
+    response = staff_client.get("/exports/coalitions/", {"status": "bogus"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert b"status" in response.content

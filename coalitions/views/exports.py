@@ -1,4 +1,5 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 
 from core.access import staff_required
@@ -14,7 +15,10 @@ def table_export(request: HttpRequest, table: str) -> HttpResponse:
     settings) or `?format=xlsx`."""
     if table not in TABLES:
         raise Http404
-    header, rows = table_rows(TABLES[table], request)
+    try:
+        header, rows = table_rows(TABLES[table], request)
+    except ValidationError as error:
+        return HttpResponseBadRequest("\n".join(error.messages), content_type="text/plain; charset=utf-8")
     file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     separator = ";" if request.GET.get("sep") == ";" else ","
     stamp = timezone.localdate().isoformat()
