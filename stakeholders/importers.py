@@ -31,6 +31,7 @@ the database holds the constraints), without a per-row `full_clean()`, which wou
 per row and make a 50,000-row file take minutes.
 """
 
+import copy
 import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
@@ -189,7 +190,7 @@ class _RowChecker:
         regions = list(Region.objects.only("code", "country", "name"))
         self.regions = {region.code: region for region in regions if region.code}
         self.places = Places(countries, regions, allowed_country_ids=self.allowed_country_ids)
-        self.existing = _existing_names()
+        self.existing, self.organisations, self.organisation_anywhere = _existing_names()
         # The rows an `id` may update: those the user may edit (all of them for the command).
         editable = Stakeholder.objects.all() if user is None else Stakeholder.objects.editable_by(user)
         # Loaded only for a file with an id column (an export), in two queries.
@@ -279,12 +280,15 @@ class _RowChecker:
             organisation_id = None
             if values["organisation"] and country is not None:
                 wanted = values["organisation"]
-                organisation_id = self.existing.get((country.pk, fold(nfc(wanted))))
+                folded = fold(nfc(wanted))
+                organisation_id = self.existing.get((country.pk, folded)) or self.organisation_anywhere.get(folded)
                 if organisation_id is None:
                     message = _("unknown organisation %(value)r (the name of a stakeholder of %(country)s)")
                     problems.append(message % {"value": wanted, "country": country_names[country.pk]})
                 elif target is not None and organisation_id == target.pk:
                     problems.append(_("A stakeholder cannot be its own organisation."))
+                elif organisation_id not in self.organisations:  # the rule of Stakeholder.clean
+                    problems.append(_("The organisation must be an organisation, not a person or an informal group."))
 
             existing_error = None
             if name and country is not None:
@@ -320,6 +324,15 @@ class _RowChecker:
                 }
                 region_ids = sorted({region.pk for region in row_regions})
                 changed = {field: value for field, value in fields.items() if getattr(target, field) != value}
+                if changed:  # the model's own rules, as a form would run them (only for the rows that change)
+                    candidate = copy.copy(target)
+                    for field, value in changed.items():
+                        setattr(candidate, field, value)
+                    try:
+                        candidate.full_clean(exclude=["regions"])
+                    except ValidationError as error:
+                        errors.append(RowError(line, "; ".join(error.messages)))
+                        continue
                 if changed or region_ids != sorted(region.pk for region in target.regions.all()):
                     self.updates.append((target, changed, region_ids))
                 else:
@@ -435,16 +448,26 @@ def _update(updates: list[tuple[Stakeholder, dict, list[int]]]) -> None:
     for stakeholder, changed, region_ids in updates:
         for field, value in changed.items():
             setattr(stakeholder, field, value)
-        if changed:
-            stakeholder.full_clean(exclude=["regions"])
+        if changed:  # checked with full_clean() by _RowChecker
             stakeholder.save()
         if region_ids != sorted(region.pk for region in stakeholder.regions.all()):
             stakeholder.regions.set(region_ids)
 
 
-def _existing_names() -> dict[tuple[int, str], int]:
-    """(country id, folded name) of every stakeholder, with its id, to refuse duplicates and find
-    organisations (one query): "Cerrejon" is "Cerrejón", and a name with decomposed accents is the
+def _existing_names() -> tuple[dict[tuple[int, str], int], set[int], dict[str, int]]:
+    """(country id, folded name) of every stakeholder with its id, to refuse duplicates and find
+    organisations; the ids of the organisations; and the organisations whose name is in one country
+    only, by name (one query). "Cerrejon" is "Cerrejón", and a name with decomposed accents is the
     same name (core.search.fold)."""
-    existing = Stakeholder.objects.values_list("country_id", "search_name", "pk").order_by()
-    return {(country, name): pk for country, name, pk in existing.iterator(chunk_size=10_000)}
+    existing = Stakeholder.objects.values_list("country_id", "search_name", "pk", "kind").order_by()
+    names, organisations, anywhere, repeated = {}, set(), {}, set()
+    for country, name, pk, kind in existing.iterator(chunk_size=10_000):
+        names[(country, name)] = pk
+        if kind == Stakeholder.Kind.ORGANISATION:
+            organisations.add(pk)
+            if name in anywhere:
+                repeated.add(name)
+            anywhere[name] = pk
+    for name in repeated:
+        del anywhere[name]
+    return names, organisations, anywhere

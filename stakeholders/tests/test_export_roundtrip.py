@@ -112,3 +112,23 @@ def test_an_id_the_user_may_not_edit_is_a_row_error(staff_client, world):
         file="id,name,sector,level,country\n999999,X,media,local,CO\n", user=world.staff_co
     )
     assert "999999" in unknown.errors[0].message
+
+
+def test_an_organisation_in_another_country_and_a_person_as_organisation(staff_client, world, rich):
+    rich.organisation = world.pe_org  # the export writes its name; the name is in one country only
+    rich.save()
+    before = _snapshot()
+    content = _export(staff_client, "en", country=world.co.pk)
+    report = stakeholders_import_csv(file=content, user=world.staff_co)
+    assert report.ok, report.errors
+    assert report.unchanged == 3
+    assert _snapshot() == before
+    # A person named as the organisation is refused, as the model's clean() refuses it.
+    Stakeholder.objects.create(country=world.co, name="Juan Pérez", kind="person", sector="media", level="local")
+    text = content.decode("utf-8-sig").replace("Asociación Moquegua Transparente", "Juan Pérez")
+    report = stakeholders_import_csv(file=text, user=world.staff_co)
+    assert [error.message for error in report.errors] == [
+        "The organisation must be an organisation, not a person or an informal group."
+    ]
+    rich.refresh_from_db()
+    assert rich.organisation == world.pe_org
