@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coalitions, countries, dashboard, initiatives, network, records
+from .views import coalitions, countries, dashboard, exports, initiatives, network, records
 
 app_name = "coalitions"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("initiatives/<int:pk>/edit/", initiatives.initiative_update, name="initiative_update"),
     path("initiatives/<int:pk>/assessments/new/", initiatives.assessment_create, name="assessment_create"),
     path("coalitions/", coalitions.coalition_list, name="coalition_list"),
+    path("exports/<slug:table>/", exports.table_export, name="table_export"),
     path("coalitions/new/", coalitions.coalition_create, name="coalition_create"),
     path("coalitions/<int:pk>/", coalitions.coalition_detail, name="coalition_detail"),
     path("coalitions/<int:pk>/edit/", coalitions.coalition_update, name="coalition_update"),

@@ -12,6 +12,11 @@ into stakeholders. Rules:
   code (CO) or the country's name; `regions` holds ISO 3166-2 codes or names of that country's
   regions separated by `;` (CO-LAG;CO-CES, La Guajira;Cesar). Names are stored in Unicode NFC, so
   a name typed with decomposed accents (a Mac) is the same name.
+- A row with an `id` (the directory's export writes it) updates that stakeholder instead of
+  creating one, if the user may edit it (else the row is an error); a row whose values are the
+  stored ones changes nothing, so an export imports back unchanged. `organisation` is the name of a
+  stakeholder already in the same country. A cell the export's formula guard prefixed with an
+  apostrophe is read without it (`core.exports.csv_uncell`, in `read_table`).
 - Duplicates are errors, not silent merges: a name that appears twice in the file for the
   same country, or that already exists in that country (case-insensitive), is reported with
   its line. Re-importing the same file therefore imports nothing and says why, instead of
@@ -26,6 +31,7 @@ the database holds the constraints), without a per-row `full_clean()`, which wou
 per row and make a 50,000-row file take minutes.
 """
 
+import copy
 import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
@@ -57,7 +63,7 @@ from countries.models import Country, Region, regions_outside
 from .models import Stakeholder
 
 REQUIRED_COLUMNS = ("name", "sector", "level", "country")
-OPTIONAL_COLUMNS = ("kind", "acronym", "regions", "website", "description")
+OPTIONAL_COLUMNS = ("id", "kind", "acronym", "regions", "organisation", "website", "description")
 BATCH_SIZE = 5_000
 
 
@@ -108,13 +114,18 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
                 created = _bulk_write(valid)
     if checker.errors:
         return ImportReport(errors=sorted(checker.errors, key=lambda error: error.line))
-    if not checker.valid_rows:
+    if not (checker.valid_rows or checker.updates or checker.unchanged):
         return ImportReport(errors=[RowError(checker.line, _("The file has no stakeholders to import."))])
+    if not dry_run and checker.updates:
+        with transaction.atomic():
+            _update(checker.updates)
     return ImportReport(
         kind="stakeholders",
         dry_run=dry_run,
-        rows=checker.valid_rows,
+        rows=checker.valid_rows + len(checker.updates) + checker.unchanged,
         created=checker.valid_rows if dry_run else created,
+        updated=len(checker.updates),
+        unchanged=checker.unchanged,
         encoding=table.encoding,
         separator=table.separator,
     )
@@ -179,7 +190,13 @@ class _RowChecker:
         regions = list(Region.objects.only("code", "country", "name"))
         self.regions = {region.code: region for region in regions if region.code}
         self.places = Places(countries, regions, allowed_country_ids=self.allowed_country_ids)
-        self.existing = _existing_names()
+        self.existing, self.organisations, self.organisation_anywhere = _existing_names()
+        # The rows an `id` may update: those the user may edit (all of them for the command).
+        editable = Stakeholder.objects.all() if user is None else Stakeholder.objects.editable_by(user)
+        # Loaded only for a file with an id column (an export), in two queries.
+        self.editable = {s.pk: s for s in editable.prefetch_related("regions").order_by()} if "id" in columns else {}
+        self.updates: list[tuple[Stakeholder, dict, list[int]]] = []
+        self.unchanged = 0
         self.kinds = Choices(Stakeholder.Kind.choices)
         self.sectors = Choices(Stakeholder.Sector.choices)
         self.levels = Choices(Stakeholder.Level.choices)
@@ -211,6 +228,13 @@ class _RowChecker:
                 errors.append(RowError(line, "; ".join(problems)))
                 continue
             values = {column: ("" if position is None else row[position].strip()) for column, position in at.items()}
+            target = None
+            if values["id"]:
+                target = self.editable.get(int(values["id"])) if values["id"].isdigit() else None
+                if target is None:
+                    message = _("no stakeholder with id %(value)s that you may edit")
+                    errors.append(RowError(line, message % {"value": values["id"]}))
+                    continue
 
             name = values["name"] = nfc(values["name"])  # as the model stores it (core.search)
             if not name:
@@ -253,6 +277,18 @@ class _RowChecker:
                 elsewhere = regions_outside(country, row_regions)  # the rule of Stakeholder.clean
                 if elsewhere:
                     problems.append(elsewhere)
+            organisation_id = None
+            if values["organisation"] and country is not None:
+                wanted = values["organisation"]
+                folded = fold(nfc(wanted))
+                organisation_id = self.existing.get((country.pk, folded)) or self.organisation_anywhere.get(folded)
+                if organisation_id is None:
+                    message = _("unknown organisation %(value)r (the name of a stakeholder of %(country)s)")
+                    problems.append(message % {"value": wanted, "country": country_names[country.pk]})
+                elif target is not None and organisation_id == target.pk:
+                    problems.append(_("A stakeholder cannot be its own organisation."))
+                elif organisation_id not in self.organisations:  # the rule of Stakeholder.clean
+                    problems.append(_("The organisation must be an organisation, not a person or an informal group."))
 
             existing_error = None
             if name and country is not None:
@@ -264,7 +300,7 @@ class _RowChecker:
                     )
                 else:
                     lines_by_key[key] = line
-                    if key in self.existing:
+                    if key in self.existing and (target is None or self.existing[key] != target.pk):
                         message = _("a stakeholder with this name already exists in %(country)s")
                         existing_error = RowError(line, message % {"country": country_names[country.pk]})
 
@@ -274,8 +310,37 @@ class _RowChecker:
                 errors.append(existing_error)
             if problems or existing_error is not None:
                 continue
+            if target is not None:
+                fields = {
+                    "kind": kind,
+                    "name": name,
+                    "acronym": acronym,
+                    "sector": sector,
+                    "level": level,
+                    "country_id": country.pk,
+                    "website": website,
+                    "description": values["description"],
+                    "organisation_id": organisation_id,
+                }
+                region_ids = sorted({region.pk for region in row_regions})
+                changed = {field: value for field, value in fields.items() if getattr(target, field) != value}
+                if changed:  # the model's own rules, as a form would run them (only for the rows that change)
+                    candidate = copy.copy(target)
+                    for field, value in changed.items():
+                        setattr(candidate, field, value)
+                    try:
+                        candidate.full_clean(exclude=["regions"])
+                    except ValidationError as error:
+                        errors.append(RowError(line, "; ".join(error.messages)))
+                        continue
+                if changed or region_ids != sorted(region.pk for region in target.regions.all()):
+                    self.updates.append((target, changed, region_ids))
+                else:
+                    self.unchanged += 1
+                continue
             self.valid_rows += 1
             row = (kind, name, acronym, sector, level, country.pk, website, values["description"], fold(name))
+            row += (organisation_id,)
             yield row, [region.pk for region in row_regions]
         errors.extend(table.errors)
 
@@ -288,7 +353,18 @@ def _unknown_choice(column: str, value: str, choices: Choices) -> str:
     }
 
 
-WRITE_COLUMNS = ("kind", "name", "acronym", "sector", "level", "country_id", "website", "description", "search_name")
+WRITE_COLUMNS = (
+    "kind",
+    "name",
+    "acronym",
+    "sector",
+    "level",
+    "country_id",
+    "website",
+    "description",
+    "search_name",
+    "organisation_id",
+)
 
 
 def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *, id_count: int) -> int:
@@ -328,12 +404,11 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
         # constructions cost seconds.
         names = [field.attname for field in Stakeholder._meta.concrete_fields]
         at = [WRITE_COLUMNS.index(name) if name in WRITE_COLUMNS else None for name in names]
-        pk_at, org_at = names.index("id"), names.index("organisation_id")
+        pk_at = names.index("id")
 
         def values(pk: int, row: tuple) -> list:
             found = [None if position is None else row[position] for position in at]
             found[pk_at] = pk
-            found[org_at] = None
             return found
 
         _record([Stakeholder.from_db(None, names, values(pk, row)) for pk, row in written_rows], links)
@@ -368,8 +443,31 @@ def _bulk_write(rows: list[tuple[tuple, list[int]]]) -> int:
     return len(created)
 
 
-def _existing_names() -> set[tuple[int, str]]:
-    """(country id, folded name) of every stakeholder, to refuse duplicates (one query): "Cerrejon"
-    is "Cerrejón", and a name with decomposed accents is the same name (core.search.fold)."""
-    existing = Stakeholder.objects.values_list("country_id", "search_name").order_by()
-    return set(existing.iterator(chunk_size=10_000))
+def _update(updates: list[tuple[Stakeholder, dict, list[int]]]) -> None:
+    """Write the rows an `id` changed, each through `save()` so that its history is recorded."""
+    for stakeholder, changed, region_ids in updates:
+        for field, value in changed.items():
+            setattr(stakeholder, field, value)
+        if changed:  # checked with full_clean() by _RowChecker
+            stakeholder.save()
+        if region_ids != sorted(region.pk for region in stakeholder.regions.all()):
+            stakeholder.regions.set(region_ids)
+
+
+def _existing_names() -> tuple[dict[tuple[int, str], int], set[int], dict[str, int]]:
+    """(country id, folded name) of every stakeholder with its id, to refuse duplicates and find
+    organisations; the ids of the organisations; and the organisations whose name is in one country
+    only, by name (one query). "Cerrejon" is "Cerrejón", and a name with decomposed accents is the
+    same name (core.search.fold)."""
+    existing = Stakeholder.objects.values_list("country_id", "search_name", "pk", "kind").order_by()
+    names, organisations, anywhere, repeated = {}, set(), {}, set()
+    for country, name, pk, kind in existing.iterator(chunk_size=10_000):
+        names[(country, name)] = pk
+        if kind == Stakeholder.Kind.ORGANISATION:
+            organisations.add(pk)
+            if name in anywhere:
+                repeated.add(name)
+            anywhere[name] = pk
+    for name in repeated:
+        del anywhere[name]
+    return names, organisations, anywhere

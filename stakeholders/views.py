@@ -1,19 +1,16 @@
 """Staff pages for stakeholders: the directory, a stakeholder's page, the forms and the network."""
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
-from core.exports import csv_cell
+from core.exports import table_response
 from core.services import row_delete
 from core.versions import rendering_key, row_values
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
@@ -76,7 +73,9 @@ def _with_labels(stakeholders):
 def _with_regions(queryset):
     # A list per row rather than a related manager per row; no join to order by country.
     return queryset.prefetch_related(
-        Prefetch("regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list")
+        Prefetch(
+            "regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name", "code"), to_attr="region_list"
+        )
     )
 
 
@@ -120,48 +119,50 @@ def stakeholder_list(request):
     return render(request, template, context)
 
 
+#: The export's columns: the model fields the import reads, headed by their verbose names (which
+#: the import accepts in either language), after the id the import updates a row by.
+EXPORT_FIELDS = (
+    "name",
+    "acronym",
+    "kind",
+    "sector",
+    "level",
+    "country",
+    "regions",
+    "organisation",
+    "website",
+    "description",
+)
+
+
 @staff_required
 def stakeholder_export(request):
-    """The directory's filtered list as CSV, same filters and order as on the page."""
+    """The directory's filtered list, same filters and order as on the page, in the import's columns:
+    CSV in UTF-8 with a BOM (`?sep=;` for Excel with Spanish settings) or `?format=xlsx`. Headers and
+    labels are in the active language, countries and regions are codes, and each row carries its id,
+    so the file imports back unchanged and a corrected file updates the rows (stakeholders.importers)."""
     queryset = _with_regions(_filtered(request)[1])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="stakeholders-{stamp}.csv"'
-    response.write("\ufeff")  # a BOM, so spreadsheet programs read the accents as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Id"),
-            _("Name"),
-            _("Acronym"),
-            _("Kind"),
-            _("Sector"),
-            _("Level"),
-            _("Country"),
-            _("Regions"),
-            _("Organisation"),
-            _("Website"),
-            _("Updated"),
-        ]
-    )
-    for stakeholder in _with_labels(queryset):
-        writer.writerow(
-            csv_cell(value)
-            for value in (
-                stakeholder.pk,
-                stakeholder.name,
-                stakeholder.acronym,
-                stakeholder.kind_label,
-                stakeholder.sector_label,
-                stakeholder.level_label,
-                stakeholder.country.name,
-                "; ".join(region.name for region in stakeholder.region_list),
-                stakeholder.organisation.name if stakeholder.organisation else "",
-                stakeholder.website,
-                timezone.localtime(stakeholder.updated_at).strftime("%Y-%m-%d %H:%M"),
-            )
+    file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    separator = ";" if request.GET.get("sep") == ";" else ","
+    header = [_("Id"), *(str(Stakeholder._meta.get_field(name).verbose_name).capitalize() for name in EXPORT_FIELDS)]
+    rows = (
+        (
+            stakeholder.pk,
+            stakeholder.name,
+            stakeholder.acronym,
+            stakeholder.kind_label,
+            stakeholder.sector_label,
+            stakeholder.level_label,
+            stakeholder.country.code,
+            "; ".join(region.code or region.name for region in stakeholder.region_list),
+            stakeholder.organisation.name if stakeholder.organisation else "",
+            stakeholder.website,
+            stakeholder.description,
         )
-    return response
+        for stakeholder in _with_labels(queryset)
+    )
+    stamp = timezone.localdate().isoformat()
+    return table_response(f"stakeholders-{stamp}", header, rows, file_format=file_format, separator=separator)
 
 
 @staff_required

@@ -18,6 +18,7 @@ from core.views import get_editable_or_403, get_visible_or_404
 from stakeholders.models import Stakeholder
 
 from .. import services
+from ..exports import DOWNLOADS
 from ..filters import CoalitionFilterSet
 from ..forms import (
     CoalitionCreateForm,
@@ -55,6 +56,7 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page": page,
             "can_create": is_staff_member(request.user),
+            "download_tables": DOWNLOADS,
         },
     )
 
@@ -116,6 +118,7 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("coalition", "author"),
         "health": health,
         "can_edit": coalition.editable,
+        "download_tables": DOWNLOADS,
     }
     if children:
         # A national coalition: its figures and its local coalitions', side by side, for a period.

@@ -152,7 +152,7 @@ REAL_TEXT = {
     "code": ["CO", "PE", "CO-LAG"],
     "model": ["coalitions.coalition", "stakeholders.stakeholder"],
     "kind": ["initiative", "objective", "coalition"],
-    "table": ["flows", "budget"],
+    "table": ["flows", "budget", "coalitions", "memberships", "outcomes"],
     "field": ["stakeholder", "owner", "participants"],
 }
 
