@@ -30,7 +30,7 @@ test: $(VENV)/.installed-dev lint
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto} --dist loadfile
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
