@@ -6,5 +6,6 @@ app_name = "trends"
 urlpatterns = [
     path("network/history/", views.network_history, name="network_history"),
     path("countries/<str:code>/dashboard/", views.country_dashboard, name="country_dashboard"),
+    path("reports/<str:scope>/<str:key>/", views.period_report, name="period_report"),
     path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
 ]
