@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from coalitions.models import Coalition, Commitment, Engagement, Initiative, LearningNote, Outcome
 from coalitions.moves import Move, moves_where
 from coalitions.rollup import Period, Rollup, coalition_rollup_coalitions, coalitions_of, rollup
+from core.parsing import parse_id
 from core.views import get_visible_or_404
 from countries.models import Country
 from results.models import Indicator, IndicatorValue
@@ -87,10 +88,11 @@ def report_subject(*, scope: str, key: str, user):
     """The coalition, initiative or country the report is about, or a 404 (unknown scope, out of sight)."""
     if scope == "country":
         return get_visible_or_404(Country.objects.all(), user, code=key.upper())
-    if scope not in SCOPES or not key.isdigit():
+    pk = parse_id(key)
+    if scope not in SCOPES or pk is None:
         raise Http404
     model = Coalition if scope == "coalition" else Initiative
-    return get_visible_or_404(model.objects.all(), user, pk=int(key))
+    return get_visible_or_404(model.objects.all(), user, pk=pk)
 
 
 def _coalitions(scope: str, subject, user) -> list[Coalition]:

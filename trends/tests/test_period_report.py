@@ -3,6 +3,7 @@
 import datetime
 import io
 import itertools
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -29,6 +30,10 @@ def _more(world, n: int) -> None:
     batch = next(BATCH)
     national = Coalition.objects.create(initiative=world.co_initiative, name=f"Nacional {batch}", level="national")
     Coalition.objects.filter(pk=world.co_coalition.pk).update(parent=national)
+    # The fixture's commitment, undated, was made before the period.
+    Commitment.objects.filter(pk=world.co_commitment.pk).update(
+        created_at=datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC)
+    )
     for i in range(n):
         engagement = Engagement.objects.create(
             coalition=world.co_coalition, occurred_on=datetime.date(2026, 3, 1 + i), kind="meeting", title=f"M{i}"
@@ -90,6 +95,8 @@ def test_the_reports_figures_are_the_rollups_for_the_same_range(world, scope):
         "workshop": {},  # the fixture's workshop has no participants
     }
     assert [move.stakeholder for move in made.moves] == [world.co_mayor]
+    assert [note.title for note in made.notes] == ["N0", "N1"]
+    assert {c.description for c in made.commitments} == {"C0", "C1"}  # due in the period
     assert len(made.indicators) == 2 and made.indicator_rows[0][1].percent == 50
 
 
@@ -100,6 +107,21 @@ def test_the_engagements_are_counted_by_kind_and_sector(world):
     assert (meeting.engagements, meeting.participants) == (2, 2)
     assert meeting.by_sector == {"civil_society": 1, "subnational_government": 1}
     assert made.sector_totals == {"civil_society": 1, "subnational_government": 1}
+
+
+def test_an_empty_period_reports_nothing(world):
+    empty = Period(datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))
+    made = report(scope="country", subject=world.co, period=empty, user=world.staff_co)
+    assert (made.kinds, made.commitments, made.outcomes, made.notes, made.moves) == ([], [], [], [], [])
+    assert made.rollup.total.engagements == 0
+
+
+def test_the_print_stylesheet_hides_the_navigation_and_breaks_pages():
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("css/report.css")).read_text()
+    printed = css[css.index("@media print") :]
+    assert ".main-nav" in printed and "break-before: page" in printed
 
 
 def test_the_page_prints_and_links_the_workbook(staff_client, world):
@@ -155,6 +177,7 @@ def test_partners_get_the_staff_gate_and_the_unknown_a_404(partner_client, staff
     assert staff_client.get("/reports/coalition/999999/").status_code == 404
     assert staff_client.get("/reports/stakeholder/1/").status_code == 404
     assert staff_client.get("/reports/initiative/abc/").status_code == 404
+    assert staff_client.get("/reports/initiative/%C2%B2/").status_code == 404  # a digit to isdigit(), not to int()
 
 
 def test_other_countries_staff_read_it_as_they_read_every_record(other_staff_client, world):
