@@ -136,6 +136,13 @@ def test_the_page_prints_and_links_the_workbook(staff_client, world):
 def test_the_rollup_pages_link_their_report(staff_client, world):
     html = staff_client.get("/countries/co/rollup/" + QUERY).content.decode()
     assert "/reports/country/CO/?start=2026-01-01&amp;end=2026-12-31" in html
+    initiative = world.co_initiative.pk
+    html = staff_client.get(f"/initiatives/{initiative}/rollup/" + QUERY).content.decode()
+    assert f"/reports/initiative/{initiative}/?start=2026-01-01&amp;end=2026-12-31" in html
+    _more(world, 0)  # a national coalition, with the local one linked to it: its page shows the roll-up
+    national = Coalition.objects.get(pk=Coalition.objects.get(pk=world.co_coalition.pk).parent_id)
+    html = staff_client.get(national.get_absolute_url() + QUERY).content.decode()
+    assert f"/reports/coalition/{national.pk}/?start=2026-01-01&amp;end=2026-12-31" in html
 
 
 def test_the_workbook_opens_with_a_sheet_per_section_and_totals(staff_client, world):
