@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from coalitions.moves import DIMENSIONS
 from core.exports import csv_cell
 
 from .reports import SECTIONS, Report
@@ -135,8 +136,7 @@ def _notes(report: Report) -> tuple[list, list[list]]:
 
 
 def _moves(report: Report) -> tuple[list, list[list]]:
-    header = [_("Actor"), _("Initiative"), _("Assessed on"), _("Moved by")]
-    header += [label for change in (report.moves[0].changes if report.moves else []) for label in [change.label]]
+    header = [_("Actor"), _("Initiative"), _("Assessed on"), _("Moved by"), *(str(label) for _n, label in DIMENSIONS)]
     rows = []
     for move in report.moves:
         distance = move.distance

@@ -159,6 +159,9 @@ def test_the_workbook_opens_with_a_sheet_per_section_and_totals(staff_client, wo
     assert outcomes[-1][:2] == ("Total", 3)
     engagements = list(book["Engagements"].values)
     assert engagements[-1][:3] == ("Total", 3, 2)
+    moves = list(book["Assessments that moved"].values)
+    assert moves[0] == ("Actor", "Initiative", "Assessed on", "Moved by", "Power", "Capabilities", "Interest", "Stance")
+    assert moves[1][0] == world.co_mayor.name and moves[-1][:2] == ("Total", 1)
 
 
 def test_the_workbook_speaks_spanish(staff_client, world):
