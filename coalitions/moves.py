@@ -159,16 +159,26 @@ def moves(
     *, initiative: Initiative, user, as_of: datetime.date | None, since: datetime.date, sector: str = ""
 ) -> list[Move]:
     """Every actor assessed by `as_of` with its move since `since`, furthest first (two queries)."""
-    now = positions(initiative=initiative, user=user, on=as_of, sector=sector).select_related(
-        "stakeholder", "assessed_by"
+    where = {"initiative": initiative, **({"stakeholder__sector": sector} if sector else {})}
+    return moves_where(user=user, as_of=as_of, since=since, **where)
+
+
+def moves_where(*, user, as_of: datetime.date | None, since: datetime.date, **where) -> list[Move]:
+    """The moves of the assessments matching `where` (several initiatives, a country's), furthest first.
+
+    Two queries whatever the number of initiatives: a position is each (actor, initiative) pair's.
+    """
+    visible = Assessment.objects.visible_to(user).filter(**where)
+    now = (visible.latest() if as_of is None else visible.as_of(as_of)).select_related(
+        "stakeholder", "assessed_by", "initiative"
     )
     before = {
-        assessment.stakeholder_id: assessment
-        for assessment in positions(initiative=initiative, user=user, on=since, sector=sector).only(
-            "id", "stakeholder_id", "assessed_on", *(name for name, _label in DIMENSIONS)
+        (assessment.stakeholder_id, assessment.initiative_id): assessment
+        for assessment in visible.as_of(since).only(
+            "id", "stakeholder_id", "initiative_id", "assessed_on", *(name for name, _label in DIMENSIONS)
         )
     }
-    return sorted((Move(now=a, before=before.get(a.stakeholder_id)) for a in now), key=_order)
+    return sorted((Move(now=a, before=before.get((a.stakeholder_id, a.initiative_id))) for a in now), key=_order)
 
 
 @dataclass(frozen=True)

@@ -9,19 +9,22 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coalitions.forms import RollupPeriodForm
 from coalitions.models import Initiative
 from coalitions.network import network_scope
 from core.access import staff_required
+from core.exports import XLSX_TYPE
 from core.parsing import parse_id
 from core.tasks import enqueue_after_commit
 from core.views import get_visible_or_404
 from countries.models import Country
 from stakeholders.models import Stakeholder
 
-from . import dashboard
+from . import dashboard, reports
 from .charts import central_chart, figure_chart
 from .health import health_rows
 from .models import NetworkSnapshot
+from .report_xlsx import report_filename, report_workbook
 
 
 @staff_required
@@ -82,3 +85,24 @@ def snapshot_take(request: HttpRequest) -> HttpResponse:
     scope = {name: parse_id(request.POST.get(name)) for name in ("country", "initiative")}
     query = urlencode({name: value for name, value in scope.items() if value})
     return redirect(reverse("trends:network_history") + (f"?{query}" if query else ""))
+
+
+@staff_required
+def period_report(request: HttpRequest, scope: str, key: str) -> HttpResponse:
+    """A period report of a coalition (with its local coalitions), an initiative or a country: a
+    print-ready page, or with `format=xlsx` the same report as a workbook."""
+    subject = reports.report_subject(scope=scope, key=key, user=request.user)
+    period_form = RollupPeriodForm(request.GET or None)
+    report = reports.report(scope=scope, subject=subject, period=period_form.period(), user=request.user)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(report_workbook(report), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}"'
+        return response
+    context = {
+        "report": report,
+        "period_form": period_form,
+        "sections": dict(reports.SECTIONS),
+        "xlsx_query": urlencode({"start": report.period.start, "end": report.period.end, "format": "xlsx"}),
+        "nav_section": "countries",
+    }
+    return render(request, "trends/period_report.html", context)

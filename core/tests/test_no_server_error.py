@@ -154,6 +154,8 @@ REAL_TEXT = {
     "kind": ["initiative", "objective", "coalition"],
     "table": ["flows", "budget", "coalitions", "memberships", "outcomes"],
     "field": ["stakeholder", "owner", "participants"],
+    "scope": ["country", "initiative", "coalition"],
+    "key": ["CO", "PE", "1"],
 }
 
 GROUP = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<regex_name>\w+)>[^)]*\)")

@@ -2,6 +2,8 @@
 the country pages live in coalitions)."""
 
 from django import template
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from ..health import health_rows
 
@@ -14,3 +16,11 @@ def coalition_health_table(context, countries=None) -> dict:
     if countries is not None and not isinstance(countries, list | tuple | set | frozenset):
         countries = [countries]
     return {"rows": health_rows(user=context["request"].user, countries=countries)}
+
+
+@register.inclusion_tag("trends/includes/report_link.html")
+def report_link(scope: str, key, period=None) -> dict:
+    """A link to the period report of a coalition, initiative or country (for the roll-up pages below this app),
+    for the roll-up's period when given."""
+    query = urlencode({"start": period.start, "end": period.end}) if period is not None else ""
+    return {"url": reverse("trends:period_report", kwargs={"scope": scope, "key": key}), "query": query}

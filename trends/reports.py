@@ -1,0 +1,218 @@
+"""Period reports: what a coalition (with its linked local coalitions), an initiative or a country did
+in a period, section by section, for the print-ready page and the XLSX workbook alike.
+
+It lives here, above coalitions and results, because it gathers both. Its figures are the roll-up's
+(`coalitions.rollup.rollup` over the same coalitions and period), so the report and the roll-up
+pages cannot disagree; its lists cover the same rows the roll-up counts (the coalitions' own
+engagements, commitments, outcomes and notes). The assessments that moved are
+`coalitions.moves.moves_where` with `since` the period's start and `as_of` its end. The number of
+queries does not depend on how much there is to report.
+
+Not in the report: resource execution (planning's resources belong to plans, not to coalitions,
+and have no dated spending to put in a period).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from coalitions.models import Coalition, Commitment, Engagement, Initiative, LearningNote, Outcome
+from coalitions.moves import Move, moves_where
+from coalitions.rollup import Period, Rollup, coalition_rollup_coalitions, coalitions_of, rollup
+from core.parsing import parse_id
+from core.views import get_visible_or_404
+from countries.models import Country
+from results.models import Indicator, IndicatorValue
+from stakeholders.models import Stakeholder
+
+#: The scopes a report is made for, as they appear in its address.
+SCOPES = ("coalition", "initiative", "country")
+
+
+@dataclass(frozen=True)
+class KindRow:
+    """One kind of engagement in the period: how many, and the distinct participants of each sector."""
+
+    kind: str
+    label: str
+    engagements: int
+    participants: int
+    by_sector: dict[str, int]
+    sector_cells: list[int] = field(default_factory=list)  # by_sector in the report's sector order
+
+
+@dataclass
+class Report:
+    scope: str
+    subject: object  # the Coalition, Initiative or Country
+    period: Period
+    rollup: Rollup
+    kinds: list[KindRow]
+    sectors: list[tuple[str, str]]  # (value, label) of the sectors that took part, in the choices' order
+    commitments: list[Commitment]
+    outcomes: list[Outcome]
+    notes: list[LearningNote]
+    moves: list[Move]
+    indicators: list[Indicator] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(getattr(self.subject, "display_name", None) or self.subject)
+
+    @property
+    def key(self) -> str:
+        """The subject as the report's address names it: a country by its code, the others by id."""
+        return self.subject.code if self.scope == "country" else str(self.subject.pk)
+
+    @property
+    def sector_totals(self) -> dict[str, int]:
+        return {value: sum(row.by_sector.get(value, 0) for row in self.kinds) for value, _label in self.sectors}
+
+    @property
+    def indicator_rows(self) -> list[tuple[Indicator, object]]:
+        """Each indicator with its progress as it stood at the period's end."""
+        return [(indicator, indicator.progress(today=self.period.end)) for indicator in self.indicators]
+
+    @property
+    def sector_total_cells(self) -> list[int]:
+        return list(self.sector_totals.values())
+
+    @property
+    def engagements_total(self) -> int:
+        return sum(row.engagements for row in self.kinds)
+
+
+def report_subject(*, scope: str, key: str, user):
+    """The coalition, initiative or country the report is about, or a 404 (unknown scope, out of sight)."""
+    if scope == "country":
+        return get_visible_or_404(Country.objects.all(), user, code=key.upper())
+    pk = parse_id(key)
+    if scope not in SCOPES or pk is None:
+        raise Http404
+    model = Coalition if scope == "coalition" else Initiative
+    return get_visible_or_404(model.objects.all(), user, pk=pk)
+
+
+def _coalitions(scope: str, subject, user) -> list[Coalition]:
+    """The roll-up's coalitions for the subject: the same call the roll-up pages make."""
+    if scope == "coalition":
+        return coalition_rollup_coalitions(subject, user)
+    if scope == "initiative":
+        return coalitions_of(user, initiative=subject)
+    return coalitions_of(user, initiative__country=subject)
+
+
+def report(*, scope: str, subject, period: Period, user) -> Report:
+    """Everything the report shows for the subject in the period (a constant number of queries)."""
+    coalitions = _coalitions(scope, subject, user)
+    ids = [coalition.pk for coalition in coalitions]
+    start, end = period.start, period.end
+    in_period = {"created_at__date__gte": start, "created_at__date__lte": end}
+
+    engagements = Engagement.objects.filter(coalition_id__in=ids, occurred_on__gte=start, occurred_on__lte=end)
+    counts = dict(engagements.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    participations = Engagement.participants.through.objects.filter(engagement__in=engagements.values("pk"))
+    per_kind = dict(
+        participations.order_by()
+        .values("engagement__kind")
+        .annotate(n=Count("stakeholder_id", distinct=True))
+        .values_list("engagement__kind", "n")
+    )
+    by_sector: dict[str, dict[str, int]] = {}
+    for kind, sector, n in (
+        participations.order_by()
+        .values("engagement__kind", "stakeholder__sector")
+        .annotate(n=Count("stakeholder_id", distinct=True))
+        .values_list("engagement__kind", "stakeholder__sector", "n")
+    ):
+        by_sector.setdefault(kind, {})[sector] = n
+    kinds = [
+        KindRow(
+            kind=kind,
+            label=str(label),
+            engagements=counts[kind],
+            participants=per_kind.get(kind, 0),
+            by_sector=by_sector.get(kind, {}),
+        )
+        for kind, label in Engagement.Kind.choices
+        if kind in counts
+    ]
+    seen = {sector for row in kinds for sector in row.by_sector}
+    sectors = [(value, str(label)) for value, label in Stakeholder.Sector.choices if value in seen]
+    for row in kinds:
+        row.sector_cells.extend(row.by_sector.get(value, 0) for value, _label in sectors)
+
+    due = Q(due_on__gte=start, due_on__lte=end) & ~Q(status=Commitment.Status.DROPPED)
+    commitments = list(
+        Commitment.objects.filter(coalition_id__in=ids)
+        .filter(Q(**in_period) | due)
+        .select_related("coalition", "owner")
+        .order_by("due_on", "pk")
+    )
+    outcomes = list(
+        Outcome.objects.filter(coalition_id__in=ids, observed_on__gte=start, observed_on__lte=end)
+        .select_related("coalition")
+        .order_by("observed_on", "pk")
+    )
+    notes = list(
+        LearningNote.objects.filter(coalition_id__in=ids, **in_period)
+        .select_related("coalition", "author")
+        .order_by("created_at", "pk")
+    )
+    where = (
+        {"initiative__country": subject}
+        if scope == "country"
+        else {"initiative": subject}
+        if scope == "initiative"
+        else {"initiative_id__in": {coalition.initiative_id for coalition in coalitions}}
+    )
+    moved = [move for move in moves_where(user=user, as_of=end, since=start, **where) if move.distance != 0]
+
+    if scope == "country":
+        owners = (
+            Q(objective__plan__country=subject)
+            | Q(initiative__country=subject)
+            | Q(coalition__initiative__country=subject)
+        )
+    elif scope == "initiative":
+        owners = Q(initiative=subject) | Q(coalition_id__in=ids)
+    else:
+        owners = Q(coalition_id__in=ids)
+    indicators = list(
+        Indicator.objects.visible_to(user)
+        .filter(owners)
+        .select_related("objective", "initiative", "coalition")
+        .prefetch_related(
+            # Progress as it stood at the period's end: only the values measured by then.
+            Prefetch(
+                "values", queryset=IndicatorValue.objects.filter(period_end__lte=end).order_by("-period_end", "-pk")
+            )
+        )
+    )
+    return Report(
+        scope=scope,
+        subject=subject,
+        period=period,
+        rollup=rollup(coalitions, period),
+        kinds=kinds,
+        sectors=sectors,
+        commitments=commitments,
+        outcomes=outcomes,
+        notes=notes,
+        moves=moved,
+        indicators=indicators,
+    )
+
+
+#: The sections, in the order the page and the workbook show them, with their titles.
+SECTIONS = (
+    ("summary", _("Summary")),
+    ("engagements", _("Engagements")),
+    ("commitments", _("Commitments")),
+    ("outcomes", _("Outcomes")),
+    ("notes", _("Learning notes")),
+    ("moves", _("Assessments that moved")),
+    ("indicators", _("Indicators")),
+)

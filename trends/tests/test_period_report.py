@@ -1,0 +1,208 @@
+"""Period reports: the roll-up's figures with the period's rows, as a print-ready page and an XLSX workbook."""
+
+import datetime
+import io
+import itertools
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from openpyxl import load_workbook
+
+from coalitions.models import Assessment, Coalition, Commitment, Engagement, LearningNote, Outcome
+from coalitions.rollup import Period, coalition_rollup_coalitions, coalitions_of, rollup
+from results.models import Indicator, IndicatorValue
+from trends.reports import report
+
+pytestmark = pytest.mark.django_db
+
+START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+QUERY = "?start=2026-01-01&end=2026-12-31"
+COUNTRY = "/reports/country/co/"
+BATCH = itertools.count()
+SHEETS = ["Summary", "Engagements", "Commitments", "Outcomes", "Learning notes", "Assessments that moved", "Indicators"]
+
+
+def _more(world, n: int) -> None:
+    """n more of everything in Colombia within the period, and a local coalition linked to the national one."""
+    batch = next(BATCH)
+    national = Coalition.objects.create(initiative=world.co_initiative, name=f"Nacional {batch}", level="national")
+    Coalition.objects.filter(pk=world.co_coalition.pk).update(parent=national)
+    # The fixture's commitment, undated, was made before the period.
+    Commitment.objects.filter(pk=world.co_commitment.pk).update(
+        created_at=datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC)
+    )
+    for i in range(n):
+        engagement = Engagement.objects.create(
+            coalition=world.co_coalition, occurred_on=datetime.date(2026, 3, 1 + i), kind="meeting", title=f"M{i}"
+        )
+        engagement.participants.set([world.co_org, world.co_mayor])
+        Commitment.objects.create(
+            coalition=national, owner=world.co_org, description=f"C{i}", due_on=datetime.date(2026, 4, 1 + i)
+        )
+        Outcome.objects.create(
+            coalition=world.co_coalition,
+            description=f"O{i}",
+            observed_on=datetime.date(2026, 5, 1 + i),
+            significance="Matters",
+            contribution="We helped",
+        )
+        note = LearningNote.objects.create(coalition=world.co_coalition, title=f"N{i}", body="b")
+        LearningNote.objects.filter(pk=note.pk).update(created_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC))
+        indicator = Indicator.objects.create(
+            coalition=world.co_coalition,
+            name=f"I{batch}-{i}",
+            unit="u",
+            baseline_value=0,
+            target_value=10,
+            baseline_year=2025,
+            target_year=2027,
+        )
+        IndicatorValue.objects.create(indicator=indicator, period_end=datetime.date(2026, 6, 30), value=5)
+    Assessment.objects.create(
+        stakeholder=world.co_mayor,
+        initiative=world.co_initiative,
+        assessed_on=datetime.date(2026, 6, 1) + datetime.timedelta(days=batch),
+        power=5,
+        capabilities=3,
+        interest=4,
+        stance=1,
+    )
+
+
+@pytest.mark.parametrize("scope", ["coalition", "initiative", "country"])
+def test_the_reports_figures_are_the_rollups_for_the_same_range(world, scope):
+    _more(world, 2)
+    user = world.staff_co
+    period = Period(START, END)
+    coalition = world.co_coalition
+    coalition.refresh_from_db()
+    subject, coalitions = {
+        "coalition": (coalition.parent, lambda: coalition_rollup_coalitions(coalition.parent, user)),
+        "initiative": (world.co_initiative, lambda: coalitions_of(user, initiative=world.co_initiative)),
+        "country": (world.co, lambda: coalitions_of(user, initiative__country=world.co)),
+    }[scope]
+    made = report(scope=scope, subject=subject, period=period, user=user)
+    expected = rollup(coalitions(), period)
+    assert made.rollup.total == expected.total
+    assert [c.figures for c in made.rollup.columns] == [c.figures for c in expected.columns]
+    assert made.engagements_total == expected.total.engagements == 3
+    assert len(made.outcomes) == expected.total.outcomes == 3
+    assert {row.kind: row.by_sector for row in made.kinds} == {
+        "meeting": {"civil_society": 1, "subnational_government": 1},
+        "workshop": {},  # the fixture's workshop has no participants
+    }
+    assert [move.stakeholder for move in made.moves] == [world.co_mayor]
+    assert [note.title for note in made.notes] == ["N0", "N1"]
+    assert {c.description for c in made.commitments} == {"C0", "C1"}  # due in the period
+    assert len(made.indicators) == 2 and made.indicator_rows[0][1].percent == 50
+
+
+def test_the_engagements_are_counted_by_kind_and_sector(world):
+    _more(world, 2)
+    made = report(scope="country", subject=world.co, period=Period(START, END), user=world.staff_co)
+    meeting = next(row for row in made.kinds if row.kind == "meeting")
+    assert (meeting.engagements, meeting.participants) == (2, 2)
+    assert meeting.by_sector == {"civil_society": 1, "subnational_government": 1}
+    assert made.sector_totals == {"civil_society": 1, "subnational_government": 1}
+
+
+def test_an_empty_period_reports_nothing(world):
+    empty = Period(datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))
+    made = report(scope="country", subject=world.co, period=empty, user=world.staff_co)
+    assert (made.kinds, made.commitments, made.outcomes, made.notes, made.moves) == ([], [], [], [], [])
+    assert made.rollup.total.engagements == 0
+
+
+def test_the_print_stylesheet_hides_the_navigation_and_breaks_pages():
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("css/report.css")).read_text()
+    printed = css[css.index("@media print") :]
+    assert ".main-nav" in printed and "break-before: page" in printed
+
+
+def test_the_page_prints_and_links_the_workbook(staff_client, world):
+    response = staff_client.get(COUNTRY + QUERY)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "css/report.css" in html and "format=xlsx" in html
+    assert "Moquegua" not in html  # Peru's work is not in Colombia's report
+    assert "<style" not in html and "style=" not in html
+
+
+def test_the_rollup_pages_link_their_report(staff_client, world):
+    html = staff_client.get("/countries/co/rollup/" + QUERY).content.decode()
+    assert "/reports/country/CO/?start=2026-01-01&amp;end=2026-12-31" in html
+    initiative = world.co_initiative.pk
+    html = staff_client.get(f"/initiatives/{initiative}/rollup/" + QUERY).content.decode()
+    assert f"/reports/initiative/{initiative}/?start=2026-01-01&amp;end=2026-12-31" in html
+    _more(world, 0)  # a national coalition, with the local one linked to it: its page shows the roll-up
+    national = Coalition.objects.get(pk=Coalition.objects.get(pk=world.co_coalition.pk).parent_id)
+    html = staff_client.get(national.get_absolute_url() + QUERY).content.decode()
+    assert f"/reports/coalition/{national.pk}/?start=2026-01-01&amp;end=2026-12-31" in html
+
+
+def test_the_workbook_opens_with_a_sheet_per_section_and_totals(staff_client, world):
+    _more(world, 2)
+    response = staff_client.get(COUNTRY + QUERY + "&format=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == ('attachment; filename="report-country-colombia-20260101-20261231.xlsx"')
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == SHEETS
+    summary = list(book["Summary"].values)
+    assert summary[0][:4] == ("Coalition", "Members active", "Sectors", "Engagements")
+    assert summary[-1][0] == "Total" and summary[-1][3] == 3  # engagements, as in the roll-up
+    outcomes = list(book["Outcomes"].values)
+    assert outcomes[-1][:2] == ("Total", 3)
+    engagements = list(book["Engagements"].values)
+    assert engagements[-1][:3] == ("Total", 3, 2)
+    moves = list(book["Assessments that moved"].values)
+    assert moves[0] == ("Actor", "Initiative", "Assessed on", "Moved by", "Power", "Capabilities", "Interest", "Stance")
+    assert moves[1][0] == world.co_mayor.name and moves[-1][:2] == ("Total", 1)
+
+
+def test_the_workbook_speaks_spanish(staff_client, world):
+    with translation.override("es"):
+        response = staff_client.get(COUNTRY + QUERY + "&format=xlsx", HTTP_ACCEPT_LANGUAGE="es")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[0] == "Resumen"
+    rows = list(book["Resumen"].values)
+    header = rows[0]
+    assert header[:2] == ("Coalición", "Miembros activos")
+    assert rows[-1][0] == "Total"
+
+
+def test_the_page_speaks_spanish(staff_client, world):
+    html = staff_client.get(COUNTRY + QUERY, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Informe del periodo" in html and "Evaluaciones que cambiaron" in html
+
+
+def test_partners_get_the_staff_gate_and_the_unknown_a_404(partner_client, staff_client, world):
+    assert partner_client.get(COUNTRY).status_code == 403
+    assert partner_client.get(f"/reports/coalition/{world.co_coalition.pk}/").status_code == 403
+    assert staff_client.get("/reports/country/zz/").status_code == 404
+    assert staff_client.get("/reports/coalition/999999/").status_code == 404
+    assert staff_client.get("/reports/stakeholder/1/").status_code == 404
+    assert staff_client.get("/reports/initiative/abc/").status_code == 404
+    assert staff_client.get("/reports/initiative/%C2%B2/").status_code == 404  # a digit to isdigit(), not to int()
+
+
+def test_other_countries_staff_read_it_as_they_read_every_record(other_staff_client, world):
+    """Staff read every country's records (core.models.ScopedQuerySet.visible_to); only writes are by team."""
+    assert other_staff_client.get(COUNTRY).status_code == 200
+
+
+def test_the_query_count_does_not_grow_with_the_data(staff_client, world):
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(url).status_code == 200
+        return len(captured)
+
+    for url in (COUNTRY + QUERY, COUNTRY + QUERY + "&format=xlsx"):
+        _more(world, 1)
+        small = queries(url)
+        _more(world, 5)
+        assert queries(url) == small
