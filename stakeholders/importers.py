@@ -94,6 +94,10 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
 
     checker = _RowChecker(columns, user)
     rows = checker.rows(table)
+    if "id" in positions:
+        # A row that updates one is checked with full_clean(), whose queries cannot run while COPY
+        # streams the new rows: check every row first.
+        rows = iter(list(rows))
     created = 0
     if dry_run:
         for _row in rows:
@@ -396,7 +400,9 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
                 written_rows.append((pk, row))
                 yield (pk, now, now, *row)
 
-        written = copy_rows(cursor, table, ("id", "created_at", "updated_at", *WRITE_COLUMNS), records())
+        written = copy_rows(
+            cursor, table, ("id", "created_at", "updated_at", *WRITE_COLUMNS), records(), nullable=("organisation_id",)
+        )
         if links and not checker.errors:
             copy_rows(cursor, through._meta.db_table, ("stakeholder_id", "region_id"), links)
     if not checker.errors:
