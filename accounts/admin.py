@@ -13,7 +13,7 @@ from core.admin import ScopedAdmin, StrictInitialMixin
 
 from . import services
 from .lockout import lift_lockouts
-from .models import ApiToken, Invitation, SignInFailure, User, SavedFilter
+from .models import ApiToken, Invitation, SavedFilter, SignInFailure, User
 
 
 @admin.register(User)

@@ -1,10 +1,10 @@
 import django_otp
 from django import forms
+from django.contrib.auth import password_validation
 from django.core import signing
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
-from django.contrib.auth import password_validation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -230,7 +230,7 @@ def filter_parameters(filterset) -> list[str]:
 
 
 def saved_filter_page(view_name: str, parameters: list[str]) -> str:
-    """The list page a saved filter is for, and the parameters its FilterSet reads, signed so a POST cannot change them."""
+    """The list page of a saved filter and the parameters its FilterSet reads, signed: a POST cannot change them."""
     return signing.dumps({"path": view_name, "params": sorted(parameters)}, salt=_PAGE_SALT)
 
 

@@ -371,8 +371,8 @@ class SavedFilter(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
-        if self.shared_with_country_id and self.owner_id:
-            if self.shared_with_country_id not in self.owner.team_country_ids:
-                raise ValidationError(
-                    {"shared_with_country": _("You can share a filter only with a country team you belong to.")}
-                )
+        shared, owner = self.shared_with_country_id, self.owner_id
+        if shared and owner and shared not in self.owner.team_country_ids:
+            raise ValidationError(
+                {"shared_with_country": _("You can share a filter only with a country team you belong to.")}
+            )

@@ -38,15 +38,15 @@ from core.views import confirm_action, get_editable_or_403, get_editable_or_404
 from . import services, two_factor
 from .forms import (
     SAVED_FILTER_QUERY_MAX,
-    SavedFilterForm,
-    filter_query,
     ActivityFilterForm,
     ApiTokenCreateForm,
     InvitationAcceptForm,
     InvitationForm,
     PasswordResetRequestForm,
+    SavedFilterForm,
     TwoFactorCodeForm,
     TwoFactorSetupForm,
+    filter_query,
 )
 from .lockout import is_locked_out, lift_lockouts, lockout_response, record_failure
 from .models import ApiToken, Invitation, SavedFilter

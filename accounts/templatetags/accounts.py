@@ -29,4 +29,10 @@ def saved_filters_panel(context) -> dict:
         user=request.user, initial={"page": saved_filter_page(match.view_name, parameters), "query": query}
     )
     saved = SavedFilter.objects.visible_to(request.user).filter(path=match.view_name).select_related("owner")
-    return {"show": True, "form": form, "saved_filters": saved, "user": request.user, "csrf_token": context.get("csrf_token")}
+    return {
+        "show": True,
+        "form": form,
+        "saved_filters": saved,
+        "user": request.user,
+        "csrf_token": context.get("csrf_token"),
+    }
