@@ -22,7 +22,7 @@ from countries.models import Country, Region
 from . import services
 from .filters import StakeholderFilterSet
 from .forms import ContactForm, RelationshipForm, StakeholderForm
-from .models import Contact, Relationship, Stakeholder
+from .models import Contact, Relationship, Stakeholder, Tag
 
 PAGE_SIZE = 50
 
@@ -74,16 +74,17 @@ def _with_labels(stakeholders):
 
 
 def _with_regions(queryset):
-    # A list per row rather than a related manager per row; no join to order by country.
+    # A list per row rather than a related manager per row; no join to order by country. The tags too.
     return queryset.prefetch_related(
-        Prefetch("regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list")
+        Prefetch("regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list"),
+        Prefetch("tags", queryset=Tag.objects.order_by("key", "pk").only("pk", "name"), to_attr="tag_list"),
     )
 
 
 def _rows_key(stakeholders) -> str:
     """The cache key of the directory's table rows: every column of every row they show.
 
-    The stakeholders, their countries, organisations and regions; with the language, time zone and
+    The stakeholders, their countries, organisations, regions and tags; with the language, time zone and
     code (`rendering_key`), that is all a row renders from, so an edit anywhere is another key.
     """
     return rendering_key(
@@ -94,6 +95,7 @@ def _rows_key(stakeholders) -> str:
                 row_values(row.country),
                 row_values(row.organisation),
                 [row_values(r) for r in row.region_list],
+                [row_values(tag) for tag in row.tag_list],
             )
             for row in stakeholders
         ],
