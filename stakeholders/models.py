@@ -66,10 +66,12 @@ class Tag(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return f"{reverse('stakeholders:stakeholder_list')}?tag={quote(self.name)}"
 
-    def clean(self) -> None:
-        super().clean()
+    def clean_fields(self, exclude=None) -> None:
+        # Single spaces, NFC, and the folded key before any check, so the uniqueness check (and a
+        # name of spaces only, which is empty) compares what will be saved.
         self.name = " ".join((self.name or "").split())
-        normalise(self)  # the folded key, so the uniqueness check compares what will be saved
+        normalise(self)
+        super().clean_fields(exclude=exclude)
 
 
 class StakeholderQuerySet(ScopedQuerySet):

@@ -138,9 +138,7 @@ ACTIONS = {
         out_of_scope=403,
         performed=entry_point_selected,
     ),
-    "delete a saved filter": Action(
-        "delete", colombian_saved_filter, lambda o: f"/saved-filters/{o.pk}/delete/"
-    ),
+    "delete a saved filter": Action("delete", colombian_saved_filter, lambda o: f"/saved-filters/{o.pk}/delete/"),
     "send an invitation again": Action(
         "resend", colombian_invitation, lambda o: f"/invitations/{o.pk}/resend/", performed=invitation_sent_again
     ),

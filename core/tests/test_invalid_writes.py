@@ -45,7 +45,7 @@ from notifications.models import Notification, Preference
 from outbox.models import Delivery, Suppression
 from planning.models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
 from results.models import Indicator, IndicatorValue
-from stakeholders.models import Relationship, Stakeholder
+from stakeholders.models import Relationship, Stakeholder, Tag
 from trends.models import CoalitionHealthSnapshot, NetworkSnapshot
 
 from .api_resources import RESOURCES, ROUTERS, _plan
@@ -118,6 +118,15 @@ def colombian_objective(w) -> PlanObjective:
 
 #: The rules the models check in `clean()`: those the database cannot hold.
 CLEAN_RULES: dict[str, Invalid] = {
+    "stakeholder_tags_of_its_country": Invalid(
+        Stakeholder,
+        lambda w: {"tags": [Tag.objects.create(country=w.pe, name="Canon")]},
+        "Tags must be of the stakeholder's country.",
+        without={
+            "form": "the form takes tag names and makes the tags in the stakeholder's own country",
+            "api": "the API's tags are read-only",
+        },
+    ),
     "savedfilter_shared_with_own_team": Invalid(
         "accounts.SavedFilter",
         lambda w: {"owner": w.staff_pe, "shared_with_country": w.co},
@@ -238,6 +247,11 @@ CONSENT = "consent fields change only through the consent services (issue 11: co
 
 #: One row per named constraint, by name.
 CONSTRAINTS: dict[str, Invalid] = {
+    "tag_unique_name_per_country": Invalid(
+        "stakeholders.Tag",
+        lambda w: {**existing(Tag, country=w.co, name="Minería"), "name": "MINERIA"},
+        "This country already has this tag.",
+    ),
     "savedfilter_unique_name_per_page": Invalid(
         "accounts.SavedFilter",
         lambda w: existing(SavedFilter, owner=w.staff_co, name="Mayors", path="stakeholders:stakeholder_list"),
@@ -615,6 +629,7 @@ BASES: dict[str, Callable[[SimpleNamespace], dict]] = {
         "token_key": "0123456789abcde",
         "digest": "e" * 128,
     },
+    "stakeholders.Tag": lambda w: {"country": w.co, "name": "Minería"},
     "accounts.SavedFilter": lambda w: {"owner": w.staff_co, "name": "Mayors", "path": "stakeholders:stakeholder_list"},
     "accounts.Invitation": lambda w: {
         "email": "rosa@example.org",
