@@ -242,24 +242,26 @@ def filter_query(query: str, parameters) -> str:
 
 
 class SavedFilterForm(ValidatedModelForm):
-    """Save a list page's filters under a name, for oneself or one's country team."""
+    """Save a list page's filters under a name, for oneself or one's country team.
+
+    Sharing needs no list of countries: the reader's one team, or, for someone on several, the
+    team of the country the page is filtered by.
+    """
 
     page = forms.CharField(widget=forms.HiddenInput)
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SAVED_FILTER_QUERY_MAX)
+    share = forms.BooleanField(required=False, label=_("Share with my country team"))
 
     class Meta:
         model = SavedFilter
-        fields = ["name", "shared_with_country"]
-        labels = {"name": _("Name"), "shared_with_country": _("Share with")}
-        help_texts = {"shared_with_country": _("Your country team sees it too.")}
+        fields = ["name"]
+        labels = {"name": _("Name")}
 
     def __init__(self, *args, user, **kwargs) -> None:
         kwargs.setdefault("prefix", "saved_filter")
         super().__init__(*args, **kwargs)
+        self.user = user
         self.instance.owner = user
-        countries = self.fields["shared_with_country"]
-        countries.queryset = Country.objects.none() if user.is_partner else user.country_teams.all()
-        countries.empty_label = _("Only me")
 
     def clean_page(self) -> dict:
         try:
@@ -278,4 +280,20 @@ class SavedFilterForm(ValidatedModelForm):
         if page is not None:
             self.instance.path = page["path"]
             self.instance.query = filter_query(cleaned.get("query", ""), page["params"])
+        self.instance.shared_with_country_id = self._shared_with() if cleaned.get("share") else None
         return cleaned
+
+    def _shared_with(self) -> int | None:
+        teams = set() if self.user.is_partner else set(self.user.team_country_ids)
+        if len(teams) == 1:
+            return next(iter(teams))
+        if not teams:
+            self.add_error("share", _("You are on no country team to share it with."))
+            return None
+        chosen = QueryDict(self.instance.query or "").get("country", "")
+        if chosen.isdigit() and int(chosen) in teams:
+            return int(chosen)
+        self.add_error(
+            "share", _("You are on several country teams: filter the page by one country to share with its team.")
+        )
+        return None

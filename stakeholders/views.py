@@ -74,10 +74,16 @@ def _with_labels(stakeholders):
 
 
 def _with_regions(queryset):
-    # A list per row rather than a related manager per row; no join to order by country. The tags too.
+    # A list per row rather than a related manager per row; no join to order by country.
     return queryset.prefetch_related(
-        Prefetch("regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list"),
-        Prefetch("tags", queryset=Tag.objects.order_by("key", "pk").only("pk", "name"), to_attr="tag_list"),
+        Prefetch("regions", queryset=Region.objects.order_by("name", "pk").only("pk", "name"), to_attr="region_list")
+    )
+
+
+def _with_tags(queryset):
+    # The directory's rows show their tags (the CSV does not).
+    return queryset.prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("key", "pk").only("pk", "name"), to_attr="tag_list")
     )
 
 
@@ -107,7 +113,7 @@ def stakeholder_list(request):
     # With HTMX, filters, sort and pages swap only the results: the filter form stays as it is.
     template = "stakeholders/includes/directory_results.html" if request.htmx else "stakeholders/stakeholder_list.html"
     filterset, queryset = _filtered(request)
-    page = Paginator(_with_regions(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_with_tags(_with_regions(queryset)), PAGE_SIZE).get_page(request.GET.get("page"))
     stakeholders = _with_labels(page.object_list)
     context = {
         "filterset": filterset,

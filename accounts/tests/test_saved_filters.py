@@ -40,12 +40,12 @@ def test_partners_see_no_panel(world, partner_client):
     assert PANEL not in response.content.decode()
 
 
-def save(client, url, name, *, share=None, query=None):
+def save(client, url, name, *, share=False, query=None):
     response = client.get(f"{url}?{query}" if query else url)
     data = {"saved_filter-name": name, "saved_filter-page": page_token(response)}
     data["saved_filter-query"] = query if query is not None else ""
-    if share is not None:
-        data["saved_filter-shared_with_country"] = share.pk
+    if share:
+        data["saved_filter-share"] = "on"
     return client.post(reverse("accounts:savedfilter_create"), data)
 
 
@@ -79,7 +79,7 @@ def test_a_query_too_long_or_a_forged_page_is_refused(world, staff_client):
 def test_a_shared_filter_reaches_the_country_team_only(world, staff_client, other_staff_client, partner_client):
     colleague = type(world.staff_co).objects.create_user(username="colleague-co", role="staff")
     colleague.country_teams.set([world.co])
-    save(staff_client, "/coalitions/", "Team Guajira", share=world.co, query="q=Guajira")
+    save(staff_client, "/coalitions/", "Team Guajira", share=True, query="q=Guajira")
     save(staff_client, "/coalitions/", "Mine only", query="q=Uribia")
     saved = SavedFilter.objects.get(name="Team Guajira")
     assert saved.shared_with_country == world.co
@@ -94,9 +94,13 @@ def test_a_shared_filter_reaches_the_country_team_only(world, staff_client, othe
     assert "Team Guajira</a>" not in other_staff_client.get("/coalitions/").content.decode()
 
 
-def test_sharing_with_a_country_one_is_not_staff_of_is_refused(world, staff_client):
-    save(staff_client, "/coalitions/", "Moquegua", share=world.pe)
+def test_staff_of_several_teams_share_with_the_team_of_the_country_filtered(world, staff_client):
+    world.staff_co.country_teams.add(world.pe)
+    response = save(staff_client, "/coalitions/", "Both", share=True)
     assert not SavedFilter.objects.exists()
+    assert "filter the page by one country" in staff_client.get(response.url).content.decode()
+    save(staff_client, "/coalitions/", "Moquegua", share=True, query=f"country={world.pe.pk}")
+    assert SavedFilter.objects.get().shared_with_country == world.pe
 
 
 def test_deleting_asks_first_and_only_the_owner_may(world, staff_client, other_staff_client):

@@ -95,3 +95,15 @@ def test_the_api_lists_and_filters_by_tag(world, staff_api, partner_api):
     # A partner sees the tags of the stakeholders it sees (a member of its coalition), and filters by them.
     rows = partner_api.get("/api/v1/stakeholders/?tag=Minería").json()["results"]
     assert [(row["id"], row["tags"]) for row in rows] == [(world.co_mayor.pk, ["Alcaldías", "Minería"])]
+
+
+def test_the_api_list_keeps_its_fast_rows_with_the_tags(world, staff_api):
+    from core.api.rows import row_plan
+    from stakeholders.api.serializers import StakeholderSerializer
+
+    plan = row_plan(StakeholderSerializer)
+    assert plan is not None and plan.many_slugs == {"tags": "name"}
+    stakeholder_tags_set(stakeholder=world.co_mayor, names=["b", "Á", "c"])
+    row = staff_api.get(f"/api/v1/stakeholders/{world.co_mayor.pk}/").json()
+    listed = next(r for r in staff_api.get("/api/v1/stakeholders/").json()["results"] if r["id"] == world.co_mayor.pk)
+    assert listed["tags"] == row["tags"] == ["Á", "b", "c"]
