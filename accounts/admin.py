@@ -13,7 +13,7 @@ from core.admin import ScopedAdmin, StrictInitialMixin
 
 from . import services
 from .lockout import lift_lockouts
-from .models import ApiToken, Invitation, SignInFailure, User
+from .models import ApiToken, Invitation, SavedFilter, SignInFailure, User
 
 
 @admin.register(User)
@@ -241,3 +241,12 @@ class InvitationAdmin(ScopedAdmin):
             % {"count": len(withdrawn)},
             messages.SUCCESS,
         )
+
+
+@admin.register(SavedFilter)
+class SavedFilterAdmin(ScopedAdmin):
+    list_display = ["name", "path", "owner", "shared_with_country", "created_at"]
+    list_filter = ["path", "shared_with_country"]
+    search_fields = ["name", "owner__username"]
+    list_select_related = ["owner", "shared_with_country"]
+    autocomplete_fields = ["owner", "shared_with_country"]

@@ -1,18 +1,22 @@
 import django_otp
 from django import forms
 from django.contrib.auth import password_validation
+from django.core import signing
+from django.http import QueryDict
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.forms import RowChoiceField
+from core.forms import RowChoiceField, ValidatedModelForm
 from core.history.recording import recorded_models
 from countries.models import Country
 from stakeholders.models import Stakeholder
 
-from .models import Invitation, User
+from .models import Invitation, SavedFilter, User
 
 
 class PasswordResetRequestForm(forms.Form):
@@ -204,3 +208,92 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+#: A saved filter's query string is at most this long (a list page's filters fit many times over).
+SAVED_FILTER_QUERY_MAX = 1000
+_PAGE_SALT = "accounts.saved-filter-page"
+
+
+def filter_parameters(filterset) -> list[str]:
+    """The names a FilterSet reads from the query string: each filter's, or its widget's suffixed names (a range)."""
+    names = []
+    for name, field in filterset.form.fields.items():
+        widget = field.widget
+        if hasattr(widget, "suffixes"):  # django-filter's range widgets: `due_after`, `due_before`
+            names += [widget.suffixed(name, suffix) for suffix in widget.suffixes]
+        elif hasattr(widget, "widgets_names"):
+            names += [name + suffix for suffix in widget.widgets_names]
+        else:
+            names.append(name)
+    return names
+
+
+def saved_filter_page(view_name: str, parameters: list[str]) -> str:
+    """The list page of a saved filter and the parameters its FilterSet reads, signed: a POST cannot change them."""
+    return signing.dumps({"path": view_name, "params": sorted(parameters)}, salt=_PAGE_SALT)
+
+
+def filter_query(query: str, parameters) -> str:
+    """The query string with only these parameters' non-empty values, in a stable order."""
+    data = QueryDict(query)
+    kept = [(key, value) for key in sorted(set(data) & set(parameters)) for value in data.getlist(key) if value != ""]
+    return urlencode(kept)
+
+
+class SavedFilterForm(ValidatedModelForm):
+    """Save a list page's filters under a name, for oneself or one's country team.
+
+    Sharing needs no list of countries: the reader's one team, or, for someone on several, the
+    team of the country the page is filtered by.
+    """
+
+    page = forms.CharField(widget=forms.HiddenInput)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SAVED_FILTER_QUERY_MAX)
+    share = forms.BooleanField(required=False, label=_("Share with my country team"))
+
+    class Meta:
+        model = SavedFilter
+        fields = ["name"]
+        labels = {"name": _("Name")}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        kwargs.setdefault("prefix", "saved_filter")
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.instance.owner = user
+
+    def clean_page(self) -> dict:
+        try:
+            page = signing.loads(self.cleaned_data["page"], salt=_PAGE_SALT)
+        except signing.BadSignature:
+            raise forms.ValidationError(_("This page's filters cannot be saved.")) from None
+        try:
+            reverse(page["path"])
+        except NoReverseMatch:
+            raise forms.ValidationError(_("This page's filters cannot be saved.")) from None
+        return page
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        page = cleaned.get("page")
+        if page is not None:
+            self.instance.path = page["path"]
+            self.instance.query = filter_query(cleaned.get("query", ""), page["params"])
+        self.instance.shared_with_country_id = self._shared_with() if cleaned.get("share") else None
+        return cleaned
+
+    def _shared_with(self) -> int | None:
+        teams = set() if self.user.is_partner else set(self.user.team_country_ids)
+        if len(teams) == 1:
+            return next(iter(teams))
+        if not teams:
+            self.add_error("share", _("You are on no country team to share it with."))
+            return None
+        chosen = QueryDict(self.instance.query or "").get("country", "")
+        if chosen.isdigit() and int(chosen) in teams:
+            return int(chosen)
+        self.add_error(
+            "share", _("You are on several country teams: filter the page by one country to share with its team.")
+        )
+        return None

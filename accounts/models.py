@@ -312,3 +312,67 @@ class Invitation(TimeStampedModel):
     def is_open(self) -> bool:
         """Pending and not expired: its newest link can still be accepted."""
         return self.status == self.Status.PENDING and not self.is_expired()
+
+
+class SavedFilterQuerySet(ScopedQuerySet):
+    """A saved filter is its owner's; one shared with a country team is read by that team's staff too."""
+
+    country_lookups = ("shared_with_country",)
+
+    def visible_to(self, user) -> "SavedFilterQuerySet":
+        if not _signed_in(user):
+            return self.none()
+        shared = Q(pk__in=[]) if user.is_partner else Q(shared_with_country__in=user.country_teams.all())
+        return self.filter(Q(owner=user) | shared)
+
+    def editable_by(self, user) -> "SavedFilterQuerySet":
+        return self.filter(owner=user) if _signed_in(user) else self.none()
+
+
+class SavedFilter(TimeStampedModel):
+    """A list page's filters kept under a name: a link back to the same rows, for its owner or their country team."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters", verbose_name=_("owner")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    path = models.CharField(_("list page"), max_length=100, help_text=_("The list page's URL name."))
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    shared_with_country = models.ForeignKey(
+        "countries.Country",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shared with the country team"),
+    )
+
+    objects = SavedFilterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "path", "name"],
+                name="savedfilter_unique_name_per_page",
+                violation_error_message=_("You already saved a filter with this name on this page."),
+            ),
+        ]
+        indexes = [models.Index(fields=["path", "shared_with_country"], name="savedfilter_page_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        url = reverse(self.path)
+        return f"{url}?{self.query}" if self.query else url
+
+    def clean(self) -> None:
+        super().clean()
+        shared, owner = self.shared_with_country_id, self.owner_id
+        if shared and owner and shared not in self.owner.team_country_ids:
+            raise ValidationError(
+                {"shared_with_country": _("You can share a filter only with a country team you belong to.")}
+            )

@@ -32,20 +32,24 @@ from core.access import staff_required
 from core.client_ip import client_ip
 from core.history.display import change_views
 from core.models import ObjectChange
-from core.views import confirm_action, get_editable_or_403
+from core.services import row_delete
+from core.views import confirm_action, get_editable_or_403, get_editable_or_404
 
 from . import services, two_factor
 from .forms import (
+    SAVED_FILTER_QUERY_MAX,
     ActivityFilterForm,
     ApiTokenCreateForm,
     InvitationAcceptForm,
     InvitationForm,
     PasswordResetRequestForm,
+    SavedFilterForm,
     TwoFactorCodeForm,
     TwoFactorSetupForm,
+    filter_query,
 )
 from .lockout import is_locked_out, lift_lockouts, lockout_response, record_failure
-from .models import ApiToken, Invitation
+from .models import ApiToken, Invitation, SavedFilter
 
 #: Recovery codes just made, kept in the session until the page that shows them once.
 NEW_CODES_SESSION_KEY = "two_factor_new_codes"
@@ -441,3 +445,44 @@ def invitation_accept(request, key: str):
                 return redirect(_with_next("two_factor_setup", welcome))
             return redirect(welcome)
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@staff_required
+@require_POST
+def savedfilter_create(request):
+    """Save the list page's filters (a POST from its saved-filters panel) and reopen the page with them."""
+    form = SavedFilterForm(request.POST, user=request.user)
+    if form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
+        return redirect(saved.get_absolute_url())
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    page = form.cleaned_data.get("page")
+    if page is None:
+        return redirect("/")
+    query = filter_query(form.data.get("saved_filter-query", "")[:SAVED_FILTER_QUERY_MAX], page["params"])
+    return redirect(f"{reverse(page['path'])}?{query}" if query else reverse(page["path"]))
+
+
+@staff_required
+def savedfilter_delete(request, pk: int):
+    """Asks first; someone else's saved filter (shared with you or not) is a 404."""
+    saved = get_editable_or_404(SavedFilter.objects.all(), request.user, pk=pk)
+
+    def perform():
+        row_delete(obj=saved, user=request.user)
+        messages.success(request, _("Saved filter removed."))
+        return redirect(saved.path)
+
+    return confirm_action(
+        request,
+        title=_("Remove the saved filter “%(name)s”") % {"name": saved.name},
+        consequences=[
+            _("The filter is no longer listed, for you or your country team; the list's rows do not change.")
+        ],
+        button=_("Remove the saved filter"),
+        cancel_url=saved.get_absolute_url(),
+        perform=perform,
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from core.admin import ScopedAdmin, StackedInline
 
 from .importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, stakeholders_import_csv
-from .models import Contact, Relationship, Stakeholder
+from .models import Contact, Relationship, Stakeholder, Tag
 
 MAX_IMPORT_BYTES = 25 * 1024 * 1024  # ten times a 50,000-row sheet
 
@@ -33,13 +33,22 @@ class ContactInline(StackedInline):
     extra = 0
 
 
+@admin.register(Tag)
+class TagAdmin(ScopedAdmin):
+    list_display = ["name", "country", "updated_at"]
+    list_filter = ["country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "key"]
+    autocomplete_fields = ["country"]
+
+
 @admin.register(Stakeholder)
 class StakeholderAdmin(ScopedAdmin):
     list_display = ["name", "acronym", "kind", "sector", "level", "country", "updated_at"]
     list_filter = ["country", "sector", "level", "kind"]
     list_select_related = ["country"]
     search_fields = ["name", "acronym", "description"]
-    autocomplete_fields = ["country", "regions", "organisation"]
+    autocomplete_fields = ["country", "regions", "tags", "organisation"]
     inlines = [ContactInline]
     change_list_template = "admin/stakeholders/stakeholder/change_list.html"
 

@@ -6,9 +6,10 @@ from django.utils.translation import pgettext_lazy
 
 from core.filters import BaseFilterSet, RowIdFilter, ShortListChoiceFilter, visible
 from core.pickers import Picker
+from core.search import fold
 from countries.models import Country, Region
 
-from .models import Contact, Relationship, Stakeholder
+from .models import Contact, Relationship, Stakeholder, Tag
 
 
 def _related(name: str) -> type[Model]:
@@ -25,7 +26,7 @@ class StakeholderFilterSet(BaseFilterSet):
     """The directory's and the API's filters; region, coalition and initiative are pickers on the page."""
 
     search_fields = ("name", "acronym")
-    page_filters = ("q", "country", "region", "sector", "level", "kind", "coalition", "initiative", "stance")
+    page_filters = ("q", "country", "region", "tag", "sector", "level", "kind", "coalition", "initiative", "stance")
 
     country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
     region = django_filters.ModelChoiceFilter(
@@ -34,6 +35,9 @@ class StakeholderFilterSet(BaseFilterSet):
         method="filter_region",
         label=_("Region"),
         widget=Picker(search_label=_("Find a region by name"), any_label=_("Any region")),
+    )
+    tag = django_filters.CharFilter(
+        field_name="tags", method="filter_tag", label=_("Tag"), help_text=_("Case and accents do not matter.")
     )
     sector = django_filters.MultipleChoiceFilter(
         choices=Stakeholder.Sector.choices, distinct=False, widget=forms.CheckboxSelectMultiple, label=_("Sector")
@@ -79,6 +83,11 @@ class StakeholderFilterSet(BaseFilterSet):
     def filter_region(self, queryset, name, value: Region):
         # A subquery rather than a join, so a stakeholder in two regions is listed once.
         return queryset.filter(pk__in=Stakeholder.regions.through.objects.filter(region=value).values("stakeholder"))
+
+    def filter_tag(self, queryset, name, value: str):
+        """Stakeholders with the tag of this name (folded: `Minería` finds `mineria`), among the visible tags."""
+        tags = self.visible_rows(Tag).filter(key=fold(value))
+        return queryset.filter(pk__in=Stakeholder.tags.through.objects.filter(tag__in=tags).values("stakeholder"))
 
     def filter_coalition(self, queryset, name, value):
         """Current members of the coalition, among the memberships the user may see."""

@@ -7,7 +7,8 @@ from core.forms import ValidatedModelForm
 from core.pickers import Picker
 from countries.models import Country, Region
 
-from .models import Contact, Relationship, Stakeholder, duplicates_message
+from .models import Contact, Relationship, Stakeholder, Tag, duplicates_message
+from .services import stakeholder_tags_set, tag_names
 
 
 def stakeholder_picker(**kwargs) -> Picker:
@@ -26,6 +27,13 @@ class StakeholderForm(ValidatedModelForm):
         required=False,
         widget=forms.HiddenInput,  # a checkbox once there are look-alikes to confirm against (clean)
         label=_("It is not one of the possible duplicates above: save it as a new stakeholder"),
+    )
+
+    tag_names = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separated by commas, e.g. mining, women's groups. New tags are added to the country's."),
     )
 
     class Meta:
@@ -63,6 +71,8 @@ class StakeholderForm(ValidatedModelForm):
             "kind": Stakeholder.Kind.ORGANISATION,
             "exclude": [self.instance.pk] if self.instance.pk else [],
         }
+        if self.instance.pk:
+            self.fields["tag_names"].initial = ", ".join(tag.name for tag in self.instance.tags.all())
         self.possible_duplicates: list[Stakeholder] = []
         if self.instance.pk:
             del self.fields["confirm_not_duplicate"]  # the check is for new stakeholders
@@ -76,6 +86,22 @@ class StakeholderForm(ValidatedModelForm):
                 self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
                 self.add_error("confirm_not_duplicate", duplicates_message(self.possible_duplicates))
         return cleaned
+
+    def clean_tag_names(self) -> list[str]:
+        names = tag_names(self.cleaned_data["tag_names"])
+        too_long = [name for name in names if len(name) > Tag._meta.get_field("name").max_length]
+        if too_long:
+            raise forms.ValidationError(
+                _("A tag has at most %(max)d characters: %(names)s.")
+                % {"max": Tag._meta.get_field("name").max_length, "names": ", ".join(too_long)}
+            )
+        return names
+
+    def save(self, commit: bool = True) -> Stakeholder:
+        stakeholder = super().save(commit=commit)
+        if commit:
+            stakeholder_tags_set(stakeholder=stakeholder, names=self.cleaned_data["tag_names"])
+        return stakeholder
 
 
 class ContactForm(ValidatedModelForm):

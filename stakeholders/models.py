@@ -2,6 +2,7 @@
 
 from functools import reduce
 from operator import or_
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attachments.fields import attachments_relation
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
-from core.search import SIMILAR_SCORE, FoldedField, narrowing_words, similarity
+from core.search import SIMILAR_SCORE, FoldedField, narrowing_words, normalise, similarity
 from core.validation import m2m_values
 from countries.models import regions_outside
 
@@ -26,6 +27,51 @@ def partner_coalition_member_ids(organisation_id: int) -> models.QuerySet:
         memberships__coalition__memberships__stakeholder_id=organisation_id,
         memberships__coalition__memberships__left_on__isnull=True,
     ).values("pk")
+
+
+class TagQuerySet(ScopedQuerySet):
+    def visible_to_partner(self, organisation_id: int) -> "TagQuerySet":
+        """The tags of the stakeholders the partner sees."""
+        seen = Stakeholder.objects.visible_to_partner(organisation_id)
+        return self.filter(pk__in=Stakeholder.tags.through.objects.filter(stakeholder__in=seen).values("tag_id"))
+
+
+class Tag(TimeStampedModel):
+    """A free label a country team puts on stakeholders (“mining”, “women's groups”) to find them again."""
+
+    country = models.ForeignKey(
+        "countries.Country", on_delete=models.CASCADE, related_name="+", verbose_name=_("country")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    #: The name without accents, case-folded (core.search): two spellings of one tag are one tag.
+    key = FoldedField(_("key"), max_length=50, source="name")
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key", "pk"]  # as people read them: case and accents aside
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "key"],
+                name="tag_unique_name_per_country",
+                violation_error_message=_("This country already has this tag."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('stakeholders:stakeholder_list')}?tag={quote(self.name)}"
+
+    def clean_fields(self, exclude=None) -> None:
+        # Single spaces, NFC, and the folded key before any check, so the uniqueness check (and a
+        # name of spaces only, which is empty) compares what will be saved.
+        self.name = " ".join((self.name or "").split())
+        normalise(self)
+        super().clean_fields(exclude=exclude)
 
 
 class StakeholderQuerySet(ScopedQuerySet):
@@ -74,6 +120,7 @@ class Stakeholder(TimeStampedModel):
         "countries.Region", blank=True, related_name="stakeholders", verbose_name=_("regions where it acts")
     )
     level = models.CharField(_("level"), max_length=20, choices=Level)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="stakeholders", verbose_name=_("tags"))
     description = models.TextField(_("description"), blank=True)
     website = HttpsURLField(_("website"), blank=True)
     organisation = models.ForeignKey(
@@ -148,6 +195,9 @@ class Stakeholder(TimeStampedModel):
             elsewhere = regions_outside(self.country, regions)
             if elsewhere:
                 errors["regions"] = elsewhere
+        tags = m2m_values(self, "tags")
+        if tags and self.country_id and any(tag.country_id != self.country_id for tag in tags):
+            errors["tags"] = _("Tags must be of the stakeholder's country.")
         if self.organisation_id and self.organisation.kind != self.Kind.ORGANISATION:
             errors["organisation"] = _("The organisation must be an organisation, not a person or an informal group.")
         if errors:

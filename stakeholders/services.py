@@ -7,9 +7,11 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from core.models import ActionRecord
+from core.search import fold, nfc
 from core.services import action_record
+from core.validation import save_valid
 
-from .models import Stakeholder
+from .models import Stakeholder, Tag
 
 
 def stakeholder_links() -> list[models.ForeignKey]:
@@ -146,3 +148,25 @@ def stakeholder_merge(*, keep: Stakeholder, remove: Stakeholder, user) -> dict[s
     action_record(action=ActionRecord.Action.MERGE, user=user, obj=remove, summary={**summary, "into": keep.pk})
     remove.delete()
     return summary
+
+
+def tag_names(text: str) -> list[str]:
+    """The tag names typed in a comma-separated field: NFC, single spaces, each once (case and accents aside)."""
+    names: dict[str, str] = {}
+    for part in (text or "").split(","):
+        name = nfc(" ".join(part.split()))
+        if name:
+            names.setdefault(fold(name), name)
+    return list(names.values())
+
+
+@transaction.atomic
+def stakeholder_tags_set(*, stakeholder: Stakeholder, names: list[str]) -> list[Tag]:
+    """Give the stakeholder exactly these tags, making the ones its country does not have yet."""
+    keys = {fold(name): name for name in names}
+    existing = {tag.key: tag for tag in Tag.objects.filter(country_id=stakeholder.country_id, key__in=keys)}
+    tags = [
+        existing.get(key) or save_valid(Tag(country_id=stakeholder.country_id, name=name)) for key, name in keys.items()
+    ]
+    stakeholder.tags.set(tags)
+    return tags

@@ -19,7 +19,7 @@ from countries.models import Country, Region
 from . import services
 from .filters import StakeholderFilterSet
 from .forms import ContactForm, RelationshipForm, StakeholderForm
-from .models import Contact, Relationship, Stakeholder
+from .models import Contact, Relationship, Stakeholder, Tag
 
 PAGE_SIZE = 50
 
@@ -79,10 +79,17 @@ def _with_regions(queryset):
     )
 
 
+def _with_tags(queryset):
+    # The directory's rows show their tags (the CSV does not).
+    return queryset.prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("key", "pk").only("pk", "name"), to_attr="tag_list")
+    )
+
+
 def _rows_key(stakeholders) -> str:
     """The cache key of the directory's table rows: every column of every row they show.
 
-    The stakeholders, their countries, organisations and regions; with the language, time zone and
+    The stakeholders, their countries, organisations, regions and tags; with the language, time zone and
     code (`rendering_key`), that is all a row renders from, so an edit anywhere is another key.
     """
     return rendering_key(
@@ -93,6 +100,7 @@ def _rows_key(stakeholders) -> str:
                 row_values(row.country),
                 row_values(row.organisation),
                 [row_values(r) for r in row.region_list],
+                [row_values(tag) for tag in row.tag_list],
             )
             for row in stakeholders
         ],
@@ -104,7 +112,7 @@ def stakeholder_list(request):
     # With HTMX, filters, sort and pages swap only the results: the filter form stays as it is.
     template = "stakeholders/includes/directory_results.html" if request.htmx else "stakeholders/stakeholder_list.html"
     filterset, queryset = _filtered(request)
-    page = Paginator(_with_regions(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_with_tags(_with_regions(queryset)), PAGE_SIZE).get_page(request.GET.get("page"))
     stakeholders = _with_labels(page.object_list)
     context = {
         "filterset": filterset,

@@ -52,6 +52,8 @@ class RowPlan:
     values: dict[str, tuple[str, Convert]] = field(default_factory=dict)  # name -> (column, convert)
     relations: dict[str, _Relation] = field(default_factory=dict)
     many: dict[str, str] = field(default_factory=dict)  # name -> many-to-many field
+    #: For a many-to-many shown by a column of the related rows (a SlugRelatedField: tags by name).
+    many_slugs: dict[str, str] = field(default_factory=dict)  # name -> the related rows' column
 
     def usable(self, scoped: Iterable[str]) -> bool:
         """Whether the plan can build the rows when these relations are scoped (a scoped many-to-many cannot)."""
@@ -75,7 +77,10 @@ class RowPlan:
             for relation in self.relations.values()
             if relation.name in scoped
         }
-        many = {name: _many_ids(self.model, source, [row["id"] for row in page]) for name, source in self.many.items()}
+        ids = [row["id"] for row in page]
+        many = {
+            name: _many_ids(self.model, source, ids, self.many_slugs.get(name)) for name, source in self.many.items()
+        }
         built = []
         for row in page:
             out = {}
@@ -112,16 +117,26 @@ def _visible(user, relation: _Relation, ids: Iterable[int | None]) -> dict[int, 
     return {row["id"]: row for row in rows}
 
 
-def _many_ids(model: type[models.Model], source: str, ids: list[int]) -> dict[int, list[int]]:
-    """`{row id: [related ids in id order]}` from the many-to-many's through table (one query)."""
+def _many_ids(model: type[models.Model], source: str, ids: list[int], slug: str | None = None) -> dict[int, list]:
+    """`{row id: [related ids in id order]}` from the many-to-many's through table (one query).
+
+    With `slug`, that column of the related rows instead, in the related model's own order (the
+    order its viewset prefetches them in, as a SlugRelatedField lists them).
+    """
     if not ids:
         return {}
     m2m = model._meta.get_field(source)
     through = m2m.remote_field.through
     own = through._meta.get_field(m2m.m2m_field_name()).attname
     other = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
-    found: dict[int, list[int]] = {}
-    for pk, related in through.objects.filter(**{f"{own}__in": ids}).order_by(other).values_list(own, other):
+    order: list[str] = [other]
+    if slug is not None:
+        target = m2m.m2m_reverse_field_name()
+        ordering = m2m.related_model._meta.ordering or ["pk"]
+        order = [f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}" for o in ordering]
+        other = f"{target}__{slug}"
+    found: dict[int, list] = {}
+    for pk, related in through.objects.filter(**{f"{own}__in": ids}).order_by(*order).values_list(own, other):
         found.setdefault(pk, []).append(related)
     return found
 
@@ -171,9 +186,12 @@ def row_plan(serializer_class: type[serializers.ModelSerializer]) -> RowPlan | N
             return None
         if isinstance(bound, serializers.ManyRelatedField) and model_field.many_to_many and model_field.concrete:
             child = bound.child_relation
-            if type(child).to_representation is not serializers.PrimaryKeyRelatedField.to_representation:
-                return None
-            if child.pk_field is not None:
+            if type(child) is serializers.SlugRelatedField and "__" not in child.slug_field:
+                plan.many_slugs[bound.field_name] = child.slug_field
+            elif (
+                type(child).to_representation is not serializers.PrimaryKeyRelatedField.to_representation
+                or child.pk_field is not None
+            ):
                 return None
             plan.many[bound.field_name] = bound.source
         elif not model_field.many_to_one:

@@ -89,6 +89,14 @@ def colombian_invitation(world):
     return invitation_create(by=world.staff_co, email="rosa@example.org", role="staff", country=world.co)
 
 
+def colombian_saved_filter(world):
+    from accounts.models import SavedFilter
+
+    return SavedFilter.objects.create(
+        owner=world.staff_co, name="Mayors", path="stakeholders:stakeholder_list", shared_with_country=world.co
+    )
+
+
 def entry_point_selected(entry_point) -> bool:
     entry_point.refresh_from_db()
     return entry_point.status == "selected" and entry_point.initiative is not None
@@ -130,6 +138,7 @@ ACTIONS = {
         out_of_scope=403,
         performed=entry_point_selected,
     ),
+    "delete a saved filter": Action("delete", colombian_saved_filter, lambda o: f"/saved-filters/{o.pk}/delete/"),
     "send an invitation again": Action(
         "resend", colombian_invitation, lambda o: f"/invitations/{o.pk}/resend/", performed=invitation_sent_again
     ),
@@ -144,6 +153,8 @@ ACTS_WITHOUT_ASKING = {
     "job would write the same",
     "set_language": "switches the pages' language (and the signed-in user's preference): switching back undoes it",
     "explorers_network:campaign_test": "a test copy to the person who clicks, and to no one else",
+    "accounts:savedfilter_create": "saves the reader's own filter under a name: nothing is lost, and it can be "
+    "removed (asking first)",
     "attachments:attachment_upload": "adds files to a record: nothing is lost, each can be deleted (asking first)",
 }
 

@@ -35,7 +35,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import ApiToken, Invitation
+from accounts.models import ApiToken, Invitation, SavedFilter
 from coalitions.models import Assessment, Coalition, Engagement, Initiative, LearningNote, Membership
 from core.access import REFERENCE_DATA
 from core.validation import full_clean
@@ -45,7 +45,7 @@ from notifications.models import Notification, Preference
 from outbox.models import Delivery, Suppression
 from planning.models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
 from results.models import Indicator, IndicatorValue
-from stakeholders.models import Relationship, Stakeholder
+from stakeholders.models import Relationship, Stakeholder, Tag
 from trends.models import CoalitionHealthSnapshot, NetworkSnapshot
 
 from .api_resources import RESOURCES, ROUTERS, _plan
@@ -118,6 +118,20 @@ def colombian_objective(w) -> PlanObjective:
 
 #: The rules the models check in `clean()`: those the database cannot hold.
 CLEAN_RULES: dict[str, Invalid] = {
+    "stakeholder_tags_of_its_country": Invalid(
+        Stakeholder,
+        lambda w: {"tags": [Tag.objects.create(country=w.pe, name="Canon")]},
+        "Tags must be of the stakeholder's country.",
+        without={
+            "form": "the form takes tag names and makes the tags in the stakeholder's own country",
+            "api": "the API's tags are read-only",
+        },
+    ),
+    "savedfilter_shared_with_own_team": Invalid(
+        "accounts.SavedFilter",
+        lambda w: {"owner": w.staff_pe, "shared_with_country": w.co},
+        "You can share a filter only with a country team you belong to.",
+    ),
     "attachment_target_is_attachable": Invalid(
         "attachments.Attachment",
         lambda w: {"target_type": ContentType.objects.get_for_model(Region), "target_id": w.guajira.pk},
@@ -233,6 +247,16 @@ CONSENT = "consent fields change only through the consent services (issue 11: co
 
 #: One row per named constraint, by name.
 CONSTRAINTS: dict[str, Invalid] = {
+    "tag_unique_name_per_country": Invalid(
+        "stakeholders.Tag",
+        lambda w: {**existing(Tag, country=w.co, name="Minería"), "name": "MINERIA"},
+        "This country already has this tag.",
+    ),
+    "savedfilter_unique_name_per_page": Invalid(
+        "accounts.SavedFilter",
+        lambda w: existing(SavedFilter, owner=w.staff_co, name="Mayors", path="stakeholders:stakeholder_list"),
+        "You already saved a filter with this name on this page.",
+    ),
     "attachment_type_allowed": Invalid(
         "attachments.Attachment",
         lambda w: {"mime_type": "application/x-msdownload"},
@@ -605,6 +629,8 @@ BASES: dict[str, Callable[[SimpleNamespace], dict]] = {
         "token_key": "0123456789abcde",
         "digest": "e" * 128,
     },
+    "stakeholders.Tag": lambda w: {"country": w.co, "name": "Minería"},
+    "accounts.SavedFilter": lambda w: {"owner": w.staff_co, "name": "Mayors", "path": "stakeholders:stakeholder_list"},
     "accounts.Invitation": lambda w: {
         "email": "rosa@example.org",
         "role": "partner",

@@ -19,6 +19,9 @@ class StakeholderSerializer(ValidatedModelSerializer):
 
     country_brief = CountryBriefSerializer(source="country", read_only=True)
     organisation_brief = StakeholderBriefSerializer(source="organisation", read_only=True, allow_null=True)
+    tags = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name", help_text="The stakeholder's tags, by name (filter with `?tag=`)."
+    )
     confirm_not_duplicate = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -42,6 +45,7 @@ class StakeholderSerializer(ValidatedModelSerializer):
             "country",
             "country_brief",
             "regions",
+            "tags",
             "organisation",
             "organisation_brief",
             "description",

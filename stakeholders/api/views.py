@@ -4,14 +4,15 @@ from core.api.viewsets import ScopedModelViewSet
 from countries.models import Region
 
 from ..filters import ContactFilterSet, RelationshipFilterSet, StakeholderFilterSet
-from ..models import Contact, Relationship, Stakeholder
+from ..models import Contact, Relationship, Stakeholder, Tag
 from .serializers import ContactSerializer, RelationshipSerializer, StakeholderSerializer
 
 
 class StakeholderViewSet(ScopedModelViewSet):
     queryset = Stakeholder.objects.select_related("country").prefetch_related(
         # Ids only: no join on countries and no sort by name (Region's default ordering).
-        Prefetch("regions", queryset=Region.objects.order_by("pk").only("id"))
+        Prefetch("regions", queryset=Region.objects.order_by("pk").only("id")),
+        Prefetch("tags", queryset=Tag.objects.order_by("key", "pk").only("id", "name")),
     )
     serializer_class = StakeholderSerializer
     filterset_class = StakeholderFilterSet

@@ -124,8 +124,9 @@ def test_directory_query_count_is_constant(staff_client, world, django_assert_nu
     for stakeholder in add_stakeholders(world.co, extra, acronym="X"):
         stakeholder.regions.add(world.guajira)
     # session, user, countries for the filter select (validated against it), count, page, the rows'
-    # regions; the region, coalition and initiative pickers list nothing until searched.
-    with django_assert_num_queries(6):
+    # regions and tags; the saved-filters panel's filters; the region, coalition and initiative
+    # pickers list nothing until searched.
+    with django_assert_num_queries(8):
         staff_client.get("/stakeholders/", {"country": world.co.pk})
 
 
@@ -137,7 +138,7 @@ def test_directory_with_a_chosen_coalition_stays_within_eight_queries(
         Membership.objects.create(
             coalition=world.co_coalition, stakeholder=stakeholder, joined_on=datetime.date.today()
         )
-    with django_assert_num_queries(7):  # and the chosen coalition with the search's matches, for its picker
+    with django_assert_num_queries(9):  # and the chosen coalition with the search's matches, for its picker
         staff_client.get("/stakeholders/", {"coalition": world.co_coalition.pk, "coalition_q": "coal"})
 
 

@@ -17,7 +17,7 @@ from core.models import ActionRecord, ObjectChange
 from explorers_network.models import ContactRequest
 from planning.models import EntryPoint
 from stakeholders.models import Contact, Relationship, Stakeholder
-from stakeholders.services import stakeholder_generic_links, stakeholder_links, stakeholder_merge
+from stakeholders.services import stakeholder_generic_links, stakeholder_links, stakeholder_merge, stakeholder_tags_set
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,9 @@ def _user(world, keep, remove, django_user_model):
 #: For every foreign key to Stakeholder in the project: a row pointing at the duplicate (`remove`).
 BUILDERS = {
     "stakeholders.Stakeholder_regions.stakeholder": lambda w, keep, remove, u: remove.regions.add(w.guajira),
+    "stakeholders.Stakeholder_tags.stakeholder": lambda w, keep, remove, u: stakeholder_tags_set(
+        stakeholder=remove, names=["Minería"]
+    ),
     "stakeholders.Stakeholder.organisation": lambda w, keep, remove, u: Stakeholder.objects.create(
         country=w.co, name="Rosa Epiayú", kind="person", sector="community", level="local", organisation=remove
     ),

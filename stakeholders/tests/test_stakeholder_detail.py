@@ -80,5 +80,6 @@ def add_history(world, n: int) -> None:
 def test_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
     world.co_engagement.participants.add(world.co_mayor)
     add_history(world, extra)
-    with django_assert_num_queries(17):  # two of them: the attachments panel; one: its possible duplicates
+    # two of them: the attachments panel; one: its possible duplicates; one: its tags
+    with django_assert_num_queries(18):
         staff_client.get(world.co_mayor.get_absolute_url())

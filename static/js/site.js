@@ -43,3 +43,15 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// The saved-filters panel (accounts/includes/saved_filters.html) saves the query its page was drawn
+// with; a list that swaps its results with HTMX (the directory) pushes the new filters into the
+// address bar, so the form saves the address bar's query instead. Without JavaScript nothing is
+// swapped and the page's own query is the current one.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest(".saved-filter-form");
+  const query = form && form.querySelector("input[name='saved_filter-query']");
+  if (query) {
+    query.value = window.location.search.replace(/^\?/, "");
+  }
+});
