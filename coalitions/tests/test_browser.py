@@ -133,7 +133,7 @@ def test_dashboard_coalition_list_and_map_links(browser_page, world, artifact):
     page.screenshot(path=artifact("dashboard.png"), full_page=True)
     page.goto("/coalitions/")
     page.get_by_label(field_label("Search")).fill("guajira")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Filter", exact=True).click()
     assert page.get_by_role("link", name="Coalición La Guajira").is_visible()
     assert page.get_by_role("link", name=world.pe_coalition.name).count() == 0
     page.screenshot(path=artifact("coalition-list.png"), full_page=True)
