@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
 
@@ -9,10 +10,20 @@ from django.http import HttpResponse
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def plain_text(value) -> str:
+    """A cell's text; a Decimal in fixed-point without its column's trailing zeros ("987.65", "0"),
+    where `str()` gives "987.650000000000" or "0E+8", which spreadsheets and the import misread."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value.normalize(), "f")
+    return str(value)
+
+
 def csv_cell(value) -> str:
     """Neutralise spreadsheet formulas (CSV injection): a cell starting with = + - @ is read as text.
     The import takes the apostrophe off again (`core.importers.read_table`), so an export imports back."""
-    text = "" if value is None else str(value)
+    text = plain_text(value)
     return f"'{text}" if text[:1] in FORMULA_STARTS else text
 
 

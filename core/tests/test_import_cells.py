@@ -120,3 +120,14 @@ def test_the_formula_guards_apostrophe_is_taken_off_on_import(world):
     result = stakeholders_import_csv(file=(STAKEHOLDERS + row).encode())
     assert result.ok, result.errors
     assert Stakeholder.objects.get(name=name).description == "-solar"
+
+
+def test_a_decimal_is_written_plainly():
+    from decimal import Decimal
+
+    from core.exports import csv_cell
+
+    assert csv_cell(Decimal("987.650000000000")) == "987.65"
+    assert csv_cell(Decimal("0E+8")) == "0"
+    assert csv_cell(Decimal("3234568.39000000")) == "3234568.39"
+    assert csv_cell(Decimal("-5.10")) == "'-5.1"  # the formula guard still applies

@@ -69,7 +69,7 @@ def test_the_digest_body_reads_in_the_viewers_language(world, staff_client, djan
     notification = Notification.objects.get(user=world.staff_co, kind=Kind.DIGEST)
     assert notification.title == "" and notification.body == ""
     html = list_page(staff_client, "es")
-    assert "Tu resumen semanal, 2026-W10" in html and "Encuentros: 0" in html
+    assert "Su resumen semanal, 2026-W10" in html and "Encuentros: 0" in html
 
 
 def test_a_partner_write_names_the_record_in_the_readers_language(world, staff_client):

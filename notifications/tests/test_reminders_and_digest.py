@@ -88,7 +88,7 @@ def test_the_digest_is_written_in_the_staff_members_language(staff, django_captu
     staff.staff_pe.preferred_language = "es"
     staff.staff_pe.save()
     run(django_capture_on_commit_callbacks, digests_send, today=TODAY)
-    assert "Tu resumen semanal" in Delivery.objects.get(recipient="pe@example.org").subject
+    assert "Su resumen semanal" in Delivery.objects.get(recipient="pe@example.org").subject
 
 
 def test_a_partner_write_notifies_the_coalitions_country_team(staff, django_capture_on_commit_callbacks):
