@@ -15,7 +15,8 @@ from rest_framework.test import APIClient
 
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, Initiative, Membership, Outcome
 from countries.iso import load_iso_regions
-from countries.models import Country, Region
+from countries.models import Country, Municipality, Region
+from countries.municipalities import load_municipalities
 from stakeholders.models import Contact, Stakeholder
 
 PASSWORD = "correct-horse-battery"
@@ -56,19 +57,20 @@ def migrated_apps():
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (live server, browser) ends by flushing every table, the rows the data
-    migration loaded (countries and regions) included. Put them back at once, so the tests that
+    migrations loaded (countries, regions, municipalities) included. Put them back at once, so the tests that
     follow see the database a migrated install has, in whatever order the tests run."""
     result = yield
     # After the session's last test the test database is gone (nothing follows to need the rows).
     if nextitem is not None and DATABASE_BLOCKER is not None and flushes_the_database(item):
         with DATABASE_BLOCKER.unblock():
-            if not Region.objects.exists():
-                # As the data migration does: through the historical models, so that the rows
+            if not Municipality.objects.exists():
+                # As the data migrations do: through the historical models, so that the rows
                 # reach no history (a later test may count the history) and no cache.
                 historical = migrated_apps()
-                load_iso_regions(
-                    historical.get_model("countries", "Country"), historical.get_model("countries", "Region")
-                )
+                models = [historical.get_model("countries", name) for name in ("Country", "Region", "Municipality")]
+                if not Region.objects.exists():
+                    load_iso_regions(*models[:2])
+                load_municipalities(*models)
     return result
 
 

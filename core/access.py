@@ -9,7 +9,7 @@ The write rules below (`may_attempt`, `may_write_row`, `partner_field_errors`) a
 the partner portal's alike, so neither can accept what the other refuses. Read them as:
 
 - admin: everything;
-- reference data (countries, regions: `REFERENCE_DATA`): read like any other resource, changed by
+- reference data (countries, regions, municipalities: `REFERENCE_DATA`): read like any other resource, changed by
   admins only, in the API and the admin site alike;
 - program staff: read everything; create, change and delete rows of their country teams
   (`editable_by(user)`), and a row they write must still be in their countries afterwards;
@@ -74,7 +74,7 @@ PARTNER_MAY_UPDATE = {"commitment": frozenset({"status", "evidence"})}
 #: Reference data (router basenames): the official lists every other row points at. Everyone who may
 #: read reads them; only admins create, change or delete them (a staff token must not be able to
 #: delete a country's departments).
-REFERENCE_DATA = frozenset({"country", "region"})
+REFERENCE_DATA = frozenset({"country", "region", "municipality"})
 
 READ, CREATE, UPDATE, DELETE = "read", "create", "update", "delete"
 

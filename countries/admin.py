@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import ReferenceDataAdmin
 
-from .models import Country, Region
+from .models import Country, Municipality, Region
 
 
 @admin.register(Country)
@@ -19,3 +19,12 @@ class RegionAdmin(ReferenceDataAdmin):
     list_select_related = ["country", "parent"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["country", "parent"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ReferenceDataAdmin):
+    list_display = ["name", "code", "kind", "region", "country"]
+    list_filter = ["country", "kind"]
+    list_select_related = ["country", "region"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["country", "region"]

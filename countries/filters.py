@@ -2,7 +2,7 @@ import django_filters
 
 from core.filters import BaseFilterSet
 
-from .models import Country, Region
+from .models import Country, Municipality, Region
 
 
 class CountryFilterSet(BaseFilterSet):
@@ -21,3 +21,12 @@ class RegionFilterSet(BaseFilterSet):
     class Meta:
         model = Region
         fields = ["country", "kind", "parent", "code"]
+
+
+class MunicipalityFilterSet(BaseFilterSet):
+    search_fields = ("name", "code")
+    kind = django_filters.MultipleChoiceFilter(choices=Municipality.Kind.choices, distinct=False)
+
+    class Meta:
+        model = Municipality
+        fields = ["country", "region", "kind", "code"]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ScopedQuerySet, TimeStampedModel
+from core.search import FoldedField
 
 from .names import country_name, region_name
 
@@ -141,6 +142,89 @@ class Region(TimeStampedModel):
     def clean(self) -> None:
         if self.parent_id and self.country_id and self.parent.country_id != self.country_id:
             raise ValidationError({"parent": _("The parent region must be in the same country.")})
+
+
+class MunicipalityQuerySet(ScopedQuerySet):
+    def visible_to_partner(self, organisation_id: int) -> "MunicipalityQuerySet":
+        return self.all()
+
+
+class Municipality(TimeStampedModel):
+    """A local government from its country's official list: DANE's DIVIPOLA, INEI's ubigeo, PSA's PSGC."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        CITY = "city", _("City")
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District")
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("country")
+    )
+    #: The most precise ISO 3166-2 subdivision it lies in: a department (Colombia, Peru), a province or,
+    #: for a city that belongs to none, a region (the Philippines).
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
+    code = models.CharField(
+        _("official code"),
+        max_length=10,
+        help_text=_("DANE (5 digits), ubigeo (4 for a province, 6 for a district) or PSGC (10 digits)."),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    #: The name without accents, case-folded: what the picker and the imports compare (core.search).
+    search_name = FoldedField(_("search name"), max_length=150, source="name")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MUNICIPALITY)
+
+    objects = MunicipalityQuerySet.as_manager()
+    history_exclude_fields = ("search_name",)
+
+    class Meta:
+        ordering = ["name", "code"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        indexes = [models.Index(fields=["region", "name"], name="municipality_region_name_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "code"],
+                name="municipality_unique_code_per_country",
+                violation_error_message=_("This country already has a municipality with this official code."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{4,10}$"),
+                name="municipality_code_digits",
+                violation_error_message=_("The official code must be 4 to 10 digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Peru's provinces and districts often share a name (Moquegua the district, Ilo the province).
+        if self.kind in (self.Kind.PROVINCE, self.Kind.DISTRICT):
+            return f"{self.name} ({self.get_kind_display().lower()})"
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return self.region.get_absolute_url()
+
+    def clean(self) -> None:
+        if self.region_id and self.country_id and self.region.country_id != self.country_id:
+            raise ValidationError({"region": _("The region must be in the municipality's country.")})
+
+    def lies_in(self, region: Region) -> bool:
+        """In that region: its own, or the region its province is part of (PH-BEN is in PH-15)."""
+        return region.pk in (self.region_id, self.region.parent_id)
+
+
+def municipality_outside(municipality: Municipality | None, regions: Iterable[Region]) -> str | None:
+    """The rule of every row placed in a municipality (a stakeholder, a resource flow): it lies in one of
+    the row's regions. The message saying it does not, or None."""
+    regions = list(regions)
+    if municipality is None or not regions or any(municipality.lies_in(region) for region in regions):
+        return None
+    return _("%(municipality)s is not in %(regions)s.") % {
+        "municipality": municipality,
+        "regions": ", ".join(region.display_name for region in regions),
+    }
 
 
 def regions_outside(country: Country | None, regions: Iterable[Region]) -> str | None:

@@ -29,7 +29,7 @@ from coalitions.models import (
     Outcome,
 )
 from countries.api.urls import router as countries_router
-from countries.models import Country, Region
+from countries.models import Country, Municipality, Region
 from explorers_network.api.urls import router as explorers_router
 from explorers_network.models import Explorer
 from planning.api.urls import router as planning_router
@@ -120,6 +120,13 @@ RESOURCES: dict[str, Resource] = {
         ),
         body=lambda w: {"country": w.co.pk, "name": "Manaure", "kind": "municipality", "parent": w.guajira.pk},
         change={"name": "Uribia (municipio)"},
+    ),
+    "municipality": Resource(
+        make=lambda w: Municipality.objects.create(
+            country=w.co, region=w.guajira, code=f"44{serial() % 1000:03d}9", name="Uribia (anexo)"
+        ),
+        body=lambda w: {"country": w.co.pk, "region": w.guajira.pk, "code": "449999", "name": "Manaure Nuevo"},
+        change={"name": "Uribia (nombre corregido)"},
     ),
     "stakeholder": Resource(
         make=lambda w: new_stakeholder(w, member=True),

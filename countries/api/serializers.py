@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from core.api.serializers import ValidatedModelSerializer
 
-from ..models import Country, Region
+from ..models import Country, Municipality, Region
 
 
 class CountryBriefSerializer(serializers.ModelSerializer):
@@ -29,3 +29,17 @@ class RegionSerializer(ValidatedModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "country", "country_brief", "code", "name", "kind", "parent", "created_at", "updated_at"]
+
+
+class MunicipalityBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["id", "code", "name", "kind"]
+
+
+class MunicipalitySerializer(ValidatedModelSerializer):
+    region_brief = RegionBriefSerializer(source="region", read_only=True)
+
+    class Meta:
+        model = Municipality
+        fields = ["id", "country", "region", "region_brief", "code", "name", "kind", "created_at", "updated_at"]

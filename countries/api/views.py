@@ -1,8 +1,8 @@
 from core.api.viewsets import ScopedModelViewSet
 
-from ..filters import CountryFilterSet, RegionFilterSet
-from ..models import Country, Region
-from .serializers import CountrySerializer, RegionSerializer
+from ..filters import CountryFilterSet, MunicipalityFilterSet, RegionFilterSet
+from ..models import Country, Municipality, Region
+from .serializers import CountrySerializer, MunicipalitySerializer, RegionSerializer
 
 
 class CountryViewSet(ScopedModelViewSet):
@@ -18,4 +18,12 @@ class RegionViewSet(ScopedModelViewSet):
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     partner_reads = "every region"
+    ordering_fields = ["id", "name", "code", "updated_at"]
+
+
+class MunicipalityViewSet(ScopedModelViewSet):
+    queryset = Municipality.objects.select_related("region")
+    serializer_class = MunicipalitySerializer
+    filterset_class = MunicipalityFilterSet
+    partner_reads = "every municipality"
     ordering_fields = ["id", "name", "code", "updated_at"]

@@ -1,4 +1,4 @@
-"""Reference data (countries, regions) is read by everyone who may read and changed by admins only,
+"""Reference data (countries, regions, municipalities) is read by everyone who may read and changed by admins only,
 in the API and the admin site: a staff token cannot delete Colombia's departments."""
 
 import pytest
