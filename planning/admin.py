@@ -65,11 +65,11 @@ class PlanObjectiveAdmin(ScopedAdmin):
 
 @admin.register(ResourceFlow)
 class ResourceFlowAdmin(ScopedAdmin):
-    list_display = ["region", "fiscal_year", "month", "source", "amount", "currency", "is_sample"]
+    list_display = ["region", "municipality", "fiscal_year", "month", "source", "amount", "currency", "is_sample"]
     list_filter = ["source", "fiscal_year", "is_sample", "region__country"]
-    list_select_related = ["region"]
-    search_fields = ["region__name", "region__code", "note"]
-    autocomplete_fields = ["region"]
+    list_select_related = ["region", "municipality"]
+    search_fields = ["region__name", "region__code", "municipality__name", "municipality__code", "note"]
+    autocomplete_fields = ["region", "municipality"]
 
 
 @admin.register(BudgetExecution)

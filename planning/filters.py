@@ -47,7 +47,7 @@ class ResourceFlowFilterSet(BaseFilterSet):
 
     class Meta:
         model = ResourceFlow
-        fields = ["region", "source", "month", "is_sample"]
+        fields = ["region", "municipality", "source", "month", "is_sample"]
 
 
 class BudgetExecutionFilterSet(BaseFilterSet):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 from core.validation import m2m_values
-from countries.models import regions_outside
+from countries.models import municipality_outside, regions_outside
 
 SCORE_HELP = _("1 (very low) to 5 (very high).")
 
@@ -275,6 +275,16 @@ class ResourceFlow(TimeStampedModel):
     region = models.ForeignKey(
         "countries.Region", on_delete=models.PROTECT, related_name="resource_flows", verbose_name=_("region")
     )
+    #: The local government that received it (a district or province of Peru, a municipality); none
+    #: for money that reached the region's own government. The region is its, when not given.
+    municipality = models.ForeignKey(
+        "countries.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resource_flows",
+        verbose_name=_("municipality"),
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True, help_text=_("1-12, when known."))
     source = models.CharField(_("source"), max_length=30, choices=FundingSource)
@@ -306,26 +316,47 @@ class ResourceFlow(TimeStampedModel):
                 name="resourceflow_currency_iso",
                 violation_error_message=_("The currency must be three capital letters (ISO 4217)."),
             ),
-            # Two partial constraints because NULL months are never equal in a plain unique index.
+            # Partial constraints because NULLs (no month, no municipality) are never equal in a unique index.
             models.UniqueConstraint(
                 fields=["region", "fiscal_year", "month", "source"],
-                condition=Q(month__isnull=False),
+                condition=Q(month__isnull=False, municipality__isnull=True),
                 name="resourceflow_unique_monthly",
                 violation_error_message=_("This region already has this source for that month."),
             ),
             models.UniqueConstraint(
                 fields=["region", "fiscal_year", "source"],
-                condition=Q(month__isnull=True),
+                condition=Q(month__isnull=True, municipality__isnull=True),
                 name="resourceflow_unique_yearly",
                 violation_error_message=_("This region already has this source for that year."),
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "fiscal_year", "month", "source"],
+                condition=Q(month__isnull=False, municipality__isnull=False),
+                name="resourceflow_unique_municipal_monthly",
+                violation_error_message=_("This municipality already has this source for that month."),
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "fiscal_year", "source"],
+                condition=Q(month__isnull=True, municipality__isnull=False),
+                name="resourceflow_unique_municipal_yearly",
+                violation_error_message=_("This municipality already has this source for that year."),
             ),
         ]
 
     def __str__(self) -> str:
         period = f"{self.fiscal_year}-{self.month:02d}" if self.month else str(self.fiscal_year)
-        return f"{self.region} · {period} · {self.get_source_display()}"
+        return f"{self.municipality or self.region} · {period} · {self.get_source_display()}"
+
+    def clean_fields(self, exclude=None) -> None:
+        if self.municipality_id and not self.region_id:
+            self.region_id = self.municipality.region_id  # the flow reached the municipality's region
+        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
+        if self.municipality_id and self.region_id:
+            outside = municipality_outside(self.municipality, [self.region])
+            if outside:
+                raise ValidationError({"municipality": outside})
         if not (self.region_id and self.fiscal_year and self.source):
             return
         # An import gives each row the months of the others once the file is in (`period_months`);
@@ -333,7 +364,10 @@ class ResourceFlow(TimeStampedModel):
         months = getattr(self, "period_months", None)
         if months is None:
             others = ResourceFlow.objects.filter(
-                region_id=self.region_id, fiscal_year=self.fiscal_year, source=self.source
+                region_id=self.region_id,
+                municipality_id=self.municipality_id,
+                fiscal_year=self.fiscal_year,
+                source=self.source,
             )
             months = list(others.exclude(pk=self.pk).values_list("month", flat=True))
         message = period_clash(self.month, months)

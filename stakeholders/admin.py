@@ -48,7 +48,7 @@ class StakeholderAdmin(ScopedAdmin):
     list_filter = ["country", "sector", "level", "kind"]
     list_select_related = ["country"]
     search_fields = ["name", "acronym", "description"]
-    autocomplete_fields = ["country", "regions", "tags", "organisation"]
+    autocomplete_fields = ["country", "regions", "municipality", "tags", "organisation"]
     inlines = [ContactInline]
     change_list_template = "admin/stakeholders/stakeholder/change_list.html"
 

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from core.filters import BaseFilterSet, RowIdFilter, ShortListChoiceFilter, visible
 from core.pickers import Picker
 from core.search import fold
-from countries.models import Country, Region
+from countries.models import Country, Municipality, Region
 
 from .models import Contact, Relationship, Stakeholder, Tag
 
@@ -26,7 +26,19 @@ class StakeholderFilterSet(BaseFilterSet):
     """The directory's and the API's filters; region, coalition and initiative are pickers on the page."""
 
     search_fields = ("name", "acronym")
-    page_filters = ("q", "country", "region", "tag", "sector", "level", "kind", "coalition", "initiative", "stance")
+    page_filters = (
+        "q",
+        "country",
+        "region",
+        "municipality",
+        "tag",
+        "sector",
+        "level",
+        "kind",
+        "coalition",
+        "initiative",
+        "stance",
+    )
 
     country = ShortListChoiceFilter(queryset=visible(Country), label=_("Country"))
     region = django_filters.ModelChoiceFilter(
@@ -35,6 +47,11 @@ class StakeholderFilterSet(BaseFilterSet):
         method="filter_region",
         label=_("Region"),
         widget=Picker(search_label=_("Find a region by name"), any_label=_("Any region")),
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        queryset=visible(Municipality),
+        label=_("Municipality"),
+        widget=Picker(search_label=_("Find a municipality by name"), any_label=_("Any municipality")),
     )
     tag = django_filters.CharFilter(
         field_name="tags", method="filter_tag", label=_("Tag"), help_text=_("Case and accents do not matter.")

@@ -1,11 +1,12 @@
 """Forms for stakeholders, their contacts and their relationships."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ValidatedModelForm
-from core.pickers import Picker
-from countries.models import Country, Region
+from core.pickers import Picker, chosen_ids
+from countries.models import Country, Municipality, Region
 
 from .models import Contact, Relationship, Stakeholder, Tag, duplicates_message
 from .services import stakeholder_tags_set, tag_names
@@ -46,6 +47,7 @@ class StakeholderForm(ValidatedModelForm):
             "level",
             "country",
             "regions",
+            "municipality",
             "organisation",
             "website",
             "description",
@@ -56,6 +58,10 @@ class StakeholderForm(ValidatedModelForm):
             "organisation": stakeholder_picker(limit=("kind",), any_label=_("No organisation")),
             # The regions of the actor's country (`Stakeholder.clean`), refreshed when it changes.
             "regions": Picker(multiple=True, search_label=_("Find a region by name"), limit=("country",)),
+            # The municipalities of its country and, once it has regions, of those (`Stakeholder.clean`).
+            "municipality": Picker(
+                search_label=_("Find a municipality by name"), any_label=_("No municipality"), limit=("country",)
+            ),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -66,6 +72,17 @@ class StakeholderForm(ValidatedModelForm):
         regions.queryset = Region.objects.visible_to(user)
         regions.widget.followed_values = {"country": self["country"].value()}
         regions.required = False
+        municipality = self.fields["municipality"]
+        municipality.queryset = Municipality.objects.visible_to(user)
+        municipality.widget.followed_values = {"country": self["country"].value()}
+        chosen_regions = [value for value in self["regions"].value() or () if value not in (None, "")]
+        if chosen_regions:
+            # A Philippine municipality lies in a province: offer those of the chosen regions and their provinces.
+            within = Region.objects.filter(
+                Q(pk__in=chosen_ids(chosen_regions)) | Q(parent__in=chosen_ids(chosen_regions))
+            )
+            municipality.widget.limit = ("country", "region")
+            municipality.widget.limit_values = {"region": list(within.values_list("pk", flat=True))}
         self.fields["organisation"].queryset = Stakeholder.objects.visible_to(user)
         self.fields["organisation"].widget.limit_values = {
             "kind": Stakeholder.Kind.ORGANISATION,

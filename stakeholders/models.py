@@ -14,7 +14,7 @@ from attachments.fields import attachments_relation
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
 from core.search import SIMILAR_SCORE, FoldedField, narrowing_words, normalise, similarity
 from core.validation import m2m_values
-from countries.models import regions_outside
+from countries.models import municipality_outside, regions_outside
 
 
 def partner_coalition_member_ids(organisation_id: int) -> models.QuerySet:
@@ -119,6 +119,16 @@ class Stakeholder(TimeStampedModel):
     regions = models.ManyToManyField(
         "countries.Region", blank=True, related_name="stakeholders", verbose_name=_("regions where it acts")
     )
+    #: Where it is based, when that is one municipality (a mayor's office, a local association).
+    municipality = models.ForeignKey(
+        "countries.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stakeholders",
+        verbose_name=_("municipality"),
+        help_text=_("In one of its regions, when it has any."),
+    )
     level = models.CharField(_("level"), max_length=20, choices=Level)
     tags = models.ManyToManyField(Tag, blank=True, related_name="stakeholders", verbose_name=_("tags"))
     description = models.TextField(_("description"), blank=True)
@@ -195,6 +205,11 @@ class Stakeholder(TimeStampedModel):
             elsewhere = regions_outside(self.country, regions)
             if elsewhere:
                 errors["regions"] = elsewhere
+        if self.municipality_id and self.country_id:
+            if self.municipality.country_id != self.country_id:
+                errors["municipality"] = _("The municipality must be in the stakeholder's country.")
+            elif outside := municipality_outside(self.municipality, regions):
+                errors["municipality"] = outside
         tags = m2m_values(self, "tags")
         if tags and self.country_id and any(tag.country_id != self.country_id for tag in tags):
             errors["tags"] = _("Tags must be of the stakeholder's country.")

@@ -92,6 +92,7 @@ class ResourceFlowSerializer(ValidatedModelSerializer):
             "id",
             "region",
             "region_brief",
+            "municipality",
             "fiscal_year",
             "month",
             "source",
@@ -101,6 +102,8 @@ class ResourceFlowSerializer(ValidatedModelSerializer):
             "note",
             *TIMESTAMPS,
         ]
+        # A flow to a municipality may leave out the region: it is the municipality's (ResourceFlow.clean_fields).
+        extra_kwargs = {"region": {"required": False}}
 
 
 class BudgetExecutionSerializer(ValidatedModelSerializer):

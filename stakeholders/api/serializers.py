@@ -45,6 +45,7 @@ class StakeholderSerializer(ValidatedModelSerializer):
             "country",
             "country_brief",
             "regions",
+            "municipality",
             "tags",
             "organisation",
             "organisation_brief",
