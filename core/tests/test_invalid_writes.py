@@ -39,7 +39,7 @@ from accounts.models import ApiToken, Invitation, SavedFilter
 from coalitions.models import Assessment, Coalition, Engagement, Initiative, LearningNote, Membership
 from core.access import REFERENCE_DATA
 from core.validation import full_clean
-from countries.models import Region
+from countries.models import Municipality, Region
 from explorers_network.models import Campaign, ConsentEvent, ContactRequest, Explorer
 from notifications.models import Notification, Preference
 from outbox.models import Delivery, Suppression
@@ -93,6 +93,10 @@ def account_with_email(w, email: str) -> str:
     w.partner_pe.email = email
     w.partner_pe.save()
     return email
+
+
+def municipality(country: str, code: str) -> Municipality:
+    return Municipality.objects.get(country__code=country, code=code)
 
 
 def existing(model, **values) -> dict:
@@ -149,6 +153,24 @@ CLEAN_RULES: dict[str, Invalid] = {
     ),
     "stakeholder_regions_in_its_country": Invalid(
         Stakeholder, lambda w: {"regions": [w.guajira, w.moquegua]}, "These regions are not in Colombia: Moquegua."
+    ),
+    "municipality_region_in_its_country": Invalid(
+        Municipality, lambda w: {"region": w.moquegua}, "The region must be in the municipality's country."
+    ),
+    "stakeholder_municipality_in_its_country": Invalid(
+        Stakeholder,
+        lambda w: {"municipality": municipality("PE", "180301")},
+        "The municipality must be in the stakeholder's country.",
+    ),
+    "stakeholder_municipality_in_its_regions": Invalid(
+        Stakeholder,
+        lambda w: {"regions": [Region.objects.get(code="CO-CES")], "municipality": municipality("CO", "44847")},
+        "Uribia is not in Cesar.",
+    ),
+    "resourceflow_municipality_in_its_region": Invalid(
+        ResourceFlow,
+        lambda w: {"region": w.guajira, "municipality": municipality("CO", "20001")},
+        "Valledupar is not in La Guajira.",
     ),
     "stakeholder_organisation_is_an_organisation": Invalid(
         Stakeholder,
@@ -393,6 +415,44 @@ CONSTRAINTS: dict[str, Invalid] = {
             **existing(ResourceFlow, region=w.guajira, fiscal_year=2025, month=3, source="mining_royalties", amount=1),
         },
         "This region already has this source for that month.",
+    ),
+    "resourceflow_unique_municipal_monthly": Invalid(
+        ResourceFlow,
+        lambda w: {
+            "month": 3,
+            "municipality": municipality("CO", "44847"),
+            **existing(
+                ResourceFlow,
+                region=w.guajira,
+                municipality=municipality("CO", "44847"),
+                fiscal_year=2025,
+                month=3,
+                source="mining_royalties",
+                amount=1,
+            ),
+        },
+        "This municipality already has this source for that month.",
+    ),
+    "resourceflow_unique_municipal_yearly": Invalid(
+        ResourceFlow,
+        lambda w: {
+            "municipality": municipality("CO", "44847"),
+            **existing(
+                ResourceFlow,
+                region=w.guajira,
+                municipality=municipality("CO", "44847"),
+                fiscal_year=2025,
+                source="mining_royalties",
+                amount=1,
+            ),
+        },
+        "This municipality already has this source for that year.",
+    ),
+    "municipality_unique_code_per_country": Invalid(
+        Municipality, lambda w: {"code": "44847"}, "This country already has a municipality with this official code."
+    ),
+    "municipality_code_digits": Invalid(
+        Municipality, lambda w: {"code": "44a"}, "The official code must be 4 to 10 digits."
     ),
     "resourceflow_unique_yearly": Invalid(
         ResourceFlow,
