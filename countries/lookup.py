@@ -11,10 +11,12 @@ and a name together ("18: MOQUEGUA"), which is read as both and must agree.
 
 import re
 
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.importers import LANGUAGES, CellInvalid, label_key
+from core.search import fold
 
 from .names import country_name, region_name
 
@@ -165,3 +167,72 @@ def in_languages_of(translate, name: str) -> list[str]:
         with translation.override(language):
             found.append(translate(name))
     return found
+
+
+#: How many digits each country's municipality codes have (Peru: a province's 4, a district's 6).
+MUNICIPALITY_CODE_DIGITS = {"CO": (5,), "PE": (4, 6), "PH": (10,)}
+
+
+class Municipalities:
+    """Municipalities as files name them: the official code (with the leading zeros a spreadsheet
+    drops, 5001 for Medellín's 05001) or the name, accent- and case-blind ("Uribía", "URIBIA"), or as
+    the site shows it ("Ilo (district)"); within a region, or a whole country for a row without one.
+    One query per region or country a file names."""
+
+    def __init__(self) -> None:
+        self.places: dict[tuple[str, int], tuple[dict, dict]] = {}
+        self.by_id: dict[int, object] = {}
+
+    def _of(self, kind: str, place) -> tuple[dict, dict]:
+        key = (kind, place.pk)
+        if key not in self.places:
+            from .models import Municipality
+
+            if kind == "region":  # a Philippine region holds its provinces' municipalities too
+                rows = Municipality.objects.filter(Q(region=place) | Q(region__parent=place))
+            else:
+                rows = Municipality.objects.filter(country=place)
+            self._index(key, rows.select_related("region", "country"))
+        return self.places[key]
+
+    def _index(self, key: tuple, rows) -> None:
+        by_code, by_name = {}, {}
+        for row in rows:
+            self.by_id[row.pk] = row
+            by_code[row.code] = row
+            for name in {row.name, *in_languages_of(str, row)}:
+                by_name.setdefault(fold(name), []).append(row)
+        self.places[key] = (by_code, by_name)
+
+    def preload_countries(self, countries) -> None:
+        """Read the countries' municipalities now (a COPY that streams rows cannot query meanwhile)."""
+        from .models import Municipality
+
+        rows: dict[int, list] = {country.pk: [] for country in countries}
+        for row in Municipality.objects.filter(country__in=list(rows)).select_related("region", "country"):
+            rows[row.country_id].append(row)
+        for pk, found in rows.items():
+            self._index(("country", pk), found)
+
+    def find(self, text: str, *, region=None, country=None):
+        """The municipality of `region` (or of `country`) a cell names."""
+        value = text.strip()
+        place = region if region is not None else country
+        by_code, by_name = self._of("region" if region is not None else "country", place)
+        if value.isdigit():
+            country_code = next(iter(by_code.values())).country.code if by_code else ""
+            digits = MUNICIPALITY_CODE_DIGITS.get(country_code, ())
+            found = {by_code[code] for code in {value, *(value.zfill(n) for n in digits)} if code in by_code}
+        else:
+            found = set(by_name.get(fold(value), []))
+        if not found:
+            raise CellInvalid(
+                _("“%(value)s” is not a municipality of %(place)s (its official code or its name).")
+                % {"value": value, "place": place.display_name}
+            )
+        if len(found) > 1:
+            raise CellInvalid(
+                _("“%(value)s” is more than one municipality of %(place)s (%(codes)s): write its code.")
+                % {"value": value, "place": place.display_name, "codes": ", ".join(sorted(m.code for m in found))}
+            )
+        return found.pop()

@@ -37,7 +37,7 @@ from core.importers import (
 )
 from core.parsing import is_integer, parse_id
 from core.validation import validate_row
-from countries.lookup import Places, default_currency
+from countries.lookup import Municipalities, Places, default_currency
 from countries.models import Country, Region
 
 from .models import BudgetExecution, DevelopmentPlan, FundingSource, PlanObjective, ResourceFlow
@@ -46,6 +46,7 @@ from .models import BudgetExecution, DevelopmentPlan, FundingSource, PlanObjecti
 #: language is accepted as the header too).
 FLOW_FIELDS = {
     "region_code": "region",
+    "municipality": "municipality",
     "fiscal_year": "fiscal_year",
     "month": "month",
     "source": "source",
@@ -307,7 +308,7 @@ class _Importer:
             self.prepare(row, final)
             if action != RowChange.UNCHANGED:
                 try:
-                    validate_row(row, resolved=("region", "objective"))
+                    validate_row(row, resolved=("region", "municipality", "objective"))
                 except ValidationError as error:
                     report.errors.append(RowError(line, " ".join(error.messages)))
                     continue
@@ -327,7 +328,7 @@ class _Importer:
         failed = {name.removesuffix("_id") for name, value in values.items() if value is None}
         row = self.model(**{name: value for name, value in values.items() if value is not None})
         try:
-            validate_row(row, resolved=("region", "objective"))
+            validate_row(row, resolved=("region", "municipality", "objective"))
         except ValidationError as error:
             return [
                 message
@@ -349,11 +350,20 @@ class FlowImporter(_Importer):
     money = ("amount",)
     model = ResourceFlow
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.municipalities = Municipalities()
+
     def parse(self, cell) -> tuple[tuple, dict]:
         region = cell("region_code", self.region)
         currency = cell("currency", _currency)
+        # Within the row's region: its official code or its name (countries.lookup.Municipalities).
+        municipality = (
+            cell("municipality", lambda text: self.municipalities.find(text, region=region)) if region else None
+        )
         values = {
             "region_id": region.pk if region else None,
+            "municipality_id": municipality.pk if municipality else None,
             "fiscal_year": cell("fiscal_year", _year),
             "month": cell("month", month),
             "source": cell("source", self.sources),
@@ -362,14 +372,15 @@ class FlowImporter(_Importer):
             "is_sample": cell("is_sample", flag) or False,
             "note": cell("note", str) or "",
         }
-        return (values["region_id"], values["fiscal_year"], values["month"], values["source"]), values
+        key = (values["region_id"], values["municipality_id"], values["fiscal_year"], values["month"], values["source"])
+        return key, values
 
     def natural_key(self, row) -> tuple:
-        return (row.region_id, row.fiscal_year, row.month, row.source)
+        return (row.region_id, row.municipality_id, row.fiscal_year, row.month, row.source)
 
     def existing(self, keys: set[tuple], ids: set[int]):
         region_ids = {key[0] for key in keys}
-        years = {key[1] for key in keys}
+        years = {key[2] for key in keys}
         rows = ResourceFlow.objects.filter(region_id__in=region_ids, fiscal_year__in=years)
         by_id = ResourceFlow.objects.filter(pk__in=ids)
         if self.allowed_country_ids is not None:
@@ -378,11 +389,12 @@ class FlowImporter(_Importer):
 
     def prepare(self, row, final: dict) -> None:
         super().prepare(row, final)
-        # The months recorded for this region, year and source once the file is in (ResourceFlow.clean).
+        if row.municipality_id:
+            row.municipality = self.municipalities.by_id[row.municipality_id]
+        # The months recorded for this place, year and source once the file is in (ResourceFlow.clean).
+        place = (row.region_id, row.municipality_id, row.fiscal_year)
         row.period_months = [
-            key[2]
-            for key in final
-            if key[:2] == (row.region_id, row.fiscal_year) and key[3] == row.source and key != self.natural_key(row)
+            key[3] for key in final if key[:3] == place and key[4] == row.source and key != self.natural_key(row)
         ]
 
 

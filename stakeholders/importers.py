@@ -57,13 +57,13 @@ from core.importers import (
     row_problems,
 )
 from core.search import fold, nfc
-from countries.lookup import CellInvalid, Places
-from countries.models import Country, Region, regions_outside
+from countries.lookup import CellInvalid, Municipalities, Places
+from countries.models import Country, Region, municipality_outside, regions_outside
 
 from .models import Stakeholder
 
 REQUIRED_COLUMNS = ("name", "sector", "level", "country")
-OPTIONAL_COLUMNS = ("id", "kind", "acronym", "regions", "organisation", "website", "description")
+OPTIONAL_COLUMNS = ("id", "kind", "acronym", "regions", "municipality", "organisation", "website", "description")
 BATCH_SIZE = 5_000
 
 
@@ -194,6 +194,11 @@ class _RowChecker:
         regions = list(Region.objects.only("code", "country", "name"))
         self.regions = {region.code: region for region in regions if region.code}
         self.places = Places(countries, regions, allowed_country_ids=self.allowed_country_ids)
+        self.municipalities = Municipalities()
+        if "municipality" in columns:
+            self.municipalities.preload_countries(
+                [c for c in countries if self.allowed_country_ids is None or c.pk in self.allowed_country_ids]
+            )
         self.existing, self.organisations, self.organisation_anywhere = _existing_names()
         # The rows an `id` may update: those the user may edit (all of them for the command).
         editable = Stakeholder.objects.all() if user is None else Stakeholder.objects.editable_by(user)
@@ -209,6 +214,15 @@ class _RowChecker:
         self.errors: list[RowError] = []
         self.valid_rows = 0
         self.line = 1
+
+    def municipality(self, text: str, country: Country, regions: list[Region]) -> int:
+        """The municipality a cell names, by code or name (countries.lookup.Municipalities): among the
+        country's, and it must lie in one of the row's regions (the rule of Stakeholder.clean)."""
+        found = self.municipalities.find(text, country=country)
+        outside = municipality_outside(found, regions)
+        if outside:
+            raise CellInvalid(outside)
+        return found.pk
 
     def rows(self, table) -> Iterator[tuple[tuple, list[int]]]:
         errors, countries, regions, limits = self.errors, self.countries, self.regions, self.limits
@@ -281,6 +295,12 @@ class _RowChecker:
                 elsewhere = regions_outside(country, row_regions)  # the rule of Stakeholder.clean
                 if elsewhere:
                     problems.append(elsewhere)
+            municipality_id = None
+            if values["municipality"] and country is not None:
+                try:
+                    municipality_id = self.municipality(values["municipality"], country, row_regions)
+                except CellInvalid as error:
+                    problems.append(error.message)
             organisation_id = None
             if values["organisation"] and country is not None:
                 wanted = values["organisation"]
@@ -325,6 +345,7 @@ class _RowChecker:
                     "website": website,
                     "description": values["description"],
                     "organisation_id": organisation_id,
+                    "municipality_id": municipality_id,
                 }
                 region_ids = sorted({region.pk for region in row_regions})
                 changed = {field: value for field, value in fields.items() if getattr(target, field) != value}
@@ -344,7 +365,7 @@ class _RowChecker:
                 continue
             self.valid_rows += 1
             row = (kind, name, acronym, sector, level, country.pk, website, values["description"], fold(name))
-            row += (organisation_id,)
+            row += (organisation_id, municipality_id)
             yield row, [region.pk for region in row_regions]
         errors.extend(table.errors)
 
@@ -368,6 +389,7 @@ WRITE_COLUMNS = (
     "description",
     "search_name",
     "organisation_id",
+    "municipality_id",
 )
 
 
@@ -401,7 +423,11 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
                 yield (pk, now, now, *row)
 
         written = copy_rows(
-            cursor, table, ("id", "created_at", "updated_at", *WRITE_COLUMNS), records(), nullable=("organisation_id",)
+            cursor,
+            table,
+            ("id", "created_at", "updated_at", *WRITE_COLUMNS),
+            records(),
+            nullable=("organisation_id", "municipality_id"),
         )
         if links and not checker.errors:
             copy_rows(cursor, through._meta.db_table, ("stakeholder_id", "region_id"), links)
