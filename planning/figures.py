@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from countries.models import Region
+from countries.models import Municipality, Region
 
 from .models import MINING_SOURCES, BudgetExecution, FundingSource, ResourceFlow, SourceUse, execution_rate
 
@@ -61,6 +61,39 @@ def transfers_by_year(flows: QuerySet) -> TransferTable:
         amounts = [by_year[year].get(value, ZERO) for value, _label in sources]
         rows.append(TransferRow(year=year, amounts=amounts, total=sum(amounts, ZERO)))
     return TransferTable(sources=sources, rows=rows, has_sample=flows.filter(is_sample=True).exists())
+
+
+@dataclass(frozen=True)
+class MunicipalTransferRow:
+    municipality: str
+    code: str
+    year: int
+    amounts: list[Decimal]  # in the order of the region's `TransferTable.sources`
+    total: Decimal
+
+
+def transfers_by_municipality(flows: QuerySet, sources: list[tuple[str, str]]) -> list[MunicipalTransferRow]:
+    """The transfers that reached the region's municipalities, per municipality, fiscal year and
+    source, in the columns of the region's table (one query). Flows without a municipality reached
+    the regional government and are not among them."""
+    place = ("municipality__name", "municipality__code", "municipality__kind", "fiscal_year")
+    totals = (
+        flows.filter(municipality__isnull=False)
+        .values(*place, "source")
+        .annotate(total=Sum("amount"))
+        .order_by(*place, "source")
+    )
+    found: dict[tuple, dict[str, Decimal]] = {}
+    for row in totals:
+        found.setdefault(tuple(row[field] for field in place), {})[row["source"]] = row["total"]
+    rows = []
+    for (name, code, kind, year), by_source in found.items():
+        amounts = [by_source.get(value, ZERO) for value, _label in sources]
+        label = str(Municipality(name=name, kind=kind))  # "Ilo (district)", as everywhere else
+        rows.append(
+            MunicipalTransferRow(municipality=label, code=code, year=year, amounts=amounts, total=sum(amounts, ZERO))
+        )
+    return rows
 
 
 def execution_years(executions: QuerySet) -> list[int]:

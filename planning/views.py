@@ -257,9 +257,11 @@ def _resources_context(request, region: Region) -> dict:
     year = parse_id(request.GET.get("year")) or (years[0] if years else 0)
     if year not in years and years:
         year = years[0]
+    transfers = figures.transfers_by_year(flows)
     return {
         "region": region,
-        "transfers": figures.transfers_by_year(flows),
+        "transfers": transfers,
+        "municipal_transfers": figures.transfers_by_municipality(flows, transfers.sources),
         "execution_years": years,
         "year": year,
         "by_objective": figures.execution_by_objective(executions.filter(fiscal_year=year)),
@@ -343,7 +345,7 @@ def resources_export(request, kind: str):
     file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     separator = ";" if request.GET.get("sep") == ";" else ","
     rows = model.objects.editable_by(request.user).select_related(
-        "region", *(["objective"] if kind == "execution" else [])
+        "region", *(["objective"] if kind == "execution" else ["municipality"])
     )
     if request.GET.get("region"):
         rows = rows.filter(region__code__iexact=request.GET["region"])
@@ -353,7 +355,7 @@ def resources_export(request, kind: str):
         value = getattr(row, name)
         if name == "region":
             return value.code or value.name
-        if name == "objective":
+        if name in ("objective", "municipality"):
             return value.code if value else ""
         if name in ("source", "funding_source"):
             return getattr(row, f"get_{name}_display")()

@@ -137,6 +137,7 @@ EXPORT_FIELDS = (
     "level",
     "country",
     "regions",
+    "municipality",
     "organisation",
     "website",
     "description",
@@ -147,9 +148,9 @@ EXPORT_FIELDS = (
 def stakeholder_export(request):
     """The directory's filtered list, same filters and order as on the page, in the import's columns:
     CSV in UTF-8 with a BOM (`?sep=;` for Excel with Spanish settings) or `?format=xlsx`. Headers and
-    labels are in the active language, countries and regions are codes, and each row carries its id,
+    labels are in the active language, countries, regions and municipalities are codes, and each row carries its id,
     so the file imports back unchanged and a corrected file updates the rows (stakeholders.importers)."""
-    queryset = _with_regions(_filtered(request)[1])
+    queryset = _with_regions(_filtered(request)[1]).select_related("municipality")
     file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     separator = ";" if request.GET.get("sep") == ";" else ","
     header = [_("Id"), *(str(Stakeholder._meta.get_field(name).verbose_name).capitalize() for name in EXPORT_FIELDS)]
@@ -163,6 +164,7 @@ def stakeholder_export(request):
             stakeholder.level_label,
             stakeholder.country.code,
             "; ".join(region.code or region.name for region in stakeholder.region_list),
+            stakeholder.municipality.code if stakeholder.municipality else "",
             stakeholder.organisation.name if stakeholder.organisation else "",
             stakeholder.website,
             stakeholder.description,

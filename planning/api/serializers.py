@@ -105,6 +105,13 @@ class ResourceFlowSerializer(ValidatedModelSerializer):
         # A flow to a municipality may leave out the region: it is the municipality's (ResourceFlow.clean_fields).
         extra_kwargs = {"region": {"required": False}}
 
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if values.get("municipality") and "region" not in values and self.instance is None:
+            # Before the unique-constraint validators, which need the region (ResourceFlow.clean_fields).
+            values["region"] = values["municipality"].region
+        return values
+
 
 class BudgetExecutionSerializer(ValidatedModelSerializer):
     region_brief = RegionBriefSerializer(source="region", read_only=True)
