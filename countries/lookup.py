@@ -5,7 +5,8 @@ The official codes are those the public data portals publish: DANE's DIVIPOLA de
 Colombia (05 Antioquia, 44 La Guajira), INEI's ubigeo department codes in Peru (18 Moquegua), and the
 PSGC region codes in the Philippines (13 NCR). A longer code of the same department (the ubigeo
 "180000", the PSGC "1300000000") is accepted too; a municipality's or district's code is not one of
-a department and is refused rather than counted in its department. The portals often write a code
+a department and is refused rather than counted in its department: it names a municipality
+(`Municipalities`, the imports' municipality column). The portals often write a code
 and a name together ("18: MOQUEGUA"), which is read as both and must agree.
 """
 
@@ -124,7 +125,7 @@ class Places:
                 raise CellInvalid(
                     _(
                         "“%(value)s” is not the official code of a department or region (DANE, ubigeo or PSGC); "
-                        "municipalities and districts cannot be imported yet."
+                        "a municipality's or district's code goes in the municipality column."
                     )
                     % {"value": value}
                 )

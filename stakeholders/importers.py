@@ -6,12 +6,14 @@ into stakeholders. Rules:
 - The file is read by `core.importers.read_table`: CSV in any common encoding and separator, or
   XLSX. The first line names the columns (any order), by their names or the fields' names in
   English or Spanish: `name`, `sector`, `level`, `country` are required; `kind`, `acronym`,
-  `regions`, `website`, `description` are optional. Choice columns take the stored value
-  (`civil_society`) or the label in either language ("Civil society organisation",
+  `regions`, `municipality`, `website`, `description` are optional. Choice columns take the stored
+  value (`civil_society`) or the label in either language ("Civil society organisation",
   "Organización de la sociedad civil"), without regard to case or accents. `country` is an ISO
   code (CO) or the country's name; `regions` holds ISO 3166-2 codes or names of that country's
-  regions separated by `;` (CO-LAG;CO-CES, La Guajira;Cesar). Names are stored in Unicode NFC, so
-  a name typed with decomposed accents (a Mac) is the same name.
+  regions separated by `;` (CO-LAG;CO-CES, La Guajira;Cesar); `municipality` is one of the
+  country's municipalities, in one of those regions, by official code or name
+  (`countries.lookup.Municipalities`). Names are stored in Unicode NFC, so a name typed with
+  decomposed accents (a Mac) is the same name.
 - A row with an `id` (the directory's export writes it) updates that stakeholder instead of
   creating one, if the user may edit it (else the row is an error); a row whose values are the
   stored ones changes nothing, so an export imports back unchanged. `organisation` is the name of a

@@ -72,3 +72,13 @@ def test_the_api_lists_a_regions_municipalities_found_without_accents(world, dja
     response = client.get("/api/v1/municipalities/", {"country": world.pe.pk, "q": "ilo", "kind": "district"})
     assert "180301" in [row["code"] for row in response.json()["results"]]
     assert {row["region_brief"]["code"] for row in response.json()["results"]} == {"PE-MOQ"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_flushes_the_lists(world):
+    assert Municipality.objects.exists()  # then the flush at its end empties the table
+
+
+def test_the_next_test_has_the_municipalities_back():
+    """conftest's `pytest_runtest_teardown` loads them again after a transactional test (this runs next)."""
+    assert Municipality.objects.filter(country__code="CO").count() == 1121
