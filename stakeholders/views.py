@@ -179,7 +179,9 @@ def stakeholder_export(request):
 def stakeholder_detail(request, pk: int):
     user = request.user
     stakeholder = get_visible_or_404(
-        Stakeholder.objects.select_related("country", "organisation").prefetch_related("regions"), user, pk=pk
+        Stakeholder.objects.select_related("country", "organisation", "municipality").prefetch_related("regions"),
+        user,
+        pk=pk,
     )
     relationships = Relationship.objects.visible_to(user).select_related("source__country", "target__country")
     can_edit = Stakeholder.objects.editable_by(user).filter(pk=stakeholder.pk).exists()

@@ -54,6 +54,12 @@ def test_the_form_saves_a_municipality_of_its_regions_and_refuses_another(staff_
     assert response.context["form"].errors["municipality"] == ["Valledupar is not in La Guajira."]
 
 
+def test_the_detail_page_names_the_municipality_and_its_code(staff_client, world):
+    Stakeholder.objects.filter(pk=world.co_mayor.pk).update(municipality=place("44847"))
+    page = staff_client.get(reverse("stakeholders:stakeholder_detail", kwargs={"pk": world.co_mayor.pk}))
+    assert "Uribia (44847)" in page.content.decode()
+
+
 def test_the_directory_and_the_api_filter_by_municipality(staff_client, staff_api, world):
     Stakeholder.objects.filter(pk=world.co_mayor.pk).update(municipality=place("44847"))
     listed = staff_client.get(reverse("stakeholders:stakeholder_list"), {"municipality": place("44847").pk})
