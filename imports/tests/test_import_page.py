@@ -47,7 +47,7 @@ def test_the_mapping_step_shows_each_header_with_its_samples_and_the_profiles_ch
     chosen = {field.label: field.value() for field, _samples in form.columns}
     assert chosen["PIM"] == "allocated" and chosen["Devengado"] == "executed" and chosen["PIA"] == ""
     assert chosen["Producto/Proyecto"] == "project"
-    samples = dict((field.label, samples) for field, samples in form.columns)
+    samples = {field.label: found for field, found in form.columns}
     assert samples["Departamento"] == ["18: MOQUEGUA"]
 
 
@@ -75,7 +75,7 @@ def test_the_mapping_is_saved_as_a_profile_for_the_owner_and_shared_with_the_tea
     world, staff_client, other_staff_client, import_through_page
 ):
     changes = {"save_as": "SGR mensual", "share_with": str(world.co.pk)}
-    dry, done = import_through_page(
+    _dry, done = import_through_page(
         staff_client,
         kind="flows",
         name="sgr_asignaciones_2025.csv",
