@@ -497,3 +497,5 @@ register(
         aliases=lambda: column_aliases(Stakeholder, {column: column for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}),
     )
 )
+
+from . import contact_import  # noqa: E402, F401 (registers the contacts kind beside the stakeholders one)
