@@ -92,6 +92,7 @@ PROJECT_APPS = [
     "stakeholders",
     "accounts",
     "planning",
+    "imports",
     "coalitions",
     "results",
     "explorers_network",

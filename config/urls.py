@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("website.urls")),
     path("", include("planning.urls")),
+    path("", include("imports.urls")),
     path("", include("results.urls")),
     path("", include("trends.urls")),
     path("", include("portal.urls")),

@@ -159,6 +159,15 @@ class Table:
     errors: list[RowError] = field(default_factory=list)
     #: At least as many as the file's data rows (to reserve ids before they are read).
     max_rows: int = 0
+    #: True when the decimal mark is given (an import profile's), not to be guessed from the figures.
+    decimal_mark_fixed: bool = False
+    #: The file's own name of a column, by its header here, when a column mapping renamed it
+    #: (`core.imports.apply_mapping`): a problem names the column as the file heads it.
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def column_label(self, position: int) -> str:
+        name = self.header[position].strip()
+        return self.labels.get(name, name)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -313,11 +322,14 @@ def _xlsx_table(data: bytes) -> Table:
     )
 
 
-def read_table(file: bytes | str) -> Table:
-    """The table in an uploaded file: CSV (encoding and separator detected) or an XLSX workbook.
+def read_table(file: "bytes | str | Table") -> Table:
+    """The table in an uploaded file: CSV (encoding and separator detected) or an XLSX workbook; a
+    Table already read (and mapped by an import profile) is returned as it is.
 
     Raises FileUnreadable with a message naming what was found (the encoding, the separator, an
     old .xls workbook) when it cannot be read."""
+    if isinstance(file, Table):
+        return file
     if isinstance(file, str):
         return _csv_table(file, "UTF-8")
     if not file.strip():

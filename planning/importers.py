@@ -23,6 +23,7 @@ from core.importers import (
     ImportReport,
     RowChange,
     RowError,
+    Table,
     column_aliases,
     decimal,
     decimal_mark_of,
@@ -35,9 +36,10 @@ from core.importers import (
     row_problems,
     text_within,
 )
+from core.imports import ImportKind, Profile, Target, register
 from core.parsing import is_integer, parse_id
 from core.validation import validate_row
-from countries.lookup import Municipalities, Places, default_currency
+from countries.lookup import FULL_CODE_DIGITS, Municipalities, Places, default_currency
 from countries.models import Country, Region
 
 from .models import BudgetExecution, DevelopmentPlan, FundingSource, PlanObjective, ResourceFlow
@@ -88,6 +90,16 @@ MAX_ROWS = 50_000
 MAX_AMOUNT = Decimal("1e14")
 
 
+def header_aliases(model, fields: dict[str, str]) -> dict[str, str]:
+    """The header names a file of `model` may use for each column (label_key → column)."""
+    aliases = column_aliases(model, {"id": None, **fields})
+    # The portals name the region column by the kind of region ("Departamento", "Region").
+    for kind in (Region.Kind.DEPARTMENT, Region.Kind.REGION):
+        for name in in_languages(kind.label):
+            aliases.setdefault(label_key(name), "region_code")
+    return aliases
+
+
 class _RollBack(Exception):
     """Raised inside the transaction of a dry run so nothing it wrote survives."""
 
@@ -110,18 +122,17 @@ class _Importer:
     money: tuple[str, ...] = ()
     model = None
 
-    def __init__(self, *, allowed_country_ids: frozenset[int] | None) -> None:
+    def __init__(self, *, allowed_country_ids: frozenset[int] | None, country: str = "") -> None:
         # None means every country (the management command); a set limits staff to their teams.
         self.allowed_country_ids = allowed_country_ids
         regions = list(Region.objects.select_related("country"))
-        self.places = Places(Country.objects.all(), regions, allowed_country_ids=allowed_country_ids)
+        countries = list(Country.objects.all())
+        self.places = Places(countries, regions, allowed_country_ids=allowed_country_ids)
+        # A profile of one country's portal reads its codes as that country's ("20" is Cesar, not Piura).
+        self.country = next((c for c in countries if c.code == country), None) if country else None
         self.regions_by_id = {region.pk: region for region in regions}
         self.sources = Choices(FundingSource.choices)
-        self.aliases = column_aliases(self.model, {"id": None, **self.fields})
-        # The portals name the region column by the kind of region ("Departamento", "Region").
-        for kind in (Region.Kind.DEPARTMENT, Region.Kind.REGION):
-            for name in in_languages(kind.label):
-                self.aliases.setdefault(label_key(name), "region_code")
+        self.aliases = header_aliases(self.model, self.fields)
         self.limits = {
             column: self.model._meta.get_field(name).max_length
             for column, name in self.fields.items()
@@ -130,7 +141,7 @@ class _Importer:
         }
 
     def region(self, text: str) -> Region:
-        region = self.places.region(text)
+        region = self.places.region(text, country=self.country)
         if self.allowed_country_ids is not None and region.country_id not in self.allowed_country_ids:
             raise CellInvalid(
                 _("you may not import data for %(region)s: it is outside your country teams.") % {"region": region}
@@ -172,8 +183,8 @@ class _Importer:
         report.errors.extend(RowError(1, problem) for problem in problems)
         if any(column not in positions for column in self.required):
             return report
-        names = {column: table.header[position].strip() for column, position in positions.items()}
-        self.positions = positions
+        names = {column: table.column_label(position) for column, position in positions.items()}
+        self.positions, self.names = positions, names
         rows = []
         for line, cells in table.rows:
             if len(rows) >= MAX_ROWS:
@@ -183,7 +194,10 @@ class _Importer:
         report.errors.extend(table.errors)
         report.rows = len(rows)
         money_cells = (cells[positions[c]] for _line, cells in rows for c in self.money if positions[c] < len(cells))
-        self.decimal_mark = report.decimal_mark = decimal_mark_of(money_cells, default=table.decimal_mark)
+        if table.decimal_mark_fixed:
+            self.decimal_mark = report.decimal_mark = table.decimal_mark
+        else:
+            self.decimal_mark = report.decimal_mark = decimal_mark_of(money_cells, default=table.decimal_mark)
 
         parsed: dict[tuple, tuple[int, dict, int | None]] = {}
         lines_by_id: dict[int, int] = {}
@@ -310,7 +324,7 @@ class _Importer:
                 try:
                     validate_row(row, resolved=("region", "municipality", "objective"))
                 except ValidationError as error:
-                    report.errors.append(RowError(line, " ".join(error.messages)))
+                    report.errors.append(RowError(line, " ".join(self.rule_messages(error))))
                     continue
             report.changes.append(RowChange(line=line, action=action, label=str(row), fields=changed))
             if action == RowChange.UNCHANGED:
@@ -325,18 +339,33 @@ class _Importer:
     def rule_problems(self, values: dict) -> list[str]:
         """The model's rules broken by the values of a row that could be read, when others could not
         (so a row with two mistakes shows both): the failed fields' own errors are left out."""
+        # A value that could not be read is None, and so is one derived from it (the currency of a
+        # region that could not be read): their fields' errors would only repeat the first problem.
         failed = {name.removesuffix("_id") for name, value in values.items() if value is None}
         row = self.model(**{name: value for name, value in values.items() if value is not None})
         try:
             validate_row(row, resolved=("region", "municipality", "objective"))
         except ValidationError as error:
-            return [
-                message
-                for field_name, messages in error.message_dict.items()
-                if field_name not in failed
-                for message in messages
-            ]
+            return self.rule_messages(error, skip=failed)
         return []
+
+    def rule_messages(self, error: ValidationError, *, skip: set[str] = frozenset()) -> list[str]:
+        """The messages of the model's rules, each naming the column of its field as the file heads it."""
+        if not hasattr(error, "error_dict"):
+            return error.messages
+        columns = {name.removesuffix("_id"): column for column, name in self.fields.items()}
+        found = []
+        for field_name, messages in error.message_dict.items():
+            if field_name in skip:
+                continue
+            column = columns.get(field_name)
+            if field_name == "__all__":
+                found += messages
+                continue
+            name = self.names.get(column) if column else None
+            name = name or self.label(field_name)
+            found += [f"{name}: {message}" for message in messages]
+        return found
 
     def label(self, attname: str) -> str:
         name = attname.removesuffix("_id")
@@ -368,7 +397,7 @@ class FlowImporter(_Importer):
             "month": cell("month", month),
             "source": cell("source", self.sources),
             "amount": cell("amount", self.money_value),
-            "currency": currency or (default_currency(region.country.code) if region else ""),
+            "currency": currency or (default_currency(region.country.code) if region else None),
             "is_sample": cell("is_sample", flag) or False,
             "note": cell("note", str) or "",
         }
@@ -405,8 +434,8 @@ class ExecutionImporter(_Importer):
     money = ("allocated", "executed")
     model = BudgetExecution
 
-    def __init__(self, *, allowed_country_ids: frozenset[int] | None) -> None:
-        super().__init__(allowed_country_ids=allowed_country_ids)
+    def __init__(self, *, allowed_country_ids: frozenset[int] | None, country: str = "") -> None:
+        super().__init__(allowed_country_ids=allowed_country_ids, country=country)
         self.plans = list(DevelopmentPlan.objects.filter(region__isnull=False))
         self.objectives = {(o.plan_id, o.code.upper()): o for o in PlanObjective.objects.select_related("plan")}
         self.objectives_by_id = {objective.pk: objective for objective in self.objectives.values()}
@@ -441,7 +470,7 @@ class ExecutionImporter(_Importer):
             "funding_source": cell("funding_source", self.sources),
             "allocated": cell("allocated", self.money_value),
             "executed": cell("executed", self.money_value),
-            "currency": currency or (default_currency(region.country.code) if region else ""),
+            "currency": currency or (default_currency(region.country.code) if region else None),
             "objective_id": cell("plan_objective", lambda code: self.objective_id(code, region, year)),
             "is_sample": cell("is_sample", flag) or False,
         }
@@ -464,8 +493,191 @@ IMPORTERS = {"flows": FlowImporter, "execution": ExecutionImporter}
 
 
 def resources_import(
-    *, kind: str, file: bytes | str, dry_run: bool, allowed_country_ids: frozenset[int] | None = None
+    *,
+    kind: str,
+    file: bytes | str | Table,
+    dry_run: bool,
+    allowed_country_ids: frozenset[int] | None = None,
+    country: str = "",
 ) -> ImportReport:
-    """Check every row of a CSV or XLSX file, then import all of it or nothing (nothing at all on a dry run)."""
-    importer = IMPORTERS[kind](allowed_country_ids=allowed_country_ids)
+    """Check every row of a CSV or XLSX file, then import all of it or nothing (nothing at all on a dry run).
+    `country` (an ISO code) reads the file's regions as that country's."""
+    importer = IMPORTERS[kind](allowed_country_ids=allowed_country_ids, country=country)
     return importer.run(file, dry_run=dry_run)
+
+
+# The kinds on the import page and in `import_data`, and the layouts the public portals publish.
+
+
+def _allowed(user) -> frozenset[int] | None:
+    return None if user is None or user.is_admin else user.team_country_ids
+
+
+def _run(kind: str):
+    def run(*, file, user=None, dry_run: bool, country: str = "") -> ImportReport:
+        allowed = _allowed(user)
+        return resources_import(kind=kind, file=file, dry_run=dry_run, allowed_country_ids=allowed, country=country)
+
+    return run
+
+
+def department_of_code(code: str) -> dict[str, str]:
+    """The department of a district's or municipality's official code (ubigeo 180301 is 18 Moquegua,
+    DANE 44847 is 44 La Guajira), as the full code of the department ("180000", "44000"), which names
+    it in one country only. Municipalities are not recorded yet: the figure counts in its department."""
+    value = code.strip()
+    if value.isdigit():
+        for digits in sorted({digits for lengths in FULL_CODE_DIGITS.values() for digits in lengths}):
+            if len(value) in (digits, digits - 1):
+                padded = value.zfill(digits)
+                return {"region_code": padded[:2] + "0" * (digits - 2)}
+    return {"region_code": value}
+
+
+def project_of(text: str) -> dict[str, str]:
+    """A project as the MEF's Consulta Amigable writes it, "2001621: MEJORAMIENTO DEL ...", read as its
+    code and its name."""
+    code, colon, name = text.partition(":")
+    if not colon:
+        return {"project_code": "", "project_name": text.strip()}
+    return {"project_code": code.strip(), "project_name": name.strip()}
+
+
+def _targets(fields: dict[str, str], required: tuple[str, ...], money: tuple[str, ...], model) -> tuple[Target, ...]:
+    targets = [Target("id", "id")]
+    for column, name in fields.items():
+        label = model._meta.get_field(name).verbose_name
+        targets.append(Target(column, label, required=column in required, money=column in money))
+    targets.append(
+        Target(
+            "municipality_code",
+            gettext_lazy("municipality or district code (counted in its department)"),
+            derive=department_of_code,
+        )
+    )
+    return tuple(targets)
+
+
+def _keys(*names: str) -> dict[str, str]:
+    return {label_key(name): "" for name in names}
+
+
+#: What the MEF's transfer query calls a resource, as this platform's sources.
+MEF_RESOURCES = {
+    label_key(name): source
+    for source, names in {
+        FundingSource.MINING_CANON: ("Canon minero", "Canon y sobrecanon minero"),
+        FundingSource.MINING_ROYALTIES: ("Regalías mineras", "Regalía minera", "Regalias mineras contractuales"),
+        FundingSource.OTHER_TRANSFERS: (
+            "Canon gasífero",
+            "Canon hidroenergético",
+            "Canon pesquero",
+            "Canon forestal",
+            "Canon y sobrecanon petrolero",
+            "Sobrecanon petrolero",
+            "FOCAM",
+            "Fondo de Compensación Municipal",
+            "FONCOMUN",
+            "Renta de aduanas",
+        ),
+    }.items()
+    for name in names
+}
+#: The MEF's "rubro" (financing source) codes, as this platform's sources.
+MEF_RUBROS = {
+    "00": FundingSource.NATIONAL_PROGRAMME,  # Recursos ordinarios
+    "07": FundingSource.OTHER_TRANSFERS,  # Fondo de compensación municipal
+    "08": FundingSource.OWN_RESOURCES,  # Impuestos municipales
+    "09": FundingSource.OWN_RESOURCES,  # Recursos directamente recaudados
+    "13": FundingSource.INTERNATIONAL_COOPERATION,  # Donaciones y transferencias
+    "18": FundingSource.MINING_CANON,  # Canon y sobrecanon, regalías, renta de aduanas y participaciones
+    "19": FundingSource.OTHER_TRANSFERS,  # Recursos por operaciones oficiales de crédito
+}
+
+MEF_TRANSFERS = Profile(
+    name="pe-mef-transferencias",
+    kind="flows",
+    country="PE",
+    label=gettext_lazy("Peru, MEF: transfers to national, regional and local governments (Transparencia Económica)"),
+    mapping={
+        label_key("Año"): "fiscal_year",
+        label_key("Mes"): "month",
+        label_key("Departamento"): "region_code",
+        label_key("Ubigeo"): "municipality_code",
+        label_key("Tipo de recurso"): "source",
+        label_key("Monto Acreditado"): "amount",
+        label_key("Acreditado"): "amount",
+        **_keys("Nivel de Gobierno", "Provincia", "Distrito", "Municipalidad", "Rubro", "Monto Autorizado"),
+        **_keys("Autorizado", "Entidad", "Pliego"),
+    },
+    fixed={"note": "MEF, Transparencia Económica: transferencias"},
+    values={"source": MEF_RESOURCES},
+    decimal_mark=",",
+    aggregate=True,
+    builtin=True,
+)
+MEF_EXECUTION = Profile(
+    name="pe-mef-consulta-amigable",
+    kind="execution",
+    country="PE",
+    label=gettext_lazy("Peru, MEF: budget execution (Consulta Amigable)"),
+    mapping={
+        label_key("Año"): "fiscal_year",
+        label_key("Departamento"): "region_code",
+        label_key("Producto/Proyecto"): "project",
+        label_key("Proyecto"): "project",
+        label_key("Rubro"): "funding_source",
+        label_key("PIM"): "allocated",
+        label_key("Devengado"): "executed",
+        **_keys("Nivel de Gobierno", "Sector", "Pliego", "Ejecutora", "Función", "PIA", "Certificación"),
+        **_keys("Compromiso Anual", "Atención de Compromiso Mensual", "Girado", "Avance %", "Avance"),
+    },
+    values={"funding_source": MEF_RUBROS},
+    decimal_mark=".",
+    aggregate=True,
+    builtin=True,
+)
+SGR_ROYALTIES = Profile(
+    name="co-sgr-datos-abiertos",
+    kind="flows",
+    country="CO",
+    label=gettext_lazy("Colombia, SGR: royalty allocations (datos.gov.co)"),
+    mapping={
+        label_key("Vigencia"): "fiscal_year",
+        label_key("Código DANE Departamento"): "region_code",
+        label_key("Código DANE Municipio"): "municipality_code",
+        label_key("Valor"): "amount",
+        label_key("Asignación"): "amount",
+        # Every allocation of the SGR is royalty money, whatever its concept (direct, local, regional):
+        # the concepts of a department and year are summed into its royalties.
+        **_keys("Bienio", "Departamento", "Municipio", "Concepto", "Fuente", "Entidad", "Beneficiario"),
+    },
+    fixed={"source": FundingSource.MINING_ROYALTIES, "note": "SGR, datos.gov.co"},
+    decimal_mark=".",
+    aggregate=True,
+    builtin=True,
+)
+
+register(
+    ImportKind(
+        name="flows",
+        label=KINDS["flows"],
+        targets=_targets(FLOW_FIELDS, FLOW_REQUIRED, ("amount",), ResourceFlow),
+        run=_run("flows"),
+        aliases=lambda: header_aliases(ResourceFlow, FLOW_FIELDS),
+        profiles=(MEF_TRANSFERS, SGR_ROYALTIES),
+    )
+)
+register(
+    ImportKind(
+        name="execution",
+        label=KINDS["execution"],
+        targets=(
+            *_targets(EXECUTION_FIELDS, EXECUTION_REQUIRED, ("allocated", "executed"), BudgetExecution),
+            Target("project", gettext_lazy("project as “code: name”"), derive=project_of),
+        ),
+        run=_run("execution"),
+        aliases=lambda: header_aliases(BudgetExecution, EXECUTION_FIELDS),
+        profiles=(MEF_EXECUTION,),
+    )
+)

@@ -44,6 +44,7 @@ from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.bulk import can_copy, copy_rows, reserve_ids
 from core.history.recording import record_created
@@ -58,6 +59,7 @@ from core.importers import (
     read_table,
     row_problems,
 )
+from core.imports import ImportKind, Target, register
 from core.search import fold, nfc
 from countries.lookup import CellInvalid, Municipalities, Places
 from countries.models import Country, Region, municipality_outside, regions_outside
@@ -505,3 +507,23 @@ def _existing_names() -> tuple[dict[tuple[int, str], int], set[int], dict[str, i
     for name in repeated:
         del anywhere[name]
     return names, organisations, anywhere
+
+
+def _run(*, file, user=None, dry_run: bool) -> ImportReport:
+    return stakeholders_import_csv(file=file, user=user, dry_run=dry_run)
+
+
+register(
+    ImportKind(
+        name="stakeholders",
+        label=gettext_lazy("Stakeholders"),
+        targets=tuple(
+            Target(column, column, required=column in REQUIRED_COLUMNS)
+            for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+        ),
+        run=_run,
+        aliases=lambda: column_aliases(Stakeholder, {column: column for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}),
+    )
+)
+
+from . import contact_import  # noqa: E402, F401 (registers the contacts kind beside the stakeholders one)

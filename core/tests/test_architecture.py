@@ -21,6 +21,7 @@ ALLOWED = {
     "accounts": {"core", "outbox", "countries", "stakeholders"},
     "explorers_network": {"core", "countries", "outbox", "stakeholders"},
     "planning": {"core", "countries", "attachments", "stakeholders", "accounts"},
+    "imports": {"core", "countries", "accounts"},
     "coalitions": {"core", "countries", "attachments", "stakeholders", "accounts", "planning", "explorers_network"},
     "results": {"core", "countries", "attachments", "stakeholders", "accounts", "planning", "coalitions"},
     "notifications": {"core", "outbox", "countries", "stakeholders", "accounts", "coalitions", "explorers_network"},

@@ -234,3 +234,80 @@ def test_an_export_imports_back_unchanged(other_staff_client, world, plans, lang
         assert report.ok, report.errors
         assert (report.created, report.updated, report.unchanged) == (0, 0, len(before))
         assert list(model.objects.order_by("pk").values()) == before
+
+
+#: The portals' own layouts, read through their built-in profiles: (kind, file, profile, rows, figures).
+PORTAL_FILES = [
+    (
+        "flows",
+        "mef_transferencias_moquegua_2026.csv",  # Windows-1252, ";", per district: summed per department
+        "pe-mef-transferencias",
+        4,
+        {
+            ("PE-MOQ", 2026, 1, "mining_canon"): Decimal("46580246.00"),
+            ("PE-MOQ", 2026, 2, "mining_royalties"): Decimal("2000000.00"),
+        },
+    ),
+    (
+        "flows",
+        "sgr_asignaciones_2025.csv",  # UTF-8, ",", DANE codes of Colombia, per municipality and concept
+        "co-sgr-datos-abiertos",
+        2,
+        {
+            ("CO-LAG", 2025, None, "mining_royalties"): Decimal("4250000000.50"),
+            ("CO-CES", 2025, None, "mining_royalties"): Decimal("300000000.25"),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "name", "profile", "rows", "expected"), PORTAL_FILES)
+def test_portal_exports_import_through_their_profile_with_the_command_and_again_change_nothing(
+    world, tmp_path, kind, name, profile, rows, expected
+):
+    out = StringIO()
+    call_command("import_data", kind, str(FILES / name), "--profile", profile, stdout=out)
+    assert f"{rows} new" in out.getvalue()
+    found = {(f.region.code, f.fiscal_year, f.month, f.source): f.amount for f in ResourceFlow.objects.all()}
+    assert {key: found.get(key) for key in expected} == expected
+    again = StringIO()
+    call_command("import_data", kind, str(FILES / name), "--profile", profile, stdout=again)
+    assert f"0 new, 0 changed, {rows} unchanged" in again.getvalue()
+
+
+def test_the_consulta_amigable_workbook_reads_projects_and_rubros(world):
+    call_command(
+        "import_data",
+        "execution",
+        str(FILES / "mef_consulta_amigable_moquegua_2026.xlsx"),
+        "--profile",
+        "pe-mef-consulta-amigable",
+        stdout=StringIO(),
+    )
+    rows = {row.project_code: row for row in BudgetExecution.objects.all()}
+    water = rows["2001621"]  # two pliegos of one project: summed
+    assert (water.allocated, water.executed, water.funding_source, water.currency) == (
+        Decimal("140000000.00"),
+        Decimal("97000000.00"),
+        "mining_canon",
+        "PEN",
+    )
+    assert water.project_name == "MEJORAMIENTO DEL SERVICIO DE AGUA POTABLE EN ILO"
+    assert rows["2345118"].funding_source == "national_programme"
+
+
+def test_an_unknown_profile_is_refused_naming_the_builtin_ones(world):
+    with pytest.raises(CommandError, match="pe-mef-transferencias"):
+        call_command("import_data", "flows", str(FILES / "sgr_asignaciones_2025.csv"), "--profile", "nope")
+
+
+def test_a_row_outside_the_users_countries_reports_that_alone_naming_its_column(world):
+    report = resources_import(
+        kind="flows",
+        file="Departamento,Año fiscal,Origen,Monto\nLa Guajira,2024,Canon minero,100\n",
+        dry_run=True,
+        allowed_country_ids=frozenset({world.pe.pk}),
+    )
+    assert [error.message for error in report.errors] == [
+        "Departamento: you may not import data for La Guajira: it is outside your country teams."
+    ]

@@ -1,0 +1,111 @@
+"""The staff import page: upload, column mapping (pre-filled by a profile), dry run, import; profiles."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from imports.models import ImportProfile, ImportUpload
+from planning.models import BudgetExecution, ResourceFlow
+
+from .conftest import CORPUS
+
+
+def test_the_mef_transfers_file_imports_in_one_pass_through_its_builtin_profile(
+    other_staff_client, import_through_page
+):
+    dry, done = import_through_page(
+        other_staff_client,
+        kind="flows",
+        name="mef_transferencias_moquegua_2026.csv",
+        profile="builtin:pe-mef-transferencias",
+    )
+    assert dry.ok and dry.dry_run and dry.created == 4
+    assert done.ok and done.created == 4
+    # The districts of Moquegua are summed into the department, per month and source.
+    flows = {(f.month, f.source): f.amount for f in ResourceFlow.objects.filter(region__code="PE-MOQ")}
+    assert flows == {
+        (1, "mining_canon"): Decimal("46580246.00"),
+        (1, "mining_royalties"): Decimal("3500000.50"),
+        (2, "mining_canon"): Decimal("23500000.00"),
+        (2, "mining_royalties"): Decimal("2000000.00"),
+    }
+    assert set(ResourceFlow.objects.values_list("currency", flat=True)) == {"PEN"}
+    assert not ImportUpload.objects.exists()  # the file is gone once imported
+
+
+def test_the_mapping_step_shows_each_header_with_its_samples_and_the_profiles_choice(other_staff_client):
+    with (CORPUS / "mef_consulta_amigable_moquegua_2026.xlsx").open("rb") as handle:
+        response = other_staff_client.post(
+            reverse("imports:start"),
+            {"kind": "execution", "profile": "builtin:pe-mef-consulta-amigable", "file": handle},
+        )
+    page = other_staff_client.get(response.url)
+    form = page.context["form"]
+    headers = [field.label for field, _samples in form.columns]
+    assert headers[:6] == ["Año", "Nivel de Gobierno", "Sector", "Pliego", "Departamento", "Producto/Proyecto"]
+    chosen = {field.label: field.value() for field, _samples in form.columns}
+    assert chosen["PIM"] == "allocated" and chosen["Devengado"] == "executed" and chosen["PIA"] == ""
+    assert chosen["Producto/Proyecto"] == "project"
+    samples = {field.label: found for field, found in form.columns}
+    assert samples["Departamento"] == ["18: MOQUEGUA"]
+
+
+def test_another_users_upload_is_not_found(other_staff_client, staff_client):
+    with (CORPUS / "sgr_asignaciones_2025.csv").open("rb") as handle:
+        response = staff_client.post(reverse("imports:start"), {"kind": "flows", "file": handle})
+    assert other_staff_client.get(response.url).status_code == 404
+    assert other_staff_client.post(response.url, {"dry_run": "1"}).status_code == 404
+
+
+def test_a_partner_cannot_reach_the_import_page(partner_client):
+    assert partner_client.get(reverse("imports:start")).status_code == 403
+
+
+def test_a_file_over_the_size_limit_is_refused(other_staff_client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("big.csv", b"a,b\n" + b"1,2\n" * (1_400_000), content_type="text/csv")
+    response = other_staff_client.post(reverse("imports:start"), {"kind": "flows", "file": big})
+    assert response.status_code == 200 and "5 MB" in str(response.context["form"].errors)
+    assert not ImportUpload.objects.exists()
+
+
+def test_the_mapping_is_saved_as_a_profile_for_the_owner_and_shared_with_the_team(
+    world, staff_client, other_staff_client, import_through_page
+):
+    changes = {"save_as": "SGR mensual", "share_with": str(world.co.pk)}
+    _dry, done = import_through_page(
+        staff_client,
+        kind="flows",
+        name="sgr_asignaciones_2025.csv",
+        profile="builtin:co-sgr-datos-abiertos",
+        changes=changes,
+    )
+    assert done.ok and done.created == 2
+    saved = ImportProfile.objects.get(name="SGR mensual")
+    assert saved.owner == world.staff_co and saved.kind == "flows" and saved.aggregate
+    assert saved.mapping["valor"] == "amount" and saved.fixed["source"] == "mining_royalties"
+    assert list(ImportProfile.objects.visible_to(world.staff_co)) == [saved]
+    assert not ImportProfile.objects.visible_to(world.staff_pe).exists()  # not of Peru's team
+    assert not ImportProfile.objects.editable_by(world.staff_pe).exists()
+    la_guajira = ResourceFlow.objects.get(region__code="CO-LAG")
+    assert (la_guajira.amount, la_guajira.currency) == (Decimal("4250000000.50"), "COP")
+
+
+def test_a_mapping_that_misses_a_required_column_says_so_and_imports_nothing(other_staff_client, import_through_page):
+    dry, done = import_through_page(
+        other_staff_client,
+        kind="flows",
+        name="mef_transferencias_moquegua_2026.csv",
+        profile="builtin:pe-mef-transferencias",
+        changes={"column_10": ""},  # Monto Acreditado ignored: no amount
+    )
+    assert done is None and [str(error) for error in dry.errors] == ["Line 1: Missing columns: amount."]
+    assert not ResourceFlow.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/imports/", "/resources/import/"])
+def test_the_import_pages_answer_staff(other_staff_client, path):
+    assert other_staff_client.get(path).status_code == 200
+    assert BudgetExecution.objects.count() == 0
