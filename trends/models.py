@@ -94,6 +94,12 @@ class NetworkSnapshot(TimeStampedModel):
 class CoalitionHealthSnapshotQuerySet(ScopedQuerySet):
     country_lookups = ("coalition__initiative__country",)
 
+    def visible_to_partner(self, organisation_id: int) -> "CoalitionHealthSnapshotQuerySet":
+        """A partner reads the health of the coalitions its organisation belongs to, as their roll-up."""
+        from coalitions.models import partner_coalition_ids
+
+        return self.filter(coalition_id__in=partner_coalition_ids(organisation_id))
+
 
 class CoalitionHealthSnapshot(TimeStampedModel):
     """A coalition's health figures (those its page shows) in one month, and when it last met."""
