@@ -4,6 +4,7 @@ active language, a totals row where the section has figures. Text cells go throu
 
 import io
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.text import slugify
@@ -214,15 +215,18 @@ BUILDERS = {
 }
 
 
-def report_workbook(report: Report) -> bytes:
-    """The report as the bytes of an XLSX file, a sheet per section in the page's order."""
+def report_workbook(report: Report, progress: Callable[[int], None] | None = None) -> bytes:
+    """The report as the bytes of an XLSX file, a sheet per section in the page's order; `progress`,
+    when given, is told the percentage of sheets written after each."""
     book = Workbook(write_only=True)
-    for name, title in SECTIONS:
+    for number, (name, title) in enumerate(SECTIONS, start=1):
         header, rows = BUILDERS[name](report)
         sheet = book.create_sheet(_sheet_title(str(title)))
         sheet.append([_cell(value) for value in header])
         for row in rows:
             sheet.append([_cell(value) for value in row])
+        if progress:
+            progress(100 * number // len(SECTIONS))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ month), so the section covers the fiscal years the period touches, and of monthl
 months within it. A coalition's report has no such section's figures: its money is its country's.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -206,8 +207,12 @@ def _coalitions(scope: str, subject, user) -> list[Coalition]:
     return coalitions_of(user, initiative__country=subject)
 
 
-def report(*, scope: str, subject, period: Period, user) -> Report:
-    """Everything the report shows for the subject in the period (a constant number of queries)."""
+def report(*, scope: str, subject, period: Period, user, progress: Callable[[int], None] | None = None) -> Report:
+    """Everything the report shows for the subject in the period (a constant number of queries).
+
+    `progress`, when given, is told the percentage gathered after each section (a background run
+    shows it)."""
+    done = progress or (lambda percent: None)
     coalitions = _coalitions(scope, subject, user)
     ids = [coalition.pk for coalition in coalitions]
     start, end = period.start, period.end
@@ -246,6 +251,8 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
     for row in kinds:
         row.sector_cells.extend(row.by_sector.get(value, 0) for value, _label in sectors)
 
+    done(20)
+
     due = Q(due_on__gte=start, due_on__lte=end) & ~Q(status=Commitment.Status.DROPPED)
     commitments = list(
         Commitment.objects.filter(coalition_id__in=ids)
@@ -253,11 +260,13 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
         .select_related("coalition", "owner")
         .order_by("due_on", "pk")
     )
+    done(30)
     outcomes = list(
         Outcome.objects.filter(coalition_id__in=ids, observed_on__gte=start, observed_on__lte=end)
         .select_related("coalition")
         .order_by("observed_on", "pk")
     )
+    done(40)
     notes = list(
         LearningNote.objects.filter(coalition_id__in=ids, **in_period)
         .select_related("coalition", "author")
@@ -271,6 +280,7 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
         else {"initiative_id__in": {coalition.initiative_id for coalition in coalitions}}
     )
     moved = [move for move in moves_where(user=user, as_of=end, since=start, **where) if move.distance != 0]
+    done(60)
 
     if scope == "country":
         owners = (
@@ -293,11 +303,16 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
             )
         )
     )
+    done(70)
+    figures = rollup(coalitions, period)
+    done(85)
+    money = resources(scope=scope, subject=subject, period=period, user=user)
+    done(100)
     return Report(
         scope=scope,
         subject=subject,
         period=period,
-        rollup=rollup(coalitions, period),
+        rollup=figures,
         kinds=kinds,
         sectors=sectors,
         commitments=commitments,
@@ -305,7 +320,7 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
         notes=notes,
         moves=moved,
         indicators=indicators,
-        resources=resources(scope=scope, subject=subject, period=period, user=user),
+        resources=money,
     )
 
 
