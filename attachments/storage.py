@@ -23,12 +23,3 @@ def storage_name(instance, filename: str) -> str:
 def thumbnail_name(instance, filename: str) -> str:
     token = secrets.token_hex(20)
     return f"attachments/thumbnails/{token[:2]}/{token}.jpg"
-
-
-def is_local(storage) -> bool:
-    """A storage with files on this machine's disk (streamed by the view), not an object store."""
-    try:
-        storage.path("probe")
-    except NotImplementedError:
-        return False
-    return True

@@ -363,6 +363,11 @@ CELERY_BEAT_SCHEDULE["trends-snapshots"] = {
     "task": "trends.tasks.snapshots_take",
     "schedule": crontab(minute=30, hour=1, day_of_month=1),
 }
+# Kept report workbooks (trends.ReportRun) older than REPORT_RUNS_KEEP_DAYS are deleted, daily.
+CELERY_BEAT_SCHEDULE["trends-report-runs-expire"] = {
+    "task": "trends.tasks.report_runs_expire",
+    "schedule": crontab(minute=45, hour=1),
+}
 CELERY_BEAT_SCHEDULE["notifications-digest"] = {
     "task": "notifications.tasks.digests_send",
     "schedule": envint("DIGEST_EVERY_SECONDS", "3600"),
@@ -372,6 +377,10 @@ CELERY_BEAT_SCHEDULE["notifications-digest"] = {
 # this many, at least this many overdue commitments, no engagement for this many days. Admins
 # may override each in the admin (trends.HealthThresholds).
 COALITION_HEALTH_THRESHOLDS = {"members_lost": 2, "overdue_commitments": 3, "days_without_meeting": 90}
+# A period report's workbook for a range longer than this many days is built in the background
+# (Celery) and kept for download for REPORT_RUNS_KEEP_DAYS days; a shorter one downloads at once.
+REPORT_ASYNC_DAYS = envint("REPORT_ASYNC_DAYS", "366")
+REPORT_RUNS_KEEP_DAYS = envint("REPORT_RUNS_KEEP_DAYS", "30")
 
 # The outbox (outbox/services.py): batch size per task, how long a worker holds a claimed row,
 # when a pending row counts as stuck, and the retry backoff for temporary SMTP errors.

@@ -1,6 +1,9 @@
-from core.filters import BaseFilterSet, DateRangeFilter
+from django.utils.translation import gettext_lazy as _
 
-from .models import NetworkSnapshot
+from core.filters import BaseFilterSet, DateRangeFilter, ShortListChoiceFilter, visible
+from countries.models import Country
+
+from .models import CoalitionHealthSnapshot, NetworkSnapshot
 
 
 class NetworkSnapshotFilterSet(BaseFilterSet):
@@ -9,3 +12,17 @@ class NetworkSnapshotFilterSet(BaseFilterSet):
     class Meta:
         model = NetworkSnapshot
         fields = ["country", "initiative"]
+
+
+class CoalitionHealthSnapshotFilterSet(BaseFilterSet):
+    period = DateRangeFilter()
+    country = ShortListChoiceFilter(
+        field_name="coalition__initiative__country",
+        queryset=visible(Country),
+        empty_label=_("All countries"),
+        label=_("Country"),
+    )
+
+    class Meta:
+        model = CoalitionHealthSnapshot
+        fields = ["coalition"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import short_tables
+from core.access import is_staff_member
 
 from .models import CoalitionHealthSnapshot, HealthThresholds
 
@@ -103,7 +104,10 @@ def flags(
 def health_rows(*, user, countries=None) -> list[HealthRow]:
     """The coalitions of `countries` (None: every country) the user sees, in their latest month and
     the month before, those that need attention first. One query whatever their number (and
-    the thresholds, from the cache)."""
+    the thresholds, from the cache). The comparison is a staff view: partners read their own
+    coalitions' snapshots through the API, never this table."""
+    if not is_staff_member(user):
+        return []
     snapshots = CoalitionHealthSnapshot.objects.visible_to(user)
     if countries is not None:
         snapshots = snapshots.filter(coalition__initiative__country__in=countries)

@@ -4,13 +4,18 @@ A snapshot is taken once a month (and on demand) by `trends.services`; taking it
 same month replaces its figures, so a scope has one row per month.
 """
 
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from core.access import is_staff_member
 from core.models import ScopedQuerySet, TimeStampedModel
 
 #: Why snapshots are not in the history: they are figures computed from rows that are recorded,
@@ -93,6 +98,12 @@ class NetworkSnapshot(TimeStampedModel):
 
 class CoalitionHealthSnapshotQuerySet(ScopedQuerySet):
     country_lookups = ("coalition__initiative__country",)
+
+    def visible_to_partner(self, organisation_id: int) -> "CoalitionHealthSnapshotQuerySet":
+        """A partner reads the health of the coalitions its organisation belongs to, as their roll-up."""
+        from coalitions.models import partner_coalition_ids
+
+        return self.filter(coalition_id__in=partner_coalition_ids(organisation_id))
 
 
 class CoalitionHealthSnapshot(TimeStampedModel):
@@ -191,3 +202,97 @@ class HealthThresholds(TimeStampedModel):
             first_set = HealthThresholds.objects.filter(pk=1).values_list("created_at", flat=True).first()
             self.created_at = first_set or self.created_at
         super().save(*args, **kwargs)
+
+
+class ReportRunQuerySet(ScopedQuerySet):
+    country_lookups = ()
+
+    def visible_to(self, user) -> "ReportRunQuerySet":
+        """A staff member's own runs: a kept file is the requester's, whoever else may read the subject."""
+        if not is_staff_member(user):
+            return self.none()
+        return self.filter(requested_by=user)
+
+    def editable_by(self, user) -> "ReportRunQuerySet":
+        return self.visible_to(user)
+
+
+def report_run_file_name(instance, filename: str) -> str:
+    """A random name: the download's name is kept in the row, never in the storage."""
+    token = secrets.token_hex(20)
+    return f"reports/{token[:2]}/{token}.xlsx"
+
+
+def report_storage():
+    """The private storage (`STORAGES["attachments"]`): nothing serves it, the run's download view hands it out."""
+    return storages["attachments"]
+
+
+class ReportRun(TimeStampedModel):
+    """A period report's workbook built in the background (a long range), and kept for download a while.
+
+    The run is its requester's; the download checks again that they may still see the subject.
+    """
+
+    class Scope(models.TextChoices):
+        COALITION = "coalition", _("Coalition")
+        INITIATIVE = "initiative", _("Initiative")
+        COUNTRY = "country", _("Country")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Error(models.TextChoices):
+        SUBJECT_GONE = "subject_gone", _("The report's subject no longer exists or is out of your sight.")
+        FAILED = "failed", _("The workbook could not be built. Please try again, or ask an administrator.")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_runs", verbose_name=_("requested by")
+    )
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope)
+    key = models.CharField(_("subject"), max_length=20, help_text=_("A country's code, or the id of the others."))
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(
+        _("file"), upload_to=report_run_file_name, storage=report_storage, max_length=255, blank=True
+    )
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=20, choices=Error, blank=True)
+
+    objects = ReportRunQuerySet.as_manager()
+    history_not_recorded = "a file built in the background and deleted after a while; its progress is rewritten"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="reportrun_progress_0_100",
+                violation_error_message=_("Progress is a percentage, from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="reportrun_end_after_start",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.key} · {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("trends:report_run", kwargs={"pk": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -4,6 +4,8 @@ active language, a totals row where the section has figures. Text cells go throu
 
 import io
 import re
+from collections.abc import Callable
+from decimal import Decimal
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -14,11 +16,13 @@ from core.exports import csv_cell
 
 from .reports import SECTIONS, Report
 
+SECTION_TITLES = dict(SECTIONS)
+
 
 def _cell(value):
     if value is None:
         return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
     return csv_cell(value)
 
@@ -174,6 +178,31 @@ def _indicators(report: Report) -> tuple[list, list[list]]:
     return header, [*rows, [_("Total"), len(rows)]]
 
 
+def _resources(report: Report) -> tuple[list, list[list]]:
+    """Transfers by fiscal year and source, then budget execution by plan objective, each with totals."""
+    resources = report.resources
+    if resources.absent:
+        return [str(SECTION_TITLES["resources"])], [[resources.absent]]
+    rows: list[list] = []
+    transfers = resources.transfers
+    header = [_("Fiscal year"), *(label for _value, label in transfers.sources), _("Total")]
+    rows += [[row.year, *row.amounts, row.total] for row in transfers.rows]
+    rows.append([_("Total"), *resources.transfer_source_totals, resources.transfers_total])
+    rows.append([])
+    rows.append([_("Objective code"), _("Objective"), _("Allocated"), _("Executed"), _("Execution rate (%)")])
+    for row in resources.by_objective:
+        rate = row.execution_rate
+        rows.append([row.code, row.title, row.allocated, row.executed, None if rate is None else round(rate * 100, 1)])
+    rate = resources.execution_rate
+    rows.append(
+        [_("Total"), "", resources.allocated, resources.executed, None if rate is None else round(rate * 100, 1)]
+    )
+    if resources.currencies:
+        rows.append([])
+        rows.append([_("Amounts in"), ", ".join(resources.currencies)])
+    return header, rows
+
+
 BUILDERS = {
     "summary": _summary,
     "engagements": _engagements,
@@ -182,18 +211,22 @@ BUILDERS = {
     "notes": _notes,
     "moves": _moves,
     "indicators": _indicators,
+    "resources": _resources,
 }
 
 
-def report_workbook(report: Report) -> bytes:
-    """The report as the bytes of an XLSX file, a sheet per section in the page's order."""
+def report_workbook(report: Report, progress: Callable[[int], None] | None = None) -> bytes:
+    """The report as the bytes of an XLSX file, a sheet per section in the page's order; `progress`,
+    when given, is told the percentage of sheets written after each."""
     book = Workbook(write_only=True)
-    for name, title in SECTIONS:
+    for number, (name, title) in enumerate(SECTIONS, start=1):
         header, rows = BUILDERS[name](report)
         sheet = book.create_sheet(_sheet_title(str(title)))
         sheet.append([_cell(value) for value in header])
         for row in rows:
             sheet.append([_cell(value) for value in row])
+        if progress:
+            progress(100 * number // len(SECTIONS))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -8,11 +8,16 @@ engagements, commitments, outcomes and notes). The assessments that moved are
 `coalitions.moves.moves_where` with `since` the period's start and `as_of` its end. The number of
 queries does not depend on how much there is to report.
 
-Not in the report: resource execution (planning's resources belong to plans, not to coalitions,
-and have no dated spending to put in a period).
+Resource execution applies to a country and to an initiative (the regions it names): the money
+that reached their regions and its budget execution, aggregated by the region resources page's own
+functions (`planning.figures`). Public finance is recorded per fiscal year (transfers sometimes per
+month), so the section covers the fiscal years the period touches, and of monthly transfers the
+months within it. A coalition's report has no such section's figures: its money is its country's.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -24,6 +29,8 @@ from coalitions.rollup import Period, Rollup, coalition_rollup_coalitions, coali
 from core.parsing import parse_id
 from core.views import get_visible_or_404
 from countries.models import Country
+from planning import figures as planning_figures
+from planning.models import BudgetExecution, ResourceFlow, execution_rate
 from results.models import Indicator, IndicatorValue
 from stakeholders.models import Stakeholder
 
@@ -43,6 +50,101 @@ class KindRow:
     sector_cells: list[int] = field(default_factory=list)  # by_sector in the report's sector order
 
 
+@dataclass(frozen=True)
+class Resources:
+    """Money that reached the subject's regions in the period's fiscal years, and how it was spent."""
+
+    applies: bool  # a country, or an initiative that names regions; never a coalition
+    years: list[int]  # the fiscal years the period touches
+    scope: str = "country"
+    transfers: planning_figures.TransferTable | None = None
+    by_objective: list[planning_figures.ObjectiveExecution] = field(default_factory=list)
+    currencies: list[str] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.transfers and self.transfers.rows) or bool(self.by_objective)
+
+    @property
+    def absent(self) -> str:
+        """Why the section has no figures, or "" when it has some."""
+        if self.has_data:
+            return ""
+        if self.scope == "coalition":
+            return str(
+                _(
+                    "Resource execution is reported for a country or an initiative, whose regions receive and "
+                    "spend public money; a coalition's is its country's."
+                )
+            )
+        if not self.applies:
+            return str(_("This initiative names no regions, so there is no resource execution to report."))
+        return str(
+            _("No resource flows or budget execution are recorded for these regions in the period's fiscal years.")
+        )
+
+    @property
+    def transfers_total(self) -> Decimal:
+        return sum((row.total for row in self.transfers.rows), Decimal(0)) if self.transfers else Decimal(0)
+
+    @property
+    def transfer_source_totals(self) -> list[Decimal]:
+        if not self.transfers:
+            return []
+        return [sum(column, Decimal(0)) for column in zip(*(row.amounts for row in self.transfers.rows), strict=True)]
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((row.allocated for row in self.by_objective), Decimal(0))
+
+    @property
+    def executed(self) -> Decimal:
+        return sum((row.executed for row in self.by_objective), Decimal(0))
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return execution_rate(self.allocated, self.executed)
+
+
+def _fiscal_years(period: Period) -> list[int]:
+    return list(range(period.start.year, period.end.year + 1))
+
+
+def _flows_in(period: Period) -> Q:
+    """Yearly transfers of the period's fiscal years, and monthly ones of its months."""
+    start, end = period.start, period.end
+    condition = Q(fiscal_year__in=_fiscal_years(period), month__isnull=True)
+    for year in _fiscal_years(period):
+        first = start.month if year == start.year else 1
+        last = end.month if year == end.year else 12
+        condition |= Q(fiscal_year=year, month__gte=first, month__lte=last)
+    return condition
+
+
+def resources(*, scope: str, subject, period: Period, user) -> Resources:
+    """The resource section: `planning.figures` over the subject's regions (six queries at most)."""
+    years = _fiscal_years(period)
+    if scope == "country":
+        where = Q(region__country=subject)
+    elif scope == "initiative":
+        regions = list(subject.regions.values_list("pk", flat=True))
+        if not regions:
+            return Resources(applies=False, years=years, scope=scope)
+        where = Q(region__in=regions)
+    else:
+        return Resources(applies=False, years=years, scope=scope)
+    flows = ResourceFlow.objects.visible_to(user).filter(where).filter(_flows_in(period))
+    executions = BudgetExecution.objects.visible_to(user).filter(where, fiscal_year__in=years)
+    return Resources(
+        applies=True,
+        years=years,
+        scope=scope,
+        transfers=planning_figures.transfers_by_year(flows),
+        by_objective=planning_figures.execution_by_objective(executions),
+        currencies=planning_figures.region_currencies(flows, executions),
+    )
+
+
 @dataclass
 class Report:
     scope: str
@@ -56,6 +158,7 @@ class Report:
     notes: list[LearningNote]
     moves: list[Move]
     indicators: list[Indicator] = field(default_factory=list)
+    resources: Resources | None = None
 
     @property
     def title(self) -> str:
@@ -104,8 +207,12 @@ def _coalitions(scope: str, subject, user) -> list[Coalition]:
     return coalitions_of(user, initiative__country=subject)
 
 
-def report(*, scope: str, subject, period: Period, user) -> Report:
-    """Everything the report shows for the subject in the period (a constant number of queries)."""
+def report(*, scope: str, subject, period: Period, user, progress: Callable[[int], None] | None = None) -> Report:
+    """Everything the report shows for the subject in the period (a constant number of queries).
+
+    `progress`, when given, is told the percentage gathered after each section (a background run
+    shows it)."""
+    done = progress or (lambda percent: None)
     coalitions = _coalitions(scope, subject, user)
     ids = [coalition.pk for coalition in coalitions]
     start, end = period.start, period.end
@@ -144,6 +251,8 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
     for row in kinds:
         row.sector_cells.extend(row.by_sector.get(value, 0) for value, _label in sectors)
 
+    done(20)
+
     due = Q(due_on__gte=start, due_on__lte=end) & ~Q(status=Commitment.Status.DROPPED)
     commitments = list(
         Commitment.objects.filter(coalition_id__in=ids)
@@ -151,11 +260,13 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
         .select_related("coalition", "owner")
         .order_by("due_on", "pk")
     )
+    done(30)
     outcomes = list(
         Outcome.objects.filter(coalition_id__in=ids, observed_on__gte=start, observed_on__lte=end)
         .select_related("coalition")
         .order_by("observed_on", "pk")
     )
+    done(40)
     notes = list(
         LearningNote.objects.filter(coalition_id__in=ids, **in_period)
         .select_related("coalition", "author")
@@ -169,6 +280,7 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
         else {"initiative_id__in": {coalition.initiative_id for coalition in coalitions}}
     )
     moved = [move for move in moves_where(user=user, as_of=end, since=start, **where) if move.distance != 0]
+    done(60)
 
     if scope == "country":
         owners = (
@@ -191,11 +303,16 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
             )
         )
     )
+    done(70)
+    figures = rollup(coalitions, period)
+    done(85)
+    money = resources(scope=scope, subject=subject, period=period, user=user)
+    done(100)
     return Report(
         scope=scope,
         subject=subject,
         period=period,
-        rollup=rollup(coalitions, period),
+        rollup=figures,
         kinds=kinds,
         sectors=sectors,
         commitments=commitments,
@@ -203,6 +320,7 @@ def report(*, scope: str, subject, period: Period, user) -> Report:
         notes=notes,
         moves=moved,
         indicators=indicators,
+        resources=money,
     )
 
 
@@ -215,4 +333,5 @@ SECTIONS = (
     ("notes", _("Learning notes")),
     ("moves", _("Assessments that moved")),
     ("indicators", _("Indicators")),
+    ("resources", _("Resource execution")),
 )

@@ -6,17 +6,26 @@ can all run as often as they like.
 """
 
 import datetime
+import logging
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.http import Http404
+from django.utils import timezone, translation
 
 from coalitions.models import Coalition, CoalitionHealth, Engagement, Initiative
 from coalitions.network import scope_network
+from coalitions.rollup import Period
+from core.tasks import enqueue_after_commit
+from core.validation import full_clean
 from countries.models import Country
 from stakeholders.network import Network
 
-from .models import CoalitionHealthSnapshot, NetworkSnapshot
+from .models import CoalitionHealthSnapshot, NetworkSnapshot, ReportRun
+
+logger = logging.getLogger(__name__)
 
 #: How many of the most central actors each network snapshot keeps.
 CENTRAL_KEPT = 10
@@ -126,3 +135,87 @@ def coalition_health_snapshots_take(*, on: datetime.date | None = None, months_a
 def snapshots_take(*, on: datetime.date | None = None) -> int:
     """Every snapshot of the month of `on` (today): what the monthly job and staff's button run."""
     return network_snapshots_take(on=on) + coalition_health_snapshots_take(on=on)
+
+
+# --- Period reports built in the background ------------------------------------------------
+
+
+def report_is_large(period) -> bool:
+    """Whether a report's workbook is built in the background: a range longer than REPORT_ASYNC_DAYS."""
+    return (period.end - period.start).days + 1 > settings.REPORT_ASYNC_DAYS
+
+
+def report_run_start(*, user, scope: str, subject, period, language: str) -> ReportRun:
+    """Record a run of the subject's report for the period and build it in the background
+    (`trends.tasks.report_run_build`, after the commit; in-process without a broker)."""
+    run = ReportRun(
+        requested_by=user,
+        scope=scope,
+        key=subject.code if scope == "country" else str(subject.pk),
+        title=str(getattr(subject, "display_name", None) or subject)[:300],
+        start=period.start,
+        end=period.end,
+        language=language,
+    )
+    full_clean(run)
+    run.save()
+    enqueue_after_commit("trends.tasks.report_run_build", run_id=run.pk)
+    return run
+
+
+def _progress(run_id: int, low: int, high: int):
+    """A callback writing a run's progress, `low` to `high` percent of the whole as its part goes 0-100."""
+
+    def write(percent: int) -> None:
+        ReportRun.objects.filter(pk=run_id).update(progress=low + (high - low) * percent // 100)
+
+    return write
+
+
+def report_run_build(*, run_id: int) -> None:
+    """Build a run's workbook as its requester would download it, in the run's language, and keep
+    the file; progress is written as each section is gathered (to 60 %) and each sheet written
+    (to 95 %). A subject now out of the requester's sight, or any error, is recorded on the run."""
+    from .report_xlsx import report_filename, report_workbook
+    from .reports import report, report_subject
+
+    run = ReportRun.objects.select_related("requested_by").filter(pk=run_id, status=ReportRun.Status.QUEUED).first()
+    if run is None:  # built already (a redelivered task), or expired
+        return
+    ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.RUNNING, updated_at=timezone.now())
+    try:
+        with translation.override(run.language):
+            try:
+                subject = report_subject(scope=run.scope, key=run.key, user=run.requested_by)
+            except Http404:
+                _report_run_fail(run, ReportRun.Error.SUBJECT_GONE)
+                return
+            period = Period(run.start, run.end)
+            user, gathered = run.requested_by, _progress(run.pk, 0, 60)
+            made = report(scope=run.scope, subject=subject, period=period, user=user, progress=gathered)
+            content = report_workbook(made, progress=_progress(run.pk, 60, 95))
+            filename = report_filename(made)
+        run.file.save(filename, ContentFile(content), save=False)
+        run.filename = filename
+        run.status, run.progress, run.finished_at = ReportRun.Status.DONE, 100, timezone.now()
+        run.save(update_fields=["file", "filename", "status", "progress", "finished_at", "updated_at"])
+    except Exception:
+        logger.exception("Report run %s failed", run_id)
+        _report_run_fail(run, ReportRun.Error.FAILED)
+
+
+def _report_run_fail(run: ReportRun, error: str) -> None:
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportRun.Status.FAILED, error=error, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def report_runs_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the runs older than REPORT_RUNS_KEEP_DAYS and their files (beat's daily job); how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.REPORT_RUNS_KEEP_DAYS)
+    old = list(ReportRun.objects.filter(created_at__lt=cutoff).only("pk", "file"))
+    for run in old:
+        if run.file:
+            run.file.delete(save=False)  # a file already gone is no error for the storage
+    ReportRun.objects.filter(pk__in=[run.pk for run in old]).delete()
+    return len(old)

@@ -7,6 +7,11 @@ urlpatterns = [
     path("network/history/", views.network_history, name="network_history"),
     path("coalition-health/", views.coalition_health, name="coalition_health"),
     path("countries/<str:code>/dashboard/", views.country_dashboard, name="country_dashboard"),
+    # The runs first: "reports/runs/5/" would otherwise read as a report of scope "runs".
+    path("reports/runs/", views.report_runs, name="report_runs"),
+    path("reports/runs/<int:pk>/", views.report_run, name="report_run"),
+    path("reports/runs/<int:pk>/file/", views.report_run_file, name="report_run_file"),
     path("reports/<str:scope>/<str:key>/", views.period_report, name="period_report"),
+    path("reports/<str:scope>/<str:key>/runs/", views.report_run_start, name="report_run_start"),
     path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
 ]

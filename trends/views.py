@@ -1,11 +1,14 @@
 """The history of a country's or an initiative's relationship network, from its monthly snapshots."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,16 +17,17 @@ from coalitions.models import Initiative
 from coalitions.network import network_scope
 from core.access import staff_required
 from core.exports import XLSX_TYPE
+from core.files import stored_file_response
 from core.parsing import parse_id
 from core.tasks import enqueue_after_commit
 from core.views import get_visible_or_404
 from countries.models import Country
 from stakeholders.models import Stakeholder
 
-from . import dashboard, reports
+from . import dashboard, reports, services
 from .charts import central_chart, figure_chart
 from .health import health_rows
-from .models import NetworkSnapshot
+from .models import NetworkSnapshot, ReportRun
 from .report_xlsx import report_filename, report_workbook
 
 
@@ -93,7 +97,13 @@ def period_report(request: HttpRequest, scope: str, key: str) -> HttpResponse:
     print-ready page, or with `format=xlsx` the same report as a workbook."""
     subject = reports.report_subject(scope=scope, key=key, user=request.user)
     period_form = RollupPeriodForm(request.GET or None)
-    report = reports.report(scope=scope, subject=subject, period=period_form.period(), user=request.user)
+    period = period_form.period()
+    large = services.report_is_large(period)
+    if large and request.GET.get("format") == "xlsx":
+        # Too long to build in a request: the page offers to build it in the background.
+        query = urlencode({"start": period.start, "end": period.end})
+        return redirect(reverse("trends:period_report", args=[scope, key]) + f"?{query}#download")
+    report = reports.report(scope=scope, subject=subject, period=period, user=request.user)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(report_workbook(report), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}"'
@@ -103,6 +113,51 @@ def period_report(request: HttpRequest, scope: str, key: str) -> HttpResponse:
         "period_form": period_form,
         "sections": dict(reports.SECTIONS),
         "xlsx_query": urlencode({"start": report.period.start, "end": report.period.end, "format": "xlsx"}),
+        "large": large,
+        "async_days": settings.REPORT_ASYNC_DAYS,
         "nav_section": "countries",
     }
     return render(request, "trends/period_report.html", context)
+
+
+@staff_required
+@require_POST
+def report_run_start(request: HttpRequest, scope: str, key: str) -> HttpResponse:
+    """Build the report's workbook in the background, in the page's language; on to the run's page."""
+    subject = reports.report_subject(scope=scope, key=key, user=request.user)
+    period = RollupPeriodForm(request.POST).period()
+    run = services.report_run_start(
+        user=request.user, scope=scope, subject=subject, period=period, language=get_language()
+    )
+    return redirect(run)
+
+
+def _run_or_404(user, pk: int) -> ReportRun:
+    """The user's own run, while they may still see its subject (the report's own rule); a 404 otherwise."""
+    run = get_visible_or_404(ReportRun.objects.all(), user, pk=pk)
+    reports.report_subject(scope=run.scope, key=run.key, user=user)
+    return run
+
+
+@login_required
+def report_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background report's progress and, when it is ready, its download; htmx polls the status part."""
+    run = _run_or_404(request.user, pk)
+    template = "trends/includes/reportrun_status.html" if request.htmx else "trends/reportrun_detail.html"
+    return render(request, template, {"run": run, "nav_section": "countries"})
+
+
+@login_required
+def report_run_file(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request.user, pk)
+    if run.status != ReportRun.Status.DONE:
+        raise Http404
+    return stored_file_response(run.file, filename=run.filename, content_type=XLSX_TYPE)
+
+
+@staff_required
+def report_runs(request: HttpRequest) -> HttpResponse:
+    """The user's recent background reports, newest first (kept for REPORT_RUNS_KEEP_DAYS days)."""
+    runs = ReportRun.objects.visible_to(request.user)[:50]
+    context = {"runs": runs, "keep_days": settings.REPORT_RUNS_KEEP_DAYS, "nav_section": "countries"}
+    return render(request, "trends/reportrun_list.html", context)

@@ -39,7 +39,7 @@ from results.models import Indicator, IndicatorValue
 from stakeholders.api.urls import router as stakeholders_router
 from stakeholders.models import Contact, Relationship, Stakeholder
 from trends.api.urls import router as trends_router
-from trends.models import NetworkSnapshot
+from trends.models import CoalitionHealthSnapshot, NetworkSnapshot
 
 ROUTERS: list[SimpleRouter] = [
     countries_router,
@@ -368,6 +368,7 @@ RESOURCES: dict[str, Resource] = {
         change={"source": "DANE"},
     ),
     "networksnapshot": Resource(make=lambda w: _network_snapshot(w), body=lambda w: {}, change={}),
+    "coalitionhealthsnapshot": Resource(make=lambda w: _health_snapshot(w), body=lambda w: {}, change={}),
 }
 
 
@@ -376,6 +377,14 @@ def _network_snapshot(world) -> NetworkSnapshot:
     n = serial()
     return NetworkSnapshot.objects.create(
         country=world.co, period=datetime.date(1000 + n % 8000, 1, 1), actors=2, ties=1, connected=2, density=1.0
+    )
+
+
+def _health_snapshot(world) -> CoalitionHealthSnapshot:
+    """A month of the Colombian coalition (partner-co's organisation is a member) no other took."""
+    period = datetime.date(1000 + serial() % 8000, 1, 1)
+    return CoalitionHealthSnapshot.objects.create(
+        coalition=world.co_coalition, period=period, as_of=period, members_active=3, commitments_open=1
     )
 
 

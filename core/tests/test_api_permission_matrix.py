@@ -60,6 +60,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "indicator":       {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},    # partners: their coalitions' indicators
     "indicatorvalue":  {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},
     "networksnapshot": READ_STAFF,                                      # read-only: the server takes them
+    "coalitionhealthsnapshot": READ_MEMBERS,                            # read-only; partners: their coalitions'
 }
 # fmt: on
 

@@ -151,6 +151,8 @@ ACTS_WITHOUT_ASKING = {
     "notifications:mark_read": "marks the reader's own notifications read: nothing leaves, nothing is lost",
     "trends:snapshot_take": "retakes this month's snapshots: figures computed from recorded rows, the monthly "
     "job would write the same",
+    "trends:report_run_start": "builds a period report's workbook in the background: nothing is changed or lost, "
+    "and the kept file expires by itself",
     "set_language": "switches the pages' language (and the signed-in user's preference): switching back undoes it",
     "explorers_network:campaign_test": "a test copy to the person who clicks, and to no one else",
     "accounts:savedfilter_create": "saves the reader's own filter under a name: nothing is lost, and it can be "

@@ -46,7 +46,7 @@ from outbox.models import Delivery, Suppression
 from planning.models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
 from results.models import Indicator, IndicatorValue
 from stakeholders.models import Relationship, Stakeholder, Tag
-from trends.models import CoalitionHealthSnapshot, NetworkSnapshot
+from trends.models import CoalitionHealthSnapshot, NetworkSnapshot, ReportRun
 
 from .api_resources import RESOURCES, ROUTERS, _plan
 from .test_architecture import ALLOWED
@@ -663,6 +663,14 @@ CONSTRAINTS: dict[str, Invalid] = {
         "This initiative's network already has a snapshot for this month.",
         without=SNAPSHOT_READ_ONLY,
     ),
+    "reportrun_progress_0_100": Invalid(
+        ReportRun, lambda w: {"progress": 101}, "Progress is a percentage, from 0 to 100."
+    ),
+    "reportrun_end_after_start": Invalid(
+        ReportRun,
+        lambda w: {"start": datetime.date(2026, 2, 1), "end": datetime.date(2026, 1, 1)},
+        "The period cannot end before it starts.",
+    ),
     "healthsnapshot_one_per_month": Invalid(
         CoalitionHealthSnapshot,
         lambda w: existing(CoalitionHealthSnapshot, coalition=w.co_coalition, period=MONTH, as_of=MONTH),
@@ -713,6 +721,14 @@ BASES: dict[str, Callable[[SimpleNamespace], dict]] = {
     "outbox.Suppression": lambda w: {"address_hash": "ab" * 32, "reason": "bounced"},
     "trends.NetworkSnapshot": lambda w: {"country": w.co, "period": MONTH},
     "trends.CoalitionHealthSnapshot": lambda w: {"coalition": w.co_coalition, "period": MONTH, "as_of": MONTH},
+    "trends.ReportRun": lambda w: {
+        "requested_by": w.staff_co,
+        "scope": "country",
+        "key": "CO",
+        "start": MONTH,
+        "end": MONTH,
+        "language": "en",
+    },
     "outbox.Delivery": lambda w: {
         "recipient": "ana@example.org",
         "kind": "digest",

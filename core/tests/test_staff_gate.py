@@ -25,6 +25,9 @@ OPEN_PAGES = {
     "two_factor_verify": "everyone signing in",
     "two_factor_setup": "everyone signed in",
     "two_factor_recovery_codes": "everyone signed in",
+    "trends:report_run": "the requester's own background report (staff only): anyone else, partners included, "
+    "gets a 404 like a missing id",
+    "trends:report_run_file": "the requester's own background report's file: anyone else gets a 404",
     "invitation_accept": "the invited person, with the link",
     "accounts:token_list": "everyone signed in: their own API tokens",
     "accounts:token_revoke": "everyone signed in: their own tokens",

@@ -1,8 +1,8 @@
 from core.api.viewsets import ScopedReadOnlyModelViewSet
 
-from ..filters import NetworkSnapshotFilterSet
-from ..models import NetworkSnapshot
-from .serializers import NetworkSnapshotSerializer
+from ..filters import CoalitionHealthSnapshotFilterSet, NetworkSnapshotFilterSet
+from ..models import CoalitionHealthSnapshot, NetworkSnapshot
+from .serializers import CoalitionHealthSnapshotSerializer, NetworkSnapshotSerializer
 
 
 class NetworkSnapshotViewSet(ScopedReadOnlyModelViewSet):
@@ -10,3 +10,11 @@ class NetworkSnapshotViewSet(ScopedReadOnlyModelViewSet):
     serializer_class = NetworkSnapshotSerializer
     filterset_class = NetworkSnapshotFilterSet
     ordering_fields = ["id", "period", "density", "connected", "updated_at"]
+
+
+class CoalitionHealthSnapshotViewSet(ScopedReadOnlyModelViewSet):
+    queryset = CoalitionHealthSnapshot.objects.select_related("coalition")
+    serializer_class = CoalitionHealthSnapshotSerializer
+    filterset_class = CoalitionHealthSnapshotFilterSet
+    ordering_fields = ["id", "period", "members_active", "commitments_overdue", "last_met_on", "updated_at"]
+    partner_reads = "the monthly health figures of their coalitions"

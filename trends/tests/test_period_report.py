@@ -22,7 +22,16 @@ START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
 QUERY = "?start=2026-01-01&end=2026-12-31"
 COUNTRY = "/reports/country/co/"
 BATCH = itertools.count()
-SHEETS = ["Summary", "Engagements", "Commitments", "Outcomes", "Learning notes", "Assessments that moved", "Indicators"]
+SHEETS = [
+    "Summary",
+    "Engagements",
+    "Commitments",
+    "Outcomes",
+    "Learning notes",
+    "Assessments that moved",
+    "Indicators",
+    "Resource execution",
+]
 
 
 def _more(world, n: int) -> None:
