@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -75,6 +77,7 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(
             members_former=count_of(Membership.objects.filter(coalition=OuterRef("pk"), left_on__isnull=False)),
             editable=Exists(Coalition.objects.editable_by(user).filter(pk=OuterRef("pk"))),
+            has_children=Exists(Coalition.objects.visible_to(user).filter(parent=OuterRef("pk"))),
         ),
         user,
         pk=pk,
@@ -92,8 +95,8 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("former_page"),
     )
     participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
-    rolled_up = coalition_rollup_coalitions(coalition, user)
-    children = rolled_up[1:]
+    # Only a national coalition has local coalitions to list (the annotation spares the others a query).
+    children = coalition_rollup_coalitions(coalition, user)[1:] if coalition.has_children else []
     context = {
         "coalition": coalition,
         "regions": coalition.regions.all(),
@@ -101,7 +104,7 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members_page": current,
         "current_members": _with_labels(current.object_list),
         "former_page": former,
-        "past_members": _with_labels(former.object_list),
+        "past_members": _with_labels(former.object_list) if coalition.members_former else [],
         "commitments": Commitment.objects.visible_to(user).filter(coalition=coalition).select_related("owner"),
         "engagements": Engagement.objects.visible_to(user)
         .filter(coalition=coalition)
@@ -121,10 +124,30 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "download_tables": DOWNLOADS,
     }
     if children:
-        # A national coalition: its figures and its local coalitions', side by side, for a period.
-        context["period_form"] = period_form = RollupPeriodForm(request.GET or None)
-        context["rollup"] = rollup(rolled_up, period_form.period())
+        # A national coalition: its roll-up is a panel loaded after the page (htmx), for the period
+        # asked here (the panel's form comes back to this page), so the page keeps its few queries.
+        context["rollup_url"] = reverse("coalitions:coalition_rollup", kwargs={"pk": coalition.pk})
+        context["rollup_query"] = urlencode(
+            {name: request.GET[name] for name in ("start", "end") if name in request.GET}
+        )
     return render(request, "coalitions/coalition_detail.html", context)
+
+
+@staff_required
+def coalition_rollup(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coalition's figures and its local coalitions', side by side and in total, for a period: a
+    page of its own, and the panel the coalition's page loads after its first paint (htmx)."""
+    coalition = get_visible_or_404(Coalition.objects.select_related("initiative"), request.user, pk=pk)
+    period_form = RollupPeriodForm(request.GET or None)
+    context = {
+        "coalition": coalition,
+        "period_form": period_form,
+        "rollup": rollup(coalition_rollup_coalitions(coalition, request.user), period_form.period()),
+        # In the panel, the period form comes back to the coalition's page, which loads the panel again.
+        "form_action": coalition.get_absolute_url() if request.htmx else "",
+    }
+    template = "coalitions/includes/coalition_rollup_panel.html" if request.htmx else "coalitions/coalition_rollup.html"
+    return render(request, template, context)
 
 
 def _members_page(queryset, total: int, number):
