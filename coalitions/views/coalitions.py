@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.access import is_staff_member, staff_required
 from core.expressions import count_of
 from core.validation import constraint_message
+from core.versions import rendering_key, row_values
 from core.views import get_editable_or_403, get_visible_or_404
 from stakeholders.models import Stakeholder
 
@@ -94,6 +95,8 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         coalition.members_former,
         request.GET.get("former_page"),
     )
+    current_members = _with_labels(current.object_list)
+    past_members = _with_labels(former.object_list) if coalition.members_former else []
     participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
     # Only a national coalition has local coalitions to list (the annotation spares the others a query).
     children = coalition_rollup_coalitions(coalition, user)[1:] if coalition.has_children else []
@@ -102,9 +105,11 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "regions": coalition.regions.all(),
         "children": children,
         "members_page": current,
-        "current_members": _with_labels(current.object_list),
+        "current_members": current_members,
+        "current_rows_key": _rows_key("current", current_members, coalition.editable),
         "former_page": former,
-        "past_members": _with_labels(former.object_list) if coalition.members_former else [],
+        "past_members": past_members,
+        "past_rows_key": _rows_key("former", past_members, coalition.editable),
         "commitments": Commitment.objects.visible_to(user).filter(coalition=coalition).select_related("owner"),
         "engagements": Engagement.objects.visible_to(user)
         .filter(coalition=coalition)
@@ -155,6 +160,14 @@ def _members_page(queryset, total: int, number):
     paginator = Paginator(queryset, MEMBERS_PAGE_SIZE)
     paginator.count = total  # a cached_property: the figure the page already has
     return paginator.get_page(number)
+
+
+def _rows_key(table: str, memberships: list[Membership], can_edit: bool) -> str:
+    """The cache key of a page of a members table's rows: every column of each membership and its
+    stakeholder, and whether the rows carry the edit links (`rendering_key`: with the language,
+    time zone and code). A change to any of them is another key, so nothing is invalidated."""
+    rows = [(row_values(membership), row_values(membership.stakeholder)) for membership in memberships]
+    return rendering_key("coalitions/members", table, can_edit, rows)
 
 
 def _with_labels(memberships) -> list[Membership]:
