@@ -157,9 +157,8 @@ def test_detail_member_rows_from_the_cache_equal_a_fresh_rendering_and_follow_ev
     Membership.objects.filter(coalition=world.co_coalition, stakeholder=world.co_mayor).update(role="facilitator")
     changed = _member_rows(staff_client.get(url))
     assert "Renamed organisation" in changed[0] and "Facilitator" in changed[0]
-    Membership.objects.filter(coalition=world.co_coalition, stakeholder=world.co_mayor).update(
-        left_on=datetime.date(2026, 1, 2)
-    )
+    leaving = Membership.objects.get(coalition=world.co_coalition, stakeholder=world.co_mayor)
+    Membership.objects.filter(pk=leaving.pk).update(left_on=leaving.joined_on + datetime.timedelta(days=1))
     assert world.co_mayor.name in _member_rows(staff_client.get(url))[1]
     # And what the cache gave is what a rendering without it gives.
     kept = _member_rows(staff_client.get(url))
