@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.svg import Anchor, Box, label_box, label_text, num, place_labels, shorten, stance_class, text_width
 from core.versions import rendering_key
+from stakeholders.models import Stakeholder
 
 from .models import Assessment
 
@@ -100,12 +101,14 @@ def map_points(*, initiative, user, sector: str = "", as_of: datetime.date | Non
     )
     if sector:
         latest = latest.filter(stakeholder__sector=sector)
+    # Each label translated once (`get_sector_display()` translates the whole choice list at each call).
+    sectors = {value: str(label) for value, label in Stakeholder.Sector.choices}
     return [
         MapPoint(
             stakeholder_id=a.stakeholder_id,
             name=str(a.stakeholder),
             url=a.stakeholder.get_absolute_url(),
-            sector=a.stakeholder.get_sector_display(),
+            sector=sectors.get(a.stakeholder.sector, a.stakeholder.sector),
             assessed_on=a.assessed_on,
             power=a.power,
             interest=a.interest,
