@@ -7,6 +7,7 @@ stakeholders, which sit above `countries`.
 from functools import reduce
 from operator import or_
 
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
@@ -25,6 +26,10 @@ def _count(queryset, outer: str) -> Coalesce:
     """A correlated COUNT subquery: one query for the whole list, no row multiplication."""
     counted = queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+#: Coalitions listed per page on a country's page.
+COALITIONS_PAGE_SIZE = 50
 
 
 @staff_required
@@ -67,7 +72,10 @@ def country_detail(request, code: str):
     context = {
         "country": country,
         "initiatives": initiatives,
-        "coalitions": coalitions,
+        # A country has hundreds of coalitions: a page of them (by name), their roll-up a link away.
+        "coalitions_page": Paginator(coalitions.order_by("name", "pk"), COALITIONS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
         "regions": regions,
         "stakeholder_count": Stakeholder.objects.visible_to(request.user).filter(country=country).count(),
         "can_edit": request.user.is_admin or country.pk in request.user.team_country_ids,
