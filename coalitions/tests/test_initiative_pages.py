@@ -195,3 +195,16 @@ def test_map_and_its_table_from_the_cache_equal_a_fresh_rendering_and_follow_eve
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert _map_parts(staff_client.get(url)) == changed
+
+
+def test_map_download_draws_500_actors_in_the_queries_it_needs_for_5(staff_client, world, django_assert_num_queries):
+    url = reverse("coalitions:initiative_map_svg", kwargs={"pk": world.co_initiative.pk})
+    actors = add_stakeholders(world.co, 500)
+    assess(world.co_initiative, actors[:4], DAY)
+    # The session, the user, the initiative and the points (the drawing is then kept in the cache).
+    with django_assert_num_queries(4):
+        staff_client.get(url)
+    assess(world.co_initiative, actors[4:], DAY)
+    with django_assert_num_queries(4):
+        response = staff_client.get(url)
+    assert response.content.count(b'class="map-actor"') == 501
