@@ -9,14 +9,17 @@ styles, so the strict CSP holds.
 import datetime
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.svg import Anchor, Box, label_box, label_text, num, place_labels, shorten, stance_class, text_width
+from core.versions import rendering_key
+from stakeholders.models import Stakeholder
 
 from .models import Assessment
 
@@ -98,12 +101,14 @@ def map_points(*, initiative, user, sector: str = "", as_of: datetime.date | Non
     )
     if sector:
         latest = latest.filter(stakeholder__sector=sector)
+    # Each label translated once (`get_sector_display()` translates the whole choice list at each call).
+    sectors = {value: str(label) for value, label in Stakeholder.Sector.choices}
     return [
         MapPoint(
             stakeholder_id=a.stakeholder_id,
             name=str(a.stakeholder),
             url=a.stakeholder.get_absolute_url(),
-            sector=a.stakeholder.get_sector_display(),
+            sector=sectors.get(a.stakeholder.sector, a.stakeholder.sector),
             assessed_on=a.assessed_on,
             power=a.power,
             interest=a.interest,
@@ -270,8 +275,31 @@ def stakeholder_map_svg(points: list[MapPoint], *, title: str) -> SafeString:
     return stakeholder_map(points, title=title).svg
 
 
+#: How long a drawing is kept: its key is everything it is drawn from, so it never goes stale.
+DRAWING_TIMEOUT = 24 * 60 * 60
+
+
+def points_key(points: list[MapPoint], *parts) -> str:
+    """The cache key of a rendering of these points (`rendering_key`: with the language, time zone and code)."""
+    return rendering_key("coalitions/map", [astuple(point) for point in points], *parts)
+
+
 def stakeholder_map(points: list[MapPoint], *, title: str) -> StakeholderMap:
-    """The map and its numbered legend; labels are placed so that no two overlap."""
+    """The map and its numbered legend; labels are placed so that no two overlap.
+
+    Kept in the cache under a key of every value of every point and the title: placing the labels
+    of a few hundred actors is most of an initiative page's work, and a new or changed assessment
+    is another key (nothing to invalidate).
+    """
+    key = points_key(points, "drawing", title)
+    drawing = cache.get(key)
+    if drawing is None:
+        drawing = _draw(points, title=title)
+        cache.set(key, drawing, DRAWING_TIMEOUT)
+    return drawing
+
+
+def _draw(points: list[MapPoint], *, title: str) -> StakeholderMap:
     now, before = _positions(points)
     plot = CELL * len(SCALE)
     # Labels of the most powerful, most interested actors are placed first: they get the best spots.

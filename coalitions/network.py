@@ -6,14 +6,19 @@ are `stakeholders.network`'s; what belongs here is the scope: an initiative's ne
 the actors assessed in it, coloured by their latest stance (this app's models).
 """
 
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 
 from core.parsing import parse_id
+from core.versions import rendering_key, row_values
 from countries.models import Country
 from stakeholders.models import Relationship, Stakeholder
 from stakeholders.network import Network, build_network
 
 from .models import Assessment, Initiative
+
+#: How long a computed network is kept: its key is everything it is computed from, so it never goes stale.
+NETWORK_TIMEOUT = 24 * 60 * 60
 
 
 def network_scope(*, user, params) -> tuple[Country | None, Initiative | None]:
@@ -61,24 +66,34 @@ def scope_network(
             pk__in=relationships.values("target")
         )
         colour_by = "sector"
-    network = build_network(
-        list(stakeholders.only("pk", "name", "acronym", "sector", "country_id")),
-        list(
-            relationships.select_related("source", "target").only(
-                "pk",
-                "kind",
-                "strength",
-                "source_id",
-                "target_id",
-                "source__name",
-                "source__acronym",
-                "target__name",
-                "target__acronym",
-            )
-        ),
-        stances=stances,
-        stance_labels=Assessment.Stance.choices,
-        colour_by=colour_by,
-        draw=draw,
+    actors = list(stakeholders.only("pk", "name", "acronym", "sector", "country_id"))
+    ties = list(
+        relationships.select_related("source", "target").only(
+            "pk",
+            "kind",
+            "strength",
+            "source_id",
+            "target_id",
+            "source__name",
+            "source__acronym",
+            "target__name",
+            "target__acronym",
+        )
     )
+    # The layout and the figures (betweenness, groups) are most of the page's work: kept in the cache
+    # under a key of every value they are computed from, so a changed actor, tie or stance is another key.
+    key = rendering_key(
+        "coalitions/network",
+        colour_by,
+        draw,
+        sorted(stances.items()),
+        [row_values(actor) for actor in actors],
+        [(row_values(tie), row_values(tie.source), row_values(tie.target)) for tie in ties],
+    )
+    network = cache.get(key)
+    if network is None:
+        network = build_network(
+            actors, ties, stances=stances, stance_labels=Assessment.Stance.choices, colour_by=colour_by, draw=draw
+        )
+        cache.set(key, network, NETWORK_TIMEOUT)
     return colour_by, network

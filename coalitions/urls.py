@@ -22,6 +22,7 @@ urlpatterns = [
     path("exports/<slug:table>/", exports.table_export, name="table_export"),
     path("coalitions/new/", coalitions.coalition_create, name="coalition_create"),
     path("coalitions/<int:pk>/", coalitions.coalition_detail, name="coalition_detail"),
+    path("coalitions/<int:pk>/rollup/", coalitions.coalition_rollup, name="coalition_rollup"),
     path("coalitions/<int:pk>/edit/", coalitions.coalition_update, name="coalition_update"),
     path("coalitions/<int:pk>/members/new/", coalitions.membership_create, name="membership_create"),
     path("coalitions/<int:pk>/commitments/new/", coalitions.commitment_create, name="commitment_create"),

@@ -127,3 +127,40 @@ def test_list_offers_the_filters(staff_client, world):
     content = staff_client.get(LIST).content.decode()
     for name in ("q", "country", "initiative", "status", "level"):
         assert f'name="{name}"' in content
+
+
+def _member_rows(response) -> list[str]:
+    """The members tables' rows as the page shows them (the parts coalition_detail.html keeps in the cache)."""
+    content = response.content.decode()
+    return [part.split("</tbody>")[0] for part in content.split("<tbody>")[1:3]]
+
+
+def test_detail_member_rows_from_the_cache_equal_a_fresh_rendering_and_follow_every_change(
+    staff_client, other_staff_client, world, settings
+):
+    Membership.objects.create(
+        coalition=world.co_coalition,
+        stakeholder=world.pe_org,
+        role="observer",
+        joined_on=datetime.date(2025, 1, 1),
+        left_on=datetime.date(2025, 6, 1),
+    )
+    url = world.co_coalition.get_absolute_url()
+    first = staff_client.get(url)
+    assert "End membership" in _member_rows(first)[0]
+    kept = staff_client.get(url)
+    assert _member_rows(kept) == _member_rows(first)
+    # Another user who may not edit gets rows without the edit links.
+    assert "End membership" not in _member_rows(other_staff_client.get(url))[0]
+    # A renamed member, a changed role and a member's leaving show at once.
+    Stakeholder.objects.filter(pk=world.co_org.pk).update(name="Renamed organisation")
+    Membership.objects.filter(coalition=world.co_coalition, stakeholder=world.co_mayor).update(role="facilitator")
+    changed = _member_rows(staff_client.get(url))
+    assert "Renamed organisation" in changed[0] and "Facilitator" in changed[0]
+    leaving = Membership.objects.get(coalition=world.co_coalition, stakeholder=world.co_mayor)
+    Membership.objects.filter(pk=leaving.pk).update(left_on=leaving.joined_on + datetime.timedelta(days=1))
+    assert world.co_mayor.name in _member_rows(staff_client.get(url))[1]
+    # And what the cache gave is what a rendering without it gives.
+    kept = _member_rows(staff_client.get(url))
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert _member_rows(staff_client.get(url)) == kept

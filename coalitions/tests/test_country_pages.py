@@ -66,8 +66,23 @@ def test_unknown_country_is_404(staff_client, world):
 @pytest.mark.parametrize("extra", [0, 6])
 def test_country_page_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
     add_country_work(world, extra)
-    with django_assert_num_queries(11):  # 11th: the health table finds no snapshot month (trends)
+    # 11th: the health table finds no snapshot month (trends); 12th: the number of coalitions, for their pages.
+    with django_assert_num_queries(12):
         staff_client.get("/countries/co/")
+
+
+def test_country_page_lists_its_coalitions_a_page_at_a_time(staff_client, world):
+    Coalition.objects.bulk_create(
+        Coalition(initiative=world.co_initiative, name=f"Coalición {index:03}", level="local") for index in range(60)
+    )
+    first = staff_client.get("/countries/co/")
+    shown = list(first.context["coalitions_page"].object_list)
+    assert len(shown) == 50 and shown == sorted(shown, key=lambda coalition: (coalition.name, coalition.pk))
+    assert "page=2#coalitions" in first.content.decode()
+    second = staff_client.get("/countries/co/", {"page": 2})
+    rest = list(second.context["coalitions_page"].object_list)
+    assert len(rest) == Coalition.objects.filter(initiative__country=world.co).count() - 50
+    assert not set(shown) & set(rest)
 
 
 def test_region_page_lists_coalitions(staff_client, world):

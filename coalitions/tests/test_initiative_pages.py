@@ -166,3 +166,45 @@ def test_initiative_edit_shows_inline_errors(staff_client, world):
     errors = response.context["form"].errors
     assert "name" in errors and "regions" in errors and "__all__" in errors
     assert b"An initiative cannot end before it starts." in response.content
+
+
+def _map_parts(response) -> tuple[str, str]:
+    """The drawn map and the map table's rows (what the page keeps in the cache)."""
+    content = response.content.decode()
+    rows = content.split('<details class="map-table">')[1].split("<tbody>")[1].split("</tbody>")[0]
+    return str(response.context["map_svg"]), rows
+
+
+def test_map_and_its_table_from_the_cache_equal_a_fresh_rendering_and_follow_every_change(
+    staff_client, other_staff_client, world, settings
+):
+    url = detail(world)
+    first = _map_parts(staff_client.get(url))
+    assert _map_parts(staff_client.get(url)) == first
+    assert "Reassess" in first[1] and "Reassess" not in _map_parts(other_staff_client.get(url))[1]
+    # A changed assessment (even through update()) and a renamed actor are drawn at once.
+    Assessment.objects.filter(pk=world.co_assessment.pk).update(power=1, interest=1)
+    Stakeholder.objects.filter(pk=world.co_assessment.stakeholder_id).update(name="Renamed actor")
+    changed = _map_parts(staff_client.get(url))
+    assert changed != first
+    assert 'data-power="1" data-interest="1"' in changed[0] and "Renamed actor" in changed[0]
+    assert "Renamed actor" in changed[1]
+    # In Spanish, the kept English drawing is not reused.
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    assert "poder" in _map_parts(staff_client.get(url))[0]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert _map_parts(staff_client.get(url)) == changed
+
+
+def test_map_download_draws_500_actors_in_the_queries_it_needs_for_5(staff_client, world, django_assert_num_queries):
+    url = reverse("coalitions:initiative_map_svg", kwargs={"pk": world.co_initiative.pk})
+    actors = add_stakeholders(world.co, 500)
+    assess(world.co_initiative, actors[:4], DAY)
+    # The session, the user, the initiative and the points (the drawing is then kept in the cache).
+    with django_assert_num_queries(4):
+        staff_client.get(url)
+    assess(world.co_initiative, actors[4:], DAY)
+    with django_assert_num_queries(4):
+        response = staff_client.get(url)
+    assert response.content.count(b'class="map-actor"') == 501

@@ -107,3 +107,22 @@ def test_initiative_network_query_count_is_constant(staff_client, world, django_
         Relationship.objects.create(source=stakeholder, target=world.co_mayor, kind="influence")
     with django_assert_num_queries(8):
         staff_client.get("/relationships/", {"initiative": world.co_initiative.pk})
+
+
+def test_network_from_the_cache_equals_a_fresh_one_and_follows_every_change(staff_client, world, settings):
+    left, right = camps(world)
+    url = "/relationships/"
+    first = staff_client.get(url, {"country": world.co.pk}).context["network"]
+    assert staff_client.get(url, {"country": world.co.pk}).context["network"].svg == first.svg
+    # A new tie (the broker is no longer the only bridge) and a renamed actor show at once.
+    Relationship.objects.create(source=left[2], target=right[1], kind="alliance")
+    Stakeholder.objects.filter(pk=right[1].pk).update(name="Gremio Renombrado")
+    changed = staff_client.get(url, {"country": world.co.pk}).context["network"]
+    assert len(changed.edges) == len(first.edges) + 1
+    assert "Gremio Renombrado" in changed.svg
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    fresh = staff_client.get(url, {"country": world.co.pk}).context["network"]
+    assert fresh.svg == changed.svg
+    assert [(node.stakeholder.pk, node.degree, node.betweenness) for node in fresh.nodes] == [
+        (node.stakeholder.pk, node.degree, node.betweenness) for node in changed.nodes
+    ]

@@ -204,19 +204,36 @@ def test_constant_queries_with_two_or_six_coalitions(world):
 
 
 def test_rollup_pages_keep_a_constant_query_count(staff_client, world):
+    national_coalition = Coalition.objects.create(
+        initiative=world.co_initiative, name="Nacional", level="national", shared_goal="g"
+    )
     urls = [
         reverse("coalitions:initiative_rollup", kwargs={"pk": world.co_initiative.pk}),
         reverse("coalitions:country_rollup", kwargs={"code": "CO"}),
+        reverse("coalitions:coalition_rollup", kwargs={"pk": national_coalition.pk}),
+        national_coalition.get_absolute_url(),
     ]
     for index in range(1, 2):
         grow_coalition(
-            Coalition.objects.create(initiative=world.co_initiative, name=f"L{index}", level="local", shared_goal="g"),
+            Coalition.objects.create(
+                initiative=world.co_initiative,
+                name=f"L{index}",
+                level="local",
+                shared_goal="g",
+                parent=national_coalition,
+            ),
             2,
         )
     few = [queries(lambda url=url: staff_client.get(url)) for url in urls]
     for index in range(2, 6):
         grow_coalition(
-            Coalition.objects.create(initiative=world.co_initiative, name=f"L{index}", level="local", shared_goal="g"),
+            Coalition.objects.create(
+                initiative=world.co_initiative,
+                name=f"L{index}",
+                level="local",
+                shared_goal="g",
+                parent=national_coalition,
+            ),
             2,
         )
     assert [queries(lambda url=url: staff_client.get(url)) for url in urls] == few
@@ -228,14 +245,26 @@ def period_query() -> dict:
 
 def test_national_coalition_page_shows_its_local_coalitions_side_by_side(staff_client, national):
     world = national
-    response = staff_client.get(world.n.get_absolute_url(), period_query())
+    page = staff_client.get(world.n.get_absolute_url(), period_query())
+    # The page loads its roll-up after its first paint (htmx), for the period it was asked for.
+    panel_url = reverse("coalitions:coalition_rollup", kwargs={"pk": world.n.pk})
+    panel_query = f"{panel_url}?start={START.isoformat()}&amp;end={END.isoformat()}"
+    assert f'hx-get="{panel_query}"' in page.content.decode()
+    assert f'href="{panel_query}"' in page.content.decode()
+    response = staff_client.get(panel_url, period_query(), HTTP_HX_REQUEST="true")
     found = response.context["rollup"]
     assert [column.coalition for column in found.columns] == [world.n, world.c, world.g]
     content = response.content.decode()
     assert "This coalition and its local coalitions" in content
+    assert "<html" not in content  # the panel alone
+    assert f'action="{world.n.get_absolute_url()}#rollup"' in content  # a new period reloads the coalition's page
     assert "Coalición Córdoba" not in content
+    # Without JavaScript, the same roll-up is a page of its own.
+    alone = staff_client.get(panel_url, period_query())
+    assert "<html" in alone.content.decode() and alone.context["rollup"].total == found.total
     # A local coalition (no coalitions linked to it) has no roll-up section.
-    assert "rollup" not in staff_client.get(world.g.get_absolute_url()).context
+    local = staff_client.get(world.g.get_absolute_url())
+    assert "rollup_url" not in local.context and 'id="rollup"' not in local.content.decode()
 
 
 def test_initiative_and_country_pages_include_every_coalition(staff_client, national):
@@ -261,7 +290,8 @@ def test_page_refuses_an_end_before_the_start(staff_client, national):
 
 def test_rollup_pages_in_spanish(staff_client, national):
     staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
-    content = staff_client.get(national.n.get_absolute_url(), period_query()).content.decode()
+    panel_url = reverse("coalitions:coalition_rollup", kwargs={"pk": national.n.pk})
+    content = staff_client.get(panel_url, period_query(), HTTP_HX_REQUEST="true").content.decode()
     assert "Esta coalición y sus coaliciones locales" in content
     assert "Miembros activos" in content
     assert "Notas compartidas hacia arriba" in content
@@ -272,6 +302,14 @@ def test_rollup_pages_in_spanish(staff_client, national):
 def test_rollup_pages_are_for_staff(partner_client, national):
     url = reverse("coalitions:initiative_rollup", kwargs={"pk": national.co_initiative.pk})
     assert partner_client.get(url).status_code == 403
+    url = reverse("coalitions:coalition_rollup", kwargs={"pk": national.n.pk})
+    assert partner_client.get(url).status_code == 403
+    assert partner_client.get(url, HTTP_HX_REQUEST="true").status_code == 403
+
+
+def test_coalition_rollup_of_no_coalition_is_404(staff_client, world):
+    url = reverse("coalitions:coalition_rollup", kwargs={"pk": 999999})
+    assert staff_client.get(url, HTTP_HX_REQUEST="true").status_code == 404
 
 
 def test_api_coalition_rollup(staff_api, national):

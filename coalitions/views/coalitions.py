@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.access import is_staff_member, staff_required
 from core.expressions import count_of
 from core.validation import constraint_message
+from core.versions import rendering_key, row_values
 from core.views import get_editable_or_403, get_visible_or_404
 from stakeholders.models import Stakeholder
 
@@ -75,6 +78,7 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(
             members_former=count_of(Membership.objects.filter(coalition=OuterRef("pk"), left_on__isnull=False)),
             editable=Exists(Coalition.objects.editable_by(user).filter(pk=OuterRef("pk"))),
+            has_children=Exists(Coalition.objects.visible_to(user).filter(parent=OuterRef("pk"))),
         ),
         user,
         pk=pk,
@@ -91,17 +95,21 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         coalition.members_former,
         request.GET.get("former_page"),
     )
+    current_members = _with_labels(current.object_list)
+    past_members = _with_labels(former.object_list) if coalition.members_former else []
     participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
-    rolled_up = coalition_rollup_coalitions(coalition, user)
-    children = rolled_up[1:]
+    # Only a national coalition has local coalitions to list (the annotation spares the others a query).
+    children = coalition_rollup_coalitions(coalition, user)[1:] if coalition.has_children else []
     context = {
         "coalition": coalition,
         "regions": coalition.regions.all(),
         "children": children,
         "members_page": current,
-        "current_members": _with_labels(current.object_list),
+        "current_members": current_members,
+        "current_rows_key": _rows_key("current", current_members, coalition.editable),
         "former_page": former,
-        "past_members": _with_labels(former.object_list),
+        "past_members": past_members,
+        "past_rows_key": _rows_key("former", past_members, coalition.editable),
         "commitments": Commitment.objects.visible_to(user).filter(coalition=coalition).select_related("owner"),
         "engagements": Engagement.objects.visible_to(user)
         .filter(coalition=coalition)
@@ -121,10 +129,30 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "download_tables": DOWNLOADS,
     }
     if children:
-        # A national coalition: its figures and its local coalitions', side by side, for a period.
-        context["period_form"] = period_form = RollupPeriodForm(request.GET or None)
-        context["rollup"] = rollup(rolled_up, period_form.period())
+        # A national coalition: its roll-up is a panel loaded after the page (htmx), for the period
+        # asked here (the panel's form comes back to this page), so the page keeps its few queries.
+        context["rollup_url"] = reverse("coalitions:coalition_rollup", kwargs={"pk": coalition.pk})
+        context["rollup_query"] = urlencode(
+            {name: request.GET[name] for name in ("start", "end") if name in request.GET}
+        )
     return render(request, "coalitions/coalition_detail.html", context)
+
+
+@staff_required
+def coalition_rollup(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coalition's figures and its local coalitions', side by side and in total, for a period: a
+    page of its own, and the panel the coalition's page loads after its first paint (htmx)."""
+    coalition = get_visible_or_404(Coalition.objects.select_related("initiative"), request.user, pk=pk)
+    period_form = RollupPeriodForm(request.GET or None)
+    context = {
+        "coalition": coalition,
+        "period_form": period_form,
+        "rollup": rollup(coalition_rollup_coalitions(coalition, request.user), period_form.period()),
+        # In the panel, the period form comes back to the coalition's page, which loads the panel again.
+        "form_action": coalition.get_absolute_url() if request.htmx else "",
+    }
+    template = "coalitions/includes/coalition_rollup_panel.html" if request.htmx else "coalitions/coalition_rollup.html"
+    return render(request, template, context)
 
 
 def _members_page(queryset, total: int, number):
@@ -132,6 +160,14 @@ def _members_page(queryset, total: int, number):
     paginator = Paginator(queryset, MEMBERS_PAGE_SIZE)
     paginator.count = total  # a cached_property: the figure the page already has
     return paginator.get_page(number)
+
+
+def _rows_key(table: str, memberships: list[Membership], can_edit: bool) -> str:
+    """The cache key of a page of a members table's rows: every column of each membership and its
+    stakeholder, and whether the rows carry the edit links (`rendering_key`: with the language,
+    time zone and code). A change to any of them is another key, so nothing is invalidated."""
+    rows = [(row_values(membership), row_values(membership.stakeholder)) for membership in memberships]
+    return rendering_key("coalitions/members", table, can_edit, rows)
 
 
 def _with_labels(memberships) -> list[Membership]:

@@ -7,11 +7,13 @@ stakeholders, which sit above `countries`.
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
 from core.access import staff_required
+from core.expressions import count_of
 from core.views import get_visible_or_404
 from countries.models import Country, Region
 from stakeholders.models import Stakeholder
@@ -25,6 +27,10 @@ def _count(queryset, outer: str) -> Coalesce:
     """A correlated COUNT subquery: one query for the whole list, no row multiplication."""
     counted = queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+#: Coalitions listed per page on a country's page.
+COALITIONS_PAGE_SIZE = 50
 
 
 @staff_required
@@ -53,6 +59,8 @@ def country_detail(request, code: str):
         .prefetch_related("regions")
     )
     # Regions "worked in": those named by an initiative, a coalition or a stakeholder's area of action.
+    # Each an EXISTS per region, which stops at the first link: `pk IN (...)` joined every
+    # stakeholder of the country to its regions first (22,000 rows, 60 ms in Colombia).
     named_by = (
         Initiative.regions.through.objects.filter(initiative__country=country),
         Coalition.regions.through.objects.filter(coalition__initiative__country=country),
@@ -60,14 +68,20 @@ def country_detail(request, code: str):
     )
     regions = (
         Region.objects.filter(country=country)
-        .filter(reduce(or_, (Q(pk__in=links.values("region")) for links in named_by)))
-        .annotate(stakeholder_count=_count(Stakeholder.regions.through.objects.all(), "region"))
+        .filter(reduce(or_, (Exists(links.filter(region=OuterRef("pk"))) for links in named_by)))
+        # COUNT of the column the index holds: an index-only scan, not a visit of each link's row.
+        .annotate(
+            stakeholder_count=count_of(Stakeholder.regions.through.objects.filter(region=OuterRef("pk")), "region_id")
+        )
         .select_related("parent")
     )
     context = {
         "country": country,
         "initiatives": initiatives,
-        "coalitions": coalitions,
+        # A country has hundreds of coalitions: a page of them (by name), their roll-up a link away.
+        "coalitions_page": Paginator(coalitions.order_by("name", "pk"), COALITIONS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
         "regions": regions,
         "stakeholder_count": Stakeholder.objects.visible_to(request.user).filter(country=country).count(),
         "can_edit": request.user.is_admin or country.pk in request.user.team_country_ids,

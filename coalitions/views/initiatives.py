@@ -21,7 +21,7 @@ from core.svg import svg_download
 from core.validation import constraint_message
 from core.views import get_editable_or_403, get_visible_or_404
 
-from ..charts import map_points, stakeholder_map, stance_legend
+from ..charts import map_points, points_key, stakeholder_map, stance_legend
 from ..filters import InitiativeFilterSet
 from ..forms import AssessmentForm, InitiativeForm, MapFilterForm, RollupPeriodForm
 from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
@@ -85,6 +85,8 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             since=shown.since,
             rounds=_round_choices(request, initiative, shown),
             map_svg=shown.drawing.svg,
+            # The map table's rows kept in the cache under a key of the points they show (see points_key).
+            map_rows_key=points_key(shown.points, "table", initiative.pk, context["can_edit"]),
             map_svg_url=_map_svg_url(initiative, shown.form),
             map_numbered=shown.drawing.numbered,
             legend=stance_legend(),

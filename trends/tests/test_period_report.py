@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -148,9 +149,10 @@ def test_the_rollup_pages_link_their_report(staff_client, world):
     initiative = world.co_initiative.pk
     html = staff_client.get(f"/initiatives/{initiative}/rollup/" + QUERY).content.decode()
     assert f"/reports/initiative/{initiative}/?start=2026-01-01&amp;end=2026-12-31" in html
-    _more(world, 0)  # a national coalition, with the local one linked to it: its page shows the roll-up
+    _more(world, 0)  # a national coalition, with the local one linked to it: its page loads the roll-up panel
     national = Coalition.objects.get(pk=Coalition.objects.get(pk=world.co_coalition.pk).parent_id)
-    html = staff_client.get(national.get_absolute_url() + QUERY).content.decode()
+    panel = reverse("coalitions:coalition_rollup", kwargs={"pk": national.pk})
+    html = staff_client.get(panel + QUERY, HTTP_HX_REQUEST="true").content.decode()
     assert f"/reports/coalition/{national.pk}/?start=2026-01-01&amp;end=2026-12-31" in html
 
 
