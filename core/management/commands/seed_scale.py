@@ -34,6 +34,7 @@ PER_STAKEHOLDER = {
     "initiatives": 100 / BENCH_SCALE,
     "commitments": 6_000 / BENCH_SCALE,
     "outcomes": 2_000 / BENCH_SCALE,
+    "relationships": 10_000 / BENCH_SCALE,
 }
 
 # Share of stakeholders per country: the program's two active countries and the exploration.
@@ -375,6 +376,12 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
     bulk_insert(interests, (interests(explorer_id=e.pk, topic_id=rng.choice(topics).pk) for e in explorers))
     log(f"{len(explorers):,} explorers")
 
+    # Drawn from a random stream of their own, so that the rows above stay what they were.
+    extra = random.Random(seed + 1)
+    linked = _link_local_coalitions(extra, coalitions)
+    relationships = _relationships(extra, m["Relationship"], by_country, want["relationships"])
+    log(f"{linked:,} local coalitions linked to a national one, {relationships:,} relationships")
+
     return {
         "stakeholders": len(created),
         "initiatives": len(initiatives),
@@ -383,13 +390,61 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
         "engagements": len(engagements),
         "assessments": len(triples),
         "explorers": len(explorers),
+        "linked_coalitions": linked,
+        "relationships": relationships,
     }
+
+
+def _link_local_coalitions(rng: random.Random, coalitions: list) -> int:
+    """Link about half of each initiative's other coalitions to its first national coalition, so
+    that national coalition pages, roll-ups and reports have local coalitions to roll up."""
+    by_initiative: dict[int, list] = {}
+    for coalition in coalitions:
+        by_initiative.setdefault(coalition.initiative_id, []).append(coalition)
+    table = coalitions[0]._meta.db_table
+    linked = 0
+    with connection.cursor() as cursor:
+        for members in by_initiative.values():
+            national = next((c for c in members if c.level == "national"), None)
+            if national is None:
+                continue
+            children = [c.pk for c in members if c.pk != national.pk and c.level != "national" and rng.random() < 0.5]
+            for start in range(0, len(children), 500):
+                chunk = children[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"UPDATE {table} SET parent_id = %s WHERE id IN ({marks})", [national.pk, *chunk])  # noqa: S608
+            linked += len(children)
+    return linked
+
+
+def _relationships(rng: random.Random, model, by_country: dict[int, list[int]], wanted: int) -> int:
+    """Typed ties between stakeholders of the same country (the relationship network's edges)."""
+    countries = [country for country, ids in by_country.items() if len(ids) > 1]
+    if not countries:
+        return 0
+    kinds = [kind for kind, _label in model.Kind.choices]
+    weights = [len(by_country[country]) for country in countries]
+    triples: set[tuple[int, int, str]] = set()
+    attempts = 0
+    while len(triples) < wanted and attempts < wanted * 3:
+        attempts += 1
+        source, target = rng.sample(by_country[rng.choices(countries, weights)[0]], 2)
+        triples.add((source, target, rng.choice(kinds)))
+    bulk_insert(
+        model,
+        (
+            model(source_id=source, target_id=target, kind=kind, strength=rng.randint(1, 3), since=_day(rng))
+            for source, target, kind in sorted(triples)
+        ),
+    )
+    return len(triples)
 
 
 MODELS = {
     "Country": "countries.Country",
     "Region": "countries.Region",
     "Stakeholder": "stakeholders.Stakeholder",
+    "Relationship": "stakeholders.Relationship",
     "Initiative": "coalitions.Initiative",
     "Coalition": "coalitions.Coalition",
     "Membership": "coalitions.Membership",
