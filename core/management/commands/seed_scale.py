@@ -113,8 +113,14 @@ class Command(RecordedCommand):
 # Not recorded in the history: the rows are synthetic benchmark data, and recording every one
 # of them would cost the benchmark's set-up many times what seeding does (bench/README.md).
 @disable_auditlog()
-def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None) -> dict[str, int]:
-    """Create the rows; return how many of each kind were created."""
+def seed_scale(
+    *, stakeholders: int, seed: int = 2026, serial_from: int = 0, log=lambda message: None
+) -> dict[str, int]:
+    """Create the rows; return how many of each kind were created.
+
+    `serial_from` numbers the unique names and addresses from there, so a second call adds a
+    data set next to the first (the query budgets compare two sizes of data that way).
+    """
     m = {name: apps.get_model(*label.split(".")) for name, label in MODELS.items()}
     rng = random.Random(seed)
     want = volumes(stakeholders)
@@ -132,7 +138,7 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
     # Stakeholders: names are unique (a serial number), like real registries with homonyms told apart.
     # Organisations go in first so that people can name the organisation they belong to.
     organisations, people = [], []
-    for i in range(stakeholders):
+    for i in range(serial_from, serial_from + stakeholders):
         country = countries[rng.choices(country_codes, country_weights)[0]]
         sector = rng.choice(sectors)
         is_person = rng.random() < 0.2
@@ -335,7 +341,7 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
         m["Topic"].objects.get_or_create(slug=t.lower().replace(" ", "-"), defaults={"name": t})[0] for t in TOPICS
     ]
     explorer_rows = []
-    for i in range(want["explorers"]):
+    for i in range(serial_from, serial_from + want["explorers"]):
         # Four in five active, five in eight Spanish-speaking, on a fixed pattern rather than at
         # random: exactly half of them (10,000 at the benchmark scale) are a Spanish campaign's audience.
         active = i % 5 != 4
@@ -398,8 +404,11 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
 def _link_local_coalitions(rng: random.Random, coalitions: list) -> int:
     """Link about half of each initiative's other coalitions to its first national coalition, so
     that national coalition pages, roll-ups and reports have local coalitions to roll up."""
+    if not coalitions:
+        return 0
     by_initiative: dict[int, list] = {}
-    for coalition in coalitions:
+    # The big coalition (the first) stays unlinked: the coalition page's scenario measures its size alone.
+    for coalition in coalitions[1:]:
         by_initiative.setdefault(coalition.initiative_id, []).append(coalition)
     table = coalitions[0]._meta.db_table
     linked = 0
