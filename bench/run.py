@@ -70,6 +70,7 @@ CAMPAIGN_SECONDS = 60.0  # 10,000 mails, two workers (issue 6)
 CAMPAIGN_LARGE_MAILS, CAMPAIGN_LARGE_SECONDS = 100_000, 120.0  # issue 18
 REPORT_SECONDS = 10.0  # a country's one-year period report, page data and workbook (issue 18 at 50,000)
 SNAPSHOTS_SECONDS = 60.0  # take_snapshots: every network and coalition (issue 18)
+SEED_LARGE_STAKEHOLDERS, SEED_LARGE_SECONDS = 500_000, 600.0  # seed_scale at 500,000 < 10 min (issue 18)
 SCALE_FLATNESS = 0.8  # bench-scale: a ratio at the largest scale >= 0.8 x its ratio at the smallest
 
 
@@ -132,8 +133,10 @@ def _pg_connect(url: str, dbname: str | None = None):
     )
 
 
-def prepare_database(url: str, stakeholders: int, log) -> None:
-    """Create, migrate and seed the benchmark database, unless it is already seeded at this scale."""
+def prepare_database(url: str, stakeholders: int, log) -> float | None:
+    """Create, migrate and seed the benchmark database, unless it is already seeded at this scale.
+
+    Returns how long seeding took (None: the database was already seeded and is reused)."""
     name = urlparse(url).path.lstrip("/")
     admin = _pg_connect(url, "postgres")
     admin.autocommit = True
@@ -161,7 +164,10 @@ def prepare_database(url: str, stakeholders: int, log) -> None:
     if not exists:
         started = time.monotonic()
         manage("seed_scale", "--stakeholders", str(stakeholders))
-        log(f"seeded in {time.monotonic() - started:.1f} s")
+        seconds = time.monotonic() - started
+        log(f"seeded in {seconds:.1f} s")
+        return seconds
+    return None
 
 
 def manage(*args: str, capture: bool = False) -> subprocess.CompletedProcess:
@@ -1009,6 +1015,14 @@ def check_targets(summary: dict, extra: dict) -> list[dict]:
         None if campaign.get("seconds") is None else campaign["seconds"] <= limit,
         _margin(campaign.get("seconds"), limit) or campaign.get("why_not", ""),
     )
+    seed = extra.get("seed") or {}
+    if seed.get("stakeholders", 0) >= SEED_LARGE_STAKEHOLDERS:
+        add(
+            f"seed_scale --stakeholders {seed['stakeholders']:,} < {SEED_LARGE_SECONDS / 60:.0f} min",
+            seed["seconds"],
+            seed["seconds"] < SEED_LARGE_SECONDS,
+            _margin(seed["seconds"], SEED_LARGE_SECONDS),
+        )
     report = extra.get("report") or {}
     if report:
         add(
@@ -1097,6 +1111,8 @@ def markdown(results: dict) -> str:
             f"Period report {rep['country']} {rep['start']}..{rep['end']} (in process, staff user): figures in "
             f"{rep['report_seconds']:.2f} s, with the XLSX ({rep['xlsx_bytes']:,} bytes) {rep['seconds']:.2f} s.",
         ]
+    if write.get("seed"):
+        lines += ["", f"seed_scale --stakeholders {write['seed']['stakeholders']:,}: {write['seed']['seconds']:.1f} s."]
     if write.get("snapshots"):
         snap = write["snapshots"]
         lines += ["", f"take_snapshots: {snap['snapshots']:,} snapshots in {snap['seconds']:.1f} s."]
@@ -1161,14 +1177,18 @@ def machine() -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def bench(args, database_url: str, log=print) -> dict:
-    """Everything after the database is ready: import, scenarios, report. Returns the results."""
+def bench(args, database_url: str, log=print, seeded_seconds: float | None = None) -> dict:
+    """Everything after the database is ready: import, scenarios, report. Returns the results.
+
+    `seeded_seconds`: how long `seed_scale` took, when this run seeded the database."""
     from django.db import connection
 
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     info = machine()
     fixtures = create_fixtures()
     write_paths = {}
+    if seeded_seconds is not None:
+        write_paths["seed"] = {"stakeholders": args.stakeholders, "seconds": seeded_seconds}
     settle_database(log)  # after seeding, autovacuum would otherwise work through 430,000 new rows during the import
     if args.import_rows:
         write_paths["import"] = measure_import(args.import_rows, database_url, log)
@@ -1235,6 +1255,7 @@ def bench(args, database_url: str, log=print) -> dict:
         "import": write_paths.get("import"),
         "campaign": write_paths["campaign"],
         "report": write_paths.get("report"),
+        "seed": write_paths.get("seed"),
         "snapshots": write_paths.get("snapshots"),
         "worker_peak_rss_mb": worker_rss,
         "streaming_memory": streaming,
@@ -1313,12 +1334,12 @@ def main(argv: list[str] | None = None) -> int:
     # The campaign's tasks go to the Celery workers through Redis (database 9 by default).
     os.environ.setdefault("CELERY_BROKER_URL", os.environ.get("BENCH_CELERY_BROKER_URL", DEFAULT_BROKER_URL))
     log = functools.partial(print, flush=True)
-    prepare_database(database_url, args.stakeholders, log)
+    seeded = prepare_database(database_url, args.stakeholders, log)
 
     import django
 
     django.setup()
-    results = bench(args, database_url, log)
+    results = bench(args, database_url, log, seeded_seconds=seeded)
     json_path, md_path = write_results(results, args.results)
     print()
     print(md_path.read_text())

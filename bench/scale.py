@@ -94,6 +94,7 @@ def markdown(table: dict, runs: dict[int, dict]) -> str:
         lines.append(f"| {row['title']} | {ratios} | {'/'.join(map(str, queries))} | {kept} | {met} |")
     lines += ["", "| Bulk work | " + " | ".join(f"{n:,}" for n in scales) + " |", "|---|" + "---:|" * len(scales)]
     for key, title in (
+        ("seed", "seed_scale (s; empty: reused)"),
         ("import", "import (s)"),
         ("report", "one-year country report (s)"),
         ("snapshots", "take_snapshots (s)"),
