@@ -38,7 +38,7 @@ def test_the_harness_measures_every_scenario_at_a_tiny_scale(tmp_path):
     port = int(os.environ.get("BENCH_PORT", "8600")) + 1
     args = parser().parse_args([*options.split(" "), "--port", str(port), *load])
 
-    results = bench(args, database_url(), log=lambda message: None)
+    results = bench(args, database_url(), log=lambda message: None, seeded_seconds=1.5)
     json_path, md_path = write_results(results, tmp_path)
 
     scenarios = json.loads(json_path.read_text())["scenarios"]
@@ -60,6 +60,7 @@ def test_the_harness_measures_every_scenario_at_a_tiny_scale(tmp_path):
     report = results["write_paths"]["report"]
     assert report["seconds"] > 0 and report["xlsx_bytes"] > 0
     assert results["write_paths"]["snapshots"]["snapshots"] > 0
+    assert results["write_paths"]["seed"] == {"stakeholders": 300, "seconds": 1.5}
     targets = {check["target"] for check in results["targets"]}
     assert any(t.startswith("one-year country report") for t in targets)
     assert any(t.startswith("take_snapshots") for t in targets)
