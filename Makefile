@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat fuzz bench clean messages
+.PHONY: run test lint format worker beat fuzz bench bench-scale bench-smoke clean messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required (found: $$($(PYTHON) --version 2>&1))."; exit 1; }
@@ -63,10 +63,19 @@ clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
 
 # Benchmarks at real scale (PostgreSQL; BENCH_DATABASE_URL, default wt_bench_scale): see bench/README.md.
+# `make bench SCALE=500000` measures another scale (default 50,000 stakeholders).
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python manage.py compile_translations
-	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.run $(if $(SCALE),--stakeholders $(SCALE)) $(BENCH_ARGS)
+
+# The scale curve: `make bench` at 5,000, 50,000 and 500,000 stakeholders, each on its own database
+# (BENCH_DATABASE_URL's name + _5k, _50k, _500k; reused once seeded), then each scenario's ratio at
+# each scale in bench/results/scale.md (BENCH_ARGS go to every run; SCALES="5000 50000" for fewer).
+bench-scale: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python -m bench.scale $(if $(SCALES),--scales $(SCALES)) $(BENCH_ARGS)
 
 # The harness end to end at a tiny scale, in seconds (what `make test` runs as a test).
 bench-smoke: $(VENV)/.installed-dev

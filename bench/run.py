@@ -40,20 +40,53 @@ SECRET_KEY = "bench-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: 
 IMPORT_PREFIX = "Importado bench"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/9"
 
-# Targets from the issue; checked, never lowered.
-RATIO_TARGETS = {  # scenario: minimum share of baseline (c)'s requests/s
+# Targets from the issues; checked, never lowered. A scenario under several takes the highest.
+RATIO_TARGETS = {  # scenario: minimum share of baseline (c)'s requests/s (issue 6)
     "api_stakeholders_count": 0.35,
     "api_stakeholders_cursor": 0.5,
     "page_directory": 0.30,
     "api_coalition_50": 0.30,
     "api_coalition_5000": 0.30,
 }
+# Issue 18: every page (page_*) >= 0.25 x (c), every API list >= 0.6 x (c), the initiative map >= 0.4 x (c).
+PAGE_RATIO = 0.25
+API_LIST_RATIO = 0.6
+MAP_RATIO = 0.4
+API_LISTS = {
+    "api_stakeholders_count",
+    "api_stakeholders_cursor",
+    "api_coalition_50",
+    "api_coalition_5000",
+    "api_search",
+}
+MAPS = {"api_initiative_map", "page_initiative_map"}
 SLOW_MS = 1000.0  # a request slower than this alone is reported, not load-tested
 TAIL_TARGET = 3.0  # p99 <= 3 x p50
 MAX_QUERIES = 8
 SEARCH_DB_MS = 2.0
-IMPORT_SECONDS = 5.0
-CAMPAIGN_SECONDS = 60.0
+IMPORT_SECONDS = 5.0  # 50,000 rows (issue 6)
+IMPORT_LARGE_ROWS, IMPORT_LARGE_SECONDS = 500_000, 30.0  # issue 18
+CAMPAIGN_SECONDS = 60.0  # 10,000 mails, two workers (issue 6)
+CAMPAIGN_LARGE_MAILS, CAMPAIGN_LARGE_SECONDS = 100_000, 120.0  # issue 18
+REPORT_SECONDS = 10.0  # a country's one-year period report, page data and workbook (issue 18 at 50,000)
+SNAPSHOTS_SECONDS = 60.0  # take_snapshots: every network and coalition (issue 18)
+SEED_LARGE_STAKEHOLDERS, SEED_LARGE_SECONDS = 500_000, 600.0  # seed_scale at 500,000 < 10 min (issue 18)
+SCALE_FLATNESS = 0.8  # bench-scale: a ratio at the largest scale >= 0.8 x its ratio at the smallest
+
+
+def ratio_target(name: str) -> float | None:
+    """The lowest share of (c) a scenario must reach, or None when no target names it."""
+    found = [RATIO_TARGETS.get(name)]
+    if name.startswith("page_"):
+        found.append(PAGE_RATIO)
+    if name in API_LISTS:
+        found.append(API_LIST_RATIO)
+    if name in MAPS:
+        found.append(MAP_RATIO)
+    found = [value for value in found if value is not None]
+    return max(found) if found else None
+
+
 WORKER_RSS_MB = 150.0
 
 
@@ -64,7 +97,7 @@ class Scenario:
     name: str
     title: str
     path: str
-    auth: str = "session"  # "token", "session" or "none"
+    auth: str = "session"  # "token", "session" (staff), "partner" (a partner's session) or "none"
     expect_json: bool = False
     # Same endpoint at another size: the query count must not change (issue: constant, <= 8).
     same_queries_as: str = ""
@@ -76,6 +109,10 @@ class Scenario:
     alone_ms: float | None = None  # one request on an idle server (median of the probes)
     too_slow: bool = False
     rounds: list[dict] = field(default_factory=list)
+    budget_only: bool = field(init=False)  # declared for its query count only (no ratio target)
+
+    def __post_init__(self) -> None:
+        self.budget_only = not self.measure_load
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,8 +133,10 @@ def _pg_connect(url: str, dbname: str | None = None):
     )
 
 
-def prepare_database(url: str, stakeholders: int, log) -> None:
-    """Create, migrate and seed the benchmark database, unless it is already seeded at this scale."""
+def prepare_database(url: str, stakeholders: int, log) -> float | None:
+    """Create, migrate and seed the benchmark database, unless it is already seeded at this scale.
+
+    Returns how long seeding took (None: the database was already seeded and is reused)."""
     name = urlparse(url).path.lstrip("/")
     admin = _pg_connect(url, "postgres")
     admin.autocommit = True
@@ -125,7 +164,10 @@ def prepare_database(url: str, stakeholders: int, log) -> None:
     if not exists:
         started = time.monotonic()
         manage("seed_scale", "--stakeholders", str(stakeholders))
-        log(f"seeded in {time.monotonic() - started:.1f} s")
+        seconds = time.monotonic() - started
+        log(f"seeded in {seconds:.1f} s")
+        return seconds
+    return None
 
 
 def manage(*args: str, capture: bool = False) -> subprocess.CompletedProcess:
@@ -153,32 +195,31 @@ class Fixtures:
     big_coalition_members: int
     initiative_id: int
     search_term: str
+    few_assessments_initiative_id: int = 0
     engagement_id: int | None = None  # the record the streaming scenario attaches its files to
+    country_code: str = "CO"
+    stakeholder_id: int = 0  # the organisation in most coalitions
+    national_coalition_id: int = 0  # the coalition with most local coalitions linked to it
+    national_coalition_children: int = 0
+    region_id: int = 0  # the region of the country with most stakeholders
+    region_code: str = ""
+    partner_session: str = ""  # a signed-in user of the organisation above (the portal)
+    portal_coalition_id: int = 0  # the biggest of the partner's coalitions
+    portal_coalition_members: int = 0
+    report_start: str = ""
+    report_end: str = ""
+
+    @classmethod
+    def placeholder(cls) -> "Fixtures":
+        """Ids of nothing: enough to list the scenarios' names (the tests' parameters) without a database."""
+        return cls("", "", 0, "civil_society", 0, 0, 0, 0, 0, "term")
 
 
-def create_fixtures() -> Fixtures:
-    """A staff user with an API token and a signed-in session; the ids of the objects under test."""
+def signed_in_session(user) -> str:
+    """A session key of `user`, signed in with a second factor (production requires it of staff)."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.db.models import Count, Q
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils.module_loading import import_string
-
-    from coalitions.models import Coalition, Engagement, Initiative
-    from countries.models import Country
-    from stakeholders.models import Stakeholder
-
-    user, _ = get_user_model().objects.update_or_create(
-        username="bench-staff", defaults={"role": "staff", "is_active": True}
-    )
-    user.country_teams.set(Country.objects.all())
-    from accounts.services import api_token_create
-
-    _instance, token = api_token_create(user=user, expires_days=1)
-    session = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    # Production requires staff to sign in with a second factor: measure a session that gave it.
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -186,25 +227,81 @@ def create_fixtures() -> Fixtures:
 
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
     user.refresh_from_db(fields=["two_factor_epoch"])  # the device's confirmation moved it on
+    session = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[two_factor.HAS_DEVICE_SESSION_KEY] = True
     session[two_factor.EPOCH_SESSION_KEY] = user.two_factor_epoch
     session.create()
+    return session.session_key
+
+
+def create_fixtures() -> Fixtures:
+    """A staff user with an API token and a signed-in session, a partner user with a session; the
+    ids of the objects under test."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Q
+
+    from accounts.services import api_token_create
+    from coalitions.models import Coalition, Engagement, Initiative, Membership
+    from coalitions.rollup import Period
+    from core.management.commands.seed_scale import TODAY as SEEDED_TODAY
+    from countries.models import Country, Region
+    from stakeholders.models import Stakeholder
+
+    user, _ = get_user_model().objects.update_or_create(
+        username="bench-staff", defaults={"role": "staff", "is_active": True}
+    )
+    user.country_teams.set(Country.objects.all())
+    _instance, token = api_token_create(user=user, expires_days=1)
+    session = signed_in_session(user)
 
     open_members = Count("memberships", filter=Q(memberships__left_on__isnull=True))
     coalitions = Coalition.objects.annotate(members=open_members)
     big = coalitions.order_by("-members", "pk").first()
     # The coalition closest to 50 open members (at small scales, the closest there is).
     small = min(coalitions.exclude(pk=big.pk).order_by("pk")[:200], key=lambda c: (abs(c.members - 50), c.pk))
-    initiative = Initiative.objects.annotate(n=Count("assessments")).order_by("-n", "pk").first()
+    national = (
+        Coalition.objects.filter(level="national").annotate(n=Count("children")).order_by("-n", "pk").first() or big
+    )
+    initiatives = Initiative.objects.annotate(n=Count("assessments"))
+    initiative = initiatives.order_by("-n", "pk").first()
+    few = initiatives.exclude(pk=initiative.pk).order_by("n", "pk").first() or initiative
     country = Country.objects.get(code="CO")
     person = Stakeholder.objects.filter(kind="person").order_by("pk").first() or Stakeholder.objects.first()
     # What staff type: a surname and a part of the serial, in lower case ("quispe 12").
     words = person.name.split()
     term = f"{words[-2]} {words[-1][:2]}".lower()
+    # The organisation in most coalitions: the stakeholder page with most to show, and the portal's partner.
+    busiest = (
+        Membership.objects.filter(stakeholder__kind="organisation", stakeholder__country=country)
+        .values("stakeholder")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "stakeholder")
+        .values_list("stakeholder", flat=True)
+        .first()
+    )
+    organisation = Stakeholder.objects.get(pk=busiest) if busiest else person
+    if organisation.kind != "organisation":
+        organisation = Stakeholder.objects.filter(kind="organisation").order_by("pk").first() or organisation
+    partner, _ = get_user_model().objects.update_or_create(
+        username="bench-partner", defaults={"role": "partner", "is_active": True, "organisation": organisation}
+    )
+    mine = coalitions.filter(pk__in=Coalition.objects.visible_to(partner).values("pk"))
+    portal_coalition = mine.order_by("-members", "pk").first() or big
+    region = (
+        Region.objects.filter(country=country)
+        .annotate(n=Count("stakeholders"))
+        .order_by("-n", "pk")
+        .only("pk", "code")
+        .first()
+    )
+    period = Period.default(today=SEEDED_TODAY)  # one year of the seeded data
     return Fixtures(
         token=token,
-        session=session.session_key,
+        session=session,
         country_id=country.pk,
         sector="civil_society",
         big_coalition_id=big.pk,
@@ -213,13 +310,26 @@ def create_fixtures() -> Fixtures:
         big_coalition_members=big.members,
         initiative_id=initiative.pk,
         search_term=term,
+        few_assessments_initiative_id=few.pk,
         engagement_id=Engagement.objects.order_by("pk").values_list("pk", flat=True).first(),
+        country_code=country.code,
+        stakeholder_id=organisation.pk,
+        national_coalition_id=national.pk,
+        national_coalition_children=Coalition.objects.filter(parent=national).count(),
+        region_id=region.pk if region else 0,
+        region_code=region.code if region else "",
+        partner_session=signed_in_session(partner),
+        portal_coalition_id=portal_coalition.pk,
+        portal_coalition_members=portal_coalition.members,
+        report_start=period.start.isoformat(),
+        report_end=period.end.isoformat(),
     )
 
 
 def scenarios_for(f: Fixtures) -> list[Scenario]:
     listing = f"country={f.country_id}&sector={f.sector}"
     term = urllib.request.quote(f.search_term)
+    code = f.country_code.lower()
     return [
         Scenario("baseline_minimal", "(a) minimal Django JSON view", "/bench/baseline/minimal/", auth="none"),
         Scenario("baseline_values", "(c) 50 rows via .values()", f"/bench/baseline/values/?{listing}", auth="none"),
@@ -275,9 +385,62 @@ def scenarios_for(f: Fixtures) -> list[Scenario]:
             auth="token",
             expect_json=True,
         ),
+        Scenario(
+            "api_initiative_map_few",
+            "API initiative map, initiative with fewest assessments (query budget)",
+            f"/api/v1/initiatives/{f.few_assessments_initiative_id}/map/",
+            auth="token",
+            expect_json=True,
+            same_queries_as="api_initiative_map",
+            measure_load=False,
+        ),
         Scenario("page_directory", "Staff directory page, 50 rows", f"/stakeholders/?{listing}"),
         Scenario("page_dashboard", "Dashboard", "/dashboard/"),
-        Scenario("page_coalition", "Coalition page (big coalition)", f"/coalitions/{f.big_coalition_id}/"),
+        Scenario(
+            "page_stakeholder",
+            "Stakeholder page (organisation in most coalitions)",
+            f"/stakeholders/{f.stakeholder_id}/",
+        ),
+        Scenario(
+            "page_coalition_small",
+            f"Coalition page ({f.small_coalition_members} members)",
+            f"/coalitions/{f.small_coalition_id}/",
+        ),
+        Scenario(
+            "page_coalition",
+            f"Coalition page (big coalition, {f.big_coalition_members} members)",
+            f"/coalitions/{f.big_coalition_id}/",
+            same_queries_as="page_coalition_small",
+        ),
+        Scenario(
+            "page_national_coalition",
+            f"National coalition page with its roll-up ({f.national_coalition_children} local coalitions)",
+            f"/coalitions/{f.national_coalition_id}/",
+        ),
+        Scenario("page_initiative", "Initiative page", f"/initiatives/{f.initiative_id}/"),
+        Scenario("page_initiative_map", "Initiative map (SVG)", f"/initiatives/{f.initiative_id}/map.svg"),
+        Scenario("page_initiative_rollup", "Initiative roll-up page", f"/initiatives/{f.initiative_id}/rollup/"),
+        Scenario(
+            "page_network",
+            "Relationship network page (initiative)",
+            f"/relationships/?initiative={f.initiative_id}",
+        ),
+        Scenario("page_region_resources", "Region resources page", f"/resources/{f.region_code}/"),
+        Scenario("page_country", "Country page", f"/countries/{code}/"),
+        Scenario("page_country_dashboard", "Country dashboard", f"/countries/{code}/dashboard/"),
+        Scenario("page_country_rollup", "Country roll-up page", f"/countries/{code}/rollup/"),
+        Scenario(
+            "page_country_report",
+            "Period report, country, one year",
+            f"/reports/country/{code}/?start={f.report_start}&end={f.report_end}",
+        ),
+        Scenario("page_portal", "Partner portal home (partner session)", "/portal/", auth="partner"),
+        Scenario(
+            "page_portal_coalition",
+            f"Partner portal, coalition page ({f.portal_coalition_members} members, partner session)",
+            f"/portal/coalitions/{f.portal_coalition_id}/",
+            auth="partner",
+        ),
         Scenario(
             "api_search",
             f"Search by name, q={f.search_term!r}",
@@ -420,6 +583,8 @@ def headers_for(scenario: Scenario, fixtures: Fixtures) -> dict[str, str]:
         return {"Authorization": f"Token {fixtures.token}"}
     if scenario.auth == "session":
         return {"Cookie": f"sessionid={fixtures.session}"}
+    if scenario.auth == "partner":
+        return {"Cookie": f"sessionid={fixtures.partner_session}"}
     return {}
 
 
@@ -639,6 +804,50 @@ def search_db_time(term: str) -> dict:
     return result
 
 
+def measure_report(country_code: str, start: str, end: str, log) -> dict:
+    """A country's period report built in process as the page and the workbook build it: the
+    report's figures (`trends.reports.report`) and the XLSX (`report_workbook`), for a staff user."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from coalitions.rollup import Period
+    from countries.models import Country
+    from trends import reports
+    from trends.report_xlsx import report_workbook
+
+    user = get_user_model().objects.get(username="bench-staff")
+    period = Period(start=datetime.date.fromisoformat(start), end=datetime.date.fromisoformat(end))
+    started = time.monotonic()
+    country = Country.objects.get(code=country_code)
+    report = reports.report(scope="country", subject=country, period=period, user=user)
+    built = time.monotonic() - started
+    workbook = report_workbook(report)
+    seconds = time.monotonic() - started
+    log(f"report {country_code} {start}..{end}: {built:.2f} s for the figures, {seconds:.2f} s with the XLSX")
+    return {
+        "country": country_code,
+        "start": start,
+        "end": end,
+        "report_seconds": built,
+        "seconds": seconds,
+        "xlsx_bytes": len(workbook),
+        "engagements": report.engagements_total,
+    }
+
+
+def measure_snapshots(log) -> dict:
+    """`take_snapshots` in process: this month's snapshot of every network and coalition (a re-run
+    updates them, so the database holds one month's snapshots whatever the number of runs)."""
+    from trends.services import snapshots_take
+
+    started = time.monotonic()
+    written = snapshots_take(on=None)
+    seconds = time.monotonic() - started
+    log(f"take_snapshots: {written:,} snapshots in {seconds:.1f} s")
+    return {"snapshots": written, "seconds": seconds}
+
+
 def campaign_unavailable() -> str:
     """Why the campaign cannot be measured in this build, or "" when it can."""
     from django.apps import apps
@@ -737,6 +946,7 @@ def summarise(scenarios: list[Scenario]) -> dict[str, dict]:
     summary = {}
     for s in scenarios:
         row = {"title": s.title, "path": s.path, "available": s.available, "why_not": s.why_not}
+        row["query_budget_only"] = s.budget_only
         if s.available:
             row["queries"], row["db_ms"], row["alone_ms"] = s.queries, s.db_ms, s.alone_ms
             if s.too_slow:
@@ -763,8 +973,10 @@ def check_targets(summary: dict, extra: dict) -> list[dict]:
         measured = round(measured, 2) if isinstance(measured, float) else measured
         checks.append({"target": target, "measured": measured, "met": ok, "detail": detail})
 
-    for name, minimum in RATIO_TARGETS.items():
-        row = summary.get(name, {})
+    for name, row in summary.items():
+        minimum = ratio_target(name)
+        if minimum is None or row.get("query_budget_only"):
+            continue
         label = f"{name} ≥ {minimum:.2f} x (c)"
         if row.get("available") and row.get("why_not", "").startswith("too slow"):
             add(label, None, False, row["why_not"])
@@ -792,14 +1004,41 @@ def check_targets(summary: dict, extra: dict) -> list[dict]:
     if extra.get("import"):
         seconds = extra["import"]["seconds"]
         rows = extra["import"]["rows"]
-        add(f"import of {rows:,} rows ≤ {IMPORT_SECONDS:.0f} s", round(seconds, 2), seconds <= IMPORT_SECONDS)
+        limit = IMPORT_LARGE_SECONDS if rows >= IMPORT_LARGE_ROWS else IMPORT_SECONDS
+        add(f"import of {rows:,} rows ≤ {limit:.0f} s", round(seconds, 2), seconds <= limit, _margin(seconds, limit))
     campaign = extra.get("campaign", {})
+    mails = campaign.get("mails") or 10_000
+    limit = CAMPAIGN_LARGE_SECONDS if mails >= CAMPAIGN_LARGE_MAILS else CAMPAIGN_SECONDS
     add(
-        f"campaign of {campaign.get('mails') or 10_000:,} mails ≤ {CAMPAIGN_SECONDS:.0f} s",
+        f"campaign of {mails:,} mails, 2 workers ≤ {limit:.0f} s",
         campaign.get("seconds"),
-        None if campaign.get("seconds") is None else campaign["seconds"] <= CAMPAIGN_SECONDS,
-        campaign.get("why_not", ""),
+        None if campaign.get("seconds") is None else campaign["seconds"] <= limit,
+        _margin(campaign.get("seconds"), limit) or campaign.get("why_not", ""),
     )
+    seed = extra.get("seed") or {}
+    if seed.get("stakeholders", 0) >= SEED_LARGE_STAKEHOLDERS:
+        add(
+            f"seed_scale --stakeholders {seed['stakeholders']:,} < {SEED_LARGE_SECONDS / 60:.0f} min",
+            seed["seconds"],
+            seed["seconds"] < SEED_LARGE_SECONDS,
+            _margin(seed["seconds"], SEED_LARGE_SECONDS),
+        )
+    report = extra.get("report") or {}
+    if report:
+        add(
+            f"one-year country report ({report.get('country', '')}, page data + XLSX) < {REPORT_SECONDS:.0f} s",
+            report.get("seconds"),
+            None if report.get("seconds") is None else report["seconds"] < REPORT_SECONDS,
+            _margin(report.get("seconds"), REPORT_SECONDS) or report.get("why_not", ""),
+        )
+    snapshots = extra.get("snapshots") or {}
+    if snapshots:
+        add(
+            f"take_snapshots (every network and coalition) < {SNAPSHOTS_SECONDS:.0f} s",
+            snapshots.get("seconds"),
+            None if snapshots.get("seconds") is None else snapshots["seconds"] < SNAPSHOTS_SECONDS,
+            _margin(snapshots.get("seconds"), SNAPSHOTS_SECONDS) or snapshots.get("why_not", ""),
+        )
     rss = extra.get("worker_peak_rss_mb")
     if rss is not None:
         add(f"web worker peak RSS ≤ {WORKER_RSS_MB:.0f} MB", round(rss, 1), rss <= WORKER_RSS_MB)
@@ -816,6 +1055,11 @@ def check_targets(summary: dict, extra: dict) -> list[dict]:
                 streaming.get("why_not", ""),
             )
     return checks
+
+
+def _margin(seconds: float | None, limit: float) -> str:
+    """A time against its limit, as the share of the limit left (+) or exceeded (-)."""
+    return "" if seconds is None else f"{1 - seconds / limit:+.0%} margin"
 
 
 def markdown(results: dict) -> str:
@@ -859,6 +1103,25 @@ def markdown(results: dict) -> str:
             f"Import: {imp['rows']:,} rows in {imp['seconds']:.2f} s ({imp['cpu_seconds']:.2f} s CPU in the "
             f"importing process; PostgreSQL's time is on top), peak RSS {imp['peak_rss_mb']:.0f} MB. "
             f"Web worker peak RSS after the scenarios: {num(results.get('worker_peak_rss_mb'))} MB.",
+        ]
+    if write.get("report"):
+        rep = write["report"]
+        lines += [
+            "",
+            f"Period report {rep['country']} {rep['start']}..{rep['end']} (in process, staff user): figures in "
+            f"{rep['report_seconds']:.2f} s, with the XLSX ({rep['xlsx_bytes']:,} bytes) {rep['seconds']:.2f} s.",
+        ]
+    if write.get("seed"):
+        lines += ["", f"seed_scale --stakeholders {write['seed']['stakeholders']:,}: {write['seed']['seconds']:.1f} s."]
+    if write.get("snapshots"):
+        snap = write["snapshots"]
+        lines += ["", f"take_snapshots: {snap['snapshots']:,} snapshots in {snap['seconds']:.1f} s."]
+    campaign = write.get("campaign") or {}
+    if campaign.get("seconds") is not None:
+        lines += [
+            "",
+            f"Campaign: {campaign['mails']:,} mails with {campaign['workers']} workers in {campaign['seconds']:.1f} s "
+            f"(queued in {campaign['queue_seconds']:.1f} s).",
         ]
     streaming = results.get("streaming_memory") or {}
     if streaming.get("rows"):
@@ -914,14 +1177,18 @@ def machine() -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def bench(args, database_url: str, log=print) -> dict:
-    """Everything after the database is ready: import, scenarios, report. Returns the results."""
+def bench(args, database_url: str, log=print, seeded_seconds: float | None = None) -> dict:
+    """Everything after the database is ready: import, scenarios, report. Returns the results.
+
+    `seeded_seconds`: how long `seed_scale` took, when this run seeded the database."""
     from django.db import connection
 
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     info = machine()
     fixtures = create_fixtures()
     write_paths = {}
+    if seeded_seconds is not None:
+        write_paths["seed"] = {"stakeholders": args.stakeholders, "seconds": seeded_seconds}
     settle_database(log)  # after seeding, autovacuum would otherwise work through 430,000 new rows during the import
     if args.import_rows:
         write_paths["import"] = measure_import(args.import_rows, database_url, log)
@@ -932,17 +1199,23 @@ def bench(args, database_url: str, log=print) -> dict:
         )
     else:
         write_paths["campaign"] = {"why_not": "not measured (--campaign 0)"}
+    if args.bulk:
+        write_paths["report"] = measure_report(fixtures.country_code, fixtures.report_start, fixtures.report_end, log)
+        write_paths["snapshots"] = measure_snapshots(log)
     settle_database(log)
     search = search_db_time(fixtures.search_term) | {"term": fixtures.search_term}
     scenarios = scenarios_for(fixtures)
     if args.only:
         scenarios = [s for s in scenarios if s.name.startswith("baseline") or s.name in args.only]
+    if args.load is not None:  # the others are probed only: their status and query count
+        for s in scenarios:
+            s.measure_load = s.measure_load and (s.name.startswith("baseline") or s.name in args.load)
     connection.close()  # gunicorn's workers open their own
 
     base = f"http://127.0.0.1:{args.port}"
     with gunicorn(database_url, args.port, args.workers, log) as master:
         for scenario in scenarios:
-            probe(scenario, base, fixtures)
+            probe(scenario, base, fixtures, samples=args.probes)
             status = f"{scenario.queries} queries" if scenario.available else scenario.why_not
             log(f"  {scenario.name}: {status}")
         for round_number in range(1, args.rounds + 1):
@@ -981,6 +1254,9 @@ def bench(args, database_url: str, log=print) -> dict:
         "search_db": search,
         "import": write_paths.get("import"),
         "campaign": write_paths["campaign"],
+        "report": write_paths.get("report"),
+        "seed": write_paths.get("seed"),
+        "snapshots": write_paths.get("snapshots"),
         "worker_peak_rss_mb": worker_rss,
         "streaming_memory": streaming,
     }
@@ -1021,7 +1297,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--stakeholders", type=int, default=50_000)
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--duration", type=int, default=8, help="seconds of load per scenario and round")
+    # 4 s (8 before the pages of issue 18 doubled the scenarios): about the same total run time.
+    p.add_argument("--duration", type=int, default=4, help="seconds of load per scenario and round")
     p.add_argument("--warmup", type=int, default=1, help="seconds of unmeasured load before each")
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--threads", type=int, default=2)
@@ -1029,6 +1306,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8600")))
     p.add_argument("--import-rows", type=int, default=None, help="rows of the import test (default: the scale)")
     p.add_argument("--campaign", type=int, default=1, help="0 skips the campaign (it needs Redis)")
+    p.add_argument("--bulk", type=int, default=1, help="0 skips the period report and take_snapshots timings")
+    p.add_argument("--probes", type=int, default=5, help="requests per scenario to count its queries (after one)")
+    p.add_argument("--load", nargs="*", help="scenario names to load-test (default: all); the others are only probed")
     p.add_argument("--only", nargs="*", help="scenario names to run (the baselines always run), streaming_memory too")
     p.add_argument(
         "--memory-sizes",
@@ -1054,12 +1334,12 @@ def main(argv: list[str] | None = None) -> int:
     # The campaign's tasks go to the Celery workers through Redis (database 9 by default).
     os.environ.setdefault("CELERY_BROKER_URL", os.environ.get("BENCH_CELERY_BROKER_URL", DEFAULT_BROKER_URL))
     log = functools.partial(print, flush=True)
-    prepare_database(database_url, args.stakeholders, log)
+    seeded = prepare_database(database_url, args.stakeholders, log)
 
     import django
 
     django.setup()
-    results = bench(args, database_url, log)
+    results = bench(args, database_url, log, seeded_seconds=seeded)
     json_path, md_path = write_results(results, args.results)
     print()
     print(md_path.read_text())

@@ -1,7 +1,9 @@
-"""Queries per request stay constant in page size and in coalition size (and within 8 for the API).
+"""Queries per request stay constant in page size, in coalition size and in the data's size, and
+within 8 for every page and endpoint of the benchmark.
 
-Measured on a small seeded data set with the same shape as the benchmark's, for the endpoints the
-benchmark drives.
+Measured on small seeded data sets with the same shape as the benchmark's. Every scenario of
+`bench.run.scenarios_for` (the list `make bench` drives, the one source of truth) is counted at two
+sizes of data; the tests below it pin pairs the harness does not cover (page sizes, partners).
 """
 
 import datetime
@@ -15,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
+from bench.run import Fixtures, create_fixtures, headers_for, scenarios_for
 from coalitions.models import Coalition, Initiative, Membership
 from coalitions.tests.conftest import grow_coalition
 from core.management.commands.seed_scale import seed_scale
@@ -22,6 +25,47 @@ from countries.models import Country
 from stakeholders.models import Stakeholder
 
 BUDGET = 8
+SMALL, GROWTH = 300, 1_200  # stakeholders of the small data set, and how many the big one adds
+
+# The harness's scenarios, by name (the ids need a database; the names do not).
+SCENARIOS = [s.name for s in scenarios_for(Fixtures.placeholder()) if not s.name.startswith("baseline")]
+
+
+def _scenario_counts() -> dict[str, int]:
+    """Each scenario's queries on the data as it is now, with the fixtures the harness would take."""
+    fixtures = create_fixtures()
+    counts = {}
+    for scenario in scenarios_for(fixtures):
+        if scenario.name.startswith("baseline"):
+            continue  # the yardsticks live in bench.urls, outside the site
+        client = Client(headers=headers_for(scenario, fixtures))
+        counts[scenario.name] = queries(client, scenario.path)
+    return counts
+
+
+_COUNTED: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+
+
+@pytest.fixture
+def scenario_budgets(db):
+    """Every scenario's queries at two sizes of data (SMALL stakeholders, then GROWTH more).
+
+    Counted by the first test that asks (its data is rolled back with it) and kept for the others:
+    seeding twice for each of the scenarios would cost minutes.
+    """
+    if "counts" not in _COUNTED:
+        seed_scale(stakeholders=SMALL)
+        small = _scenario_counts()
+        seed_scale(stakeholders=GROWTH, serial_from=SMALL, seed=7)
+        _COUNTED["counts"] = (small, _scenario_counts())
+    return _COUNTED["counts"]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_every_benchmark_scenario_within_the_budget_at_two_data_sizes(scenario_budgets, name):
+    small, big = (counts[name] for counts in scenario_budgets)
+    assert small == big, f"{name}: {small} queries at {SMALL:,} stakeholders, {big} at {SMALL + GROWTH:,}"
+    assert big <= BUDGET, f"{name}: {big} queries (budget {BUDGET})"
 
 
 @pytest.fixture

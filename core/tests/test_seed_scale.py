@@ -80,3 +80,46 @@ def test_the_synthetic_benchmark_rows_are_not_recorded_in_the_history():
 
     seed_scale(stakeholders=300)
     assert not ObjectChange.objects.exists()
+
+
+def _definitions(tables: list[str]) -> set[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # An index's columns, method, uniqueness and condition (re-created from pg_get_indexdef, a
+        # condition on an array is printed back with its casts in another place: the same condition).
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, concat_ws(' ', am.amname, i.indisunique, i.indkey::text,
+                   pg_get_indexdef(i.indexrelid, 0, true) LIKE '%%WHERE%%',
+                   regexp_replace(split_part(pg_get_indexdef(i.indexrelid), ' WHERE ', 1), '^.* USING ', ''))
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+            WHERE i.indrelid = ANY(%s::regclass[])
+            """,
+            [tables],
+        )
+        found = set(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        return found | set(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_the_command_leaves_every_index_and_constraint_as_the_migrations_left_them():
+    from django.db import connection
+
+    from core.management.commands.seed_scale import seeded_tables
+
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are built after the rows on PostgreSQL only")
+    tables = seeded_tables()
+    assert "stakeholders_stakeholder" in tables and "coalitions_engagement_participants" in tables
+    before = _definitions(tables)
+    assert any("trgm" in definition for _name, definition in before)  # the search's GIN indexes among them
+
+    call_command("seed_scale", "--stakeholders", "300", stdout=io.StringIO())
+
+    assert _definitions(tables) == before
+    assert Membership.objects.exists() and Stakeholder.objects.count() == 300

@@ -12,6 +12,7 @@ through the app registry rather than importing upwards from `core`.
 import datetime
 import random
 import time
+from contextlib import contextmanager
 
 from auditlog.context import disable_auditlog
 from django.apps import apps
@@ -34,6 +35,7 @@ PER_STAKEHOLDER = {
     "initiatives": 100 / BENCH_SCALE,
     "commitments": 6_000 / BENCH_SCALE,
     "outcomes": 2_000 / BENCH_SCALE,
+    "relationships": 10_000 / BENCH_SCALE,
 }
 
 # Share of stakeholders per country: the program's two active countries and the exploration.
@@ -99,8 +101,13 @@ class Command(RecordedCommand):
         if apps.get_model("stakeholders", "Stakeholder").objects.exists():
             raise CommandError("The database already has stakeholders; seed_scale expects an empty one.")
         started = time.monotonic()
-        with transaction.atomic():
-            counts = seed_scale(stakeholders=stakeholders, seed=seed, log=self.stdout.write)
+
+        def log(message: str) -> None:
+            self.stdout.write(f"{time.monotonic() - started:6.1f} s  {message}")
+            self.stdout.flush()
+
+        with transaction.atomic(), indexes_built_after(seeded_tables(), log):
+            counts = seed_scale(stakeholders=stakeholders, seed=seed, log=log)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, so the planner sees the new volume at once
@@ -109,11 +116,81 @@ class Command(RecordedCommand):
         self.stdout.write(self.style.SUCCESS(f"Seeded {summary} in {elapsed:.1f} s."))
 
 
+def seeded_tables() -> list[str]:
+    """The tables `seed_scale` fills: its models' (but the reference ones it reads) and their link tables."""
+    tables = []
+    for name, label in MODELS.items():
+        if name in ("Country", "Region", "Topic"):
+            continue
+        model = apps.get_model(*label.split("."))
+        tables.append(model._meta.db_table)
+        tables += [f.remote_field.through._meta.db_table for f in model._meta.local_many_to_many]
+    return sorted(set(tables))
+
+
+@contextmanager
+def indexes_built_after(tables: list[str], log=lambda message: None):
+    """On PostgreSQL, within the caller's transaction: drop the tables' secondary indexes, unique
+    and foreign-key constraints, and create them again from their own definitions (read from the
+    catalogue, so exactly as the migrations left them) once the rows are in.
+
+    Building an index once over a million rows is several times cheaper than updating it a row at a
+    time (the trigram GIN indexes most of all), and adding a foreign key checks every row in one
+    join instead of a trigger per row. Primary keys and check constraints stay. A failure rolls the
+    whole transaction back, the dropped definitions with it. Elsewhere: nothing to do.
+    """
+    if connection.vendor != "postgresql" or not tables:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), c.contype
+            FROM pg_constraint c
+            WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('f', 'u')
+            ORDER BY c.contype DESC, c.conname
+            """,
+            [tables],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _definition, _kind in reversed(constraints):  # foreign keys first
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        # Unique constraints first (ordered 'u' before 'f'): a foreign key may rely on one.
+        for table, name, definition, _kind in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    log(f"{len(indexes)} indexes and {len(constraints)} constraints built in {time.monotonic() - started:.1f} s")
+
+
 # Not recorded in the history: the rows are synthetic benchmark data, and recording every one
 # of them would cost the benchmark's set-up many times what seeding does (bench/README.md).
 @disable_auditlog()
-def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None) -> dict[str, int]:
-    """Create the rows; return how many of each kind were created."""
+def seed_scale(
+    *, stakeholders: int, seed: int = 2026, serial_from: int = 0, log=lambda message: None
+) -> dict[str, int]:
+    """Create the rows; return how many of each kind were created.
+
+    `serial_from` numbers the unique names and addresses from there, so a second call adds a
+    data set next to the first (the query budgets compare two sizes of data that way).
+    """
     m = {name: apps.get_model(*label.split(".")) for name, label in MODELS.items()}
     rng = random.Random(seed)
     want = volumes(stakeholders)
@@ -131,7 +208,7 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
     # Stakeholders: names are unique (a serial number), like real registries with homonyms told apart.
     # Organisations go in first so that people can name the organisation they belong to.
     organisations, people = [], []
-    for i in range(stakeholders):
+    for i in range(serial_from, serial_from + stakeholders):
         country = countries[rng.choices(country_codes, country_weights)[0]]
         sector = rng.choice(sectors)
         is_person = rng.random() < 0.2
@@ -334,7 +411,7 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
         m["Topic"].objects.get_or_create(slug=t.lower().replace(" ", "-"), defaults={"name": t})[0] for t in TOPICS
     ]
     explorer_rows = []
-    for i in range(want["explorers"]):
+    for i in range(serial_from, serial_from + want["explorers"]):
         # Four in five active, five in eight Spanish-speaking, on a fixed pattern rather than at
         # random: exactly half of them (10,000 at the benchmark scale) are a Spanish campaign's audience.
         active = i % 5 != 4
@@ -375,6 +452,12 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
     bulk_insert(interests, (interests(explorer_id=e.pk, topic_id=rng.choice(topics).pk) for e in explorers))
     log(f"{len(explorers):,} explorers")
 
+    # Drawn from a random stream of their own, so that the rows above stay what they were.
+    extra = random.Random(seed + 1)
+    linked = _link_local_coalitions(extra, coalitions)
+    relationships = _relationships(extra, m["Relationship"], by_country, want["relationships"])
+    log(f"{linked:,} local coalitions linked to a national one, {relationships:,} relationships")
+
     return {
         "stakeholders": len(created),
         "initiatives": len(initiatives),
@@ -383,13 +466,64 @@ def seed_scale(*, stakeholders: int, seed: int = 2026, log=lambda message: None)
         "engagements": len(engagements),
         "assessments": len(triples),
         "explorers": len(explorers),
+        "linked_coalitions": linked,
+        "relationships": relationships,
     }
+
+
+def _link_local_coalitions(rng: random.Random, coalitions: list) -> int:
+    """Link about half of each initiative's other coalitions to its first national coalition, so
+    that national coalition pages, roll-ups and reports have local coalitions to roll up."""
+    if not coalitions:
+        return 0
+    by_initiative: dict[int, list] = {}
+    # The big coalition (the first) stays unlinked: the coalition page's scenario measures its size alone.
+    for coalition in coalitions[1:]:
+        by_initiative.setdefault(coalition.initiative_id, []).append(coalition)
+    table = coalitions[0]._meta.db_table
+    linked = 0
+    with connection.cursor() as cursor:
+        for members in by_initiative.values():
+            national = next((c for c in members if c.level == "national"), None)
+            if national is None:
+                continue
+            children = [c.pk for c in members if c.pk != national.pk and c.level != "national" and rng.random() < 0.5]
+            for start in range(0, len(children), 500):
+                chunk = children[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"UPDATE {table} SET parent_id = %s WHERE id IN ({marks})", [national.pk, *chunk])  # noqa: S608
+            linked += len(children)
+    return linked
+
+
+def _relationships(rng: random.Random, model, by_country: dict[int, list[int]], wanted: int) -> int:
+    """Typed ties between stakeholders of the same country (the relationship network's edges)."""
+    countries = [country for country, ids in by_country.items() if len(ids) > 1]
+    if not countries:
+        return 0
+    kinds = [kind for kind, _label in model.Kind.choices]
+    weights = [len(by_country[country]) for country in countries]
+    triples: set[tuple[int, int, str]] = set()
+    attempts = 0
+    while len(triples) < wanted and attempts < wanted * 3:
+        attempts += 1
+        source, target = rng.sample(by_country[rng.choices(countries, weights)[0]], 2)
+        triples.add((source, target, rng.choice(kinds)))
+    bulk_insert(
+        model,
+        (
+            model(source_id=source, target_id=target, kind=kind, strength=rng.randint(1, 3), since=_day(rng))
+            for source, target, kind in sorted(triples)
+        ),
+    )
+    return len(triples)
 
 
 MODELS = {
     "Country": "countries.Country",
     "Region": "countries.Region",
     "Stakeholder": "stakeholders.Stakeholder",
+    "Relationship": "stakeholders.Relationship",
     "Initiative": "coalitions.Initiative",
     "Coalition": "coalitions.Coalition",
     "Membership": "coalitions.Membership",
