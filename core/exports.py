@@ -1,10 +1,11 @@
-"""CSV downloads: one guard against spreadsheet formulas for every export."""
+"""Table downloads (CSV with a BOM, `;` CSV, XLSX): one writer and one guard against spreadsheet
+formulas for every export."""
 
 import csv
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 #: The first characters a spreadsheet reads as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,17 +31,6 @@ def csv_cell(value) -> str:
 def csv_uncell(text: str) -> str:
     """A cell as `csv_cell` wrote it, without the apostrophe the formula guard added."""
     return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS and text[1:2] else text
-
-
-def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
-    """A CSV attachment of a header and rows, every cell through `csv_cell`."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([csv_cell(cell) for cell in header])
-    for row in rows:
-        writer.writerow([csv_cell(cell) for cell in row])
-    return response
 
 
 #: The content types of the table downloads.
@@ -81,3 +71,18 @@ def table_response(
     for row in rows:
         writer.writerow([csv_cell(cell) for cell in row])
     return response
+
+
+def table_download(request: HttpRequest, filename: str, header: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
+    """`table_response` in the format the request asks for: `?format=xlsx` for a workbook, `?sep=;`
+    (or `?separator=;`) for CSV as Excel with Spanish settings reads it, else CSV with commas."""
+    return table_response(filename, header, rows, **download_options(request))
+
+
+def download_options(request: HttpRequest) -> dict:
+    """The `file_format` and `separator` a download's query string asks for."""
+    wanted = request.GET.get("sep") or request.GET.get("separator")
+    return {
+        "file_format": "xlsx" if request.GET.get("format") == "xlsx" else "csv",
+        "separator": ";" if wanted == ";" else ",",
+    }
