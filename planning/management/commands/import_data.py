@@ -6,17 +6,20 @@ import time
 
 from django.core.management.base import CommandError
 
+from coalitions.importers import KINDS as COALITION_KINDS
+from coalitions.importers import table_import
 from core.management.base import RecordedCommand
 from planning.importers import IMPORTERS, resources_import
 from stakeholders.importers import stakeholders_import_csv
 
-KINDS = ("stakeholders", *sorted(IMPORTERS))
+KINDS = ("stakeholders", *sorted(IMPORTERS), *COALITION_KINDS)
 
 
 class Command(RecordedCommand):
     help = (
-        "Import a CSV or XLSX of stakeholders, resource flows ('flows') or budget execution ('execution'): "
-        "all rows or none. See docs/resources-import.md and stakeholders/importers.py."
+        "Import a CSV or XLSX of stakeholders, resource flows ('flows'), budget execution ('execution') or a "
+        "coalition table as its download writes it (coalitions, memberships, engagements, commitments, outcomes): "
+        "all rows or none. See docs/resources-import.md, stakeholders/importers.py and coalitions/importers.py."
     )
     # The project's system checks (URLs, admin, API schema settings) are slow and say nothing about a
     # file; `migrate` and the servers run them. The staff page's import runs none either.
@@ -39,6 +42,8 @@ class Command(RecordedCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}") from None
         if kind == "stakeholders":
             report = stakeholders_import_csv(file=content, dry_run=dry_run)
+        elif kind in COALITION_KINDS:
+            report = table_import(kind=kind, file=content, dry_run=dry_run)
         else:
             report = resources_import(kind=kind, file=content, dry_run=dry_run)
         for error in report.errors:
