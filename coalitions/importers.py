@@ -86,11 +86,14 @@ class _Related:
         ids = {int(text) for text in texts if text.isdigit()}
         # A stakeholder is written "Name (ACRONYM)": look the name up without its acronym too.
         names = texts | {re.sub(r"\s*\([^()]*\)$", "", text) for text in texts}
-        found = list(rows.filter(models.Q(pk__in=ids) | models.Q(name__in=names)))
+        if not getattr(rows, "short_table", False):  # a country's name is translated: read the few whole
+            rows = rows.filter(models.Q(pk__in=ids) | models.Q(name__in=names))
+        found = list(rows)
         self.by_id = {row.pk: row for row in found}
         self.by_name: dict[str, list] = {}
         for row in found:
-            self.by_name.setdefault(unicodedata.normalize("NFC", str(row)), []).append(row)
+            for name in dict.fromkeys(_names_of(row)):
+                self.by_name.setdefault(name, []).append(row)
 
     def __call__(self, text: str):
         value = unicodedata.normalize("NFC", text.strip())
@@ -108,6 +111,23 @@ class _Related:
                 % {"count": len(named), "model": verbose, "value": value}
             )
         raise CellInvalid(_("no %(model)s “%(value)s” that you can see") % {"model": verbose, "value": value})
+
+
+def _names_of(row: models.Model) -> list[str]:
+    """The names a download may have written for a row: its text in every language, its code if it has one."""
+    names = [unicodedata.normalize("NFC", str(name)) for name in in_languages(_Text(row))]
+    code = getattr(row, "code", None)
+    return [*names, code] if isinstance(code, str) and code else names
+
+
+class _Text:
+    """A row whose text is read when it is shown (in the active language), as `in_languages` reads a label."""
+
+    def __init__(self, row: models.Model) -> None:
+        self.row = row
+
+    def __str__(self) -> str:
+        return str(self.row)
 
 
 def _may_write(user, obj: models.Model) -> bool:
@@ -245,9 +265,7 @@ def table_import(*, kind: str, file: bytes | str, user=None, dry_run: bool = Fal
 def _value(field: models.Field, reader, text: str, before):
     """A cell's value for `field`; `before` (the row's stored value) when the cell says the same."""
     if field.is_relation:
-        if before is not None and unicodedata.normalize("NFC", text.strip()) == unicodedata.normalize(
-            "NFC", str(before)
-        ):
+        if before is not None and unicodedata.normalize("NFC", text.strip()) in _names_of(before):
             return before  # the name the download wrote, even if another row has it too
         value = reader(text)
         if value is None and not field.null:
