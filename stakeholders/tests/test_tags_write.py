@@ -86,7 +86,11 @@ def test_download_carries_tags_and_imports_them_back(world, staff_client, langua
 
 def test_new_rows_of_an_import_get_their_tags(world):
     Tag.objects.create(country=world.co, name="Agua")
-    file = "name,sector,level,country,tags\nCooperativa Jepirachi,community,local,CO,AGUA; Energía solar\nRed Wayuu,community,local,CO,\n"
+    file = (
+        "name,sector,level,country,tags\n"
+        "Cooperativa Jepirachi,community,local,CO,AGUA; Energía solar\n"
+        "Red Wayuu,community,local,CO,\n"
+    )
     report = stakeholders_import_csv(file=file, user=world.staff_co)
     assert report.ok, [str(error) for error in report.errors]
     assert tags_of(Stakeholder.objects.get(name="Cooperativa Jepirachi")) == ["Agua", "Energía solar"]
