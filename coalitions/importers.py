@@ -1,5 +1,5 @@
-"""Import back the coalition tables the downloads write (coalitions/exports.py): coalitions,
-memberships, engagements, commitments and outcomes, through the pipeline of core/importers.py.
+"""Import back the coalition tables the downloads write (coalitions/exports.py): initiatives,
+coalitions, memberships, engagements, commitments and outcomes, through the pipeline of core/importers.py.
 
 The file is what the download wrote, in either language, or a sheet made like it: CSV in any common
 encoding and separator, or XLSX (`core.importers.read_table`). Its header names the table's columns by
@@ -11,8 +11,9 @@ id. A computed column of the download ("Active members") is read and ignored.
 - A row with an `id` updates that row if the user may edit it (a changed row they may only see is an
   error); a row whose values are the stored ones changes nothing, so a download imports back unchanged. A row without an
   `id` creates one, in the user's countries only.
-- Each new or changed row goes through the model's rules (`full_clean`, as a page's form runs them)
-  and is written by the service the pages use: `coalition_create`, `engagement_log`,
+- Each new or changed row goes through the model's rules (`full_clean`, as a page's form runs them,
+  one row at a time: these tables hold hundreds of rows, not the directory's thousands) and is written
+  by the service the pages use: `coalition_create`, `engagement_log`,
   `Commitment.mark_done` for a commitment only marked done, `save_valid` otherwise.
 - Every problem of every row is reported at once; any problem means nothing is written; `dry_run`
   checks and reports what would be new, changed and unchanged.
@@ -141,6 +142,23 @@ def _may_write(user, obj: models.Model) -> bool:
     return country_id in user.team_country_ids
 
 
+def table_columns(kind: str) -> tuple[dict[str, str], list[str]]:
+    """The header names a kind's file may use for each column (folded by `label_key`: the field's name,
+    its verbose name in either language, a computed column's header), and the columns a file must have."""
+    table = TABLES[kind]
+    fields = {name: table.model._meta.get_field(name) for name in table.fields}
+    aliases = column_aliases(table.model, {"id": None, **{name: name for name in fields}})
+    for name, header, _expression in table.extra:  # computed columns: read and ignored
+        for text in (name, *in_languages(header)):
+            aliases.setdefault(label_key(text), name)
+    required = [
+        name
+        for name, field in fields.items()
+        if not (field.blank or field.null or field.has_default()) and not isinstance(field, models.BooleanField)
+    ]
+    return aliases, required
+
+
 def table_import(*, kind: str, file: bytes | str, user=None, dry_run: bool = False) -> ImportReport:
     """Check every row of a coalition table's file, then write all of them or none (`dry_run`: none)."""
     table = TABLES[kind]
@@ -150,15 +168,7 @@ def table_import(*, kind: str, file: bytes | str, user=None, dry_run: bool = Fal
     except FileUnreadable as error:
         return ImportReport(kind=kind, errors=[RowError(1, error.message)])
     fields = {name: model._meta.get_field(name) for name in table.fields}
-    aliases = column_aliases(model, {"id": None, **{name: name for name in fields}})
-    for name, header, _expression in table.extra:  # computed columns: read and ignored
-        for text in (name, *in_languages(header)):
-            aliases.setdefault(label_key(text), name)
-    required = [
-        name
-        for name, field in fields.items()
-        if not (field.blank or field.null or field.has_default()) and not isinstance(field, models.BooleanField)
-    ]
+    aliases, required = table_columns(kind)
     positions, problems = map_header(read.header, aliases, required)
     if problems:
         return ImportReport(kind=kind, errors=[RowError(1, problem) for problem in problems])
