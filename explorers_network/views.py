@@ -16,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.client_ip import client_ip
+from core.exports import table_export
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
 from countries.models import Country
 from outbox.models import Delivery
 from stakeholders.forms import StakeholderForm
 
 from . import services
+from .exports import TABLES
 from .filters import ContactRequestFilterSet, ExplorerFilterSet
 from .forms import (
     CampaignForm,
@@ -297,6 +299,12 @@ def explorer_list(request):
     explorers = filterset.qs.prefetch_related("interests")
     page = Paginator(explorers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "explorers_network/explorer_list.html", {"filterset": filterset, "page": page})
+
+
+@staff_required
+def list_export(request, table: str):
+    """The explorers or contact requests the user sees, with the list page's filters, as a table."""
+    return table_export(request, TABLES[table], table)
 
 
 @staff_required

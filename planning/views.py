@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
-from core.exports import csv_response, table_response
+from core.exports import table_download, table_response
 from core.parsing import parse_id
 from core.views import confirm_action, get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
@@ -327,7 +327,7 @@ def region_resources_csv(request, code: str, table: str):
         ]
     else:
         raise Http404
-    return csv_response(f"{(region.code or region.pk)}-{table}.csv".lower(), header, rows)
+    return table_download(request, f"{(region.code or region.pk)}-{table}".lower(), header, rows)
 
 
 EXPORTS = {"flows": (ResourceFlow, FLOW_FIELDS), "execution": (BudgetExecution, EXECUTION_FIELDS)}

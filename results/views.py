@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from coalitions.models import Coalition, Initiative
 from core.access import staff_required
-from core.exports import csv_response
+from core.exports import table_download
 from core.parsing import parse_id
 from core.views import get_editable_or_403, get_visible_or_404
 from countries.models import Region
@@ -130,4 +130,4 @@ def region_indicators_csv(request, code: str):
                 progress.status_label,
             ]
         )
-    return csv_response(f"{(region.code or region.pk)}-indicators.csv".lower(), header, rows)
+    return table_download(request, f"{(region.code or region.pk)}-indicators".lower(), header, rows)

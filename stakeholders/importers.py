@@ -64,10 +64,11 @@ from core.search import fold, nfc
 from countries.lookup import CellInvalid, Municipalities, Places
 from countries.models import Country, Region, municipality_outside, regions_outside
 
-from .models import Stakeholder
+from .models import Stakeholder, Tag
+from .services import stakeholder_tags_set, stakeholders_tags_add, tag_names
 
 REQUIRED_COLUMNS = ("name", "sector", "level", "country")
-OPTIONAL_COLUMNS = ("id", "kind", "acronym", "regions", "municipality", "organisation", "website", "description")
+OPTIONAL_COLUMNS = ("id", "kind", "acronym", "regions", "municipality", "organisation", "website", "description", "tags")
 BATCH_SIZE = 5_000
 
 
@@ -113,13 +114,15 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
                 created = _copy_write(rows, checker, id_count=table.max_rows)
                 if checker.errors:
                     raise _Invalid
+                _tag_new(checker)
         except _Invalid:
             created = 0
     else:
         valid = list(rows)
         if valid and not checker.errors:
             with transaction.atomic():
-                created = _bulk_write(valid)
+                created = _bulk_write(valid, checker)
+                _tag_new(checker)
     if checker.errors:
         return ImportReport(errors=sorted(checker.errors, key=lambda error: error.line))
     if not (checker.valid_rows or checker.updates or checker.unchanged):
@@ -127,6 +130,9 @@ def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry
     if not dry_run and checker.updates:
         with transaction.atomic():
             _update(checker.updates)
+            for stakeholder, _changed, _regions in checker.updates:
+                if stakeholder.pk in checker.update_tags:
+                    stakeholder_tags_set(stakeholder=stakeholder, names=checker.update_tags[stakeholder.pk])
     return ImportReport(
         kind="stakeholders",
         dry_run=dry_run,
@@ -207,7 +213,13 @@ class _RowChecker:
         # The rows an `id` may update: those the user may edit (all of them for the command).
         editable = Stakeholder.objects.all() if user is None else Stakeholder.objects.editable_by(user)
         # Loaded only for a file with an id column (an export), in two queries.
-        self.editable = {s.pk: s for s in editable.prefetch_related("regions").order_by()} if "id" in columns else {}
+        related = ("regions", "tags") if "tags" in columns else ("regions",)
+        self.editable = {s.pk: s for s in editable.prefetch_related(*related).order_by()} if "id" in columns else {}
+        #: With a `tags` column: each new row's tag names (in the order the rows are yielded), each
+        #: updated row's when they differ, and the ids the new rows were written with.
+        self.new_tags: list[list[str]] = []
+        self.update_tags: dict[int, list[str]] = {}
+        self.created_ids: list[int] = []
         self.updates: list[tuple[Stakeholder, dict, list[int]]] = []
         self.unchanged = 0
         self.kinds = Choices(Stakeholder.Kind.choices)
@@ -305,6 +317,13 @@ class _RowChecker:
                     municipality_id = self.municipality(values["municipality"], country, row_regions)
                 except CellInvalid as error:
                     problems.append(error.message)
+            row_tags = tag_names(values["tags"].replace(";", ","))
+            too_long = [tag for tag in row_tags if len(tag) > Tag._meta.get_field("name").max_length]
+            if too_long:
+                problems.append(
+                    _("A tag has at most %(max)d characters: %(names)s.")
+                    % {"max": Tag._meta.get_field("name").max_length, "names": ", ".join(too_long)}
+                )
             organisation_id = None
             if values["organisation"] and country is not None:
                 wanted = values["organisation"]
@@ -362,12 +381,18 @@ class _RowChecker:
                     except ValidationError as error:
                         errors.append(RowError(line, "; ".join(error.messages)))
                         continue
-                if changed or region_ids != sorted(region.pk for region in target.regions.all()):
+                tags_changed = "tags" in index and sorted(fold(tag) for tag in row_tags) != sorted(
+                    tag.key for tag in target.tags.all()
+                )
+                if tags_changed:
+                    self.update_tags[target.pk] = row_tags
+                if changed or tags_changed or region_ids != sorted(region.pk for region in target.regions.all()):
                     self.updates.append((target, changed, region_ids))
                 else:
                     self.unchanged += 1
                 continue
             self.valid_rows += 1
+            self.new_tags.append(row_tags)
             row = (kind, name, acronym, sector, level, country.pk, website, values["description"], fold(name))
             row += (organisation_id, municipality_id)
             yield row, [region.pk for region in row_regions]
@@ -435,6 +460,7 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
         )
         if links and not checker.errors:
             copy_rows(cursor, through._meta.db_table, ("stakeholder_id", "region_id"), links)
+    checker.created_ids = [pk for pk, _row in written_rows]
     if not checker.errors:
         # Instances built the way querysets build them (positional values): 50,000 keyword
         # constructions cost seconds.
@@ -459,7 +485,19 @@ def _record(created: list[Stakeholder], links: list[tuple[int, int]]) -> None:
     record_created(Stakeholder, created, m2m={"regions": regions})
 
 
-def _bulk_write(rows: list[tuple[tuple, list[int]]]) -> int:
+def _tag_new(checker: _RowChecker) -> None:
+    """The new rows' tags, once the rows are written (through the page's rule: a country's new tag is made)."""
+    if not any(checker.new_tags):
+        return
+    countries = dict(Stakeholder.objects.filter(pk__in=checker.created_ids).values_list("pk", "country_id").order_by())
+    stakeholders_tags_add(
+        tags=[
+            (pk, countries[pk], names) for pk, names in zip(checker.created_ids, checker.new_tags, strict=True) if names
+        ]
+    )
+
+
+def _bulk_write(rows: list[tuple[tuple, list[int]]], checker: _RowChecker) -> int:
     """The same rows through `bulk_create`, for databases without COPY (SQLite in tests)."""
     through = Stakeholder.regions.through
     with disable_auditlog():  # recorded below with their regions, as after COPY
@@ -475,6 +513,7 @@ def _bulk_write(rows: list[tuple[tuple, list[int]]]) -> int:
     through.objects.bulk_create(
         (through(stakeholder_id=pk, region_id=region_id) for pk, region_id in links), batch_size=BATCH_SIZE
     )
+    checker.created_ids = [stakeholder.pk for stakeholder in created]
     _record(created, links)
     return len(created)
 

@@ -170,3 +170,26 @@ def stakeholder_tags_set(*, stakeholder: Stakeholder, names: list[str]) -> list[
     ]
     stakeholder.tags.set(tags)
     return tags
+
+
+@transaction.atomic
+def stakeholders_tags_add(*, tags: list[tuple[int, int, list[str]]]) -> None:
+    """Give many new stakeholders their tags at once (the import): (stakeholder id, its country id, tag
+    names). The tags a country lacks are made, checked as `stakeholder_tags_set` makes them for one."""
+    wanted = {(country, fold(name)): name for _pk, country, names in tags for name in names}
+    if not wanted:
+        return
+    found = Tag.objects.filter(
+        country_id__in={country for country, _key in wanted}, key__in={key for _c, key in wanted}
+    )
+    existing = {(tag.country_id, tag.key): tag for tag in found}
+    missing = [
+        Tag(country_id=country, name=name) for (country, key), name in wanted.items() if (country, key) not in existing
+    ]
+    for tag in missing:
+        tag.full_clean(validate_unique=False)
+    for tag in Tag.objects.bulk_create(missing):
+        existing[(tag.country_id, fold(tag.name))] = tag
+    through = Stakeholder.tags.through
+    links = {(pk, existing[(country, fold(name))].pk) for pk, country, names in tags for name in names}
+    through.objects.bulk_create(through(stakeholder_id=pk, tag_id=tag) for pk, tag in sorted(links))

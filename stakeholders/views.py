@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
-from core.exports import table_response
+from core.exports import table_download
 from core.services import row_delete
 from core.versions import rendering_key, row_values
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
@@ -80,7 +80,7 @@ def _with_regions(queryset):
 
 
 def _with_tags(queryset):
-    # The directory's rows show their tags (the CSV does not).
+    # The directory's rows show their tags, and so does its download.
     return queryset.prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("key", "pk").only("pk", "name"), to_attr="tag_list")
     )
@@ -141,6 +141,7 @@ EXPORT_FIELDS = (
     "organisation",
     "website",
     "description",
+    "tags",
 )
 
 
@@ -150,9 +151,7 @@ def stakeholder_export(request):
     CSV in UTF-8 with a BOM (`?sep=;` for Excel with Spanish settings) or `?format=xlsx`. Headers and
     labels are in the active language, countries, regions and municipalities are codes, and each row carries its id,
     so the file imports back unchanged and a corrected file updates the rows (stakeholders.importers)."""
-    queryset = _with_regions(_filtered(request)[1]).select_related("municipality")
-    file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    separator = ";" if request.GET.get("sep") == ";" else ","
+    queryset = _with_tags(_with_regions(_filtered(request)[1])).select_related("municipality")
     header = [_("Id"), *(str(Stakeholder._meta.get_field(name).verbose_name).capitalize() for name in EXPORT_FIELDS)]
     rows = (
         (
@@ -168,11 +167,12 @@ def stakeholder_export(request):
             stakeholder.organisation.name if stakeholder.organisation else "",
             stakeholder.website,
             stakeholder.description,
+            "; ".join(tag.name for tag in stakeholder.tag_list),
         )
         for stakeholder in _with_labels(queryset)
     )
     stamp = timezone.localdate().isoformat()
-    return table_response(f"stakeholders-{stamp}", header, rows, file_format=file_format, separator=separator)
+    return table_download(request, f"stakeholders-{stamp}", header, rows)
 
 
 @staff_required

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from core.access import is_staff_member
 from core.api.permissions import ApiPermission
 from core.api.schema import ApiAutoSchema
+from core.api.viewsets import ListTables
 from core.parsing import ID_PATTERN
 
 from .. import registry, services
@@ -38,6 +39,7 @@ WHO_CREATES = (
     ),
 )
 class AttachmentViewSet(
+    ListTables,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -115,4 +115,15 @@ class ApiPagination(pagination.BasePagination):
                 "schema": {"type": "string", "enum": ["page", "cursor"]},
             },
             self.cursors.get_schema_operation_parameters(view)[0],
+            {
+                "name": "separator",
+                "required": False,
+                "in": "query",
+                "description": (
+                    "With `format=csv`: `;` to separate the cells with semicolons (Excel with Spanish settings); "
+                    "commas otherwise. `format=csv` or `format=xlsx` answers every row of the filters as one "
+                    "table (no pages), in the JSON's columns (a nested object as `name.field`)."
+                ),
+                "schema": {"type": "string", "enum": [",", ";"]},
+            },
         ]

@@ -186,7 +186,11 @@ def row_plan(serializer_class: type[serializers.ModelSerializer]) -> RowPlan | N
             return None
         if isinstance(bound, serializers.ManyRelatedField) and model_field.many_to_many and model_field.concrete:
             child = bound.child_relation
-            if type(child) is serializers.SlugRelatedField and "__" not in child.slug_field:
+            if (
+                isinstance(child, serializers.SlugRelatedField)
+                and type(child).to_representation is serializers.SlugRelatedField.to_representation
+                and "__" not in child.slug_field
+            ):
                 plan.many_slugs[bound.field_name] = child.slug_field
             elif (
                 type(child).to_representation is not serializers.PrimaryKeyRelatedField.to_representation

@@ -22,6 +22,7 @@ from ..access import (
     may_attempt,
 )
 from .permissions import action_of, resource_of
+from .renderers import CSVRenderer, XLSXRenderer
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -134,6 +135,9 @@ _RETURNS = {
 }
 
 
+_TABLE_TYPES = {CSVRenderer.media_type, XLSXRenderer.media_type}
+
+
 class ApiAutoSchema(AutoSchema):
     def _error_codes(self) -> list[str]:
         codes = ["401", "403", "429"]
@@ -149,6 +153,10 @@ class ApiAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        for response in responses.values():
+            for media_type, body in response.get("content", {}).items():
+                if media_type in _TABLE_TYPES:  # `?format=csv|xlsx`: a file, every row (core.api.renderers)
+                    body["schema"] = {"type": "string", "format": "binary"}
         for code in self._error_codes():
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
@@ -191,7 +199,20 @@ class ApiAutoSchema(AutoSchema):
         ordering = ", ".join(f"`{field}`" for field in getattr(self.view, "ordering_fields", ()))
         text = "Filters (query parameters, each described below): " + ", ".join(f"`{name}`" for name in names) + "."
         text += f" Sort with `?ordering=` by {ordering} (`-` before a field for descending)."
-        return text + " An unknown filter value or ordering is a 400."
+        text += " An unknown filter value or ordering is a 400."
+        return text + (
+            " The whole list as a file: `format` (`csv` in UTF-8 with a byte-order mark, or `xlsx`); "
+            "`separator` `;` for a CSV that Excel with Spanish settings opens."
+        )
+
+    def _get_format_parameters(self):
+        parameters = super()._get_format_parameters()
+        for parameter in parameters:
+            parameter["description"] = (
+                "`csv` or `xlsx` for every row of the filters as one file (no pages), in the JSON's columns "
+                "(a nested object as `name.field`, a list as one cell with `; ` between items); `json` by default."
+            )
+        return parameters
 
     def _resolve_path_parameters(self, variables):
         """The row's id in the path: an integer (its `lookup_value_regex` only makes other text a 404)."""

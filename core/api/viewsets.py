@@ -5,6 +5,8 @@ Writes are recorded in the history by core/history (the request's token and user
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, viewsets
 
 from core.access import is_staff_member, partner_field_errors
@@ -13,11 +15,49 @@ from core.services import row_delete, row_write
 from core.signals import api_write
 
 from .permissions import ApiPermission, resource_of
+from .renderers import TABLE_FORMATS, CSVRenderer, XLSXRenderer, list_table
 from .rows import row_plan
 from .schema import ApiAutoSchema
 
 
-class ScopedReads:
+class ListTables:
+    """A list that also answers as a table: `?format=csv` (`separator=;`) or `?format=xlsx`, every row
+    of its filters and scope, in its JSON columns (core.api.renderers)."""
+
+    def get_renderers(self):
+        found = super().get_renderers()
+        if getattr(self, "action", None) == "list":
+            found += [CSVRenderer(), XLSXRenderer()]
+        return found
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format in TABLE_FORMATS:
+            return self.list_table(request)
+        return super().list(request, *args, **kwargs)
+
+    def perform_content_negotiation(self, request, force=False):
+        separator = request.query_params.get("separator")
+        if not force and getattr(self, "action", None) == "list" and separator not in (None, ",", ";"):
+            raise exceptions.ValidationError({"separator": [_("Use , or ;.")]})
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            # An unknown `?format=` on a list is bad input, in the error format like any other filter.
+            if getattr(self, "action", None) != "list":
+                raise
+            formats = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise exceptions.ValidationError(
+                {"format": [_("Use one of %(formats)s.") % {"formats": formats}]}
+            ) from None
+
+    def list_table(self, request):
+        """Every row of the list (its filters, scope and order; no page) as CSV or XLSX, built chunk by
+        chunk by the same serializer as a JSON page."""
+        queryset = self.filter_queryset(self.get_queryset())
+        return list_table(self, queryset, lambda chunk: self.get_serializer(list(chunk), many=True).data)
+
+
+class ScopedReads(ListTables):
     """Rows through `visible_to(request.user)`: what every viewset reads, read-only or not.
 
     Subclasses set `queryset` (with select_related/prefetch_related), `serializer_class`,
@@ -65,6 +105,8 @@ class ScopedReads:
         return queryset.prefetch_related(*prefetches)
 
     def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format in TABLE_FORMATS:
+            return self.list_table(request)  # not through the plan below: no page
         # A hot list (`rows_from_values`) is built from `.values()` rows by the plan core.api.rows
         # derives from the serializer's fields: same filters, ordering, scope and pagination as the
         # serializer path; only the rows' construction differs (tests compare both outputs). The
@@ -79,6 +121,17 @@ class ScopedReads:
         # its COUNT), so the count stays what it is for the serializer path (an index-only scan).
         rows.count = queryset.count
         return self.get_paginated_response(plan.rows(self.paginate_queryset(rows), request.user, scoped))
+
+    def list_table(self, request):
+        """The table download, with a hot list's rows built by its plan (as its JSON pages are)."""
+        plan = row_plan(self.get_serializer_class()) if self.rows_from_values else None
+        scoped = () if is_staff_member(request.user) else self.scoped_relations
+        queryset = self.filter_queryset(self.get_queryset())
+        if plan is not None and plan.usable(scoped):
+            columns = plan.columns(scoped)
+            rows = queryset.prefetch_related(None).values(*columns)
+            return list_table(self, rows, lambda chunk: plan.rows(list(chunk), request.user, scoped))
+        return super().list_table(request)
 
 
 class ScopedReadOnlyModelViewSet(ScopedReads, viewsets.ReadOnlyModelViewSet):

@@ -57,7 +57,7 @@ def test_the_staff_pages_that_filter_are_found(world):
     assert pages[StakeholderFilterSet] == ("/stakeholders/", "/stakeholders/export.csv")
     assert pages[CoalitionFilterSet] == ("/coalitions/",)
     assert pages[InitiativeFilterSet] == ("/initiatives/",)
-    assert pages[ExplorerFilterSet] == ("/outreach/explorers/",)
+    assert pages[ExplorerFilterSet] == ("/outreach/explorers/", "/outreach/explorers/export/")
 
 
 def test_every_page_names_its_filterset_filterset(staff_client, world):
