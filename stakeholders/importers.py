@@ -68,7 +68,17 @@ from .models import Stakeholder, Tag
 from .services import stakeholder_tags_set, stakeholders_tags_add, tag_names
 
 REQUIRED_COLUMNS = ("name", "sector", "level", "country")
-OPTIONAL_COLUMNS = ("id", "kind", "acronym", "regions", "municipality", "organisation", "website", "description", "tags")
+OPTIONAL_COLUMNS = (
+    "id",
+    "kind",
+    "acronym",
+    "regions",
+    "municipality",
+    "organisation",
+    "website",
+    "description",
+    "tags",
+)
 BATCH_SIZE = 5_000
 
 
