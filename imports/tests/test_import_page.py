@@ -109,3 +109,25 @@ def test_a_mapping_that_misses_a_required_column_says_so_and_imports_nothing(oth
 def test_the_import_pages_answer_staff(other_staff_client, path):
     assert other_staff_client.get(path).status_code == 200
     assert BudgetExecution.objects.count() == 0
+
+
+def test_the_mapping_step_and_its_dry_run_take_a_constant_number_of_queries(
+    other_staff_client, django_assert_num_queries
+):
+    with (CORPUS / "mef_transferencias_moquegua_2026.csv").open("rb") as handle:
+        url = other_staff_client.post(
+            reverse("imports:start"), {"kind": "flows", "profile": "builtin:pe-mef-transferencias", "file": handle}
+        ).url
+    with django_assert_num_queries(QUERIES_MAPPING_PAGE):
+        page = other_staff_client.get(url)
+    data = {name: page.context["form"][name].value() for name in page.context["form"].fields}
+    data = {name: ("on" if value is True else value) for name, value in data.items() if value not in (None, False)}
+    with django_assert_num_queries(QUERIES_DRY_RUN):
+        other_staff_client.post(url, {**data, "dry_run": "1"})
+
+
+#: Session, user and teams, the upload, the saved profiles, the share menu's countries (mapping page);
+#: the dry run adds the importer's regions, countries and existing rows, and its rolled-back transaction,
+#: whatever the number of rows.
+QUERIES_MAPPING_PAGE = 6
+QUERIES_DRY_RUN = 15
