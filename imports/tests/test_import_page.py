@@ -1,6 +1,7 @@
 """The staff import page: upload, column mapping (pre-filled by a profile), dry run, import; profiles."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -131,3 +132,20 @@ def test_the_mapping_step_and_its_dry_run_take_a_constant_number_of_queries(
 #: whatever the number of rows.
 QUERIES_MAPPING_PAGE = 6
 QUERIES_DRY_RUN = 15
+
+
+STAKEHOLDER_FILES = Path(__file__).resolve().parents[2] / "stakeholders" / "tests" / "import_files"
+
+
+def test_stakeholders_and_contacts_import_through_the_same_page(staff_client, import_through_page, monkeypatch):
+    from stakeholders.models import Contact, Stakeholder
+
+    monkeypatch.setattr("imports.tests.conftest.CORPUS", STAKEHOLDER_FILES)
+    dry, done = import_through_page(staff_client, kind="stakeholders", name="crm_export_es_cp1252.csv")
+    assert dry.ok and done.ok and done.created == 4  # Excel in Spanish: Windows-1252, ";", Spanish headers
+    assert Stakeholder.objects.filter(acronym="AATW", regions__code="CO-LAG").exists()
+    dry, done = import_through_page(
+        staff_client, kind="contacts", name="google_contacts.csv", profile="builtin:google-contacts"
+    )
+    assert done.ok and (done.created, done.updated) == (2, 1)
+    assert Contact.objects.get(email="maria@example.org").stakeholder.name == "Fundación Energía Wayuu"
