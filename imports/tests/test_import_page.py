@@ -119,10 +119,12 @@ def test_the_mapping_step_and_its_dry_run_take_a_constant_number_of_queries(
         url = other_staff_client.post(
             reverse("imports:start"), {"kind": "flows", "profile": "builtin:pe-mef-transferencias", "file": handle}
         ).url
+    page = other_staff_client.get(url)  # the countries are then in the cache (core.short_tables)
     with django_assert_num_queries(QUERIES_MAPPING_PAGE):
         page = other_staff_client.get(url)
     data = {name: page.context["form"][name].value() for name in page.context["form"].fields}
     data = {name: ("on" if value is True else value) for name, value in data.items() if value not in (None, False)}
+    other_staff_client.post(url, {**data, "dry_run": "1"})
     with django_assert_num_queries(QUERIES_DRY_RUN):
         other_staff_client.post(url, {**data, "dry_run": "1"})
 
@@ -131,7 +133,7 @@ def test_the_mapping_step_and_its_dry_run_take_a_constant_number_of_queries(
 #: the dry run adds the importer's regions, countries and existing rows, and its rolled-back transaction,
 #: whatever the number of rows.
 QUERIES_MAPPING_PAGE = 6
-QUERIES_DRY_RUN = 15
+QUERIES_DRY_RUN = 14
 
 
 STAKEHOLDER_FILES = Path(__file__).resolve().parents[2] / "stakeholders" / "tests" / "import_files"
