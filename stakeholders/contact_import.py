@@ -142,8 +142,11 @@ def contacts_import(*, file, user=None, dry_run: bool) -> ImportReport:
             report.errors.append(RowError(line, "; ".join(problems)))
             continue
 
-        def named(column: str, message: str, problems: list = problems) -> None:
+        failed: set[str] = set()
+
+        def named(column: str, message: str, problems: list = problems, failed: set = failed) -> None:
             problems.append(f"{names[column]}: {message}")
+            failed.add(column)
 
         country = None
         if values.get("country", "").strip():
@@ -181,6 +184,7 @@ def contacts_import(*, file, user=None, dry_run: bool) -> ImportReport:
                 fields[column] = text_within(values[column], limit=limits[column])
             except CellInvalid as error:
                 problems.append(f"{names[column]} {error.message}")
+                failed.add(column)
         if not fields.get("name", "x"):
             named("name", _("is empty."))
         if values.get("email", "").strip():
@@ -206,6 +210,11 @@ def contacts_import(*, file, user=None, dry_run: bool) -> ImportReport:
             target = by_email.get((stakeholder.pk, email)) if email else None
             target = target or by_person.get((stakeholder.pk, fold(fields["name"])))
         if problems:
+            # The model's rules on what could be read (a bad email beside an unknown language), so a
+            # row with two mistakes shows both; the fields already reported are left out.
+            if stakeholder is not None:
+                partial = Contact(stakeholder=stakeholder, **{k: v for k, v in fields.items() if k not in failed})
+                problems += _rule_messages(partial, names, skip=failed)
             report.errors.append(RowError(line, " ".join(problems)))
             continue
         key = (
@@ -226,14 +235,8 @@ def contacts_import(*, file, user=None, dry_run: bool) -> ImportReport:
         for name, value in fields.items():
             setattr(row, name, value)
         row.stakeholder = by_pk[row.stakeholder_id]
-        try:
-            validate_row(row, resolved=("stakeholder",))
-        except ValidationError as error:
-            messages = [
-                f"{names.get(field, field)}: {message}" if field != "__all__" else message
-                for field, found in error.message_dict.items()
-                for message in found
-            ]
+        messages = _rule_messages(row, names)
+        if messages:
             report.errors.append(RowError(line, " ".join(messages)))
             continue
         if target is None:
@@ -263,6 +266,20 @@ def contacts_import(*, file, user=None, dry_run: bool) -> ImportReport:
                 if action != RowChange.UNCHANGED:
                     row.save()
     return report
+
+
+def _rule_messages(row: Contact, names: dict[str, str], *, skip: set[str] = frozenset()) -> list[str]:
+    """The model's rules broken by a row, each message naming its column as the file heads it."""
+    try:
+        validate_row(row, resolved=("stakeholder",))
+    except ValidationError as error:
+        return [
+            f"{names.get(field, field)}: {message}" if field != "__all__" else message
+            for field, found in error.message_dict.items()
+            if field not in skip
+            for message in found
+        ]
+    return []
 
 
 GOOGLE_IGNORED = (

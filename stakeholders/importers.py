@@ -53,6 +53,7 @@ from core.importers import (
     FileUnreadable,
     ImportReport,
     RowError,
+    Table,
     column_aliases,
     label_key,
     map_header,
@@ -86,14 +87,16 @@ def _max_length(field_name: str) -> int:
     return Stakeholder._meta.get_field(field_name).max_length
 
 
-def stakeholders_import_csv(*, file: bytes | str | Iterable[str], user=None, dry_run: bool = False) -> ImportReport:
+def stakeholders_import_csv(
+    *, file: bytes | str | Table | Iterable[str], user=None, dry_run: bool = False
+) -> ImportReport:
     """Validate every row of a stakeholder CSV, then create all of them or none.
 
     `user`, when given (the admin action), limits the import to the countries the user may
     edit; the management command passes none and may import into any program country.
     `dry_run` validates only.
     """
-    if not isinstance(file, bytes | str):
+    if not isinstance(file, bytes | str | Table):  # lines of a text file
         file = "".join(file)
     try:
         table = read_table(file)

@@ -1,6 +1,7 @@
 """The staff import page: upload, column mapping (pre-filled by a profile), dry run, import; profiles."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -109,3 +110,44 @@ def test_a_mapping_that_misses_a_required_column_says_so_and_imports_nothing(oth
 def test_the_import_pages_answer_staff(other_staff_client, path):
     assert other_staff_client.get(path).status_code == 200
     assert BudgetExecution.objects.count() == 0
+
+
+def test_the_mapping_step_and_its_dry_run_take_a_constant_number_of_queries(
+    other_staff_client, django_assert_num_queries
+):
+    with (CORPUS / "mef_transferencias_moquegua_2026.csv").open("rb") as handle:
+        url = other_staff_client.post(
+            reverse("imports:start"), {"kind": "flows", "profile": "builtin:pe-mef-transferencias", "file": handle}
+        ).url
+    page = other_staff_client.get(url)  # the countries are then in the cache (core.short_tables)
+    with django_assert_num_queries(QUERIES_MAPPING_PAGE):
+        page = other_staff_client.get(url)
+    data = {name: page.context["form"][name].value() for name in page.context["form"].fields}
+    data = {name: ("on" if value is True else value) for name, value in data.items() if value not in (None, False)}
+    other_staff_client.post(url, {**data, "dry_run": "1"})
+    with django_assert_num_queries(QUERIES_DRY_RUN):
+        other_staff_client.post(url, {**data, "dry_run": "1"})
+
+
+#: Session, user and teams, the upload, the saved profiles, the share menu's countries (mapping page);
+#: the dry run adds the importer's regions, countries and existing rows, and its rolled-back transaction,
+#: whatever the number of rows.
+QUERIES_MAPPING_PAGE = 6
+QUERIES_DRY_RUN = 14
+
+
+STAKEHOLDER_FILES = Path(__file__).resolve().parents[2] / "stakeholders" / "tests" / "import_files"
+
+
+def test_stakeholders_and_contacts_import_through_the_same_page(staff_client, import_through_page, monkeypatch):
+    from stakeholders.models import Contact, Stakeholder
+
+    monkeypatch.setattr("imports.tests.conftest.CORPUS", STAKEHOLDER_FILES)
+    dry, done = import_through_page(staff_client, kind="stakeholders", name="crm_export_es_cp1252.csv")
+    assert dry.ok and done.ok and done.created == 4  # Excel in Spanish: Windows-1252, ";", Spanish headers
+    assert Stakeholder.objects.filter(acronym="AATW", regions__code="CO-LAG").exists()
+    dry, done = import_through_page(
+        staff_client, kind="contacts", name="google_contacts.csv", profile="builtin:google-contacts"
+    )
+    assert done.ok and (done.created, done.updated) == (2, 1)
+    assert Contact.objects.get(email="maria@example.org").stakeholder.name == "Fundación Energía Wayuu"

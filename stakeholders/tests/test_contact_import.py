@@ -76,4 +76,5 @@ def test_every_problem_of_every_row_is_reported_and_nothing_is_written(world):
     )
     assert [error.line for error in report.errors] == [2, 3]
     assert "preferred_language" in report.errors[1].message
+    assert "email: " in report.errors[1].message  # the model's rule too, naming its column
     assert not Contact.objects.filter(name__in=["Rosa", "Pedro"]).exists()
