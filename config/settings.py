@@ -363,11 +363,9 @@ CELERY_BEAT_SCHEDULE["trends-snapshots"] = {
     "task": "trends.tasks.snapshots_take",
     "schedule": crontab(minute=30, hour=1, day_of_month=1),
 }
-# Kept report workbooks (trends.ReportRun) older than REPORT_RUNS_KEEP_DAYS are deleted, daily.
-CELERY_BEAT_SCHEDULE["trends-report-runs-expire"] = {
-    "task": "trends.tasks.report_runs_expire",
-    "schedule": crontab(minute=45, hour=1),
-}
+# Kept report workbooks (trends.ReportRun) older than REPORT_RUNS_KEEP_DAYS are deleted, and runs
+# whose task a broker outage lost are queued again.
+CELERY_BEAT_SCHEDULE["trends-report-runs-expire"] = {"task": "trends.tasks.report_runs_expire", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["notifications-digest"] = {
     "task": "notifications.tasks.digests_send",
     "schedule": envint("DIGEST_EVERY_SECONDS", "3600"),

@@ -32,6 +32,8 @@ def enqueue_after_commit(task_name: str, **kwargs) -> None:
       `staff_notified_at`, told by `contact_requests_notify_missed`;
     - `attachments.tasks.attachment_thumbnail_create`: the image Attachment without a thumbnail,
       made by `attachment_thumbnails_sweep`;
+    - `trends.tasks.report_run_build`: the ReportRun still queued, queued again by
+      `report_runs_expire`;
     - reminders and digests are beat's own jobs, hourly and once per period, so a run the
       broker missed is made up by the next.
 

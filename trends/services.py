@@ -179,8 +179,10 @@ def report_run_build(*, run_id: int) -> None:
     from .report_xlsx import report_filename, report_workbook
     from .reports import report, report_subject
 
-    run = ReportRun.objects.select_related("requested_by").filter(pk=run_id, status=ReportRun.Status.QUEUED).first()
-    if run is None:  # built already (a redelivered task), or expired
+    # A run still "running" is one whose worker was lost: the redelivered task builds it again.
+    unfinished = (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)
+    run = ReportRun.objects.select_related("requested_by").filter(pk=run_id, status__in=unfinished).first()
+    if run is None:  # built already, or expired
         return
     ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.RUNNING, updated_at=timezone.now())
     try:
@@ -210,9 +212,18 @@ def _report_run_fail(run: ReportRun, error: str) -> None:
     )
 
 
+#: A run still queued this long after it was asked for lost its task (a broker outage): queued again.
+REPORT_RUN_LOST_AFTER = datetime.timedelta(minutes=10)
+
+
 def report_runs_expire(*, now: datetime.datetime | None = None) -> int:
-    """Delete the runs older than REPORT_RUNS_KEEP_DAYS and their files (beat's daily job); how many."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.REPORT_RUNS_KEEP_DAYS)
+    """Delete the runs older than REPORT_RUNS_KEEP_DAYS and their files, and queue again the runs
+    whose task was lost (beat's job, every 10 minutes); how many were deleted."""
+    now = now or timezone.now()
+    lost = ReportRun.objects.filter(status=ReportRun.Status.QUEUED, created_at__lt=now - REPORT_RUN_LOST_AFTER)
+    for run_id in lost.values_list("pk", flat=True):
+        enqueue_after_commit("trends.tasks.report_run_build", run_id=run_id)
+    cutoff = now - datetime.timedelta(days=settings.REPORT_RUNS_KEEP_DAYS)
     old = list(ReportRun.objects.filter(created_at__lt=cutoff).only("pk", "file"))
     for run in old:
         if run.file:

@@ -15,5 +15,5 @@ def report_run_build(run_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def report_runs_expire() -> None:
-    """Beat's daily job (config/settings.py): kept report workbooks past their time."""
+    """Beat's job (config/settings.py): kept report workbooks past their time, and lost runs queued again."""
     services.report_runs_expire()

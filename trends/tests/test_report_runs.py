@@ -173,3 +173,14 @@ def test_the_run_pages_query_count_does_not_grow(staff_client, world):
         start_run(staff_client)
     assert (queries(run.get_absolute_url()), queries("/reports/runs/")) == small
     assert small[0] <= 6
+
+
+def test_a_run_whose_task_was_lost_is_queued_again(world):
+    run = ReportRun.objects.create(
+        requested_by=world.staff_co, scope="country", key="CO", start=START, end=END, language="en"
+    )
+    ReportRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=11))
+    with at_commit():
+        services.report_runs_expire()
+    run.refresh_from_db()
+    assert (run.status, run.progress) == (ReportRun.Status.DONE, 100)
