@@ -5,6 +5,8 @@ from .views import coalitions, countries, dashboard, exports, initiatives, netwo
 app_name = "coalitions"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/coalitions/", dashboard.dashboard_coalitions, name="dashboard_coalitions"),
+    path("dashboard/latest/", dashboard.dashboard_latest, name="dashboard_latest"),
     path("countries/", countries.country_list, name="country_list"),
     path("countries/<str:code>/", countries.country_detail, name="country_detail"),
     path("countries/<str:code>/rollup/", countries.country_rollup, name="country_rollup"),

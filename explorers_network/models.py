@@ -114,7 +114,13 @@ class Explorer(TimeStampedModel):
         ordering = ["name", "pk"]
         verbose_name = _("explorer")
         verbose_name_plural = _("explorers")
-        indexes = [models.Index(fields=["status", "preferred_language"], name="explorer_status_language_idx")]
+        indexes = [
+            models.Index(fields=["status", "preferred_language"], name="explorer_status_language_idx"),
+            # The dashboard counts the explorers confirmed this month, in the network and per country:
+            # a range of the index, whatever the size of the network.
+            models.Index(fields=["confirmed_at"], name="explorer_confirmed_idx"),
+            models.Index(fields=["country", "confirmed_at"], name="explorer_country_confirmed_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

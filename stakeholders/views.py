@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -175,28 +175,81 @@ def stakeholder_export(request):
     return table_download(request, f"stakeholders-{stamp}", header, rows)
 
 
-@staff_required
-def stakeholder_detail(request, pk: int):
+def _visible_stakeholder(request, pk: int) -> Stakeholder:
+    """The stakeholder the user may see, with `can_edit` (whether they may change it) in the same query."""
     user = request.user
-    stakeholder = get_visible_or_404(
-        Stakeholder.objects.select_related("country", "organisation", "municipality").prefetch_related("regions"),
+    editable = Stakeholder.objects.editable_by(user).filter(pk=OuterRef("pk"))
+    return get_visible_or_404(
+        Stakeholder.objects.select_related("country", "organisation", "municipality").annotate(
+            can_edit=Exists(editable)
+        ),
         user,
         pk=pk,
     )
-    relationships = Relationship.objects.visible_to(user).select_related("source__country", "target__country")
-    can_edit = Stakeholder.objects.editable_by(user).filter(pk=stakeholder.pk).exists()
+
+
+@staff_required
+def stakeholder_detail(request, pk: int):
+    """The profile and contacts, in eight queries. The rest of the record is in panels that the page
+    loads after its first paint (htmx), each a page of its own linked for a browser without script:
+    its possible duplicates (for those who may merge them), its relationships and files, and its
+    coalitions, assessments and engagements."""
+    user = request.user
+    stakeholder = _visible_stakeholder(request, pk)
+    # One list per relation, read once: the template's `.all` would query again.
+    stakeholder.region_list = list(stakeholder.regions.all())
+    stakeholder.tag_list = list(stakeholder.tags.all())
     context = {
         "stakeholder": stakeholder,
-        "can_edit": can_edit,
-        # Look-alikes of the same country, which the user may then merge into this record.
-        "possible_duplicates": stakeholder.possible_duplicates() if can_edit else [],
+        "can_edit": stakeholder.can_edit,
         "contacts": Contact.objects.visible_to(user).filter(stakeholder=stakeholder),
         "people": stakeholder.people.all(),
-        "relationships_out": relationships.filter(source=stakeholder),
-        "relationships_in": relationships.filter(target=stakeholder),
         "nav_section": "stakeholders",
     }
     return render(request, "stakeholders/stakeholder_detail.html", context)
+
+
+def _panel(request, name: str, context: dict):
+    """A panel of the stakeholder page: bare for the page's htmx request, else a page of its own."""
+    context = {**context, "nav_section": "stakeholders"}
+    if request.htmx:
+        return render(request, f"stakeholders/includes/stakeholder_{name}.html", context)
+    return render(request, f"stakeholders/stakeholder_{name}.html", context)
+
+
+@staff_required
+def stakeholder_ties(request, pk: int):
+    """A panel of the stakeholder page: its relationships, both ways, and its attached files."""
+    user = request.user
+    stakeholder = _visible_stakeholder(request, pk)
+    relationships = list(
+        Relationship.objects.visible_to(user)
+        .filter(Q(source=stakeholder) | Q(target=stakeholder))
+        .select_related("source__country", "target__country")
+    )
+    context = {
+        "stakeholder": stakeholder,
+        "can_edit": stakeholder.can_edit,
+        "relationships_out": [rel for rel in relationships if rel.source_id == stakeholder.pk],
+        "relationships_in": [rel for rel in relationships if rel.source_id != stakeholder.pk],
+    }
+    return _panel(request, "ties", context)
+
+
+@staff_required
+def stakeholder_duplicates(request, pk: int):
+    """A panel of the stakeholder page, for those who may change it: look-alikes of the same country,
+    which they may then merge into this record (none for the others)."""
+    stakeholder = _visible_stakeholder(request, pk)
+    duplicates = stakeholder.possible_duplicates() if stakeholder.can_edit else []
+    return _panel(request, "duplicates", {"stakeholder": stakeholder, "possible_duplicates": duplicates})
+
+
+@staff_required
+def stakeholder_involvement(request, pk: int):
+    """A panel of the stakeholder page: its coalitions and roles, assessments and engagements."""
+    stakeholder = get_visible_or_404(Stakeholder.objects.select_related("country"), request.user, pk=pk)
+    return _panel(request, "involvement", {"stakeholder": stakeholder})
 
 
 def _form_page(request, form, *, title: str, cancel_url: str, stakeholder=None):

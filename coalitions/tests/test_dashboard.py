@@ -14,6 +14,8 @@ from .conftest import grow_coalition
 pytestmark = pytest.mark.django_db
 
 URL = reverse("coalitions:dashboard")
+COALITIONS_PANEL = reverse("coalitions:dashboard_coalitions")
+LATEST_PANEL = reverse("coalitions:dashboard_latest")
 
 
 def test_dashboard_lists_overdue_and_soon_due_commitments_of_my_countries(staff_client, world):
@@ -46,13 +48,14 @@ def test_dashboard_shows_due_follow_ups_and_latest_engagements(staff_client, wor
     response = staff_client.get(URL)
     assert list(response.context["follow_ups"]) == [world.co_engagement]
     assert b"Send the minutes" in response.content
+    response = staff_client.get(LATEST_PANEL)
     assert world.co_engagement in response.context["engagements"]
     assert world.pe_engagement not in response.context["engagements"]
     assert world.co_outcome in response.context["outcomes"]
 
 
 def test_admin_dashboard_covers_every_country(admin_client, world):
-    response = admin_client.get(URL)
+    response = admin_client.get(COALITIONS_PANEL)
     assert {world.co_coalition, world.pe_coalition} <= set(response.context["coalitions"])
 
 
@@ -79,6 +82,17 @@ def test_partners_signing_in_are_pointed_to_the_api(partner_client, world):
     assert b"Coalici" not in response.content
 
 
+@pytest.mark.parametrize("url", [URL, COALITIONS_PANEL, LATEST_PANEL])
+def test_dashboard_and_its_panels_stay_within_eight_queries_whatever_the_data(
+    staff_client, world, count_queries, django_assert_num_queries, url
+):
+    small = count_queries(lambda: staff_client.get(url))
+    assert small <= 8
+    grow_coalition(world.co_coalition, 30)
+    with django_assert_num_queries(small):
+        staff_client.get(url)
+
+
 def test_dashboard_query_count_does_not_grow_with_data(staff_client, world, count_queries, django_assert_num_queries):
     small = count_queries(lambda: staff_client.get(URL))
     grow_coalition(world.co_coalition, 30)
@@ -87,16 +101,50 @@ def test_dashboard_query_count_does_not_grow_with_data(staff_client, world, coun
     assert len(response.context["due_soon"]) > 5
 
 
+def test_dashboard_loads_its_secondary_panels_after_its_first_paint(staff_client, world):
+    # Pages of their own (htmx), so the dashboard's queries stay few; without script, a link to each.
+    html = staff_client.get(URL).content.decode()
+    for panel in (COALITIONS_PANEL, LATEST_PANEL):
+        assert f'hx-get="{panel}"' in html and f'href="{panel}"' in html
+    assert world.co_outcome.description[:40] not in html
+
+
+@pytest.mark.parametrize("url", [COALITIONS_PANEL, LATEST_PANEL])
+def test_a_dashboard_panel_is_a_page_without_script_and_the_bare_panel_for_htmx(staff_client, world, url):
+    page = staff_client.get(url)
+    assert b"<html" in page.content and b"<h1>" in page.content
+    panel = staff_client.get(url, headers={"HX-Request": "true"})
+    assert b"<html" not in panel.content and b"<h2" in panel.content
+
+
+def test_a_shown_card_changes_when_a_row_it_shows_changes(staff_client, world):
+    # The cards are cached under a key of their rows' values: an edit is seen at once.
+    today = timezone.localdate()
+    Commitment.objects.filter(pk=world.co_commitment.pk).update(due_on=today - datetime.timedelta(days=2))
+    assert b"Map rooftops" in staff_client.get(URL).content
+    Commitment.objects.filter(pk=world.co_commitment.pk).update(description="Map every rooftop")
+    assert b"Map every rooftop" in staff_client.get(URL).content
+    world.co_coalition.name = "Coalición Renombrada"
+    world.co_coalition.save()
+    assert "Coalición Renombrada" in staff_client.get(URL).content.decode()
+    assert "Coalición Renombrada" in staff_client.get(COALITIONS_PANEL).content.decode()
+
+
+def test_partners_get_no_dashboard_panel(partner_client, world):
+    for url in (COALITIONS_PANEL, LATEST_PANEL):
+        assert partner_client.get(url).status_code == 403
+
+
 def test_dashboard_counts_participants_and_current_members(staff_client, world):
     grow_coalition(world.co_coalition, 6)
     world.co_coalition.memberships.filter(pk=world.co_coalition.memberships.first().pk).update(
         left_on=timezone.localdate()
     )
-    response = staff_client.get(URL)
+    response = staff_client.get(COALITIONS_PANEL)
     coalition = next(c for c in response.context["coalitions"] if c.pk == world.co_coalition.pk)
     assert coalition.members_active == world.co_coalition.memberships.filter(left_on__isnull=True).count()
     assert coalition.members_active < world.co_coalition.memberships.count()
-    latest = list(response.context["engagements"])
+    latest = list(staff_client.get(LATEST_PANEL).context["engagements"])
     assert [e.occurred_on for e in latest] == sorted((e.occurred_on for e in latest), reverse=True)
     assert all(e.participant_count == e.participants.count() for e in latest)
     assert any(e.participant_count == 3 for e in latest)

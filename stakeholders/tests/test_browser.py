@@ -104,8 +104,9 @@ def test_staff_add_a_relationship_and_see_the_network(browser_page, world, artif
     assert page.get_by_text("Relationship added.").is_visible()
     # Checked through the page, not the ORM: under Playwright an ORM call here opens a connection
     # of its own that PostgreSQL would then refuse to drop with the test database.
+    # The relationships are a panel the page loads after its first paint: wait for it.
     relationships = page.get_by_role("region", name="Relationships")
-    assert relationships.get_by_role("link", name="Fundación Energía Wayuu").is_visible()
+    expect(relationships.get_by_role("link", name="Fundación Energía Wayuu")).to_be_visible()
     page.goto(f"/relationships/?country={world.co.pk}")
     assert page.locator("svg.network a.node").count() == 2
     page.screenshot(path=artifact("relationship-network.png"), full_page=True)

@@ -130,6 +130,16 @@ def test_directory_query_count_is_constant(staff_client, world, django_assert_nu
         staff_client.get("/stakeholders/", {"country": world.co.pk})
 
 
+@pytest.mark.parametrize("extra", [5, 60])
+def test_directory_search_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
+    for stakeholder in add_stakeholders(world.co, extra, acronym="X"):
+        stakeholder.regions.add(world.guajira)
+    # As the plain directory: session, user, countries, count, page, regions, tags, saved filters.
+    with django_assert_num_queries(8):
+        response = staff_client.get("/stakeholders/", {"q": "actor"})
+    assert len(response.context["stakeholders"]) == min(extra, 50)
+
+
 @pytest.mark.parametrize("extra", [0, 60])
 def test_directory_with_a_chosen_coalition_stays_within_eight_queries(
     staff_client, world, django_assert_num_queries, extra

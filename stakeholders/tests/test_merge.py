@@ -203,7 +203,11 @@ def test_two_countries_or_one_record_cannot_be_merged(staff_client, world, pair)
 
 
 def test_the_record_page_offers_to_merge_its_look_alikes(staff_client, other_staff_client, world, pair):
+    # In the page's possible-duplicates panel (loaded after its first paint), for those who may merge.
     keep, remove = pair
     url = merge_url(keep, remove)
-    assert f'href="{url}"' in staff_client.get(keep.get_absolute_url()).content.decode()
-    assert f'href="{url}"' not in other_staff_client.get(keep.get_absolute_url()).content.decode()
+    panel = reverse("stakeholders:stakeholder_duplicates", kwargs={"pk": keep.pk})
+    assert f'hx-get="{panel}"' in staff_client.get(keep.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in staff_client.get(panel, headers={"HX-Request": "true"}).content.decode()
+    assert panel not in other_staff_client.get(keep.get_absolute_url()).content.decode()
+    assert f'href="{url}"' not in other_staff_client.get(panel, headers={"HX-Request": "true"}).content.decode()
