@@ -76,7 +76,7 @@ def test_the_export_has_the_import_columns_in_spanish(staff_client, world, rich)
     content = _export(staff_client, "es", country=world.co.pk).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[0][:4] == ["Id", "Nombre", "Sigla", "Tipo"]
-    assert rows[0][-4:] == ["Regiones donde actúa", "Organización", "Sitio web", "Descripción"]
+    assert rows[0][-5:] == ["Regiones donde actúa", "Municipio", "Organización", "Sitio web", "Descripción"]
     row = next(row for row in rows if row[0] == str(rich.pk))
     assert row[1] == "'=Ana Gómez"  # the formula guard, taken off again by the import
     assert "Persona" in row and "CO" in row and "CO-LAG" in row and "Fundación Energía Wayuu" in row
