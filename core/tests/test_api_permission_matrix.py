@@ -32,6 +32,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "country":      {**READ_ALL, **ADMIN_WRITES},                      # reference data
     "country-rollup": {"rollup": "200 200 200 200 200 401"},            # partners: their coalitions' figures only
     "region":       {**READ_ALL, **ADMIN_WRITES},
+    "municipality": {**READ_ALL, **ADMIN_WRITES},
     "attachment":   {**READ_MEMBERS, "create": "201 201 403 201 400 401",  # partner-co owns the commitment
                      "destroy": "204 204 403 403 404 401", "download": "200 200 200 200 404 401"},
     "stakeholder":  {**READ_MEMBERS, **STAFF_WRITES_MEMBERS_SEE},

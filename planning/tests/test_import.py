@@ -139,7 +139,7 @@ def upload(client, text: str, *, kind="flows", dry_run=False):
 def test_upload_page_documents_the_columns(other_staff_client):
     response = other_staff_client.get(URL)
     assert response.status_code == 200
-    assert "region_code,fiscal_year,month,source,amount" in response.content.decode()
+    assert "region_code,municipality,fiscal_year,month,source,amount" in response.content.decode()
 
 
 def test_staff_upload_dry_run_then_import(other_staff_client, world):

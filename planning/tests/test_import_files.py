@@ -98,7 +98,7 @@ def test_every_header_problem_is_reported_with_the_accepted_columns(world):
     messages = [error.message for error in report.errors]
     assert [error.line for error in report.errors] == [1, 1, 1]
     assert "source, amount" in messages[0]
-    assert "colour" in messages[1] and "region_code, fiscal_year, month" in messages[1]
+    assert "colour" in messages[1] and "region_code, municipality, fiscal_year, month" in messages[1]
     assert "region" in messages[2]
 
 
