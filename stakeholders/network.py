@@ -59,6 +59,37 @@ class Network:
     components: int = 0
 
 
+#: Above this many actors with ties, betweenness is estimated from a sample of source actors
+#: (Brandes' algorithm costs one search of the network per source).
+EXACT_BETWEENNESS_ACTORS = 1_000
+SAMPLED_SOURCES = 500
+
+
+def betweenness_of(graph: nx.Graph) -> dict[int, float]:
+    """Each actor's betweenness centrality, normalised over the whole network as networkx does.
+
+    An actor without ties lies on no shortest path and starts none, so only the actors with ties
+    are searched; the figures are then normalised by the whole network's size, which gives exactly
+    networkx's result. A network of more than `EXACT_BETWEENNESS_ACTORS` such actors is estimated
+    from `SAMPLED_SOURCES` of them, drawn with a fixed seed: the same network gives the same figures,
+    so the page, its cache and the monthly snapshots agree."""
+    figures = dict.fromkeys(graph, 0.0)
+    size = len(graph)
+    tied_ids = sorted(pk for pk, degree in graph.degree() if degree)
+    if size <= 2 or len(tied_ids) <= 2:
+        return figures
+    tied = nx.Graph()
+    tied.add_nodes_from(tied_ids)
+    tied.add_edges_from(graph.edges)
+    sources = SAMPLED_SOURCES if len(tied_ids) > EXACT_BETWEENNESS_ACTORS else None
+    # Unnormalised, an undirected network's figure counts each pair of actors once; networkx's
+    # normalised figure divides the ordered pairs' count by (n - 1)(n - 2).
+    paths = nx.betweenness_centrality(tied, k=sources, normalized=False, seed=0)
+    scale = 2 / ((size - 1) * (size - 2))
+    figures.update({pk: value * scale for pk, value in paths.items()})
+    return figures
+
+
 def build_network(
     stakeholders: list[Stakeholder],
     relationships: list[Relationship],
@@ -82,7 +113,7 @@ def build_network(
         # Several ties between two actors count once for betweenness; the strongest is kept.
         weight = max(rel.strength, graph.get_edge_data(rel.source_id, rel.target_id, {}).get("strength", 0))
         graph.add_edge(rel.source_id, rel.target_id, strength=weight)
-    betweenness = nx.betweenness_centrality(graph) if len(graph) > 2 else dict.fromkeys(graph, 0.0)
+    betweenness = betweenness_of(graph)
     nodes = []
     for pk, stakeholder in by_id.items():
         stance = stances.get(pk)
