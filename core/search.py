@@ -6,15 +6,37 @@ the accent as a separate combining mark. A model keeps, beside each name people 
 row is (save, `bulk_create`, `bulk_update`, `update()` with a plain value, `core.bulk.bulk_insert`);
 the name itself is stored in Unicode NFC, so the same name typed on two machines is one string.
 
-The FilterSets' `q`, the record picker (which is that `q`) and the admin search compare the
-folded term with the folded column (`contains`): the same SQL on SQLite and PostgreSQL, where a
-trigram GIN index on the column serves it (migrations use `core.operations.RunSQLOnPostgreSQL`).
+The FilterSets' `q`, the record picker (which is that `q`) and the admin search all build their
+condition here (`search_condition`): what was typed is cut into words (a quoted phrase is one
+word), and every word must be found, in any order, in one of the searched fields ("uribia
+alcaldia" finds "Alcaldía de Uribia"). A word is compared folded with the folded column: anywhere
+in the name (`contains`) from three characters on, at the start of one of the name's words
+(`startswith`, or `contains` with a space before it) when shorter, so "de" or "12" narrows a search
+rather than matching nearly every row. The same SQL runs on SQLite and PostgreSQL; there a trigram
+GIN index on the folded column serves every word: a word of three characters or more has trigrams
+of its own, a shorter one the trigrams pg_trgm pads at a word's start (" de", "  d"). Migrations use
+`core.operations.RunSQLOnPostgreSQL`.
+
+Matches come best first (`search_rank`): the name that is exactly what was typed, then names that
+start with it, then the others, each group in the list's own order. Ranking first also keeps
+PostgreSQL's plan stable: no index gives that order, so the page is read off the trigram index and
+sorted, never by walking the name index and filtering every row until fifty match.
 """
 
 import unicodedata
+from collections.abc import Callable
+from functools import reduce
+from operator import and_, or_
 
 from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.text import smart_split, unescape_string_literal
 from rapidfuzz import fuzz
+
+#: Trigram indexes find a word anywhere from this length on; a shorter word must start a word of the name.
+SHORT_WORD = 3
+#: The words of one search that count: more narrow nothing a person would type, and each costs a condition.
+MAX_WORDS = 8
 
 #: How alike two folded names must be (0-100, rapidfuzz's token-set ratio) to be called possible duplicates:
 #: "Cerrejon" and "Cerrejón Limited", "Fundacion Sol Wayu" and "Fundación Sol Wayuu", not two
@@ -127,3 +149,58 @@ def path_lookup(model, path: str, term: str) -> tuple[str, str]:
     if column is None:
         return f"{path}__icontains", term
     return "__".join([*steps, column]) + "__contains", fold(term)
+
+
+def search_words(term: str | None) -> list[str]:
+    """The words typed, each once (compared folded); a quoted phrase ("alcaldia de") is one word."""
+    words, seen = [], set()
+    for word in smart_split(term or ""):
+        if len(word) > 1 and word[0] in "\"'" and word[-1] == word[0]:
+            word = unescape_string_literal(word)
+        folded = fold(word)
+        if folded and folded not in seen:
+            seen.add(folded)
+            words.append(" ".join(word.split()))
+    return words[:MAX_WORDS]
+
+
+def word_lookups(model, path: str, word: str) -> list[tuple[str, str]]:
+    """The lookups and values (any of them) that find one word in `path`: anywhere in it, or, for a
+    word shorter than SHORT_WORD, at the start of one of its words."""
+    lookup, value = path_lookup(model, path, word)
+    if len(fold(word)) >= SHORT_WORD:
+        return [(lookup, value)]
+    stem, _sep, contains = lookup.rpartition("__")
+    starts = "istartswith" if contains == "icontains" else "startswith"
+    return [(f"{stem}__{starts}", value), (lookup, f" {value}")]
+
+
+def search_condition(model, fields, term: str | None, *, condition: Callable[[str, str], Q] | None = None) -> Q | None:
+    """Every word of `term` in one of `fields` (paths from `model`), or None when nothing was typed.
+
+    `condition` builds each lookup's Q (the FilterSets read another table's fields through its visible rows).
+    """
+    condition = condition or (lambda path, value: Q(**{path: value}))
+    words = search_words(term)
+    if not words or not fields:
+        return None
+    per_word = (
+        reduce(or_, (condition(path, value) for field in fields for path, value in word_lookups(model, field, word)))
+        for word in words
+    )
+    return reduce(and_, per_word)
+
+
+def search_rank(model, term: str | None) -> Case | None:
+    """0 for the name that is exactly the search, 1 for a name that starts with it, 2 for the others;
+    None when the model keeps no folded name."""
+    column = folded_column(model, "name")
+    typed = " ".join(fold(word) for word in search_words(term))
+    if column is None or not typed:
+        return None
+    return Case(
+        When(**{column: typed}, then=Value(0)),
+        When(**{f"{column}__startswith": typed}, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )

@@ -49,6 +49,8 @@ def _filtered(request) -> tuple[StakeholderFilterSet, object]:
         queryset=Stakeholder.objects.visible_to(request.user).select_related("country", "organisation"),
         request=request,
     )
+    if request.GET.get("q", "").strip() and not request.GET.get("sort"):
+        return filterset, filterset.qs  # a search lists its best matches first (core.search.search_rank)
     return filterset, filterset.qs.order_by(*_ordering(request.GET.get("sort", "name")))
 
 
