@@ -49,7 +49,7 @@ class ScopedAdmin(StrictInitialMixin, admin.ModelAdmin):
         """Django's search (every word, or quoted phrase, in one of the fields), accent- and case-blind
         like the pages' `q`, through the same condition (core.search.search_condition)."""
         fields = self.get_search_fields(request)
-        if not search_term or not fields or any(field[0] in "^=@" for field in fields):
+        if not search_term or not fields or any(field[0] in "^@" for field in fields):
             return super().get_search_results(request, queryset, search_term)
         condition = search_condition(self.model, fields, search_term)
         if condition is not None:

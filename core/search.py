@@ -12,7 +12,8 @@ word), and every word must be found, in any order, in one of the searched fields
 alcaldia" finds "Alcaldía de Uribia"). A word is compared folded with the folded column: anywhere
 in the name (`contains`) from three characters on, at the start of one of the name's words
 (`startswith`, or `contains` with a space before it) when shorter, so "de" or "12" narrows a search
-rather than matching nearly every row. The same SQL runs on SQLite and PostgreSQL; there a trigram
+rather than matching nearly every row; a search of short words only ("al", "de") is the start of
+the name, as a picker's first letters are. The same SQL runs on SQLite and PostgreSQL; there a trigram
 GIN index on the folded column serves every word: a word of three characters or more has trigrams
 of its own, a shorter one the trigrams pg_trgm pads at a word's start (" de", "  d"). Migrations use
 `core.operations.RunSQLOnPostgreSQL`.
@@ -164,15 +165,18 @@ def search_words(term: str | None) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def word_lookups(model, path: str, word: str) -> list[tuple[str, str]]:
+def word_lookups(model, path: str, word: str, *, start_only: bool = False) -> list[tuple[str, str]]:
     """The lookups and values (any of them) that find one word in `path`: anywhere in it, or, for a
-    word shorter than SHORT_WORD, at the start of one of its words."""
+    word shorter than SHORT_WORD, at the start of one of its words (`start_only`: of the value).
+    A path marked `=` (as in Django's admin: `=acronym`) matches the whole word, case aside."""
+    if path.startswith("="):
+        return [(f"{path[1:]}__iexact", word)]
     lookup, value = path_lookup(model, path, word)
-    if len(fold(word)) >= SHORT_WORD:
+    if len(fold(word)) >= SHORT_WORD and not start_only:
         return [(lookup, value)]
     stem, _sep, contains = lookup.rpartition("__")
-    starts = "istartswith" if contains == "icontains" else "startswith"
-    return [(f"{stem}__{starts}", value), (lookup, f" {value}")]
+    starts = [(f"{stem}__{'istartswith' if contains == 'icontains' else 'startswith'}", value)]
+    return starts if start_only else [*starts, (lookup, f" {value}")]
 
 
 def search_condition(model, fields, term: str | None, *, condition: Callable[[str, str], Q] | None = None) -> Q | None:
@@ -184,8 +188,20 @@ def search_condition(model, fields, term: str | None, *, condition: Callable[[st
     words = search_words(term)
     if not words or not fields:
         return None
+    # Only short words ("de", "al", "ur"): too common at a word's start to narrow anything, so they
+    # are the start of the name, as a picker's first letters are ("al" offers "Alcaldía ...").
+    start_only = all(len(fold(word)) < SHORT_WORD for word in words)
+    if start_only:
+        words = [" ".join(words)]
     per_word = (
-        reduce(or_, (condition(path, value) for field in fields for path, value in word_lookups(model, field, word)))
+        reduce(
+            or_,
+            (
+                condition(path, value)
+                for field in fields
+                for path, value in word_lookups(model, field, word, start_only=start_only)
+            ),
+        )
         for word in words
     )
     return reduce(and_, per_word)
