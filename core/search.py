@@ -12,11 +12,13 @@ word), and every word must be found, in any order, in one of the searched fields
 alcaldia" finds "Alcaldía de Uribia"). A word is compared folded with the folded column: anywhere
 in the name (`contains`) from three characters on, at the start of one of the name's words
 (`startswith`, or `contains` with a space before it) when shorter, so "de" or "12" narrows a search
-rather than matching nearly every row; a search of short words only ("al", "de") is the start of
-the name, as a picker's first letters are. The same SQL runs on SQLite and PostgreSQL; there a trigram
-GIN index on the folded column serves every word: a word of three characters or more has trigrams
-of its own, a shorter one the trigrams pg_trgm pads at a word's start (" de", "  d"). Migrations use
-`core.operations.RunSQLOnPostgreSQL`.
+rather than matching nearly every row. A search of short words only ("al", "de") is the start
+of the name, as a picker's first letters are. The same SQL runs on SQLite and PostgreSQL. There a
+trigram GIN index on the folded column serves the words (those of three characters or more in one
+index scan, which intersects them itself; a short word through the trigrams pg_trgm pads at a
+word's start, " 12", which the planner leaves out when they would not narrow the rows), and a
+B-tree in pattern order serves a search of short words only as a range (stakeholders 0003 and
+0005, through `core.operations.RunSQLOnPostgreSQL`).
 
 Matches come best first (`search_rank`): the name that is exactly what was typed, then names that
 start with it, then the others, each group in the list's own order. Ranking first also keeps
@@ -166,45 +168,54 @@ def search_words(term: str | None) -> list[str]:
 
 
 def word_lookups(model, path: str, word: str, *, start_only: bool = False) -> list[tuple[str, str]]:
-    """The lookups and values (any of them) that find one word in `path`: anywhere in it, or, for a
-    word shorter than SHORT_WORD, at the start of one of its words (`start_only`: of the value).
-    A path marked `=` (as in Django's admin: `=acronym`) matches the whole word, case aside."""
-    if path.startswith("="):
-        return [(f"{path[1:]}__iexact", word)]
+    """The lookups and values (any of them) that find one word in `path`: anywhere in it from
+    SHORT_WORD characters on; when shorter, at the start of one of its words (`startswith`, or
+    `contains` with a space before it); `start_only`: at the start of the value."""
     lookup, value = path_lookup(model, path, word)
-    if len(fold(word)) >= SHORT_WORD and not start_only:
-        return [(lookup, value)]
     stem, _sep, contains = lookup.rpartition("__")
-    starts = [(f"{stem}__{'istartswith' if contains == 'icontains' else 'startswith'}", value)]
-    return starts if start_only else [*starts, (lookup, f" {value}")]
+    starts = (f"{stem}__{'i' if contains == 'icontains' else ''}startswith", value)
+    if start_only:
+        return [starts]
+    if len(fold(word)) < SHORT_WORD:
+        return [starts, (lookup, f" {value}")]
+    return [(lookup, value)]
 
 
 def search_condition(model, fields, term: str | None, *, condition: Callable[[str, str], Q] | None = None) -> Q | None:
     """Every word of `term` in one of `fields` (paths from `model`), or None when nothing was typed.
 
-    `condition` builds each lookup's Q (the FilterSets read another table's fields through its visible rows).
+    A field marked `=` (`=acronym`) is compared whole with what was typed, case aside: "ANM" is an
+    acronym, not a part of one. `condition` builds each lookup's Q (the FilterSets read another
+    table's fields through its visible rows).
     """
     condition = condition or (lambda path, value: Q(**{path: value}))
     words = search_words(term)
     if not words or not fields:
         return None
+    whole = [field.removeprefix("=") for field in fields if field.startswith("=")]
+    parts = [field for field in fields if not field.startswith("=")]
     # Only short words ("de", "al", "ur"): too common at a word's start to narrow anything, so they
     # are the start of the name, as a picker's first letters are ("al" offers "Alcaldía ...").
     start_only = all(len(fold(word)) < SHORT_WORD for word in words)
     if start_only:
         words = [" ".join(words)]
-    per_word = (
-        reduce(
-            or_,
-            (
-                condition(path, value)
-                for field in fields
-                for path, value in word_lookups(model, field, word, start_only=start_only)
-            ),
+    alternatives = []
+    if parts:
+        per_word = (
+            reduce(
+                or_,
+                (
+                    condition(path, value)
+                    for field in parts
+                    for path, value in word_lookups(model, field, word, start_only=start_only)
+                ),
+            )
+            for word in words
         )
-        for word in words
-    )
-    return reduce(and_, per_word)
+        alternatives.append(reduce(and_, per_word))
+    typed = " ".join(search_words(term))
+    alternatives += [condition(f"{field}__iexact", typed) for field in whole]
+    return reduce(or_, alternatives)
 
 
 def search_rank(model, term: str | None) -> Case | None:
