@@ -40,7 +40,7 @@ from .forms import DateInput
 from .models import ScopedQuerySet
 from .parsing import is_decimal, is_integer
 from .pickers import Picker
-from .search import search_condition, search_rank
+from .search import ranked, search_condition
 from .versions import code_version
 
 
@@ -434,11 +434,7 @@ class BaseFilterSet(django_filters.FilterSet):
         )
         if condition is None:
             return queryset
-        queryset = queryset.filter(condition)
-        rank = search_rank(model, value)
-        if rank is None:
-            return queryset
-        return queryset.order_by(rank, *(queryset.query.order_by or model._meta.ordering))
+        return ranked(queryset.filter(condition), value)
 
 
 def _values(data, key: str) -> list:

@@ -21,9 +21,11 @@ B-tree in pattern order serves a search of short words only as a range (stakehol
 0005, through `core.operations.RunSQLOnPostgreSQL`).
 
 Matches come best first (`search_rank`): the name that is exactly what was typed, then names that
-start with it, then the others, each group in the list's own order. Ranking first also keeps
+start with it, then the others, each group in the list's own order, or in the order the page or the
+API's `?ordering=` chooses (`search_ordering` keeps the rank first). Ranking first also keeps
 PostgreSQL's plan stable: no index gives that order, so the page is read off the trigram index and
-sorted, never by walking the name index and filtering every row until fifty match.
+sorted, never by walking the name index and filtering every row until fifty match (a common word
+whose names sort late took 34 ms at 500,000 stakeholders that way).
 """
 
 import unicodedata
@@ -231,3 +233,24 @@ def search_rank(model, term: str | None) -> Case | None:
         default=Value(2),
         output_field=IntegerField(),
     )
+
+
+#: The alias a searched queryset orders by first (`ranked`).
+RANK = "search_rank"
+
+
+def ranked(queryset: models.QuerySet, term: str | None) -> models.QuerySet:
+    """The rows best matches first (`search_rank`), then in the queryset's own order."""
+    rank = search_rank(queryset.model, term)
+    if rank is None:
+        return queryset
+    order = queryset.query.order_by or queryset.model._meta.ordering
+    return queryset.alias(**{RANK: rank}).order_by(RANK, *order)
+
+
+def search_ordering(queryset: models.QuerySet, ordering) -> tuple:
+    """The ordering a page or the API asks for, after the search's rank when the rows are a search's."""
+    ordering = tuple(ordering)
+    if RANK in queryset.query.annotations and RANK not in ordering:
+        return (RANK, *ordering)
+    return ordering

@@ -216,3 +216,14 @@ def test_the_api_contacts_and_admin_search_every_word_in_any_order(admin_client,
 def test_the_picker_finds_every_word_in_any_order(staff_client, world, names):
     url = reverse("stakeholders:relationship_create", kwargs={"pk": world.co_org.pk})
     assert offered(staff_client, url, "target", query="uribia alcaldia") == [world.co_mayor]
+
+
+def test_a_chosen_order_sorts_within_the_ranks_of_a_search(staff_client, world):
+    actor(world, "Asociación Cerrejón")
+    exact = actor(world, "Cerrejón")
+    response = staff_client.get(reverse("stakeholders:stakeholder_list"), {"q": "cerrejon", "sort": "-name"})
+    assert [row.name for row in response.context["stakeholders"]] == [exact.name, "Asociación Cerrejón"]
+    client = APIClient()
+    client.force_authenticate(world.staff_co)
+    found = client.get("/api/v1/stakeholders/", {"q": "cerrejon", "ordering": "-name"}).json()["results"]
+    assert [row["name"] for row in found] == [exact.name, "Asociación Cerrejón"]
