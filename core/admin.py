@@ -1,19 +1,14 @@
-from functools import reduce
-from operator import and_, or_
-
 from django.contrib import admin
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import Q
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from .access import may_change_reference_data
 from .forms import ValidatedModelForm
 from .models import ActionRecord, ObjectChange
 from .parsing import parse_id
-from .search import path_lookup
+from .search import search_condition
 from .services import row_delete
 
 
@@ -51,18 +46,14 @@ class ScopedAdmin(StrictInitialMixin, admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
     def get_search_results(self, request, queryset, search_term):
-        """Django's search (every word in one of the fields), accent- and case-blind like the pages'
-        `q`: a field with a folded copy (core.search) is searched there with the folded word."""
+        """Django's search (every word, or quoted phrase, in one of the fields), accent- and case-blind
+        like the pages' `q`, through the same condition (core.search.search_condition)."""
         fields = self.get_search_fields(request)
-        if not search_term or not fields or any(field[0] in "^=@" for field in fields):
+        if not search_term or not fields or any(field[0] in "^@" for field in fields):
             return super().get_search_results(request, queryset, search_term)
-        words = [
-            unescape_string_literal(word) if word[0] in "\"'" and word[-1] == word[0] else word
-            for word in smart_split(search_term)
-        ]
-        conditions = [reduce(or_, (Q(path_lookup(self.model, field, word)) for field in fields)) for word in words]
-        if conditions:
-            queryset = queryset.filter(reduce(and_, conditions))
+        condition = search_condition(self.model, fields, search_term)
+        if condition is not None:
+            queryset = queryset.filter(condition)
         duplicates = any(lookup_spawns_duplicates(self.opts, field) for field in fields)
         return queryset, duplicates
 

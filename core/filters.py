@@ -21,8 +21,7 @@ Without a request nobody is the user, who sees nothing: such a FilterSet accepts
 import copy
 import hashlib
 from collections.abc import Callable
-from functools import partial, reduce
-from operator import or_
+from functools import partial
 
 import django_filters
 from django import forms
@@ -41,7 +40,7 @@ from .forms import DateInput
 from .models import ScopedQuerySet
 from .parsing import is_decimal, is_integer
 from .pickers import Picker
-from .search import path_lookup
+from .search import ranked, search_condition
 from .versions import code_version
 
 
@@ -425,18 +424,17 @@ class BaseFilterSet(django_filters.FilterSet):
         return filter_.get_method(queryset)(condition)
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value or not self.search_fields:
-            return queryset
-        return queryset.filter(
-            reduce(
-                or_,
-                (
-                    through_visible(self._meta.model, *path_lookup(self._meta.model, field, value), self.user)
-                    for field in self.search_fields
-                ),
-            )
+        """Every word typed in one of `search_fields`, in any order, best matches first (core.search)."""
+        model = self._meta.model
+        condition = search_condition(
+            model,
+            self.search_fields,
+            value,
+            condition=lambda path, word: through_visible(model, path, word, self.user),
         )
+        if condition is None:
+            return queryset
+        return ranked(queryset.filter(condition), value)
 
 
 def _values(data, key: str) -> list:

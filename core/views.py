@@ -2,8 +2,6 @@
 confirmation every destructive action asks for, and the staff pages for a person's data."""
 
 from collections.abc import Callable
-from functools import reduce
-from operator import or_
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.access import staff_required
-from core.search import path_lookup
+from core.search import search_condition
 
 
 def get_visible_or_404(queryset: models.QuerySet, user, **lookup) -> models.Model:
@@ -128,7 +126,7 @@ def personal_data(request):
     if query:
         for kind in subject_kinds().values():
             manager = kind.model._default_manager.select_related(*kind.select_related)
-            condition = reduce(or_, (models.Q(path_lookup(kind.model, name, query)) for name in kind.search_fields))
+            condition = search_condition(kind.model, kind.search_fields, query)
             rows = list(manager.visible_to(request.user).filter(condition)[:PERSONAL_DATA_RESULTS])
             editable = set(
                 manager.editable_by(request.user).filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True)

@@ -25,7 +25,9 @@ def _chosen_through(name: str, field: str) -> type[Model]:
 class StakeholderFilterSet(BaseFilterSet):
     """The directory's and the API's filters; region, coalition and initiative are pickers on the page."""
 
-    search_fields = ("name", "acronym")
+    #: An acronym is a word matched whole ("ANM"): looked for anywhere, every word of every search
+    #: would also read the acronyms' trigram index, which doubled the search's time at scale.
+    search_fields = ("name", "=acronym")
     page_filters = (
         "q",
         "country",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
 from core.exports import table_download
+from core.search import search_ordering
 from core.services import row_delete
 from core.versions import rendering_key, row_values
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
@@ -49,7 +50,9 @@ def _filtered(request) -> tuple[StakeholderFilterSet, object]:
         queryset=Stakeholder.objects.visible_to(request.user).select_related("country", "organisation"),
         request=request,
     )
-    return filterset, filterset.qs.order_by(*_ordering(request.GET.get("sort", "name")))
+    # A search lists its best matches first, in the chosen order within each rank (core.search).
+    rows = filterset.qs
+    return filterset, rows.order_by(*search_ordering(rows, _ordering(request.GET.get("sort", "name"))))
 
 
 def _with_labels(stakeholders):

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from django.db import connection
 
-from bench.run import Fixtures, bench, parser, scenarios_for, write_results
+from bench.run import SEARCH_TERM_CLASSES, Fixtures, bench, parser, scenarios_for, write_results
 from core.management.commands.seed_scale import seed_scale
 from core.testing import require_service
 from countries.iso import load_iso_regions
@@ -68,6 +68,8 @@ def test_the_harness_measures_every_scenario_at_a_tiny_scale(tmp_path):
     assert any(t.startswith("api_initiative_map ≥ 0.40") for t in targets)
     assert Stakeholder.objects.count() == 300  # the imported rows are removed again
     assert results["search_db"]["page"]["uses_trigram_index"] or results["search_db"]["matches"] >= 0
+    assert set(results["search_db"]["classes"]) == set(SEARCH_TERM_CLASSES)  # each kind of term, each checked
+    assert sum(check["target"].startswith("search, ") for check in results["targets"]) == len(SEARCH_TERM_CLASSES)
     streaming = results["streaming_memory"]
     assert [row["size_mb"] for row in streaming["rows"]] == [1, 3]
     assert all(row["rss_before_mb"] > 0 for row in streaming["rows"])

@@ -18,8 +18,8 @@ from core.management.commands.seed_scale import seed_scale
 from core.testing import require_service
 from countries.models import Country
 from stakeholders.api.serializers import StakeholderSerializer
-from stakeholders.filters import StakeholderFilterSet
-from stakeholders.models import Stakeholder
+from stakeholders.filters import ContactFilterSet, StakeholderFilterSet
+from stakeholders.models import Contact, Stakeholder
 
 #: What the filters see of a request: program staff, who may read every row.
 STAFF = SimpleNamespace(user=User(role=User.Role.STAFF))
@@ -41,6 +41,40 @@ def seq_scans(plan: str) -> list[str]:
 
 def stakeholders(params: dict):
     return StakeholderFilterSet(params, queryset=Stakeholder.objects.all(), request=STAFF).qs
+
+
+def search_terms(someone: Stakeholder) -> dict[str, str]:
+    """One search of each kind people type (core.search), from the seeded names."""
+    words = someone.name.lower().split()
+    return {
+        "short": "al",  # only short words: the start of the name
+        "common": "alcaldia",  # about one name in fifty
+        "long": "fundacion agua viva sostenible",
+        "words out of order": "andina alcaldia",
+        "rare": f"{words[-2]} {words[-1]}",  # a surname and a serial: one row
+        "with a short word": f"{words[-2]} {words[-1][:2]}",  # "quispe 12": the bench's term
+    }
+
+
+def search_plans(terms: dict[str, str]) -> dict[str, str]:
+    """The plans of each search's directory page (best matches first, 50 rows) and of its count."""
+    plans = {}
+    for kind, term in terms.items():
+        found = stakeholders({"q": term})
+        plans[f"q={term!r} ({kind}) page"] = explain(found.select_related("country")[:50])
+        sql, params = found.order_by().values("pk").query.sql_with_params()
+        plans[f"q={term!r} ({kind}) count"] = explain((f"SELECT COUNT(*) FROM ({sql}) AS counted", params))  # noqa: S608
+    return plans
+
+
+def assert_served_by_the_trigram_index(plans: dict[str, str]) -> None:
+    for label, plan in plans.items():
+        # The trigram index, or for a search of short words only (the start of the name) the prefix one.
+        assert re.search(r"Index Scan (on|using) stakeholder_search_name_(trgm|prefix)_idx", plan), f"{label}:\n{plan}"
+        assert not seq_scans(plan), f"{label}:\n{plan}"
+        # The page must not walk the name index in order, filtering every row until fifty match.
+        assert "stakeholder_name_id_idx" not in plan, f"{label}:\n{plan}"
+        assert "stakeholder_directory_idx" not in plan, f"{label}:\n{plan}"
 
 
 @pytest.mark.django_db
@@ -94,3 +128,15 @@ def test_key_list_queries_use_an_index_and_never_scan_a_big_table():
     for label, plan in plans.items():
         assert "Index" in plan, f"{label}:\n{plan}"
         assert not seq_scans(plan), f"{label}:\n{plan}"
+
+    # Every kind of search, on the real statistics: the planner itself prefers the trigram index.
+    terms = search_terms(someone)
+    assert_served_by_the_trigram_index(search_plans(terms))
+    # And the index can serve each of them whatever the statistics say (a plan that only a table
+    # scan or a walk of the name index could answer would fail here).
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    assert_served_by_the_trigram_index(search_plans(terms))
+    contacts = ContactFilterSet({"q": "rojas maria"}, queryset=Contact.objects.all(), request=STAFF).qs
+    assert "Bitmap Index Scan on contact_search_name_trgm_idx" in explain(contacts[:50]), explain(contacts[:50])

@@ -10,11 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
+from core.search import search_ordering
+
 
 class StrictOrderingFilter(filters.OrderingFilter):
     """`?ordering=name` or `?ordering=-name,id`: each one of the viewset's `ordering_fields`, `-` for descending."""
 
     ordering_description = _("Sort by this field; prefix it with - for descending. Several: comma-separated.")
+
+    def filter_queryset(self, request, queryset, view):
+        """The ordering asked for, after a search's rank (core.search): best matches stay first."""
+        ordering = self.get_ordering(request, queryset, view)
+        return queryset.order_by(*search_ordering(queryset, ordering)) if ordering else queryset
 
     def get_ordering(self, request, queryset, view):
         param = request.query_params.get(self.ordering_param)

@@ -241,8 +241,11 @@ class ApiAutoSchema(AutoSchema):
         name, schema = parameter["name"], parameter.get("schema", {})
         if name == "q":
             fields = getattr(getattr(self.view, "filterset_class", None), "search_fields", ())
-            searched = ", ".join(f"`{field.replace('__', '.')}`" for field in fields)
-            return f"Free text: rows whose {searched} contain it (any case)."
+            searched = ", ".join(f"`{field.lstrip('=').replace('__', '.')}`" for field in fields)
+            return (
+                f"Free text: rows where every word is found in one of {searched}, in any order, case and "
+                "accents aside (core.search); best matches first."
+            )
         if name == "updated_since":
             return "Only rows changed at or after this moment (ISO 8601, e.g. 2026-01-31T00:00:00Z): for syncing."
         for suffix, words in (("_after", "on or after this date"), ("_before", "on or before this date")):

@@ -106,7 +106,7 @@ def probes_of(filterset) -> list[Probe]:
     for name, filter_ in filterset.base_filters.items():
         if name == "q":
             for field in filterset.search_fields:
-                probes += _along(name, path_fields(model, field))
+                probes += _along(name, path_fields(model, field.lstrip("=")))  # "=acronym": matched whole (core.search)
             continue
         fields = path_fields(model, filter_.field_name)
         if isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter):

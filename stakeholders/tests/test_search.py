@@ -164,3 +164,66 @@ def test_postgresql_serves_the_search_from_the_trigram_index(world, names):
         plan = rows.explain()
         assert "Bitmap Index Scan on stakeholder_search_name_trgm_idx" in plan, plan
         assert "Seq Scan" not in plan, plan
+
+
+def test_every_word_is_found_in_any_order_case_and_accents_aside(staff_client, world, names):
+    uribia = {world.co_mayor.pk}
+    assert directory(staff_client, "uribia alcaldia") == uribia
+    assert directory(staff_client, "URIBIA ALCALDÍA") == uribia
+    assert directory(staff_client, "Alcaldi\u0301a Uribia") == uribia  # a decomposed accent, as a Mac types it
+    assert directory(staff_client, "alcaldia riohacha uribia") == set()  # every word must be found
+    assert directory(staff_client, '"de uribia"') == uribia  # a quoted phrase is one word
+    assert directory(staff_client, '"uribia de"') == set()
+
+
+def test_a_short_word_starts_a_word_of_the_name(staff_client, world, names):
+    pena = actor(world, "Asociación Peña Colorada")
+    assert directory(staff_client, "asociacion pe") == {pena.pk}  # "Peña" starts with "pe"
+    assert directory(staff_client, "asociacion na") == set()  # "na" is inside "Peña", not at its start
+    assert directory(staff_client, "pena") == directory(staff_client, "PEÑA") == {pena.pk}
+
+
+def test_a_search_of_short_words_only_is_the_start_of_the_name_or_the_acronym(staff_client, world, names):
+    acronym = actor(world, "Agencia Nacional de Minería", acronym="ANM")
+    assert directory(staff_client, "al") == {row.pk for row in names["alcaldias"]}
+    assert directory(staff_client, "anm") == {acronym.pk}  # an acronym is matched whole
+    assert directory(staff_client, "an") == set()
+
+
+def test_the_best_matches_come_first(staff_client, world):
+    actor(world, "Observatorio Cerrejón")
+    exact = actor(world, "Cerrejón")
+    starts = actor(world, "Cerrejón Limited")
+    response = staff_client.get(reverse("stakeholders:stakeholder_list"), {"q": "cerrejon"})
+    assert [row.name for row in response.context["stakeholders"]] == [
+        exact.name,
+        starts.name,
+        "Observatorio Cerrejón",
+    ]
+
+
+def test_the_api_contacts_and_admin_search_every_word_in_any_order(admin_client, world, names):
+    client = APIClient()
+    client.force_authenticate(world.staff_co)
+    found = client.get("/api/v1/stakeholders/", {"q": "uribia alcaldia"}).json()["results"]
+    assert [row["id"] for row in found] == [world.co_mayor.pk]
+    found = client.get("/api/v1/contacts/", {"q": "perez ana"}).json()["results"]
+    assert [row["name"] for row in found] == ["Ana Pérez"]
+    response = admin_client.get(reverse("admin:stakeholders_stakeholder_changelist"), {"q": "uribia alcaldía"})
+    assert list(response.context["cl"].result_list) == [world.co_mayor]
+
+
+def test_the_picker_finds_every_word_in_any_order(staff_client, world, names):
+    url = reverse("stakeholders:relationship_create", kwargs={"pk": world.co_org.pk})
+    assert offered(staff_client, url, "target", query="uribia alcaldia") == [world.co_mayor]
+
+
+def test_a_chosen_order_sorts_within_the_ranks_of_a_search(staff_client, world):
+    actor(world, "Asociación Cerrejón")
+    exact = actor(world, "Cerrejón")
+    response = staff_client.get(reverse("stakeholders:stakeholder_list"), {"q": "cerrejon", "sort": "-name"})
+    assert [row.name for row in response.context["stakeholders"]] == [exact.name, "Asociación Cerrejón"]
+    client = APIClient()
+    client.force_authenticate(world.staff_co)
+    found = client.get("/api/v1/stakeholders/", {"q": "cerrejon", "ordering": "-name"}).json()["results"]
+    assert [row["name"] for row in found] == [exact.name, "Asociación Cerrejón"]
