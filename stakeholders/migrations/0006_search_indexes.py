@@ -11,7 +11,7 @@ from core.operations import RunSQLOnPostgreSQL
 
 
 class Migration(migrations.Migration):
-    dependencies = [("stakeholders", "0004_tags")]
+    dependencies = [("stakeholders", "0005_stakeholder_municipality")]
 
     operations = [
         RunSQLOnPostgreSQL(
