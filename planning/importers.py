@@ -524,14 +524,22 @@ def _run(kind: str):
 def department_of_code(code: str) -> dict[str, str]:
     """The department of a district's or municipality's official code (ubigeo 180301 is 18 Moquegua,
     DANE 44847 is 44 La Guajira), as the full code of the department ("180000", "44000"), which names
-    it in one country only. Municipalities are not recorded yet: the figure counts in its department."""
+    it in one country only; and, for Colombia's and Peru's codes, the municipality or district itself,
+    so a portal's file per district is recorded per district (a department's own code gives only the
+    department). A Philippine code gives only its region: a municipality lies in a province there."""
     value = code.strip()
     if value.isdigit():
         for digits in sorted({digits for lengths in FULL_CODE_DIGITS.values() for digits in lengths}):
             if len(value) in (digits, digits - 1):
                 padded = value.zfill(digits)
-                return {"region_code": padded[:2] + "0" * (digits - 2)}
-    return {"region_code": value}
+                place = {"region_code": padded[:2] + "0" * (digits - 2), "municipality": ""}
+                local = padded[2:].rstrip("0")
+                if digits in (5, 6) and local:
+                    # Peru's provinces are four digits: "180300" is the province of Ilo, 1803.
+                    province = digits == 6 and padded[4:] == "00"
+                    place["municipality"] = padded[:4] if province else padded
+                return place
+    return {"region_code": value, "municipality": ""}  # every column it may give, even for an empty cell
 
 
 def project_of(text: str) -> dict[str, str]:
@@ -551,7 +559,7 @@ def _targets(fields: dict[str, str], required: tuple[str, ...], money: tuple[str
     targets.append(
         Target(
             "municipality_code",
-            gettext_lazy("municipality or district code (counted in its department)"),
+            gettext_lazy("municipality or district code"),
             derive=department_of_code,
         )
     )

@@ -19,7 +19,9 @@ def demo(db, settings):
 
 
 def figures() -> dict:
-    flows = ResourceFlow.objects.filter(region__code="PE-MOQ").values_list("fiscal_year", "month", "source", "amount")
+    flows = ResourceFlow.objects.filter(region__code="PE-MOQ").values_list(
+        "fiscal_year", "month", "source", "municipality__code", "amount"
+    )
     projects = BudgetExecution.objects.filter(region__code="PE-MOQ").values_list(
         "fiscal_year", "project_code", "funding_source", "allocated", "executed"
     )
@@ -33,7 +35,7 @@ def test_staff_pe_imports_the_moquegua_files_through_builtin_profiles_and_again_
     client.force_login(django_user_model.objects.get(username="staff-pe"))
     before = figures()
     files = [
-        ("flows", "mef_transferencias_moquegua_2026.csv", "builtin:pe-mef-transferencias", 4),
+        ("flows", "mef_transferencias_moquegua_2026.csv", "builtin:pe-mef-transferencias", 7),
         ("execution", "mef_consulta_amigable_moquegua_2026.xlsx", "builtin:pe-mef-consulta-amigable", 2),
     ]
     for kind, name, profile, rows in files:
@@ -41,8 +43,14 @@ def test_staff_pe_imports_the_moquegua_files_through_builtin_profiles_and_again_
         assert dry.ok, [str(error) for error in dry.errors]
         assert done.ok and (done.created, done.updated) == (rows, 0)
     after = figures()
-    assert len(after["flows"]) == len(before["flows"]) + 4
-    assert (2026, 1, "mining_canon", Decimal("46580246.00")) in after["flows"]
+    assert len(after["flows"]) == len(before["flows"]) + 7  # a row per district, and the region's own
+    january = sum(
+        amount
+        for year, month, source, _place, amount in after["flows"]
+        if (year, month) == (2026, 1) and source == "mining_canon"
+    )
+    assert january == Decimal("46580246.00")
+    assert (2026, 1, "mining_canon", "180301", Decimal("12345678.90")) in after["flows"]  # Ilo
     assert (2026, "2001621", "mining_canon", Decimal("140000000.00"), Decimal("97000000.00")) in after["execution"]
     for kind, name, profile, rows in files:
         _dry, again = import_through_page(client, kind=kind, name=name, profile=profile)

@@ -21,10 +21,13 @@ def test_the_mef_transfers_file_imports_in_one_pass_through_its_builtin_profile(
         name="mef_transferencias_moquegua_2026.csv",
         profile="builtin:pe-mef-transferencias",
     )
-    assert dry.ok and dry.dry_run and dry.created == 4
-    assert done.ok and done.created == 4
-    # The districts of Moquegua are summed into the department, per month and source.
-    flows = {(f.month, f.source): f.amount for f in ResourceFlow.objects.filter(region__code="PE-MOQ")}
+    assert dry.ok and dry.dry_run and dry.created == 7
+    assert done.ok and done.created == 7
+    # A row per district (and the regional government's own); the department's figure is their sum.
+    flows = {}
+    for flow in ResourceFlow.objects.filter(region__code="PE-MOQ"):
+        flows[flow.month, flow.source] = flows.get((flow.month, flow.source), 0) + flow.amount
+    assert ResourceFlow.objects.filter(municipality__code="180301").exists()  # Ilo
     assert flows == {
         (1, "mining_canon"): Decimal("46580246.00"),
         (1, "mining_royalties"): Decimal("3500000.50"),
@@ -83,15 +86,17 @@ def test_the_mapping_is_saved_as_a_profile_for_the_owner_and_shared_with_the_tea
         profile="builtin:co-sgr-datos-abiertos",
         changes=changes,
     )
-    assert done.ok and done.created == 2
+    assert done.ok and done.created == 4  # a row per municipality
     saved = ImportProfile.objects.get(name="SGR mensual")
     assert saved.owner == world.staff_co and saved.kind == "flows" and saved.aggregate
     assert saved.mapping["valor"] == "amount" and saved.fixed["source"] == "mining_royalties"
     assert list(ImportProfile.objects.visible_to(world.staff_co)) == [saved]
     assert not ImportProfile.objects.visible_to(world.staff_pe).exists()  # not of Peru's team
     assert not ImportProfile.objects.editable_by(world.staff_pe).exists()
-    la_guajira = ResourceFlow.objects.get(region__code="CO-LAG")
-    assert (la_guajira.amount, la_guajira.currency) == (Decimal("4250000000.50"), "COP")
+    la_guajira = ResourceFlow.objects.filter(region__code="CO-LAG")
+    assert sum(flow.amount for flow in la_guajira) == Decimal("4250000000.50")  # the department's and its towns'
+    assert {flow.currency for flow in la_guajira} == {"COP"}
+    assert la_guajira.get(municipality__code="44847").amount == Decimal("1500000000.50")  # Uribia
 
 
 def test_a_mapping_that_misses_a_required_column_says_so_and_imports_nothing(other_staff_client, import_through_page):
@@ -130,10 +135,10 @@ def test_the_mapping_step_and_its_dry_run_take_a_constant_number_of_queries(
 
 
 #: Session, user and teams, the upload, the saved profiles, the share menu's countries (mapping page);
-#: the dry run adds the importer's regions, countries and existing rows, and its rolled-back transaction,
+#: the dry run adds the importer's regions, countries, municipalities and existing rows, and its rolled-back transaction,
 #: whatever the number of rows.
 QUERIES_MAPPING_PAGE = 6
-QUERIES_DRY_RUN = 14
+QUERIES_DRY_RUN = 15
 
 
 STAKEHOLDER_FILES = Path(__file__).resolve().parents[2] / "stakeholders" / "tests" / "import_files"

@@ -240,9 +240,9 @@ def test_an_export_imports_back_unchanged(other_staff_client, world, plans, lang
 PORTAL_FILES = [
     (
         "flows",
-        "mef_transferencias_moquegua_2026.csv",  # Windows-1252, ";", per district: summed per department
+        "mef_transferencias_moquegua_2026.csv",  # Windows-1252, ";", per district: a row per district
         "pe-mef-transferencias",
-        4,
+        7,
         {
             ("PE-MOQ", 2026, 1, "mining_canon"): Decimal("46580246.00"),
             ("PE-MOQ", 2026, 2, "mining_royalties"): Decimal("2000000.00"),
@@ -252,7 +252,7 @@ PORTAL_FILES = [
         "flows",
         "sgr_asignaciones_2025.csv",  # UTF-8, ",", DANE codes of Colombia, per municipality and concept
         "co-sgr-datos-abiertos",
-        2,
+        4,
         {
             ("CO-LAG", 2025, None, "mining_royalties"): Decimal("4250000000.50"),
             ("CO-CES", 2025, None, "mining_royalties"): Decimal("300000000.25"),
@@ -268,11 +268,33 @@ def test_portal_exports_import_through_their_profile_with_the_command_and_again_
     out = StringIO()
     call_command("import_data", kind, str(FILES / name), "--profile", profile, stdout=out)
     assert f"{rows} new" in out.getvalue()
-    found = {(f.region.code, f.fiscal_year, f.month, f.source): f.amount for f in ResourceFlow.objects.all()}
+    found = {}  # the department's figure: its own and its municipalities' transfers
+    for flow in ResourceFlow.objects.select_related("region"):
+        key = (flow.region.code, flow.fiscal_year, flow.month, flow.source)
+        found[key] = found.get(key, 0) + flow.amount
     assert {key: found.get(key) for key in expected} == expected
     again = StringIO()
     call_command("import_data", kind, str(FILES / name), "--profile", profile, stdout=again)
     assert f"0 new, 0 changed, {rows} unchanged" in again.getvalue()
+
+
+def test_a_transfer_file_per_district_is_recorded_per_district(world):
+    call_command(
+        "import_data",
+        "flows",
+        str(FILES / "mef_transferencias_moquegua_2026.csv"),
+        "--profile",
+        "pe-mef-transferencias",
+        stdout=StringIO(),
+    )
+    january = ResourceFlow.objects.filter(fiscal_year=2026, month=1, source="mining_canon").select_related(
+        "municipality"
+    )
+    by_place = {flow.municipality.code if flow.municipality else None: flow.amount for flow in january}
+    assert by_place[None] == Decimal("25000000.00")  # the regional government's own transfer (ubigeo 180000)
+    assert by_place["180301"] == Decimal("12345678.90")  # Ilo
+    assert by_place["180302"] == Decimal("1234567.10")  # El Algarrobal
+    assert sum(by_place.values()) == Decimal("46580246.00")
 
 
 def test_the_consulta_amigable_workbook_reads_projects_and_rubros(world):
