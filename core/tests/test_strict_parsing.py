@@ -76,6 +76,15 @@ def test_a_filter_date_in_other_digits_is_a_400(staff_api, world):
     assert "updated_since" in response.json()["errors"]
 
 
+def test_a_moment_with_any_offset_python_reads_is_compared_in_utc(staff_api, world):
+    # Python reads offsets under a day; PostgreSQL refuses those beyond ±15:59, which once ended the
+    # request's transaction and turned the next request into a 500.
+    for offset in ("+19:09", "-23:59", "+05:00"):
+        response = staff_api.get("/api/v1/stakeholders/", {"updated_since": f"2000-05-01T21:04:29{offset}"})
+        assert response.status_code == 200, (offset, response.content)
+    assert staff_api.get("/api/v1/regions/").status_code == 200
+
+
 @pytest.mark.parametrize(
     "cursor",
     [
