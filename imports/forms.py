@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RowChoiceField
 from core.imports import ImportKind, Profile, kinds
 from countries.models import Country
 
@@ -66,7 +67,7 @@ class MappingForm(forms.Form):
         label=_("Sum the rows that are equal once mapped (a file per district or municipality)"), required=False
     )
     save_as = forms.CharField(label=_("Save this mapping as a profile named"), max_length=100, required=False)
-    share_with = forms.ModelChoiceField(
+    share_with = RowChoiceField(
         label=_("Share the profile with the country team"), queryset=Country.objects.none(), required=False
     )
 

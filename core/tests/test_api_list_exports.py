@@ -38,9 +38,14 @@ def csv_table(response) -> list[list[str]]:
 
 
 def json_rows(client, url: str) -> list[dict]:
-    response = client.get(url, {"page_size": 200})
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
+    """Every row of the list, page after page (a reference list such as the municipalities is long)."""
+    rows, page = [], client.get(url, {"page_size": 1000})
+    while True:
+        assert page.status_code == 200, page.content
+        rows += page.json()["results"]
+        if not page.json().get("next"):
+            return rows
+        page = client.get(page.json()["next"])
 
 
 @pytest.mark.parametrize(("prefix", "basename", "persona"), CASES)

@@ -69,8 +69,11 @@ def test_partner_lists_hold_no_foreign_id(world, prefix, basename):
         assert response.status_code == 200
         model = VIEWSETS[basename].queryset.model
         visible = set(model.objects.visible_to(partner).values_list("pk", flat=True))
-        rows = response.json()["results"]
-        assert {row["id"] for row in rows} == visible
+        body = response.json()
+        rows = body["results"]
+        # Reference lists (municipalities) are longer than a page: the count says the rest.
+        assert {row["id"] for row in rows} <= visible and body["count"] == len(visible)
+        assert len(rows) == min(len(visible), 200)
         for name, related_model in related_fields(basename).items():
             allowed = set(related_model.objects.visible_to(partner).values_list("pk", flat=True))
             shown = {i for row in rows for i in ids_in(row[name])}

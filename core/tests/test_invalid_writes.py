@@ -41,6 +41,7 @@ from core.access import REFERENCE_DATA
 from core.validation import full_clean
 from countries.models import Municipality, Region
 from explorers_network.models import Campaign, ConsentEvent, ContactRequest, Explorer
+from imports.models import ImportProfile
 from notifications.models import Notification, Preference
 from outbox.models import Delivery, Suppression
 from planning.models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
@@ -135,6 +136,16 @@ CLEAN_RULES: dict[str, Invalid] = {
         "accounts.SavedFilter",
         lambda w: {"owner": w.staff_pe, "shared_with_country": w.co},
         "You can share a filter only with a country team you belong to.",
+    ),
+    "importprofile_shared_with_own_team": Invalid(
+        "imports.ImportProfile",
+        lambda w: {"owner": w.staff_pe, "shared_with_country": w.co},
+        "You can share a profile only with a country team you belong to.",
+    ),
+    "importprofile_maps_to_the_kinds_columns": Invalid(
+        "imports.ImportProfile",
+        lambda w: {"mapping": {"monto": "amount_in_dollars"}},
+        "Unknown columns: amount_in_dollars.",
     ),
     "attachment_target_is_attachable": Invalid(
         "attachments.Attachment",
@@ -278,6 +289,11 @@ CONSTRAINTS: dict[str, Invalid] = {
         "accounts.SavedFilter",
         lambda w: existing(SavedFilter, owner=w.staff_co, name="Mayors", path="stakeholders:stakeholder_list"),
         "You already saved a filter with this name on this page.",
+    ),
+    "importprofile_unique_name_per_kind": Invalid(
+        "imports.ImportProfile",
+        lambda w: existing(ImportProfile, owner=w.staff_co, kind="flows", name="SGR mensual"),
+        "You already saved a profile with this name for this kind of file.",
     ),
     "attachment_type_allowed": Invalid(
         "attachments.Attachment",
@@ -699,6 +715,7 @@ BASES: dict[str, Callable[[SimpleNamespace], dict]] = {
     },
     "stakeholders.Tag": lambda w: {"country": w.co, "name": "Minería"},
     "accounts.SavedFilter": lambda w: {"owner": w.staff_co, "name": "Mayors", "path": "stakeholders:stakeholder_list"},
+    "imports.ImportProfile": lambda w: {"owner": w.staff_co, "kind": "flows", "name": "SGR mensual"},
     "accounts.Invitation": lambda w: {
         "email": "rosa@example.org",
         "role": "partner",

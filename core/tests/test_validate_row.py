@@ -35,11 +35,15 @@ def named_values(condition: Q, field_name: str) -> list:
             values += named_values(child, field_name)
         elif child[0].split("__")[0] == field_name and isinstance(child[1], list | tuple | set | frozenset):
             values += list(child[1])[:2]
+        elif child[0].split("__")[0] == field_name and isinstance(child[1], int) and not isinstance(child[1], bool):
+            values += [child[1] - 1, child[1], child[1] + 1]  # either side of a bound (`progress__lte=100`)
     return values
 
 
 def samples(model_field: models.Field, condition: Q | None = None) -> list:
     named = named_values(condition, model_field.name) if condition is not None else []
+    if named and all(isinstance(value, int) for value in named):
+        return [None, -1, 0, *named]
     if named:
         return ["", "x", *named]
     if model_field.primary_key or model_field.is_relation:
@@ -61,7 +65,7 @@ def samples(model_field: models.Field, condition: Q | None = None) -> list:
         ]
     if isinstance(model_field, models.DateField):
         return [None, datetime.date(2026, 1, 1), datetime.date(2026, 1, 2)]
-    return ["", "abc", "ABC", "AB", "ABCD", "A1C"]
+    return ["", "abc", "ABC", "AB", "ABCD", "A1C", "123", "1234", "12345678901"]  # digits: official codes
 
 
 def row_values(instance: models.Model) -> dict:

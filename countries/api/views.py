@@ -22,7 +22,7 @@ class RegionViewSet(ScopedModelViewSet):
 
 
 class MunicipalityViewSet(ScopedModelViewSet):
-    queryset = Municipality.objects.select_related("region")
+    queryset = Municipality.objects.select_related("country", "region")
     serializer_class = MunicipalitySerializer
     filterset_class = MunicipalityFilterSet
     partner_reads = "every municipality"

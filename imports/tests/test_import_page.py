@@ -135,8 +135,8 @@ def test_the_mapping_step_and_its_dry_run_take_a_constant_number_of_queries(
 
 
 #: Session, user and teams, the upload, the saved profiles, the share menu's countries (mapping page);
-#: the dry run adds the importer's regions, countries, municipalities and existing rows, and its rolled-back transaction,
-#: whatever the number of rows.
+#: the dry run adds the importer's regions, countries, municipalities and existing rows, and its rolled-back
+#: transaction, whatever the number of rows.
 QUERIES_MAPPING_PAGE = 6
 QUERIES_DRY_RUN = 15
 
