@@ -129,7 +129,7 @@ def test_dashboard_coalition_list_and_map_links(browser_page, world, artifact):
     page.login(world.staff_co)
     page.goto("/dashboard/")
     assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
-    assert page.get_by_role("link", name="Coalición La Guajira").first.is_visible()
+    expect(page.get_by_role("link", name="Coalición La Guajira").first).to_be_visible()  # panels load after the page
     page.screenshot(path=artifact("dashboard.png"), full_page=True)
     page.goto("/coalitions/")
     page.get_by_label(field_label("Search")).fill("guajira")

@@ -36,7 +36,7 @@ def test_staff_filter_the_directory_and_open_a_stakeholder(browser_page, world, 
     page.get_by_role("link", name="Alcaldía de Uribia").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Alcaldía de Uribia")
-    assert page.get_by_role("heading", name="Assessment history").is_visible()
+    expect(page.get_by_role("heading", name="Assessment history")).to_be_visible()  # its panel loads after the page
     assert page.locator("svg.chart").is_visible()
     page.screenshot(path=artifact("stakeholder-detail.png"), full_page=True)
     assert violations == []
@@ -134,7 +134,9 @@ def test_switch_to_spanish_and_see_the_same_pages_in_spanish(browser_page, world
     page.get_by_role("link", name="Alcaldía de Uribia").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Perfil").is_visible()
-    assert page.get_by_role("heading", name="Historial de evaluaciones").is_visible()
+    expect(
+        page.get_by_role("heading", name="Historial de evaluaciones")
+    ).to_be_visible()  # its panel loads after the page
     assert page.get_by_text("Gobierno subnacional").is_visible()
     page.screenshot(path=artifact("stakeholder-detail-es.png"), full_page=True)
     page.goto("/countries/")
