@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from coalitions.models import Coalition, Engagement
 from core.testing import closes_connections
