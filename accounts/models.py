@@ -122,7 +122,7 @@ class SignInFailure(AccessAttempt):
         return f"/admin/accounts/signinfailure/{self.pk}/change/"
 
 
-def _signed_in(user) -> bool:
+def signed_in(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
 
@@ -133,10 +133,10 @@ class ApiTokenQuerySet(ScopedQuerySet):
 
     def owned_by(self, user) -> "ApiTokenQuerySet":
         """The tokens of the signed-in user: what the tokens page lists, for admins too."""
-        return self.filter(user=user) if _signed_in(user) else self.none()
+        return self.filter(user=user) if signed_in(user) else self.none()
 
     def visible_to(self, user) -> "ApiTokenQuerySet":
-        if _signed_in(user) and user.is_admin:
+        if signed_in(user) and user.is_admin:
             return self.all()
         return self.owned_by(user)
 
@@ -314,19 +314,28 @@ class Invitation(TimeStampedModel):
         return self.status == self.Status.PENDING and not self.is_expired()
 
 
-class SavedFilterQuerySet(ScopedQuerySet):
-    """A saved filter is its owner's; one shared with a country team is read by that team's staff too."""
+class OwnedQuerySet(ScopedQuerySet):
+    """Rows a user keeps under a name (a saved filter, an import profile): the owner's, and, when shared
+    with a country team, that team's staff's to read and use too; only the owner changes them."""
 
     country_lookups = ("shared_with_country",)
 
-    def visible_to(self, user) -> "SavedFilterQuerySet":
-        if not _signed_in(user):
+    def visible_to(self, user) -> "OwnedQuerySet":
+        if not signed_in(user):
             return self.none()
-        shared = Q(pk__in=[]) if user.is_partner else Q(shared_with_country__in=user.country_teams.all())
-        return self.filter(Q(owner=user) | shared)
+        if user.is_partner:  # a partner belongs to no country team
+            return self.filter(owner=user)
+        return self.filter(Q(owner=user) | Q(shared_with_country__in=user.team_country_ids))
 
-    def editable_by(self, user) -> "SavedFilterQuerySet":
-        return self.filter(owner=user) if _signed_in(user) else self.none()
+    def editable_by(self, user) -> "OwnedQuerySet":
+        return self.filter(owner=user) if signed_in(user) else self.none()
+
+
+def shared_with_own_team(row, message) -> None:
+    """The rule of every row `OwnedQuerySet` scopes: it is shared only with a country team its owner is in."""
+    shared, owner = row.shared_with_country_id, row.owner_id
+    if shared and owner and shared not in row.owner.team_country_ids:
+        raise ValidationError({"shared_with_country": message})
 
 
 class SavedFilter(TimeStampedModel):
@@ -347,7 +356,7 @@ class SavedFilter(TimeStampedModel):
         verbose_name=_("shared with the country team"),
     )
 
-    objects = SavedFilterQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -371,8 +380,4 @@ class SavedFilter(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
-        shared, owner = self.shared_with_country_id, self.owner_id
-        if shared and owner and shared not in self.owner.team_country_ids:
-            raise ValidationError(
-                {"shared_with_country": _("You can share a filter only with a country team you belong to.")}
-            )
+        shared_with_own_team(self, _("You can share a filter only with a country team you belong to."))

@@ -3,33 +3,15 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import OwnedQuerySet, shared_with_own_team, signed_in
 from core.imports import Profile, get_kind
 from core.models import ScopedQuerySet, TimeStampedModel
 
 #: The largest file the import page keeps between its steps (the form refuses larger ones).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-def _signed_in(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.is_active
-
-
-class ImportProfileQuerySet(ScopedQuerySet):
-    """A profile is its owner's; one shared with a country team is read (and used) by that team's staff."""
-
-    country_lookups = ("shared_with_country",)
-
-    def visible_to(self, user) -> "ImportProfileQuerySet":
-        if not _signed_in(user) or user.is_partner:
-            return self.none()
-        return self.filter(Q(owner=user) | Q(shared_with_country__in=user.team_country_ids))
-
-    def editable_by(self, user) -> "ImportProfileQuerySet":
-        return self.filter(owner=user) if _signed_in(user) else self.none()
 
 
 class DecimalMark(models.TextChoices):
@@ -65,7 +47,7 @@ class ImportProfile(TimeStampedModel):
         verbose_name=_("shared with the country team"),
     )
 
-    objects = ImportProfileQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -95,11 +77,7 @@ class ImportProfile(TimeStampedModel):
         unknown += sorted(name for name in self.fixed if name not in targets)
         if unknown:
             raise ValidationError({"mapping": _("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)}})
-        shared, owner = self.shared_with_country_id, self.owner_id
-        if shared and owner and shared not in self.owner.team_country_ids:
-            raise ValidationError(
-                {"shared_with_country": _("You can share a profile only with a country team you belong to.")}
-            )
+        shared_with_own_team(self, _("You can share a profile only with a country team you belong to."))
 
     def as_profile(self) -> Profile:
         return Profile(
@@ -119,7 +97,7 @@ class ImportUploadQuerySet(ScopedQuerySet):
     """A file being imported is its uploader's alone, staff included: it may hold personal data."""
 
     def visible_to(self, user) -> "ImportUploadQuerySet":
-        return self.filter(owner=user) if _signed_in(user) else self.none()
+        return self.filter(owner=user) if signed_in(user) else self.none()
 
     def editable_by(self, user) -> "ImportUploadQuerySet":
         return self.visible_to(user)
