@@ -325,7 +325,7 @@ class OwnedQuerySet(ScopedQuerySet):
             return self.none()
         if user.is_partner:  # a partner belongs to no country team
             return self.filter(owner=user)
-        return self.filter(Q(owner=user) | Q(shared_with_country__in=user.team_country_ids))
+        return self.filter(Q(owner=user) | Q(shared_with_country__in=user.country_teams.all()))
 
     def editable_by(self, user) -> "OwnedQuerySet":
         return self.filter(owner=user) if signed_in(user) else self.none()
