@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.access import staff_required
 from core.importers import FileUnreadable, label_key, read_table
-from core.imports import Profile, get_kind, guess_mapping, import_with_profile, sample_values
+from core.imports import Profile, get_kind, guess_mapping, import_with_profile, kinds, sample_values
 
 from .forms import MappingForm, UploadForm, find_profile
 from .models import ImportProfile, ImportUpload
@@ -37,7 +37,13 @@ def import_start(request):
             profile=form.cleaned_data["profile"],
         )
         return redirect(row)
-    return render(request, "imports/import_start.html", {"form": form})
+    # Each kind's columns, read off the registry, so the page documents exactly what the importers take.
+    documented = [
+        (kind, [target.name for target in kind.targets if target.derive is None])
+        for kind in kinds().values()
+        if kind.may_import(user)
+    ]
+    return render(request, "imports/import_start.html", {"form": form, "kinds": documented})
 
 
 @staff_required

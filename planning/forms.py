@@ -1,15 +1,11 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from core.forms import ValidatedModelForm, offer_only
 from countries.models import Region
 from stakeholders.forms import stakeholder_picker
 from stakeholders.models import Stakeholder
 
-from .importers import KINDS
 from .models import DevelopmentPlan, EntryPoint, PlanObjective
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class EntryPointForm(ValidatedModelForm):
@@ -72,22 +68,3 @@ class PlanObjectiveForm(ValidatedModelForm):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
-
-
-class ResourcesImportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("What the file holds"), choices=[*KINDS.items(), ("stakeholders", _("Stakeholders (new ones)"))]
-    )
-    file = forms.FileField(
-        label=_("CSV or Excel file"),
-        help_text=_("CSV in any common encoding and separator (comma, semicolon, tab), or an Excel workbook (.xlsx)."),
-    )
-    dry_run = forms.BooleanField(
-        label=_("Dry run: check every row and report, import nothing"), required=False, initial=True
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB; split it by year."))
-        return upload.read()

@@ -1,12 +1,14 @@
 """Pages for entry-point analysis, development plans and a region's public resources."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,13 +17,12 @@ from core.exports import table_download, table_response
 from core.parsing import parse_id
 from core.views import confirm_action, get_editable_or_403, get_visible_or_404
 from countries.models import Country, Region
-from stakeholders.importers import stakeholders_import_csv
 
 from . import figures
 from .charts import grouped_bar_chart
-from .forms import DevelopmentPlanForm, EntryPointForm, PlanObjectiveForm, ResourcesImportForm
-from .importers import EXECUTION_COLUMNS, EXECUTION_FIELDS, FLOW_COLUMNS, FLOW_FIELDS, resources_import
-from .models import BudgetExecution, DevelopmentPlan, EntryPoint, FundingSource, PlanObjective, ResourceFlow
+from .forms import DevelopmentPlanForm, EntryPointForm, PlanObjectiveForm
+from .importers import EXECUTION_FIELDS, FLOW_FIELDS
+from .models import BudgetExecution, DevelopmentPlan, EntryPoint, PlanObjective, ResourceFlow
 from .services import entry_point_select
 
 
@@ -376,24 +377,6 @@ def resources_export(request, kind: str):
 
 @staff_required
 def resources_import_view(request):
-    user = request.user
-    form = ResourcesImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        allowed = None if user.is_admin else user.team_country_ids
-        kind, file, dry_run = form.cleaned_data["kind"], form.cleaned_data["file"], form.cleaned_data["dry_run"]
-        if kind == "stakeholders":  # the same pipeline as the admin's import and `import_data stakeholders`
-            report = stakeholders_import_csv(file=file, user=user, dry_run=dry_run)
-        else:
-            report = resources_import(kind=kind, file=file, dry_run=dry_run, allowed_country_ids=allowed)
-    return render(
-        request,
-        "planning/resources_import.html",
-        {
-            "form": form,
-            "report": report,
-            "flow_columns": FLOW_COLUMNS,
-            "execution_columns": EXECUTION_COLUMNS,
-            "sources": FundingSource.choices,
-        },
-    )
+    """The former one-step upload: every kind of file now goes through the import page and its
+    mapping step (imports), so an old bookmark lands there."""
+    return redirect(f"{reverse('imports:start')}?{urlencode({'kind': request.GET.get('kind', 'flows')})}")

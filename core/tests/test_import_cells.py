@@ -99,14 +99,11 @@ def test_a_stakeholder_file_in_latin1_is_read(world):
 
 
 def test_a_resources_upload_in_latin1_is_read(staff_client, world):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
+    from imports.testing import import_through_page
 
     world.staff_co.country_teams.add(world.pe)
-    upload = SimpleUploadedFile(
-        "flows.csv", FLOWS.encode() + "PE-MOQ,2024,,mining_canon,100,PEN,,caf\u00e9\n".encode("latin-1")
-    )
-    response = staff_client.post(reverse("planning:resources_import"), {"kind": "flows", "file": upload})
+    content = FLOWS.encode() + "PE-MOQ,2024,,mining_canon,100,PEN,,caf\u00e9\n".encode("latin-1")
+    _dry, response = import_through_page(staff_client, kind="flows", content=content)
     assert response.status_code == 200
     assert response.context["report"].ok
     assert ResourceFlow.objects.get().note == "caf\u00e9"

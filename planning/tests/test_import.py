@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from imports.testing import import_through_page
 from planning.importers import resources_import
 from planning.models import BudgetExecution, ResourceFlow
 
@@ -17,7 +18,7 @@ FLOWS_HEADER = "region_code,fiscal_year,month,source,amount,currency,is_sample,n
 EXEC_HEADER = (
     "region_code,fiscal_year,project_code,project_name,funding_source,allocated,executed,currency,plan_objective\n"
 )
-URL = reverse("planning:resources_import")
+URL = reverse("imports:start")
 
 
 def test_sample_files_import_and_a_second_import_changes_nothing(plans):
@@ -129,17 +130,24 @@ def test_command_fails_on_bad_rows_and_imports_nothing(world, tmp_path):
     assert not ResourceFlow.objects.exists()
 
 
-def upload(client, text: str, *, kind="flows", dry_run=False):
-    data = {"kind": kind, "file": SimpleUploadedFile("data.csv", text.encode(), content_type="text/csv")}
-    if dry_run:
-        data["dry_run"] = "on"
-    return client.post(URL, data)
+def upload(client, text: str, *, kind="flows", dry_run=False, encoding="utf-8"):
+    """The import page's last answer: the dry run's when it fails or only it is asked, else the import's."""
+    dry, done = import_through_page(client, kind=kind, content=text.encode(encoding), dry_run_only=dry_run)
+    return done or dry
 
 
-def test_upload_page_documents_the_columns(other_staff_client):
+def test_upload_page_documents_the_columns_of_each_kind(other_staff_client):
     response = other_staff_client.get(URL)
     assert response.status_code == 200
-    assert "region_code,municipality,fiscal_year,month,source,amount" in response.content.decode()
+    html = response.content.decode()
+    assert "id,region_code,municipality,fiscal_year,month,source,amount" in html
+    assert "id,region_code,fiscal_year,project_code,project_name,funding_source" in html
+
+
+def test_the_former_one_step_upload_page_leads_to_the_import_page(other_staff_client):
+    response = other_staff_client.get(reverse("planning:resources_import") + "?kind=execution")
+    assert response.status_code == 302 and response.url == URL + "?kind=execution"
+    assert other_staff_client.get(response.url).context["form"]["kind"].value() == "execution"
 
 
 def test_staff_upload_dry_run_then_import(other_staff_client, world):
@@ -170,8 +178,7 @@ def test_upload_of_another_countrys_rows_is_refused(staff_client, world):
 
 def test_upload_of_a_latin1_file_in_spanish_is_read(other_staff_client, world):
     text = "Región;Año fiscal;Origen;Monto\nMoquegua;2024;Canon minero;1.234,50\n"
-    data = {"kind": "flows", "file": SimpleUploadedFile("datos.csv", text.encode("latin-1"))}
-    response = other_staff_client.post(URL, data)
+    response = upload(other_staff_client, text, encoding="latin-1")
     assert response.status_code == 200
     assert "1 rows: 1 new" in response.content.decode()
     assert ResourceFlow.objects.get().amount == Decimal("1234.50")
@@ -181,5 +188,7 @@ def test_upload_of_a_latin1_file_in_spanish_is_read(other_staff_client, world):
 def test_partners_cannot_import(request, fixture, world):
     client = request.getfixturevalue(fixture)
     assert client.get(URL).status_code == 403
-    assert upload(client, FLOWS_HEADER + "CO-LAG,2024,,mining_canon,100,COP,,\n").status_code == 403
+    assert client.get(reverse("planning:resources_import")).status_code == 403
+    file = SimpleUploadedFile("data.csv", (FLOWS_HEADER + "CO-LAG,2024,,mining_canon,100,COP,,\n").encode())
+    assert client.post(URL, {"kind": "flows", "file": file}).status_code == 403
     assert not ResourceFlow.objects.exists()

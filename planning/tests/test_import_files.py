@@ -194,20 +194,17 @@ def test_command_reads_the_same_files_and_lists_a_dry_run(world, tmp_path):
 
 
 def test_the_staff_page_imports_stakeholders_through_the_same_pipeline(other_staff_client, world):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
-
+    from imports.testing import import_through_page
     from stakeholders.models import Stakeholder
 
     content = "Nombre;Sector;Nivel;País\nMesa Técnica de Ilo;Organización de la sociedad civil;Local;Perú\n"
-    upload = SimpleUploadedFile("actores.csv", content.encode("cp1252"))
-    data = {"kind": "stakeholders", "file": upload, "dry_run": "on"}
-    response = other_staff_client.post(reverse("planning:resources_import"), data)
-    assert response.context["report"].ok and response.context["report"].created == 1
+    dry, _ = import_through_page(
+        other_staff_client, kind="stakeholders", content=content.encode("cp1252"), dry_run_only=True
+    )
+    assert dry.context["report"].ok and dry.context["report"].created == 1
     assert not Stakeholder.objects.filter(name="Mesa Técnica de Ilo").exists()
-    upload = SimpleUploadedFile("actores.csv", content.encode("cp1252"))
-    response = other_staff_client.post(reverse("planning:resources_import"), {"kind": "stakeholders", "file": upload})
-    assert response.context["report"].ok
+    _, done = import_through_page(other_staff_client, kind="stakeholders", content=content.encode("cp1252"))
+    assert done.context["report"].ok
     assert Stakeholder.objects.get(name="Mesa Técnica de Ilo").country.code == "PE"
 
 
