@@ -39,6 +39,10 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wt_bench_scale"
 SECRET_KEY = "bench-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S105 - a throwaway bench server
 IMPORT_PREFIX = "Importado bench"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/9"
+#: The served site's cache: shared by its workers, as production's must be (`check --deploy` asks for
+#: CACHE_URL with more than one process), so what one worker keeps the others read and a write in one
+#: drops it for all. Emptied when the server starts: what it holds belongs to a former run's data.
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/10"
 
 # Targets from the issues; checked, never lowered. A scenario under several takes the highest.
 RATIO_TARGETS = {  # scenario: minimum share of baseline (c)'s requests/s (issue 6)
@@ -472,6 +476,7 @@ def server_environment(database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "CONN_MAX_AGE": "600",
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL),
         "LOG_LEVEL": "WARNING",
         # The throttles still run (their cost is part of every API request), but 16 connections
         # on one token must measure the endpoint, not a stream of 429s.
@@ -507,6 +512,9 @@ def gunicorn(database_url: str, port: int, workers: int, log, extra_env: dict[st
         "--log-level",
         "warning",
     ]
+    import redis
+
+    redis.Redis.from_url(env["CACHE_URL"]).flushdb()
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     try:
         deadline = time.monotonic() + 120  # three workers importing Django take over 30 s on a loaded machine

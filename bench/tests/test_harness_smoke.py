@@ -7,11 +7,12 @@ import shutil
 import pytest
 from django.db import connection
 
-from bench.run import SEARCH_TERM_CLASSES, Fixtures, bench, parser, scenarios_for, write_results
+from bench.run import DEFAULT_CACHE_URL, SEARCH_TERM_CLASSES, Fixtures, bench, parser, scenarios_for, write_results
 from core.management.commands.seed_scale import seed_scale
 from core.testing import require_service
 from countries.iso import load_iso_regions
 from countries.models import Country, Region
+from outbox.testing import redis_available
 from stakeholders.models import Stakeholder
 
 
@@ -25,6 +26,7 @@ def database_url() -> str:
 def test_the_harness_measures_every_scenario_at_a_tiny_scale(tmp_path):
     require_service("PostgreSQL", connection.vendor == "postgresql", "the bench runs on PostgreSQL")
     require_service("wrk", bool(shutil.which("wrk")), "apt-get install -y wrk")
+    require_service("Redis", redis_available(DEFAULT_CACHE_URL), "the served site's cache")
     load_iso_regions(Country, Region)  # an earlier transactional test may have flushed them
     seed_scale(stakeholders=300)
     options = (
