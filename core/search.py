@@ -25,7 +25,9 @@ start with it, then the others, each group in the list's own order, or in the or
 API's `?ordering=` chooses (`search_ordering` keeps the rank first). Ranking first also keeps
 PostgreSQL's plan stable: no index gives that order, so the page is read off the trigram index and
 sorted, never by walking the name index and filtering every row until fifty match (a common word
-whose names sort late took 34 ms at 500,000 stakeholders that way).
+whose names sort late took 34 ms at 500,000 stakeholders that way). The sort is of the matches of
+the searched table alone: a page of a search picks its ids first and joins only those rows
+(`RankedPages`, on the querysets of the models searched at scale).
 """
 
 import unicodedata
@@ -274,7 +276,7 @@ class RankedPages:
     def _picks_page_first(self, k) -> bool:
         if not isinstance(k, slice) or k.step is not None or k.stop is None or self._result_cache is not None:
             return False
-        if RANK not in self.query.annotations or self.query.is_sliced or self.query.combinator or self.query.distinct:
+        if RANK not in self.query.order_by or self.query.is_sliced or self.query.combinator or self.query.distinct:
             return False
         # The ids alone (the picker's subquery) have nothing to join or carry through the sort.
         fields = getattr(self, "_fields", None) or ()
