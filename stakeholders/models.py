@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attachments.fields import attachments_relation
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
-from core.search import SIMILAR_SCORE, FoldedField, narrowing_words, normalise, similarity
+from core.search import SIMILAR_SCORE, FoldedField, RankedPages, narrowing_words, normalise, similarity
 from core.validation import m2m_values
 from countries.models import municipality_outside, regions_outside
 
@@ -74,7 +74,7 @@ class Tag(TimeStampedModel):
         super().clean_fields(exclude=exclude)
 
 
-class StakeholderQuerySet(ScopedQuerySet):
+class StakeholderQuerySet(RankedPages, ScopedQuerySet):
     def visible_to_partner(self, organisation_id: int) -> "StakeholderQuerySet":
         return self.filter(Q(pk=organisation_id) | Q(pk__in=partner_coalition_member_ids(organisation_id)))
 
@@ -226,7 +226,7 @@ def duplicates_message(rows: list[Stakeholder]) -> str:
     }
 
 
-class ContactQuerySet(ScopedQuerySet):
+class ContactQuerySet(RankedPages, ScopedQuerySet):
     country_lookups = ("stakeholder__country",)
 
     def visible_to_partner(self, organisation_id: int) -> "ContactQuerySet":

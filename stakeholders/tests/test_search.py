@@ -2,6 +2,8 @@
 the directory, the API's `q`, the pickers, the admin search and searches through another table.
 Runs on SQLite and, with DATABASE_URL, on PostgreSQL; the query-plan test needs PostgreSQL."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -10,7 +12,7 @@ from rest_framework.test import APIClient
 from coalitions.filters import MembershipFilterSet
 from coalitions.models import Membership
 from core.bulk import bulk_insert
-from core.search import fold
+from core.search import RANK, fold, search_ordering
 from core.testing import require_service
 from core.tests.test_picker_limits import offered
 from stakeholders.filters import StakeholderFilterSet
@@ -227,3 +229,33 @@ def test_a_chosen_order_sorts_within_the_ranks_of_a_search(staff_client, world):
     client.force_authenticate(world.staff_co)
     found = client.get("/api/v1/stakeholders/", {"q": "cerrejon", "ordering": "-name"}).json()["results"]
     assert [row["name"] for row in found] == [exact.name, "Asociación Cerrejón"]
+
+
+def test_a_page_of_a_search_is_the_page_of_the_plain_query(world):
+    """A page of a ranked search picks its ids first, then reads them with the joins (core.search.RankedPages):
+    the same rows in the same order as the one query, whatever the page selects or is sorted by."""
+    for n in range(12):
+        actor(world, f"Alcaldía {'Municipal ' if n % 3 else ''}de Pueblo {n:02}", organisation=world.co_org)
+        actor(world, f"Red Alcaldía {n:02}", acronym="RA" if n == 5 else "")
+    actor(world, "Alcaldía")
+    request = type("Request", (), {"user": world.staff_co})()
+    found = StakeholderFilterSet({"q": "alcaldia"}, queryset=Stakeholder.objects.all(), request=request).qs
+    plain = list(found)  # iterating runs the one query, unsliced
+    assert len(plain) > 20
+    assert plain[0].name == "Alcaldía"  # the exact name first: the rank is kept
+    for start, stop in ((0, 10), (10, 20), (20, 50)):
+        page = found.select_related("country", "organisation")[start:stop]
+        assert list(page) == plain[start:stop]
+        assert [row.organisation for row in page] == [row.organisation for row in plain[start:stop]]
+        sql = str(page.query)  # the page's ids are chosen in a subquery; the query that joins has no LIMIT
+        assert re.search(r"IN \(SELECT .* LIMIT \d+", sql) and not re.search(r"LIMIT \d+( OFFSET \d+)?\s*$", sql), sql
+        columns = ("pk", "name", "country__code", "organisation__name")
+        assert list(found.values(*columns)[start:stop]) == list(found.values(*columns))[start:stop]
+    # A chosen order without the id: ties come in id order on both paths, so pages never overlap.
+    by_sector = found.order_by(*search_ordering(found, ["-sector"]))
+    assert RANK in by_sector.query.order_by
+    assert list(by_sector[5:15]) == list(found.order_by(RANK, "-sector", "pk"))[5:15]
+    # Only ids (the picker's subquery) have nothing to join: one query, as before.
+    assert str(found.values("pk")[:5].query).count("SELECT") == 1
+    contacts = Contact.objects.filter(search_name__contains="a").order_by("name", "pk")
+    assert str(contacts[:5].query).count("SELECT") == 1  # not a search's rank: the plain slice
