@@ -121,7 +121,8 @@ def test_rounds_offer_the_first_and_the_latest_dates(rounds_world):
 
 
 def page(world) -> str:
-    return reverse("coalitions:initiative_detail", kwargs={"pk": world.co_initiative.pk})
+    """The initiative page's stakeholder map panel (the page loads it after its first paint)."""
+    return reverse("coalitions:initiative_map", kwargs={"pk": world.co_initiative.pk})
 
 
 def test_page_shows_who_moved_and_draws_arrows_from_the_comparison_date(staff_client, rounds_world):
