@@ -17,6 +17,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.access import is_staff_member
+from core.short_tables import table_version
 from core.svg import Anchor, Box, label_box, label_text, num, place_labels, shorten, stance_class, text_width
 from core.versions import rendering_key
 from stakeholders.models import Stakeholder
@@ -282,6 +284,18 @@ DRAWING_TIMEOUT = 24 * 60 * 60
 def points_key(points: list[MapPoint], *parts) -> str:
     """The cache key of a rendering of these points (`rendering_key`: with the language, time zone and code)."""
     return rendering_key("coalitions/map", [astuple(point) for point in points], *parts)
+
+
+def map_key(initiative, user, *parts) -> str:
+    """The cache key of something drawn from an initiative's assessments (the map, its table, the API's map).
+
+    Made of the versions of the assessments' and the stakeholders' tables (core.short_tables), which
+    every write to them changes (`update()` too), rather than of the rows themselves: a kept map is
+    found without reading its few hundred rows. Program staff read every assessment, so what they
+    are shown depends on the initiative and `parts` alone; anyone else's is their own.
+    """
+    scope = "staff" if is_staff_member(user) else f"user:{user.pk}"
+    return rendering_key("coalitions/map", initiative.pk, table_version(Assessment, Stakeholder), scope, *parts)
 
 
 def stakeholder_map(points: list[MapPoint], *, title: str) -> StakeholderMap:

@@ -125,6 +125,9 @@ class Initiative(TimeStampedModel):
 
 class AssessmentQuerySet(ScopedQuerySet):
     country_lookups = ("initiative__country",)
+    #: Drawings of many rows (the stakeholder map, the relationship network) are cached under the table's
+    #: version, which every write drops (core.short_tables).
+    versioned_table = True
 
     def latest(self) -> "AssessmentQuerySet":
         """Only the newest assessment of each (stakeholder, initiative) pair."""

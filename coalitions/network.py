@@ -9,15 +9,17 @@ the actors assessed in it, coloured by their latest stance (this app's models).
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 
+from core.access import is_staff_member
 from core.parsing import parse_id
-from core.versions import rendering_key, row_values
+from core.short_tables import table_version
+from core.versions import rendering_key
 from countries.models import Country
 from stakeholders.models import Relationship, Stakeholder
 from stakeholders.network import Network, build_network
 
 from .models import Assessment, Initiative
 
-#: How long a computed network is kept: its key is everything it is computed from, so it never goes stale.
+#: How long a computed network is kept: every write to what it is computed from changes its key.
 NETWORK_TIMEOUT = 24 * 60 * 60
 
 
@@ -42,14 +44,51 @@ def _rows(model, user):
     return model.objects.all() if user is None else model.objects.visible_to(user)
 
 
+def network_colour(*, initiative: Initiative | None, colour_by: str | None) -> str:
+    """What the nodes are coloured by: an initiative's by stance unless asked otherwise, a country's by sector."""
+    return (colour_by or "stance") if initiative else "sector"
+
+
+def network_key(
+    *, country: Country | None, initiative: Initiative | None, user, colour_by: str | None = None, draw: bool = True
+) -> str:
+    """The cache key of a scope's network and of what is rendered from it (the page's figures table).
+
+    Made of the versions of the assessments', stakeholders' and relationships' tables (core.short_tables),
+    which every write to them changes (`update()` too), rather than of the rows: a kept network is found
+    without reading its actors and ties. Staff and the periodic jobs read every row; anyone else, their own.
+    """
+    scope = "all" if user is None or is_staff_member(user) else f"user:{user.pk}"
+    return rendering_key(
+        "coalitions/network",
+        table_version(Assessment, Stakeholder, Relationship),
+        scope,
+        country.pk if country else None,
+        initiative.pk if initiative else None,
+        network_colour(initiative=initiative, colour_by=colour_by),
+        draw,
+    )
+
+
 def scope_network(
     *, country: Country | None, initiative: Initiative | None, user, colour_by: str | None = None, draw: bool = True
 ) -> tuple[str, Network]:
     """The colouring used and the network of the initiative (its assessed actors), else of the country.
 
     A country's network holds only the stakeholders with at least one tie there: dozens of
-    isolated dots would hide it.
+    isolated dots would hide it. The layout and the figures (betweenness, groups) are most of the
+    page's work: kept in the cache under `network_key`.
     """
+    colour_by = network_colour(initiative=initiative, colour_by=colour_by)
+    key = network_key(country=country, initiative=initiative, user=user, colour_by=colour_by, draw=draw)
+    network = cache.get(key)
+    if network is None:
+        network = _build(country=country, initiative=initiative, user=user, colour_by=colour_by, draw=draw)
+        cache.set(key, network, NETWORK_TIMEOUT)
+    return colour_by, network
+
+
+def _build(*, country, initiative, user, colour_by: str, draw: bool) -> Network:
     stances: dict[int, int] = {}
     if initiative:
         latest = _rows(Assessment, user).latest().filter(initiative=initiative)
@@ -58,14 +97,12 @@ def scope_network(
         relationships = _rows(Relationship, user).filter(
             source__in=latest.values("stakeholder"), target__in=latest.values("stakeholder")
         )
-        colour_by = colour_by or "stance"
     else:
         relationships = _rows(Relationship, user).filter(source__country=country, target__country=country)
         stakeholders = _rows(Stakeholder, user).filter(country=country)
         stakeholders = stakeholders.filter(pk__in=relationships.values("source")) | stakeholders.filter(
             pk__in=relationships.values("target")
         )
-        colour_by = "sector"
     actors = list(stakeholders.only("pk", "name", "acronym", "sector", "country_id"))
     ties = list(
         relationships.select_related("source", "target").only(
@@ -80,20 +117,6 @@ def scope_network(
             "target__acronym",
         )
     )
-    # The layout and the figures (betweenness, groups) are most of the page's work: kept in the cache
-    # under a key of every value they are computed from, so a changed actor, tie or stance is another key.
-    key = rendering_key(
-        "coalitions/network",
-        colour_by,
-        draw,
-        sorted(stances.items()),
-        [row_values(actor) for actor in actors],
-        [(row_values(tie), row_values(tie.source), row_values(tie.target)) for tie in ties],
+    return build_network(
+        actors, ties, stances=stances, stance_labels=Assessment.Stance.choices, colour_by=colour_by, draw=draw
     )
-    network = cache.get(key)
-    if network is None:
-        network = build_network(
-            actors, ties, stances=stances, stance_labels=Assessment.Stance.choices, colour_by=colour_by, draw=draw
-        )
-        cache.set(key, network, NETWORK_TIMEOUT)
-    return colour_by, network

@@ -8,6 +8,11 @@ again when it commits: `save()`, `delete()` and the bulk writes of `RecordedQuer
 not everything, or nothing) is read from the database each time, so a kept list never depends on
 the user: it is the whole table, in the queryset's order.
 
+A table whose QuerySet says `versioned_table = True` (assessments, stakeholders, relationships) is not
+kept whole, but has a version all the same, dropped by the same writes: `table_version()` is then
+part of the key of a rendering drawn from many of its rows (the stakeholder map, the relationship
+network), which a write to the table makes another key without reading the rows to find out.
+
 The cache must be shared by every process that writes or reads (`CACHE_URL`, which `check --deploy`
 asks for with more than one process), as for the rate limits.
 """
@@ -26,6 +31,26 @@ from .versions import code_version
 def is_short_table(model: type[models.Model]) -> bool:
     queryset_class = getattr(model._default_manager, "_queryset_class", None)
     return bool(getattr(queryset_class, "short_table", False))
+
+
+def is_versioned(model: type[models.Model]) -> bool:
+    """Whether writes to the table drop its version: a short table, or one that says `versioned_table`."""
+    queryset_class = getattr(model._default_manager, "_queryset_class", None)
+    return is_short_table(model) or bool(getattr(queryset_class, "versioned_table", False))
+
+
+def table_version(*tables: type[models.Model]) -> tuple[str, ...]:
+    """The current version of each table (read in one round trip): any write to one of them changes it."""
+    keys = [_version_key(model) for model in tables]
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        # add(), not set(): two readers making the first version agree on the one that was stored first.
+        for key, value in missing.items():
+            if not cache.add(key, value, timeout=None):
+                value = cache.get(key, value)
+            found[key] = value
+    return tuple(found[key] for key in keys)
 
 
 def _version_key(model: type[models.Model]) -> str:
@@ -53,7 +78,7 @@ def rows(queryset: models.QuerySet) -> list[models.Model]:
     model = queryset.model
     if not is_short_table(model) or not _is_whole_table(queryset):
         return list(queryset)
-    version = cache.get_or_set(_version_key(model), lambda: uuid.uuid4().hex, timeout=None)
+    (version,) = table_version(model)
     order = repr((queryset.query.order_by, queryset.query.default_ordering, queryset.db)).encode()
     key = f"short-table-rows:{model._meta.label}:{version}:{code_version()}:{hashlib.sha256(order).hexdigest()[:16]}"
     found = cache.get(key)
@@ -69,7 +94,7 @@ def table_changed(model: type[models.Model], using: str | None = None) -> None:
     Now, so this transaction reads its own write; after the commit, because another request may
     have kept the table as it was before the commit in the meantime.
     """
-    if is_short_table(model):
+    if is_versioned(model):
         key = _version_key(model)
         cache.delete(key)
         transaction.on_commit(lambda: cache.delete(key), using=using)
@@ -80,9 +105,9 @@ def _on_write(sender, using=None, **kwargs) -> None:
 
 
 def register() -> None:
-    """Drop a short table's kept rows after each save and delete (the bulk writes call `table_changed`)."""
+    """Drop a versioned table's version after each save and delete (the bulk writes call `table_changed`)."""
     for model in apps.get_models():
-        if is_short_table(model):
+        if is_versioned(model):
             uid = f"short_tables:{model._meta.label}"
             post_save.connect(_on_write, sender=model, dispatch_uid=uid)
             post_delete.connect(_on_write, sender=model, dispatch_uid=uid)

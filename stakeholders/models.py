@@ -75,6 +75,10 @@ class Tag(TimeStampedModel):
 
 
 class StakeholderQuerySet(RankedPages, ScopedQuerySet):
+    #: Drawings of many rows (the stakeholder map, the relationship network) are cached under the table's
+    #: version, which every write drops (core.short_tables).
+    versioned_table = True
+
     def visible_to_partner(self, organisation_id: int) -> "StakeholderQuerySet":
         return self.filter(Q(pk=organisation_id) | Q(pk__in=partner_coalition_member_ids(organisation_id)))
 
@@ -281,6 +285,9 @@ class Contact(TimeStampedModel):
 
 class RelationshipQuerySet(ScopedQuerySet):
     country_lookups = ("source__country",)
+    #: Drawings of many rows (the stakeholder map, the relationship network) are cached under the table's
+    #: version, which every write drops (core.short_tables).
+    versioned_table = True
 
 
 class Relationship(TimeStampedModel):

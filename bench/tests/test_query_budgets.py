@@ -67,7 +67,6 @@ OVER_BUDGET = {
     "page_coalition_small": 14,
     "page_coalition": 14,
     "page_national_coalition": 15,
-    "page_initiative": 13,
     "page_region_resources": 13,
     "page_country": 12,
     "page_country_dashboard": 10,

@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
@@ -10,8 +11,10 @@ from core.api.rows import row_plan
 from core.api.schema import ApiAutoSchema
 from core.api.viewsets import ScopedModelViewSet
 from core.parsing import ID_PATTERN
+from core.versions import row_values
 from countries.models import Country, Region
 
+from ..charts import DRAWING_TIMEOUT, map_key
 from ..filters import (
     AssessmentFilterSet,
     CoalitionFilterSet,
@@ -114,6 +117,16 @@ class InitiativeViewSet(ScopedModelViewSet):
         query = MapQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         as_of, since = query.validated_data.get("as_of"), query.validated_data.get("since")
+        # Kept in the cache under the versions of the assessments' and the stakeholders' tables (map_key) and
+        # the initiative's own values (its brief is in every row): reading and shaping a few hundred rows is the work.
+        key = map_key(initiative, request.user, "api", row_values(initiative), as_of, since)
+        entries = cache.get(key)
+        if entries is None:
+            entries = self._map_entries(request, initiative, as_of=as_of, since=since)
+            cache.set(key, entries, DRAWING_TIMEOUT)
+        return Response(entries)
+
+    def _map_entries(self, request, initiative, *, as_of, since) -> list[dict]:
         assessments = positions(initiative=initiative, user=request.user, on=as_of).order_by(
             "stakeholder__name", "stakeholder_id"
         )
@@ -122,7 +135,7 @@ class InitiativeViewSet(ScopedModelViewSet):
         plan = row_plan(AssessmentSerializer)
         rows = plan.rows(list(assessments.values(*plan.columns(()))), request.user, ())
         if since is None:
-            return Response([{**row, "movement": None} for row in rows])
+            return [{**row, "movement": None} for row in rows]
         before = {
             row["stakeholder_id"]: row
             for row in positions(initiative=initiative, user=request.user, on=since).values(
@@ -139,7 +152,7 @@ class InitiativeViewSet(ScopedModelViewSet):
             key = order_key(moved_by=moved_by, name=row["stakeholder_brief"]["name"], pk=row["stakeholder"])
             entries.append((key, {**row, "movement": movement}))
         entries.sort(key=lambda entry: entry[0])
-        return Response([entry for _key, entry in entries])
+        return [entry for _key, entry in entries]
 
     @extend_schema(
         responses=RollupSerializer,

@@ -102,7 +102,7 @@ def test_record_an_assessment_and_see_the_map_change(browser_page, world, artifa
     page.login(world.staff_co)
     page.goto(world.co_initiative.get_absolute_url())
     actor = page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']")
-    assert actor.get_attribute("data-power") == "4"
+    expect(actor).to_have_attribute("data-power", "4")  # the map is a panel loaded after the page
     assert actor.get_attribute("data-interest") == "2"
     assert page.locator(".stakeholder-map .map-move").count() == 0
     page.get_by_role("link", name="Record an assessment").click()
@@ -115,9 +115,9 @@ def test_record_an_assessment_and_see_the_map_change(browser_page, world, artifa
     page.get_by_role("button", name="Record assessment").click()
     page.wait_for_url(re.compile(r"/initiatives/\d+/#map$"))
     actor = page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']")
-    assert actor.get_attribute("data-power") == "5"
+    expect(actor).to_have_attribute("data-power", "5")
     assert actor.get_attribute("data-interest") == "5"
-    assert page.locator(".stakeholder-map .map-move").count() == 1
+    expect(page.locator(".stakeholder-map .map-move")).to_have_count(1)
     page.locator("#map").screenshot(path=artifact("initiative-map.png"))
     page.screenshot(path=artifact("initiative-detail.png"), full_page=True)
     assert errors == []
@@ -139,7 +139,9 @@ def test_dashboard_coalition_list_and_map_links(browser_page, world, artifact):
     assert page.get_by_role("link", name=world.pe_coalition.name).count() == 0
     page.screenshot(path=artifact("coalition-list.png"), full_page=True)
     page.goto(world.co_initiative.get_absolute_url())
-    page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']").locator("circle").click()
+    mayor = page.locator(f".stakeholder-map a[data-stakeholder='{world.co_mayor.pk}']")
+    expect(mayor).to_be_visible()  # the map is a panel loaded after the page
+    mayor.locator("circle").click()
     page.wait_for_url(f"**{world.co_mayor.get_absolute_url()}")
     assert errors == []
 
@@ -157,6 +159,7 @@ def test_switch_to_spanish_and_see_the_coalition_pages_in_spanish(browser_page, 
     assert page.get_by_role("heading", name="Plan de acción").is_visible()
     page.goto(world.co_initiative.get_absolute_url())
     assert page.get_by_role("heading", name="Mapa de actores").is_visible()
+    expect(page.locator(".stakeholder-map")).to_be_visible()  # the map is a panel loaded after the page
     assert "Poder para impulsar o bloquear el cambio" in page.locator(".stakeholder-map").inner_html()
     page.screenshot(path=artifact("initiative-detail-es.png"), full_page=True)
     assert errors == []
@@ -200,6 +203,7 @@ def test_zoom_the_map_and_download_it_as_png(browser_page, world, artifact):
     page.login(world.staff_co)
     page.goto(world.co_initiative.get_absolute_url())
     chart = page.locator("svg.stakeholder-map")
+    expect(page.get_by_role("button", name="Zoom in")).to_be_visible()  # the map panel loads after the page
     whole = chart.get_attribute("viewBox")
     page.get_by_role("button", name="Zoom in").click()
     zoomed = chart.get_attribute("viewBox")

@@ -4,6 +4,9 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coalitions.charts import MapPoint, stakeholder_map_svg
@@ -21,6 +24,15 @@ def detail(world) -> str:
     return reverse("coalitions:initiative_detail", kwargs={"pk": world.co_initiative.pk})
 
 
+def map_panel(world) -> str:
+    """The initiative page's stakeholder map, a panel the page loads after its first paint."""
+    return reverse("coalitions:initiative_map", kwargs={"pk": world.co_initiative.pk})
+
+
+def activity_panel(world) -> str:
+    return reverse("coalitions:initiative_activity", kwargs={"pk": world.co_initiative.pk})
+
+
 def test_map_places_each_actor_at_its_latest_assessment(staff_client, world):
     Assessment.objects.create(
         stakeholder=world.co_mayor,
@@ -31,7 +43,7 @@ def test_map_places_each_actor_at_its_latest_assessment(staff_client, world):
         interest=5,
         stance=2,
     )
-    response = staff_client.get(detail(world))
+    response = staff_client.get(map_panel(world))
     points = response.context["points"]
     assert [(p.name, p.power, p.interest, p.stance) for p in points] == [("Alcaldía de Uribia", 5, 5, 2)]
     assert (points[0].previous_power, points[0].previous_interest) == (4, 2)
@@ -42,7 +54,7 @@ def test_map_places_each_actor_at_its_latest_assessment(staff_client, world):
 
 
 def test_map_draws_no_arrow_for_a_first_assessment(staff_client, world):
-    svg = staff_client.get(detail(world)).context["map_svg"]
+    svg = staff_client.get(map_panel(world)).context["map_svg"]
     assert 'class="map-move"' not in svg
 
 
@@ -51,21 +63,21 @@ def test_initiative_page_lists_its_own_engagements_and_notes(staff_client, world
         initiative=world.co_initiative, occurred_on=DAY, kind="call", title="Call with the ministry"
     )
     LearningNote.objects.create(initiative=world.co_initiative, title="Talk to the ministry early", body="b")
-    content = staff_client.get(detail(world)).content.decode()
+    content = staff_client.get(activity_panel(world)).content.decode()
     assert "Call with the ministry" in content and "Talk to the ministry early" in content
 
 
 def test_map_filters_by_sector(staff_client, world):
     assess(world.co_initiative, [world.co_org], DAY)
-    response = staff_client.get(detail(world), {"sector": Stakeholder.Sector.CIVIL_SOCIETY})
+    response = staff_client.get(map_panel(world), {"sector": Stakeholder.Sector.CIVIL_SOCIETY})
     assert [p.stakeholder_id for p in response.context["points"]] == [world.co_org.pk]
-    response = staff_client.get(detail(world), {"sector": "not-a-sector"})
+    response = staff_client.get(map_panel(world), {"sector": "not-a-sector"})
     assert response.status_code == 200
     assert len(response.context["points"]) == 2  # an unknown sector is reported and ignored
 
 
 def test_map_has_a_table_alternative(staff_client, world):
-    content = staff_client.get(detail(world)).content.decode()
+    content = staff_client.get(map_panel(world)).content.decode()
     assert "<table>" in content
     assert "Alcaldía de Uribia" in content
 
@@ -106,18 +118,24 @@ def test_map_escapes_actor_names():
     assert "T &amp; &lt;b&gt;" in svg
 
 
-def test_map_renders_500_actors_in_the_queries_it_needs_for_5(
-    staff_client, world, count_queries, django_assert_num_queries
+def test_map_renders_500_actors_in_the_queries_it_needs_for_5_and_none_of_them_once_kept(
+    staff_client, world, django_assert_num_queries
 ):
     actors = add_stakeholders(world.co, 500)
     assess(world.co_initiative, actors[:4], DAY)
-    small = count_queries(lambda: staff_client.get(detail(world)))
+    cache.clear()  # drawn afresh, as after any write to the assessments or the stakeholders
+    with CaptureQueriesContext(connection) as small:
+        staff_client.get(map_panel(world))
     assess(world.co_initiative, actors[4:], DAY)
     assess(world.co_initiative, actors, DAY + datetime.timedelta(days=30), power=5)
-    with django_assert_num_queries(small):
-        response = staff_client.get(detail(world))
+    cache.clear()
+    with django_assert_num_queries(len(small)):
+        response = staff_client.get(map_panel(world))
     assert len(response.context["points"]) == 501
     assert response.content.count(b'class="map-actor"') == 501
+    # Kept: the session, the user, the user's teams and the initiative; no assessment is read again.
+    with django_assert_num_queries(4):
+        assert staff_client.get(map_panel(world)).content.count(b'class="map-actor"') == 501
 
 
 def test_initiative_list_filters_and_counts_queries(staff_client, world, count_queries, django_assert_num_queries):
@@ -178,7 +196,7 @@ def _map_parts(response) -> tuple[str, str]:
 def test_map_and_its_table_from_the_cache_equal_a_fresh_rendering_and_follow_every_change(
     staff_client, other_staff_client, world, settings
 ):
-    url = detail(world)
+    url = map_panel(world)
     first = _map_parts(staff_client.get(url))
     assert _map_parts(staff_client.get(url)) == first
     assert "Reassess" in first[1] and "Reassess" not in _map_parts(other_staff_client.get(url))[1]
@@ -208,3 +226,53 @@ def test_map_download_draws_500_actors_in_the_queries_it_needs_for_5(staff_clien
     with django_assert_num_queries(4):
         response = staff_client.get(url)
     assert response.content.count(b'class="map-actor"') == 501
+    # Kept until the next write to the assessments or the stakeholders: the points are not read again.
+    with django_assert_num_queries(3):
+        assert staff_client.get(url).content == response.content
+
+
+PANELS = ["initiative_map", "initiative_activity"]
+
+
+def test_initiative_page_loads_its_map_and_activity_as_panels_linked_for_a_browser_without_script(staff_client, world):
+    html = staff_client.get(detail(world), {"sector": Stakeholder.Sector.CIVIL_SOCIETY}).content.decode()
+    assert 'class="map-actor"' not in html  # the map is not drawn with the page
+    query = f"?sector={Stakeholder.Sector.CIVIL_SOCIETY}"
+    for url in (map_panel(world) + query, activity_panel(world)):
+        assert f'hx-get="{url}"' in html and f'href="{url}"' in html
+    assert 'hx-trigger="load"' in html
+
+
+def test_initiative_page_reads_eight_queries_whatever_its_assessments_and_activity(
+    staff_client, world, django_assert_max_num_queries
+):
+    actors = add_stakeholders(world.co, 50)
+    assess(world.co_initiative, actors, DAY)
+    for day in range(5):
+        Engagement.objects.create(initiative=world.co_initiative, occurred_on=DAY, kind="call", title=f"Call {day}")
+    with django_assert_max_num_queries(8):
+        assert staff_client.get(detail(world)).status_code == 200
+
+
+@pytest.mark.parametrize("name", PANELS)
+def test_a_panel_is_a_page_of_its_own_without_htmx_and_bare_with_it(staff_client, world, name):
+    url = reverse(f"coalitions:{name}", kwargs={"pk": world.co_initiative.pk})
+    page = staff_client.get(url).content.decode()
+    panel = staff_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" in page and "<html" not in panel
+    assert world.co_initiative.name in page
+
+
+@pytest.mark.parametrize("name", PANELS)
+def test_a_panel_checks_scope_as_the_page_does(client, staff_client, partner_client, world, name):
+    def url(pk):
+        return reverse(f"coalitions:{name}", kwargs={"pk": pk})
+
+    def page(pk):
+        return reverse("coalitions:initiative_detail", kwargs={"pk": pk})
+
+    assert staff_client.get(url(999999)).status_code == staff_client.get(page(999999)).status_code == 404
+    pk = world.co_initiative.pk
+    assert partner_client.get(url(pk)).status_code == partner_client.get(page(pk)).status_code == 403
+    assert world.co_initiative.name not in partner_client.get(url(pk)).content.decode()
+    assert client.get(url(pk))["Location"].startswith("/accounts/login/")

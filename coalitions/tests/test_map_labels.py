@@ -171,21 +171,25 @@ def test_the_initiative_page_opens_on_its_map_and_links_its_network_and_download
     assess(world.co_initiative, [world.co_org], DAY)
     page = staff_client.get(world.co_initiative.get_absolute_url()).content.decode()
     assert page.index('id="map"') < page.index('id="coalitions-heading"')
-    assert f"/relationships/?initiative={world.co_initiative.pk}" in page
-    assert f"/initiatives/{world.co_initiative.pk}/map.svg" in page
+    # The map is a panel the page loads in place of its placeholder.
+    panel = staff_client.get(f"/initiatives/{world.co_initiative.pk}/map/", headers={"HX-Request": "true"})
+    panel = panel.content.decode()
+    assert 'id="map"' in panel
+    assert f"/relationships/?initiative={world.co_initiative.pk}" in panel
+    assert f"/initiatives/{world.co_initiative.pk}/map.svg" in panel
 
 
 @pytest.mark.django_db
 def test_the_map_downloads_as_the_same_svg_with_its_colours(staff_client, world):
     assess(world.co_initiative, [world.co_org], DAY)
-    page = staff_client.get(world.co_initiative.get_absolute_url())
+    page = staff_client.get(f"/initiatives/{world.co_initiative.pk}/map/")
     response = staff_client.get(f"/initiatives/{world.co_initiative.pk}/map.svg")
     assert response["Content-Type"].startswith("image/svg+xml")
     assert response["Content-Disposition"].startswith("attachment;") and ".svg" in response["Content-Disposition"]
     body = response.content.decode()
     assert body.startswith("<?xml")
     assert ".stance-2{color:#" in body
-    # The same drawing as on the page, with the style added.
+    # The same drawing as on the page (its map panel), with the style added.
     drawing = re.sub(r"<style>.*?</style>", "", body.split("\n", 1)[1])
     assert drawing.replace(f' width="{WIDTH}" height="{HEIGHT}"', "", 1) == str(page.context["map_svg"])
 

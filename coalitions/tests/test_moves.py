@@ -121,7 +121,8 @@ def test_rounds_offer_the_first_and_the_latest_dates(rounds_world):
 
 
 def page(world) -> str:
-    return reverse("coalitions:initiative_detail", kwargs={"pk": world.co_initiative.pk})
+    """The initiative page's stakeholder map panel (the page loads it after its first paint)."""
+    return reverse("coalitions:initiative_map", kwargs={"pk": world.co_initiative.pk})
 
 
 def test_page_shows_who_moved_and_draws_arrows_from_the_comparison_date(staff_client, rounds_world):
@@ -254,3 +255,21 @@ def test_api_map_keeps_a_constant_query_count(staff_api, world, django_assert_nu
     assess(world.co_initiative, many, datetime.date(2026, 2, 1), power=5)
     with django_assert_num_queries(3):
         assert staff_api.get(api_map(world), {"since": "2026-01-01"}).status_code == 200
+
+
+def test_api_map_from_the_cache_follows_every_change_and_equals_a_fresh_reading(staff_api, world, settings):
+    url = api_map(world)
+    first = staff_api.get(url).json()
+    assert staff_api.get(url).json() == first
+    # A changed assessment and a renamed actor (even through update()), and a renamed initiative, at once.
+    Assessment.objects.filter(pk=world.co_assessment.pk).update(power=1)
+    Stakeholder.objects.filter(pk=world.co_assessment.stakeholder_id).update(name="Renamed actor")
+    world.co_initiative.name = "Renamed initiative"
+    world.co_initiative.save()
+    changed = staff_api.get(url).json()
+    assert (changed[0]["power"], changed[0]["stakeholder_brief"]["name"]) == (1, "Renamed actor")
+    assert changed[0]["initiative_brief"]["name"] == "Renamed initiative"
+    Assessment.objects.filter(pk=world.co_assessment.pk).delete()
+    assert staff_api.get(url).json() == []
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert staff_api.get(url).json() == []

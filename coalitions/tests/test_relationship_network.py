@@ -105,8 +105,13 @@ def test_initiative_network_query_count_is_constant(staff_client, world, django_
             stance=index % 5 - 2,
         )
         Relationship.objects.create(source=stakeholder, target=world.co_mayor, kind="influence")
+    # Computed after a write: the scope and pickers (five), then the stances, actors and ties.
     with django_assert_num_queries(8):
         staff_client.get("/relationships/", {"initiative": world.co_initiative.pk})
+    # Kept: the session, the user, the initiative, the countries and the initiatives picker; no actor or tie.
+    with django_assert_num_queries(5):
+        response = staff_client.get("/relationships/", {"initiative": world.co_initiative.pk})
+    assert response.content.decode().count('class="node"') == extra + 1
 
 
 def test_network_from_the_cache_equals_a_fresh_one_and_follows_every_change(staff_client, world, settings):
@@ -117,9 +122,12 @@ def test_network_from_the_cache_equals_a_fresh_one_and_follows_every_change(staf
     # A new tie (the broker is no longer the only bridge) and a renamed actor show at once.
     Relationship.objects.create(source=left[2], target=right[1], kind="alliance")
     Stakeholder.objects.filter(pk=right[1].pk).update(name="Gremio Renombrado")
-    changed = staff_client.get(url, {"country": world.co.pk}).context["network"]
+    response = staff_client.get(url, {"country": world.co.pk})
+    changed = response.context["network"]
     assert len(changed.edges) == len(first.edges) + 1
     assert "Gremio Renombrado" in changed.svg
+    # The page's kept rendering follows as well: the drawing and the figures table.
+    assert response.content.decode().count("Gremio Renombrado") >= 2
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     fresh = staff_client.get(url, {"country": world.co.pk}).context["network"]
     assert fresh.svg == changed.svg

@@ -4,10 +4,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +22,12 @@ from core.svg import svg_download
 from core.validation import constraint_message
 from core.views import get_editable_or_403, get_visible_or_404
 
-from ..charts import map_points, points_key, stakeholder_map, stance_legend
+from ..charts import DRAWING_TIMEOUT, map_key, map_points, stakeholder_map, stance_legend
 from ..filters import InitiativeFilterSet
 from ..forms import AssessmentForm, InitiativeForm, MapFilterForm, RollupPeriodForm
 from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
 from ..moves import Move, Round, moves, rounds
 from ..rollup import coalitions_of, rollup
-from .common import can_edit
 
 PAGE_SIZE = 25
 #: Engagements and learning notes of the initiative itself shown on its page.
@@ -55,10 +55,22 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _initiative(request: HttpRequest, pk: int) -> Initiative:
+    """The initiative the user may see, with `can_edit` (whether they may change it) read in the same query."""
+    editable = Initiative.objects.editable_by(request.user).filter(pk=OuterRef("pk"))
+    return get_visible_or_404(
+        Initiative.objects.select_related("country", "lead").annotate(can_edit=Exists(editable)), request.user, pk=pk
+    )
+
+
 @staff_required
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = get_visible_or_404(Initiative.objects.select_related("country", "lead"), request.user, pk=pk)
+    """The initiative's facts, objective, indicators and coalitions, in eight queries at most. The stakeholder
+    map and the recent activity are panels the page loads after its first paint (htmx), each a page of its
+    own linked for a browser without script."""
+    initiative = _initiative(request, pk)
     user = request.user
+    query = request.GET.urlencode()
     context = {
         "initiative": initiative,
         "regions": initiative.regions.all(),
@@ -66,37 +78,69 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(initiative=initiative)
         .select_related("parent")
         .order_by("level", "name"),
+        "can_edit": initiative.can_edit,
+        "show_map": is_staff_member(user),
+        # The map panel shows what the page's query string (the map filter, a round) asks.
+        "map_url": reverse("coalitions:initiative_map", kwargs={"pk": initiative.pk}) + (f"?{query}" if query else ""),
+    }
+    return render(request, "coalitions/initiative_detail.html", context)
+
+
+def _panel(request: HttpRequest, name: str, context: dict) -> HttpResponse:
+    """A panel of the initiative page: bare for the page's htmx request, else a page of its own."""
+    if request.htmx:
+        return render(request, f"coalitions/includes/initiative_{name}.html", context)
+    return render(request, f"coalitions/initiative_{name}.html", context)
+
+
+@staff_required
+def initiative_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """A panel of the initiative page: the stakeholder map, its filter, its rounds and its table (staff only)."""
+    initiative = _initiative(request, pk)
+    if not is_staff_member(request.user):
+        raise Http404
+    shown = _map(request, initiative, with_rounds=True)
+    can_edit = initiative.can_edit
+    context = {
+        "initiative": initiative,
+        "can_edit": can_edit,
+        "filter_form": shown.form,
+        "points": shown.points,
+        "moves": shown.moves,
+        "unmoved": sum(1 for move in shown.moves or () if not move.moved and not move.is_new),
+        "since": shown.since,
+        "rounds": [(found, "?" + _chosen_query(shown.form, since=found.day) + "#map") for found in shown.rounds or ()],
+        "map_svg": shown.drawing.svg,
+        # The map table's rows kept in the cache under the map's own key (see map_key).
+        "map_rows_key": shown.key + f":table:{can_edit}",
+        "map_svg_url": _map_svg_url(initiative, shown.form),
+        "map_numbered": shown.drawing.numbered,
+        "legend": stance_legend(),
+    }
+    return _panel(request, "map", context)
+
+
+@staff_required
+def initiative_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """A panel of the initiative page: its latest engagements and learning notes."""
+    initiative = _initiative(request, pk)
+    user = request.user
+    context = {
+        "initiative": initiative,
         "engagements": Engagement.objects.visible_to(user)
         .filter(initiative=initiative)
         .select_related("coalition")
         .annotate(participant_count=Count("participants"))
         .order_by("-occurred_on", "-pk")[:RECENT],
         "notes": LearningNote.objects.visible_to(user).filter(initiative=initiative).select_related("author")[:RECENT],
-        "can_edit": can_edit(Initiative.objects, user, initiative),
-        "show_map": is_staff_member(user),
     }
-    if context["show_map"]:
-        shown = _map(request, initiative)
-        context.update(
-            filter_form=shown.form,
-            points=shown.points,
-            moves=shown.moves,
-            unmoved=sum(1 for move in shown.moves or () if not move.moved and not move.is_new),
-            since=shown.since,
-            rounds=_round_choices(request, initiative, shown),
-            map_svg=shown.drawing.svg,
-            # The map table's rows kept in the cache under a key of the points they show (see points_key).
-            map_rows_key=points_key(shown.points, "table", initiative.pk, context["can_edit"]),
-            map_svg_url=_map_svg_url(initiative, shown.form),
-            map_numbered=shown.drawing.numbered,
-            legend=stance_legend(),
-        )
-    return render(request, "coalitions/initiative_detail.html", context)
+    return _panel(request, "activity", context)
 
 
 @dataclass(frozen=True)
 class ShownMap:
-    """What the map filter chose and what it shows: the points, their drawing and (with a comparison date) the moves."""
+    """What the map filter chose and what it shows: the points, their drawing and (with a comparison date)
+    the moves; with the assessment rounds before the map's date when asked, and the key it is kept under."""
 
     form: MapFilterForm
     points: list
@@ -104,22 +148,37 @@ class ShownMap:
     moves: list[Move] | None
     as_of: datetime.date | None
     since: datetime.date | None
+    rounds: list[Round] | None
+    key: str
 
 
-def _map(request: HttpRequest, initiative: Initiative) -> ShownMap:
-    """The map filter form, the points it selects and their drawing (page and download alike)."""
+def _map(request: HttpRequest, initiative: Initiative, *, with_rounds: bool = False) -> ShownMap:
+    """The map filter form, the points it selects and their drawing (page and download alike).
+
+    Kept in the cache under `map_key`: reading and drawing a few hundred actors is most of the work,
+    and the key changes with every write to the assessments or the stakeholders.
+    """
     filter_form = MapFilterForm(request.GET or None)
     filter_form.is_valid()  # the fields that are valid still apply
     chosen = getattr(filter_form, "cleaned_data", {})
     sector, as_of, since = chosen.get("sector", ""), chosen.get("as_of"), chosen.get("since")
-    found = None
-    if since:
-        found = moves(initiative=initiative, user=request.user, as_of=as_of, since=since, sector=sector)
-        points = [move.map_point() for move in found]
-    else:
-        points = map_points(initiative=initiative, user=request.user, sector=sector, as_of=as_of)
-    drawing = stakeholder_map(points, title=_("Stakeholder map: %(name)s") % {"name": initiative.name})
-    return ShownMap(filter_form, points, drawing, found, as_of, since)
+    title = _("Stakeholder map: %(name)s") % {"name": initiative.name}
+    # Today is in the key: the rounds offered are those before it.
+    key = map_key(initiative, request.user, "shown", sector, as_of, since, with_rounds, timezone.localdate(), title)
+    kept = cache.get(key)
+    if kept is None:
+        found = None
+        if since:
+            found = moves(initiative=initiative, user=request.user, as_of=as_of, since=since, sector=sector)
+            points = [move.map_point() for move in found]
+        else:
+            points = map_points(initiative=initiative, user=request.user, sector=sector, as_of=as_of)
+        before = as_of or timezone.localdate()
+        found_rounds = rounds(initiative=initiative, user=request.user, before=before) if with_rounds else None
+        kept = (points, stakeholder_map(points, title=title), found, found_rounds)
+        cache.set(key, kept, DRAWING_TIMEOUT)
+    points, drawing, found, found_rounds = kept
+    return ShownMap(filter_form, points, drawing, found, as_of, since, found_rounds, key)
 
 
 def _chosen_query(filter_form: MapFilterForm, **changes) -> str:
@@ -127,12 +186,6 @@ def _chosen_query(filter_form: MapFilterForm, **changes) -> str:
     chosen = {**getattr(filter_form, "cleaned_data", {}), **changes}
     values = {name: value.isoformat() if hasattr(value, "isoformat") else value for name, value in chosen.items()}
     return urlencode({name: value for name, value in values.items() if value})
-
-
-def _round_choices(request: HttpRequest, initiative: Initiative, shown: ShownMap) -> list[tuple[Round, str]]:
-    """The assessment rounds before the map's date, each with the link that compares the map with it."""
-    found = rounds(initiative=initiative, user=request.user, before=shown.as_of or timezone.localdate())
-    return [(found_round, "?" + _chosen_query(shown.form, since=found_round.day) + "#map") for found_round in found]
 
 
 def _map_svg_url(initiative: Initiative, filter_form: MapFilterForm) -> str:

@@ -8,6 +8,7 @@ its drawing stay in `stakeholders.network`.
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,28 +20,42 @@ from stakeholders.models import Relationship
 from stakeholders.network import EDGE_STYLES
 
 from ..models import Initiative
-from ..network import network_scope, scope_network
+from ..network import network_colour, network_key, network_scope, scope_network
+
+
+def _choices(request):
+    """The scope and the colouring asked for (the page and its download alike)."""
+    country, initiative = network_scope(user=request.user, params=request.GET)
+    colour = request.GET.get("colour") if request.GET.get("colour") in ("sector", "stance") else None
+    return country, initiative, network_colour(initiative=initiative, colour_by=colour)
 
 
 def _network(request):
-    """The scope, colouring and network shown (the page and its download alike)."""
-    country, initiative = network_scope(user=request.user, params=request.GET)
-    colour = request.GET.get("colour") if request.GET.get("colour") in ("sector", "stance") else None
-    colour_by, network = scope_network(country=country, initiative=initiative, user=request.user, colour_by=colour)
+    """The scope, colouring and network shown."""
+    country, initiative, colour_by = _choices(request)
+    colour_by, network = scope_network(country=country, initiative=initiative, user=request.user, colour_by=colour_by)
     return country, initiative, colour_by, network
 
 
 @staff_required
 def relationship_network(request):
     user = request.user
-    country, initiative, colour_by, network = _network(request)
+    country, initiative, colour_by = _choices(request)
     context = {
-        "network": network,
+        # Read (from the cache, else computed) only when the page's kept rendering of it is not found: a kept
+        # network of a few hundred actors and ties costs more to unpickle than its rendering to read.
+        "network": SimpleLazyObject(
+            lambda: scope_network(country=country, initiative=initiative, user=user, colour_by=colour_by)[1]
+        ),
+        "network_key": network_key(country=country, initiative=initiative, user=user, colour_by=colour_by),
         "country": country,
         "initiative": initiative,
         "colour_by": colour_by,
         "countries": Country.objects.visible_to(user),
-        "initiatives": Initiative.objects.visible_to(user).select_related("country"),
+        # The picker shows each initiative's name and country code, and nothing else.
+        "initiatives": Initiative.objects.visible_to(user)
+        .select_related("country")
+        .only("pk", "name", "country__code"),
         "edge_legend": [
             (colour, dash, label) for kind, label in Relationship.Kind.choices for colour, dash in [EDGE_STYLES[kind]]
         ],

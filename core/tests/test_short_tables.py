@@ -62,3 +62,23 @@ def test_other_tables_are_read_each_time(world):
     assert not short_tables.is_short_table(Stakeholder)
     assert read(Stakeholder.objects.all())[1] == 1
     assert read(Stakeholder.objects.all())[1] == 1
+
+
+def test_every_write_to_a_versioned_table_changes_its_version_and_reads_change_nothing(world):
+    assert short_tables.is_versioned(Stakeholder) and not short_tables.is_short_table(Stakeholder)
+    (before,) = short_tables.table_version(Stakeholder)
+    assert short_tables.table_version(Stakeholder) == (before,)
+    list(Stakeholder.objects.all())
+    assert short_tables.table_version(Stakeholder) == (before,)
+    versions = {before}
+    writes = [
+        lambda: Stakeholder.objects.filter(pk=world.co_mayor.pk).update(name="Renamed"),
+        lambda: world.co_org.save(),
+        lambda: Stakeholder.objects.bulk_create([Stakeholder(country=world.co, name="New", level="local")]),
+        lambda: Stakeholder.objects.filter(name="New").delete(),
+    ]
+    for write in writes:
+        write()
+        (version,) = short_tables.table_version(Stakeholder)
+        assert version not in versions
+        versions.add(version)

@@ -141,9 +141,17 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
-    for (const figure of document.querySelectorAll("figure[data-chart]")) {
-      setUp(figure);
+  function setUpAll(root) {
+    for (const figure of root.querySelectorAll("figure[data-chart]")) {
+      // Once each: htmx announces the whole page as well as each panel it loads.
+      if (!figure.dataset.chartReady) {
+        figure.dataset.chartReady = "1";
+        setUp(figure);
+      }
     }
-  });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => setUpAll(document));
+  // A panel loaded after the page (htmx: the initiative page's stakeholder map) brings its own charts.
+  document.addEventListener("htmx:load", (event) => setUpAll(event.detail.elt.parentElement || document));
 })();
