@@ -20,7 +20,7 @@ from stakeholders.models import Stakeholder
 
 from ..forms import RollupPeriodForm
 from ..models import Coalition, Initiative
-from ..rollup import coalitions_of, rollup
+from ..rollup import rollup_page
 
 
 def _count(queryset, outer: str) -> Coalesce:
@@ -95,11 +95,17 @@ def country_rollup(request, code: str):
     """What the country's coalitions did in a period, side by side and in total."""
     country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
     period_form = RollupPeriodForm(request.GET or None)
-    coalitions = coalitions_of(request.user, initiative__country=country)
+    # Hundreds of coalitions: a page of them side by side, the total of them all under it.
+    figures, page = rollup_page(
+        Coalition.objects.visible_to(request.user).filter(initiative__country=country),
+        period_form.period(),
+        request.GET.get("page"),
+    )
     context = {
         "country": country,
         "period_form": period_form,
-        "rollup": rollup(coalitions, period_form.period()),
+        "rollup": figures,
+        "rollup_page": page,
         "nav_section": "countries",
     }
     return render(request, "coalitions/country_rollup.html", context)
