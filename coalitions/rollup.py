@@ -141,7 +141,10 @@ def rollup(coalitions: list[Coalition], period: Period, *, total_of: list[int] |
 COUNTED_MODELS = (Membership, Engagement, Commitment, Outcome, LearningNote, Coalition, Stakeholder)
 COUNTED_LINKS = (Engagement.participants.through, LearningNote.shared_with.through)
 #: How long kept figures live at most; writes drop them sooner (the key also names today, for overdue).
-FIGURES_TIMEOUT = 60 * 60 * 24
+#: Short, because a transaction that wrote, read a roll-up and then rolled back leaves figures of rows
+#: that never were (there is no hook on rollback). The cache must be shared by every process
+#: (`CACHE_URL`), as for `core.short_tables`.
+FIGURES_TIMEOUT = 15 * 60
 _VERSION_KEY = "rollup-figures-version"
 
 
