@@ -22,13 +22,20 @@ coalitions they are in; every other figure is the sum of the columns.
 """
 
 import datetime
+import hashlib
+import uuid
 from dataclasses import dataclass, fields
 
-from django.db.models import F, OuterRef, Q
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.expressions import count_of
+from core.versions import code_version
+from stakeholders.models import Stakeholder
 
 from .models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
 
@@ -115,16 +122,65 @@ class Rollup:
 DISTINCT_ACTORS = ("members_active", "sectors", "participants")
 
 
-def rollup(coalitions: list[Coalition], period: Period) -> Rollup:
-    """The figures of each of these coalitions in the period, and in total (constant queries)."""
+def rollup(coalitions: list[Coalition], period: Period, *, total_of: list[int] | None = None) -> Rollup:
+    """The figures of each of these coalitions in the period, and in total (constant queries).
+
+    With `total_of` (the ids of every coalition the total counts, of which `coalitions` are a page),
+    the columns are those of `coalitions` and the total is that of `total_of`. The figures come from
+    the cache while none of the rows they count has changed (`figures_changed`).
+    """
     ids = [coalition.pk for coalition in coalitions]
+    every = ids if total_of is None else list(total_of)
+    per, totals = _cached_figures(ids, every, period)
+    columns = [Column(coalition=c, figures=Figures(**per[c.pk])) for c in coalitions]
+    return Rollup(period=period, columns=columns, total=Figures(**totals))
+
+
+#: The models whose rows the figures count: a write to any of them (or to the actors' sectors, the
+#: coalitions' links, the participants and the notes' shares) drops every kept roll-up.
+COUNTED_MODELS = (Membership, Engagement, Commitment, Outcome, LearningNote, Coalition, Stakeholder)
+COUNTED_LINKS = (Engagement.participants.through, LearningNote.shared_with.through)
+#: How long kept figures live at most; writes drop them sooner (the key also names today, for overdue).
+#: Short, because a transaction that wrote, read a roll-up and then rolled back leaves figures of rows
+#: that never were (there is no hook on rollback). The cache must be shared by every process
+#: (`CACHE_URL`), as for `core.short_tables`.
+FIGURES_TIMEOUT = 15 * 60
+_VERSION_KEY = "rollup-figures-version"
+
+
+def _cached_figures(ids: list[int], every: list[int], period: Period) -> tuple[dict, dict]:
+    if not every:
+        return {}, dict.fromkeys(Figures.names(), 0)
+    version = cache.get_or_set(_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    digest = hashlib.sha256(repr((ids, sorted(every))).encode()).hexdigest()[:32]
+    key = f"rollup-figures:{version}:{code_version()}:{period.start}:{period.end}:{timezone.localdate()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _figures(ids, every, period)
+        cache.set(key, found, FIGURES_TIMEOUT)
+    return found
+
+
+def figures_changed(using: str | None = None) -> None:
+    """Every kept roll-up is counted again: from now on, and again once the write commits.
+
+    Now, so the transaction reads its own write; after the commit, because another request may have
+    kept the figures as they were before the commit in the meantime (as `core.short_tables` does).
+    """
+    cache.delete(_VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(_VERSION_KEY), using=using)
+
+
+def _figures(ids: list[int], every: list[int], period: Period) -> tuple[dict, dict]:
+    """Each coalition's figures (of `ids`) and the total (of `every`), from the database."""
     per: dict[int, dict[str, int]] = {pk: {} for pk in ids}
     totals: dict[str, int] = {}
     if ids:
         _count_into(per, totals, ids, period)
-    columns = [Column(coalition=c, figures=Figures(**per[c.pk])) for c in coalitions]
-    summed = {name: sum(getattr(column.figures, name) for column in columns) for name in Figures.names()}
-    return Rollup(period=period, columns=columns, total=Figures(**{**summed, **totals}))
+    if set(every) == set(ids):
+        summed = {name: sum(per[pk].get(name, 0) for pk in ids) for name in Figures.names()}
+        return per, {**summed, **totals}
+    return per, _totals(every, period)
 
 
 def _count_into(per: dict, totals: dict, ids: list[int], period: Period) -> None:
@@ -135,41 +191,9 @@ def _count_into(per: dict, totals: dict, ids: list[int], period: Period) -> None
     totals of members and participants are uncorrelated subqueries, evaluated once and repeated on
     every row; the sectors come from the second query.
     """
-    start, end = period.start, period.end
-    today = timezone.localdate()
-    here = OuterRef("pk")
-
-    members = Membership.objects.filter(joined_on__lte=end).filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
-    engagements = Engagement.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
-    participations = Engagement.participants.through.objects.filter(
-        engagement__occurred_on__gte=start, engagement__occurred_on__lte=end
-    )
-    commitments = Commitment.objects.filter(coalition=here)
-    due = commitments.filter(due_on__gte=start, due_on__lte=end).exclude(status=Commitment.Status.DROPPED)
-    unfinished = [Commitment.Status.PLANNED, Commitment.Status.IN_PROGRESS]
-    shares = LearningNote.shared_with.through.objects.filter(
-        learningnote__created_at__date__gte=start, learningnote__created_at__date__lte=end
-    )
-    figures = {
-        "members_active": count_of(members.filter(coalition=here), "stakeholder_id", distinct=True),
-        "engagements": count_of(engagements.filter(coalition=here)),
-        "participants": count_of(participations.filter(engagement__coalition=here), "stakeholder_id", distinct=True),
-        "commitments_made": count_of(commitments.filter(created_at__date__gte=start, created_at__date__lte=end)),
-        "commitments_due": count_of(due),
-        "commitments_done": count_of(due.filter(status=Commitment.Status.DONE)),
-        "commitments_overdue": count_of(due.filter(status__in=unfinished, due_on__lt=today)),
-        "outcomes": count_of(Outcome.objects.filter(coalition=here, observed_on__gte=start, observed_on__lte=end)),
-        "notes_shared_up": count_of(
-            shares.filter(learningnote__coalition=here, coalition_id=F("learningnote__coalition__parent_id")),
-            "learningnote_id",
-            distinct=True,
-        ),
-        "notes_shared_down": count_of(
-            shares.filter(coalition=here, learningnote__coalition_id=F("coalition__parent_id")),
-            "learningnote_id",
-            distinct=True,
-        ),
-    }
+    rows_of = _rows(period)
+    members, participations = rows_of["members"], rows_of["participations"]
+    figures = _counts(rows_of, {"coalition": OuterRef("pk")})
     total_members = members.filter(coalition_id__in=ids)
     distinct_totals = {
         "total_members_active": count_of(total_members, "stakeholder_id", distinct=True),
@@ -192,10 +216,98 @@ def _count_into(per: dict, totals: dict, ids: list[int], period: Period) -> None
     totals["sectors"] = len(set().union(*sectors.values()))
 
 
+def _rows(period: Period) -> dict:
+    """The rows each figure counts in the period, of every coalition."""
+    start, end = period.start, period.end
+    return {
+        "members": Membership.objects.filter(joined_on__lte=end).filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=start)
+        ),
+        "engagements": Engagement.objects.filter(occurred_on__gte=start, occurred_on__lte=end),
+        "participations": Engagement.participants.through.objects.filter(
+            engagement__occurred_on__gte=start, engagement__occurred_on__lte=end
+        ),
+        "commitments": Commitment.objects.all(),
+        "outcomes": Outcome.objects.filter(observed_on__gte=start, observed_on__lte=end),
+        "shares": LearningNote.shared_with.through.objects.filter(
+            learningnote__created_at__date__gte=start, learningnote__created_at__date__lte=end
+        ),
+        "period": period,
+    }
+
+
+def _counts(rows_of: dict, coalition: dict) -> dict:
+    """Every figure but the sectors as a COUNT, of the coalitions `coalition` names: `{"coalition":
+    OuterRef("pk")}` for one coalition a row, `{"coalition__in": ids}` for the total of those coalitions."""
+    [(lookup, value)] = coalition.items()
+    of = lookup.removeprefix("coalition")  # "" or "__in"
+    start, end = rows_of["period"].start, rows_of["period"].end
+    today = timezone.localdate()
+    commitments = rows_of["commitments"].filter(**{f"coalition{of}": value})
+    due = commitments.filter(due_on__gte=start, due_on__lte=end).exclude(status=Commitment.Status.DROPPED)
+    unfinished = [Commitment.Status.PLANNED, Commitment.Status.IN_PROGRESS]
+    shares = rows_of["shares"]
+    return {
+        # Over several coalitions, the actors in several of them count once (as the total wants).
+        "members_active": count_of(
+            rows_of["members"].filter(**{f"coalition{of}": value}), "stakeholder_id", distinct=True
+        ),
+        "engagements": count_of(rows_of["engagements"].filter(**{f"coalition{of}": value})),
+        "participants": count_of(
+            rows_of["participations"].filter(**{f"engagement__coalition{of}": value}), "stakeholder_id", distinct=True
+        ),
+        "commitments_made": count_of(commitments.filter(created_at__date__gte=start, created_at__date__lte=end)),
+        "commitments_due": count_of(due),
+        "commitments_done": count_of(due.filter(status=Commitment.Status.DONE)),
+        "commitments_overdue": count_of(due.filter(status__in=unfinished, due_on__lt=today)),
+        "outcomes": count_of(rows_of["outcomes"].filter(**{f"coalition{of}": value})),
+        # A note has one coalition and a share is one (note, coalition) pair, so these add up over
+        # coalitions: the notes written by them, and the pairs of a note and the coalition it went down to.
+        "notes_shared_up": count_of(
+            shares.filter(
+                **{f"learningnote__coalition{of}": value}, coalition_id=F("learningnote__coalition__parent_id")
+            ),
+            "learningnote_id",
+            distinct=True,
+        ),
+        "notes_shared_down": count_of(
+            shares.filter(**{f"coalition{of}": value}, learningnote__coalition_id=F("coalition__parent_id")),
+            "learningnote_id" if not of else "pk",
+            distinct=not of,
+        ),
+    }
+
+
+def _totals(ids: list[int], period: Period) -> dict[str, int]:
+    """The total of these coalitions in one query, without counting each of them: the figures that
+    count actors count each once, the others are what the columns of all of them would sum to."""
+    rows_of = _rows(period)
+    counts = _counts(rows_of, {"coalition__in": ids})
+    # A sector is never empty, so COUNT(DISTINCT) counts what the set of the columns' sectors holds.
+    members = rows_of["members"].filter(coalition_id__in=ids)
+    counts["sectors"] = count_of(members, "stakeholder__sector", distinct=True)
+    # One row (the first coalition's) to hang the uncorrelated counts on: each evaluated once.
+    row = Coalition.objects.filter(pk=ids[0]).order_by().values("pk").annotate(**counts).get()
+    return {name: row[name] for name in counts}
+
+
 def coalition_rollup_coalitions(coalition: Coalition, user) -> list[Coalition]:
     """A coalition's roll-up: the coalition itself, then the local coalitions linked to it now, by name."""
     children = list(Coalition.objects.visible_to(user).filter(parent=coalition).order_by("name", "pk"))
     return [coalition, *children]
+
+
+#: Coalitions side by side on a page of an initiative's or a country's roll-up (the total counts them all).
+ROLLUP_PAGE_SIZE = 25
+
+
+def rollup_page(coalitions: QuerySet, period: Period, number) -> tuple[Rollup, Page]:
+    """A page of these coalitions (by name) side by side, with the total of all of them, and the page."""
+    coalitions = coalitions.order_by("name", "pk")
+    every = list(coalitions.values_list("pk", flat=True))
+    page = Paginator(every, ROLLUP_PAGE_SIZE).get_page(number)
+    shown = list(coalitions.filter(pk__in=page.object_list)) if page.object_list else []
+    return rollup(shown, period, total_of=every), page
 
 
 def coalitions_of(user, **where) -> list[Coalition]:

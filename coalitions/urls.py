@@ -10,6 +10,7 @@ urlpatterns = [
     path("countries/", countries.country_list, name="country_list"),
     path("countries/<str:code>/", countries.country_detail, name="country_detail"),
     path("countries/<str:code>/rollup/", countries.country_rollup, name="country_rollup"),
+    path("countries/<str:code>/panels/<slug:panel>/", countries.country_panel, name="country_panel"),
     path("regions/<int:pk>/", countries.region_detail, name="region_detail"),
     path("relationships/", network.relationship_network, name="relationship_network"),
     path("relationships/network.svg", network.relationship_network_svg, name="relationship_network_svg"),

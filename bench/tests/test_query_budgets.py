@@ -68,7 +68,6 @@ OVER_BUDGET = {
     "page_coalition": 14,
     "page_national_coalition": 15,
     "page_region_resources": 13,
-    "page_country": 12,
     "page_country_dashboard": 10,
     "page_country_report": 20,
 }

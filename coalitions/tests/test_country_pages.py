@@ -42,15 +42,58 @@ def test_country_list_query_count_is_constant(staff_client, world, django_assert
         staff_client.get("/countries/")
 
 
+PANELS = ["coalitions", "health", "entry-points", "regions"]
+
+
+def panel(client, name: str, code: str = "co", **query):
+    """A panel of the country's page as the page's htmx request loads it."""
+    return client.get(f"/countries/{code}/panels/{name}/", query, HTTP_HX_REQUEST="true")
+
+
 def test_country_page_shows_initiatives_coalitions_and_regions(staff_client, world):
     response = staff_client.get("/countries/co/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Comunidades Energéticas" in html
-    assert "Coalición La Guajira" in html
-    assert "La Guajira" in html  # the coalition's region is a region worked in
     assert "Plan de Desarrollo Moquegua" not in html
     assert 'href="/stakeholders/new/?country=' in html
+    coalitions = panel(staff_client, "coalitions").content.decode()
+    assert "Coalición La Guajira" in coalitions and "<html" not in coalitions
+    regions = panel(staff_client, "regions").content.decode()
+    assert "La Guajira" in regions  # the coalition's region is a region worked in
+    assert "Moquegua" not in coalitions + regions
+
+
+def test_country_page_loads_its_secondary_panels_after_its_first_paint(staff_client, world):
+    html = staff_client.get("/countries/co/").content.decode()
+    assert "Coalición La Guajira" not in html  # in the coalitions panel, not the page
+    for name in PANELS:
+        assert f'hx-get="/countries/co/panels/{name}/"' in html
+        assert f'href="/countries/co/panels/{name}/"' in html  # without JavaScript, a page of its own
+    assert 'hx-trigger="load"' in html and 'hx-trigger="revealed"' in html
+    assert "<script" not in html.split("<main", 1)[-1]  # no inline script (strict CSP)
+
+
+@pytest.mark.parametrize("name", PANELS)
+def test_a_panel_is_bare_for_htmx_and_a_page_of_its_own_without(staff_client, world, name):
+    bare = panel(staff_client, name)
+    assert bare.status_code == 200 and "<html" not in bare.content.decode()
+    alone = staff_client.get(f"/countries/co/panels/{name}/")
+    assert alone.status_code == 200 and "<html" in alone.content.decode()
+    assert 'href="/countries/co/"' in alone.content.decode()  # back to the country
+
+
+@pytest.mark.parametrize("name", PANELS)
+def test_panels_are_scoped_as_the_page_is(client, partner_client, staff_client, world, name):
+    assert panel(staff_client, name, code="zz").status_code == 404  # no such country, as the page
+    assert staff_client.get("/countries/zz/").status_code == 404
+    assert panel(partner_client, name).status_code == 403  # a staff page, as the page
+    assert partner_client.get("/countries/co/").status_code == 403
+    assert panel(client, name).status_code == 302  # to the login, as the page
+
+
+def test_an_unknown_panel_is_404(staff_client, world):
+    assert panel(staff_client, "secrets").status_code == 404
 
 
 def test_other_country_staff_reads_the_page_without_edit_links(other_staff_client, world):
@@ -66,20 +109,36 @@ def test_unknown_country_is_404(staff_client, world):
 @pytest.mark.parametrize("extra", [0, 6])
 def test_country_page_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
     add_country_work(world, extra)
-    # 11th: the health table finds no snapshot month (trends); 12th: the number of coalitions, for their pages.
-    with django_assert_num_queries(12):
+    # Session, user, country, the user's teams (for the edit links) and the initiatives; the rest is in panels.
+    with django_assert_num_queries(5):
         staff_client.get("/countries/co/")
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    # Session, user, country, then: the coalitions' number, a page of them and their regions; the
+    # health snapshots; the entry points; the regions worked in and the number of stakeholders.
+    [("coalitions", 6), ("health", 4), ("entry-points", 4), ("regions", 5)],
+)
+def test_country_panel_query_count_is_constant(staff_client, world, django_assert_num_queries, extra, name, expected):
+    add_country_work(world, extra)
+    with django_assert_num_queries(expected):
+        panel(staff_client, name)
 
 
 def test_country_page_lists_its_coalitions_a_page_at_a_time(staff_client, world):
     Coalition.objects.bulk_create(
         Coalition(initiative=world.co_initiative, name=f"Coalición {index:03}", level="local") for index in range(60)
     )
-    first = staff_client.get("/countries/co/")
+    first = panel(staff_client, "coalitions")
     shown = list(first.context["coalitions_page"].object_list)
     assert len(shown) == 50 and shown == sorted(shown, key=lambda coalition: (coalition.name, coalition.pk))
-    assert "page=2#coalitions" in first.content.decode()
-    second = staff_client.get("/countries/co/", {"page": 2})
+    assert 'href="/countries/co/?page=2#coalitions"' in first.content.decode()  # the page loads that page
+    assert (
+        'hx-get="/countries/co/panels/coalitions/?page=2"' in staff_client.get("/countries/co/?page=2").content.decode()
+    )
+    second = panel(staff_client, "coalitions", page=2)
     rest = list(second.context["coalitions_page"].object_list)
     assert len(rest) == Coalition.objects.filter(initiative__country=world.co).count() - 50
     assert not set(shown) & set(rest)

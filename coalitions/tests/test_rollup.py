@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from coalitions import rollup as rollups
 from coalitions.models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
 from coalitions.rollup import Figures, Period, coalition_rollup_coalitions, rollup
 from stakeholders.models import Stakeholder
@@ -364,3 +366,118 @@ def test_api_rollup_keeps_a_constant_query_count(staff_api, world):
             2,
         )
     assert queries(lambda: staff_api.get(url)) == few
+
+
+# The kept figures and the pages: the same figures as counting afresh, whatever was written since.
+
+
+def coalitions_of(world) -> list:
+    return [world.n, world.g, world.c, world.k]
+
+
+def afresh(coalitions, total_of=None) -> tuple[list[Figures], Figures]:
+    """The figures counted from the database, past the cache (the plain path)."""
+    ids = [c.pk for c in coalitions]
+    per, totals = rollups._figures(ids, ids if total_of is None else total_of, PERIOD)
+    return [Figures(**per[pk]) for pk in ids], Figures(**totals)
+
+
+def shown(found) -> tuple[list[Figures], Figures]:
+    return [column.figures for column in found.columns], found.total
+
+
+def test_kept_figures_are_those_counted_afresh_and_cost_no_query(national, django_assert_num_queries):
+    coalitions = coalitions_of(national)
+    first = rollup(coalitions, PERIOD)
+    assert shown(first) == afresh(coalitions)
+    with django_assert_num_queries(0):
+        again = rollup(coalitions, PERIOD)
+    assert shown(again) == shown(first)
+
+
+@pytest.mark.parametrize("split", [1, 2, 3])
+def test_a_page_of_coalitions_has_the_columns_and_the_total_of_all_of_them(national, split):
+    coalitions = coalitions_of(national)
+    every = [c.pk for c in coalitions]
+    whole = rollup(coalitions, PERIOD)
+    for page in (coalitions[:split], coalitions[split:]):
+        found = rollup(page, PERIOD, total_of=every)
+        assert found.total == whole.total  # actors counted once, the rest summed over every coalition
+        assert [column.figures for column in found.columns] == [
+            column.figures for column in whole.columns if column.coalition in page
+        ]
+    cache.clear()
+    assert afresh(coalitions[:split], total_of=every)[1] == whole.total
+
+
+def add_engagement(world):
+    Engagement.objects.create(coalition=world.c, occurred_on=datetime.date(2026, 4, 2), kind="call", title="New")
+
+
+def delete_outcome(world):
+    Outcome.objects.filter(coalition=world.k).first().delete()
+
+
+def finish_commitments(world):
+    Commitment.objects.filter(coalition=world.g, status="planned").update(status="done")  # a bulk write
+
+
+def add_participant(world):
+    Engagement.objects.get(title="Diálogo").participants.add(world.co_org)
+
+
+def change_sector(world):
+    world.co_org.sector = "media"
+    world.co_org.save()
+
+
+def end_membership(world):
+    membership = Membership.objects.get(coalition=world.n)
+    membership.left_on = datetime.date(2025, 12, 31)
+    membership.save()
+
+
+def unlink_coalition(world):
+    world.g.parent = None
+    world.g.save()
+
+
+def unshare_note(world):
+    LearningNote.objects.filter(coalition=world.n).first().shared_with.clear()
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        add_engagement,
+        delete_outcome,
+        finish_commitments,
+        add_participant,
+        change_sector,
+        end_membership,
+        unlink_coalition,
+        unshare_note,
+    ],
+)
+def test_every_write_to_a_counted_row_drops_the_kept_figures(national, write):
+    coalitions = coalitions_of(national)
+    every = [c.pk for c in coalitions]
+    before = shown(rollup(coalitions, PERIOD)), shown(rollup(coalitions[:1], PERIOD, total_of=every))
+    write(national)
+    after = shown(rollup(coalitions, PERIOD)), shown(rollup(coalitions[:1], PERIOD, total_of=every))
+    assert after == (afresh(coalitions), afresh(coalitions[:1], total_of=every))
+    assert after != before
+
+
+def test_a_country_roll_up_shows_a_page_of_coalitions_with_the_total_of_all(staff_client, national, monkeypatch):
+    monkeypatch.setattr(rollups, "ROLLUP_PAGE_SIZE", 3)
+    url = reverse("coalitions:country_rollup", kwargs={"code": "co"})
+    query = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}
+    first = staff_client.get(url, query)
+    second = staff_client.get(url, {**query, "page": 2})
+    columns = [column.coalition for page in (first, second) for column in page.context["rollup"].columns]
+    assert len(first.context["rollup"].columns) == 3
+    assert sorted(c.pk for c in columns) == sorted(c.pk for c in coalitions_of(national))
+    assert first.context["rollup"].total == second.context["rollup"].total == rollup(columns, PERIOD).total
+    assert "page=2#rollup" in first.content.decode()
+    assert "not only those of this page" in first.content.decode()

@@ -10,7 +10,9 @@ from operator import or_
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from core.access import staff_required
 from core.expressions import count_of
@@ -20,7 +22,7 @@ from stakeholders.models import Stakeholder
 
 from ..forms import RollupPeriodForm
 from ..models import Coalition, Initiative
-from ..rollup import coalitions_of, rollup
+from ..rollup import rollup_page
 
 
 def _count(queryset, outer: str) -> Coalesce:
@@ -45,6 +47,8 @@ def country_list(request):
 
 @staff_required
 def country_detail(request, code: str):
+    """The country and its initiatives; its coalitions, their health, its entry points and the regions
+    worked in are panels the page loads after its first paint (htmx), each a page of its own too."""
     country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
     initiatives = (
         Initiative.objects.visible_to(request.user)
@@ -52,12 +56,34 @@ def country_detail(request, code: str):
         .select_related("lead")
         .annotate(coalition_count=_count(Coalition.objects.all(), "initiative"))
     )
+    context = {
+        "country": country,
+        "initiatives": initiatives,
+        "panels": PANELS,
+        "can_edit": request.user.is_admin or country.pk in request.user.team_country_ids,
+        "nav_section": "countries",
+    }
+    return render(request, "coalitions/country_detail.html", context)
+
+
+def _coalitions(request, country: Country) -> dict:
     coalitions = (
         Coalition.objects.visible_to(request.user)
         .filter(initiative__country=country)
         .select_related("initiative", "parent")
         .prefetch_related("regions")
     )
+    return {
+        # A country has hundreds of coalitions: a page of them (by name), their roll-up a link away.
+        "coalitions_page": Paginator(coalitions.order_by("name", "pk"), COALITIONS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+        # In the panel, the pages are the country's page's (which loads the panel again with the page asked).
+        "pages_url": country.get_absolute_url() if request.htmx else "",
+    }
+
+
+def _regions(request, country: Country) -> dict:
     # Regions "worked in": those named by an initiative, a coalition or a stakeholder's area of action.
     # Each an EXISTS per region, which stops at the first link: `pk IN (...)` joined every
     # stakeholder of the country to its regions first (22,000 rows, 60 ms in Colombia).
@@ -75,19 +101,35 @@ def country_detail(request, code: str):
         )
         .select_related("parent")
     )
-    context = {
-        "country": country,
-        "initiatives": initiatives,
-        # A country has hundreds of coalitions: a page of them (by name), their roll-up a link away.
-        "coalitions_page": Paginator(coalitions.order_by("name", "pk"), COALITIONS_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        ),
-        "regions": regions,
-        "stakeholder_count": Stakeholder.objects.visible_to(request.user).filter(country=country).count(),
-        "can_edit": request.user.is_admin or country.pk in request.user.team_country_ids,
-        "nav_section": "countries",
-    }
-    return render(request, "coalitions/country_detail.html", context)
+    stakeholder_count = Stakeholder.objects.visible_to(request.user).filter(country=country).count()
+    return {"regions": regions, "stakeholder_count": stakeholder_count}
+
+
+#: The panels of a country's page, in the order it shows them: name, what the panel's view adds to
+#: the context (the country's tags need nothing more), its heading, and when htmx loads it.
+PANELS = {
+    "coalitions": (_coalitions, _("Coalitions"), "load"),
+    "health": (None, _("Coalition health"), "revealed"),
+    "entry-points": (None, _("Entry points, best first"), "revealed"),
+    "regions": (_regions, _("Regions worked in"), "revealed"),
+}
+
+
+@staff_required
+def country_panel(request, code: str, panel: str):
+    """A panel of the country's page, scoped as the page is: the bare panel for the page's htmx
+    request, else a page of its own (without JavaScript, the page links to it)."""
+    if panel not in PANELS:
+        raise Http404
+    country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
+    build, heading, _trigger = PANELS[panel]
+    template = f"coalitions/includes/country_{panel.replace('-', '_')}.html"
+    context = {"country": country, "heading": heading, **(build(request, country) if build else {})}
+    if request.htmx:
+        return render(request, template, context)
+    return render(
+        request, "coalitions/country_panel.html", {**context, "panel_template": template, "nav_section": "countries"}
+    )
 
 
 @staff_required
@@ -95,11 +137,17 @@ def country_rollup(request, code: str):
     """What the country's coalitions did in a period, side by side and in total."""
     country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
     period_form = RollupPeriodForm(request.GET or None)
-    coalitions = coalitions_of(request.user, initiative__country=country)
+    # Hundreds of coalitions: a page of them side by side, the total of them all under it.
+    figures, page = rollup_page(
+        Coalition.objects.visible_to(request.user).filter(initiative__country=country),
+        period_form.period(),
+        request.GET.get("page"),
+    )
     context = {
         "country": country,
         "period_form": period_form,
-        "rollup": rollup(coalitions, period_form.period()),
+        "rollup": figures,
+        "rollup_page": page,
         "nav_section": "countries",
     }
     return render(request, "coalitions/country_rollup.html", context)

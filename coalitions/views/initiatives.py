@@ -27,7 +27,7 @@ from ..filters import InitiativeFilterSet
 from ..forms import AssessmentForm, InitiativeForm, MapFilterForm, RollupPeriodForm
 from ..models import Assessment, Coalition, Engagement, Initiative, LearningNote
 from ..moves import Move, Round, moves, rounds
-from ..rollup import coalitions_of, rollup
+from ..rollup import rollup_page
 
 PAGE_SIZE = 25
 #: Engagements and learning notes of the initiative itself shown on its page.
@@ -208,8 +208,9 @@ def initiative_rollup(request: HttpRequest, pk: int) -> HttpResponse:
     """What the initiative's coalitions did in a period, side by side and in total."""
     initiative = get_visible_or_404(Initiative.objects.select_related("country"), request.user, pk=pk)
     period_form = RollupPeriodForm(request.GET or None)
-    coalitions = coalitions_of(request.user, initiative=initiative)
-    context = {"initiative": initiative, "period_form": period_form, "rollup": rollup(coalitions, period_form.period())}
+    coalitions = Coalition.objects.visible_to(request.user).filter(initiative=initiative)
+    figures, page = rollup_page(coalitions, period_form.period(), request.GET.get("page"))
+    context = {"initiative": initiative, "period_form": period_form, "rollup": figures, "rollup_page": page}
     return render(request, "coalitions/initiative_rollup.html", context)
 
 
