@@ -243,6 +243,10 @@ class Assessment(TimeStampedModel):
 
 
 class CoalitionQuerySet(ScopedQuerySet):
+    #: Figures counted from many rows (the roll-ups) are kept in the cache under the table's version,
+    #: which every write drops (core.short_tables).
+    versioned_table = True
+
     country_lookups = ("initiative__country",)
 
     def visible_to_partner(self, organisation_id: int) -> "CoalitionQuerySet":
@@ -400,6 +404,10 @@ PUBLIC_MEMBER_KINDS = (Stakeholder.Kind.ORGANISATION, Stakeholder.Kind.INFORMAL_
 
 class CoalitionPartQuerySet(ScopedQuerySet):
     """Rows that belong to one coalition: partners see those of their coalitions."""
+
+    #: Figures counted from many rows (the roll-ups) are kept in the cache under the table's version,
+    #: which every write drops (core.short_tables).
+    versioned_table = True
 
     country_lookups = ("coalition__initiative__country",)
 
@@ -566,6 +574,10 @@ def check_coalition_in_initiative(row: "Engagement | LearningNote") -> None:
 
 
 class EngagementQuerySet(ScopedQuerySet):
+    #: Figures counted from many rows (the roll-ups) are kept in the cache under the table's version,
+    #: which every write drops (core.short_tables).
+    versioned_table = True
+
     country_lookups = ("coalition__initiative__country", "initiative__country")
 
     def visible_to_partner(self, organisation_id: int) -> "EngagementQuerySet":
@@ -729,6 +741,10 @@ class Outcome(TimeStampedModel):
 
 
 class LearningNoteQuerySet(ScopedQuerySet):
+    #: Figures counted from many rows (the roll-ups) are kept in the cache under the table's version,
+    #: which every write drops (core.short_tables).
+    versioned_table = True
+
     country_lookups = ("coalition__initiative__country", "initiative__country")
 
     def visible_to_partner(self, organisation_id: int) -> "LearningNoteQuerySet":

@@ -23,17 +23,16 @@ coalitions they are in; every other figure is the sum of the columns.
 
 import datetime
 import hashlib
-import uuid
 from dataclasses import dataclass, fields
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.expressions import count_of
+from core.short_tables import table_version
 from core.versions import code_version
 from stakeholders.models import Stakeholder
 
@@ -127,7 +126,7 @@ def rollup(coalitions: list[Coalition], period: Period, *, total_of: list[int] |
 
     With `total_of` (the ids of every coalition the total counts, of which `coalitions` are a page),
     the columns are those of `coalitions` and the total is that of `total_of`. The figures come from
-    the cache while none of the rows they count has changed (`figures_changed`).
+    the cache while none of the tables they count has changed (`core.short_tables.table_version`).
     """
     ids = [coalition.pk for coalition in coalitions]
     every = ids if total_of is None else list(total_of)
@@ -136,39 +135,26 @@ def rollup(coalitions: list[Coalition], period: Period, *, total_of: list[int] |
     return Rollup(period=period, columns=columns, total=Figures(**totals))
 
 
-#: The models whose rows the figures count: a write to any of them (or to the actors' sectors, the
-#: coalitions' links, the participants and the notes' shares) drops every kept roll-up.
+#: The tables the figures count: a write to any of them (the actors' sectors, the coalitions' links,
+#: an engagement's participants and a note's shares included) drops every kept roll-up.
 COUNTED_MODELS = (Membership, Engagement, Commitment, Outcome, LearningNote, Coalition, Stakeholder)
-COUNTED_LINKS = (Engagement.participants.through, LearningNote.shared_with.through)
 #: How long kept figures live at most; writes drop them sooner (the key also names today, for overdue).
 #: Short, because a transaction that wrote, read a roll-up and then rolled back leaves figures of rows
 #: that never were (there is no hook on rollback). The cache must be shared by every process
 #: (`CACHE_URL`), as for `core.short_tables`.
 FIGURES_TIMEOUT = 15 * 60
-_VERSION_KEY = "rollup-figures-version"
 
 
 def _cached_figures(ids: list[int], every: list[int], period: Period) -> tuple[dict, dict]:
     if not every:
         return {}, dict.fromkeys(Figures.names(), 0)
-    version = cache.get_or_set(_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
-    digest = hashlib.sha256(repr((ids, sorted(every))).encode()).hexdigest()[:32]
-    key = f"rollup-figures:{version}:{code_version()}:{period.start}:{period.end}:{timezone.localdate()}:{digest}"
+    digest = hashlib.sha256(repr((table_version(*COUNTED_MODELS), ids, sorted(every))).encode()).hexdigest()[:32]
+    key = f"rollup-figures:{code_version()}:{period.start}:{period.end}:{timezone.localdate()}:{digest}"
     found = cache.get(key)
     if found is None:
         found = _figures(ids, every, period)
         cache.set(key, found, FIGURES_TIMEOUT)
     return found
-
-
-def figures_changed(using: str | None = None) -> None:
-    """Every kept roll-up is counted again: from now on, and again once the write commits.
-
-    Now, so the transaction reads its own write; after the commit, because another request may have
-    kept the figures as they were before the commit in the meantime (as `core.short_tables` does).
-    """
-    cache.delete(_VERSION_KEY)
-    transaction.on_commit(lambda: cache.delete(_VERSION_KEY), using=using)
 
 
 def _figures(ids: list[int], every: list[int], period: Period) -> tuple[dict, dict]:

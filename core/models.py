@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,19 +30,13 @@ class TimeStampedModel(models.Model):
         super().save(*args, **kwargs)
 
 
-#: Sent after a bulk write (`update()`, `bulk_update()`, `bulk_create()`) of a recorded model, with the
-#: model as sender and `using`: what `post_save` and `post_delete` are to a single row's save and delete,
-#: for figures kept in the cache (`coalitions.rollup`).
-bulk_written = Signal()
-
-
 class RecordedQuerySet(models.QuerySet):
     """A queryset whose bulk writes reach the history as single saves do (core/history).
 
     `update()`, `bulk_update()` and `bulk_create()` write their history rows in bulk: a few
     queries whatever the number of rows. Every recorded model's manager is built on this
     (a test checks it), so no call site can forget. They also tell `core.short_tables` that the
-    table changed (a short table kept in the cache is read again), and send `bulk_written`.
+    table changed (a short table kept in the cache is read again).
     """
 
     def update(self, **kwargs) -> int:
@@ -52,7 +45,6 @@ class RecordedQuerySet(models.QuerySet):
 
         count = recorded_update(self, normalised_update_values(self.model, kwargs), super().update)
         table_changed(self.model, self.db)
-        bulk_written.send(sender=self.model, using=self.db)
         return count
 
     def bulk_update(self, objs, fields, batch_size=None) -> int:
@@ -69,7 +61,6 @@ class RecordedQuerySet(models.QuerySet):
             lambda objs: super(RecordedQuerySet, self).bulk_update(objs, fields, batch_size=batch_size),
         )
         table_changed(self.model, self.db)
-        bulk_written.send(sender=self.model, using=self.db)
         return count
 
     def bulk_create(self, objs, *args, **kwargs) -> list:
@@ -83,7 +74,6 @@ class RecordedQuerySet(models.QuerySet):
             self, objs, kwargs, lambda objs: super(RecordedQuerySet, self).bulk_create(objs, *args, **kwargs)
         )
         table_changed(self.model, self.db)
-        bulk_written.send(sender=self.model, using=self.db)
         return created
 
 

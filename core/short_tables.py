@@ -23,7 +23,7 @@ import uuid
 from django.apps import apps
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .versions import code_version
 
@@ -104,10 +104,24 @@ def _on_write(sender, using=None, **kwargs) -> None:
     table_changed(sender, using)
 
 
+def _on_links_changed(sender, action: str, using=None, **kwargs) -> None:
+    if action.startswith("post_"):
+        table_changed(_declared_by[sender], using)
+
+
+#: Each many-to-many link table of a versioned model, and that model: a change to the links (the
+#: participants of an engagement) is a write to the model's table, as a change to a column is.
+_declared_by: dict[type[models.Model], type[models.Model]] = {}
+
+
 def register() -> None:
-    """Drop a versioned table's version after each save and delete (the bulk writes call `table_changed`)."""
+    """Drop a versioned table's version after each save and delete, and after each change to its
+    many-to-many links (the bulk writes call `table_changed`)."""
     for model in apps.get_models():
         if is_versioned(model):
             uid = f"short_tables:{model._meta.label}"
             post_save.connect(_on_write, sender=model, dispatch_uid=uid)
             post_delete.connect(_on_write, sender=model, dispatch_uid=uid)
+            for field in model._meta.local_many_to_many:
+                _declared_by[field.remote_field.through] = model
+                m2m_changed.connect(_on_links_changed, sender=field.remote_field.through, dispatch_uid=uid)
