@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
+from .signals import rows_written
 from .versions import code_version
 
 
@@ -67,8 +68,10 @@ def table_changed(model: type[models.Model], using: str | None = None) -> None:
     """The next read of the table reads it again: from now on, and again once the write commits.
 
     Now, so this transaction reads its own write; after the commit, because another request may
-    have kept the table as it was before the commit in the meantime.
+    have kept the table as it was before the commit in the meantime. Every bulk write of a recorded
+    model comes here, so it also tells `core.signals.rows_written` (for any other cache of rows).
     """
+    rows_written.send(sender=model, using=using)
     if is_short_table(model):
         key = _version_key(model)
         cache.delete(key)

@@ -1,15 +1,25 @@
 """Token authentication: knox's header and hashing, over the project's token model (`KNOX_TOKEN_MODEL`).
 
-One query per request finds the token by its first characters (with its user) and compares the
-hash of the presented secret. An expired token is refused and kept, so its owner sees on the
-tokens page that it expired; a revoked one no longer exists. The time of last use is written at
-most once per `LAST_USE_PRECISION`, so a busy script costs one small write a minute, not one per
-request.
+A token is found by its first characters (with its user) and the hash of the presented secret is
+compared. An expired token is refused and kept, so its owner sees on the tokens page that it
+expired; a revoked one no longer exists. The time of last use is written at most once per
+`LAST_USE_PRECISION`, so a busy script costs one small write a minute, not one per request.
+
+The token found (with its user) is kept in the cache under the hash of its secret until its last
+use is due to be written again, so a busy script costs one query a minute, not one per request.
+Every write to a token or a user (save, delete, bulk write, in any process sharing the cache) drops
+the version the kept tokens are filed under, now and again when it commits, so a revoked or changed
+token, or a deactivated user, is refused from the next request on. Expiry is checked on every request.
 """
 
 import datetime
+import uuid
 from hmac import compare_digest
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
@@ -19,7 +29,14 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
+from core.signals import rows_written
+
 LAST_USE_PRECISION = datetime.timedelta(minutes=1)
+VERSION_KEY = "api-token-version"
+
+
+def _kept_key(digest: str) -> str:
+    return f"api-token:{digest}"
 
 
 class TokenAuthentication(auth.TokenAuthentication):
@@ -28,22 +45,56 @@ class TokenAuthentication(auth.TokenAuthentication):
             secret = token.decode("utf-8")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        model = get_token_model()
         digest = hash_token(secret)
-        candidates = model.objects.filter(token_key=secret[: CONSTANTS.TOKEN_KEY_LENGTH]).select_related("user")
-        found = next((row for row in candidates if compare_digest(digest, row.digest)), None)
-        if found is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
         now = timezone.now()
+        kept = cache.get_many([VERSION_KEY, _kept_key(digest)])
+        filed_under, found = kept.get(_kept_key(digest), (None, None))
+        if found is None or filed_under != kept.get(VERSION_KEY):
+            found = self._read(secret, digest, now)
         if found.is_expired(now):
             raise exceptions.AuthenticationFailed(_("This token has expired: make a new one on your tokens page."))
         if not found.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return found.user, found
+
+    def _read(self, secret: str, digest: str, now: datetime.datetime):
+        """The token from the database (its last use written if due), kept until that write is due again."""
+        # The version before the read: any write from now on drops it, so a token kept under it is
+        # never older than a write (writing the last use drops it too: the next request reads again).
+        version = cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+        model = get_token_model()
+        candidates = model.objects.filter(token_key=secret[: CONSTANTS.TOKEN_KEY_LENGTH]).select_related("user")
+        found = next((row for row in candidates if compare_digest(digest, row.digest)), None)
+        if found is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         if found.last_used_at is None or now - found.last_used_at >= LAST_USE_PRECISION:
             # The history leaves this field out, so this is a plain UPDATE, never a history row.
             model.objects.filter(pk=found.pk).update(last_used_at=now)
             found.last_used_at = now
-        return found.user, found
+            return found  # that write dropped the version: kept by the next request, which reads again
+        keep = (found.last_used_at + LAST_USE_PRECISION - now).total_seconds()
+        if keep > 0 and not found.is_expired(now) and found.user.is_active:
+            cache.set(_kept_key(digest), (version, found), timeout=keep)
+        return found
+
+
+def _tokens_changed(sender=None, using=None, **kwargs) -> None:
+    """Every kept token is read again from the database: from now on, and again once the write commits."""
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY), using=using)
+
+
+def _on_rows_written(sender, using=None, **kwargs) -> None:
+    if sender._meta.label in (get_token_model()._meta.label, settings.AUTH_USER_MODEL):
+        _tokens_changed(using=using)
+
+
+def register() -> None:
+    """Drop the kept tokens after each save, delete and bulk write of a token or a user (core/apps.py)."""
+    for model in (get_token_model(), settings.AUTH_USER_MODEL):
+        post_save.connect(_tokens_changed, sender=model, dispatch_uid=f"api-token-cache:save:{model}")
+        post_delete.connect(_tokens_changed, sender=model, dispatch_uid=f"api-token-cache:delete:{model}")
+    rows_written.connect(_on_rows_written, dispatch_uid="api-token-cache:rows_written")
 
 
 class TokenScheme(KnoxTokenScheme):
