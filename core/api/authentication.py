@@ -10,6 +10,9 @@ use is due to be written again, so a busy script costs one query a minute, not o
 Every write to a token or a user (save, delete, bulk write, in any process sharing the cache) drops
 the version the kept tokens are filed under, now and again when it commits, so a revoked or changed
 token, or a deactivated user, is refused from the next request on. Expiry is checked on every request.
+Like the rate limits and `core.short_tables`, this needs the cache every process shares (`CACHE_URL`,
+which `check --deploy` asks for with more than one process); without it, another process may go on
+accepting a revoked token until its last use is due (a minute at most).
 """
 
 import datetime
