@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from core.models import FieldCheckConstraint, RecordedQuerySet, ScopedQuerySet, TimeStampedModel
 
 
-class RecordedUserManager(UserManager.from_queryset(RecordedQuerySet)):
+class UserQuerySet(RecordedQuerySet):
+    #: Kept API tokens are filed under this table's version (core.api.authentication): every write to a
+    #: user (deactivated, a new role) drops it (core.short_tables).
+    versioned_table = True
+
+
+class RecordedUserManager(UserManager.from_queryset(UserQuerySet)):
     """Django's user manager, whose bulk writes are recorded in the history too."""
 
 
@@ -130,6 +136,9 @@ class ApiTokenQuerySet(ScopedQuerySet):
     """A token is its owner's alone: no one else sees it on a page, admins see every one in the admin."""
 
     country_lookups = ()
+    #: Tokens are kept in the cache under this table's version (core.api.authentication): a revoked or
+    #: changed token is read again (core.short_tables).
+    versioned_table = True
 
     def owned_by(self, user) -> "ApiTokenQuerySet":
         """The tokens of the signed-in user: what the tokens page lists, for admins too."""

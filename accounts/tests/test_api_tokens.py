@@ -7,7 +7,9 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from knox.crypto import hash_token
 from rest_framework.request import Request
@@ -181,3 +183,54 @@ def test_anonymous_gets_401_everywhere_but_schema_and_docs(client, world):
     assert client.get("/api/v1/coalitions/").status_code == 401
     assert client.get("/api/v1/schema/").status_code == 200
     assert client.get("/api/v1/docs/").status_code == 200
+
+
+def kept_token_client(world, user) -> tuple[ApiToken, APIClient]:
+    """A token whose last use was just written, used once more, so the API keeps it (core.api.authentication)."""
+    token, secret = services.api_token_create(user=user, name="Kept", expires_days=30)
+    client = token_client(secret)
+    assert client.get("/api/v1/countries/").status_code == 200  # writes the last use
+    assert client.get("/api/v1/countries/").status_code == 200  # reads it again and keeps it
+    return token, client
+
+
+def test_a_kept_token_costs_no_query_until_its_last_use_is_due(world):
+    _token, client = kept_token_client(world, world.staff_co)
+    with CaptureQueriesContext(connection) as read:
+        client.get("/api/v1/countries/")
+    assert not [query for query in read.captured_queries if "accounts_apitoken" in query["sql"]]
+
+
+def test_a_kept_token_is_refused_once_revoked(world):
+    token, client = kept_token_client(world, world.staff_co)
+    services.api_token_revoke(token=token)
+    assert client.get("/api/v1/countries/").status_code == 401
+
+
+def test_a_kept_token_is_refused_once_expired_by_a_bulk_write(world):
+    token, client = kept_token_client(world, world.partner_co)
+    ApiToken.objects.filter(pk=token.pk).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get("/api/v1/countries/")
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+def test_a_kept_token_is_refused_once_its_user_is_deactivated(world):
+    _token, client = kept_token_client(world, world.partner_co)
+    world.partner_co.is_active = False
+    world.partner_co.save()
+    assert client.get("/api/v1/countries/").status_code == 401
+
+
+def test_a_kept_token_is_refused_once_its_user_is_deactivated_in_bulk(world):
+    _token, client = kept_token_client(world, world.partner_co)
+    type(world.partner_co).objects.filter(pk=world.partner_co.pk).update(is_active=False)
+    assert client.get("/api/v1/countries/").status_code == 401
+
+
+def test_a_kept_token_answers_with_its_users_current_role(world):
+    _token, client = kept_token_client(world, world.staff_co)
+    world.staff_co.role = "partner"
+    world.staff_co.organisation = world.co_org
+    world.staff_co.save()
+    assert client.get("/api/v1/relationships/").status_code == 403  # staff-only: not for a partner

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import ValidatedModelSerializer, bounded
+from core.api.serializers import FieldsBuiltOnce, ValidatedModelSerializer, bounded
 from countries.api.serializers import CountryBriefSerializer
 from stakeholders.api.serializers import StakeholderBriefSerializer
 
@@ -14,13 +14,13 @@ INITIATIVE_BRIEF = ("id", "name")
 COALITION_BRIEF = ("id", "name", "status")
 
 
-class InitiativeBriefSerializer(serializers.ModelSerializer):
+class InitiativeBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Initiative
         fields = list(INITIATIVE_BRIEF)
 
 
-class CoalitionBriefSerializer(serializers.ModelSerializer):
+class CoalitionBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Coalition
         fields = list(COALITION_BRIEF)

@@ -1,15 +1,26 @@
 """Token authentication: knox's header and hashing, over the project's token model (`KNOX_TOKEN_MODEL`).
 
-One query per request finds the token by its first characters (with its user) and compares the
-hash of the presented secret. An expired token is refused and kept, so its owner sees on the
-tokens page that it expired; a revoked one no longer exists. The time of last use is written at
-most once per `LAST_USE_PRECISION`, so a busy script costs one small write a minute, not one per
-request.
+A token is found by its first characters (with its user) and the hash of the presented secret is
+compared. An expired token is refused and kept, so its owner sees on the tokens page that it
+expired; a revoked one no longer exists. The time of last use is written at most once per
+`LAST_USE_PRECISION`, so a busy script costs one small write a minute, not one per request.
+
+The token found (with its user) is kept in the cache under the hash of its secret until its last
+use is due to be written again, so a busy script costs one query a minute, not one per request.
+It is filed under the versions of the tokens' and the users' tables (`core.short_tables`), which
+every write to either drops (save, delete, bulk write, in any process sharing the cache), now and
+again when it commits, so a revoked or changed token, or a deactivated user, is refused from the
+next request on. Expiry is checked on every request.
+Like the rate limits and `core.short_tables`, this needs the cache every process shares (`CACHE_URL`,
+which `check --deploy` asks for with more than one process); without it, another process may go on
+accepting a revoked token until its last use is due (a minute at most).
 """
 
 import datetime
 from hmac import compare_digest
 
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
@@ -19,7 +30,15 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
+from core.short_tables import table_version
+from core.versions import code_version
+
 LAST_USE_PRECISION = datetime.timedelta(minutes=1)
+
+
+def _kept_key(digest: str) -> str:
+    # Under the code's version too: a deploy never reads a token (and user) pickled by other code.
+    return f"api-token:{code_version()}:{digest}"
 
 
 class TokenAuthentication(auth.TokenAuthentication):
@@ -28,22 +47,36 @@ class TokenAuthentication(auth.TokenAuthentication):
             secret = token.decode("utf-8")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        model = get_token_model()
         digest = hash_token(secret)
-        candidates = model.objects.filter(token_key=secret[: CONSTANTS.TOKEN_KEY_LENGTH]).select_related("user")
-        found = next((row for row in candidates if compare_digest(digest, row.digest)), None)
-        if found is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
         now = timezone.now()
+        version = table_version(get_token_model(), get_user_model())
+        filed_under, found = cache.get(_kept_key(digest), (None, None))
+        if found is None or filed_under != version:
+            found = self._read(secret, digest, now, version)
         if found.is_expired(now):
             raise exceptions.AuthenticationFailed(_("This token has expired: make a new one on your tokens page."))
         if not found.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return found.user, found
+
+    def _read(self, secret: str, digest: str, now: datetime.datetime, version: tuple[str, ...]):
+        """The token from the database (its last use written if due), kept until that write is due again."""
+        # `version` was read before this read: any write from now on drops it, so a token kept under
+        # it is never older than a write (writing the last use drops it too: the next request reads again).
+        model = get_token_model()
+        candidates = model.objects.filter(token_key=secret[: CONSTANTS.TOKEN_KEY_LENGTH]).select_related("user")
+        found = next((row for row in candidates if compare_digest(digest, row.digest)), None)
+        if found is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         if found.last_used_at is None or now - found.last_used_at >= LAST_USE_PRECISION:
             # The history leaves this field out, so this is a plain UPDATE, never a history row.
             model.objects.filter(pk=found.pk).update(last_used_at=now)
             found.last_used_at = now
-        return found.user, found
+            return found  # that write dropped the version: kept by the next request, which reads again
+        keep = (found.last_used_at + LAST_USE_PRECISION - now).total_seconds()
+        if keep > 0 and not found.is_expired(now) and found.user.is_active:
+            cache.set(_kept_key(digest), (version, found), timeout=keep)
+        return found
 
 
 class TokenScheme(KnoxTokenScheme):

@@ -19,6 +19,7 @@ overriding `to_representation`, makes `row_plan` return None and the list uses t
 `core/tests/test_api_rows.py` checks every list that uses a plan against its serializer.
 """
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -81,13 +82,21 @@ class RowPlan:
         many = {
             name: _many_ids(self.model, source, ids, self.many_slugs.get(name)) for name, source in self.many.items()
         }
+        values = [(name, column, _for_page(convert)) for name, (column, convert) in self.values.items()]
+        relations = [
+            (
+                relation,
+                [(name, [(f, c, _for_page(convert)) for f, c, convert in fields]) for name, fields in relation.briefs],
+            )
+            for relation in self.relations.values()
+        ]
         built = []
         for row in page:
             out = {}
-            for name, (column, convert) in self.values.items():
+            for name, column, convert in values:
                 value = row[column]
                 out[name] = None if value is None else convert(value)
-            for relation in self.relations.values():
+            for relation, briefs in relations:
                 pk = row[relation.name]
                 if relation.name in scoped:
                     related = visible[relation.name].get(pk)
@@ -96,12 +105,23 @@ class RowPlan:
                     related = {column: row[f"{relation.name}__{column}"] for column in relation.columns}
                 for name in relation.id_fields:
                     out[name] = pk
-                for name, fields in relation.briefs:
+                for name, fields in briefs:
                     out[name] = None if pk is None else _brief(related, fields)
             for name in self.many:
                 out[name] = many[name].get(row["id"], [])
             built.append({name: out[name] for name in self.order})
         return built
+
+
+def _for_page(convert: Convert) -> Convert:
+    """A field's `to_representation` for one page: a date-time field's time zone (the request's, through
+    a thread-local) is read once for the page rather than once per value; the conversion is the field's own."""
+    field = getattr(convert, "__self__", None)
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        field = copy.copy(field)  # the plan's field is shared by every request
+        field.timezone = field.default_timezone()
+        return field.to_representation
+    return convert
 
 
 def _brief(related: dict, fields) -> dict:

@@ -32,7 +32,21 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return False
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
+# A ModelSerializer whose fields are worked out from the model once per class, and copied for each use.
+# DRF's `ModelSerializer.get_fields()` reads the model's fields and builds each serializer field's
+# arguments again for every instance (a detail, each nested brief); what it builds follows from the
+# class alone (Meta and declared fields, never the context), so it is built once and each instance
+# gets its own copies, as DRF gives each instance copies of the declared fields.
+# (No docstring: drf-spectacular would take it as the description of every brief serializer.)
+class FieldsBuiltOnce:
+    def get_fields(self) -> dict:
+        cls = type(self)
+        if "_built_fields" not in cls.__dict__:
+            cls._built_fields = super().get_fields()
+        return copy.deepcopy(cls._built_fields)
+
+
+class ValidatedModelSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """Runs the model's `full_clean()` before saving, with the many-to-many values handed to `clean()`.
 
     netbox's `ValidatedModelSerializer`: every rule of the model (constraints and `clean()`,

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.serializers import ValidatedModelSerializer, bounded
+from core.api.serializers import FieldsBuiltOnce, ValidatedModelSerializer, bounded
 from countries.api.serializers import CountryBriefSerializer
 
 from ..models import Contact, Relationship, Stakeholder, Tag, duplicates_message
@@ -10,7 +10,7 @@ from ..services import stakeholder_tags_set, tag_names
 BRIEF_FIELDS = ("id", "name", "acronym", "sector")
 
 
-class StakeholderBriefSerializer(serializers.ModelSerializer):
+class StakeholderBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Stakeholder
         fields = list(BRIEF_FIELDS)
