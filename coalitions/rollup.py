@@ -115,6 +115,8 @@ class Rollup:
     period: Period
     columns: list[Column]
     total: Figures
+    #: The figures' key in the cache: the pages keep their rendered table under it (it changes with them).
+    key: str = ""
 
 
 #: Figures that count actors: the total counts each actor once, not once per coalition.
@@ -130,9 +132,9 @@ def rollup(coalitions: list[Coalition], period: Period, *, total_of: list[int] |
     """
     ids = [coalition.pk for coalition in coalitions]
     every = ids if total_of is None else list(total_of)
-    per, totals = _cached_figures(ids, every, period)
+    key, (per, totals) = _cached_figures(ids, every, period)
     columns = [Column(coalition=c, figures=Figures(**per[c.pk])) for c in coalitions]
-    return Rollup(period=period, columns=columns, total=Figures(**totals))
+    return Rollup(period=period, columns=columns, total=Figures(**totals), key=key)
 
 
 #: The tables the figures count: a write to any of them (the actors' sectors, the coalitions' links,
@@ -145,16 +147,17 @@ COUNTED_MODELS = (Membership, Engagement, Commitment, Outcome, LearningNote, Coa
 FIGURES_TIMEOUT = 15 * 60
 
 
-def _cached_figures(ids: list[int], every: list[int], period: Period) -> tuple[dict, dict]:
+def _cached_figures(ids: list[int], every: list[int], period: Period) -> tuple[str, tuple[dict, dict]]:
+    """The figures' key and the figures (each coalition's and the total), from the cache when kept."""
     if not every:
-        return {}, dict.fromkeys(Figures.names(), 0)
+        return "", ({}, dict.fromkeys(Figures.names(), 0))
     digest = hashlib.sha256(repr((table_version(*COUNTED_MODELS), ids, sorted(every))).encode()).hexdigest()[:32]
     key = f"rollup-figures:{code_version()}:{period.start}:{period.end}:{timezone.localdate()}:{digest}"
     found = cache.get(key)
     if found is None:
         found = _figures(ids, every, period)
         cache.set(key, found, FIGURES_TIMEOUT)
-    return found
+    return key, found
 
 
 def _figures(ids: list[int], every: list[int], period: Period) -> tuple[dict, dict]:

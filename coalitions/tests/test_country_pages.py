@@ -42,7 +42,7 @@ def test_country_list_query_count_is_constant(staff_client, world, django_assert
         staff_client.get("/countries/")
 
 
-PANELS = ["coalitions", "health", "entry-points", "regions"]
+PANELS = ["initiatives", "coalitions", "health", "entry-points", "regions"]
 
 
 def panel(client, name: str, code: str = "co", **query):
@@ -54,9 +54,10 @@ def test_country_page_shows_initiatives_coalitions_and_regions(staff_client, wor
     response = staff_client.get("/countries/co/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Comunidades Energéticas" in html
-    assert "Plan de Desarrollo Moquegua" not in html
     assert 'href="/stakeholders/new/?country=' in html
+    initiatives = panel(staff_client, "initiatives").content.decode()
+    assert "Comunidades Energéticas" in initiatives
+    assert "Plan de Desarrollo Moquegua" not in initiatives
     coalitions = panel(staff_client, "coalitions").content.decode()
     assert "Coalición La Guajira" in coalitions and "<html" not in coalitions
     regions = panel(staff_client, "regions").content.decode()
@@ -109,17 +110,17 @@ def test_unknown_country_is_404(staff_client, world):
 @pytest.mark.parametrize("extra", [0, 6])
 def test_country_page_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
     add_country_work(world, extra)
-    # Session, user, country, the user's teams (for the edit links) and the initiatives; the rest is in panels.
-    with django_assert_num_queries(5):
+    # Session, user, country and the user's teams (for the edit links); the rest is in panels.
+    with django_assert_num_queries(4):
         staff_client.get("/countries/co/")
 
 
 @pytest.mark.parametrize("extra", [0, 6])
 @pytest.mark.parametrize(
     ("name", "expected"),
-    # Session, user, country, then: the coalitions' number, a page of them and their regions; the
-    # health snapshots; the entry points; the regions worked in and the number of stakeholders.
-    [("coalitions", 6), ("health", 4), ("entry-points", 4), ("regions", 5)],
+    # Session, user, country, then: the initiatives; the coalitions' number, a page of them and their
+    # regions; the health snapshots; the entry points; the regions worked in and the number of stakeholders.
+    [("initiatives", 4), ("coalitions", 6), ("health", 4), ("entry-points", 4), ("regions", 5)],
 )
 def test_country_panel_query_count_is_constant(staff_client, world, django_assert_num_queries, extra, name, expected):
     add_country_work(world, extra)

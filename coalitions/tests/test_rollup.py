@@ -481,3 +481,22 @@ def test_a_country_roll_up_shows_a_page_of_coalitions_with_the_total_of_all(staf
     assert first.context["rollup"].total == second.context["rollup"].total == rollup(columns, PERIOD).total
     assert "page=2#rollup" in first.content.decode()
     assert "not only those of this page" in first.content.decode()
+
+
+def test_a_roll_up_page_shows_what_changed_since_its_table_was_kept(staff_client, national):
+    url = reverse("coalitions:country_rollup", kwargs={"code": "co"})
+    query = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}
+
+    def table() -> str:
+        content = staff_client.get(url, query).content.decode()
+        return content[content.index('<table class="rollup-table">') : content.index("</table>")]
+
+    before = table()
+    assert table() == before  # kept
+    add_engagement(national)
+    national.k.name = "Coalición Córdoba y Sucre"
+    national.k.save()
+    after = table()
+    assert after != before and "Coalición Córdoba y Sucre" in after
+    cache.clear()
+    assert table() == after  # as rendered afresh

@@ -47,23 +47,27 @@ def country_list(request):
 
 @staff_required
 def country_detail(request, code: str):
-    """The country and its initiatives; its coalitions, their health, its entry points and the regions
-    worked in are panels the page loads after its first paint (htmx), each a page of its own too."""
+    """The country; its initiatives, coalitions, their health, its entry points and the regions worked
+    in are panels the page loads after its first paint (htmx), each a page of its own too, so the
+    page's cost does not grow with the country's work."""
     country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
+    context = {
+        "country": country,
+        "panels": PANELS,
+        "can_edit": request.user.is_admin or country.pk in request.user.team_country_ids,
+        "nav_section": "countries",
+    }
+    return render(request, "coalitions/country_detail.html", context)
+
+
+def _initiatives(request, country: Country) -> dict:
     initiatives = (
         Initiative.objects.visible_to(request.user)
         .filter(country=country)
         .select_related("lead")
         .annotate(coalition_count=_count(Coalition.objects.all(), "initiative"))
     )
-    context = {
-        "country": country,
-        "initiatives": initiatives,
-        "panels": PANELS,
-        "can_edit": request.user.is_admin or country.pk in request.user.team_country_ids,
-        "nav_section": "countries",
-    }
-    return render(request, "coalitions/country_detail.html", context)
+    return {"initiatives": initiatives}
 
 
 def _coalitions(request, country: Country) -> dict:
@@ -108,6 +112,7 @@ def _regions(request, country: Country) -> dict:
 #: The panels of a country's page, in the order it shows them: name, what the panel's view adds to
 #: the context (the country's tags need nothing more), its heading, and when htmx loads it.
 PANELS = {
+    "initiatives": (_initiatives, _("Initiatives"), "load"),
     "coalitions": (_coalitions, _("Coalitions"), "load"),
     "health": (None, _("Coalition health"), "revealed"),
     "entry-points": (None, _("Entry points, best first"), "revealed"),
