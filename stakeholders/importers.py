@@ -187,6 +187,10 @@ class _URLCheck:
             and not django.unsafe_chars.intersection(value)
             and value.split("://")[0].lower() in django.schemes
         ):
+            if value.isascii() and len(value) <= 253:
+                # The host is part of the value, so no longer than 253 characters, and an ASCII URL
+                # without brackets is one urlsplit() splits: URLValidator's last checks hold.
+                return True
             try:
                 host = urlsplit(value).hostname
             except ValueError:
