@@ -34,6 +34,7 @@ per row and make a 50,000-row file take minutes.
 """
 
 import copy
+import itertools
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -228,11 +229,11 @@ class _RowChecker:
                 [c for c in countries if self.allowed_country_ids is None or c.pk in self.allowed_country_ids]
             )
         self.existing, self.organisations, self.organisation_anywhere = _existing_names()
-        # The rows an `id` may update: those the user may edit (all of them for the command).
-        editable = Stakeholder.objects.all() if user is None else Stakeholder.objects.editable_by(user)
-        # Loaded only for a file with an id column (an export), in two queries.
-        related = ("regions", "tags") if "tags" in columns else ("regions",)
-        self.editable = {s.pk: s for s in editable.prefetch_related(*related).order_by()} if "id" in columns else {}
+        # The rows an `id` may update: those the user may edit (all of them for the command), read
+        # for a file with an id column (an export) a batch of lines at a time (`_load_targets`).
+        self.editable_rows = Stakeholder.objects.all() if user is None else Stakeholder.objects.editable_by(user)
+        self.related = ("regions", "tags") if "tags" in columns else ("regions",)
+        self.editable: dict[int, Stakeholder] = {}
         #: With a `tags` column: the tag names of the new rows that have any (by their position among
         #: the rows yielded), each updated row's when they differ, and the ids the new rows were written with.
         self.new_tags: dict[int, list[str]] = {}
@@ -258,6 +259,22 @@ class _RowChecker:
             raise CellInvalid(outside)
         return found.pk
 
+    def _with_targets(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+        """The table's rows; with an id column, the stakeholders a batch of them names are read first,
+        in one query (and one per related table), so no more than a batch of them is held at once."""
+        position = self.index.get("id")
+        if position is None:
+            yield from rows
+            return
+        # SQLite limits the parameters of a query.
+        size = min(BATCH_SIZE, 500) if connection.vendor == "sqlite" else BATCH_SIZE
+        while batch := list(itertools.islice(rows, size)):
+            cells_ids = (cells[position].strip() for _line, cells in batch if position < len(cells))
+            ids = {int(value) for value in cells_ids if value.isdigit()}
+            found = self.editable_rows.filter(pk__in=ids).prefetch_related(*self.related).order_by()
+            self.editable = {stakeholder.pk: stakeholder for stakeholder in found} if ids else {}
+            yield from batch
+
     def rows(self, table) -> Iterator[tuple[tuple, list[int]]]:
         errors, countries, regions, limits = self.errors, self.countries, self.regions, self.limits
         # A column holds a handful of distinct spellings ("Local", "local"): each is read once.
@@ -270,7 +287,7 @@ class _RowChecker:
         at = {column: index.get(column) for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
         columns = self.columns
 
-        for line, row in table.rows:
+        for line, row in self._with_targets(table.rows):
             self.line = line
             if len(row) != self.width:
                 counts = {"expected": self.width, "found": len(row)}
