@@ -34,8 +34,10 @@ per row and make a 50,000-row file take minutes.
 """
 
 import copy
+import itertools
 import re
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from auditlog.context import disable_auditlog
@@ -186,6 +188,10 @@ class _URLCheck:
             and not django.unsafe_chars.intersection(value)
             and value.split("://")[0].lower() in django.schemes
         ):
+            if value.isascii() and len(value) <= 253:
+                # The host is part of the value, so no longer than 253 characters, and an ASCII URL
+                # without brackets is one urlsplit() splits: URLValidator's last checks hold.
+                return True
             try:
                 host = urlsplit(value).hostname
             except ValueError:
@@ -223,16 +229,16 @@ class _RowChecker:
                 [c for c in countries if self.allowed_country_ids is None or c.pk in self.allowed_country_ids]
             )
         self.existing, self.organisations, self.organisation_anywhere = _existing_names()
-        # The rows an `id` may update: those the user may edit (all of them for the command).
-        editable = Stakeholder.objects.all() if user is None else Stakeholder.objects.editable_by(user)
-        # Loaded only for a file with an id column (an export), in two queries.
-        related = ("regions", "tags") if "tags" in columns else ("regions",)
-        self.editable = {s.pk: s for s in editable.prefetch_related(*related).order_by()} if "id" in columns else {}
-        #: With a `tags` column: each new row's tag names (in the order the rows are yielded), each
-        #: updated row's when they differ, and the ids the new rows were written with.
-        self.new_tags: list[list[str]] = []
+        # The rows an `id` may update: those the user may edit (all of them for the command), read
+        # for a file with an id column (an export) a batch of lines at a time (`_load_targets`).
+        self.editable_rows = Stakeholder.objects.all() if user is None else Stakeholder.objects.editable_by(user)
+        self.related = ("regions", "tags") if "tags" in columns else ("regions",)
+        self.editable: dict[int, Stakeholder] = {}
+        #: With a `tags` column: the tag names of the new rows that have any (by their position among
+        #: the rows yielded), each updated row's when they differ, and the ids the new rows were written with.
+        self.new_tags: dict[int, list[str]] = {}
         self.update_tags: dict[int, list[str]] = {}
-        self.created_ids: list[int] = []
+        self.created_ids: array | list[int] = []
         self.updates: list[tuple[Stakeholder, dict, list[int]]] = []
         self.unchanged = 0
         self.kinds = Choices(Stakeholder.Kind.choices)
@@ -253,9 +259,26 @@ class _RowChecker:
             raise CellInvalid(outside)
         return found.pk
 
+    def _with_targets(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+        """The table's rows; with an id column, the stakeholders a batch of them names are read first,
+        in one query (and one per related table), so no more than a batch of them is held at once."""
+        position = self.index.get("id")
+        if position is None:
+            yield from rows
+            return
+        # SQLite limits the parameters of a query.
+        size = min(BATCH_SIZE, 500) if connection.vendor == "sqlite" else BATCH_SIZE
+        while batch := list(itertools.islice(rows, size)):
+            cells_ids = (cells[position].strip() for _line, cells in batch if position < len(cells))
+            ids = {int(value) for value in cells_ids if value.isdigit()}
+            found = self.editable_rows.filter(pk__in=ids).prefetch_related(*self.related).order_by()
+            self.editable = {stakeholder.pk: stakeholder for stakeholder in found} if ids else {}
+            yield from batch
+
     def rows(self, table) -> Iterator[tuple[tuple, list[int]]]:
         errors, countries, regions, limits = self.errors, self.countries, self.regions, self.limits
-        kinds, sectors, levels = self.kinds.lookup, self.sectors.lookup, self.levels.lookup
+        # A column holds a handful of distinct spellings ("Local", "local"): each is read once.
+        kinds, sectors, levels = _cached(self.kinds.lookup), _cached(self.sectors.lookup), _cached(self.levels.lookup)
         country_by_name = self.places.country_by_name
         allowed_country_ids = self.allowed_country_ids
         country_names = {c.pk: c.display_name for c in countries.values()}
@@ -264,7 +287,7 @@ class _RowChecker:
         at = {column: index.get(column) for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
         columns = self.columns
 
-        for line, row in table.rows:
+        for line, row in self._with_targets(table.rows):
             self.line = line
             if len(row) != self.width:
                 counts = {"expected": self.width, "found": len(row)}
@@ -288,13 +311,13 @@ class _RowChecker:
                 problems.append(_("name is required"))
             elif len(name) > limits["name"]:
                 problems.append(_("name is longer than %(limit)d characters") % {"limit": limits["name"]})
-            kind = kinds.get(label_key(values["kind"])) if values["kind"] else Stakeholder.Kind.ORGANISATION
+            kind = kinds(values["kind"]) if values["kind"] else Stakeholder.Kind.ORGANISATION
             if kind is None:
                 problems.append(_unknown_choice(_("kind"), values["kind"], self.kinds))
-            sector = sectors.get(label_key(values["sector"]))
+            sector = sectors(values["sector"])
             if sector is None:
                 problems.append(_unknown_choice(_("sector"), values["sector"], self.sectors))
-            level = levels.get(label_key(values["level"]))
+            level = levels(values["level"])
             if level is None:
                 problems.append(_unknown_choice(_("level"), values["level"], self.levels))
             country = countries.get(values["country"].upper()) or country_by_name.get(label_key(values["country"]))
@@ -330,7 +353,7 @@ class _RowChecker:
                     municipality_id = self.municipality(values["municipality"], country, row_regions)
                 except CellInvalid as error:
                     problems.append(error.message)
-            row_tags = tag_names(values["tags"].replace(";", ","))
+            row_tags = tag_names(values["tags"].replace(";", ",")) if values["tags"] else []
             too_long = [tag for tag in row_tags if len(tag) > Tag._meta.get_field("name").max_length]
             if too_long:
                 problems.append(
@@ -351,8 +374,9 @@ class _RowChecker:
                     problems.append(_("The organisation must be an organisation, not a person or an informal group."))
 
             existing_error = None
+            folded = fold(name)  # the stored search form (core.search), folded once per row
             if name and country is not None:
-                key = (country.pk, fold(name))
+                key = (country.pk, folded)
                 if key in lines_by_key:
                     problems.append(
                         _("%(name)r is already on line %(line)d for this country")
@@ -404,12 +428,25 @@ class _RowChecker:
                 else:
                     self.unchanged += 1
                 continue
+            if row_tags:
+                self.new_tags[self.valid_rows] = row_tags
             self.valid_rows += 1
-            self.new_tags.append(row_tags)
-            row = (kind, name, acronym, sector, level, country.pk, website, values["description"], fold(name))
+            row = (kind, name, acronym, sector, level, country.pk, website, values["description"], folded)
             row += (organisation_id, municipality_id)
             yield row, [region.pk for region in row_regions]
         errors.extend(table.errors)
+
+
+def _cached(lookup: dict[str, str]) -> Callable[[str], str | None]:
+    """A choice column's reading of a cell (`label_key`, then the choices), remembered per spelling."""
+    found: dict[str, str | None] = {}
+
+    def read(text: str) -> str | None:
+        if text not in found:
+            found[text] = lookup.get(label_key(text))
+        return found[text]
+
+    return read
 
 
 def _unknown_choice(column: str, value: str, choices: Choices) -> str:
@@ -437,20 +474,24 @@ WRITE_COLUMNS = (
 
 def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *, id_count: int) -> int:
     """Stream the valid rows to PostgreSQL with COPY while the rest of the file is still being
-    checked, then their regions; return how many stakeholders were written.
+    checked, then their regions and their history; return how many stakeholders were written.
 
     The COPY runs while Python validates the next rows, so the database inserts and maintains
     the table's indexes on the other core instead of after validation. Ids come from the
     table's sequence, reserved in one query for as many rows as the file has lines (a few
     unused ids are harmless gaps). As soon as a row is bad the stream stops (the rest of the
     file is still checked, for the report) and the caller rolls the transaction back.
+
+    Memory stays small whatever the file's size: only the new ids and their region links are
+    kept (as arrays of integers); the history is written afterwards from the rows read back in
+    batches (`_record_written`).
     """
     table = Stakeholder._meta.db_table
     through = Stakeholder.regions.through
-    written_rows: list[tuple[int, tuple]] = []
+    created = array("q")
+    link_owners, link_regions = array("q"), array("q")
     with connection.cursor() as cursor:
         ids = iter(reserve_ids(cursor, table, id_count))
-        links: list[tuple[int, int]] = []
         now = timezone.now().isoformat()
 
         def records() -> Iterator[tuple]:
@@ -460,8 +501,10 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
                         pass  # checked for the report, never written
                     return
                 pk = next(ids)
-                links.extend((pk, region) for region in regions)
-                written_rows.append((pk, row))
+                created.append(pk)
+                for region in regions:
+                    link_owners.append(pk)
+                    link_regions.append(region)
                 yield (pk, now, now, *row)
 
         written = copy_rows(
@@ -471,23 +514,32 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
             records(),
             nullable=("organisation_id", "municipality_id"),
         )
-        if links and not checker.errors:
-            copy_rows(cursor, through._meta.db_table, ("stakeholder_id", "region_id"), links)
-    checker.created_ids = [pk for pk, _row in written_rows]
+        if link_owners and not checker.errors:
+            copy_rows(
+                cursor,
+                through._meta.db_table,
+                ("stakeholder_id", "region_id"),
+                zip(link_owners, link_regions, strict=True),
+            )
+    checker.created_ids = created
     if not checker.errors:
-        # Instances built the way querysets build them (positional values): 50,000 keyword
-        # constructions cost seconds.
-        names = [field.attname for field in Stakeholder._meta.concrete_fields]
-        at = [WRITE_COLUMNS.index(name) if name in WRITE_COLUMNS else None for name in names]
-        pk_at = names.index("id")
-
-        def values(pk: int, row: tuple) -> list:
-            found = [None if position is None else row[position] for position in at]
-            found[pk_at] = pk
-            return found
-
-        _record([Stakeholder.from_db(None, names, values(pk, row)) for pk, row in written_rows], links)
+        _record_written(created, link_owners, link_regions)
     return written
+
+
+def _record_written(created: array, link_owners: array, link_regions: array) -> None:
+    """The "created" history of rows written with COPY, a batch at a time: each batch read back in
+    one query (so no instance outlives its batch), with its regions from the links written."""
+    at = 0  # the links are in the order of the rows
+    for start in range(0, len(created), BATCH_SIZE):
+        pks = created[start : start + BATCH_SIZE].tolist()
+        last = pks[-1]
+        regions: dict[int, list[int]] = {}
+        while at < len(link_owners) and link_owners[at] <= last:
+            regions.setdefault(link_owners[at], []).append(link_regions[at])
+            at += 1
+        batch = Stakeholder._base_manager.filter(pk__in=pks).order_by("pk")
+        record_created(Stakeholder, list(batch), m2m={"regions": regions})
 
 
 def _record(created: list[Stakeholder], links: list[tuple[int, int]]) -> None:
@@ -500,14 +552,11 @@ def _record(created: list[Stakeholder], links: list[tuple[int, int]]) -> None:
 
 def _tag_new(checker: _RowChecker) -> None:
     """The new rows' tags, once the rows are written (through the page's rule: a country's new tag is made)."""
-    if not any(checker.new_tags):
+    if not checker.new_tags:
         return
-    countries = dict(Stakeholder.objects.filter(pk__in=checker.created_ids).values_list("pk", "country_id").order_by())
-    stakeholders_tags_add(
-        tags=[
-            (pk, countries[pk], names) for pk, names in zip(checker.created_ids, checker.new_tags, strict=True) if names
-        ]
-    )
+    names = {checker.created_ids[position]: tags for position, tags in checker.new_tags.items()}
+    countries = dict(Stakeholder.objects.filter(pk__in=list(names)).values_list("pk", "country_id").order_by())
+    stakeholders_tags_add(tags=[(pk, countries[pk], tags) for pk, tags in names.items()])
 
 
 def _bulk_write(rows: list[tuple[tuple, list[int]]], checker: _RowChecker) -> int:

@@ -241,3 +241,21 @@ def test_websites_are_judged_exactly_as_djangos_url_validator_judges_them(websit
         expected = False
 
     assert _URLCheck(max_length=2048)(website) is expected
+
+
+@pytest.mark.django_db
+def test_rows_with_ids_update_their_stakeholders_read_a_batch_of_lines_at_a_time(monkeypatch):
+    from stakeholders import importers
+
+    monkeypatch.setattr(importers, "BATCH_SIZE", 2)
+    assert stakeholders_import_csv(file=csv_of(*good_rows(5, prefix="Veeduría"))).created == 5
+    pks = list(Stakeholder.objects.filter(name__startswith="Veeduría").order_by("pk").values_list("pk", flat=True))
+    rows = [f"{pk},{row}" for pk, row in zip(pks, good_rows(5, prefix="Veeduría"), strict=True)]
+    rows[3] = rows[3].replace(",F3,", ",VV3,")
+
+    result = stakeholders_import_csv(file=csv_of(*rows, header="id," + HEADER))
+
+    assert result.ok, result.errors
+    assert (result.updated, result.unchanged, result.created) == (1, 4, 0)
+    assert Stakeholder.objects.get(pk=pks[3]).acronym == "VV3"
+    assert Stakeholder.objects.filter(name__startswith="Veeduría").count() == 5
