@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("portal/", views.home, name="home"),
     path("portal/coalitions/<int:pk>/", views.coalition_detail, name="coalition_detail"),
+    path("portal/coalitions/<int:pk>/<slug:section>/", views.coalition_section, name="coalition_section"),
     path("portal/coalitions/<int:pk>/engagements/new/", views.engagement_create, name="engagement_create"),
     path("portal/coalitions/<int:pk>/outcomes/new/", views.outcome_create, name="outcome_create"),
     path("portal/commitments/", views.commitment_list, name="commitment_list"),

@@ -108,20 +108,66 @@ def _coalition_sections(user, coalition) -> dict:
     }
 
 
+#: The parts of a coalition's page it loads after its first paint (htmx), each a page of its own.
+LAZY_SECTIONS = ("plan", "engagements", "outcomes", "notes")
+
+
+def _coalition_with_count(request: HttpRequest, pk: int, section: str) -> Coalition:
+    """The coalition the partner sees (a 404 otherwise), with the number of rows of one of its parts."""
+    user = request.user
+    count = count_of(_coalition_sections(user, OuterRef("pk"))[section])
+    return get_visible_or_404(
+        Coalition.objects.select_related("initiative__country").annotate(**{f"{section}_count": count}), user, pk=pk
+    )
+
+
+def _section_page(request: HttpRequest, coalition: Coalition, section: str):
+    """A page of SECTION_SIZE rows of a part of the coalition's page; its count came with the coalition."""
+    rows = _coalition_sections(request.user, coalition)[section]
+    paginator = _CountedPaginator(rows, SECTION_SIZE, getattr(coalition, f"{section}_count"))
+    return paginator.get_page(request.GET.get(section))
+
+
 @partner_required
 def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A coalition's page: each part a page at a time, in eight queries at most. The coalition's
-    query counts the rows of every part too; an empty part costs no query of its own."""
-    user = request.user
-    counts = {f"{name}_count": count_of(rows) for name, rows in _coalition_sections(user, OuterRef("pk")).items()}
-    coalition = get_visible_or_404(
-        Coalition.objects.select_related("initiative", "initiative__country").annotate(**counts), user, pk=pk
-    )
-    context = {"nav_section": "portal", "coalition": coalition, "organisation_id": user.organisation_id}
-    for name, rows in _coalition_sections(user, coalition).items():
-        paginator = _CountedPaginator(rows, SECTION_SIZE, getattr(coalition, f"{name}_count"))
-        context[name] = paginator.get_page(request.GET.get(name))
+    """A coalition's page: its members a page at a time, in four queries. Its action plan,
+    engagements, outcomes and learning notes are parts the page loads after its first paint (htmx),
+    each a page of its own linked for a browser without script."""
+    coalition = _coalition_with_count(request, pk, "members")
+    # The page's query goes on to each part: the page a part's pagination asks for, and the others' kept.
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    sections = {
+        section: reverse("portal:coalition_section", kwargs={"pk": coalition.pk, "section": section}) + query
+        for section in LAZY_SECTIONS
+    }
+    context = {
+        "nav_section": "portal",
+        "coalition": coalition,
+        "organisation_id": request.user.organisation_id,
+        "members": _section_page(request, coalition, "members"),
+        "sections": sections,
+    }
     return render(request, "portal/coalition_detail.html", context)
+
+
+@partner_required
+def coalition_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """A part of a coalition's page (its action plan, engagements, outcomes or learning notes), a page
+    at a time: bare for the page's htmx request, else a page of its own. Out of sight is a 404, as
+    for the page."""
+    if section not in LAZY_SECTIONS:
+        raise Http404
+    coalition = _coalition_with_count(request, pk, section)
+    context = {
+        "nav_section": "portal",
+        "coalition": coalition,
+        "organisation_id": request.user.organisation_id,
+        section: _section_page(request, coalition, section),
+        "section": f"portal/includes/coalition_{section}.html",
+    }
+    if request.htmx:
+        return render(request, context["section"], context)
+    return render(request, "portal/coalition_section.html", context)
 
 
 @partner_required

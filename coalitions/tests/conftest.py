@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
@@ -94,3 +95,20 @@ def count_queries():
         return len(captured)
 
     return run
+
+
+#: The panels a coalition's page loads after its first paint (coalitions.views.coalitions.PANELS).
+COALITION_PANELS = ["health", "plan", "records", "children"]
+
+
+def coalition_panel_url(name: str, coalition) -> str:
+    return reverse(f"coalitions:coalition_{name}", kwargs={"pk": coalition.pk})
+
+
+def page_and_panels(client, coalition, **params) -> str:
+    """A coalition's page with the panels it loads after its first paint, as a browser shows it."""
+    html = client.get(coalition.get_absolute_url(), params).content.decode()
+    return html + "".join(
+        client.get(coalition_panel_url(name, coalition), headers={"HX-Request": "true"}).content.decode()
+        for name in COALITION_PANELS
+    )

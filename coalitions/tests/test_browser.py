@@ -156,7 +156,9 @@ def test_switch_to_spanish_and_see_the_coalition_pages_in_spanish(browser_page, 
     page.get_by_role("heading", name="Panel", level=1).wait_for()
     assert page.get_by_role("heading", name="Coaliciones activas").is_visible()
     page.goto(world.co_coalition.get_absolute_url())
-    assert page.get_by_role("heading", name="Plan de acción").is_visible()
+    # The action plan is a panel the page loads after its first paint: wait for its table.
+    expect(page.get_by_role("heading", name="Plan de acción")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Responsable")).to_be_visible()
     page.goto(world.co_initiative.get_absolute_url())
     assert page.get_by_role("heading", name="Mapa de actores").is_visible()
     expect(page.locator(".stakeholder-map")).to_be_visible()  # the map is a panel loaded after the page

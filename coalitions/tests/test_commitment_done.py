@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from coalitions.models import Commitment
 
+from .conftest import page_and_panels
+
 pytestmark = pytest.mark.django_db
 
 
@@ -13,7 +15,7 @@ def done_url(commitment) -> str:
 
 
 def test_the_coalition_page_offers_mark_done_for_an_open_commitment(staff_client, world):
-    html = staff_client.get(world.co_coalition.get_absolute_url()).content.decode()
+    html = page_and_panels(staff_client, world.co_coalition)
     assert f'action="{done_url(world.co_commitment)}"' in html
 
 
@@ -22,7 +24,7 @@ def test_the_owner_marks_it_done_without_the_form(staff_client, world):
     assert response.status_code == 302 and response.url == world.co_coalition.get_absolute_url()
     world.co_commitment.refresh_from_db()
     assert world.co_commitment.status == Commitment.Status.DONE
-    html = staff_client.get(world.co_coalition.get_absolute_url()).content.decode()
+    html = page_and_panels(staff_client, world.co_coalition)
     assert f'action="{done_url(world.co_commitment)}"' not in html
 
 

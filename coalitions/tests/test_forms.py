@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
 
+from .conftest import page_and_panels
+
 pytestmark = pytest.mark.django_db
 
 DAY = "2026-03-10"
@@ -239,7 +241,7 @@ def test_learning_notes_are_written_shared_and_read(staff_client, other_staff_cl
         other_staff_client.post(edit, {"title": "x", "body": "y", "coalition": world.co_coalition.pk}).status_code
         == 403
     )
-    assert b"Listen first" in other_staff_client.get(world.pe_coalition.get_absolute_url()).content
+    assert "Listen first" in page_and_panels(other_staff_client, world.pe_coalition)
 
 
 def test_record_an_assessment_and_the_map_shows_the_move(staff_client, world):

@@ -11,6 +11,8 @@ from django.urls import reverse
 from attachments.services import attachments_create
 from attachments.tests.conftest import PDF
 
+from .conftest import page_and_panels
+
 pytestmark = pytest.mark.django_db
 
 RECORDS = {"commitment_detail": "co_commitment", "outcome_detail": "co_outcome"}
@@ -76,6 +78,6 @@ def test_the_page_costs_the_same_queries_with_50_attachments(staff_client, world
 
 
 def test_the_coalition_page_links_to_them(staff_client, world):
-    coalition_page = staff_client.get(world.co_coalition.get_absolute_url()).content.decode()
+    coalition_page = page_and_panels(staff_client, world.co_coalition)
     for name in RECORDS.values():
         assert f'href="{getattr(world, name).get_absolute_url()}"' in coalition_page

@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from .conftest import page_and_panels
+
 pytestmark = pytest.mark.django_db
 
 CATALOGUE = Path(settings.BASE_DIR) / "coalitions/locale/es/LC_MESSAGES/django.po"
@@ -24,7 +26,7 @@ def in_spanish(client):
 
 
 def test_coalition_page_in_spanish(staff_client, world):
-    content = in_spanish(staff_client).get(world.co_coalition.get_absolute_url()).content.decode()
+    content = page_and_panels(in_spanish(staff_client), world.co_coalition)
     assert "Plan de acción" in content
     assert "Miembros activos" in content
     assert "Taller de co-creación" in content  # a model choice, from this catalogue

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import is_staff_member, staff_required
@@ -40,6 +40,16 @@ PAGE_SIZE = 25
 MEMBERS_PAGE_SIZE = 50
 #: The detail page lists this many recent engagements; the rest are a filter away in the API.
 RECENT_ENGAGEMENTS = 20
+#: What the members tables of a coalition's page show of each membership and its stakeholder.
+MEMBER_COLUMNS = (
+    "coalition_id",
+    "role",
+    "joined_on",
+    "left_on",
+    "stakeholder__name",
+    "stakeholder__acronym",
+    "stakeholder__sector",
+)
 
 
 @staff_required
@@ -64,30 +74,46 @@ def coalition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _visible_coalition(request: HttpRequest, pk: int, queryset=None) -> Coalition:
+    """The coalition the user may see (a 404 otherwise, as for a missing id), with `editable`
+    (whether they may change it) in the same query: the page and each of its panels read it so."""
+    queryset = Coalition.objects.all() if queryset is None else queryset
+    editable = Exists(Coalition.objects.editable_by(request.user).filter(pk=OuterRef("pk")))
+    return get_visible_or_404(queryset.annotate(editable=editable), request.user, pk=pk)
+
+
 @staff_required
 def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A coalition's page; the members come a page at a time, so its size does not matter.
+    """A coalition's page: its facts and its members, a page at a time, in seven queries whatever
+    its size. The rest is in panels the page loads after its first paint (htmx), each a page of its
+    own linked for a browser without script: its health and indicators, its action plan, its
+    engagements, outcomes and learning notes, and (a national coalition) its local coalitions and
+    their roll-up.
 
-    Current members are read in (joined_on, id) order straight off `membership_open_page_idx`;
-    the totals are the health figures' (current) and a count annotated on the coalition (former).
+    Current members are read in (joined_on, id) order straight off `membership_open_page_idx`; both
+    totals are counts annotated on the coalition, read off the membership indexes.
     """
     user = request.user
-    coalition = get_visible_or_404(
-        Coalition.objects.select_related("initiative__country", "parent")
-        .with_health()
-        .annotate(
-            members_former=count_of(Membership.objects.filter(coalition=OuterRef("pk"), left_on__isnull=False)),
-            editable=Exists(Coalition.objects.editable_by(user).filter(pk=OuterRef("pk"))),
+    memberships = Membership.objects.filter(coalition=OuterRef("pk"))
+    coalition = _visible_coalition(
+        request,
+        pk,
+        Coalition.objects.select_related("initiative__country", "parent").annotate(
+            members_current=count_of(memberships.filter(left_on__isnull=True)),
+            members_former=count_of(memberships.filter(left_on__isnull=False)),
             has_children=Exists(Coalition.objects.visible_to(user).filter(parent=OuterRef("pk"))),
         ),
-        user,
-        pk=pk,
     )
-    health = coalition.health()
-    members = Membership.objects.visible_to(user).filter(coalition=coalition).select_related("stakeholder")
+    # Only the columns the members tables show: fewer to load, and a smaller key for their cache.
+    members = (
+        Membership.objects.visible_to(user)
+        .filter(coalition=coalition)
+        .select_related("stakeholder")
+        .only(*MEMBER_COLUMNS)
+    )
     current = _members_page(
         members.filter(left_on__isnull=True).order_by("joined_on", "pk"),
-        health.members_active,
+        coalition.members_current,
         request.GET.get("page"),
     )
     former = _members_page(
@@ -95,22 +121,80 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         coalition.members_former,
         request.GET.get("former_page"),
     )
-    current_members = _with_labels(current.object_list)
+    current_members = _with_labels(current.object_list) if coalition.members_current else []
     past_members = _with_labels(former.object_list) if coalition.members_former else []
-    participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
-    # Only a national coalition has local coalitions to list (the annotation spares the others a query).
-    children = coalition_rollup_coalitions(coalition, user)[1:] if coalition.has_children else []
     context = {
         "coalition": coalition,
         "regions": coalition.regions.all(),
-        "children": children,
         "members_page": current,
         "current_members": current_members,
         "current_rows_key": _rows_key("current", current_members, coalition.editable),
         "former_page": former,
         "past_members": past_members,
         "past_rows_key": _rows_key("former", past_members, coalition.editable),
-        "commitments": Commitment.objects.visible_to(user).filter(coalition=coalition).select_related("owner"),
+        "can_edit": coalition.editable,
+        "download_tables": DOWNLOADS,
+        "panels": _panel_urls(coalition),
+    }
+    if coalition.has_children:
+        # A national coalition: its roll-up is a panel loaded after the page (htmx), for the period
+        # asked here (the panel's form comes back to this page), so the page keeps its few queries.
+        context["rollup_url"] = reverse("coalitions:coalition_rollup", kwargs={"pk": coalition.pk})
+        context["rollup_query"] = urlencode(
+            {name: request.GET[name] for name in ("start", "end") if name in request.GET}
+        )
+    return render(request, "coalitions/coalition_detail.html", context)
+
+
+#: The panels of a coalition's page, loaded after its first paint: name -> its heading.
+PANELS = {
+    "health": gettext_lazy("Health and indicators"),
+    "plan": gettext_lazy("Action plan"),
+    "records": gettext_lazy("Engagements, outcomes and learning notes"),
+    "children": gettext_lazy("Local coalitions"),
+}
+
+
+def _panel_urls(coalition: Coalition) -> dict[str, str]:
+    return {name: reverse(f"coalitions:coalition_{name}", kwargs={"pk": coalition.pk}) for name in PANELS}
+
+
+def _panel(request: HttpRequest, name: str, context: dict) -> HttpResponse:
+    """A panel of the coalition page: bare for the page's htmx request, else a page of its own."""
+    template = f"coalitions/includes/coalition_{name}.html"
+    if request.htmx:
+        return render(request, template, context)
+    return render(request, "coalitions/coalition_panel.html", {**context, "panel": template, "title": PANELS[name]})
+
+
+@staff_required
+def coalition_health(request: HttpRequest, pk: int) -> HttpResponse:
+    """A panel of the coalition page: its health figures, its indicators and the plan objectives it pursues."""
+    coalition = _visible_coalition(request, pk, Coalition.objects.select_related("initiative").with_health())
+    context = {"coalition": coalition, "health": coalition.health(), "can_edit": coalition.editable}
+    return _panel(request, "health", context)
+
+
+@staff_required
+def coalition_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """A panel of the coalition page: its action plan, with the links to change it for those who may."""
+    coalition = _visible_coalition(request, pk)
+    commitments = Commitment.objects.visible_to(request.user).filter(coalition=coalition).select_related("owner")
+    context = {"coalition": coalition, "commitments": commitments, "can_edit": coalition.editable}
+    return _panel(request, "plan", context)
+
+
+@staff_required
+def coalition_records(request: HttpRequest, pk: int) -> HttpResponse:
+    """A panel of the coalition page: its recent engagements, its outcomes and its learning notes
+    (its own and those shared with it)."""
+    user = request.user
+    coalition = _visible_coalition(request, pk)
+    participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
+    shared = LearningNote.shared_with.through.objects.filter(coalition=coalition).values("learningnote")
+    context = {
+        "coalition": coalition,
+        "can_edit": coalition.editable,
         "engagements": Engagement.objects.visible_to(user)
         .filter(coalition=coalition)
         .annotate(participant_count=count_of(participants))
@@ -119,23 +203,18 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(coalition=coalition)
         .prefetch_related(Prefetch("actors", queryset=Stakeholder.objects.visible_to(user))),
         "notes": LearningNote.objects.visible_to(user)
-        .filter(
-            Q(coalition=coalition)
-            | Q(pk__in=LearningNote.shared_with.through.objects.filter(coalition=coalition).values("learningnote"))
-        )
+        .filter(Q(coalition=coalition) | Q(pk__in=shared))
         .select_related("coalition", "author"),
-        "health": health,
-        "can_edit": coalition.editable,
-        "download_tables": DOWNLOADS,
     }
-    if children:
-        # A national coalition: its roll-up is a panel loaded after the page (htmx), for the period
-        # asked here (the panel's form comes back to this page), so the page keeps its few queries.
-        context["rollup_url"] = reverse("coalitions:coalition_rollup", kwargs={"pk": coalition.pk})
-        context["rollup_query"] = urlencode(
-            {name: request.GET[name] for name in ("start", "end") if name in request.GET}
-        )
-    return render(request, "coalitions/coalition_detail.html", context)
+    return _panel(request, "records", context)
+
+
+@staff_required
+def coalition_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """A panel of the coalition page: the local coalitions linked to it (none for most coalitions)."""
+    coalition = _visible_coalition(request, pk)
+    children = coalition_rollup_coalitions(coalition, request.user)[1:]
+    return _panel(request, "children", {"coalition": coalition, "children": children})
 
 
 @staff_required

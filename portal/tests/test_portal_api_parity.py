@@ -49,6 +49,11 @@ def page_ids(client, url: str, section: str, **params) -> list[int]:
     return sorted(int(pk) for pk in re.findall(r'data-row="(\d+)"', found.group(1))) if found else []
 
 
+def part_url(pk: int, section: str) -> str:
+    """A part of a coalition's page, which the page loads after its first paint."""
+    return reverse("portal:coalition_section", kwargs={"pk": pk, "section": section})
+
+
 def _client(django_client, user):
     django_client.force_login(user)
     return django_client
@@ -70,12 +75,14 @@ def test_each_coalition_page_shows_the_apis_rows(richer_world, client, persona):
     for pk in coalition_ids:
         url = reverse("portal:coalition_detail", kwargs={"pk": pk})
         assert page_ids(client, url, "members") == api_ids(user, "memberships", coalition=pk, is_open="true")
-        assert page_ids(client, url, "plan") == api_ids(user, "commitments", coalition=pk)
-        assert page_ids(client, url, "engagements") == api_ids(user, "engagements", coalition=pk)
-        assert page_ids(client, url, "outcomes") == api_ids(user, "outcomes", coalition=pk)
+        assert page_ids(client, part_url(pk, "plan"), "plan") == api_ids(user, "commitments", coalition=pk)
+        assert page_ids(client, part_url(pk, "engagements"), "engagements") == api_ids(
+            user, "engagements", coalition=pk
+        )
+        assert page_ids(client, part_url(pk, "outcomes"), "outcomes") == api_ids(user, "outcomes", coalition=pk)
         # The coalition's own notes and those shared with it, as the API lists them to this partner.
         shared = sorted(note["id"] for note in notes if note["coalition"] == pk or pk in note["shared_with"])
-        assert page_ids(client, url, "notes") == shared and shared
+        assert page_ids(client, part_url(pk, "notes"), "notes") == shared and shared
 
 
 @pytest.mark.parametrize("persona", PARTNERS)

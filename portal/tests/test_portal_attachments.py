@@ -67,7 +67,9 @@ def test_partner_co_attaches_to_an_engagement_its_organisation_recorded(world, p
     engagement = world.co_engagement
     engagement.recorded_by = world.partner_co
     engagement.save(update_fields=["recorded_by"])
-    detail = partner_client.get(reverse("portal:coalition_detail", kwargs={"pk": world.co_coalition.pk}))
+    detail = partner_client.get(
+        reverse("portal:coalition_section", kwargs={"pk": world.co_coalition.pk, "section": "engagements"})
+    )
     assert files_url("engagement", engagement.pk) in detail.content.decode()
     response = partner_client.post(
         files_url("engagement", engagement.pk), {"files": [SimpleUploadedFile("lista.pdf", PDF)], "kind": "report"}
@@ -91,7 +93,9 @@ def test_the_files_of_a_commitment_another_member_owns_are_linked_and_read_only(
     attachments_create(
         target=others, uploads=[SimpleUploadedFile("acta.pdf", PDF)], kind="agreement", title="", user=None
     )
-    coalition = partner_client.get(reverse("portal:coalition_detail", kwargs={"pk": world.co_coalition.pk}))
+    coalition = partner_client.get(
+        reverse("portal:coalition_section", kwargs={"pk": world.co_coalition.pk, "section": "plan"})
+    )
     assert files_url("commitment", others.pk) in coalition.content.decode()
     page = partner_client.get(files_url("commitment", others.pk)).content.decode()
     assert "acta.pdf" in page and "attachment-upload" not in page

@@ -52,6 +52,12 @@ def _others_commitment(world) -> Commitment:
 MATRIX = {
     "home":              [(lambda w: {}, "get", None, None, "200 200 dashboard login")],
     "coalition_detail":  [(lambda w: {"pk": w.co_coalition.pk}, "get", None, None, "200 404 dashboard login")],
+    # The parts the coalition's page loads after its first paint: scoped exactly as the page.
+    "coalition_section": [
+        (lambda w, section=section: {"pk": w.co_coalition.pk, "section": section}, "get", None, None,
+         "200 404 dashboard login")
+        for section in ("plan", "engagements", "outcomes", "notes")
+    ] + [(lambda w: {"pk": w.co_coalition.pk, "section": "members"}, "get", None, None, "404 404 dashboard login")],
     "commitment_list":   [(lambda w: {}, "get", None, None, "200 200 dashboard login")],
     "learningnote_list": [(lambda w: {}, "get", None, None, "200 200 dashboard login")],
     "engagement_create": [

@@ -13,6 +13,7 @@ from stakeholders.models import Stakeholder
 PAGES = {
     "home": lambda w: {},
     "coalition_detail": lambda w: {"pk": w.co_coalition.pk},
+    "coalition_section": lambda w: {"pk": w.co_coalition.pk, "section": "notes"},
     "commitment_list": lambda w: {},
     "learningnote_list": lambda w: {},
 }
@@ -62,15 +63,40 @@ def test_every_portal_list_page_is_counted():
     assert readonly == set(PAGES)
 
 
+SECTIONS = ("plan", "engagements", "outcomes", "notes")
+
+
+def section_url(world, section: str) -> str:
+    return reverse("portal:coalition_section", kwargs={"pk": world.co_coalition.pk, "section": section})
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_each_part_of_a_coalition_page_costs_the_same_queries_for_more_rows(world, partner_client, section):
+    add_rows(world, 2)
+    few = queries_of(partner_client, section_url(world, section))
+    add_rows(world, 8)
+    assert queries_of(partner_client, section_url(world, section)) == few <= 8
+
+
 def test_each_part_of_a_coalition_page_counts_its_own_pages(world, partner_client):
-    # The coalition's query counts every part at once: each part's pages are its own rows' pages.
+    # The coalition's query counts the part's rows: each part's pages are its own rows' pages.
     add_rows(world, 12)
     url = reverse("portal:coalition_detail", kwargs={"pk": world.co_coalition.pk})
-    response = partner_client.get(url)
-    for name in ("members", "plan", "engagements", "outcomes", "notes"):
-        page = response.context[name]
+    pages = {"members": partner_client.get(url).context["members"]}
+    for name in SECTIONS:
+        pages[name] = partner_client.get(section_url(world, name), headers={"HX-Request": "true"}).context[name]
+    for name, page in pages.items():
         assert page.paginator.count == page.paginator.object_list.count(), name
-    assert response.context["notes"].paginator.count == 12  # shared with the coalition, none of its own
-    assert response.context["members"].paginator.num_pages == 2
-    last = partner_client.get(url, {"outcomes": 2}).context["outcomes"]
+    assert pages["notes"].paginator.count == 12  # shared with the coalition, none of its own
+    assert pages["members"].paginator.num_pages == 2
+    last = partner_client.get(section_url(world, "outcomes"), {"outcomes": 2}).context["outcomes"]
     assert last.number == 2 and len(last.object_list) == last.paginator.count - 10
+
+
+def test_the_page_passes_its_query_on_to_the_parts_it_loads(world, partner_client):
+    # A part's pagination links to the page (`?outcomes=2`): the page hands that on to the part.
+    html = partner_client.get(
+        reverse("portal:coalition_detail", kwargs={"pk": world.co_coalition.pk}), {"outcomes": 2}
+    ).content.decode()
+    for name in SECTIONS:
+        assert f'hx-get="{section_url(world, name)}?outcomes=2"' in html, name
