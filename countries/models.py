@@ -66,6 +66,8 @@ class Country(TimeStampedModel):
 
 
 class RegionQuerySet(ScopedQuerySet):
+    versioned_table = True  # their names are part of a region's kept resource figures (planning.views)
+
     def visible_to_partner(self, organisation_id: int) -> "RegionQuerySet":
         return self.all()
 
@@ -145,6 +147,8 @@ class Region(TimeStampedModel):
 
 
 class MunicipalityQuerySet(ScopedQuerySet):
+    versioned_table = True  # their names are part of a region's kept resource figures (planning.views)
+
     def visible_to_partner(self, organisation_id: int) -> "MunicipalityQuerySet":
         return self.all()
 

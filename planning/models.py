@@ -205,6 +205,7 @@ class DevelopmentPlan(TimeStampedModel):
 
 class PlanObjectiveQuerySet(ScopedQuerySet):
     country_lookups = ("plan__country",)
+    versioned_table = True  # the objectives' codes and titles are part of a region's kept figures
 
     def visible_to_partner(self, organisation_id: int) -> "PlanObjectiveQuerySet":
         return self.all()
@@ -260,6 +261,9 @@ class PublicDataQuerySet(ScopedQuerySet):
     """Published public-finance data: every signed-in user may read it; staff change their countries'."""
 
     country_lookups = ("region__country",)
+    #: A region's figures are kept in the cache under the table's version, which every write drops
+    #: (core.short_tables; planning.views).
+    versioned_table = True
 
     def visible_to_partner(self, organisation_id: int) -> "PublicDataQuerySet":
         return self.all()

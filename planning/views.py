@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 from core.access import is_staff_member, staff_required
 from core.exports import table_download, table_response
 from core.parsing import parse_id
+from core.short_tables import table_version
+from core.versions import rendering_key
 from core.views import confirm_action, get_editable_or_403, get_visible_or_404
-from countries.models import Country, Region
+from countries.models import Country, Municipality, Region
 
 from . import figures
 from .charts import grouped_bar_chart
@@ -251,43 +254,65 @@ def resources_index(request):
     return render(request, "planning/resources_index.html", {"regions": regions, "can_import": can_import})
 
 
+#: The tables a region's resource figures read: a write to any of them drops the kept figures.
+FIGURE_TABLES = (ResourceFlow, BudgetExecution, PlanObjective, Municipality, Region)
+#: How long a region's figures are kept at most (writes drop them sooner).
+FIGURES_TIMEOUT = 60 * 60
+
+
 def _resources_context(request, region: Region) -> dict:
+    """A region's figures, from the cache while none of the tables they read has changed: the key
+    holds the tables' versions and the user's scope as the queries say it (`visible_to`)."""
     flows = figures.flows_for(request.user, region)
     executions = figures.executions_for(request.user, region)
+    asked = parse_id(request.GET.get("year"))
+    key = "region-resources:" + rendering_key(
+        table_version(*FIGURE_TABLES), region.pk, str(flows.query), str(executions.query), asked
+    )
+    kept = cache.get(key)
+    if kept is None:
+        kept = _figures_of(region, flows, executions, asked)
+        cache.set(key, kept, FIGURES_TIMEOUT)
+    return {"region": region, **kept}
+
+
+def _figures_of(region: Region, flows, executions, asked: int | None) -> dict:
     years = figures.execution_years(executions)
-    year = parse_id(request.GET.get("year")) or (years[0] if years else 0)
+    year = asked or (years[0] if years else 0)
     if year not in years and years:
         year = years[0]
     transfers = figures.transfers_by_year(flows)
+    by_objective = figures.execution_by_objective(executions.filter(fiscal_year=year))
     return {
-        "region": region,
         "transfers": transfers,
         "municipal_transfers": figures.transfers_by_municipality(flows, transfers.sources),
         "execution_years": years,
         "year": year,
-        "by_objective": figures.execution_by_objective(executions.filter(fiscal_year=year)),
+        "by_objective": by_objective,
         "mining": figures.mining_revenue_use(flows, executions),
         "currencies": figures.region_currencies(flows, executions),
+        "transfers_chart": grouped_bar_chart(
+            title=_("Transfers by year and source"),
+            categories=[str(row.year) for row in transfers.rows],
+            series=[
+                (label, [row.amounts[i] for row in transfers.rows]) for i, (_v, label) in enumerate(transfers.sources)
+            ],
+        ),
+        "execution_chart": grouped_bar_chart(
+            title=_("Allocated and executed by plan objective"),
+            categories=[row.code for row in by_objective],
+            series=[
+                (_("Allocated"), [r.allocated for r in by_objective]),
+                (_("Executed"), [r.executed for r in by_objective]),
+            ],
+        ),
     }
 
 
 @login_required
 def region_resources(request, code: str):
     region = _region(request.user, code)
-    context = _resources_context(request, region)
-    transfers = context["transfers"]
-    context["transfers_chart"] = grouped_bar_chart(
-        title=_("Transfers by year and source"),
-        categories=[str(row.year) for row in transfers.rows],
-        series=[(label, [row.amounts[i] for row in transfers.rows]) for i, (_v, label) in enumerate(transfers.sources)],
-    )
-    rows = context["by_objective"]
-    context["execution_chart"] = grouped_bar_chart(
-        title=_("Allocated and executed by plan objective"),
-        categories=[row.code for row in rows],
-        series=[(_("Allocated"), [r.allocated for r in rows]), (_("Executed"), [r.executed for r in rows])],
-    )
-    return render(request, "planning/region_resources.html", context)
+    return render(request, "planning/region_resources.html", _resources_context(request, region))
 
 
 @login_required
