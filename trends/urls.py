@@ -13,5 +13,10 @@ urlpatterns = [
     path("reports/runs/<int:pk>/file/", views.report_run_file, name="report_run_file"),
     path("reports/<str:scope>/<str:key>/", views.period_report, name="period_report"),
     path("reports/<str:scope>/<str:key>/runs/", views.report_run_start, name="report_run_start"),
+    path(
+        "reports/<str:scope>/<str:key>/sections/<str:name>/",
+        views.period_report_section,
+        name="period_report_section",
+    ),
     path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
 ]
