@@ -7,6 +7,7 @@ urlpatterns = [
     path("network/history/", views.network_history, name="network_history"),
     path("coalition-health/", views.coalition_health, name="coalition_health"),
     path("countries/<str:code>/dashboard/", views.country_dashboard, name="country_dashboard"),
+    path("countries/<str:code>/dashboard/<str:name>/", views.country_dashboard_panel, name="country_dashboard_panel"),
     # The runs first: "reports/runs/5/" would otherwise read as a report of scope "runs".
     path("reports/runs/", views.report_runs, name="report_runs"),
     path("reports/runs/<int:pk>/", views.report_run, name="report_run"),

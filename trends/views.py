@@ -74,9 +74,25 @@ def coalition_health(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def country_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The country's dashboard: its panels load after the first paint (`country_dashboard_panel`)."""
     country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
-    figures = dashboard.country_dashboard(country=country, user=request.user, today=timezone.localdate())
-    return render(request, "trends/country_dashboard.html", {"country": country, **figures, "nav_section": "countries"})
+    return render(request, "trends/country_dashboard.html", {"country": country, "nav_section": "countries"})
+
+
+@staff_required
+def country_dashboard_panel(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    """One panel of the country dashboard, for the page (htmx) or as a page of its own; the
+    country is checked as the dashboard checks it."""
+    country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
+    figures = dashboard.PANELS.get(name)
+    if figures is None:
+        raise Http404
+    template = f"trends/includes/dashboard/{name}.html"
+    context = {"country": country, **figures(country=country, user=request.user, today=timezone.localdate())}
+    if not request.htmx:
+        context.update(template=template, nav_section="countries")
+        template = "trends/country_dashboard_panel.html"
+    return render(request, template, context)
 
 
 @staff_required
