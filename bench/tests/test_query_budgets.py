@@ -70,8 +70,6 @@ OVER_BUDGET = {
     "page_initiative": 13,
     "page_region_resources": 13,
     "page_country": 12,
-    "page_country_dashboard": 10,
-    "page_country_report": 20,
 }
 #: Pages that leave out an empty section's query (a coalition without former members, a portal
 #: section with no rows). The harness picks its coalitions afresh at each size, so one size may have
