@@ -27,6 +27,7 @@ from coalitions.models import Coalition, Commitment, Engagement, Initiative, Lea
 from coalitions.moves import Move, moves_where
 from coalitions.rollup import Period, Rollup, coalition_rollup_coalitions, coalitions_of, rollup
 from core.parsing import parse_id
+from core.versions import rendering_key, row_values
 from core.views import get_visible_or_404
 from countries.models import Country
 from planning import figures as planning_figures
@@ -380,6 +381,40 @@ def section(*, name: str, scope: str, subject, period: Period, user) -> Report:
     elif name != "summary":
         raise Http404
     return made
+
+
+def _rows(name: str, made: Report) -> list | None:
+    """Every value section `name` shows, row by row (None: a section too small to keep)."""
+    if name == "summary":
+        return [made.rollup.total, *((row_values(column.coalition), column.figures) for column in made.rollup.columns)]
+    if name == "commitments":
+        rows = [(row_values(c), row_values(c.coalition), row_values(c.owner)) for c in made.commitments]
+        return [made.rollup.total, *rows]
+    if name == "outcomes":
+        return [(row_values(o), row_values(o.coalition)) for o in made.outcomes]
+    if name == "moves":
+        return [
+            (
+                row_values(move.now),
+                row_values(move.now.stakeholder),
+                row_values(move.now.initiative),
+                row_values(move.now.assessed_by),
+                row_values(move.before),
+            )
+            for move in made.moves
+        ]
+    return None
+
+
+def section_key(name: str, made: Report) -> str | None:
+    """The cache key of a long section's rendering (`section()`'s report): a key of every value it
+    shows (`core.versions.rendering_key`, with the language, time zone and code), so a change to
+    any of them is another key and nothing needs invalidating. Rendering a country's thousands of
+    rows costs far more than reading them; None for the short sections, rendered each time."""
+    rows = _rows(name, made)
+    if rows is None:
+        return None
+    return rendering_key("trends/report", name, made.scope, made.title, made.period, rows)
 
 
 #: The sections, in the order the page and the workbook show them, with their titles.

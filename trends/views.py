@@ -157,6 +157,10 @@ def period_report_section(request: HttpRequest, scope: str, key: str, name: str)
     report = reports.section(name=name, scope=scope, subject=subject, period=period, user=request.user)
     template = f"trends/includes/report/{name}.html"
     context = {"report": report, "sections": titles, "nav_section": "countries"}
+    key = reports.section_key(name, report)
+    if key:
+        context.update(section_template=template, section_key=key)
+        template = "trends/includes/report/kept.html"
     if request.htmx:
         return render(request, template, context)
     dates = urlencode({"start": period.start, "end": period.end})

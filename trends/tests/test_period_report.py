@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -278,3 +279,23 @@ def test_the_query_count_does_not_grow_with_the_data(staff_client, world):
         assert queries(url, HTTP_HX_REQUEST="true") == small
         if "format=xlsx" not in url:
             assert small <= 8, url
+
+
+@pytest.mark.parametrize("name", ["summary", "commitments", "outcomes", "moves"])
+def test_a_kept_section_is_the_plain_rendering_and_a_change_is_another_key(staff_client, world, name):
+    _more(world, 2)
+    url = _section("country/co", name)
+    first = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert staff_client.get(url, HTTP_HX_REQUEST="true").content.decode() == first  # from the cache
+    made = section(name=name, scope="country", subject=world.co, period=Period(START, END), user=world.staff_co)
+    plain = render_to_string(f"trends/includes/report/{name}.html", {"report": made, "sections": dict(SECTIONS)})
+    assert first.strip() == plain.strip()
+    renamed = {
+        "summary": (Coalition.objects.filter(pk=world.co_coalition.pk), "name"),
+        "commitments": (Commitment.objects.filter(coalition__initiative__country=world.co), "description"),
+        "outcomes": (Outcome.objects.filter(description="O1"), "description"),
+        "moves": (type(world.co_mayor).objects.filter(pk=world.co_mayor.pk), "name"),
+    }[name]
+    queryset, field_name = renamed
+    queryset.update(**{field_name: "Renamed since"})
+    assert "Renamed since" in staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
