@@ -62,29 +62,35 @@ class Fulfilment:
         return round(100 * self.done / kept) if kept else None
 
 
-def country_dashboard(*, country, user, today: datetime.date) -> dict:
-    """The figures and charts of the country dashboard."""
+def activity(*, country, user, today: datetime.date) -> dict:
+    """Engagements and their participations per month of the last twelve (one query: the
+    participations joined to their engagements, the engagements counted once each)."""
     months = months_back(today, MONTHS)
-    quarters = quarters_back(today, QUARTERS)
-    engagements = (
+    rows = (
         Engagement.objects.visible_to(user)
         .in_countries([country.pk])
         .filter(occurred_on__gte=months[0], occurred_on__lte=today)
-    )
-    per_month = dict(engagements.annotate(month=TruncMonth("occurred_on")).values_list("month").annotate(n=Count("pk")))
-    participants = dict(
-        Engagement.participants.through.objects.filter(engagement__in=engagements.values("pk"))
-        .annotate(month=TruncMonth("engagement__occurred_on"))
+        .annotate(month=TruncMonth("occurred_on"))
+        .order_by()
         .values_list("month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk", distinct=True), participants=Count("participants"))
     )
-    per_month = {_day(key): value for key, value in per_month.items()}
-    participants = {_day(key): value for key, value in participants.items()}
-    activity = [
+    per_month, participants = {}, {}
+    for month, engagements, participations in rows:
+        per_month[_day(month)] = engagements
+        participants[_day(month)] = participations
+    lines = [
         Series(_("Engagements"), palette_class(0), [(month, per_month.get(month, 0)) for month in months]),
         Series(_("Participants"), palette_class(2), [(month, participants.get(month, 0)) for month in months]),
     ]
+    return {
+        "activity_chart": _chart(lines, _("Engagements and participants per month")),
+        "activity_legend": [(line.colour_class, line.label) for line in lines],
+        "activity_rows": [(month, per_month.get(month, 0), participants.get(month, 0)) for month in months],
+    }
 
+
+def fulfilment(*, country, user, today: datetime.date) -> dict:
     commitments = (
         Commitment.objects.visible_to(user)
         .in_countries([country.pk])
@@ -98,8 +104,12 @@ def country_dashboard(*, country, user, today: datetime.date) -> dict:
             ),
         )
     )
+    return {"fulfilment": Fulfilment(**commitments)}
 
-    outcomes = dict(
+
+def outcomes(*, country, user, today: datetime.date) -> dict:
+    quarters = quarters_back(today, QUARTERS)
+    counts = dict(
         Outcome.objects.visible_to(user)
         .in_countries([country.pk])
         .filter(observed_on__gte=quarters[0], observed_on__lte=today)
@@ -107,10 +117,17 @@ def country_dashboard(*, country, user, today: datetime.date) -> dict:
         .values_list("quarter")
         .annotate(n=Count("pk"))
     )
-    outcomes = {_day(key): value for key, value in outcomes.items()}
-    outcome_series = [Series(_("Outcomes"), palette_class(4), [(q, outcomes.get(q, 0)) for q in quarters])]
+    counts = {_day(key): value for key, value in counts.items()}
+    lines = [Series(_("Outcomes"), palette_class(4), [(q, counts.get(q, 0)) for q in quarters])]
+    return {
+        "outcome_chart": _chart(lines, _("Outcomes harvested per quarter")),
+        "outcome_rows": [(date_format(q, "YEAR_MONTH_FORMAT"), counts.get(q, 0)) for q in quarters],
+    }
 
-    stances = Counter()
+
+def stances(*, country, user, today: datetime.date) -> dict:
+    quarters = quarters_back(today, QUARTERS)
+    counts = Counter()
     for quarter, stance, count in (
         Assessment.objects.visible_to(user)
         .in_countries([country.pk])
@@ -119,26 +136,37 @@ def country_dashboard(*, country, user, today: datetime.date) -> dict:
         .values_list("quarter", "stance")
         .annotate(n=Count("pk"))
     ):
-        stances[(_day(quarter), stance)] += count
-    stance_series = [
-        Series(str(label), stance_class(value), [(q, stances[(q, value)]) for q in quarters])
+        counts[(_day(quarter), stance)] += count
+    lines = [
+        Series(str(label), stance_class(value), [(q, counts[(q, value)]) for q in quarters])
         for value, label in Assessment.Stance.choices
     ]
+    return {
+        "stance_chart": _chart(lines, _("Assessments by stance per quarter")),
+        "stance_legend": [(line.colour_class, line.label) for line in lines],
+    }
 
+
+def indicators(*, country, user, today: datetime.date) -> dict:
     tracks = Counter(
         indicator.progress(today).status
         for indicator in Indicator.objects.visible_to(user).in_countries([country.pk]).with_values()
     )
-    return {
-        "months": months,
-        "activity_chart": _chart(activity, _("Engagements and participants per month")),
-        "activity_legend": [(line.colour_class, line.label) for line in activity],
-        "activity_rows": [(month, per_month.get(month, 0), participants.get(month, 0)) for month in months],
-        "fulfilment": Fulfilment(**commitments),
-        "outcome_chart": _chart(outcome_series, _("Outcomes harvested per quarter")),
-        "outcome_rows": [(date_format(q, "YEAR_MONTH_FORMAT"), outcomes.get(q, 0)) for q in quarters],
-        "stance_chart": _chart(stance_series, _("Assessments by stance per quarter")),
-        "stance_legend": [(line.colour_class, line.label) for line in stance_series],
-        "tracks": [(str(label), tracks.get(value, 0)) for value, label in TrackStatus.choices],
-        "attention": [row for row in health_rows(user=user, countries=[country]) if row.flags],
-    }
+    return {"tracks": [(str(label), tracks.get(value, 0)) for value, label in TrackStatus.choices]}
+
+
+def attention(*, country, user, today: datetime.date) -> dict:
+    """The coalitions whose latest health snapshot flags them (the snapshots hold the figures)."""
+    return {"attention": [row for row in health_rows(user=user, countries=[country]) if row.flags]}
+
+
+#: The dashboard's panels, in the page's order, each loaded from its own request after the first
+#: paint (htmx): the page itself runs none of their queries.
+PANELS = {
+    "activity": activity,
+    "fulfilment": fulfilment,
+    "outcomes": outcomes,
+    "stances": stances,
+    "indicators": indicators,
+    "attention": attention,
+}

@@ -27,6 +27,7 @@ from coalitions.models import Coalition, Commitment, Engagement, Initiative, Lea
 from coalitions.moves import Move, moves_where
 from coalitions.rollup import Period, Rollup, coalition_rollup_coalitions, coalitions_of, rollup
 from core.parsing import parse_id
+from core.versions import rendering_key, row_values
 from core.views import get_visible_or_404
 from countries.models import Country
 from planning import figures as planning_figures
@@ -147,16 +148,19 @@ def resources(*, scope: str, subject, period: Period, user) -> Resources:
 
 @dataclass
 class Report:
+    """A report's figures; a report made for one section of the page (`section()`) holds only that
+    section's, the others left empty."""
+
     scope: str
     subject: object  # the Coalition, Initiative or Country
     period: Period
-    rollup: Rollup
-    kinds: list[KindRow]
-    sectors: list[tuple[str, str]]  # (value, label) of the sectors that took part, in the choices' order
-    commitments: list[Commitment]
-    outcomes: list[Outcome]
-    notes: list[LearningNote]
-    moves: list[Move]
+    rollup: Rollup | None = None
+    kinds: list[KindRow] = field(default_factory=list)
+    sectors: list[tuple[str, str]] = field(default_factory=list)  # (value, label) of the sectors that took part
+    commitments: list[Commitment] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    notes: list[LearningNote] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     resources: Resources | None = None
 
@@ -207,26 +211,19 @@ def _coalitions(scope: str, subject, user) -> list[Coalition]:
     return coalitions_of(user, initiative__country=subject)
 
 
-def report(*, scope: str, subject, period: Period, user, progress: Callable[[int], None] | None = None) -> Report:
-    """Everything the report shows for the subject in the period (a constant number of queries).
+def _in_period(period: Period) -> dict:
+    return {"created_at__date__gte": period.start, "created_at__date__lte": period.end}
 
-    `progress`, when given, is told the percentage gathered after each section (a background run
-    shows it)."""
-    done = progress or (lambda percent: None)
-    coalitions = _coalitions(scope, subject, user)
-    ids = [coalition.pk for coalition in coalitions]
-    start, end = period.start, period.end
-    in_period = {"created_at__date__gte": start, "created_at__date__lte": end}
 
-    engagements = Engagement.objects.filter(coalition_id__in=ids, occurred_on__gte=start, occurred_on__lte=end)
+def _kinds(ids: list[int], period: Period) -> tuple[list[KindRow], list[tuple[str, str]]]:
+    """The engagements of the coalitions in the period by kind, with their distinct participants by
+    sector (two queries). An actor has one sector, so a kind's distinct participants are the sum of
+    its sectors' distinct participants: no query of their own."""
+    engagements = Engagement.objects.filter(
+        coalition_id__in=ids, occurred_on__gte=period.start, occurred_on__lte=period.end
+    )
     counts = dict(engagements.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     participations = Engagement.participants.through.objects.filter(engagement__in=engagements.values("pk"))
-    per_kind = dict(
-        participations.order_by()
-        .values("engagement__kind")
-        .annotate(n=Count("stakeholder_id", distinct=True))
-        .values_list("engagement__kind", "n")
-    )
     by_sector: dict[str, dict[str, int]] = {}
     for kind, sector, n in (
         participations.order_by()
@@ -240,7 +237,7 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
             kind=kind,
             label=str(label),
             engagements=counts[kind],
-            participants=per_kind.get(kind, 0),
+            participants=sum(by_sector.get(kind, {}).values()),
             by_sector=by_sector.get(kind, {}),
         )
         for kind, label in Engagement.Kind.choices
@@ -250,38 +247,48 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
     sectors = [(value, str(label)) for value, label in Stakeholder.Sector.choices if value in seen]
     for row in kinds:
         row.sector_cells.extend(row.by_sector.get(value, 0) for value, _label in sectors)
+    return kinds, sectors
 
-    done(20)
 
-    due = Q(due_on__gte=start, due_on__lte=end) & ~Q(status=Commitment.Status.DROPPED)
-    commitments = list(
+def _commitments(ids: list[int], period: Period) -> list[Commitment]:
+    due = Q(due_on__gte=period.start, due_on__lte=period.end) & ~Q(status=Commitment.Status.DROPPED)
+    return list(
         Commitment.objects.filter(coalition_id__in=ids)
-        .filter(Q(**in_period) | due)
+        .filter(Q(**_in_period(period)) | due)
         .select_related("coalition", "owner")
         .order_by("due_on", "pk")
     )
-    done(30)
-    outcomes = list(
-        Outcome.objects.filter(coalition_id__in=ids, observed_on__gte=start, observed_on__lte=end)
+
+
+def _outcomes(ids: list[int], period: Period) -> list[Outcome]:
+    return list(
+        Outcome.objects.filter(coalition_id__in=ids, observed_on__gte=period.start, observed_on__lte=period.end)
         .select_related("coalition")
         .order_by("observed_on", "pk")
     )
-    done(40)
-    notes = list(
-        LearningNote.objects.filter(coalition_id__in=ids, **in_period)
+
+
+def _notes(ids: list[int], period: Period) -> list[LearningNote]:
+    return list(
+        LearningNote.objects.filter(coalition_id__in=ids, **_in_period(period))
         .select_related("coalition", "author")
         .order_by("created_at", "pk")
     )
-    where = (
-        {"initiative__country": subject}
-        if scope == "country"
-        else {"initiative": subject}
-        if scope == "initiative"
-        else {"initiative_id__in": {coalition.initiative_id for coalition in coalitions}}
-    )
-    moved = [move for move in moves_where(user=user, as_of=end, since=start, **where) if move.distance != 0]
-    done(60)
 
+
+def _moves(scope: str, subject, coalitions: list[Coalition] | None, period: Period, user) -> list[Move]:
+    """The assessments that moved in the period: of a coalition's report, in its coalitions' initiatives."""
+    if scope == "country":
+        where = {"initiative__country": subject}
+    elif scope == "initiative":
+        where = {"initiative": subject}
+    else:
+        where = {"initiative_id__in": {coalition.initiative_id for coalition in coalitions}}
+    moves = moves_where(user=user, as_of=period.end, since=period.start, **where)
+    return [move for move in moves if move.distance != 0]
+
+
+def _indicators(scope: str, subject, ids: list[int] | None, period: Period, user) -> list[Indicator]:
     if scope == "country":
         owners = (
             Q(objective__plan__country=subject)
@@ -292,17 +299,38 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
         owners = Q(initiative=subject) | Q(coalition_id__in=ids)
     else:
         owners = Q(coalition_id__in=ids)
-    indicators = list(
+    return list(
         Indicator.objects.visible_to(user)
         .filter(owners)
         .select_related("objective", "initiative", "coalition")
         .prefetch_related(
             # Progress as it stood at the period's end: only the values measured by then.
             Prefetch(
-                "values", queryset=IndicatorValue.objects.filter(period_end__lte=end).order_by("-period_end", "-pk")
+                "values",
+                queryset=IndicatorValue.objects.filter(period_end__lte=period.end).order_by("-period_end", "-pk"),
             )
         )
     )
+
+
+def report(*, scope: str, subject, period: Period, user, progress: Callable[[int], None] | None = None) -> Report:
+    """Everything the report shows for the subject in the period (a constant number of queries).
+
+    `progress`, when given, is told the percentage gathered after each section (a background run
+    shows it)."""
+    done = progress or (lambda percent: None)
+    coalitions = _coalitions(scope, subject, user)
+    ids = [coalition.pk for coalition in coalitions]
+    kinds, sectors = _kinds(ids, period)
+    done(20)
+    commitments = _commitments(ids, period)
+    done(30)
+    outcomes = _outcomes(ids, period)
+    done(40)
+    notes = _notes(ids, period)
+    moved = _moves(scope, subject, coalitions, period, user)
+    done(60)
+    indicators = _indicators(scope, subject, ids, period, user)
     done(70)
     figures = rollup(coalitions, period)
     done(85)
@@ -322,6 +350,71 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
         indicators=indicators,
         resources=money,
     )
+
+
+def section(*, name: str, scope: str, subject, period: Period, user) -> Report:
+    """A report holding only the figures of section `name`, as `report()` gathers them: the page
+    loads its sections one by one, each from its own request, so none waits for all the others."""
+    made = Report(scope=scope, subject=subject, period=period)
+    needs_coalitions = name in ("summary", "engagements", "commitments", "outcomes", "notes") or (
+        scope != "country" and name in ("moves", "indicators")
+    )
+    coalitions = _coalitions(scope, subject, user) if needs_coalitions else None
+    ids = [coalition.pk for coalition in coalitions] if coalitions is not None else None
+    if name in ("summary", "engagements", "commitments"):
+        # The totals of the engagements' participants and of the commitments are the roll-up's.
+        made.rollup = rollup(coalitions, period)
+    if name == "engagements":
+        made.kinds, made.sectors = _kinds(ids, period)
+    elif name == "commitments":
+        made.commitments = _commitments(ids, period)
+    elif name == "outcomes":
+        made.outcomes = _outcomes(ids, period)
+    elif name == "notes":
+        made.notes = _notes(ids, period)
+    elif name == "moves":
+        made.moves = _moves(scope, subject, coalitions, period, user)
+    elif name == "indicators":
+        made.indicators = _indicators(scope, subject, ids, period, user)
+    elif name == "resources":
+        made.resources = resources(scope=scope, subject=subject, period=period, user=user)
+    elif name != "summary":
+        raise Http404
+    return made
+
+
+def _rows(name: str, made: Report) -> list | None:
+    """Every value section `name` shows, row by row (None: a section too small to keep)."""
+    if name == "summary":
+        return [made.rollup.total, *((row_values(column.coalition), column.figures) for column in made.rollup.columns)]
+    if name == "commitments":
+        rows = [(row_values(c), row_values(c.coalition), row_values(c.owner)) for c in made.commitments]
+        return [made.rollup.total, *rows]
+    if name == "outcomes":
+        return [(row_values(o), row_values(o.coalition)) for o in made.outcomes]
+    if name == "moves":
+        return [
+            (
+                row_values(move.now),
+                row_values(move.now.stakeholder),
+                row_values(move.now.initiative),
+                row_values(move.now.assessed_by),
+                row_values(move.before),
+            )
+            for move in made.moves
+        ]
+    return None
+
+
+def section_key(name: str, made: Report) -> str | None:
+    """The cache key of a long section's rendering (`section()`'s report): a key of every value it
+    shows (`core.versions.rendering_key`, with the language, time zone and code), so a change to
+    any of them is another key and nothing needs invalidating. Rendering a country's thousands of
+    rows costs far more than reading them; None for the short sections, rendered each time."""
+    rows = _rows(name, made)
+    if rows is None:
+        return None
+    return rendering_key("trends/report", name, made.scope, made.title, made.period, rows)
 
 
 #: The sections, in the order the page and the workbook show them, with their titles.

@@ -74,9 +74,25 @@ def coalition_health(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def country_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The country's dashboard: its panels load after the first paint (`country_dashboard_panel`)."""
     country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
-    figures = dashboard.country_dashboard(country=country, user=request.user, today=timezone.localdate())
-    return render(request, "trends/country_dashboard.html", {"country": country, **figures, "nav_section": "countries"})
+    return render(request, "trends/country_dashboard.html", {"country": country, "nav_section": "countries"})
+
+
+@staff_required
+def country_dashboard_panel(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    """One panel of the country dashboard, for the page (htmx) or as a page of its own; the
+    country is checked as the dashboard checks it."""
+    country = get_visible_or_404(Country.objects.all(), request.user, code=code.upper())
+    figures = dashboard.PANELS.get(name)
+    if figures is None:
+        raise Http404
+    template = f"trends/includes/dashboard/{name}.html"
+    context = {"country": country, **figures(country=country, user=request.user, today=timezone.localdate())}
+    if not request.htmx:
+        context.update(template=template, nav_section="countries")
+        template = "trends/country_dashboard_panel.html"
+    return render(request, template, context)
 
 
 @staff_required
@@ -94,7 +110,11 @@ def snapshot_take(request: HttpRequest) -> HttpResponse:
 @staff_required
 def period_report(request: HttpRequest, scope: str, key: str) -> HttpResponse:
     """A period report of a coalition (with its local coalitions), an initiative or a country: a
-    print-ready page, or with `format=xlsx` the same report as a workbook."""
+    print-ready page, or with `format=xlsx` the same report as a workbook.
+
+    The page itself shows the period and the downloads; each section loads from its own request
+    after the first paint (`period_report_section`), so the page costs the same whatever the
+    amount of data, and no section waits for the others."""
     subject = reports.report_subject(scope=scope, key=key, user=request.user)
     period_form = RollupPeriodForm(request.GET or None)
     period = period_form.period()
@@ -103,21 +123,50 @@ def period_report(request: HttpRequest, scope: str, key: str) -> HttpResponse:
         # Too long to build in a request: the page offers to build it in the background.
         query = urlencode({"start": period.start, "end": period.end})
         return redirect(reverse("trends:period_report", args=[scope, key]) + f"?{query}#download")
-    report = reports.report(scope=scope, subject=subject, period=period, user=request.user)
     if request.GET.get("format") == "xlsx":
+        report = reports.report(scope=scope, subject=subject, period=period, user=request.user)
         response = HttpResponse(report_workbook(report), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}"'
         return response
+    report = reports.Report(scope=scope, subject=subject, period=period)
+    dates = urlencode({"start": period.start, "end": period.end})
     context = {
         "report": report,
         "period_form": period_form,
-        "sections": dict(reports.SECTIONS),
-        "xlsx_query": urlencode({"start": report.period.start, "end": report.period.end, "format": "xlsx"}),
+        "section_links": [
+            (name, title, reverse("trends:period_report_section", args=[scope, report.key, name]) + f"?{dates}")
+            for name, title in reports.SECTIONS
+        ],
+        "xlsx_query": f"{dates}&format=xlsx",
         "large": large,
         "async_days": settings.REPORT_ASYNC_DAYS,
         "nav_section": "countries",
     }
     return render(request, "trends/period_report.html", context)
+
+
+@staff_required
+def period_report_section(request: HttpRequest, scope: str, key: str, name: str) -> HttpResponse:
+    """One section of a period report, for the page to load after its first paint (htmx), or as a
+    page of its own; the subject is checked as the report page checks it."""
+    subject = reports.report_subject(scope=scope, key=key, user=request.user)
+    titles = dict(reports.SECTIONS)
+    if name not in titles:
+        raise Http404
+    period = RollupPeriodForm(request.GET or None).period()
+    report = reports.section(name=name, scope=scope, subject=subject, period=period, user=request.user)
+    template = f"trends/includes/report/{name}.html"
+    context = {"report": report, "sections": titles, "nav_section": "countries"}
+    key = reports.section_key(name, report)
+    if key:
+        context.update(section_template=template, section_key=key)
+        template = "trends/includes/report/kept.html"
+    if request.htmx:
+        return render(request, template, context)
+    dates = urlencode({"start": period.start, "end": period.end})
+    report_url = reverse("trends:period_report", args=[scope, report.key]) + f"?{dates}"
+    context.update(template=template, title=titles[name], report_url=report_url)
+    return render(request, "trends/period_report_section.html", context)
 
 
 @staff_required

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, LearningNote, Outcome
 from coalitions.rollup import Period, coalition_rollup_coalitions, coalitions_of, rollup
 from results.models import Indicator, IndicatorValue
-from trends.reports import report
+from trends.reports import SECTIONS, report, section
 
 pytestmark = pytest.mark.django_db
 
@@ -206,14 +207,95 @@ def test_other_countries_staff_read_it_as_they_read_every_record(other_staff_cli
     assert other_staff_client.get(COUNTRY).status_code == 200
 
 
+SECTION_NAMES = [name for name, _title in SECTIONS]
+
+
+def _section(scope_key: str, name: str, query: str = QUERY) -> str:
+    return f"/reports/{scope_key}/sections/{name}/{query}"
+
+
+@pytest.mark.parametrize("scope", ["coalition", "initiative", "country"])
+def test_each_section_shows_what_the_whole_report_gathers(world, scope):
+    _more(world, 2)
+    subject = {"coalition": world.co_coalition, "initiative": world.co_initiative, "country": world.co}[scope]
+    period = Period(START, END)
+    whole = report(scope=scope, subject=subject, period=period, user=world.staff_co)
+    for name in SECTION_NAMES:
+        part = section(name=name, scope=scope, subject=subject, period=period, user=world.staff_co)
+        assert part.title == whole.title and part.period == whole.period
+        if name in ("summary", "engagements", "commitments"):
+            assert part.rollup == whole.rollup
+        shown = {
+            "engagements": ("kinds", "sectors"),
+            "commitments": ("commitments",),
+            "outcomes": ("outcomes",),
+            "notes": ("notes",),
+            "moves": ("moves",),
+            "indicators": ("indicators",),
+            "resources": ("resources",),
+        }.get(name, ())
+        for attribute in shown:
+            assert getattr(part, attribute) == getattr(whole, attribute), (name, attribute)
+
+
+def test_the_page_loads_each_section_after_its_first_paint(staff_client, world):
+    _more(world, 2)
+    html = staff_client.get(COUNTRY + QUERY).content.decode()
+    for name in SECTION_NAMES:
+        url = _section("country/CO", name).replace("&", "&amp;")
+        assert f'hx-get="{url}" hx-trigger="load"' in html and f'href="{url}"' in html
+    outcomes = staff_client.get(_section("country/CO", "outcomes"), HTTP_HX_REQUEST="true").content.decode()
+    assert outcomes.startswith('<section class="report-section" id="outcomes"') and "O1" in outcomes
+    assert "<html" not in outcomes
+
+
+def test_a_section_alone_is_a_page_of_its_own(staff_client, world):
+    _more(world, 1)
+    html = staff_client.get(_section("country/CO", "outcomes")).content.decode()
+    assert "<html" in html and "O0" in html
+    assert 'href="/reports/country/CO/?start=2026-01-01&amp;end=2026-12-31"' in html  # back to the report
+
+
+def test_the_sections_check_the_subject_as_the_page_does(partner_client, staff_client, world):
+    assert partner_client.get(_section("country/co", "summary"), HTTP_HX_REQUEST="true").status_code == 403
+    assert partner_client.get(_section(f"coalition/{world.co_coalition.pk}", "outcomes")).status_code == 403
+    assert staff_client.get(_section("country/zz", "summary")).status_code == 404
+    assert staff_client.get(_section("coalition/999999", "summary")).status_code == 404
+    assert staff_client.get(_section("stakeholder/1", "summary")).status_code == 404
+    assert staff_client.get(_section("country/co", "nothing")).status_code == 404
+
+
 def test_the_query_count_does_not_grow_with_the_data(staff_client, world):
-    def queries(url) -> int:
+    def queries(url, **headers) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert staff_client.get(url).status_code == 200
+            assert staff_client.get(url, **headers).status_code == 200
         return len(captured)
 
-    for url in (COUNTRY + QUERY, COUNTRY + QUERY + "&format=xlsx"):
+    sections = [_section("country/co", name) for name in SECTION_NAMES]
+    for url in (COUNTRY + QUERY, COUNTRY + QUERY + "&format=xlsx", *sections):
         _more(world, 1)
-        small = queries(url)
+        small = queries(url, HTTP_HX_REQUEST="true")
         _more(world, 5)
-        assert queries(url) == small
+        assert queries(url, HTTP_HX_REQUEST="true") == small
+        if "format=xlsx" not in url:
+            assert small <= 8, url
+
+
+@pytest.mark.parametrize("name", ["summary", "commitments", "outcomes", "moves"])
+def test_a_kept_section_is_the_plain_rendering_and_a_change_is_another_key(staff_client, world, name):
+    _more(world, 2)
+    url = _section("country/co", name)
+    first = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert staff_client.get(url, HTTP_HX_REQUEST="true").content.decode() == first  # from the cache
+    made = section(name=name, scope="country", subject=world.co, period=Period(START, END), user=world.staff_co)
+    plain = render_to_string(f"trends/includes/report/{name}.html", {"report": made, "sections": dict(SECTIONS)})
+    assert first.strip() == plain.strip()
+    renamed = {
+        "summary": (Coalition.objects.filter(pk=world.co_coalition.pk), "name"),
+        "commitments": (Commitment.objects.filter(coalition__initiative__country=world.co), "description"),
+        "outcomes": (Outcome.objects.filter(description="O1"), "description"),
+        "moves": (type(world.co_mayor).objects.filter(pk=world.co_mayor.pk), "name"),
+    }[name]
+    queryset, field_name = renamed
+    queryset.update(**{field_name: "Renamed since"})
+    assert "Renamed since" in staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()

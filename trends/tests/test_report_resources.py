@@ -104,13 +104,17 @@ def test_without_such_data_the_section_says_why(world, money):
 
 
 def test_the_page_shows_the_section_in_both_languages(staff_client, world, money):
-    html = staff_client.get("/reports/country/co/" + QUERY).content.decode()
+    section = "/reports/country/CO/sections/resources/" + QUERY
+    page = staff_client.get("/reports/country/co/" + QUERY).content.decode()
+    assert f'hx-get="{section.replace("&", "&amp;")}"' in page
+    html = staff_client.get(section, HTTP_HX_REQUEST="true").content.decode()
     assert "Resource execution" in html and "Budget execution by plan objective" in html
     assert "1,200" in html and "65 %" in html
-    html = staff_client.get("/reports/country/co/" + QUERY, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    html = staff_client.get(section, HTTP_ACCEPT_LANGUAGE="es", HTTP_HX_REQUEST="true").content.decode()
     assert "Ejecución de recursos" in html and "Ejecución presupuestal por objetivo del plan" in html
     assert re.search(r"1\s200</td>", html)  # Spanish groups thousands with a space
-    html = staff_client.get(f"/reports/coalition/{world.co_coalition.pk}/" + QUERY).content.decode()
+    section = f"/reports/coalition/{world.co_coalition.pk}/sections/resources/" + QUERY
+    html = staff_client.get(section, HTTP_HX_REQUEST="true").content.decode()
     assert "Resource execution is reported for a country or an initiative" in html
 
 
