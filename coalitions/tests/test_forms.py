@@ -258,7 +258,8 @@ def test_record_an_assessment_and_the_map_shows_the_move(staff_client, world):
     assert response["Location"].endswith("#map")
     assessment = Assessment.objects.get(stakeholder=world.co_mayor, assessed_on=DAY)
     assert assessment.assessed_by == world.staff_co
-    point = staff_client.get(world.co_initiative.get_absolute_url()).context["points"][0]
+    map_panel = reverse("coalitions:initiative_map", kwargs={"pk": world.co_initiative.pk})
+    point = staff_client.get(map_panel).context["points"][0]
     assert (point.power, point.interest, point.previous_power, point.previous_interest) == (5, 4, 4, 2)
     response = staff_client.post(url, data)
     assert response.context["form"].non_field_errors() == [

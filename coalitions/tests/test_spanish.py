@@ -35,6 +35,10 @@ def test_coalition_page_in_spanish(staff_client, world):
 def test_stakeholder_map_in_spanish(staff_client, world):
     content = in_spanish(staff_client).get(world.co_initiative.get_absolute_url()).content.decode()
     assert "Mapa de actores" in content
+    # The map itself is a panel the page loads after its first paint.
+    map_panel = reverse("coalitions:initiative_map", kwargs={"pk": world.co_initiative.pk})
+    content = in_spanish(staff_client).get(map_panel).content.decode()
+    assert "Mapa de actores" in content
     assert "Poder para impulsar o bloquear el cambio" in content
 
 
