@@ -12,6 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 from django.forms import ModelForm
 from django.urls import reverse
@@ -406,8 +407,8 @@ def campaign_batch_send(*, campaign_id: int, explorer_ids: list[int]) -> dict[st
         campaign_id=campaign_id, recipient__in=[row.recipient for row in rows], state=Delivery.State.PENDING
     )
     result = deliveries_send(ids=list(pending.values_list("pk", flat=True)))
-    if not rows:
-        campaigns_finish(campaign_ids=[campaign_id])  # nothing was sent, so deliveries_sent told no one
+    if not any(result.values()):  # nothing claimed, so `deliveries_sent` told no one this batch is written
+        campaigns_finish(campaign_ids=[campaign_id])
     return result
 
 
@@ -445,19 +446,21 @@ def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
 
 
 def campaigns_finish(*, campaign_ids: list[int] | None = None) -> int:
-    """Mark sent the sending campaigns (of `campaign_ids`, or all) with no mail left to send.
+    """Mark sent the sending campaigns (of `campaign_ids`, or all) with every batch written and no
+    mail left to send.
 
     Run when a batch of their deliveries ends (`outbox.services.deliveries_sent`) and by beat, so a
-    campaign reads "Sent" as soon as its last mail has gone, not only at the next beat.
+    campaign reads "Sent" as soon as its last mail has gone, not only at the next beat. The check
+    is one probe of the (campaign, state) index per campaign: a subquery of every mail still
+    pending would read the whole remaining queue after each batch of a large campaign.
     """
     sending = Campaign.objects.filter(state=Campaign.State.SENDING, batches_unwritten=[])
     if campaign_ids is not None:
         sending = sending.filter(pk__in=campaign_ids)
-    return sending.exclude(
-        pk__in=Delivery.objects.filter(
-            campaign_id__isnull=False, state__in=[Delivery.State.PENDING, Delivery.State.SENDING]
-        ).values("campaign_id")
-    ).update(state=Campaign.State.SENT)
+    left = Delivery.objects.filter(
+        campaign_id=OuterRef("pk"), state__in=[Delivery.State.PENDING, Delivery.State.SENDING]
+    )
+    return sending.filter(~Exists(left)).update(state=Campaign.State.SENT)
 
 
 def _ip_hash(ip: str) -> str:
