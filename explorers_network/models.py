@@ -254,9 +254,6 @@ class Campaign(TimeStampedModel):
     state = models.CharField(_("state"), max_length=20, choices=State, default=State.DRAFT)
     scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    # The first explorer id of each batch of the audience whose mails are not written yet: the
-    # campaign is not sent while one is left, though no mail of it may be pending at that moment.
-    batches_unwritten = models.JSONField(_("batches not yet written"), default=list, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -30,7 +30,7 @@ from countries.models import Country
 from outbox.models import Delivery, Suppression, email_hash
 from outbox.services import (
     Mail,
-    deliveries_send,
+    deliveries_enqueue,
     delivery_create,
     mail_rendered,
     suppression_add,
@@ -308,29 +308,29 @@ class _UnsubscribeLinks:
 
     def __init__(self) -> None:
         placeholder = "TOKEN"
-        self.prefix, _, self.suffix = absolute_url(
-            reverse("explorers_network:unsubscribe", args=[placeholder])
-        ).partition(placeholder)
+        url = absolute_url(reverse("explorers_network:unsubscribe", args=[placeholder]))
+        self.prefix, _, self.suffix = url.partition(placeholder)
         self.signer = signing.TimestampSigner(salt="explorer-unsubscribe")
 
     def url(self, explorer_id: int) -> str:
-        # What signing.dumps({...}, salt=...) writes: the same token `explorer_from_unsubscribe_token` reads.
+        # What signing.dumps({...}, salt=...) writes: the token `explorer_from_unsubscribe_token` reads.
         return f"{self.prefix}{self.signer.sign_object({'e': explorer_id, 'l': LIST_ID})}{self.suffix}"
 
 
-def _mailable(rows, *, email=lambda row: row.email, chunk_size: int = 1000):
-    """The rows (explorers, or (pk, email) pairs with `email`) of an audience (confirmed and not
-    withdrawn by the ledger) whose address no suppression stops, checked per recipient (the hash
-    is computed here, so one query per chunk)."""
-    chunk: list = []
+def _mailable(explorers, *, chunk_size: int = 1000):
+    """The explorers of an audience (confirmed and not withdrawn by the ledger) whose address no
+    suppression stops, checked per recipient when the campaign starts (the hash is computed here,
+    so one query per chunk)."""
+    chunk: list[Explorer] = []
 
-    def without_suppressed(chunk: list) -> list:
-        hashes = [email_hash(email(row)) for row in chunk]
-        stopped = set(Suppression.objects.filter(address_hash__in=hashes).values_list("address_hash", flat=True))
-        return [row for row, address_hash in zip(chunk, hashes, strict=True) if address_hash not in stopped]
+    def without_suppressed(chunk: list[Explorer]) -> list[Explorer]:
+        hashes = {explorer.pk: email_hash(explorer.email) for explorer in chunk}
+        suppressed = Suppression.objects.filter(address_hash__in=hashes.values())
+        stopped = set(suppressed.values_list("address_hash", flat=True))
+        return [explorer for explorer in chunk if hashes[explorer.pk] not in stopped]
 
-    for row in rows.iterator(chunk_size=chunk_size):
-        chunk.append(row)
+    for explorer in explorers.iterator(chunk_size=chunk_size):
+        chunk.append(explorer)
         if len(chunk) == chunk_size:
             yield from without_suppressed(chunk)
             chunk = []
@@ -338,78 +338,37 @@ def _mailable(rows, *, email=lambda row: row.email, chunk_size: int = 1000):
         yield from without_suppressed(chunk)
 
 
+@transaction.atomic
 def campaign_start(*, campaign_id: int) -> int:
-    """Plan the campaign in batches of its audience and hand each batch to a worker; returns the
-    number of mails planned. Safe to run twice: a batch writes each member's row once (rows are
-    unique per address and campaign), and a row already sent is never claimed again.
-
-    Only the audience's ids are read here; the mails are written and sent by the batches
-    (`campaign_batch_send`), on the workers and side by side, so the first mails leave as soon as
-    the first batch is written rather than after the whole audience.
-    """
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-        if campaign.state == Campaign.State.DRAFT:
-            return 0
-        audience = campaign.audience().order_by("pk").values_list("pk", "email")
-        ids = [pk for pk, _email in _mailable(audience, email=lambda row: row[1])]
-        size = settings.OUTBOX_BATCH_SIZE
-        batches = [ids[first : first + size] for first in range(0, len(ids), size)]
-        campaign.state = Campaign.State.SENDING
-        campaign.started_at = campaign.started_at or timezone.now()
-        campaign.batches_unwritten = [batch[0] for batch in batches]
-        campaign.save(update_fields=["state", "started_at", "batches_unwritten", "updated_at"])
-        for batch in batches:
-            enqueue_after_commit(
-                "explorers_network.tasks.campaign_batch_send", campaign_id=campaign.pk, explorer_ids=batch
+    """Write one outbox row per audience member and enqueue them; safe to run twice (rows are unique)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    if campaign.state == Campaign.State.DRAFT:
+        return 0
+    mails = _CampaignMails(campaign, html_body=render_markdown(campaign.body))
+    links = _UnsubscribeLinks()
+    rows = []
+    for explorer in _mailable(campaign.audience().only("pk", "name", "email")):
+        mail = mails.mail(recipient=explorer.email, name=explorer.name, unsubscribe=links.url(explorer.pk))
+        rows.append(
+            Delivery(
+                recipient=mail.recipient.lower(),
+                language=mail.language,
+                kind=Delivery.Kind.OUTREACH,
+                campaign_id=campaign.pk,
+                subject=mail.subject,
+                body_text=mail.body_text,
+                body_html=mail.body_html,
+                headers=mail.headers,
             )
-        campaigns_finish(campaign_ids=[campaign.pk])  # an audience with nobody left to mail is sent at once
-    return len(ids)
-
-
-def campaign_batch_send(*, campaign_id: int, explorer_ids: list[int]) -> dict[str, int]:
-    """Write the mails of one batch of a campaign's audience, then send them over one connection.
-
-    Consent and suppressions are checked again here, so a member who withdrew after the campaign
-    started is not mailed. Run twice (a retried task, a re-planned campaign), it writes no second
-    row and sends nothing twice: rows are unique per address and campaign, and only pending rows
-    are claimed.
-    """
-    with transaction.atomic():
-        campaign = Campaign.objects.filter(pk=campaign_id).first()
-        if campaign is None or campaign.state != Campaign.State.SENDING or not explorer_ids:
-            return {}
-        members = _mailable(campaign.audience().filter(pk__in=explorer_ids).only("pk", "name", "email"))
-        mails = _CampaignMails(campaign, html_body=render_markdown(campaign.body))
-        links = _UnsubscribeLinks()
-        rows = []
-        for explorer in members:
-            mail = mails.mail(recipient=explorer.email, name=explorer.name, unsubscribe=links.url(explorer.pk))
-            rows.append(
-                Delivery(
-                    recipient=mail.recipient.lower(),
-                    language=mail.language,
-                    kind=Delivery.Kind.OUTREACH,
-                    campaign_id=campaign.pk,
-                    subject=mail.subject,
-                    body_text=mail.body_text,
-                    body_html=mail.body_html,
-                    headers=mail.headers,
-                )
-            )
-        Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        # Locked last and briefly: the other batches write their rows meanwhile.
-        campaign = Campaign.objects.select_for_update().only("pk", "batches_unwritten").get(pk=campaign_id)
-        if explorer_ids[0] in campaign.batches_unwritten:
-            campaign.batches_unwritten.remove(explorer_ids[0])
-            campaign.save(update_fields=["batches_unwritten", "updated_at"])
-    pending = Delivery.objects.filter(
-        campaign_id=campaign_id, recipient__in=[row.recipient for row in rows], state=Delivery.State.PENDING
-    )
-    result = deliveries_send(ids=list(pending.values_list("pk", flat=True)))
-    if not any(result.values()):  # nothing claimed, so `deliveries_sent` told no one this batch is written
-        campaigns_finish(campaign_ids=[campaign_id])
-    return result
+        )
+    Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    campaign.state = Campaign.State.SENDING
+    campaign.started_at = campaign.started_at or timezone.now()
+    campaign.save(update_fields=["state", "started_at", "updated_at"])
+    pending = Delivery.objects.filter(campaign_id=campaign.pk, state=Delivery.State.PENDING)
+    deliveries_enqueue(ids=pending.values_list("pk", flat=True))
+    campaigns_finish(campaign_ids=[campaign.pk])  # an audience with nobody left to mail is sent at once
+    return len(rows)
 
 
 def campaign_send(*, campaign: Campaign, when: datetime.datetime | None = None, user=None) -> None:
@@ -433,28 +392,21 @@ def campaigns_start_due(*, now: datetime.datetime | None = None) -> list[int]:
     ids = list(
         Campaign.objects.filter(state=Campaign.State.SCHEDULED, scheduled_for__lte=now).values_list("pk", flat=True)
     )
-    # A campaign whose batches stopped being written (their tasks lost with the broker) is planned
-    # again: the batches already written write nothing twice and send nothing twice.
-    stuck = Campaign.objects.filter(
-        state=Campaign.State.SENDING,
-        updated_at__lt=now - datetime.timedelta(seconds=settings.OUTBOX_STUCK_SECONDS),
-    ).exclude(batches_unwritten=[])
-    for campaign_id in [*ids, *stuck.values_list("pk", flat=True)]:
+    for campaign_id in ids:
         enqueue_after_commit("explorers_network.tasks.campaign_start", campaign_id=campaign_id)
     campaigns_finish()
     return ids
 
 
 def campaigns_finish(*, campaign_ids: list[int] | None = None) -> int:
-    """Mark sent the sending campaigns (of `campaign_ids`, or all) with every batch written and no
-    mail left to send.
+    """Mark sent the sending campaigns (of `campaign_ids`, or all) with no mail left to send.
 
     Run when a batch of their deliveries ends (`outbox.services.deliveries_sent`) and by beat, so a
-    campaign reads "Sent" as soon as its last mail has gone, not only at the next beat. The check
-    is one probe of the (campaign, state) index per campaign: a subquery of every mail still
-    pending would read the whole remaining queue after each batch of a large campaign.
+    campaign reads "Sent" as soon as its last mail has gone, not only at the next beat.
     """
-    sending = Campaign.objects.filter(state=Campaign.State.SENDING, batches_unwritten=[])
+    # One probe of the (campaign, state) index per campaign: a subquery of every mail still pending
+    # would read the whole remaining queue after each batch of a large campaign.
+    sending = Campaign.objects.filter(state=Campaign.State.SENDING)
     if campaign_ids is not None:
         sending = sending.filter(pk__in=campaign_ids)
     left = Delivery.objects.filter(

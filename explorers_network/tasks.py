@@ -8,11 +8,6 @@ def campaign_start(campaign_id: int) -> None:
     services.campaign_start(campaign_id=campaign_id)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def campaign_batch_send(campaign_id: int, explorer_ids: list[int]) -> None:
-    services.campaign_batch_send(campaign_id=campaign_id, explorer_ids=explorer_ids)
-
-
 @shared_task(ignore_result=True)
 def campaigns_start_due() -> None:
     services.campaigns_start_due()
