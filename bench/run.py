@@ -929,6 +929,7 @@ def measure_campaign(mails: int, database_url: str, smtp_port: int, log) -> dict
         env=env,
     )
     campaign = None
+    celery_rss = None
     try:
         deadline = time.monotonic() + 60
         while not current_app.control.ping(timeout=1):
@@ -948,6 +949,13 @@ def measure_campaign(mails: int, database_url: str, smtp_port: int, log) -> dict
             time.sleep(0.1)
         seconds = time.monotonic() - started
         delivered = len(sink.messages)
+        # The Celery worker's peak memory, its main process and each pool process (not the web worker's).
+        pool = [
+            int(pid)
+            for task in Path(f"/proc/{worker.pid}/task").iterdir()
+            for pid in (task / "children").read_text().split()
+        ]
+        celery_rss = max(peak_rss_mb(pid) for pid in [worker.pid, *pool])
     finally:
         worker.terminate()
         worker.wait(timeout=60)
@@ -963,6 +971,7 @@ def measure_campaign(mails: int, database_url: str, smtp_port: int, log) -> dict
         "seconds": seconds if delivered >= written else None,
         "queue_seconds": queued,
         "workers": 2,
+        "celery_worker_peak_rss_mb": celery_rss,
         "why_not": "" if delivered >= written else f"only {delivered} of {written} delivered within 600 s",
     }
 
@@ -1166,7 +1175,8 @@ def markdown(results: dict) -> str:
         lines += [
             "",
             f"Campaign: {campaign['mails']:,} mails with {campaign['workers']} workers in {campaign['seconds']:.1f} s "
-            f"(queued in {campaign['queue_seconds']:.1f} s).",
+            f"(queued in {campaign['queue_seconds']:.1f} s); Celery worker peak RSS "
+            f"{num(campaign.get('celery_worker_peak_rss_mb'))} MB.",
         ]
     streaming = results.get("streaming_memory") or {}
     if streaming.get("rows"):

@@ -225,3 +225,29 @@ def test_each_members_mail_is_the_same_as_rendering_the_templates_for_that_membe
     assert reused == _campaign_mail(
         campaign, recipient="ana@example.org", name=name, unsubscribe=unsubscribe, html_body=html_body
     )
+
+
+def test_each_members_unsubscribe_link_is_the_one_the_page_reads(
+    staff_client, campaign, make_explorer, django_capture_on_commit_callbacks
+):
+    from explorers_network.services import explorer_from_unsubscribe_token, unsubscribe_url
+
+    explorer = make_explorer("a@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/outreach/campaigns/{campaign.pk}/send/")
+    link = Delivery.objects.get(campaign_id=campaign.pk).headers["List-Unsubscribe"].strip("<>")
+    assert link.rsplit("/", 2)[0] == unsubscribe_url(explorer).rsplit("/", 2)[0]
+    assert explorer_from_unsubscribe_token(link.rstrip("/").rsplit("/", 1)[-1]) == explorer
+
+
+def test_a_campaign_with_a_mail_still_pending_is_not_marked_sent(campaign, make_explorer):
+    from explorers_network.services import campaign_start, campaigns_finish
+
+    make_explorer("a@example.org")
+    campaign.state = Campaign.State.SCHEDULED
+    campaign.scheduled_for = campaign.created_at
+    campaign.save()
+    assert campaign_start(campaign_id=campaign.pk) == 1  # the send task has not run
+    assert campaigns_finish(campaign_ids=[campaign.pk]) == 0
+    Delivery.objects.filter(campaign_id=campaign.pk).update(state=Delivery.State.SENT)
+    assert campaigns_finish(campaign_ids=[campaign.pk]) == 1
