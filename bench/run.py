@@ -81,7 +81,7 @@ SCALE_FLATNESS = 0.8  # bench-scale: a ratio at the largest scale >= 0.8 x its r
 def ratio_target(name: str) -> float | None:
     """The lowest share of (c) a scenario must reach, or None when no target names it."""
     found = [RATIO_TARGETS.get(name)]
-    if name.startswith("page_"):
+    if name.startswith(("page_", "panel_")):
         found.append(PAGE_RATIO)
     if name in API_LISTS:
         found.append(API_LIST_RATIO)
@@ -453,6 +453,43 @@ def scenarios_for(f: Fixtures) -> list[Scenario]:
             expect_json=True,
         ),
         Scenario("page_search", f"Directory search, q={f.search_term!r}", f"/stakeholders/?q={term}"),
+        # The panels the pages above load after their first paint (htmx): each its own request, part
+        # of what a reader of the page waits for, so measured and held to the pages' target too.
+        *panel_scenarios(f),
+    ]
+
+
+def panel_scenarios(f: Fixtures) -> list[Scenario]:
+    code = f.country_code.lower()
+    period = f"start={f.report_start}&end={f.report_end}"
+    return [
+        Scenario(
+            "panel_coalition_health", "Panel: big coalition's health", f"/coalitions/{f.big_coalition_id}/health/"
+        ),
+        Scenario(
+            "panel_coalition_records", "Panel: big coalition's records", f"/coalitions/{f.big_coalition_id}/records/"
+        ),
+        Scenario("panel_initiative_map", "Panel: initiative's stakeholder map", f"/initiatives/{f.initiative_id}/map/"),
+        Scenario(
+            "panel_initiative_activity",
+            "Panel: initiative's recent activity",
+            f"/initiatives/{f.initiative_id}/activity/",
+        ),
+        Scenario("panel_country_coalitions", "Panel: country's coalitions", f"/countries/{code}/panels/coalitions/"),
+        Scenario("panel_country_regions", "Panel: country's regions worked in", f"/countries/{code}/panels/regions/"),
+        Scenario(
+            "panel_dashboard_activity", "Panel: country dashboard's activity", f"/countries/{code}/dashboard/activity/"
+        ),
+        Scenario(
+            "panel_report_summary",
+            "Panel: one-year country report's summary",
+            f"/reports/country/{code}/sections/summary/?{period}",
+        ),
+        Scenario(
+            "panel_report_moves",
+            "Panel: one-year country report's moves",
+            f"/reports/country/{code}/sections/moves/?{period}",
+        ),
     ]
 
 
