@@ -60,6 +60,7 @@ OPEN_PAGES = {
     # The partner portal (portal.views.partner_required): partners only, staff are sent to their dashboard.
     "portal:home": "partners: their organisation's coalitions",
     "portal:coalition_detail": "partners: one of their coalitions (visible_to)",
+    "portal:coalition_section": "partners: a section of one of their coalitions' page, loaded after it (visible_to)",
     "portal:engagement_create": "partners: logging an engagement in one of their coalitions (core.access)",
     "portal:outcome_create": "partners: recording an outcome in one of their coalitions (core.access)",
     "portal:commitment_list": "partners: the commitments their organisation owns",
