@@ -4,9 +4,11 @@ networkx computes the figures (degree, betweenness centrality) and the layout; t
 a server-side SVG so the page needs no JavaScript and prints as it looks.
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-import networkx as nx
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -14,6 +16,9 @@ from django.utils.translation import gettext as _
 from core.svg import Anchor, Box, join, label_text, num, palette_class, place_labels, shorten, stance_class
 
 from .models import Relationship, Stakeholder
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Drawing more nodes than this makes an unreadable hairball (and a slow layout); the table
 #: still lists every stakeholder, the drawing keeps the best-connected ones.
@@ -66,6 +71,8 @@ SAMPLED_SOURCES = 500
 
 
 def betweenness_of(graph: nx.Graph) -> dict[int, float]:
+    import networkx as nx  # a web worker loads it only when it draws a network
+
     """Each actor's betweenness centrality, normalised over the whole network as networkx does.
 
     An actor without ties lies on no shortest path and starts none, so only the actors with ties
@@ -99,6 +106,8 @@ def build_network(
     colour_by: str,
     draw: bool = True,
 ) -> Network:
+    import networkx as nx  # a web worker loads it only when it draws a network
+
     """Figures and drawing for these stakeholders and the relationships between them.
 
     `stances` (stakeholder id to stance) and `stance_labels` come from the caller: stance belongs
@@ -153,6 +162,8 @@ def build_network(
 def _draw(
     graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]
 ) -> tuple[SafeString, list[tuple[str, str]]]:
+    import networkx as nx  # a web worker loads it only when it draws a network
+
     """The SVG, and (number, name) of the stakeholders whose label became a number."""
     # Wide side margins so the labels of nodes placed at the edge are not cut off.
     width, height, margin_x, margin_y = 960, 640, 110, 40
