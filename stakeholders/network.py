@@ -71,8 +71,6 @@ SAMPLED_SOURCES = 500
 
 
 def betweenness_of(graph: nx.Graph) -> dict[int, float]:
-    import networkx as nx  # a web worker loads it only when it draws a network
-
     """Each actor's betweenness centrality, normalised over the whole network as networkx does.
 
     An actor without ties lies on no shortest path and starts none, so only the actors with ties
@@ -80,6 +78,8 @@ def betweenness_of(graph: nx.Graph) -> dict[int, float]:
     networkx's result. A network of more than `EXACT_BETWEENNESS_ACTORS` such actors is estimated
     from `SAMPLED_SOURCES` of them, drawn with a fixed seed: the same network gives the same figures,
     so the page, its cache and the monthly snapshots agree."""
+    import networkx as nx  # a web worker loads it only when it draws a network
+
     figures = dict.fromkeys(graph, 0.0)
     size = len(graph)
     tied_ids = sorted(pk for pk, degree in graph.degree() if degree)
@@ -106,14 +106,14 @@ def build_network(
     colour_by: str,
     draw: bool = True,
 ) -> Network:
-    import networkx as nx  # a web worker loads it only when it draws a network
-
     """Figures and drawing for these stakeholders and the relationships between them.
 
     `stances` (stakeholder id to stance) and `stance_labels` come from the caller: stance belongs
     to an actor per initiative, which the apps above this one hold. `draw=False` leaves out the
     drawing (its layout is the slow part): the monthly snapshots keep only the figures.
     """
+    import networkx as nx  # a web worker loads it only when it draws a network
+
     graph = nx.Graph()
     by_id = {stakeholder.pk: stakeholder for stakeholder in stakeholders}
     graph.add_nodes_from(by_id)
@@ -162,9 +162,9 @@ def build_network(
 def _draw(
     graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]
 ) -> tuple[SafeString, list[tuple[str, str]]]:
+    """The SVG, and (number, name) of the stakeholders whose label became a number."""
     import networkx as nx  # a web worker loads it only when it draws a network
 
-    """The SVG, and (number, name) of the stakeholders whose label became a number."""
     # Wide side margins so the labels of nodes placed at the edge are not cut off.
     width, height, margin_x, margin_y = 960, 640, 110, 40
     if not nodes:
