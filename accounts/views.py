@@ -5,7 +5,6 @@ from base64 import b32encode
 from urllib.parse import urlencode
 
 import django_otp
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -204,6 +203,8 @@ def two_factor_setup(request):
         two_factor.remember_devices(request, request.user)  # the enrolment moved the epoch on
         request.session[NEW_CODES_SESSION_KEY] = codes
         return redirect(_with_next("two_factor_recovery_codes", next_url))
+    import segno  # only where a device is enrolled: a web worker need not hold it
+
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,

@@ -37,6 +37,10 @@ from operator import and_, or_
 
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.sql.constants import LOUTER
+from django.db.models.sql.datastructures import Join
+from django.db.models.sql.query import Query
+from django.db.models.sql.where import WhereNode
 from django.utils.text import smart_split, unescape_string_literal
 from rapidfuzz import fuzz
 
@@ -271,7 +275,13 @@ class RankedPages:
             order = (*order, "pk")
         ordered = self.order_by(*order)
         page = models.QuerySet.__getitem__(ordered.values("pk"), k)
-        return ordered.filter(pk__in=page)
+        _keep_only_joins_used_by(page.query, [page.query.where, *page.query.annotations.values()])
+        rows = ordered._chain()
+        # The page's ids already answer the search: the query that reads them repeats no condition
+        # (the planner would estimate each again), and joins only what it selects.
+        rows.query.where = WhereNode()
+        _keep_only_joins_used_by(rows.query, [*rows.query.select, *rows.query.annotations.values()], conditions=False)
+        return rows.filter(pk__in=page)
 
     def _picks_page_first(self, k) -> bool:
         if not isinstance(k, slice) or k.step is not None or k.stop is None or self._result_cache is not None:
@@ -281,6 +291,35 @@ class RankedPages:
         # The ids alone (the picker's subquery) have nothing to join or carry through the sort.
         fields = getattr(self, "_fields", None) or ()
         return not (fields and set(fields) <= {"pk", self.model._meta.pk.attname})
+
+
+def _keep_only_joins_used_by(query, expressions, *, conditions: bool = True) -> None:
+    """Leave out of `query`'s FROM the joins none of `expressions` reads (and no join they need).
+
+    A page's ids query inherits the joins its queryset made for the columns it selected
+    (`values("country__code")`); its ids need none of them. Joins the ordering or `select_related`
+    need are set up again when the query is compiled. While the query keeps its `conditions`, only
+    joins that cannot change its rows are left out: a LEFT join along a single-valued relation, or
+    an INNER join along a required foreign key. Without them (the query that reads the page's ids),
+    every join is, since the joins the conditions made have done their work in the ids."""
+    needed = {query.base_table} | {column.alias for column in Query._gen_cols(expressions, include_external=True)}
+    for alias in list(needed):
+        join = query.alias_map.get(alias)
+        while isinstance(join, Join) and join.parent_alias not in needed:
+            needed.add(join.parent_alias)
+            join = query.alias_map.get(join.parent_alias)
+    for alias, join in query.alias_map.items():
+        if alias in needed or not isinstance(join, Join) or (conditions and not _keeps_the_rows(join)):
+            continue
+        query.alias_refcount[alias] = 0
+
+
+def _keeps_the_rows(join: Join) -> bool:
+    field = join.join_field
+    if join.join_type == LOUTER:
+        return not getattr(field, "many_to_many", False) and not getattr(field, "one_to_many", False)
+    # An INNER join keeps every row when it follows a foreign key that may not be null.
+    return getattr(field, "many_to_one", False) and not field.null
 
 
 def search_ordering(queryset: models.QuerySet, ordering) -> tuple:

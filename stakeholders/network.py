@@ -4,9 +4,12 @@ networkx computes the figures (degree, betweenness centrality) and the layout; t
 a server-side SVG so the page needs no JavaScript and prints as it looks.
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-import networkx as nx
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -14,6 +17,9 @@ from django.utils.translation import gettext as _
 from core.svg import Anchor, Box, join, label_text, num, palette_class, place_labels, shorten, stance_class
 
 from .models import Relationship, Stakeholder
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Drawing more nodes than this makes an unreadable hairball (and a slow layout); the table
 #: still lists every stakeholder, the drawing keeps the best-connected ones.
@@ -70,23 +76,30 @@ def betweenness_of(graph: nx.Graph) -> dict[int, float]:
 
     An actor without ties lies on no shortest path and starts none, so only the actors with ties
     are searched; the figures are then normalised by the whole network's size, which gives exactly
-    networkx's result. A network of more than `EXACT_BETWEENNESS_ACTORS` such actors is estimated
-    from `SAMPLED_SOURCES` of them, drawn with a fixed seed: the same network gives the same figures,
-    so the page, its cache and the monthly snapshots agree."""
+    networkx's result. igraph computes it (Brandes' algorithm in C, one search of the network per
+    source): a country's network of thousands of actors is what the monthly snapshots read for
+    every country. A network of more than `EXACT_BETWEENNESS_ACTORS` such actors is estimated from
+    `SAMPLED_SOURCES` of them, drawn with a fixed seed and scaled up as networkx's `k` does: the
+    same network gives the same figures, so the page, its cache and the monthly snapshots agree."""
+    import igraph  # a web worker loads it only when it draws a network
+
     figures = dict.fromkeys(graph, 0.0)
     size = len(graph)
     tied_ids = sorted(pk for pk, degree in graph.degree() if degree)
     if size <= 2 or len(tied_ids) <= 2:
         return figures
-    tied = nx.Graph()
-    tied.add_nodes_from(tied_ids)
-    tied.add_edges_from(graph.edges)
-    sources = SAMPLED_SOURCES if len(tied_ids) > EXACT_BETWEENNESS_ACTORS else None
-    # Unnormalised, an undirected network's figure counts each pair of actors once; networkx's
-    # normalised figure divides the ordered pairs' count by (n - 1)(n - 2).
-    paths = nx.betweenness_centrality(tied, k=sources, normalized=False, seed=0)
+    index = {pk: position for position, pk in enumerate(tied_ids)}
+    tied = igraph.Graph(n=len(tied_ids), edges=[(index[a], index[b]) for a, b in graph.edges], directed=False)
+    if len(tied_ids) > EXACT_BETWEENNESS_ACTORS:
+        sources = random.Random(0).sample(range(len(tied_ids)), SAMPLED_SOURCES)  # noqa: S311 - a sample, not a secret
+        # Each pair counted from its sampled ends only, scaled to the whole network (networkx's `k`).
+        paths = [value * len(tied_ids) / SAMPLED_SOURCES for value in tied.betweenness(directed=False, sources=sources)]
+    else:
+        # Unnormalised, an undirected network's figure counts each pair of actors once (networkx's too).
+        paths = tied.betweenness(directed=False)
+    # networkx's normalised figure divides the ordered pairs' count by (n - 1)(n - 2).
     scale = 2 / ((size - 1) * (size - 2))
-    figures.update({pk: value * scale for pk, value in paths.items()})
+    figures.update({pk: paths[position] * scale for pk, position in index.items()})
     return figures
 
 
@@ -105,6 +118,8 @@ def build_network(
     to an actor per initiative, which the apps above this one hold. `draw=False` leaves out the
     drawing (its layout is the slow part): the monthly snapshots keep only the figures.
     """
+    import networkx as nx  # a web worker loads it only when it draws a network
+
     graph = nx.Graph()
     by_id = {stakeholder.pk: stakeholder for stakeholder in stakeholders}
     graph.add_nodes_from(by_id)
@@ -154,6 +169,8 @@ def _draw(
     graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]
 ) -> tuple[SafeString, list[tuple[str, str]]]:
     """The SVG, and (number, name) of the stakeholders whose label became a number."""
+    import networkx as nx  # a web worker loads it only when it draws a network
+
     # Wide side margins so the labels of nodes placed at the edge are not cut off.
     width, height, margin_x, margin_y = 960, 640, 110, 40
     if not nodes:

@@ -28,7 +28,6 @@ from . import dashboard, reports, services
 from .charts import central_chart, figure_chart
 from .health import health_rows
 from .models import NetworkSnapshot, ReportRun
-from .report_xlsx import report_filename, report_workbook
 
 
 @staff_required
@@ -125,6 +124,8 @@ def period_report(request: HttpRequest, scope: str, key: str) -> HttpResponse:
         return redirect(reverse("trends:period_report", args=[scope, key]) + f"?{query}#download")
     if request.GET.get("format") == "xlsx":
         report = reports.report(scope=scope, subject=subject, period=period, user=request.user)
+        from .report_xlsx import report_filename, report_workbook  # openpyxl: only in the workers that write one
+
         response = HttpResponse(report_workbook(report), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}"'
         return response
