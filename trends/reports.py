@@ -5,8 +5,12 @@ It lives here, above coalitions and results, because it gathers both. Its figure
 (`coalitions.rollup.rollup` over the same coalitions and period), so the report and the roll-up
 pages cannot disagree; its lists cover the same rows the roll-up counts (the coalitions' own
 engagements, commitments, outcomes and notes). The assessments that moved are
-`coalitions.moves.moves_where` with `since` the period's start and `as_of` its end. The number of
+`coalitions.moves.moved_where` with `since` the period's start and `as_of` its end. The number of
 queries does not depend on how much there is to report.
+
+The page shows a country's hundreds of coalitions and thousands of moves a page at a time (the
+summary as the roll-up pages do, its total counting them all; the moves furthest first); the
+workbook lists every one of them.
 
 Resource execution applies to a country and to an initiative (the regions it names): the money
 that reached their regions and its budget execution, aggregated by the region resources page's own
@@ -19,13 +23,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.models import Coalition, Commitment, Engagement, Initiative, LearningNote, Outcome
-from coalitions.moves import Move, moves_where
-from coalitions.rollup import Period, Rollup, coalition_rollup_coalitions, coalitions_of, rollup
+from coalitions.moves import Move, Moved, moved_where
+from coalitions.rollup import (
+    ROLLUP_PAGE_SIZE,
+    Period,
+    Rollup,
+    coalition_rollup_coalitions,
+    coalitions_of,
+    rollup,
+    rollup_page,
+)
 from core.parsing import parse_id
 from core.versions import rendering_key, row_values
 from core.views import get_visible_or_404
@@ -161,6 +174,8 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     notes: list[LearningNote] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
+    #: The page of the coalitions (summary) or of the moves a section shows; the workbook's report shows all.
+    page: Page | None = None
     indicators: list[Indicator] = field(default_factory=list)
     resources: Resources | None = None
 
@@ -276,16 +291,31 @@ def _notes(ids: list[int], period: Period) -> list[LearningNote]:
     )
 
 
-def _moves(scope: str, subject, coalitions: list[Coalition] | None, period: Period, user) -> list[Move]:
+def _moves(scope: str, subject, coalitions: list[Coalition] | None, period: Period, user) -> Moved:
     """The assessments that moved in the period: of a coalition's report, in its coalitions' initiatives."""
     if scope == "country":
         where = {"initiative__country": subject}
     elif scope == "initiative":
         where = {"initiative": subject}
     else:
-        where = {"initiative_id__in": {coalition.initiative_id for coalition in coalitions}}
-    moves = moves_where(user=user, as_of=period.end, since=period.start, **where)
-    return [move for move in moves if move.distance != 0]
+        where = {"initiative_id__in": sorted({coalition.initiative_id for coalition in coalitions})}
+    return moved_where(user=user, as_of=period.end, since=period.start, **where)
+
+
+#: Moves a section shows on a page, furthest first: a country's year has thousands.
+MOVES_PAGE_SIZE = 50
+
+
+def _summary_page(scope: str, subject, user, period: Period, number) -> tuple[Rollup, Page]:
+    """A page of the roll-up's coalitions side by side, with the total of them all (`rollup_page`,
+    as the roll-up pages show it): the same coalitions, in the same order, as `_coalitions`."""
+    if scope == "coalition":
+        # The coalition first, then its linked local coalitions: a few, read whole.
+        coalitions = coalition_rollup_coalitions(subject, user)
+        page = Paginator(coalitions, ROLLUP_PAGE_SIZE).get_page(number)
+        return rollup(list(page.object_list), period, total_of=[c.pk for c in coalitions]), page
+    where = {"initiative": subject} if scope == "initiative" else {"initiative__country": subject}
+    return rollup_page(Coalition.objects.visible_to(user).filter(**where), period, number)
 
 
 def _indicators(scope: str, subject, ids: list[int] | None, period: Period, user) -> list[Indicator]:
@@ -328,7 +358,7 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
     outcomes = _outcomes(ids, period)
     done(40)
     notes = _notes(ids, period)
-    moved = _moves(scope, subject, coalitions, period, user)
+    moved = list(_moves(scope, subject, coalitions, period, user))
     done(60)
     indicators = _indicators(scope, subject, ids, period, user)
     done(70)
@@ -352,19 +382,24 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
     )
 
 
-def section(*, name: str, scope: str, subject, period: Period, user) -> Report:
+def section(*, name: str, scope: str, subject, period: Period, user, page=None) -> Report:
     """A report holding only the figures of section `name`, as `report()` gathers them: the page
-    loads its sections one by one, each from its own request, so none waits for all the others."""
+    loads its sections one by one, each from its own request, so none waits for all the others.
+
+    Of the summary and the moves, it holds page `page` (a number, or the first): the coalitions or
+    the moves of that page, `report()`'s in the same order, and the page itself."""
     made = Report(scope=scope, subject=subject, period=period)
-    needs_coalitions = name in ("summary", "engagements", "commitments", "outcomes", "notes") or (
+    needs_coalitions = name in ("engagements", "commitments", "outcomes", "notes") or (
         scope != "country" and name in ("moves", "indicators")
     )
     coalitions = _coalitions(scope, subject, user) if needs_coalitions else None
     ids = [coalition.pk for coalition in coalitions] if coalitions is not None else None
-    if name in ("summary", "engagements", "commitments"):
+    if name in ("engagements", "commitments"):
         # The totals of the engagements' participants and of the commitments are the roll-up's.
         made.rollup = rollup(coalitions, period)
-    if name == "engagements":
+    if name == "summary":
+        made.rollup, made.page = _summary_page(scope, subject, user, period, page)
+    elif name == "engagements":
         made.kinds, made.sectors = _kinds(ids, period)
     elif name == "commitments":
         made.commitments = _commitments(ids, period)
@@ -373,12 +408,13 @@ def section(*, name: str, scope: str, subject, period: Period, user) -> Report:
     elif name == "notes":
         made.notes = _notes(ids, period)
     elif name == "moves":
-        made.moves = _moves(scope, subject, coalitions, period, user)
+        made.page = Paginator(_moves(scope, subject, coalitions, period, user), MOVES_PAGE_SIZE).get_page(page)
+        made.moves = list(made.page.object_list)
     elif name == "indicators":
         made.indicators = _indicators(scope, subject, ids, period, user)
     elif name == "resources":
         made.resources = resources(scope=scope, subject=subject, period=period, user=user)
-    elif name != "summary":
+    else:
         raise Http404
     return made
 
@@ -414,7 +450,9 @@ def section_key(name: str, made: Report) -> str | None:
     rows = _rows(name, made)
     if rows is None:
         return None
-    return rendering_key("trends/report", name, made.scope, made.title, made.period, rows)
+    # The page's number and the count of what is paged are shown (with links to the other pages).
+    paged = made.page and (made.page.number, made.page.paginator.count)
+    return rendering_key("trends/report", name, made.scope, made.key, made.title, made.period, paged, rows)
 
 
 #: The sections, in the order the page and the workbook show them, with their titles.
