@@ -19,16 +19,17 @@ month), so the section covers the fiscal years the period touches, and of monthl
 months within it. A coalition's report has no such section's figures: its money is its country's.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from coalitions.models import Coalition, Commitment, Engagement, Initiative, LearningNote, Outcome
+from coalitions.models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Outcome
 from coalitions.moves import Move, Moved, moved_where
 from coalitions.rollup import (
     ROLLUP_PAGE_SIZE,
@@ -40,6 +41,7 @@ from coalitions.rollup import (
     rollup_page,
 )
 from core.parsing import parse_id
+from core.short_tables import table_version
 from core.versions import rendering_key, row_values
 from core.views import get_visible_or_404
 from countries.models import Country
@@ -173,7 +175,7 @@ class Report:
     commitments: list[Commitment] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     notes: list[LearningNote] = field(default_factory=list)
-    moves: list[Move] = field(default_factory=list)
+    moves: Sequence[Move] = field(default_factory=list)  # a section's page of them is a `Moved`
     #: The page of the coalitions (summary) or of the moves a section shows; the workbook's report shows all.
     page: Page | None = None
     indicators: list[Indicator] = field(default_factory=list)
@@ -408,8 +410,9 @@ def section(*, name: str, scope: str, subject, period: Period, user, page=None) 
     elif name == "notes":
         made.notes = _notes(ids, period)
     elif name == "moves":
+        # The page's moves are read when it is drawn: a kept drawing reads none (`section_key`).
         made.page = Paginator(_moves(scope, subject, coalitions, period, user), MOVES_PAGE_SIZE).get_page(page)
-        made.moves = list(made.page.object_list)
+        made.moves = made.page.object_list
     elif name == "indicators":
         made.indicators = _indicators(scope, subject, ids, period, user)
     elif name == "resources":
@@ -429,16 +432,9 @@ def _rows(name: str, made: Report) -> list | None:
     if name == "outcomes":
         return [(row_values(o), row_values(o.coalition)) for o in made.outcomes]
     if name == "moves":
-        return [
-            (
-                row_values(move.now),
-                row_values(move.now.stakeholder),
-                row_values(move.now.initiative),
-                row_values(move.now.assessed_by),
-                row_values(move.before),
-            )
-            for move in made.moves
-        ]
+        # Which moves, and the versions of every table their rows are drawn from: found without
+        # reading the rows, which costs more than drawing them from the cache.
+        return [table_version(Assessment, Stakeholder, Initiative, get_user_model()), made.moves.ids]
     return None
 
 

@@ -235,7 +235,10 @@ def test_each_section_shows_what_the_whole_report_gathers(world, scope):
             "resources": ("resources",),
         }.get(name, ())
         for attribute in shown:
-            assert getattr(part, attribute) == getattr(whole, attribute), (name, attribute)
+            shown_part = getattr(part, attribute)
+            if attribute == "moves":  # a section's are a page of them, read when drawn (coalitions.moves.Moved)
+                shown_part = list(shown_part)
+            assert shown_part == getattr(whole, attribute), (name, attribute)
 
 
 def test_the_page_loads_each_section_after_its_first_paint(staff_client, world):
@@ -359,3 +362,16 @@ def test_the_summary_section_shows_a_page_of_coalitions_with_the_total_of_them_a
         html = staff_client.get(_section(key, "summary") + f"&page={number}", HTTP_HX_REQUEST="true").content.decode()
         assert name in html and names[2 - number] not in html
         assert f"Page {number} of 2" in html and "The total counts all 2 coalitions" in html
+
+
+def test_the_kept_moves_follow_a_renamed_initiative_and_assessor(staff_client, world, django_user_model):
+    _more(world, 1)
+    Assessment.objects.filter(stakeholder=world.co_mayor).update(assessed_by=world.staff_co)
+    url = _section("country/co", "moves")
+    first = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert world.co_initiative.name in first and world.staff_co.username in first
+    world.co_initiative.name = "Renamed initiative"
+    world.co_initiative.save()
+    django_user_model.objects.filter(pk=world.staff_co.pk).update(username="renamed-assessor")
+    changed = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Renamed initiative" in changed and "renamed-assessor" in changed
