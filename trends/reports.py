@@ -27,11 +27,15 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Outcome
 from coalitions.moves import Move, Moved, moved_where
 from coalitions.rollup import (
+    COUNTED_MODELS,
+    FIGURES_TIMEOUT,
     ROLLUP_PAGE_SIZE,
     Period,
     Rollup,
@@ -40,6 +44,7 @@ from coalitions.rollup import (
     rollup,
     rollup_page,
 )
+from core.access import is_staff_member
 from core.parsing import parse_id
 from core.short_tables import table_version
 from core.versions import rendering_key, row_values
@@ -178,6 +183,8 @@ class Report:
     moves: Sequence[Move] = field(default_factory=list)  # a section's page of them is a `Moved`
     #: The page of the coalitions (summary) or of the moves a section shows; the workbook's report shows all.
     page: Page | None = None
+    #: What a section's kept drawing is found by instead of the values it shows (`section_key`).
+    kept_as: tuple | None = None
     indicators: list[Indicator] = field(default_factory=list)
     resources: Resources | None = None
 
@@ -400,7 +407,12 @@ def section(*, name: str, scope: str, subject, period: Period, user, page=None) 
         # The totals of the engagements' participants and of the commitments are the roll-up's.
         made.rollup = rollup(coalitions, period)
     if name == "summary":
-        made.rollup, made.page = _summary_page(scope, subject, user, period, page)
+        # Read when drawn: a kept drawing reads none, its key being the versions of the tables the
+        # figures count and the coalitions' names come from (`section_key`), as of today (overdue).
+        summary = SimpleLazyObject(lambda: _summary_page(scope, subject, user, period, page))
+        made.rollup, made.page = SimpleLazyObject(lambda: summary[0]), SimpleLazyObject(lambda: summary[1])
+        seen_by = "staff" if is_staff_member(user) else f"user:{user.pk}"
+        made.kept_as = (table_version(*COUNTED_MODELS, Initiative), seen_by, timezone.localdate(), page)
     elif name == "engagements":
         made.kinds, made.sectors = _kinds(ids, period)
     elif name == "commitments":
@@ -424,8 +436,6 @@ def section(*, name: str, scope: str, subject, period: Period, user, page=None) 
 
 def _rows(name: str, made: Report) -> list | None:
     """Every value section `name` shows, row by row (None: a section too small to keep)."""
-    if name == "summary":
-        return [made.rollup.total, *((row_values(column.coalition), column.figures) for column in made.rollup.columns)]
     if name == "commitments":
         rows = [(row_values(c), row_values(c.coalition), row_values(c.owner)) for c in made.commitments]
         return [made.rollup.total, *rows]
@@ -442,13 +452,27 @@ def section_key(name: str, made: Report) -> str | None:
     """The cache key of a long section's rendering (`section()`'s report): a key of every value it
     shows (`core.versions.rendering_key`, with the language, time zone and code), so a change to
     any of them is another key and nothing needs invalidating. Rendering a country's thousands of
-    rows costs far more than reading them; None for the short sections, rendered each time."""
+    rows costs far more than reading them; None for the short sections, rendered each time. A
+    section that says `kept_as` (the summary, whose figures are read only when drawn) is found by
+    that instead: the versions of the tables it is drawn from."""
+    if made.kept_as is not None:
+        return rendering_key("trends/report", name, made.scope, made.key, made.title, made.period, made.kept_as)
     rows = _rows(name, made)
     if rows is None:
         return None
     # The page's number and the count of what is paged are shown (with links to the other pages).
     paged = made.page and (made.page.number, made.page.paginator.count)
     return rendering_key("trends/report", name, made.scope, made.key, made.title, made.period, paged, rows)
+
+
+#: How long a section's drawing is kept: for ever (a day) when its key holds every value it shows;
+#: as long as the roll-up's figures when it holds the versions of the tables (`kept_as`, the moves'):
+#: a transaction that wrote, read and rolled back leaves a drawing of rows that never were.
+KEPT_SECONDS = 24 * 60 * 60
+
+
+def section_timeout(name: str) -> int:
+    return FIGURES_TIMEOUT if name in ("summary", "moves") else KEPT_SECONDS
 
 
 #: The sections, in the order the page and the workbook show them, with their titles.

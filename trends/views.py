@@ -163,7 +163,7 @@ def period_report_section(request: HttpRequest, scope: str, key: str, name: str)
     context = {"report": report, "sections": titles, "section_url": section_url, "nav_section": "countries"}
     key = reports.section_key(name, report)
     if key:
-        context.update(section_template=template, section_key=key)
+        context.update(section_template=template, section_key=key, section_timeout=reports.section_timeout(name))
         template = "trends/includes/report/kept.html"
     if request.htmx:
         return render(request, template, context)

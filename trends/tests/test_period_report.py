@@ -375,3 +375,22 @@ def test_the_kept_moves_follow_a_renamed_initiative_and_assessor(staff_client, w
     django_user_model.objects.filter(pk=world.staff_co.pk).update(username="renamed-assessor")
     changed = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "Renamed initiative" in changed and "renamed-assessor" in changed
+
+
+def test_the_kept_summary_follows_a_write_to_a_counted_table(staff_client, world, django_assert_max_num_queries):
+    _more(world, 1)
+    url = _section("country/co", "summary")
+    first = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    with django_assert_max_num_queries(3):  # the session, its user and the country: the drawing is kept
+        assert staff_client.get(url, HTTP_HX_REQUEST="true").content.decode() == first
+    Outcome.objects.create(
+        coalition=world.co_coalition,
+        description="Late",
+        observed_on=datetime.date(2026, 9, 1),
+        significance="Matters",
+        contribution="We helped",
+    )
+    made = section(name="summary", scope="country", subject=world.co, period=Period(START, END), user=world.staff_co)
+    assert made.rollup.total.outcomes == 3  # the fixture's, _more's and this one
+    plain = render_to_string("trends/includes/report/summary.html", {"report": made, "sections": dict(SECTIONS)})
+    assert staff_client.get(url, HTTP_HX_REQUEST="true").content.decode().strip() == plain.strip() != first.strip()
