@@ -26,6 +26,10 @@ def partner_coalition_ids(organisation_id: int) -> models.QuerySet:
 
 
 class InitiativeQuerySet(ScopedQuerySet):
+    #: Their names and countries are part of drawings kept under the tables' versions (a period
+    #: report's moves), which every write drops (core.short_tables).
+    versioned_table = True
+
     def visible_to_partner(self, organisation_id: int) -> "InitiativeQuerySet":
         in_partner_coalitions = Coalition.objects.filter(pk__in=partner_coalition_ids(organisation_id))
         return self.filter(Q(is_public=True) | Q(pk__in=in_partner_coalitions.values("initiative_id")))

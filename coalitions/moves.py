@@ -9,11 +9,19 @@ the assessment rounds offered as quick choices.
 
 import datetime
 import math
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.access import is_staff_member
+from core.short_tables import table_version
+from core.versions import rendering_key
+from stakeholders.models import Stakeholder
 
 from .charts import MapPoint
 from .models import Assessment, Initiative
@@ -179,6 +187,125 @@ def moves_where(*, user, as_of: datetime.date | None, since: datetime.date, **wh
         )
     }
     return sorted((Move(now=a, before=before.get((a.stakeholder_id, a.initiative_id))) for a in now), key=_order)
+
+
+#: How long the order of who moved is kept at most: its key holds the versions of the tables it is
+#: read from, which every write drops, but a transaction that wrote, read and rolled back would leave
+#: an order of rows that never were (there is no hook on rollback).
+MOVED_TIMEOUT = 15 * 60
+
+
+class Moved(Sequence):
+    """The actors whose position changed since `since` (or who were first assessed since), furthest
+    first as `moves_where` orders them, read from the database only when iterated: a page of a
+    period report shows fifty of a country's thousands, and its workbook all of them.
+
+    The order is found from a few columns of the assessments made since `since` (not from every
+    position, which hardly any moved) and kept in the cache under the tables' versions. A slice is
+    another `Moved`, of those moves alone; iterating one loads its assessments, with their actor,
+    initiative and assessor, in one query (once).
+    """
+
+    def __init__(self, order: array):
+        # (now, before) assessment ids one after the other, before 0 for an actor first assessed since.
+        self._order = order
+        self._loaded: list[Move] | None = None
+
+    @property
+    def ids(self) -> bytes:
+        """The moves' assessments, for the key of what is drawn from them (with their tables' versions)."""
+        return self._order.tobytes()
+
+    def __len__(self) -> int:
+        return len(self._order) // 2
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("A slice of moves is one run of them.")
+            return Moved(self._order[2 * start : 2 * max(start, stop)])
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        (move,) = self[index : index + 1]
+        return move
+
+    def __iter__(self) -> Iterator[Move]:
+        if self._loaded is None:
+            self._loaded = self._load()
+        return iter(self._loaded)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Moved) and self._order == other._order
+
+    __hash__ = None
+
+    def _load(self) -> list[Move]:
+        pairs = list(zip(self._order[::2], self._order[1::2], strict=True))
+        if not pairs:
+            return []
+        ids = {pk for pair in pairs for pk in pair if pk}
+        rows = Assessment.objects.filter(pk__in=ids).select_related("stakeholder", "assessed_by", "initiative")
+        found = {assessment.pk: assessment for assessment in rows}
+        # A row deleted since the order was kept dropped the tables' version: the next request orders again.
+        return [Move(now=found[now], before=found.get(before)) for now, before in pairs if now in found]
+
+
+def moved_where(*, user, as_of: datetime.date | None, since: datetime.date, **where) -> Moved:
+    """The moves of `moves_where` that moved, in its order: the actors whose position changed since
+    `since`, and those first assessed since (a period report's "assessments that moved")."""
+    # Staff read every assessment, so the order depends on `where` and the dates alone; anyone
+    # else's is their own. Made without building the query, which costs more than the lookup.
+    scope = "staff" if is_staff_member(user) else f"user:{getattr(user, 'pk', None)}"
+    asked = sorted((lookup, getattr(value, "pk", value)) for lookup, value in where.items())
+    key = "moved-order:" + rendering_key(table_version(Assessment, Stakeholder, Initiative), scope, asked, as_of, since)
+    order = cache.get(key)
+    if order is None:
+        order = _moved_order(_moved_rows(user=user, as_of=as_of, since=since, **where))
+        cache.set(key, order, MOVED_TIMEOUT)
+    return Moved(order)
+
+
+def _moved_rows(*, user, as_of: datetime.date | None, since: datetime.date, **where) -> list[tuple]:
+    """A few columns of each actor's position at `as_of` taken since `since`, with the id of its
+    position at `since` (None if it had none): the only positions that can have moved."""
+    visible = Assessment.objects.visible_to(user).filter(**where)
+    now = visible.latest() if as_of is None else visible.as_of(as_of)
+    # A position taken on or before `since` is the one it is compared with: it did not move.
+    changed = now.filter(assessed_on__gt=since)
+    before = visible.filter(
+        stakeholder=OuterRef("stakeholder"), initiative=OuterRef("initiative"), assessed_on__lte=since
+    ).order_by("-assessed_on")
+    return list(
+        changed.annotate(before_id=Subquery(before.values("pk")[:1])).values_list(
+            "pk", "before_id", "stakeholder_id", "stakeholder__name", "stakeholder__acronym", *_NAMES
+        )
+    )
+
+
+_NAMES = tuple(name for name, _label in DIMENSIONS)
+
+
+def _moved_order(rows: list[tuple]) -> array:
+    """The (now, before) ids of the rows that moved, in `moves_where`'s order, one after the other."""
+    befores = {
+        pk: dict(zip(_NAMES, values, strict=True))
+        for pk, *values in Assessment.objects.filter(pk__in={row[1] for row in rows if row[1]}).values_list(
+            "pk", *_NAMES
+        )
+    }
+    keyed = []
+    for pk, before_id, stakeholder_id, name, acronym, *values in rows:
+        moved_by = distance(dict(zip(_NAMES, values, strict=True)), befores.get(before_id))
+        if moved_by == 0:
+            continue
+        # By the actor's name as `str()` shows it, as `moves_where` orders.
+        shown = Stakeholder.shown_name(name, acronym)
+        keyed.append((order_key(moved_by=moved_by, name=shown, pk=stakeholder_id), pk, before_id or 0))
+    keyed.sort(key=lambda row: row[0])  # stable: ties keep the assessments' own order, as moves_where's
+    return array("q", (pk for _key, now, before in keyed for pk in (now, before)))
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,12 @@ class Stakeholder(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        return self.shown_name(self.name, self.acronym)
+
+    @staticmethod
+    def shown_name(name: str, acronym: str) -> str:
+        """The name as `str()` shows it, for lists ordered by it from a few columns, without the rows."""
+        return f"{name} ({acronym})" if acronym else name
 
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:stakeholder_detail", kwargs={"pk": self.pk})

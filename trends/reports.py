@@ -5,8 +5,12 @@ It lives here, above coalitions and results, because it gathers both. Its figure
 (`coalitions.rollup.rollup` over the same coalitions and period), so the report and the roll-up
 pages cannot disagree; its lists cover the same rows the roll-up counts (the coalitions' own
 engagements, commitments, outcomes and notes). The assessments that moved are
-`coalitions.moves.moves_where` with `since` the period's start and `as_of` its end. The number of
+`coalitions.moves.moved_where` with `since` the period's start and `as_of` its end. The number of
 queries does not depend on how much there is to report.
+
+The page shows a country's hundreds of coalitions and thousands of moves a page at a time (the
+summary as the roll-up pages do, its total counting them all; the moves furthest first); the
+workbook lists every one of them.
 
 Resource execution applies to a country and to an initiative (the regions it names): the money
 that reached their regions and its budget execution, aggregated by the region resources page's own
@@ -15,18 +19,34 @@ month), so the section covers the fiscal years the period touches, and of monthl
 months within it. A coalition's report has no such section's figures: its money is its country's.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from coalitions.models import Coalition, Commitment, Engagement, Initiative, LearningNote, Outcome
-from coalitions.moves import Move, moves_where
-from coalitions.rollup import Period, Rollup, coalition_rollup_coalitions, coalitions_of, rollup
+from coalitions.models import Assessment, Coalition, Commitment, Engagement, Initiative, LearningNote, Outcome
+from coalitions.moves import Move, Moved, moved_where
+from coalitions.rollup import (
+    COUNTED_MODELS,
+    FIGURES_TIMEOUT,
+    ROLLUP_PAGE_SIZE,
+    Period,
+    Rollup,
+    coalition_rollup_coalitions,
+    coalitions_of,
+    rollup,
+    rollup_page,
+)
+from core.access import is_staff_member
 from core.parsing import parse_id
+from core.short_tables import table_version
 from core.versions import rendering_key, row_values
 from core.views import get_visible_or_404
 from countries.models import Country
@@ -160,7 +180,11 @@ class Report:
     commitments: list[Commitment] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     notes: list[LearningNote] = field(default_factory=list)
-    moves: list[Move] = field(default_factory=list)
+    moves: Sequence[Move] = field(default_factory=list)  # a section's page of them is a `Moved`
+    #: The page of the coalitions (summary) or of the moves a section shows; the workbook's report shows all.
+    page: Page | None = None
+    #: What a section's kept drawing is found by instead of the values it shows (`section_key`).
+    kept_as: tuple | None = None
     indicators: list[Indicator] = field(default_factory=list)
     resources: Resources | None = None
 
@@ -276,16 +300,31 @@ def _notes(ids: list[int], period: Period) -> list[LearningNote]:
     )
 
 
-def _moves(scope: str, subject, coalitions: list[Coalition] | None, period: Period, user) -> list[Move]:
+def _moves(scope: str, subject, coalitions: list[Coalition] | None, period: Period, user) -> Moved:
     """The assessments that moved in the period: of a coalition's report, in its coalitions' initiatives."""
     if scope == "country":
         where = {"initiative__country": subject}
     elif scope == "initiative":
         where = {"initiative": subject}
     else:
-        where = {"initiative_id__in": {coalition.initiative_id for coalition in coalitions}}
-    moves = moves_where(user=user, as_of=period.end, since=period.start, **where)
-    return [move for move in moves if move.distance != 0]
+        where = {"initiative_id__in": sorted({coalition.initiative_id for coalition in coalitions})}
+    return moved_where(user=user, as_of=period.end, since=period.start, **where)
+
+
+#: Moves a section shows on a page, furthest first: a country's year has thousands.
+MOVES_PAGE_SIZE = 50
+
+
+def _summary_page(scope: str, subject, user, period: Period, number) -> tuple[Rollup, Page]:
+    """A page of the roll-up's coalitions side by side, with the total of them all (`rollup_page`,
+    as the roll-up pages show it): the same coalitions, in the same order, as `_coalitions`."""
+    if scope == "coalition":
+        # The coalition first, then its linked local coalitions: a few, read whole.
+        coalitions = coalition_rollup_coalitions(subject, user)
+        page = Paginator(coalitions, ROLLUP_PAGE_SIZE).get_page(number)
+        return rollup(list(page.object_list), period, total_of=[c.pk for c in coalitions]), page
+    where = {"initiative": subject} if scope == "initiative" else {"initiative__country": subject}
+    return rollup_page(Coalition.objects.visible_to(user).filter(**where), period, number)
 
 
 def _indicators(scope: str, subject, ids: list[int] | None, period: Period, user) -> list[Indicator]:
@@ -328,7 +367,7 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
     outcomes = _outcomes(ids, period)
     done(40)
     notes = _notes(ids, period)
-    moved = _moves(scope, subject, coalitions, period, user)
+    moved = list(_moves(scope, subject, coalitions, period, user))
     done(60)
     indicators = _indicators(scope, subject, ids, period, user)
     done(70)
@@ -352,19 +391,29 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
     )
 
 
-def section(*, name: str, scope: str, subject, period: Period, user) -> Report:
+def section(*, name: str, scope: str, subject, period: Period, user, page=None) -> Report:
     """A report holding only the figures of section `name`, as `report()` gathers them: the page
-    loads its sections one by one, each from its own request, so none waits for all the others."""
+    loads its sections one by one, each from its own request, so none waits for all the others.
+
+    Of the summary and the moves, it holds page `page` (a number, or the first): the coalitions or
+    the moves of that page, `report()`'s in the same order, and the page itself."""
     made = Report(scope=scope, subject=subject, period=period)
-    needs_coalitions = name in ("summary", "engagements", "commitments", "outcomes", "notes") or (
+    needs_coalitions = name in ("engagements", "commitments", "outcomes", "notes") or (
         scope != "country" and name in ("moves", "indicators")
     )
     coalitions = _coalitions(scope, subject, user) if needs_coalitions else None
     ids = [coalition.pk for coalition in coalitions] if coalitions is not None else None
-    if name in ("summary", "engagements", "commitments"):
+    if name in ("engagements", "commitments"):
         # The totals of the engagements' participants and of the commitments are the roll-up's.
         made.rollup = rollup(coalitions, period)
-    if name == "engagements":
+    if name == "summary":
+        # Read when drawn: a kept drawing reads none, its key being the versions of the tables the
+        # figures count and the coalitions' names come from (`section_key`), as of today (overdue).
+        summary = SimpleLazyObject(lambda: _summary_page(scope, subject, user, period, page))
+        made.rollup, made.page = SimpleLazyObject(lambda: summary[0]), SimpleLazyObject(lambda: summary[1])
+        seen_by = "staff" if is_staff_member(user) else f"user:{user.pk}"
+        made.kept_as = (table_version(*COUNTED_MODELS, Initiative), seen_by, timezone.localdate(), page)
+    elif name == "engagements":
         made.kinds, made.sectors = _kinds(ids, period)
     elif name == "commitments":
         made.commitments = _commitments(ids, period)
@@ -373,36 +422,29 @@ def section(*, name: str, scope: str, subject, period: Period, user) -> Report:
     elif name == "notes":
         made.notes = _notes(ids, period)
     elif name == "moves":
-        made.moves = _moves(scope, subject, coalitions, period, user)
+        # The page's moves are read when it is drawn: a kept drawing reads none (`section_key`).
+        made.page = Paginator(_moves(scope, subject, coalitions, period, user), MOVES_PAGE_SIZE).get_page(page)
+        made.moves = made.page.object_list
     elif name == "indicators":
         made.indicators = _indicators(scope, subject, ids, period, user)
     elif name == "resources":
         made.resources = resources(scope=scope, subject=subject, period=period, user=user)
-    elif name != "summary":
+    else:
         raise Http404
     return made
 
 
 def _rows(name: str, made: Report) -> list | None:
     """Every value section `name` shows, row by row (None: a section too small to keep)."""
-    if name == "summary":
-        return [made.rollup.total, *((row_values(column.coalition), column.figures) for column in made.rollup.columns)]
     if name == "commitments":
         rows = [(row_values(c), row_values(c.coalition), row_values(c.owner)) for c in made.commitments]
         return [made.rollup.total, *rows]
     if name == "outcomes":
         return [(row_values(o), row_values(o.coalition)) for o in made.outcomes]
     if name == "moves":
-        return [
-            (
-                row_values(move.now),
-                row_values(move.now.stakeholder),
-                row_values(move.now.initiative),
-                row_values(move.now.assessed_by),
-                row_values(move.before),
-            )
-            for move in made.moves
-        ]
+        # Which moves, and the versions of every table their rows are drawn from: found without
+        # reading the rows, which costs more than drawing them from the cache.
+        return [table_version(Assessment, Stakeholder, Initiative, get_user_model()), made.moves.ids]
     return None
 
 
@@ -410,11 +452,27 @@ def section_key(name: str, made: Report) -> str | None:
     """The cache key of a long section's rendering (`section()`'s report): a key of every value it
     shows (`core.versions.rendering_key`, with the language, time zone and code), so a change to
     any of them is another key and nothing needs invalidating. Rendering a country's thousands of
-    rows costs far more than reading them; None for the short sections, rendered each time."""
+    rows costs far more than reading them; None for the short sections, rendered each time. A
+    section that says `kept_as` (the summary, whose figures are read only when drawn) is found by
+    that instead: the versions of the tables it is drawn from."""
+    if made.kept_as is not None:
+        return rendering_key("trends/report", name, made.scope, made.key, made.title, made.period, made.kept_as)
     rows = _rows(name, made)
     if rows is None:
         return None
-    return rendering_key("trends/report", name, made.scope, made.title, made.period, rows)
+    # The page's number and the count of what is paged are shown (with links to the other pages).
+    paged = made.page and (made.page.number, made.page.paginator.count)
+    return rendering_key("trends/report", name, made.scope, made.key, made.title, made.period, paged, rows)
+
+
+#: How long a section's drawing is kept: for ever (a day) when its key holds every value it shows;
+#: as long as the roll-up's figures when it holds the versions of the tables (`kept_as`, the moves'):
+#: a transaction that wrote, read and rolled back leaves a drawing of rows that never were.
+KEPT_SECONDS = 24 * 60 * 60
+
+
+def section_timeout(name: str) -> int:
+    return FIGURES_TIMEOUT if name in ("summary", "moves") else KEPT_SECONDS
 
 
 #: The sections, in the order the page and the workbook show them, with their titles.

@@ -155,12 +155,16 @@ def period_report_section(request: HttpRequest, scope: str, key: str, name: str)
     if name not in titles:
         raise Http404
     period = RollupPeriodForm(request.GET or None).period()
-    report = reports.section(name=name, scope=scope, subject=subject, period=period, user=request.user)
+    report = reports.section(
+        name=name, scope=scope, subject=subject, period=period, user=request.user, page=request.GET.get("page")
+    )
     template = f"trends/includes/report/{name}.html"
-    context = {"report": report, "sections": titles, "nav_section": "countries"}
+    # A long section's other pages are this section's address, wherever it is shown.
+    section_url = reverse("trends:period_report_section", args=[scope, report.key, name])
+    context = {"report": report, "sections": titles, "section_url": section_url, "nav_section": "countries"}
     key = reports.section_key(name, report)
     if key:
-        context.update(section_template=template, section_key=key)
+        context.update(section_template=template, section_key=key, section_timeout=reports.section_timeout(name))
         template = "trends/includes/report/kept.html"
     if request.htmx:
         return render(request, template, context)

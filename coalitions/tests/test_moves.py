@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from coalitions.models import Assessment
-from coalitions.moves import moves, rounds
+from coalitions.models import Assessment, Initiative
+from coalitions.moves import moved_where, moves, moves_where, rounds
 from stakeholders.models import Stakeholder
 
 from .conftest import add_stakeholders, assess
@@ -273,3 +273,111 @@ def test_api_map_from_the_cache_follows_every_change_and_equals_a_fresh_reading(
     assert staff_api.get(url).json() == []
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert staff_api.get(url).json() == []
+
+
+@pytest.fixture
+def moved_world(rounds_world):
+    """rounds_world, with a second initiative in Colombia and the ties `moved_where` must order as
+    `moves_where` does. Hand-counted, from SINCE to AS_OF, over both initiatives:
+      mayor, energy (4,3,2,0) -> (5,3,5,2): sqrt(14)
+      mayor, water (1,1,1,0) -> (2,1,1,1): sqrt(2)
+      foundation, energy (2,2,2,0) -> (3,2,2,1): sqrt(2), named before "Zona Norte (ZN)"
+      "Zona Norte (ZN)", water (3,3,3,0) -> (3,3,3,-1): 1
+      "Universidad del Norte", energy, and "andes" (lower case), water: new, "andes" first by name
+      "Observatorio Caribe" (FIRST_ROUND only) and "Reassessed" (the same scores again since): did not move
+    """
+    world = rounds_world
+    water = Initiative.objects.create(country=world.co, level="national", name="Agua", shared_objective="Water")
+    zona = Stakeholder.objects.create(
+        country=world.co, name="Zona Norte", acronym="ZN", sector="academia", level="national"
+    )
+    andes = actor(world, "andes")
+    reassessed = actor(world, "Reassessed")
+    for stakeholder, day, scores in (
+        (world.co_mayor, FIRST_ROUND, (1, 1, 1, 0)),
+        (world.co_mayor, datetime.date(2026, 3, 2), (2, 1, 1, 1)),
+        (zona, FIRST_ROUND, (3, 3, 3, 0)),
+        (zona, datetime.date(2026, 3, 3), (3, 3, 3, -1)),
+        (andes, datetime.date(2026, 2, 1), (1, 2, 3, 0)),
+        (reassessed, FIRST_ROUND, (2, 3, 4, 1)),
+        (reassessed, datetime.date(2026, 3, 4), (2, 3, 4, 1)),
+    ):
+        power, capabilities, interest, stance = scores
+        Assessment.objects.create(
+            stakeholder=stakeholder,
+            initiative=water,
+            assessed_on=day,
+            power=power,
+            capabilities=capabilities,
+            interest=interest,
+            stance=stance,
+        )
+    world.water = water
+    return world
+
+
+def _pairs(found) -> list[tuple]:
+    return [(move.now.pk, move.before and move.before.pk) for move in found]
+
+
+def test_moved_are_the_moves_that_moved_in_moves_where_order(moved_world):
+    world = moved_world
+    found = moved_where(user=world.staff_co, as_of=AS_OF, since=SINCE, initiative__country=world.co)
+    assert [(str(m.stakeholder), str(m.now.initiative), m.distance) for m in found] == [
+        ("Alcaldía de Uribia", "Comunidades Energéticas", math.sqrt(14)),
+        ("Alcaldía de Uribia", "Agua", math.sqrt(2)),
+        ("Fundación Energía Wayuu", "Comunidades Energéticas", math.sqrt(2)),
+        ("Zona Norte (ZN)", "Agua", 1.0),
+        ("andes", "Agua", None),
+        ("Universidad del Norte", "Comunidades Energéticas", None),
+    ]
+    plain = moves_where(user=world.staff_co, as_of=AS_OF, since=SINCE, initiative__country=world.co)
+    assert _pairs(found) == _pairs(move for move in plain if move.distance != 0)
+    # Up to today, and within one initiative, as the map's moves_where answers them.
+    for as_of, where in ((None, {"initiative__country": world.co}), (AS_OF, {"initiative": world.water})):
+        found = moved_where(user=world.staff_co, as_of=as_of, since=SINCE, **where)
+        plain = moves_where(user=world.staff_co, as_of=as_of, since=SINCE, **where)
+        assert _pairs(found) == _pairs(move for move in plain if move.distance != 0)
+
+
+def test_moved_loads_only_the_slice_asked_for_in_one_query(moved_world, django_assert_num_queries):
+    world = moved_world
+    found = moved_where(user=world.staff_co, as_of=AS_OF, since=SINCE, initiative__country=world.co)
+    every = list(found)
+    with django_assert_num_queries(1):
+        page = found[1:3]
+        assert [move.before.power for move in page] == [1, 2]  # the positions they moved from, loaded with them
+        assert [str(move.stakeholder) for move in page] == ["Alcaldía de Uribia", "Fundación Energía Wayuu"]
+    assert len(found) == 6 and found[-1] == every[-1] and found[0] == every[0]
+    with pytest.raises(IndexError):
+        found[6]
+    with django_assert_num_queries(0):
+        assert list(found[6:]) == []
+    assert list(moved_where(user=world.partner_co, as_of=AS_OF, since=SINCE, initiative__country=world.co)) == []
+
+
+def test_the_kept_order_follows_every_write(moved_world, django_assert_num_queries):
+    world = moved_world
+
+    def names() -> list[str]:
+        found = moved_where(user=world.staff_co, as_of=AS_OF, since=SINCE, initiative=world.water)
+        return [str(move.stakeholder) for move in found]
+
+    assert names() == ["Alcaldía de Uribia", "Zona Norte (ZN)", "andes"]
+    with django_assert_num_queries(0):  # the order is kept: only a slice is read
+        moved_where(user=world.staff_co, as_of=AS_OF, since=SINCE, initiative=world.water)
+    # A rename reorders the new ones (through update(), which sends no signal), a new assessment moves one.
+    Stakeholder.objects.filter(name="andes").update(name="zapata")
+    reassessed = Stakeholder.objects.get(name="Reassessed")
+    Assessment.objects.create(
+        stakeholder=reassessed,
+        initiative=world.water,
+        assessed_on=datetime.date(2026, 3, 20),
+        power=5,
+        capabilities=5,
+        interest=5,
+        stance=2,
+    )
+    assert names() == ["Reassessed", "Alcaldía de Uribia", "Zona Norte (ZN)", "zapata"]
+    Assessment.objects.filter(initiative=world.water, assessed_on__gt=SINCE).delete()
+    assert names() == []

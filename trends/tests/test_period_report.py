@@ -235,7 +235,10 @@ def test_each_section_shows_what_the_whole_report_gathers(world, scope):
             "resources": ("resources",),
         }.get(name, ())
         for attribute in shown:
-            assert getattr(part, attribute) == getattr(whole, attribute), (name, attribute)
+            shown_part = getattr(part, attribute)
+            if attribute == "moves":  # a section's are a page of them, read when drawn (coalitions.moves.Moved)
+                shown_part = list(shown_part)
+            assert shown_part == getattr(whole, attribute), (name, attribute)
 
 
 def test_the_page_loads_each_section_after_its_first_paint(staff_client, world):
@@ -299,3 +302,95 @@ def test_a_kept_section_is_the_plain_rendering_and_a_change_is_another_key(staff
     queryset, field_name = renamed
     queryset.update(**{field_name: "Renamed since"})
     assert "Renamed since" in staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_the_moves_section_shows_a_page_furthest_first_and_the_workbook_all(staff_client, world, monkeypatch):
+    monkeypatch.setattr("trends.reports.MOVES_PAGE_SIZE", 2)
+    # Hand-counted: the mayor moved (4,3,2,0) -> (5,3,4,1), sqrt(1 + 4 + 1); the three others are new, by name.
+    for name, day in (("Zeta", 3), ("beta", 4), ("Alfa", 5)):
+        newcomer = type(world.co_mayor).objects.create(country=world.co, name=name, sector="academia", level="local")
+        Assessment.objects.create(
+            stakeholder=newcomer,
+            initiative=world.co_initiative,
+            assessed_on=datetime.date(2026, 2, day),
+            power=2,
+            capabilities=2,
+            interest=2,
+        )
+    Assessment.objects.create(
+        stakeholder=world.co_mayor,
+        initiative=world.co_initiative,
+        assessed_on=datetime.date(2026, 3, 1),
+        power=5,
+        capabilities=3,
+        interest=4,
+        stance=1,
+    )
+    since = "?start=2026-01-20&end=2026-12-31"  # after the fixture's assessment of the mayor
+    url = _section("country/co", "moves", since)
+    first = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert first.index(world.co_mayor.name) < first.index("Alfa") and "beta" not in first
+    assert "2.45" in first and "4 actors moved or were assessed for the first time" in first
+    assert 'href="/reports/country/CO/sections/moves/?start=2026-01-20&amp;end=2026-12-31&amp;page=2#moves"' in first
+    second = staff_client.get(url + "&page=2", HTTP_HX_REQUEST="true").content.decode()
+    assert second.index("beta") < second.index("Zeta") and "Alfa" not in second and "Page 2 of 2" in second
+    book = load_workbook(io.BytesIO(staff_client.get(COUNTRY + since + "&format=xlsx").content))
+    rows = list(book["Assessments that moved"].values)
+    assert [row[0] for row in rows[1:]] == [world.co_mayor.name, "Alfa", "beta", "Zeta", "Total"]
+    assert rows[1][3] == 2.45 and rows[-1][1] == 4
+
+
+@pytest.mark.parametrize("scope", ["coalition", "country"])
+def test_the_summary_section_shows_a_page_of_coalitions_with_the_total_of_them_all(
+    staff_client, world, monkeypatch, scope
+):
+    monkeypatch.setattr("coalitions.rollup.ROLLUP_PAGE_SIZE", 1)
+    monkeypatch.setattr("trends.reports.ROLLUP_PAGE_SIZE", 1)
+    _more(world, 2)  # a national coalition, "Nacional …", with the fixture's local coalition linked to it
+    national = Coalition.objects.get(pk=Coalition.objects.get(pk=world.co_coalition.pk).parent_id)
+    subject, key = {"coalition": (national, f"coalition/{national.pk}"), "country": (world.co, "country/co")}[scope]
+    whole = report(scope=scope, subject=subject, period=Period(START, END), user=world.staff_co)
+    names = [column.coalition.name for column in whole.rollup.columns]
+    assert len(names) == 2
+    for number, name in enumerate(names, start=1):
+        part = section(
+            name="summary", scope=scope, subject=subject, period=Period(START, END), user=world.staff_co, page=number
+        )
+        assert [column.coalition.name for column in part.rollup.columns] == [name]
+        assert part.rollup.columns[0] == whole.rollup.columns[number - 1]
+        assert part.rollup.total == whole.rollup.total
+        html = staff_client.get(_section(key, "summary") + f"&page={number}", HTTP_HX_REQUEST="true").content.decode()
+        assert name in html and names[2 - number] not in html
+        assert f"Page {number} of 2" in html and "The total counts all 2 coalitions" in html
+
+
+def test_the_kept_moves_follow_a_renamed_initiative_and_assessor(staff_client, world, django_user_model):
+    _more(world, 1)
+    Assessment.objects.filter(stakeholder=world.co_mayor).update(assessed_by=world.staff_co)
+    url = _section("country/co", "moves")
+    first = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert world.co_initiative.name in first and world.staff_co.username in first
+    world.co_initiative.name = "Renamed initiative"
+    world.co_initiative.save()
+    django_user_model.objects.filter(pk=world.staff_co.pk).update(username="renamed-assessor")
+    changed = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Renamed initiative" in changed and "renamed-assessor" in changed
+
+
+def test_the_kept_summary_follows_a_write_to_a_counted_table(staff_client, world, django_assert_max_num_queries):
+    _more(world, 1)
+    url = _section("country/co", "summary")
+    first = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    with django_assert_max_num_queries(3):  # the session, its user and the country: the drawing is kept
+        assert staff_client.get(url, HTTP_HX_REQUEST="true").content.decode() == first
+    Outcome.objects.create(
+        coalition=world.co_coalition,
+        description="Late",
+        observed_on=datetime.date(2026, 9, 1),
+        significance="Matters",
+        contribution="We helped",
+    )
+    made = section(name="summary", scope="country", subject=world.co, period=Period(START, END), user=world.staff_co)
+    assert made.rollup.total.outcomes == 3  # the fixture's, _more's and this one
+    plain = render_to_string("trends/includes/report/summary.html", {"report": made, "sections": dict(SECTIONS)})
+    assert staff_client.get(url, HTTP_HX_REQUEST="true").content.decode().strip() == plain.strip() != first.strip()
