@@ -29,6 +29,10 @@ def partner_coalition_ids(organisation_id: int) -> models.QuerySet:
 
 
 class InitiativeQuerySet(ScopedQuerySet):
+    #: Renderings of many coalitions or regions that name their initiatives (a country's panels) are
+    #: kept in the cache under the table's version, which every write drops (core.short_tables).
+    versioned_table = True
+
     def visible_to_partner(self, organisation_id: int) -> "InitiativeQuerySet":
         in_partner_coalitions = Coalition.objects.filter(pk__in=partner_coalition_ids(organisation_id))
         return self.filter(Q(is_public=True) | Q(pk__in=in_partner_coalitions.values("initiative_id")))
