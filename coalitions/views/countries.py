@@ -142,7 +142,8 @@ def _regions(request, country: Country) -> dict:
     return {
         "regions": regions,
         "stakeholders": stakeholders,
-        "panel_key": _panel_key(request, "regions", country, regions, stakeholders),
+        # The regions are the country's whoever asks; only the stakeholders' count is scoped.
+        "panel_key": _panel_key(request, "regions", country, stakeholders),
         "panel_timeout": PANEL_TIMEOUT,
     }
 
