@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, fields
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -15,7 +16,9 @@ from django.utils.translation import pgettext_lazy
 from attachments.fields import attachments_relation
 from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
+from core.short_tables import table_version
 from core.validation import m2m_values
+from core.versions import code_version
 from countries.models import regions_outside
 from stakeholders.models import Stakeholder
 
@@ -26,8 +29,8 @@ def partner_coalition_ids(organisation_id: int) -> models.QuerySet:
 
 
 class InitiativeQuerySet(ScopedQuerySet):
-    #: Their names and countries are part of drawings kept under the tables' versions (a period
-    #: report's moves), which every write drops (core.short_tables).
+    #: Their names, countries and regions are part of renderings kept under the table's version (a
+    #: period report's moves, a country's panels), which every write drops (core.short_tables).
     versioned_table = True
 
     def visible_to_partner(self, organisation_id: int) -> "InitiativeQuerySet":
@@ -392,14 +395,35 @@ class Coalition(TimeStampedModel):
         return found
 
     def health(self, today: datetime.date | None = None) -> CoalitionHealth:
-        """Health figures: those `with_health()` annotated (for today), else one query, whatever the size."""
+        """Health figures: those `with_health()` annotated (for today), else those kept in the cache for
+        the day while none of the tables they count has changed, else one query, whatever the size.
+
+        Kept because counting a big coalition's members and their sectors reads every membership
+        and its stakeholder: the cost of the panel and the API would grow with the coalition.
+        """
         names = CoalitionHealth.names()
         if today is None and all(hasattr(self, f"health_{name}") for name in names):
             return CoalitionHealth(**{name: getattr(self, f"health_{name}") for name in names})
-        row = (
-            Coalition.objects.filter(pk=self.pk).with_health(today).values(*(f"health_{name}" for name in names)).get()
-        )
-        return CoalitionHealth(**{name: row[f"health_{name}"] for name in names})
+        day = today or timezone.localdate()
+        key = f"coalition-health:{code_version()}:{self.pk}:{day}:{':'.join(table_version(*HEALTH_TABLES))}"
+        figures = cache.get(key)
+        if figures is None:
+            figures = self.counted_health(day)
+            cache.set(key, figures, HEALTH_TIMEOUT)
+        return CoalitionHealth(**figures)
+
+    def counted_health(self, day: datetime.date) -> dict[str, int]:
+        """The health figures of `day` counted from the rows (`with_health`), in one query: what the cache keeps."""
+        names = CoalitionHealth.names()
+        row = Coalition.objects.filter(pk=self.pk).with_health(day).values(*(f"health_{name}" for name in names)).get()
+        return {name: row[f"health_{name}"] for name in names}
+
+
+#: How long a coalition's kept health figures live at most; writes drop them sooner (the key also names
+#: the day, for the members of that day, the last 90 days and what is overdue). Short, as the roll-ups'
+#: (coalitions.rollup): a transaction that wrote, read the figures and rolled back leaves figures of
+#: rows that never were. The cache must be shared by every process (`CACHE_URL`).
+HEALTH_TIMEOUT = 15 * 60
 
 
 #: Members the public site may name: organisations and groups, never a person.
@@ -674,6 +698,11 @@ class Engagement(TimeStampedModel):
         if self.coalition_id and not self.initiative_id:
             self.initiative_id = self.coalition.initiative_id
         check_coalition_in_initiative(self)
+
+
+#: The tables a coalition's health counts (`with_health`): a write to any of them (a member's sector
+#: included) drops every kept figure (`Coalition.health`).
+HEALTH_TABLES = (Membership, Stakeholder, Engagement, Commitment)
 
 
 class OutcomeQuerySet(CoalitionPartQuerySet):

@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from .search import normalise
+from .short_tables import table_changed, table_written
 from .validation import validate_row
 
 COPY_CHUNK = 256 * 1024  # characters of CSV handed to COPY at a time
@@ -93,6 +94,8 @@ def copy_rows(cursor, table: str, columns: Iterable[str], rows: Iterable[Iterabl
         options += f", FORCE_NULL ({', '.join(quote(column) for column in nullable)})"
     names = ", ".join(quote(column) for column in columns)
     cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN WITH ({options})", stream)
+    # Like every other write, COPY drops the table's version, so nothing kept under it outlives it.
+    table_written(table, cursor.db.alias)
     return stream.count
 
 
@@ -125,8 +128,10 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
         normalise(obj)
         validate_row(obj, resolved=foreign_keys)
     if not can_copy():
-        # The plain manager: recorded below, the same way as after COPY.
+        # The plain manager: recorded below, the same way as after COPY, and (as COPY does) the
+        # table's version dropped.
         objects = model._base_manager.bulk_create(objects, batch_size=batch_size)
+        table_changed(model)
     else:
         _copy_insert(model, objects)
     if model._meta.auto_created:

@@ -92,12 +92,25 @@ def table_changed(model: type[models.Model], using: str | None = None) -> None:
     """The next read of the table reads it again: from now on, and again once the write commits.
 
     Now, so this transaction reads its own write; after the commit, because another request may
-    have kept the table as it was before the commit in the meantime.
+    have kept the table as it was before the commit in the meantime. A many-to-many link table
+    of a versioned model (rows written with COPY) is a write to that model's table.
     """
+    model = _declared_by.get(model, model)
     if is_versioned(model):
         key = _version_key(model)
         cache.delete(key)
         transaction.on_commit(lambda: cache.delete(key), using=using)
+
+
+def table_written(table: str, using: str | None = None) -> None:
+    """`table_changed` for rows written straight to a table by its name (COPY: `core.bulk.copy_rows`)."""
+    model = _models_by_table().get(table)
+    if model is not None:
+        table_changed(model, using)
+
+
+def _models_by_table() -> dict[str, type[models.Model]]:
+    return {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
 
 
 def _on_write(sender, using=None, **kwargs) -> None:

@@ -1,10 +1,13 @@
 """Countries list, country page and region page."""
 
 import pytest
+from django.core.cache import cache
 
 from coalitions.models import Coalition, Initiative
+from coalitions.views.countries import COALITIONS_PAGE_SIZE
 from countries.models import Region
-from stakeholders.models import Stakeholder
+from stakeholders.importers import stakeholders_import_csv
+from stakeholders.models import Stakeholder, StakeholderQuerySet
 
 
 def add_country_work(world, n: int) -> None:
@@ -117,15 +120,98 @@ def test_country_page_query_count_is_constant(staff_client, world, django_assert
 
 @pytest.mark.parametrize("extra", [0, 6])
 @pytest.mark.parametrize(
-    ("name", "expected"),
+    ("name", "expected", "kept"),
     # Session, user, country, then: the initiatives; the coalitions' number, a page of them and their
     # regions; the health snapshots; the entry points; the regions worked in and the number of stakeholders.
-    [("initiatives", 4), ("coalitions", 6), ("health", 4), ("entry-points", 4), ("regions", 5)],
+    # The coalitions and the regions are kept rendered until a table they show changes: then nothing more.
+    [("initiatives", 4, 4), ("coalitions", 6, 3), ("health", 4, 4), ("entry-points", 4, 4), ("regions", 5, 3)],
 )
-def test_country_panel_query_count_is_constant(staff_client, world, django_assert_num_queries, extra, name, expected):
+def test_country_panel_query_count_is_constant(
+    staff_client, world, django_assert_num_queries, extra, name, expected, kept
+):
     add_country_work(world, extra)
     with django_assert_num_queries(expected):
         panel(staff_client, name)
+    with django_assert_num_queries(kept):
+        panel(staff_client, name)
+
+
+#: Each write that changes what the kept coalitions panel shows: a row saved, updated in bulk or
+#: created in bulk, a coalition's regions, its initiative's name, a region's name.
+COALITIONS_PANEL_WRITES = {
+    "coalition created": lambda world: Coalition.objects.create(
+        initiative=world.co_initiative, name="Coalición Cesar", level="local"
+    ),
+    "coalition renamed in bulk": lambda world: Coalition.objects.filter(pk=world.co_coalition.pk).update(
+        name="Coalición Wayuu"
+    ),
+    "coalitions created in bulk": lambda world: Coalition.objects.bulk_create(
+        [Coalition(initiative=world.co_initiative, name="Coalición Cesar", level="local")]
+    ),
+    "coalition's regions changed": lambda world: world.co_coalition.regions.set([Region.objects.get(code="CO-CES")]),
+    "initiative renamed": lambda world: Initiative.objects.filter(pk=world.co_initiative.pk).update(
+        name="Comunidades Solares"
+    ),
+    "region renamed": lambda world: Region.objects.filter(pk=world.guajira.pk).update(name="Guajira"),
+}
+
+
+@pytest.mark.parametrize("write", COALITIONS_PANEL_WRITES.values(), ids=COALITIONS_PANEL_WRITES.keys())
+def test_the_kept_coalitions_panel_follows_every_write(staff_client, world, write, django_capture_on_commit_callbacks):
+    kept = panel(staff_client, "coalitions").content.decode()
+    assert panel(staff_client, "coalitions").content.decode() == kept  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        write(world)
+    shown = panel(staff_client, "coalitions").content.decode()
+    cache.clear()
+    assert shown == panel(staff_client, "coalitions").content.decode() != kept  # as read afresh
+
+
+def _add_stakeholder_in_cesar(world):
+    stakeholder = Stakeholder.objects.create(country=world.co, name="Actor Cesar", sector="media", level="local")
+    stakeholder.regions.add(Region.objects.get(code="CO-CES"))
+
+
+#: Each write that changes what the kept regions panel shows: a stakeholder and its regions (saved
+#: or imported), an initiative's or a coalition's regions, a region's name.
+REGIONS_PANEL_WRITES = {
+    "stakeholder added in a region": _add_stakeholder_in_cesar,
+    "stakeholders imported": lambda world: stakeholders_import_csv(
+        file=(
+            "name,kind,sector,level,country,regions\nFundación Cesar,organisation,civil_society,local,CO,CO-CES\n"
+        ).encode()
+    ),
+    "stakeholder moved to another country": lambda world: Stakeholder.objects.filter(pk=world.co_org.pk).update(
+        country=world.pe
+    ),
+    "initiative's regions changed": lambda world: world.co_initiative.regions.add(Region.objects.get(code="CO-CES")),
+    "coalition's regions changed": lambda world: world.co_coalition.regions.clear(),
+    "region renamed": lambda world: Region.objects.filter(pk=world.guajira.pk).update(name="Guajira"),
+}
+
+
+@pytest.mark.parametrize("write", REGIONS_PANEL_WRITES.values(), ids=REGIONS_PANEL_WRITES.keys())
+def test_the_kept_regions_panel_follows_every_write(staff_client, world, write, django_capture_on_commit_callbacks):
+    kept = panel(staff_client, "regions").content.decode()
+    assert panel(staff_client, "regions").content.decode() == kept  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        write(world)
+    shown = panel(staff_client, "regions").content.decode()
+    cache.clear()
+    assert shown == panel(staff_client, "regions").content.decode() != kept  # as read afresh
+
+
+def test_a_kept_panel_is_kept_per_scope(staff_client, other_staff_client, world, monkeypatch):
+    """Two users whose `visible_to` differ never read each other's kept panel."""
+    everything = StakeholderQuerySet.visible_to
+    monkeypatch.setattr(
+        StakeholderQuerySet,
+        "visible_to",
+        lambda self, user: self.none() if user == world.staff_pe else everything(self, user),
+    )
+    assert "2 stakeholders" in panel(staff_client, "regions").content.decode()
+    assert "0 stakeholders" in panel(other_staff_client, "regions").content.decode()
+    assert "2 stakeholders" in panel(staff_client, "regions").content.decode()
 
 
 def test_country_page_lists_its_coalitions_a_page_at_a_time(staff_client, world):
@@ -134,15 +220,21 @@ def test_country_page_lists_its_coalitions_a_page_at_a_time(staff_client, world)
     )
     first = panel(staff_client, "coalitions")
     shown = list(first.context["coalitions_page"].object_list)
-    assert len(shown) == 50 and shown == sorted(shown, key=lambda coalition: (coalition.name, coalition.pk))
+    assert len(shown) == COALITIONS_PAGE_SIZE
+    assert shown == sorted(shown, key=lambda coalition: (coalition.name, coalition.pk))
     assert 'href="/countries/co/?page=2#coalitions"' in first.content.decode()  # the page loads that page
     assert (
         'hx-get="/countries/co/panels/coalitions/?page=2"' in staff_client.get("/countries/co/?page=2").content.decode()
     )
-    second = panel(staff_client, "coalitions", page=2)
-    rest = list(second.context["coalitions_page"].object_list)
-    assert len(rest) == Coalition.objects.filter(initiative__country=world.co).count() - 50
-    assert not set(shown) & set(rest)
+    pages = [shown]
+    for number in range(2, 10):
+        rows = list(panel(staff_client, "coalitions", page=number).context["coalitions_page"].object_list)
+        if rows == pages[-1]:
+            break  # past the last page: the last page again
+        pages.append(rows)
+    every = [coalition for page in pages for coalition in page]
+    assert len(every) == len(set(every)) == Coalition.objects.filter(initiative__country=world.co).count()
+    assert all(len(page) == COALITIONS_PAGE_SIZE for page in pages[:-1])
 
 
 def test_region_page_lists_coalitions(staff_client, world):

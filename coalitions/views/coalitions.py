@@ -169,8 +169,9 @@ def _panel(request: HttpRequest, name: str, context: dict) -> HttpResponse:
 
 @staff_required
 def coalition_health(request: HttpRequest, pk: int) -> HttpResponse:
-    """A panel of the coalition page: its health figures, its indicators and the plan objectives it pursues."""
-    coalition = _visible_coalition(request, pk, Coalition.objects.select_related("initiative").with_health())
+    """A panel of the coalition page: its health figures (kept in the cache, `Coalition.health`), its
+    indicators and the plan objectives it pursues."""
+    coalition = _visible_coalition(request, pk, Coalition.objects.select_related("initiative"))
     context = {"coalition": coalition, "health": coalition.health(), "can_edit": coalition.editable}
     return _panel(request, "health", context)
 

@@ -7,22 +7,26 @@ stakeholders, which sit above `countries`.
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from core.access import staff_required
 from core.expressions import count_of
+from core.short_tables import table_version
+from core.versions import rendering_key
 from core.views import get_visible_or_404
 from countries.models import Country, Region
 from stakeholders.models import Stakeholder
 
 from ..forms import RollupPeriodForm
 from ..models import Coalition, Initiative
-from ..rollup import rollup_page
+from ..rollup import ROLLUP_PAGE_SIZE, rollup_page
 
 
 def _count(queryset, outer: str) -> Coalesce:
@@ -31,8 +35,30 @@ def _count(queryset, outer: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-#: Coalitions listed per page on a country's page.
-COALITIONS_PAGE_SIZE = 50
+#: Coalitions listed per page on a country's page: as many as a page of the country's roll-up.
+COALITIONS_PAGE_SIZE = ROLLUP_PAGE_SIZE
+#: How long a kept panel lives at most; a write to any table it shows drops it sooner (its key holds
+#: their versions). Short, as the roll-ups' (coalitions.rollup): a transaction that wrote, rendered
+#: the panel and rolled back leaves a rendering of rows that never were.
+PANEL_TIMEOUT = 15 * 60
+#: The tables each kept panel shows (names, links, counts): a write to any of them drops its renderings.
+PANEL_TABLES = {
+    "coalitions": (Coalition, Initiative, Region),
+    "regions": (Region, Initiative, Coalition, Stakeholder),
+}
+
+
+def _panel_key(request, name: str, country: Country, *querysets) -> str:
+    """The cache key of a country panel's rendering: the versions of the tables it shows, the country,
+    the user's scope as the queries say it (`visible_to`) and the query string its links keep."""
+    return rendering_key(
+        f"coalitions/country_{name}",
+        table_version(*PANEL_TABLES[name]),
+        country.pk,
+        [_query_of(queryset) for queryset in querysets],
+        sorted(request.GET.lists()),
+        bool(request.htmx),
+    )
 
 
 @staff_required
@@ -77,13 +103,18 @@ def _coalitions(request, country: Country) -> dict:
         .select_related("initiative", "parent")
         .prefetch_related("regions")
     )
+    coalitions = coalitions.order_by("name", "pk")
     return {
         # A country has hundreds of coalitions: a page of them (by name), their roll-up a link away.
-        "coalitions_page": Paginator(coalitions.order_by("name", "pk"), COALITIONS_PAGE_SIZE).get_page(
-            request.GET.get("page")
+        # Read only when the kept rendering is missing (`panel_key`): the page's COUNT and sort grow
+        # with the country's coalitions.
+        "coalitions_page": SimpleLazyObject(
+            lambda: Paginator(coalitions, COALITIONS_PAGE_SIZE).get_page(request.GET.get("page"))
         ),
         # In the panel, the pages are the country's page's (which loads the panel again with the page asked).
         "pages_url": country.get_absolute_url() if request.htmx else "",
+        "panel_key": _panel_key(request, "coalitions", country, coalitions),
+        "panel_timeout": PANEL_TIMEOUT,
     }
 
 
@@ -105,8 +136,24 @@ def _regions(request, country: Country) -> dict:
         )
         .select_related("parent")
     )
-    stakeholder_count = Stakeholder.objects.visible_to(request.user).filter(country=country).count()
-    return {"regions": regions, "stakeholder_count": stakeholder_count}
+    stakeholders = Stakeholder.objects.visible_to(request.user).filter(country=country)
+    # Both counts grow with the country's stakeholders: read only when the kept rendering is missing
+    # (`panel_key`), which the template counts through `stakeholders.count`.
+    return {
+        "regions": regions,
+        "stakeholders": stakeholders,
+        # The regions are the country's whoever asks; only the stakeholders' count is scoped.
+        "panel_key": _panel_key(request, "regions", country, stakeholders),
+        "panel_timeout": PANEL_TIMEOUT,
+    }
+
+
+def _query_of(queryset) -> str:
+    """The SQL a queryset would run (a scope that is nothing runs none)."""
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:
+        return ""
 
 
 #: The panels of a country's page, in the order it shows them: name, what the panel's view adds to
