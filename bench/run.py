@@ -984,10 +984,10 @@ def measure_campaign(mails: int, database_url: str, smtp_port: int, log) -> dict
         started = time.monotonic()
         written = campaign_start(campaign_id=campaign.pk)
         queued = time.monotonic() - started
-        while len(sink.messages) < written and time.monotonic() - started < 600:
+        while sink.count < written and time.monotonic() - started < 600:
             time.sleep(0.1)
         seconds = time.monotonic() - started
-        delivered = len(sink.messages)
+        delivered = sink.count
         # The Celery worker's peak memory, its main process and each pool process (not the web worker's).
         pool = [
             int(pid)

@@ -380,9 +380,11 @@ COALITION_HEALTH_THRESHOLDS = {"members_lost": 2, "overdue_commitments": 3, "day
 REPORT_ASYNC_DAYS = envint("REPORT_ASYNC_DAYS", "366")
 REPORT_RUNS_KEEP_DAYS = envint("REPORT_RUNS_KEEP_DAYS", "30")
 
-# The outbox (outbox/services.py): batch size per task, how long a worker holds a claimed row,
-# when a pending row counts as stuck, and the retry backoff for temporary SMTP errors.
+# The outbox (outbox/services.py): batch size per task, SMTP connections each task sends a batch
+# over at once, how long a worker holds a claimed row, when a pending row counts as stuck, and the
+# retry backoff for temporary SMTP errors.
 OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", "200")
+OUTBOX_SMTP_CONNECTIONS = envint("OUTBOX_SMTP_CONNECTIONS", "4")
 OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", "900")
 OUTBOX_STUCK_SECONDS = envint("OUTBOX_STUCK_SECONDS", "300")
 OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", "60")

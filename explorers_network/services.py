@@ -30,6 +30,7 @@ from countries.models import Country
 from outbox.models import Delivery, Suppression, email_hash
 from outbox.services import (
     Mail,
+    deliveries_create_many,
     deliveries_enqueue,
     delivery_create,
     mail_rendered,
@@ -346,29 +347,22 @@ def campaign_start(*, campaign_id: int) -> int:
         return 0
     mails = _CampaignMails(campaign, html_body=render_markdown(campaign.body))
     links = _UnsubscribeLinks()
-    rows = []
-    for explorer in _mailable(campaign.audience().only("pk", "name", "email")):
-        mail = mails.mail(recipient=explorer.email, name=explorer.name, unsubscribe=links.url(explorer.pk))
-        rows.append(
-            Delivery(
-                recipient=mail.recipient.lower(),
-                language=mail.language,
-                kind=Delivery.Kind.OUTREACH,
-                campaign_id=campaign.pk,
-                subject=mail.subject,
-                body_text=mail.body_text,
-                body_html=mail.body_html,
-                headers=mail.headers,
-            )
-        )
-    Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    written = 0
+
+    def mails_to_write():
+        nonlocal written
+        for explorer in _mailable(campaign.audience().only("pk", "name", "email")):
+            written += 1
+            yield mails.mail(recipient=explorer.email, name=explorer.name, unsubscribe=links.url(explorer.pk))
+
+    deliveries_create_many(mails=mails_to_write(), kind=Delivery.Kind.OUTREACH, campaign_id=campaign.pk)
     campaign.state = Campaign.State.SENDING
     campaign.started_at = campaign.started_at or timezone.now()
     campaign.save(update_fields=["state", "started_at", "updated_at"])
     pending = Delivery.objects.filter(campaign_id=campaign.pk, state=Delivery.State.PENDING)
     deliveries_enqueue(ids=pending.values_list("pk", flat=True))
     campaigns_finish(campaign_ids=[campaign.pk])  # an audience with nobody left to mail is sent at once
-    return len(rows)
+    return written
 
 
 def campaign_send(*, campaign: Campaign, when: datetime.datetime | None = None, user=None) -> None:

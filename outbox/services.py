@@ -3,11 +3,17 @@
 import contextlib
 import datetime
 import functools
+import itertools
+import json
 import logging
+import queue
 import re
+import secrets
 import smtplib
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from email.policy import Compat32, compat32
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -17,6 +23,7 @@ from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.bulk import can_copy, copy_rows
 from core.tasks import enqueue_after_commit
 
 from .models import Delivery, Suppression, email_hash
@@ -121,6 +128,64 @@ def delivery_create(*, mail: Mail, kind: str, campaign_id: int | None = None, pe
     return delivery
 
 
+def deliveries_create_many(
+    *, mails: Iterable[Mail], kind: str, campaign_id: int | None = None, period: str = ""
+) -> None:
+    """Write many mails to the outbox at once, skipping those whose (recipient, campaign) or
+    (recipient, kind, period) is there already, as `delivery_create` does one by one.
+
+    Enqueuing them is the caller's (`deliveries_enqueue`, after this commits). On PostgreSQL the
+    rows go through COPY into a temporary table and one INSERT ... ON CONFLICT DO NOTHING from
+    there: `bulk_create` prepares every value of every row through the field machinery, which for
+    a campaign to the whole network cost more than the database's work.
+    """
+    now = timezone.now()
+    common = {"kind": kind, "campaign_id": campaign_id, "period": period, "created_at": now, "updated_at": now}
+    if not can_copy():
+        rows = (
+            Delivery(
+                recipient=mail.recipient.strip().lower(),
+                language=mail.language,
+                subject=mail.subject,
+                body_text=mail.body_text,
+                body_html=mail.body_html,
+                headers=mail.headers,
+                not_before=now,
+                **common,
+            )
+            for mail in mails
+        )
+        Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        return
+    fixed = {**common, "state": Delivery.State.PENDING, "attempts": 0, "not_before": now, "last_error": ""}
+    fixed |= {"lease_until": None, "sent_at": None}
+    per_mail = ["recipient", "language", "subject", "body_text", "body_html", "headers"]
+    names = [*per_mail, *fixed]
+    fixed_values = list(fixed.values())
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Delivery._meta.get_field(name).column) for name in names)
+    table = quote(Delivery._meta.db_table)
+    mails = iter(mails)
+
+    def values(mail: Mail) -> list:
+        recipient = mail.recipient.strip().lower()
+        body = [recipient, mail.language, mail.subject, mail.body_text, mail.body_html, json.dumps(mail.headers)]
+        return body + fixed_values
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE outbox_delivery_new ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608 - the model's own columns
+        )
+        # In chunks made before each COPY: the mails may come from a query still being read on
+        # this connection (a server-side cursor), which cannot answer while a COPY is running.
+        while chunk := [values(mail) for mail in itertools.islice(mails, 5000)]:
+            copy_rows(cursor, "outbox_delivery_new", names, chunk, nullable=["campaign_id", "lease_until", "sent_at"])
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM outbox_delivery_new ON CONFLICT DO NOTHING"  # noqa: S608
+        )
+        cursor.execute("DROP TABLE outbox_delivery_new")
+
+
 def suppression_add(*, address: str, reason: str) -> None:
     Suppression.objects.get_or_create(address_hash=email_hash(address), reason=reason)
 
@@ -167,11 +232,55 @@ def _claim(ids: list[int]) -> list[Delivery]:
     return rows
 
 
+@functools.lru_cache(maxsize=256)
+def _folded(linesep: str, max_line_length: int | None, cte_type: str, name: str, value: str) -> bytes:
+    return compat32.clone(linesep=linesep, max_line_length=max_line_length, cte_type=cte_type).fold_binary(name, value)
+
+
+class _RememberedFolding(Compat32):
+    """compat32, the policy of every message Django builds, remembering the header lines it folded.
+
+    Folding a header (`email.header.Header.encode`) is most of the CPU of turning a message into
+    bytes, and most headers of a campaign's mails are the same in each one (Subject, From, List-Id,
+    the parts' Content-Type...): each is folded once per worker process, not once per mail. The
+    result is a pure function of the policy's settings, the name and the value, which are the key.
+    """
+
+    def fold_binary(self, name, value):
+        if not isinstance(value, str):  # an email.header.Header: folded as compat32 always does
+            return super().fold_binary(name, value)
+        return _folded(self.linesep, self.max_line_length, self.cte_type, name, value)
+
+
+_REMEMBERED_FOLDING = _RememberedFolding()
+
+
+class _OutboxMessage(EmailMultiAlternatives):
+    """Django's message, with two costs of building it taken out; the bytes are what Django would
+    send (outbox/tests/test_message_bytes.py), but for the boundary's random part.
+
+    - The multipart boundary is chosen here: the mail library's own choice compiles a regular
+      expression per message to check that its random boundary is not in the text; here the
+      bodies are searched for it as plain strings, and the library chooses should it be there.
+    - Header lines are folded through `_RememberedFolding`.
+    """
+
+    def message(self):
+        msg = super().message()
+        msg.policy = _REMEMBERED_FOLDING
+        if msg.is_multipart():
+            boundary = f"=============={secrets.token_hex(16)}=="
+            texts = [self.body, *(alternative.content for alternative in self.alternatives)]
+            if not any(boundary in text for text in texts if isinstance(text, str)):
+                msg.set_boundary(boundary)
+        return msg
+
+
 def _message(delivery: Delivery, smtp) -> EmailMultiAlternatives:
     # Cleaned again for rows written without a `Mail` (bulk paths, rows older than the cleaning).
     headers = {"Message-ID": delivery.message_id}
     headers.update((header_value(name), header_value(value)) for name, value in delivery.headers.items())
-    message = EmailMultiAlternatives(
+    message = _OutboxMessage(
         subject=header_value(delivery.subject),
         body=delivery.body_text,
         to=[delivery.recipient],
@@ -271,62 +380,156 @@ deliveries_sent = Signal()
 
 
 def deliveries_send(*, ids: list[int]) -> dict[str, int]:
-    """Send the claimable rows among `ids` over one SMTP connection; returns counts by result."""
+    """Send the claimable rows among `ids` over OUTBOX_SMTP_CONNECTIONS connections; returns counts by result.
+
+    Each outcome is recorded (by this thread, on its database connection) as soon as the server
+    answers, before that connection sends its next mail: a killed worker has at most one mail in
+    flight per connection, and those are the only ones it can send twice (same Message-ID).
+    """
     rows = _claim(ids)
     result = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
     logger.debug("Claimed %d of %d deliveries", len(rows), len(ids))
     if not rows:
         return result
     suppressed = _suppressed_hashes(rows)
-    smtp = get_connection()
     lease = _Lease(rows)
-    needs_open = True
-    with _asynchronous_commit(), contextlib.closing(smtp):
+    with _asynchronous_commit():
+        to_send = []
         for delivery in rows:
-            lease.renew_if_due()
             if _is_suppressed(delivery, suppressed.get(email_hash(delivery.recipient), set())):
                 _finish(delivery, state=Delivery.State.CANCELLED, last_error="suppressed")
                 result["cancelled"] += 1
                 lease.done(delivery)
-                continue
-            try:
-                # Opened here, not by send_messages, which would close it after each message.
-                if needs_open:
-                    smtp.open()
-                    needs_open = False
-                smtp.send_messages([_message(delivery, smtp)])
-            except (smtplib.SMTPException, OSError) as error:
-                code = _smtp_code(error)
-                if code is not None and 500 <= code < 600:
-                    _finish(delivery, state=Delivery.State.FAILED, last_error=f"{code} {error}"[:500])
-                    suppression_add(address=delivery.recipient, reason=Suppression.Reason.BOUNCED)
-                    result["failed"] += 1
-                else:
-                    # 4xx or a broken connection: try again later, on a fresh connection.
-                    _retry_later(delivery, f"{code or ''} {error}".strip())
-                    result["retry"] += 1
-                    smtp.close()
-                    needs_open = True
-                lease.done(delivery)
-                continue
-            except Exception as error:  # one bad row must not stop the batch
-                # Not the server's answer but this row (a header the mail library refuses, an
-                # address it cannot encode): sending it again would fail the same way.
-                logger.warning("Delivery %s cannot be sent: %s", delivery.pk, type(error).__name__, exc_info=True)
-                _finish(delivery, state=Delivery.State.FAILED, last_error=error_text(error))
-                result["failed"] += 1
-                # The session may be mid-transaction; the next row starts on a fresh one.
-                smtp.close()
-                needs_open = True
-                lease.done(delivery)
-                continue
-            _mark_sent(delivery)
-            result["sent"] += 1
+            else:
+                to_send.append(delivery)
+        for delivery, error in _sending(to_send, connections=settings.OUTBOX_SMTP_CONNECTIONS):
+            lease.renew_if_due()
+            _record_outcome(delivery, error, result)
             lease.done(delivery)
     campaign_ids = sorted({delivery.campaign_id for delivery in rows if delivery.campaign_id is not None})
     if campaign_ids:
         deliveries_sent.send(sender=Delivery, campaign_ids=campaign_ids)
     return result
+
+
+def _record_outcome(delivery: Delivery, error: Exception | None, result: dict[str, int]) -> None:
+    if error is None:
+        _mark_sent(delivery)
+        result["sent"] += 1
+    elif isinstance(error, smtplib.SMTPException | OSError):
+        code = _smtp_code(error)
+        if code is not None and 500 <= code < 600:
+            _finish(delivery, state=Delivery.State.FAILED, last_error=f"{code} {error}"[:500])
+            suppression_add(address=delivery.recipient, reason=Suppression.Reason.BOUNCED)
+            result["failed"] += 1
+        else:
+            _retry_later(delivery, f"{code or ''} {error}".strip())
+            result["retry"] += 1
+    else:
+        # Not the server's answer but this row (a header the mail library refuses, an address it
+        # cannot encode): sending it again would fail the same way.
+        _finish(delivery, state=Delivery.State.FAILED, last_error=error_text(error))
+        result["failed"] += 1
+
+
+class _Sender:
+    """One SMTP connection, opened at the first mail and kept for the next ones."""
+
+    def __init__(self) -> None:
+        self.smtp = get_connection()
+        self.is_open = False
+
+    def send(self, delivery: Delivery) -> Exception | None:
+        """None once the server accepted the mail, else what went wrong (one bad row must not stop the batch)."""
+        try:
+            # Opened here, not by send_messages, which would close it after each message.
+            if not self.is_open:
+                self.smtp.open()
+                self.is_open = True
+            self.smtp.send_messages([_message(delivery, self.smtp)])
+        except (smtplib.SMTPException, OSError) as error:
+            code = _smtp_code(error)
+            if code is None or not 500 <= code < 600:
+                self.close()  # 4xx or a broken connection: the next mail goes on a fresh one
+            return error
+        except Exception as error:
+            logger.warning("Delivery %s cannot be sent: %s", delivery.pk, type(error).__name__, exc_info=True)
+            self.close()  # the session may be mid-transaction; the next mail starts on a fresh one
+            return error
+        return None
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.smtp.close()
+        self.is_open = False
+
+
+def _sending(deliveries: list[Delivery], *, connections: int) -> Iterator[tuple[Delivery, Exception | None]]:
+    """Send `deliveries` over up to `connections` SMTP connections at once, yielding each with its
+    outcome (None: accepted) as the server answers.
+
+    A connection sends its next mail only once the caller has taken the outcome of its previous
+    one (and recorded it: the caller asks for the next outcome after that). The connections are
+    threads, as most of a mail's time is waiting for the server's answers; the rows, the outcomes
+    and the database stay in the caller's thread.
+    """
+    connections = max(1, min(connections, len(deliveries)))
+    if connections == 1:
+        sender = _Sender()
+        try:
+            for delivery in deliveries:
+                yield delivery, sender.send(delivery)
+        finally:
+            sender.close()
+        return
+    work = queue.SimpleQueue()
+    for delivery in deliveries:
+        work.put(delivery)
+    answers = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def connection_thread() -> None:
+        sender = _Sender()
+        try:
+            while not stop.is_set():
+                try:
+                    delivery = work.get_nowait()
+                except queue.Empty:
+                    return
+                taken = threading.Event()
+                answers.put((delivery, sender.send(delivery), taken))
+                taken.wait()
+        finally:
+            sender.close()
+            answers.put(None)  # this connection is done
+
+    threads = [threading.Thread(target=connection_thread, daemon=True) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    running = len(threads)
+    try:
+        while running:
+            answer = answers.get()
+            if answer is None:
+                running -= 1
+                continue
+            delivery, error, taken = answer
+            try:
+                yield delivery, error
+            finally:
+                taken.set()
+    finally:
+        # Should the caller stop (a database error), no connection starts another mail: the
+        # rows not sent keep their lease and the sweeper hands them out again.
+        stop.set()
+        while running:
+            answer = answers.get()
+            if answer is None:
+                running -= 1
+            else:
+                answer[2].set()
+        for thread in threads:
+            thread.join()
 
 
 class _Lease:

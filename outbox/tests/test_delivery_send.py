@@ -5,7 +5,14 @@ from django.core import mail
 from django.utils import timezone
 
 from outbox.models import Delivery, Suppression, email_hash
-from outbox.services import Mail, deliveries_send, delivery_create, outbox_sweep, suppression_add
+from outbox.services import (
+    Mail,
+    deliveries_create_many,
+    deliveries_send,
+    delivery_create,
+    outbox_sweep,
+    suppression_add,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +142,32 @@ def test_a_retry_is_swept_once_it_falls_due(monkeypatch):
     assert outbox_sweep() == 0
     assert outbox_sweep(now=timezone.now() + datetime.timedelta(seconds=31)) == 1
     assert enqueued == [delivery.pk]
+
+
+@pytest.mark.parametrize("connections", [1, 3])
+def test_every_mail_of_a_batch_over_several_connections_gets_its_own_outcome(settings, smtp_sink, connections):
+    settings.OUTBOX_SMTP_CONNECTIONS = connections
+    rows = [make(recipient=f"r{n}@example.org") for n in range(10)]
+    smtp_sink.defer["r3@example.org"] = 1
+    smtp_sink.reject.add("r7@example.org")
+    result = deliveries_send(ids=[row.pk for row in rows])
+    assert result == {"sent": 8, "retry": 1, "failed": 1, "cancelled": 0}
+    states = dict(Delivery.objects.values_list("recipient", "state"))
+    assert states.pop("r3@example.org") == Delivery.State.PENDING
+    assert states.pop("r7@example.org") == Delivery.State.FAILED
+    assert set(states.values()) == {Delivery.State.SENT}
+    assert sorted(message["To"] for message in smtp_sink.messages) == sorted(states)
+    assert Suppression.objects.filter(address_hash=email_hash("r7@example.org")).exists()
+
+
+def test_deliveries_written_in_bulk_skip_the_addresses_the_campaign_has_already():
+    make(recipient="ana@example.org", campaign_id=5)
+    mails = [Mail(recipient=address, subject="Hello", body_text="Body") for address in ("ANA@example.org", "Ben@x.org")]
+    deliveries_create_many(mails=mails, kind=Delivery.Kind.OUTREACH, campaign_id=5)
+    deliveries_create_many(mails=mails, kind=Delivery.Kind.OUTREACH, campaign_id=5)
+    rows = Delivery.objects.filter(campaign_id=5).order_by("recipient")
+    assert [(row.recipient, row.state, row.attempts) for row in rows] == [
+        ("ana@example.org", Delivery.State.PENDING, 0),
+        ("ben@x.org", Delivery.State.PENDING, 0),
+    ]
+    assert rows[1].subject == "Hello" and rows[1].headers == {} and rows[1].lease_until is None
