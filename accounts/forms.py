@@ -234,6 +234,23 @@ def saved_filter_page(view_name: str, parameters: list[str]) -> str:
     return signing.dumps({"path": view_name, "params": sorted(parameters)}, salt=_PAGE_SALT)
 
 
+def saved_filters_panel_url(view_name: str, parameters: list[str], query: str) -> str:
+    """The URL of a list page's saved-filters panel, for the page's filters (`query`, its FilterSet's `parameters`)."""
+    page = saved_filter_page(view_name, parameters)
+    query = filter_query(query, parameters)
+    return f"{reverse('accounts:savedfilter_panel')}?{urlencode({'page': page, 'query': query})}"
+
+
+def saved_filter_page_read(token: str) -> dict | None:
+    """The list page and parameters `saved_filter_page` signed, or None for a token it did not sign or a page gone."""
+    try:
+        page = signing.loads(token, salt=_PAGE_SALT)
+        reverse(page["path"])
+    except (signing.BadSignature, NoReverseMatch, KeyError, TypeError):
+        return None
+    return page
+
+
 def filter_query(query: str, parameters) -> str:
     """The query string with only these parameters' non-empty values, in a stable order."""
     data = QueryDict(query)
@@ -264,14 +281,9 @@ class SavedFilterForm(ValidatedModelForm):
         self.instance.owner = user
 
     def clean_page(self) -> dict:
-        try:
-            page = signing.loads(self.cleaned_data["page"], salt=_PAGE_SALT)
-        except signing.BadSignature:
-            raise forms.ValidationError(_("This page's filters cannot be saved.")) from None
-        try:
-            reverse(page["path"])
-        except NoReverseMatch:
-            raise forms.ValidationError(_("This page's filters cannot be saved.")) from None
+        page = saved_filter_page_read(self.cleaned_data["page"])
+        if page is None:
+            raise forms.ValidationError(_("This page's filters cannot be saved."))
         return page
 
     def clean(self) -> dict:

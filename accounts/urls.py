@@ -12,6 +12,7 @@ urlpatterns = [
     path("invitations/new/", views.invitation_create, name="invitation_create"),
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
+    path("saved-filters/panel/", views.savedfilter_panel, name="savedfilter_panel"),
     path("saved-filters/", views.savedfilter_create, name="savedfilter_create"),
     path("saved-filters/<int:pk>/delete/", views.savedfilter_delete, name="savedfilter_delete"),
 ]

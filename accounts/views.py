@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
@@ -46,6 +47,7 @@ from .forms import (
     TwoFactorCodeForm,
     TwoFactorSetupForm,
     filter_query,
+    saved_filter_page_read,
 )
 from .lockout import is_locked_out, lift_lockouts, lockout_response, record_failure
 from .models import ApiToken, Invitation, SavedFilter
@@ -446,6 +448,29 @@ def invitation_accept(request, key: str):
                 return redirect(_with_next("two_factor_setup", welcome))
             return redirect(welcome)
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@staff_required
+def savedfilter_panel(request):
+    """A list page's saved-filters panel: its filters saved by the user or shared with their team, and
+    the form to save the page's filters (`?page=`, the page and its parameters signed, and `?query=`).
+
+    The list page loads it after its first paint (htmx), so a list costs no query for it; a browser
+    without script follows the page's link to this page of its own.
+    """
+    token = request.GET.get("page", "")
+    page = saved_filter_page_read(token)
+    if page is None:
+        raise Http404
+    query = filter_query(request.GET.get("query", "")[:SAVED_FILTER_QUERY_MAX], page["params"])
+    list_url = reverse(page["path"])
+    context = {
+        "form": SavedFilterForm(user=request.user, initial={"page": token, "query": query}),
+        "saved_filters": SavedFilter.objects.visible_to(request.user).filter(path=page["path"]).select_related("owner"),
+        "list_url": f"{list_url}?{query}" if query else list_url,
+    }
+    template = "accounts/includes/saved_filters.html" if request.htmx else "accounts/savedfilter_panel.html"
+    return render(request, template, context)
 
 
 @staff_required

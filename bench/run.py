@@ -460,9 +460,18 @@ def scenarios_for(f: Fixtures) -> list[Scenario]:
 
 
 def panel_scenarios(f: Fixtures) -> list[Scenario]:
+    from accounts.forms import filter_parameters, saved_filters_panel_url
+    from stakeholders.filters import StakeholderFilterSet
+
     code = f.country_code.lower()
     period = f"start={f.report_start}&end={f.report_end}"
+    # The directory's link to its saved-filters panel, as the page signs it (the server shares the key).
+    listing = f"country={f.country_id}&sector={f.sector}"
+    saved_filters = saved_filters_panel_url(
+        "stakeholders:stakeholder_list", filter_parameters(StakeholderFilterSet(None)), listing
+    )
     return [
+        Scenario("panel_saved_filters", "Panel: the directory's saved filters", saved_filters),
         Scenario(
             "panel_coalition_health", "Panel: big coalition's health", f"/coalitions/{f.big_coalition_id}/health/"
         ),

@@ -17,11 +17,14 @@ The cache must be shared by every process that writes or reads (`CACHE_URL`, whi
 asks for with more than one process), as for the rate limits.
 """
 
+import functools
 import hashlib
+import re
 import uuid
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -86,6 +89,53 @@ def rows(queryset: models.QuerySet) -> list[models.Model]:
         found = list(queryset)
         cache.set(key, found, timeout=None)
     return found
+
+
+#: How long a kept count lives at most; writes drop it sooner. Short, as for the roll-ups
+#: (coalitions.rollup): a transaction that wrote, counted and then rolled back leaves the count of
+#: rows that never were, and there is no hook on rollback.
+COUNT_TIMEOUT = 15 * 60
+
+#: The tables an SQL statement reads: each is named, quoted, after a FROM or a JOIN (Django's SQL).
+_READ_TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"([^"]+)"')
+
+
+def kept_count(queryset: models.QuerySet) -> int:
+    """The queryset's count, kept in the cache under the versions of the tables its SQL reads, when
+    every one of them is versioned (or the link table of a versioned model); else from the database.
+
+    A list page's total reads every matching row, so its cost grows with the table, while the page
+    of rows it heads does not. The key is the SQL with its parameters, which say the user's scope
+    as `visible_to` wrote it, so two users with different scopes never share a count.
+    """
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return queryset.count()  # no query at all (`pk__in=[]`)
+    owners = _versioned_tables()
+    tables = set(_READ_TABLES.findall(sql))
+    if not tables or not tables <= owners.keys():
+        return queryset.count()
+    versions = table_version(*sorted({owners[table] for table in tables}, key=lambda model: model._meta.label))
+    digest = hashlib.sha256(repr((versions, queryset.db, sql, params)).encode()).hexdigest()
+    key = f"kept-count:{code_version()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = queryset.count()
+        cache.set(key, found, COUNT_TIMEOUT)
+    return found
+
+
+@functools.cache
+def _versioned_tables() -> dict[str, type[models.Model]]:
+    """Each table whose writes drop a version, and the model whose version it is (a link table's owner)."""
+    owners = {}
+    for model in apps.get_models():
+        if is_versioned(model):
+            owners[model._meta.db_table] = model
+            for field in model._meta.local_many_to_many:
+                owners[field.remote_field.through._meta.db_table] = model
+    return owners
 
 
 def table_changed(model: type[models.Model], using: str | None = None) -> None:

@@ -4,35 +4,25 @@ from django import template
 
 from core.access import is_staff_member
 
-from ..forms import SavedFilterForm, filter_parameters, filter_query, saved_filter_page
-from ..models import SavedFilter
+from ..forms import filter_parameters, saved_filters_panel_url
 
 register = template.Library()
 
 
-@register.inclusion_tag("accounts/includes/saved_filters.html", takes_context=True)
-def saved_filters_panel(context) -> dict:
-    """Save this page's filters, and the filters saved for it (one's own and one's country team's), as links.
+@register.inclusion_tag("accounts/includes/saved_filters_link.html", takes_context=True)
+def saved_filters_panel(context, oob: bool = False) -> dict:
+    """The place of the saved-filters panel (`accounts.views.savedfilter_panel`), which loads after the
+    page's first paint, and a link to it for a browser without script.
 
     Shown to program staff on a page whose context has a `filterset` (every list page, see
-    CONTRIBUTING): the page's URL name and its FilterSet's parameters are signed into the form, so
-    the saved query keeps only what that FilterSet reads.
+    CONTRIBUTING): the page's URL name and its FilterSet's parameters are signed into the panel's URL,
+    so the saved query keeps only what that FilterSet reads. `oob=True` is for a list's results that
+    htmx swaps alone: the panel comes with them, for the filters they were drawn with.
     """
     request = context.get("request")
     filterset = context.get("filterset")
     match = getattr(request, "resolver_match", None)
     if filterset is None or match is None or not is_staff_member(request.user):
         return {"show": False}
-    parameters = filter_parameters(filterset)
-    query = filter_query(request.GET.urlencode(), parameters)
-    form = SavedFilterForm(
-        user=request.user, initial={"page": saved_filter_page(match.view_name, parameters), "query": query}
-    )
-    saved = SavedFilter.objects.visible_to(request.user).filter(path=match.view_name).select_related("owner")
-    return {
-        "show": True,
-        "form": form,
-        "saved_filters": saved,
-        "user": request.user,
-        "csrf_token": context.get("csrf_token"),
-    }
+    url = saved_filters_panel_url(match.view_name, filter_parameters(filterset), request.GET.urlencode())
+    return {"show": True, "panel_url": url, "oob": oob}

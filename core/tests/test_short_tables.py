@@ -88,3 +88,34 @@ def test_every_write_to_a_versioned_table_changes_its_version_and_reads_change_n
         (version,) = short_tables.table_version(Stakeholder)
         assert version not in versions
         versions.add(version)
+
+
+def counted(queryset) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        total = short_tables.kept_count(queryset)
+    return total, len(queries)
+
+
+def test_a_count_of_versioned_tables_is_kept_until_one_of_them_is_written(world, django_capture_on_commit_callbacks):
+    rows = Stakeholder.objects.visible_to(world.staff_co).filter(country=world.co, regions=world.guajira)
+    total = rows.count()
+    assert counted(rows) == (total, 1)
+    assert counted(rows) == (total, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        added = Stakeholder.objects.create(country=world.co, name="Nuevo actor", sector="media", level="local")
+    assert counted(rows) == (total, 1)
+    assert counted(rows) == (total, 0)
+    # The link table is its model's: a region given to a row is a write to the stakeholders.
+    with django_capture_on_commit_callbacks(execute=True):
+        added.regions.add(world.guajira)
+    assert counted(rows) == (total + 1, 1)
+
+
+def test_a_count_is_never_shared_by_scopes_nor_kept_when_a_table_it_reads_is_not_versioned(world):
+    staff = Stakeholder.objects.visible_to(world.staff_co)
+    partner = Stakeholder.objects.visible_to(world.partner_co)
+    assert counted(staff)[0] == staff.count() and counted(partner)[0] == partner.count() != staff.count()
+    # Tags are not versioned: a count that reads them is counted each time.
+    tagged = Stakeholder.objects.filter(tags__key="mineria")
+    assert counted(tagged) == (tagged.count(), 1) and counted(tagged)[1] == 1
+    assert counted(Stakeholder.objects.filter(pk__in=[])) == (0, 0)

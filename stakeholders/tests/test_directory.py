@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from coalitions.models import Assessment, Membership
+from core.versions import row_values
 from countries.models import Country, CountryQuerySet, Region
+from stakeholders import views
 from stakeholders.filters import StakeholderFilterSet
-from stakeholders.models import Stakeholder
+from stakeholders.models import Stakeholder, Tag
 
 
 def add_stakeholders(country, n: int, **fields) -> list[Stakeholder]:
@@ -124,9 +126,9 @@ def test_directory_query_count_is_constant(staff_client, world, django_assert_nu
     for stakeholder in add_stakeholders(world.co, extra, acronym="X"):
         stakeholder.regions.add(world.guajira)
     # session, user, countries for the filter select (validated against it), count, page, the rows'
-    # regions and tags; the saved-filters panel's filters; the region, coalition and initiative
-    # pickers list nothing until searched.
-    with django_assert_num_queries(8):
+    # regions and tags (one query); the saved-filters panel loads after the page; the region,
+    # coalition and initiative pickers list nothing until searched.
+    with django_assert_num_queries(6):
         staff_client.get("/stakeholders/", {"country": world.co.pk})
 
 
@@ -134,8 +136,8 @@ def test_directory_query_count_is_constant(staff_client, world, django_assert_nu
 def test_directory_search_query_count_is_constant(staff_client, world, django_assert_num_queries, extra):
     for stakeholder in add_stakeholders(world.co, extra, acronym="X"):
         stakeholder.regions.add(world.guajira)
-    # As the plain directory: session, user, countries, count, page, regions, tags, saved filters.
-    with django_assert_num_queries(8):
+    # As the plain directory: session, user, countries, count, page, regions and tags.
+    with django_assert_num_queries(6):
         response = staff_client.get("/stakeholders/", {"q": "actor"})
     assert len(response.context["stakeholders"]) == min(extra, 50)
 
@@ -148,7 +150,7 @@ def test_directory_with_a_chosen_coalition_stays_within_eight_queries(
         Membership.objects.create(
             coalition=world.co_coalition, stakeholder=stakeholder, joined_on=datetime.date.today()
         )
-    with django_assert_num_queries(9):  # and the chosen coalition with the search's matches, for its picker
+    with django_assert_num_queries(7):  # and the chosen coalition with the search's matches, for its picker
         staff_client.get("/stakeholders/", {"coalition": world.co_coalition.pk, "coalition_q": "coal"})
 
 
@@ -373,3 +375,32 @@ def test_a_user_who_may_choose_other_countries_never_gets_anothers_filter_form(w
     assert world.co.name in staff and world.pe.name in staff
     assert world.pe.name in partner and world.co.name not in partner
     assert rendered(world.staff_co) == staff
+
+
+def test_the_pages_regions_and_tags_are_those_the_prefetches_give(world):
+    """The directory reads its page's regions and tags in one query; the export's prefetches are the plain path."""
+    rows = add_stakeholders(world.co, 4)
+    regions = list(Region.objects.filter(country=world.co).order_by("-name")[:3])
+    tags = [Tag.objects.create(country=world.co, name=name) for name in ("Zonas", "árbol", "Minería")]
+    rows[0].regions.set(regions)
+    rows[0].tags.set(tags)
+    rows[1].regions.set(regions[1:])
+    rows[2].tags.set(tags[:1])
+    queryset = Stakeholder.objects.filter(pk__in=[row.pk for row in rows]).order_by("pk")
+
+    def shown(page):
+        return [([row_values(r) for r in row.region_list], [row_values(t) for t in row.tag_list]) for row in page]
+
+    plain = shown(views._with_tags(views._with_regions(queryset)))
+    assert shown(views._with_regions_and_tags(list(queryset))) == plain
+    assert len(plain[0][0]) == 3 and len(plain[0][1]) == 3 and plain[3] == ([], [])
+    assert views._with_regions_and_tags([]) == []
+
+
+def test_the_total_is_kept_until_a_stakeholder_changes(staff_client, world, django_capture_on_commit_callbacks):
+    url = f"/stakeholders/?country={world.co.pk}"
+    before = staff_client.get(url).context["page"].paginator.count
+    assert staff_client.get(url).context["page"].paginator.count == before
+    with django_capture_on_commit_callbacks(execute=True):
+        add_stakeholders(world.co, 2)
+    assert staff_client.get(url).context["page"].paginator.count == before + 2

@@ -76,10 +76,13 @@ def test_the_directory_with_tags_costs_constant_queries(world, staff_client, dja
     staff_client.get("/stakeholders/")
     with django_assert_max_num_queries(60) as first:
         staff_client.get("/stakeholders/?sort=updated")
+    budget = len(first.captured_queries)  # read now: the next request resets the connection's log
     for index in range(5):
         row = Stakeholder.objects.create(country=world.co, name=f"Org {index}", sector="private", level="local")
         stakeholder_tags_set(stakeholder=row, names=[f"T{index}", "Minería"])
-    with django_assert_max_num_queries(len(first.captured_queries)):
+    # Both counted with the total kept (core.short_tables.kept_count), as the first was: the writes dropped it.
+    staff_client.get("/stakeholders/")
+    with django_assert_max_num_queries(budget):
         staff_client.get("/stakeholders/?sort=updated&page=1")
 
 
