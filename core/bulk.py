@@ -116,6 +116,7 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
     `bulk_create`. Either way the rows are recorded in the history, in bulk.
     """
     from core.history.recording import record_created, record_links
+    from core.short_tables import table_changed
 
     objects = list(objects)
     if not objects:
@@ -133,6 +134,8 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
         record_links(model, objects)
     else:
         record_created(model, objects)
+    # As after `bulk_create`: what is kept in the cache under the table's version is read again.
+    table_changed(model)
     return objects
 
 
