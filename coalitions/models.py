@@ -26,6 +26,10 @@ def partner_coalition_ids(organisation_id: int) -> models.QuerySet:
 
 
 class InitiativeQuerySet(ScopedQuerySet):
+    #: A row's country is its initiative's (or its coalition's initiative's): figures of a country kept in
+    #: the cache (the country dashboard's) name this table's version, which moving an initiative drops.
+    versioned_table = True
+
     def visible_to_partner(self, organisation_id: int) -> "InitiativeQuerySet":
         in_partner_coalitions = Coalition.objects.filter(pk__in=partner_coalition_ids(organisation_id))
         return self.filter(Q(is_public=True) | Q(pk__in=in_partner_coalitions.values("initiative_id")))
