@@ -648,6 +648,8 @@ class Engagement(TimeStampedModel):
             # rather than a sort of every engagement for one page.
             models.Index(fields=["-occurred_on", "-id"], name="engagement_latest_idx"),
             models.Index(fields=["kind"], name="engagement_kind_idx"),
+            # An initiative's latest engagements (its activity panel) off the index, whatever their number.
+            models.Index(fields=["initiative", "-occurred_on", "-id"], name="engagement_initiative_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -812,6 +814,10 @@ class LearningNote(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("learning note")
         verbose_name_plural = _("learning notes")
+        indexes = [
+            # An initiative's latest notes (its activity panel) off the index, whatever their number.
+            models.Index(fields=["initiative", "-created_at", "-id"], name="learningnote_initiative_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(coalition__isnull=False) | Q(initiative__isnull=False),
