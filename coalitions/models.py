@@ -30,7 +30,8 @@ def partner_coalition_ids(organisation_id: int) -> models.QuerySet:
 
 class InitiativeQuerySet(ScopedQuerySet):
     #: Their names, countries and regions are part of renderings kept under the table's version (a
-    #: period report's moves, a country's panels), which every write drops (core.short_tables).
+    #: period report's moves, a country's panels), and a row's country is its initiative's (the
+    #: country dashboard's figures): every write drops the version (core.short_tables).
     versioned_table = True
 
     def visible_to_partner(self, organisation_id: int) -> "InitiativeQuerySet":
@@ -672,6 +673,8 @@ class Engagement(TimeStampedModel):
             # rather than a sort of every engagement for one page.
             models.Index(fields=["-occurred_on", "-id"], name="engagement_latest_idx"),
             models.Index(fields=["kind"], name="engagement_kind_idx"),
+            # An initiative's latest engagements (its activity panel) off the index, whatever their number.
+            models.Index(fields=["initiative", "-occurred_on", "-id"], name="engagement_initiative_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -841,6 +844,10 @@ class LearningNote(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("learning note")
         verbose_name_plural = _("learning notes")
+        indexes = [
+            # An initiative's latest notes (its activity panel) off the index, whatever their number.
+            models.Index(fields=["initiative", "-created_at", "-id"], name="learningnote_initiative_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(coalition__isnull=False) | Q(initiative__isnull=False),

@@ -128,16 +128,16 @@ def bulk_insert(model, objects: Iterable, *, batch_size: int = 5_000) -> list:
         normalise(obj)
         validate_row(obj, resolved=foreign_keys)
     if not can_copy():
-        # The plain manager: recorded below, the same way as after COPY, and (as COPY does) the
-        # table's version dropped.
+        # The plain manager: recorded below, the same way as after COPY.
         objects = model._base_manager.bulk_create(objects, batch_size=batch_size)
-        table_changed(model)
     else:
         _copy_insert(model, objects)
     if model._meta.auto_created:
         record_links(model, objects)
     else:
         record_created(model, objects)
+    # As after `bulk_create`: what is kept in the cache under the table's version is read again.
+    table_changed(model)
     return objects
 
 

@@ -142,8 +142,8 @@ def table_changed(model: type[models.Model], using: str | None = None) -> None:
     """The next read of the table reads it again: from now on, and again once the write commits.
 
     Now, so this transaction reads its own write; after the commit, because another request may
-    have kept the table as it was before the commit in the meantime. A many-to-many link table
-    of a versioned model (rows written with COPY) is a write to that model's table.
+    have kept the table as it was before the commit in the meantime. A write to a link table (rows
+    inserted straight into it: `core.bulk`, COPY) is a write to the table of the model that declares it.
     """
     model = _declared_by.get(model, model)
     if is_versioned(model):

@@ -276,3 +276,43 @@ def test_a_panel_checks_scope_as_the_page_does(client, staff_client, partner_cli
     assert partner_client.get(url(pk)).status_code == partner_client.get(page(pk)).status_code == 403
     assert world.co_initiative.name not in partner_client.get(url(pk)).content.decode()
     assert client.get(url(pk))["Location"].startswith("/accounts/login/")
+
+
+def test_the_activity_panel_counts_the_participants_of_its_latest_engagements_in_constant_queries(staff_client, world):
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            content = staff_client.get(activity_panel(world), headers={"HX-Request": "true"}).content.decode()
+        return len(captured), content
+
+    few, _content = queries()
+    for day in range(25):
+        engagement = Engagement.objects.create(
+            initiative=world.co_initiative, occurred_on=DAY + datetime.timedelta(days=day), kind="call", title=f"C{day}"
+        )
+        engagement.participants.set([world.co_org, world.co_mayor][: day % 3])
+        LearningNote.objects.create(
+            initiative=world.co_initiative, title=f"Note {day}", body="b", author=world.staff_co
+        )
+    many, content = queries()
+    assert many == few <= 8
+    shown = re.findall(r">C(\d+)</a> <span class=\"muted\">· (\d+) participant", content)
+    assert shown == [(str(day), str(day % 3)) for day in range(24, 4, -1)]  # the latest twenty, newest first
+    assert content.count("Note ") == 20 and "staff-co" in content
+
+
+def test_the_kept_activity_panel_shows_every_change_to_what_it_shows(staff_client, world):
+    engagement = Engagement.objects.create(initiative=world.co_initiative, occurred_on=DAY, kind="call", title="Uno")
+    LearningNote.objects.create(initiative=world.co_initiative, title="Nota", body="b", author=world.staff_co)
+
+    def panel() -> str:
+        return staff_client.get(activity_panel(world), headers={"HX-Request": "true"}).content.decode()
+
+    before = panel()
+    assert panel() == before  # kept
+    engagement.participants.add(world.co_org)
+    assert "1 participant" in panel()
+    Engagement.objects.filter(pk=engagement.pk).update(title="Dos")
+    assert ">Dos</a>" in panel()
+    world.staff_co.first_name, world.staff_co.last_name = "Ana", "Gómez"
+    world.staff_co.save()
+    assert "Ana Gómez" in panel()

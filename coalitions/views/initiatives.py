@@ -17,9 +17,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
+from core.expressions import count_of
 from core.parsing import parse_id
 from core.svg import svg_download
 from core.validation import constraint_message
+from core.versions import rendering_key, row_values
 from core.views import get_editable_or_403, get_visible_or_404
 
 from ..charts import DRAWING_TIMEOUT, map_key, map_points, stakeholder_map, stance_legend
@@ -122,19 +124,43 @@ def initiative_map(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def initiative_activity(request: HttpRequest, pk: int) -> HttpResponse:
-    """A panel of the initiative page: its latest engagements and learning notes."""
-    initiative = _initiative(request, pk)
+    """A panel of the initiative page: its latest engagements and learning notes, each read newest first
+    off an index of the initiative's rows, and the participants counted for the engagements shown only."""
     user = request.user
+    # Nothing here is edited: the initiative alone, without `_initiative`'s can_edit.
+    initiative = get_visible_or_404(Initiative.objects.all(), user, pk=pk)
+    participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
+    engagements = list(
+        Engagement.objects.visible_to(user)
+        .filter(initiative=initiative)
+        .only("occurred_on", "kind", "title")
+        .annotate(participant_count=count_of(participants))
+        .order_by("-occurred_on", "-pk")[:RECENT]
+    )
+    notes = list(
+        LearningNote.objects.visible_to(user)
+        .filter(initiative=initiative)
+        .only("title", "created_at", "author__first_name", "author__last_name", "author__username")
+        .select_related("author")[:RECENT]
+    )
     context = {
         "initiative": initiative,
-        "engagements": Engagement.objects.visible_to(user)
-        .filter(initiative=initiative)
-        .select_related("coalition")
-        .annotate(participant_count=Count("participants"))
-        .order_by("-occurred_on", "-pk")[:RECENT],
-        "notes": LearningNote.objects.visible_to(user).filter(initiative=initiative).select_related("author")[:RECENT],
+        "engagements": engagements,
+        "notes": notes,
+        # The panel is kept in the cache under a key of every value it shows (see _activity_key).
+        "activity_key": _activity_key(engagements, notes),
     }
     return _panel(request, "activity", context)
+
+
+def _activity_key(engagements: list[Engagement], notes: list[LearningNote]) -> str:
+    """The cache key of the activity panel's rendering: every value of the rows it shows (the engagements
+    with their participants' count, the notes with their authors' names), so an edit is another key."""
+    return rendering_key(
+        "coalitions/initiative_activity",
+        [(row_values(engagement), engagement.participant_count) for engagement in engagements],
+        [(row_values(note), row_values(note.author)) for note in notes],
+    )
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,14 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from coalitions.models import Membership
+from coalitions.models import Engagement, Membership
 from core.bulk import bulk_insert
+from core.short_tables import table_version
 from outbox.models import Delivery
 
 pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 1, 2)
 
 
 def test_new_rows_get_their_ids_timestamps_nulls_and_empty_strings(world):
@@ -69,3 +72,15 @@ def test_a_row_breaking_a_rule_stops_the_insert_before_anything_is_written(world
         bulk_insert(Membership, rows)
     assert refused.value.messages == ["A member cannot leave before joining."]
     assert not Membership.objects.filter(stakeholder=world.pe_org, coalition=world.co_coalition).exists()
+
+
+def test_rows_inserted_in_bulk_change_their_tables_version_as_bulk_create_does(world):
+    """A link table's rows (an engagement's participants) are a write to the table of the model that
+    declares it: what is kept under that table's version (core.short_tables) is read again."""
+    (before,) = table_version(Membership)
+    bulk_insert(Membership, [Membership(coalition=world.co_coalition, stakeholder=world.pe_org, joined_on=DAY)])
+    assert table_version(Membership) != (before,)
+    (before,) = table_version(Engagement)
+    through = Engagement.participants.through
+    bulk_insert(through, [through(engagement_id=world.co_engagement.pk, stakeholder_id=world.co_org.pk)])
+    assert table_version(Engagement) != (before,)
