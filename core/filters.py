@@ -34,6 +34,7 @@ from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
+from django_filters.filters import FilterMethod
 from django_filters.utils import label_for_filter
 
 from . import short_tables
@@ -271,6 +272,28 @@ class _SharedChoices(tuple):
         return self
 
 
+class _FilterCopies(dict):
+    """A FilterSet class's filters, of which django-filter deep-copies every one for each FilterSet it
+    builds (each request), with every widget, label and queryset callable it holds.
+
+    What a FilterSet changes on its copy is the copy's own attributes (its `parent`, `model`,
+    `method`), and the field a filter builds when asked, so each FilterSet gets a shallow copy of
+    each filter, with a field of its own and its method bound to the copy.
+    """
+
+    def __deepcopy__(self, memo):
+        return _FilterCopies((name, _filter_copy(filter_)) for name, filter_ in self.items())
+
+
+def _filter_copy(filter_: django_filters.Filter) -> django_filters.Filter:
+    copied = copy.copy(filter_)
+    copied.extra = dict(filter_.extra)
+    copied.__dict__.pop("_field", None)  # built by the copy when asked, as a deep copy's would be its own
+    if isinstance(filter_.filter, FilterMethod):
+        copied.method = filter_.method  # a FilterMethod calls its filter's parent: this copy's
+    return copied
+
+
 _lazy_label = lazy(label_for_filter, str)
 
 
@@ -357,7 +380,7 @@ class BaseFilterSet(django_filters.FilterSet):
             choices = filter_.extra.get("choices")
             if isinstance(choices, list | tuple) and not isinstance(choices, _SharedChoices):
                 filter_.extra["choices"] = _SharedChoices(choices)
-        return filters
+        return _FilterCopies(filters)
 
     @classmethod
     def for_model(cls, model: type[Model]) -> type["BaseFilterSet"] | None:

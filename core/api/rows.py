@@ -78,11 +78,16 @@ class RowPlan:
     def page_rows(self, queryset: models.QuerySet, scoped: Iterable[str]) -> models.QuerySet:
         """`queryset` as the `.values()` rows `rows()` builds from: the columns, and each many-to-many's
         list (`Linked`) in the same query."""
-        linked = {
+        return queryset.values(*self.columns(scoped), **self._linked)
+
+    @cached_property
+    def _linked(self) -> dict[str, "Linked"]:
+        # Built once per plan (a plan is built once per serializer): a query copies an expression as
+        # it resolves it, never changes it.
+        return {
             _linked_name(name): _linked(self.model, source, self.many_slugs.get(name))
             for name, source in self.many.items()
         }
-        return queryset.values(*self.columns(scoped), **linked)
 
     def rows(self, page: list[dict], user, scoped: Iterable[str]) -> list[dict]:
         """The serializer's JSON for a page of `self.page_rows(queryset, scoped)` rows."""

@@ -235,6 +235,23 @@ def test_the_form_class_is_built_once_and_each_forms_rows_are_its_users(world, f
             assert sorted(chosen.values_list("pk", flat=True)) == sorted(expected.values_list("pk", flat=True)), name
 
 
+def test_each_filterset_has_filters_of_its_own_that_call_its_own_methods(world):
+    """The filters are shallow copies of the class's: each FilterSet's are its own, with fields of
+    their own, and a method filter calls the method of the FilterSet that holds it."""
+    one = StakeholderFilterSet({"tag": "agua"}, request=request_of(world.staff_co))
+    other = StakeholderFilterSet({}, request=request_of(world.partner_pe))
+    for name in StakeholderFilterSet.base_filters:
+        mine, theirs, base = one.filters[name], other.filters[name], StakeholderFilterSet.base_filters[name]
+        assert mine is not theirs and mine is not base
+        assert mine.parent is one and theirs.parent is other
+        assert mine.extra is not base.extra
+        assert mine.field is not theirs.field
+        if mine.method is not None:
+            assert mine.filter.f is mine
+    assert one.is_valid()
+    assert "stakeholders_tag" in str(one.qs.query)
+
+
 @pytest.mark.parametrize("filterset_class", all_filtersets(), ids=lambda cls: cls.__name__)
 def test_a_filter_without_a_value_filters_nothing(world, filterset_class):
     """What lets the API build only the fields of the filters a request gives (`given_only`): with
