@@ -48,3 +48,43 @@ def test_filters_from_the_shared_filtersets_apply(staff_api, world):
     assert [row["id"] for row in rows] == [world.co_org.pk]
     rows = staff_api.get("/api/v1/coalitions/?updated_since=2999-01-01T00:00:00Z").json()["results"]
     assert rows == []
+
+
+def _region_count_queries(queries) -> int:
+    return sum("COUNT(" in query["sql"] and "countries_region" in query["sql"] for query in queries)
+
+
+def test_a_short_last_page_gives_the_exact_count_without_counting(staff_api, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    total = Region.objects.count()
+    size = total - 3 if total > 3 else total + 1  # the rows fill one page and part of a second
+    with CaptureQueriesContext(connection) as first:
+        full = staff_api.get(f"/api/v1/regions/?page_size={size}").json()
+    with CaptureQueriesContext(connection) as second:
+        short = staff_api.get(f"/api/v1/regions/?page_size={size}&page=2").json()
+    with CaptureQueriesContext(connection) as whole:
+        one_page = staff_api.get(f"/api/v1/regions/?page_size={total + 1}").json()
+
+    assert full["count"] == short["count"] == one_page["count"] == total
+    assert len(full["results"]) == size and full["next"] and full["previous"] is None
+    assert len(short["results"]) == total - size and short["next"] is None and short["previous"]
+    assert len(one_page["results"]) == total and one_page["next"] is None
+    assert _region_count_queries(first.captured_queries) == 1  # a full page: more rows may follow
+    assert _region_count_queries(second.captured_queries) == 0
+    assert _region_count_queries(whole.captured_queries) == 0
+
+
+def test_an_empty_list_is_counted_as_empty_and_a_page_past_the_end_is_refused(staff_api, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        empty = staff_api.get("/api/v1/regions/?code=XX-NONE")
+    assert empty.status_code == 200
+    assert empty.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert _region_count_queries(queries.captured_queries) == 0
+    past = staff_api.get("/api/v1/regions/?page=999")
+    assert past.status_code == 400
+    assert "page" in past.json()["errors"]
