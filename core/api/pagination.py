@@ -8,7 +8,6 @@ syncing with `updated_since` never skips or repeats a row.
 
 import binascii
 
-from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
@@ -29,31 +28,7 @@ class _StrictPageSize:
         return min(size, self.max_page_size) if size else self.page_size
 
 
-class PageFirstPaginator(Paginator):
-    """Reads the page before counting the rows: a page shorter than a full one is the last, so the
-    count is the rows before it and its own, exactly, and needs no COUNT (a list or a search of a
-    few rows is one query). Otherwise the rows are counted, as Django's Paginator counts them."""
-
-    def page(self, number):
-        if self.orphans or "count" in self.__dict__:
-            return super().page(number)
-        try:
-            wanted = int(number)
-        except (TypeError, ValueError):
-            return super().page(number)  # Django's error for a page that is not a number
-        if wanted < 1:
-            return super().page(number)
-        bottom = (wanted - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page])
-        if len(rows) < self.per_page and (rows or wanted == 1):
-            self.count = bottom + len(rows)
-        elif not rows:
-            self.validate_number(wanted)  # counts: a page past the end is Django's EmptyPage
-        return self._get_page(rows, wanted, self)
-
-
 class ClampedPageNumberPagination(_StrictPageSize, pagination.PageNumberPagination):
-    django_paginator_class = PageFirstPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
