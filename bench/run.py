@@ -864,7 +864,7 @@ def _search_db_time(term: str) -> dict:
     queries = {
         # The page as the API selects it, with the joins its columns need (a page without them
         # is planned differently and hid the slow plan the API ran).
-        "page": found.values(*row_plan(StakeholderSerializer).columns(()))[:50].query.sql_with_params(),
+        "page": row_plan(StakeholderSerializer).page_rows(found, ())[:50].query.sql_with_params(),
         "count": found.order_by().values("pk").query.sql_with_params(),
     }
     result = {}

@@ -399,7 +399,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.FilterBackend",
         "core.api.filters.StrictOrderingFilter",
     ],
     # JSON bodies only (a form or multipart body is a 415): generated clients then send JSON, in which

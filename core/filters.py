@@ -22,7 +22,7 @@ import copy
 import datetime
 import hashlib
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 
 import django_filters
 from django import forms
@@ -34,6 +34,7 @@ from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
+from django_filters.filters import FilterMethod
 from django_filters.utils import label_for_filter
 
 from . import short_tables
@@ -271,6 +272,28 @@ class _SharedChoices(tuple):
         return self
 
 
+class _FilterCopies(dict):
+    """A FilterSet class's filters, of which django-filter deep-copies every one for each FilterSet it
+    builds (each request), with every widget, label and queryset callable it holds.
+
+    What a FilterSet changes on its copy is the copy's own attributes (its `parent`, `model`,
+    `method`), and the field a filter builds when asked, so each FilterSet gets a shallow copy of
+    each filter, with a field of its own and its method bound to the copy.
+    """
+
+    def __deepcopy__(self, memo):
+        return _FilterCopies((name, _filter_copy(filter_)) for name, filter_ in self.items())
+
+
+def _filter_copy(filter_: django_filters.Filter) -> django_filters.Filter:
+    copied = copy.copy(filter_)
+    copied.extra = dict(filter_.extra)
+    copied.__dict__.pop("_field", None)  # built by the copy when asked, as a deep copy's would be its own
+    if isinstance(filter_.filter, FilterMethod):
+        copied.method = filter_.method  # a FilterMethod calls its filter's parent: this copy's
+    return copied
+
+
 _lazy_label = lazy(label_for_filter, str)
 
 
@@ -319,7 +342,16 @@ class BaseFilterSet(django_filters.FilterSet):
             # From copies of the filters: a base filter that kept its field would copy it for every request.
             fields = {name: filter_.field for name, filter_ in copy.deepcopy(cls.base_filters).items()}
             cls._form_class = type(f"{cls.__name__}Form", (StrictValuesForm, self._meta.form), fields)
-        return cls._form_class
+        if not self.given_only:
+            return cls._form_class
+        keys = set(self.data)
+        given = []
+        for name in cls._form_class.base_fields:
+            key = f"{self.form_prefix}-{name}" if self.form_prefix else name
+            # A field whose widget reads several keys reads `key_<suffix>` (a range's `_after`, `_before`).
+            if key in keys or any(other.startswith(f"{key}_") for other in keys):
+                given.append(name)
+        return _form_with(cls._form_class, tuple(given))
 
     @property
     def form(self):
@@ -327,7 +359,9 @@ class BaseFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             for name, filter_ in self.filters.items():
-                field = form.fields[name]
+                field = form.fields.get(name)
+                if field is None:
+                    continue  # not given (`given_only`)
                 if isinstance(filter_, django_filters.filters.QuerySetRequestMixin):
                     field.queryset = filter_.get_queryset(self.request)
                 elif isinstance(filter_, RowIdFilter):
@@ -346,7 +380,7 @@ class BaseFilterSet(django_filters.FilterSet):
             choices = filter_.extra.get("choices")
             if isinstance(choices, list | tuple) and not isinstance(choices, _SharedChoices):
                 filter_.extra["choices"] = _SharedChoices(choices)
-        return filters
+        return _FilterCopies(filters)
 
     @classmethod
     def for_model(cls, model: type[Model]) -> type["BaseFilterSet"] | None:
@@ -360,7 +394,11 @@ class BaseFilterSet(django_filters.FilterSet):
         found = [subclass for subclass in _subclasses(BaseFilterSet) if subclass._meta.model is model]
         return found[0] if found else None
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, given_only: bool = False) -> None:
+        """`given_only`: the form has a field only for each filter the data gives a value for (the API,
+        which never renders the form). A filter without a value filters nothing, so the rows are the
+        same; only the fields (and the rows they may choose among) of the other filters are not built."""
+        self.given_only = given_only
         super().__init__(data, queryset, request=request, prefix=prefix)
         for name, filter_ in self.filters.items():
             if filter_.method is not None or not reads_another_table(filter_, self._meta.model):
@@ -444,6 +482,13 @@ class BaseFilterSet(django_filters.FilterSet):
         if condition is None:
             return queryset
         return ranked(queryset.filter(condition), value)
+
+
+@lru_cache(maxsize=1024)
+def _form_with(form_class: type[forms.Form], names: tuple[str, ...]) -> type[forms.Form]:
+    """`form_class` with only these of its fields (each form copies its class's fields when it is made)."""
+    fields = {name: form_class.base_fields[name] for name in names}
+    return type(form_class.__name__, form_class.__bases__, fields)
 
 
 def _values(data, key: str) -> list:

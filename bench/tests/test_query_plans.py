@@ -61,10 +61,10 @@ def search_plans(terms: dict[str, str]) -> dict[tuple[str, str], str]:
     """The plans of each search's pages (best matches first, 50 rows: as the API selects them, with
     the directory's joins, with the country only) and of its count, by (term, query)."""
     plans = {}
-    api_columns = row_plan(StakeholderSerializer).columns(())
+    api_plan = row_plan(StakeholderSerializer)
     for kind, term in terms.items():
         found = stakeholders({"q": term})
-        plans[kind, "API page"] = explain(found.values(*api_columns)[:50])
+        plans[kind, "API page"] = explain(api_plan.page_rows(found, ())[:50])
         plans[kind, "directory page"] = explain(found.select_related("country", "organisation", "municipality")[:50])
         plans[kind, "page"] = explain(found.select_related("country")[:50])
         sql, params = found.order_by().values("pk").query.sql_with_params()
@@ -108,9 +108,7 @@ def test_key_list_queries_use_an_index_and_never_scan_a_big_table():
     sql, params = listing.order_by().values("pk").query.sql_with_params()
     plans["directory count"] = explain((f"SELECT COUNT(*) FROM ({sql}) AS counted", params))  # noqa: S608
     # What a syncing partner asks: the same filter in cursor mode (id order), as the API builds it.
-    plans["directory cursor page"] = explain(
-        listing.order_by("pk").values(*row_plan(StakeholderSerializer).columns(()))[:51]
-    )
+    plans["directory cursor page"] = explain(row_plan(StakeholderSerializer).page_rows(listing.order_by("pk"), ())[:51])
 
     # A name as staff type it: part of one actor's name, in another case.
     someone = Stakeholder.objects.filter(kind="person").order_by("pk").first()
@@ -124,7 +122,7 @@ def test_key_list_queries_use_an_index_and_never_scan_a_big_table():
         members = Membership.objects.filter(coalition=coalition, left_on__isnull=True).select_related("stakeholder")
         plans[label] = explain(members.order_by("joined_on", "pk")[:50])
         # The API's members page: past members too, in the model's order, with the briefs joined (staff).
-        api_page = Membership.objects.filter(coalition=coalition).values(*row_plan(MembershipSerializer).columns(()))
+        api_page = row_plan(MembershipSerializer).page_rows(Membership.objects.filter(coalition=coalition), ())
         plans[f"API {label}"] = explain(api_page[:50])
     # The big coalition's page comes off the index in order; a small one may as well sort its few rows.
     assert "membership_page_idx" in plans["API big coalition members"], plans["API big coalition members"]

@@ -7,10 +7,26 @@ module refuses unknown orderings and lists the allowed ones in the schema.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
+from core.filters import BaseFilterSet
 from core.search import search_ordering
+
+
+class FilterBackend(DjangoFilterBackend):
+    """The viewset's FilterSet, with a form of only the filters the request gives (`given_only`):
+    the API never renders the form, so the fields of the other filters would be built for nothing."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return None
+        kwargs = self.get_filterset_kwargs(request, queryset, view)
+        if issubclass(filterset_class, BaseFilterSet):
+            kwargs["given_only"] = True
+        return filterset_class(**kwargs)
 
 
 class StrictOrderingFilter(filters.OrderingFilter):

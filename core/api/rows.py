@@ -14,17 +14,22 @@ overriding `to_representation`, makes `row_plan` return None and the list uses t
   relation the viewset scopes (`ScopedModelViewSet.scoped_relations`, partners) the related rows
   come through `visible_to(user)` in one query, so one out of sight is null as in the serializer;
   otherwise they are joined;
-- a many-to-many of ids, in id order, in one query on the through table (not for scoped ones).
+- a many-to-many of ids, in id order (or of a column of the related rows, in their order), carried
+  by the page's own query as a list per row (`Linked`: a correlated subquery on the through table's
+  index, evaluated for the page's rows only), so a page costs no query per many-to-many (not for
+  scoped ones). Read the rows through `RowPlan.page_rows`, which asks for these lists.
 
 `core/tests/test_api_rows.py` checks every list that uses a plan against its serializer.
 """
 
 import copy
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from django.db import models
+from django.db.models import F, OuterRef, Subquery
 from rest_framework import serializers
 
 Convert = Callable[[object], object]
@@ -70,18 +75,29 @@ class RowPlan:
                 columns += [f"{relation.name}__{column}" for column in relation.columns]
         return tuple(dict.fromkeys(columns))
 
+    def page_rows(self, queryset: models.QuerySet, scoped: Iterable[str]) -> models.QuerySet:
+        """`queryset` as the `.values()` rows `rows()` builds from: the columns, and each many-to-many's
+        list (`Linked`) in the same query."""
+        return queryset.values(*self.columns(scoped), **self._linked)
+
+    @cached_property
+    def _linked(self) -> dict[str, "Linked"]:
+        # Built once per plan (a plan is built once per serializer): a query copies an expression as
+        # it resolves it, never changes it.
+        return {
+            _linked_name(name): _linked(self.model, source, self.many_slugs.get(name))
+            for name, source in self.many.items()
+        }
+
     def rows(self, page: list[dict], user, scoped: Iterable[str]) -> list[dict]:
-        """The serializer's JSON for a page of `.values(*self.columns(scoped))` rows."""
+        """The serializer's JSON for a page of `self.page_rows(queryset, scoped)` rows."""
         scoped = set(scoped)
         visible = {
             relation.name: _visible(user, relation, (row[relation.name] for row in page))
             for relation in self.relations.values()
             if relation.name in scoped
         }
-        ids = [row["id"] for row in page]
-        many = {
-            name: _many_ids(self.model, source, ids, self.many_slugs.get(name)) for name, source in self.many.items()
-        }
+        many = [(name, _linked_name(name)) for name in self.many]
         values = [(name, column, _for_page(convert)) for name, (column, convert) in self.values.items()]
         relations = [
             (
@@ -107,8 +123,8 @@ class RowPlan:
                     out[name] = pk
                 for name, fields in briefs:
                     out[name] = None if pk is None else _brief(related, fields)
-            for name in self.many:
-                out[name] = many[name].get(row["id"], [])
+            for name, column in many:
+                out[name] = row[column]
             built.append({name: out[name] for name in self.order})
         return built
 
@@ -137,14 +153,37 @@ def _visible(user, relation: _Relation, ids: Iterable[int | None]) -> dict[int, 
     return {row["id"]: row for row in rows}
 
 
-def _many_ids(model: type[models.Model], source: str, ids: list[int], slug: str | None = None) -> dict[int, list]:
-    """`{row id: [related ids in id order]}` from the many-to-many's through table (one query).
+class _List(models.Field):
+    """A list read from the database: an array on PostgreSQL, JSON text on SQLite."""
 
-    With `slug`, that column of the related rows instead, in the related model's own order (the
-    order its viewset prefetches them in, as a SlugRelatedField lists them).
+    def from_db_value(self, value, expression, connection):
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class Linked(Subquery):
+    """The one column (`linked`) of a correlated subquery's rows, as a list in the subquery's order.
+
+    In the select list of a page query it is evaluated for the page's rows alone (PostgreSQL puts it
+    after the sort and the limit), one index lookup each, instead of a query of its own per relation.
     """
-    if not ids:
-        return {}
+
+    template = "ARRAY(%(subquery)s)"
+    output_field = _List()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite has no arrays; its JSON aggregate reads the rows in the subquery's order.
+        template = '(SELECT json_group_array("linked") FROM (%(subquery)s))'
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def _linked_name(name: str) -> str:
+    return f"{name}_linked"  # not a field's name: a `.values()` annotation may not shadow one
+
+
+def _linked(model: type[models.Model], source: str, slug: str | None = None) -> Linked:
+    """The many-to-many `source` of each row: the related ids in id order, or with `slug`, that column
+    of the related rows in the related model's own order (the order its viewset prefetches them in,
+    as a SlugRelatedField lists them)."""
     m2m = model._meta.get_field(source)
     through = m2m.remote_field.through
     own = through._meta.get_field(m2m.m2m_field_name()).attname
@@ -155,10 +194,8 @@ def _many_ids(model: type[models.Model], source: str, ids: list[int], slug: str 
         ordering = m2m.related_model._meta.ordering or ["pk"]
         order = [f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}" for o in ordering]
         other = f"{target}__{slug}"
-    found: dict[int, list] = {}
-    for pk, related in through.objects.filter(**{f"{own}__in": ids}).order_by(*order).values_list(own, other):
-        found.setdefault(pk, []).append(related)
-    return found
+    links = through.objects.filter(**{own: OuterRef("pk")}).order_by(*order).values(linked=F(other))
+    return Linked(links)
 
 
 def _plain_column(model: type[models.Model], field: serializers.Field) -> str | None:

@@ -116,7 +116,7 @@ class ScopedReads(ListTables):
         if plan is None or not plan.usable(scoped) or self.paginator is None:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        rows = queryset.values(*plan.columns(scoped))
+        rows = plan.page_rows(queryset, scoped)
         # Count the rows without the joins their columns need (Django keeps a `.values()` join in
         # its COUNT), so the count stays what it is for the serializer path (an index-only scan).
         rows.count = queryset.count
@@ -128,8 +128,7 @@ class ScopedReads(ListTables):
         scoped = () if is_staff_member(request.user) else self.scoped_relations
         queryset = self.filter_queryset(self.get_queryset())
         if plan is not None and plan.usable(scoped):
-            columns = plan.columns(scoped)
-            rows = queryset.prefetch_related(None).values(*columns)
+            rows = plan.page_rows(queryset.prefetch_related(None), scoped)
             return list_table(self, rows, lambda chunk: plan.rows(list(chunk), request.user, scoped))
         return super().list_table(request)
 

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from coalitions.filters import CoalitionFilterSet, MembershipFilterSet
 from coalitions.models import Coalition, Engagement, Membership
-from core.filters import BaseFilterSet, RowIdFilter, ShortListChoiceField, visible
+from core.filters import BaseFilterSet, DateRangeFilter, RowIdFilter, ShortListChoiceField, visible
 from countries.models import Country
 from stakeholders.filters import StakeholderFilterSet
 from stakeholders.models import Stakeholder
@@ -233,6 +233,71 @@ def test_the_form_class_is_built_once_and_each_forms_rows_are_its_users(world, f
             assert chosen is not None, name
             assert chosen.model is expected.model, name
             assert sorted(chosen.values_list("pk", flat=True)) == sorted(expected.values_list("pk", flat=True)), name
+
+
+def test_each_filterset_has_filters_of_its_own_that_call_its_own_methods(world):
+    """The filters are shallow copies of the class's: each FilterSet's are its own, with fields of
+    their own, and a method filter calls the method of the FilterSet that holds it."""
+    one = StakeholderFilterSet({"tag": "agua"}, request=request_of(world.staff_co))
+    other = StakeholderFilterSet({}, request=request_of(world.partner_pe))
+    for name in StakeholderFilterSet.base_filters:
+        mine, theirs, base = one.filters[name], other.filters[name], StakeholderFilterSet.base_filters[name]
+        assert mine is not theirs and mine is not base
+        assert mine.parent is one and theirs.parent is other
+        assert mine.extra is not base.extra
+        assert mine.field is not theirs.field
+        if mine.method is not None:
+            assert mine.filter.f is mine
+    assert one.is_valid()
+    assert "stakeholders_tag" in str(one.qs.query)
+
+
+@pytest.mark.parametrize("filterset_class", all_filtersets(), ids=lambda cls: cls.__name__)
+def test_a_filter_without_a_value_filters_nothing(world, filterset_class):
+    """What lets the API build only the fields of the filters a request gives (`given_only`): with
+    no value, no filter of any FilterSet narrows, orders or otherwise changes the rows' query."""
+    queryset = filterset_class._meta.model._default_manager.all()
+    filterset = filterset_class({}, queryset=queryset, request=request_of(world.staff_co))
+    assert len(filterset.form.fields) == len(filterset.filters)
+    assert filterset.is_valid(), filterset.errors
+    assert str(filterset.qs.query) == str(queryset.query)
+
+
+def test_the_api_form_has_the_given_filters_only_and_filters_as_the_page_does(world):
+    request = request_of(world.staff_co)
+    data = {"country": str(world.co.pk), "sector": ["civil_society"], "updated_since": "2020-01-01T00:00:00Z"}
+    page = StakeholderFilterSet(data, queryset=Stakeholder.objects.all(), request=request)
+    api = StakeholderFilterSet(data, queryset=Stakeholder.objects.all(), request=request, given_only=True)
+
+    assert set(api.form.fields) == {"country", "sector", "updated_since"}
+    assert len(page.form.fields) == len(page.filters)
+    assert api.is_valid() and page.is_valid()
+    assert str(api.qs.query) == str(page.qs.query)
+    assert set(api.qs) == set(Stakeholder.objects.filter(country=world.co, sector="civil_society"))
+
+
+def test_the_api_form_refuses_a_bad_value_as_the_page_does(world):
+    request = request_of(world.partner_pe)
+    data = {"country": str(world.co.pk), "level": ["nonsense"], "municipality": "١٢"}
+    page = StakeholderFilterSet(data, request=request)
+    api = StakeholderFilterSet(data, request=request, given_only=True)
+    assert not api.is_valid() and not page.is_valid()
+    assert api.errors == page.errors
+    assert set(api.errors) == {"level", "municipality"}
+
+
+def test_a_range_filter_is_given_by_either_of_its_keys(world):
+    from coalitions.filters import EngagementFilterSet
+
+    ranged = [
+        name for name, filter_ in EngagementFilterSet.base_filters.items() if isinstance(filter_, DateRangeFilter)
+    ]
+    assert ranged, "EngagementFilterSet has a date range"
+    name = ranged[0]
+    api = EngagementFilterSet({f"{name}_after": "2026-01-01"}, request=request_of(world.staff_co), given_only=True)
+    assert set(api.form.fields) == {name}
+    assert api.is_valid(), api.errors
+    assert "2026-01-01" in str(api.qs.query)
 
 
 def test_every_filter_label_follows_the_language_of_the_page():
