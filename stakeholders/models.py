@@ -172,7 +172,12 @@ class Stakeholder(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        return self.name_with_acronym(self.name, self.acronym)
+
+    @staticmethod
+    def name_with_acronym(name: str, acronym: str) -> str:
+        """How a stakeholder is named: also by the import, for the history of rows it never builds."""
+        return f"{name} ({acronym})" if acronym else name
 
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:stakeholder_detail", kwargs={"pk": self.pk})
