@@ -34,6 +34,7 @@ per row and make a 50,000-row file take minutes.
 """
 
 import copy
+import io
 import itertools
 import re
 from array import array
@@ -93,7 +94,7 @@ def _max_length(field_name: str) -> int:
 
 
 def stakeholders_import_csv(
-    *, file: bytes | str | Table | Iterable[str], user=None, dry_run: bool = False
+    *, file: bytes | str | Table | io.BufferedIOBase | Iterable[str], user=None, dry_run: bool = False
 ) -> ImportReport:
     """Validate every row of a stakeholder CSV, then create all of them or none.
 
@@ -101,7 +102,7 @@ def stakeholders_import_csv(
     edit; the management command passes none and may import into any program country.
     `dry_run` validates only.
     """
-    if not isinstance(file, bytes | str | Table):  # lines of a text file
+    if not isinstance(file, bytes | str | Table | io.BufferedIOBase):  # lines of a text file
         file = "".join(file)
     try:
         table = read_table(file)
@@ -482,8 +483,8 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
 
     The COPY runs while Python validates the next rows, so the database inserts and maintains
     the table's indexes on the other core instead of after validation. Ids come from the
-    table's sequence, reserved in one query for as many rows as the file has lines (a few
-    unused ids are harmless gaps). As soon as a row is bad the stream stops (the rest of the
+    table's sequence, reserved in one query per chunk, never more in all than the file has lines
+    (a few unused ids are harmless gaps). As soon as a row is bad the stream stops (the rest of the
     file is still checked, for the report) and the caller rolls the transaction back.
 
     Memory stays small whatever the file's size: a chunk's ids, names and region links, and the
@@ -495,9 +496,10 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
     through = Stakeholder.regions.through._meta.db_table
     created = array("q")
     with connection.cursor() as cursor:
-        ids = iter(reserve_ids(cursor, table, id_count))
         now = timezone.now().isoformat()
-        while not checker.errors:
+        while not checker.errors and len(created) < id_count:
+            # Each chunk's ids, reserved before its COPY starts (no query can run while it streams).
+            ids = iter(reserve_ids(cursor, table, min(COPY_CHUNK, id_count - len(created))))
             pks, names, link_owners, link_regions = array("q"), [], array("q"), array("q")
             written = copy_rows(
                 cursor,
