@@ -365,9 +365,23 @@ def _file_table(handle: BinaryIO) -> Table:
         handle.seek(0)
         return read_table(handle.read())
     handle.seek(0)
-    # newline="" splits lines at \r\n, \r and \n and keeps them, as `_lines` does; utf-8-sig drops a BOM.
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    return _csv_lines_table(iter(text), "UTF-8", max_rows=max(line_feeds, returns) + 1)
+    return _csv_lines_table(_file_lines(handle), "UTF-8", max_rows=max(line_feeds, returns) + 1)
+
+
+def _file_lines(handle: BinaryIO) -> Iterator[str]:
+    """The lines of a UTF-8 file as `_lines` cuts them (at \r\n, \r or \n), a piece of the file at a
+    time; a byte order mark is dropped."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    rest = ""
+    while chunk := handle.read(1 << 20):
+        text = rest + decoder.decode(chunk)
+        # A carriage return at the end may be the first half of \r\n: it waits for the next piece.
+        end = len(text) - 1 if text.endswith("\r") else len(text)
+        last = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end))
+        yield from _lines(text[: last + 1])
+        rest = text[last + 1 :]
+    rest += decoder.decode(b"", final=True)
+    yield from _lines(rest)
 
 
 def read_table(file: "bytes | str | Table | BinaryIO") -> Table:
