@@ -302,7 +302,7 @@ def _moved_order(rows: list[tuple]) -> array:
         if moved_by == 0:
             continue
         # By the actor's name as `str()` shows it, as `moves_where` orders.
-        shown = Stakeholder.shown_name(name, acronym)
+        shown = Stakeholder.name_with_acronym(name, acronym)
         keyed.append((order_key(moved_by=moved_by, name=shown, pk=stakeholder_id), pk, before_id or 0))
     keyed.sort(key=lambda row: row[0])  # stable: ties keep the assessments' own order, as moves_where's
     return array("q", (pk for _key, now, before in keyed for pk in (now, before)))

@@ -14,12 +14,14 @@ limit) and never stored (a control character in a name ends up in mail headers a
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import BinaryIO
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -251,11 +253,18 @@ def _lines(text: str) -> Iterator[str]:
 
 def _csv_table(text: str, encoding: str) -> Table:
     text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0].split("\r", 1)[0]
+    # A data row takes at least one line (csv also ends a line at a lone carriage return).
+    return _csv_lines_table(_lines(text), encoding, max_rows=max(text.count("\n"), text.count("\r")) + 1)
+
+
+def _csv_lines_table(lines: Iterator[str], encoding: str, *, max_rows: int) -> Table:
+    """The table of a CSV's lines (each with its line break), read as they come."""
+    first = next(lines, "")
+    first_line = first.rstrip("\r\n")
     if not first_line.strip():
         raise FileUnreadable(_("The file is empty."))
     separator = _separator(first_line)
-    reader = csv.reader(_lines(text), delimiter=separator)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=separator)
     try:
         header = next(reader)
     except csv.Error as error:
@@ -267,8 +276,7 @@ def _csv_table(text: str, encoding: str) -> Table:
         encoding=encoding,
         separator=separator,
         decimal_mark="," if separator == ";" else ".",
-        # A data row takes at least one line (csv also ends a line at a lone carriage return).
-        max_rows=max(text.count("\n"), text.count("\r")) + 1,
+        max_rows=max_rows,
     )
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -338,7 +346,45 @@ def _xlsx_table(data: bytes) -> Table:
     )
 
 
-def read_table(file: "bytes | str | Table") -> Table:
+def _file_table(handle: BinaryIO) -> Table:
+    """The table of an open file (the command's), a UTF-8 CSV read as its rows are: a 500,000-row file
+    is never held whole, nor its text. The file is checked to be UTF-8 first, in pieces (a file in
+    another encoding, or a workbook, is read whole and detected as an upload is)."""
+    start = handle.read(4)
+    handle.seek(0)
+    if start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return read_table(handle.read())
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line_feeds = returns = 0
+    try:
+        while chunk := handle.read(1 << 20):
+            decoder.decode(chunk)
+            line_feeds, returns = line_feeds + chunk.count(b"\n"), returns + chunk.count(b"\r")
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        handle.seek(0)
+        return read_table(handle.read())
+    handle.seek(0)
+    return _csv_lines_table(_file_lines(handle), "UTF-8", max_rows=max(line_feeds, returns) + 1)
+
+
+def _file_lines(handle: BinaryIO) -> Iterator[str]:
+    """The lines of a UTF-8 file as `_lines` cuts them (at \r\n, \r or \n), a piece of the file at a
+    time; a byte order mark is dropped."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    rest = ""
+    while chunk := handle.read(1 << 20):
+        text = rest + decoder.decode(chunk)
+        # A carriage return at the end may be the first half of \r\n: it waits for the next piece.
+        end = len(text) - 1 if text.endswith("\r") else len(text)
+        last = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end))
+        yield from _lines(text[: last + 1])
+        rest = text[last + 1 :]
+    rest += decoder.decode(b"", final=True)
+    yield from _lines(rest)
+
+
+def read_table(file: "bytes | str | Table | BinaryIO") -> Table:
     """The table in an uploaded file: CSV (encoding and separator detected) or an XLSX workbook; a
     Table already read (and mapped by an import profile) is returned as it is.
 
@@ -346,6 +392,8 @@ def read_table(file: "bytes | str | Table") -> Table:
     old .xls workbook) when it cannot be read."""
     if isinstance(file, Table):
         return file
+    if isinstance(file, io.BufferedIOBase | io.RawIOBase):
+        return _file_table(file)
     if isinstance(file, str):
         return _csv_table(file, "UTF-8")
     if not file.strip():

@@ -34,6 +34,7 @@ per row and make a 50,000-row file take minutes.
 """
 
 import copy
+import io
 import itertools
 import re
 from array import array
@@ -49,7 +50,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.bulk import can_copy, copy_rows, reserve_ids
-from core.history.recording import record_created
+from core.history.recording import record_created, record_created_in_database
 from core.importers import (
     Choices,
     FileUnreadable,
@@ -64,6 +65,7 @@ from core.importers import (
 )
 from core.imports import ImportKind, Target, register
 from core.search import fold, nfc
+from core.short_tables import table_changed
 from countries.lookup import CellInvalid, Municipalities, Places
 from countries.models import Country, Region, municipality_outside, regions_outside
 
@@ -83,6 +85,8 @@ OPTIONAL_COLUMNS = (
     "tags",
 )
 BATCH_SIZE = 5_000
+#: Rows per COPY on PostgreSQL: the names and links of one chunk are held until its history is written.
+COPY_CHUNK = 50_000
 
 
 def _max_length(field_name: str) -> int:
@@ -90,7 +94,7 @@ def _max_length(field_name: str) -> int:
 
 
 def stakeholders_import_csv(
-    *, file: bytes | str | Table | Iterable[str], user=None, dry_run: bool = False
+    *, file: bytes | str | Table | io.BufferedIOBase | Iterable[str], user=None, dry_run: bool = False
 ) -> ImportReport:
     """Validate every row of a stakeholder CSV, then create all of them or none.
 
@@ -98,7 +102,7 @@ def stakeholders_import_csv(
     edit; the management command passes none and may import into any program country.
     `dry_run` validates only.
     """
-    if not isinstance(file, bytes | str | Table):  # lines of a text file
+    if not isinstance(file, bytes | str | Table | io.BufferedIOBase):  # lines of a text file
         file = "".join(file)
     try:
         table = read_table(file)
@@ -433,7 +437,7 @@ class _RowChecker:
             self.valid_rows += 1
             row = (kind, name, acronym, sector, level, country.pk, website, values["description"], folded)
             row += (organisation_id, municipality_id)
-            yield row, [region.pk for region in row_regions]
+            yield row, list(dict.fromkeys(region.pk for region in row_regions))  # a region named twice is one link
         errors.extend(table.errors)
 
 
@@ -474,72 +478,66 @@ WRITE_COLUMNS = (
 
 def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *, id_count: int) -> int:
     """Stream the valid rows to PostgreSQL with COPY while the rest of the file is still being
-    checked, then their regions and their history; return how many stakeholders were written.
+    checked, a chunk at a time, each chunk followed by its regions and its history; return how many
+    stakeholders were written.
 
     The COPY runs while Python validates the next rows, so the database inserts and maintains
     the table's indexes on the other core instead of after validation. Ids come from the
-    table's sequence, reserved in one query for as many rows as the file has lines (a few
-    unused ids are harmless gaps). As soon as a row is bad the stream stops (the rest of the
+    table's sequence, reserved in one query per chunk, never more in all than the file has lines
+    (a few unused ids are harmless gaps). As soon as a row is bad the stream stops (the rest of the
     file is still checked, for the report) and the caller rolls the transaction back.
 
-    Memory stays small whatever the file's size: only the new ids and their region links are
-    kept (as arrays of integers); the history is written afterwards from the rows read back in
-    batches (`_record_written`).
+    Memory stays small whatever the file's size: a chunk's ids, names and region links, and the
+    ids of all the new rows (as arrays of integers). The history of a chunk is made by the
+    database from the rows it has just written (`record_created_in_database`): one "created" row
+    per stakeholder, with who imported it, as every other path records.
     """
     table = Stakeholder._meta.db_table
-    through = Stakeholder.regions.through
+    through = Stakeholder.regions.through._meta.db_table
     created = array("q")
-    link_owners, link_regions = array("q"), array("q")
     with connection.cursor() as cursor:
-        ids = iter(reserve_ids(cursor, table, id_count))
         now = timezone.now().isoformat()
-
-        def records() -> Iterator[tuple]:
-            for row, regions in rows:
-                if checker.errors:
-                    for _rest in rows:
-                        pass  # checked for the report, never written
-                    return
-                pk = next(ids)
-                created.append(pk)
-                for region in regions:
-                    link_owners.append(pk)
-                    link_regions.append(region)
-                yield (pk, now, now, *row)
-
-        written = copy_rows(
-            cursor,
-            table,
-            ("id", "created_at", "updated_at", *WRITE_COLUMNS),
-            records(),
-            nullable=("organisation_id", "municipality_id"),
-        )
-        if link_owners and not checker.errors:
-            copy_rows(
+        while not checker.errors and len(created) < id_count:
+            # Each chunk's ids, reserved before its COPY starts (no query can run while it streams).
+            ids = iter(reserve_ids(cursor, table, min(COPY_CHUNK, id_count - len(created))))
+            pks, names, link_owners, link_regions = array("q"), [], array("q"), array("q")
+            written = copy_rows(
                 cursor,
-                through._meta.db_table,
-                ("stakeholder_id", "region_id"),
-                zip(link_owners, link_regions, strict=True),
+                table,
+                ("id", "created_at", "updated_at", *WRITE_COLUMNS),
+                _chunk(rows, checker, ids, now, pks, names, link_owners, link_regions),
+                nullable=("organisation_id", "municipality_id"),
             )
+            if checker.errors or not written:
+                break
+            if link_owners:
+                copy_rows(cursor, through, ("stakeholder_id", "region_id"), zip(link_owners, link_regions, strict=True))
+            record_created_in_database(Stakeholder, zip(pks, names, strict=True), m2m=("regions",))
+            created.extend(pks)
+            if written < COPY_CHUNK:
+                break
     checker.created_ids = created
-    if not checker.errors:
-        _record_written(created, link_owners, link_regions)
-    return written
+    table_changed(Stakeholder)
+    return len(created)
 
 
-def _record_written(created: array, link_owners: array, link_regions: array) -> None:
-    """The "created" history of rows written with COPY, a batch at a time: each batch read back in
-    one query (so no instance outlives its batch), with its regions from the links written."""
-    at = 0  # the links are in the order of the rows
-    for start in range(0, len(created), BATCH_SIZE):
-        pks = created[start : start + BATCH_SIZE].tolist()
-        last = pks[-1]
-        regions: dict[int, list[int]] = {}
-        while at < len(link_owners) and link_owners[at] <= last:
-            regions.setdefault(link_owners[at], []).append(link_regions[at])
-            at += 1
-        batch = Stakeholder._base_manager.filter(pk__in=pks).order_by("pk")
-        record_created(Stakeholder, list(batch), m2m={"regions": regions})
+def _chunk(rows, checker: _RowChecker, ids, now: str, pks: array, names: list[str], owners: array, regions: array):
+    """The next COPY_CHUNK valid rows as COPY writes them, each given the next reserved id; the ids,
+    names and region links of the chunk are appended to `pks`, `names`, `owners` and `regions`."""
+    for row, row_regions in rows:
+        if checker.errors:
+            for _rest in rows:
+                pass  # checked for the report, never written
+            return
+        pk = next(ids)
+        pks.append(pk)
+        names.append(Stakeholder.name_with_acronym(row[1], row[2]))
+        for region in row_regions:
+            owners.append(pk)
+            regions.append(region)
+        yield (pk, now, now, *row)
+        if len(pks) == COPY_CHUNK:
+            return
 
 
 def _record(created: list[Stakeholder], links: list[tuple[int, int]]) -> None:

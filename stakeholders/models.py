@@ -172,11 +172,12 @@ class Stakeholder(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.shown_name(self.name, self.acronym)
+        return self.name_with_acronym(self.name, self.acronym)
 
     @staticmethod
-    def shown_name(name: str, acronym: str) -> str:
-        """The name as `str()` shows it, for lists ordered by it from a few columns, without the rows."""
+    def name_with_acronym(name: str, acronym: str) -> str:
+        """How a stakeholder is named, from its two columns: for what lists or records a name without
+        building the row (a report's moves in `str()` order, the history of imported rows)."""
         return f"{name} ({acronym})" if acronym else name
 
     def get_absolute_url(self) -> str:

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from auditlog.context import disable_auditlog
 from auditlog.diff import model_instance_diff
 from django.apps import apps
 from django.conf import settings
@@ -18,10 +19,18 @@ from accounts.services import api_token_create
 from coalitions.models import Coalition, Commitment, Engagement, Membership
 from coalitions.services import coalition_create
 from core.history.context import history_context
-from core.history.recording import created_changes, is_recorded, not_recorded, recorded_models
+from core.history.recording import (
+    created_changes,
+    is_recorded,
+    not_recorded,
+    record_created,
+    record_created_in_database,
+    recorded_models,
+)
 from core.management.base import RecordedCommand
 from core.models import ObjectChange, RecordedQuerySet
-from countries.models import Country
+from core.testing import require_service
+from countries.models import Country, Municipality, Region
 from explorers_network.models import Campaign, Explorer, Topic
 from planning.importers import resources_import
 from planning.models import ResourceFlow
@@ -358,3 +367,45 @@ def test_countries_and_coalitions_are_attributed_to_their_country(world):
     assert last_change(Coalition.objects.get(pk=world.pe_coalition.pk)).country_pk == world.pe.pk
     assert last_change(world.admin).country_pk is None
     assert Country.objects.count() >= 2
+
+
+def test_the_history_postgresql_makes_of_copied_rows_equals_the_history_made_in_python(world):
+    """`record_created_in_database` (the import's COPY path) writes the entries `record_created` writes."""
+    require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database")
+    regions = list(Region.objects.filter(country=world.co, parent__isnull=True).order_by("-name")[:3])
+    municipality = Municipality.objects.filter(region=regions[0]).first()
+    with disable_auditlog():
+        rows = Stakeholder.objects.bulk_create(
+            [
+                Stakeholder(name="Ñandú «Zeta»", kind="organisation", sector="media", level="local", country=world.co),
+                Stakeholder(
+                    name='Ábaco "A"',
+                    acronym="AB",
+                    kind="person",
+                    sector="academia",
+                    level="national",
+                    country=world.co,
+                    organisation=world.co_org,
+                    municipality=municipality,
+                    description="Line one\nline two, with a comma",
+                ),
+            ]
+        )
+    links = {rows[0].pk: [region.pk for region in regions], rows[1].pk: []}
+    Stakeholder.regions.through.objects.bulk_create(
+        Stakeholder.regions.through(stakeholder_id=pk, region_id=region) for pk, pks in links.items() for region in pks
+    )
+    fields = ("action", "object_pk", "object_repr", "changes", "country_pk", "actor", "channel", "source", "cid")
+
+    def entries():
+        found = ObjectChange.objects.filter(object_id__in=[row.pk for row in rows], content_type__model="stakeholder")
+        return sorted(tuple(getattr(entry, name) for name in fields) for entry in found)
+
+    with history_context(channel="command", source="import_data", actor=world.admin):
+        record_created_in_database(Stakeholder, [(row.pk, str(row)) for row in rows], m2m=("regions",))
+        in_database = entries()
+        ObjectChange.objects.filter(object_id__in=[row.pk for row in rows]).delete()
+        record_created(Stakeholder, rows, m2m={"regions": links})
+        in_python = entries()
+    assert in_database == in_python
+    assert in_database[0][3]["regions"]["objects"] == sorted(str(region) for region in regions)

@@ -2,9 +2,11 @@
 NUL bytes, control characters, oversized cells, cells past the csv module's limit, look-alike
 digits, and files that are not UTF-8."""
 
+import io
+
 import pytest
 
-from core.importers import MAX_CELL_CHARS, cell_problem
+from core.importers import MAX_CELL_CHARS, cell_problem, read_table
 from planning.importers import resources_import
 from planning.models import ResourceFlow
 from stakeholders.importers import stakeholders_import_csv
@@ -128,3 +130,29 @@ def test_a_decimal_is_written_plainly():
     assert csv_cell(Decimal("0E+8")) == "0"
     assert csv_cell(Decimal("3234568.39000000")) == "3234568.39"
     assert csv_cell(Decimal("-5.10")) == "'-5.1"  # the formula guard still applies
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'name,sector\r\nAna,media\r\n\r\n"Two\nlines",other\r\n',
+        b"name;sector\rOld Mac;media\rEnd;other",  # lone carriage returns
+        "\ufeffname,sector\nFundación,media\n".encode(),  # a spreadsheet's byte order mark
+        "name,sector\nFundación,media\n".encode("cp1252"),  # not UTF-8: read whole, as an upload
+        b'name,sector\n"never closed,media\n',
+    ],
+)
+def test_an_open_file_reads_as_its_bytes_do(data):
+    """The command hands `read_table` the open file, which it reads as it goes: the same table."""
+    expected = read_table(data)
+    streamed = read_table(io.BufferedReader(io.BytesIO(data)))
+    assert (streamed.header, list(streamed.rows), streamed.errors) == (
+        expected.header,
+        list(expected.rows),
+        expected.errors,
+    )
+    assert (streamed.encoding, streamed.separator, streamed.max_rows) == (
+        expected.encoding,
+        expected.separator,
+        expected.max_rows,
+    )

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.short_tables import table_version
 from stakeholders.importers import stakeholders_import_csv
 from stakeholders.models import Stakeholder
 
@@ -259,3 +260,12 @@ def test_rows_with_ids_update_their_stakeholders_read_a_batch_of_lines_at_a_time
     assert (result.updated, result.unchanged, result.created) == (1, 4, 0)
     assert Stakeholder.objects.get(pk=pks[3]).acronym == "VV3"
     assert Stakeholder.objects.filter(name__startswith="Veeduría").count() == 5
+
+
+@pytest.mark.django_db
+def test_an_import_drops_the_stakeholder_tables_version_so_cached_drawings_are_redrawn():
+    before = table_version(Stakeholder)
+
+    assert stakeholders_import_csv(file=csv_of(*good_rows(3))).created == 3
+
+    assert table_version(Stakeholder) != before

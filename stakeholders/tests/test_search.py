@@ -3,6 +3,8 @@ the directory, the API's `q`, the pickers, the admin search and searches through
 Runs on SQLite and, with DATABASE_URL, on PostgreSQL; the query-plan test needs PostgreSQL."""
 
 import re
+import sys
+import unicodedata
 
 import pytest
 from django.db import connection
@@ -51,6 +53,21 @@ def test_fold_takes_accents_case_and_spacing_away():
     assert fold(DECOMPOSED) == fold(COMPOSED) == "fundacion sol wayuu"
     assert fold("Peña") == "pena"
     assert fold("") == fold(None) == ""
+
+
+def test_fold_removes_the_marks_of_every_script_as_its_plain_definition_does():
+    """The Latin marks are removed by one regular expression (core.search._LATIN_MARKS): the result is still
+    NFKD without any combining character, case-folded, single-spaced, for every code point."""
+
+    def plain(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text)
+        return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).casefold().split())
+
+    points = [chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF]
+    for start in range(0, len(points), 500):
+        text = "a" + "a".join(points[start : start + 500])  # each mark after a letter, as typed
+        assert fold(text) == plain(text)
+    assert fold("Cafe\u0301 \u0915\u093c") == plain("Cafe\u0301 \u0915\u093c") == "cafe \u0915"
 
 
 def directory(client, q: str) -> set[int]:

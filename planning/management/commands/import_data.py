@@ -1,6 +1,7 @@
 """Import a CSV or XLSX file through the same pipeline as the staff import page: all rows or none;
 `--dry-run` only checks (and, for resources, lists what would change)."""
 
+import contextlib
 import sys
 import time
 
@@ -32,18 +33,16 @@ class Command(RecordedCommand):
 
     def handle(self, *args, kind: str, path: str, dry_run: bool, profile: str | None = None, **options) -> None:
         started = time.monotonic()
-        try:
-            if path == "-":
-                content = sys.stdin.buffer.read()
-            else:
-                with open(path, "rb") as handle:
-                    content = handle.read()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from None
-        if profile:
-            report = self.import_with(kind, profile, content, dry_run=dry_run)
-        else:  # the kind's own pipeline, as the import page runs it (every country: no user)
-            report = kinds()[kind].run(file=content, user=None, dry_run=dry_run)
+        with contextlib.ExitStack() as stack:
+            try:
+                # The open file, not its bytes: a CSV in UTF-8 is read as its rows are (core.importers.read_table).
+                content = sys.stdin.buffer.read() if path == "-" else stack.enter_context(open(path, "rb"))
+            except OSError as error:
+                raise CommandError(f"Cannot read {path}: {error.strerror}") from None
+            if profile:
+                report = self.import_with(kind, profile, content, dry_run=dry_run)
+            else:  # the kind's own pipeline, as the import page runs it (every country: no user)
+                report = kinds()[kind].run(file=content, user=None, dry_run=dry_run)
         for error in report.errors:
             self.stderr.write(str(error))
         if not report.ok:
@@ -67,7 +66,7 @@ class Command(RecordedCommand):
             )
         )
 
-    def import_with(self, kind: str, name: str, content: bytes, *, dry_run: bool):
+    def import_with(self, kind: str, name: str, content, *, dry_run: bool):
         """The file read through a built-in profile or a saved one (by name; a name saved by two users is
         refused as ambiguous)."""
         from imports.models import ImportProfile
