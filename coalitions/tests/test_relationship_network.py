@@ -92,7 +92,7 @@ def test_initiative_search_without_script_offers_the_matches(staff_client, world
 
 def test_network_history_chooses_its_initiative_with_the_same_picker(staff_client, world):
     Initiative.objects.create(country=world.co, level="national", name="Transición Justa", shared_objective="x")
-    html = staff_client.get("/trends/networks/", {"initiative": world.co_initiative.pk}).content.decode()
+    html = staff_client.get("/network/history/", {"initiative": world.co_initiative.pk}).content.decode()
     assert f'name="initiative" value="{world.co_initiative.pk}" checked' in html
     assert "Transición Justa" not in html
 
