@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, fields
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -15,7 +16,9 @@ from django.utils.translation import pgettext_lazy
 from attachments.fields import attachments_relation
 from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
+from core.short_tables import table_version
 from core.validation import m2m_values
+from core.versions import code_version
 from countries.models import regions_outside
 from stakeholders.models import Stakeholder
 
@@ -256,6 +259,15 @@ class CoalitionQuerySet(ScopedQuerySet):
         """Public coalitions of public initiatives: a coalition shown alone would name a hidden initiative."""
         return self.filter(is_public=True, initiative__is_public=True)
 
+    def with_member_counts(self) -> "CoalitionQuerySet":
+        """Each coalition's current and former members (`members_current`, `members_former`), counted
+        off the memberships' indexes; `kept_member_counts` keeps them for the next reader."""
+        memberships = Membership.objects.filter(coalition=OuterRef("pk"))
+        return self.annotate(
+            members_current=count_of(memberships.filter(left_on__isnull=True)),
+            members_former=count_of(memberships.filter(left_on__isnull=False)),
+        )
+
     def with_health(self, today: datetime.date | None = None) -> "CoalitionQuerySet":
         """Each coalition's health figures as `health_*` annotations, which `Coalition.health()` then reads.
 
@@ -396,6 +408,33 @@ class Coalition(TimeStampedModel):
             Coalition.objects.filter(pk=self.pk).with_health(today).values(*(f"health_{name}" for name in names)).get()
         )
         return CoalitionHealth(**{name: row[f"health_{name}"] for name in names})
+
+
+#: How long a coalition's kept member counts live at most; a write to the memberships drops them sooner.
+#: Short, because a transaction that wrote, read the counts and then rolled back leaves counts of rows
+#: that never were (there is no hook on rollback), as for the roll-up's figures.
+MEMBER_COUNTS_TIMEOUT = 15 * 60
+
+
+def _member_counts_key(coalition_id: int) -> str:
+    (memberships,) = table_version(Membership)
+    return f"coalition-member-counts:{code_version()}:{memberships}:{coalition_id}"
+
+
+def kept_member_counts(coalition_id: int) -> tuple[int, int] | None:
+    """A coalition's current and former member counts as last counted, while no membership changed since.
+
+    Counting them reads every membership of the coalition (tens of thousands in the biggest), so
+    the coalition's page counts them once (`with_member_counts`) and keeps them under the memberships'
+    table version (core.short_tables), which every write to the table drops: None until then.
+    """
+    return cache.get(_member_counts_key(coalition_id))
+
+
+def keep_member_counts(coalition: "Coalition") -> None:
+    """Keep the counts `with_member_counts` annotated on the coalition, for `kept_member_counts`."""
+    counts = (coalition.members_current, coalition.members_former)
+    cache.set(_member_counts_key(coalition.pk), counts, MEMBER_COUNTS_TIMEOUT)
 
 
 #: Members the public site may name: organisations and groups, never a person.
