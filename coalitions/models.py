@@ -363,7 +363,12 @@ class Coalition(TimeStampedModel):
         ordering = ["name", "pk"]
         verbose_name = _("coalition")
         verbose_name_plural = _("coalitions")
-        indexes = [models.Index(fields=["status"], name="coalition_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="coalition_status_idx"),
+            # A page of coalitions in their order (a country's roll-up, the list) read off the index,
+            # rather than all of a country's thousands of coalitions sorted for 25 of them.
+            models.Index(fields=["name", "id"], name="coalition_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")),
