@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import is_staff_member
-from core.filters import ShortListChoiceField
 from core.forms import DateField, RowChoiceField, RowsChoiceField, ValidatedModelForm, offer_only
 from core.pickers import Picker
 from core.validation import constraint_message
@@ -384,12 +383,12 @@ class NetworkScopeForm(forms.Form):
     """The country or initiative whose relationship network a page shows (GET), and the colouring.
 
     Initiatives are a long list (every country's, growing with the program): chosen with the record
-    picker, so the page reads the chosen one and the matches of a search, never the whole table.
-    Countries are a short table, read from the cache (`ShortListChoiceField`). Only rendered: the
-    pages read their scope with `coalitions.network.network_scope`, which also decides the defaults.
+    picker, so the page reads the chosen one and the matches of a search, never the whole table;
+    the few countries are a select. Only rendered: the pages read their scope with
+    `coalitions.network.network_scope`, which also decides the defaults.
     """
 
-    country = ShortListChoiceField(queryset=Country.objects.none(), label=_("Country"), empty_label=None)
+    country = forms.ChoiceField(label=_("Country"))
     initiative = RowChoiceField(
         queryset=Initiative.objects.none(),
         required=False,
@@ -406,9 +405,10 @@ class NetworkScopeForm(forms.Form):
     def __init__(self, *, user, country, initiative, colour_by=None, search: str = "", colours: bool = False):
         # Not bound: the choices show the scope the page shows (the user's team country when none
         # was asked for), and rendering validates nothing (no query for the chosen initiative twice).
-        initial = {"country": None if initiative else country, "initiative": initiative, "colour": colour_by}
-        super().__init__(initial=initial)
-        self.fields["country"].queryset = Country.objects.visible_to(user)
+        shown = None if initiative or country is None else country.pk
+        super().__init__(initial={"country": shown, "initiative": initiative, "colour": colour_by})
+        # Listed once (a select of a model's rows reads them twice: for its `required` attribute too).
+        self.fields["country"].choices = [(row.pk, row.display_name) for row in Country.objects.visible_to(user)]
         self.fields["initiative"].queryset = Initiative.objects.visible_to(user)
         # The search typed for the no-JavaScript path, which a bound picker reads from the form's data.
         self.fields["initiative"].widget.query = search
