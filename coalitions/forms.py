@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import is_staff_member
-from core.forms import DateField, RowsChoiceField, ValidatedModelForm, offer_only
+from core.forms import DateField, RowChoiceField, RowsChoiceField, ValidatedModelForm, offer_only
 from core.pickers import Picker
 from core.validation import constraint_message
 from countries.models import Country, Region
@@ -377,3 +377,40 @@ class RollupPeriodForm(forms.Form):
         if self.errors:
             return Period.default()
         return period_of(start=chosen.get("start"), end=chosen.get("end"))
+
+
+class NetworkScopeForm(forms.Form):
+    """The country or initiative whose relationship network a page shows (GET), and the colouring.
+
+    Initiatives are a long list (every country's, growing with the program): chosen with the record
+    picker, so the page reads the chosen one and the matches of a search, never the whole table;
+    the few countries are a select. Only rendered: the pages read their scope with
+    `coalitions.network.network_scope`, which also decides the defaults.
+    """
+
+    country = forms.ChoiceField(label=_("Country"))
+    initiative = RowChoiceField(
+        queryset=Initiative.objects.none(),
+        required=False,
+        label=_("or initiative"),
+        widget=Picker(
+            search_label=_("Find an initiative by name"), any_label=_("No initiative: the country's network")
+        ),
+    )
+    colour = forms.ChoiceField(
+        label=_("Colour nodes by"),
+        choices=[("sector", _("Sector")), ("stance", _("Stance in the initiative"))],
+    )
+
+    def __init__(self, *, user, country, initiative, colour_by=None, search: str = "", colours: bool = False):
+        # Not bound: the choices show the scope the page shows (the user's team country when none
+        # was asked for), and rendering validates nothing (no query for the chosen initiative twice).
+        shown = None if initiative or country is None else country.pk
+        super().__init__(initial={"country": shown, "initiative": initiative, "colour": colour_by})
+        # Listed once (a select of a model's rows reads them twice: for its `required` attribute too).
+        self.fields["country"].choices = [(row.pk, row.display_name) for row in Country.objects.visible_to(user)]
+        self.fields["initiative"].queryset = Initiative.objects.visible_to(user)
+        # The search typed for the no-JavaScript path, which a bound picker reads from the form's data.
+        self.fields["initiative"].widget.query = search
+        if not colours:
+            del self.fields["colour"]

@@ -264,6 +264,15 @@ class CoalitionQuerySet(ScopedQuerySet):
         """Public coalitions of public initiatives: a coalition shown alone would name a hidden initiative."""
         return self.filter(is_public=True, initiative__is_public=True)
 
+    def with_member_counts(self) -> "CoalitionQuerySet":
+        """Each coalition's current and former members (`members_current`, `members_former`), counted
+        off the memberships' indexes; `kept_member_counts` keeps them for the next reader."""
+        memberships = Membership.objects.filter(coalition=OuterRef("pk"))
+        return self.annotate(
+            members_current=count_of(memberships.filter(left_on__isnull=True)),
+            members_former=count_of(memberships.filter(left_on__isnull=False)),
+        )
+
     def with_health(self, today: datetime.date | None = None) -> "CoalitionQuerySet":
         """Each coalition's health figures as `health_*` annotations, which `Coalition.health()` then reads.
 
@@ -359,7 +368,12 @@ class Coalition(TimeStampedModel):
         ordering = ["name", "pk"]
         verbose_name = _("coalition")
         verbose_name_plural = _("coalitions")
-        indexes = [models.Index(fields=["status"], name="coalition_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="coalition_status_idx"),
+            # A page of coalitions in their order (a country's roll-up, the list) read off the index,
+            # rather than all of a country's thousands of coalitions sorted for 25 of them.
+            models.Index(fields=["name", "id"], name="coalition_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")),
@@ -425,6 +439,33 @@ class Coalition(TimeStampedModel):
 #: (coalitions.rollup): a transaction that wrote, read the figures and rolled back leaves figures of
 #: rows that never were. The cache must be shared by every process (`CACHE_URL`).
 HEALTH_TIMEOUT = 15 * 60
+
+
+#: How long a coalition's kept member counts live at most; a write to the memberships drops them sooner.
+#: Short, because a transaction that wrote, read the counts and then rolled back leaves counts of rows
+#: that never were (there is no hook on rollback), as for the roll-up's figures.
+MEMBER_COUNTS_TIMEOUT = 15 * 60
+
+
+def _member_counts_key(coalition_id: int) -> str:
+    (memberships,) = table_version(Membership)
+    return f"coalition-member-counts:{code_version()}:{memberships}:{coalition_id}"
+
+
+def kept_member_counts(coalition_id: int) -> tuple[int, int] | None:
+    """A coalition's current and former member counts as last counted, while no membership changed since.
+
+    Counting them reads every membership of the coalition (tens of thousands in the biggest), so
+    the coalition's page counts them once (`with_member_counts`) and keeps them under the memberships'
+    table version (core.short_tables), which every write to the table drops: None until then.
+    """
+    return cache.get(_member_counts_key(coalition_id))
+
+
+def keep_member_counts(coalition: "Coalition") -> None:
+    """Keep the counts `with_member_counts` annotated on the coalition, for `kept_member_counts`."""
+    counts = (coalition.members_current, coalition.members_former)
+    cache.set(_member_counts_key(coalition.pk), counts, MEMBER_COUNTS_TIMEOUT)
 
 
 #: Members the public site may name: organisations and groups, never a person.

@@ -26,6 +26,7 @@ import hashlib
 from dataclasses import dataclass, fields
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -123,18 +124,21 @@ class Rollup:
 DISTINCT_ACTORS = ("members_active", "sectors", "participants")
 
 
-def rollup(coalitions: list[Coalition], period: Period, *, total_of: list[int] | None = None) -> Rollup:
+def rollup(coalitions: list[Coalition], period: Period, *, total_of: QuerySet | list[int] | None = None) -> Rollup:
     """The figures of each of these coalitions in the period, and in total (constant queries).
 
-    With `total_of` (the ids of every coalition the total counts, of which `coalitions` are a page),
-    the columns are those of `coalitions` and the total is that of `total_of`. The figures come from
-    the cache while none of the tables they count has changed (`core.short_tables.table_version`).
+    With `total_of` (every coalition the total counts, of which `coalitions` are a page: their ids,
+    or a queryset of them), the columns are those of `coalitions` and the total is that of `total_of`.
+    The figures come from the cache while none of the tables they count has changed
+    (`core.short_tables.table_version`).
     """
     ids = [coalition.pk for coalition in coalitions]
-    every = ids if total_of is None else list(total_of)
-    key, (per, totals) = _cached_figures(ids, every, period)
+    key, (per, totals) = _cached_figures(ids, period)
+    if total_of is not None:
+        total_key, totals = _cached_total(total_of, period)
+        key = f"{key}:{total_key}" if key else total_key
     columns = [Column(coalition=c, figures=Figures(**per[c.pk])) for c in coalitions]
-    return Rollup(period=period, columns=columns, total=Figures(**totals), key=key)
+    return Rollup(period=period, columns=columns, total=_figures_only(totals), key=key)
 
 
 #: The tables the figures count: a write to any of them (the actors' sectors, the coalitions' links,
@@ -147,29 +151,62 @@ COUNTED_MODELS = (Membership, Engagement, Commitment, Outcome, LearningNote, Coa
 FIGURES_TIMEOUT = 15 * 60
 
 
-def _cached_figures(ids: list[int], every: list[int], period: Period) -> tuple[str, tuple[dict, dict]]:
-    """The figures' key and the figures (each coalition's and the total), from the cache when kept."""
-    if not every:
+def _figures_key(kind: str, what, period: Period) -> str:
+    digest = hashlib.sha256(repr((table_version(*COUNTED_MODELS), what)).encode()).hexdigest()[:32]
+    return f"rollup-{kind}:{code_version()}:{period.start}:{period.end}:{timezone.localdate()}:{digest}"
+
+
+def _cached_figures(ids: list[int], period: Period) -> tuple[str, tuple[dict, dict]]:
+    """The figures' key and the figures (each coalition's and their total), from the cache when kept."""
+    if not ids:
         return "", ({}, dict.fromkeys(Figures.names(), 0))
-    digest = hashlib.sha256(repr((table_version(*COUNTED_MODELS), ids, sorted(every))).encode()).hexdigest()[:32]
-    key = f"rollup-figures:{code_version()}:{period.start}:{period.end}:{timezone.localdate()}:{digest}"
+    key = _figures_key("figures", ids, period)
     found = cache.get(key)
     if found is None:
-        found = _figures(ids, every, period)
+        found = _figures(ids, ids, period)
         cache.set(key, found, FIGURES_TIMEOUT)
     return key, found
 
 
-def _figures(ids: list[int], every: list[int], period: Period) -> tuple[dict, dict]:
+def _cached_total(every: QuerySet | list[int], period: Period) -> tuple[str, dict]:
+    """The total of a set of coalitions (with how many they are, `coalitions`), from the cache when kept.
+
+    A queryset is known by its SQL, not by its rows: a country's thousands of coalitions are neither
+    listed nor sorted to find their kept total, and a change to any coalition changes the key.
+    """
+    what = _query_text(every) if isinstance(every, QuerySet) else sorted(every)
+    if not what:
+        return "", {**dict.fromkeys(Figures.names(), 0), "coalitions": 0}
+    key = _figures_key("total", what, period)
+    found = cache.get(key)
+    if found is None:
+        found = _totals(every, period)
+        cache.set(key, found, FIGURES_TIMEOUT)
+    return key, found
+
+
+def _query_text(queryset: QuerySet) -> str:
+    try:
+        return str(queryset.order_by().values("pk").query)
+    except EmptyResultSet:  # `.none()`, or a scope that can match nothing
+        return ""
+
+
+def _figures_only(totals: dict) -> Figures:
+    return Figures(**{name: totals[name] for name in Figures.names()})
+
+
+def _figures(ids: list[int], every: QuerySet | list[int], period: Period) -> tuple[dict, dict]:
     """Each coalition's figures (of `ids`) and the total (of `every`), from the database."""
     per: dict[int, dict[str, int]] = {pk: {} for pk in ids}
     totals: dict[str, int] = {}
     if ids:
         _count_into(per, totals, ids, period)
-    if set(every) == set(ids):
+    if not isinstance(every, QuerySet) and set(every) == set(ids):
         summed = {name: sum(per[pk].get(name, 0) for pk in ids) for name in Figures.names()}
         return per, {**summed, **totals}
-    return per, _totals(every, period)
+    totals = _totals(every, period)
+    return per, {name: totals[name] for name in Figures.names()}
 
 
 def _count_into(per: dict, totals: dict, ids: list[int], period: Period) -> None:
@@ -267,17 +304,20 @@ def _counts(rows_of: dict, coalition: dict) -> dict:
     }
 
 
-def _totals(ids: list[int], period: Period) -> dict[str, int]:
+def _totals(every: QuerySet | list[int], period: Period) -> dict[str, int]:
     """The total of these coalitions in one query, without counting each of them: the figures that
-    count actors count each once, the others are what the columns of all of them would sum to."""
+    count actors count each once, the others are what the columns of all of them would sum to; and
+    how many coalitions they are (`coalitions`)."""
+    ids = every.order_by().values("pk") if isinstance(every, QuerySet) else list(every)
     rows_of = _rows(period)
     counts = _counts(rows_of, {"coalition__in": ids})
     # A sector is never empty, so COUNT(DISTINCT) counts what the set of the columns' sectors holds.
     members = rows_of["members"].filter(coalition_id__in=ids)
     counts["sectors"] = count_of(members, "stakeholder__sector", distinct=True)
-    # One row (the first coalition's) to hang the uncorrelated counts on: each evaluated once.
-    row = Coalition.objects.filter(pk=ids[0]).order_by().values("pk").annotate(**counts).get()
-    return {name: row[name] for name in counts}
+    counts["coalitions"] = count_of(Coalition.objects.filter(pk__in=ids))
+    # One row of the table to hang the uncorrelated counts on: each evaluated once.
+    row = Coalition.objects.order_by("pk").values("pk").annotate(**counts).first()
+    return {name: row[name] if row else 0 for name in counts}
 
 
 def coalition_rollup_coalitions(coalition: Coalition, user) -> list[Coalition]:
@@ -291,12 +331,18 @@ ROLLUP_PAGE_SIZE = 25
 
 
 def rollup_page(coalitions: QuerySet, period: Period, number) -> tuple[Rollup, Page]:
-    """A page of these coalitions (by name) side by side, with the total of all of them, and the page."""
+    """A page of these coalitions (by name) side by side, with the total of all of them, and the page.
+
+    The total and the number of coalitions it counts are kept as one figure (`_cached_total`), so a
+    page reads its own coalitions alone, off `coalition_name_idx`, however many the country has.
+    """
     coalitions = coalitions.order_by("name", "pk")
-    every = list(coalitions.values_list("pk", flat=True))
-    page = Paginator(every, ROLLUP_PAGE_SIZE).get_page(number)
-    shown = list(coalitions.filter(pk__in=page.object_list)) if page.object_list else []
-    return rollup(shown, period, total_of=every), page
+    _key, total = _cached_total(coalitions, period)
+    paginator = Paginator(coalitions, ROLLUP_PAGE_SIZE)
+    paginator.count = total["coalitions"]  # a cached_property: the figure the total already has
+    page = paginator.get_page(number)
+    shown = list(page.object_list)
+    return rollup(shown, period, total_of=coalitions), page
 
 
 def coalitions_of(user, **where) -> list[Coalition]:

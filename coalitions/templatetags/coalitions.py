@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from core.svg import Series, palette_class, stance_class, time_chart
 from stakeholders.models import Stakeholder
 
+from ..forms import NetworkScopeForm
 from ..models import Assessment, Engagement, Membership
 
 register = template.Library()
@@ -69,3 +70,19 @@ def stakeholder_sections(context, stakeholder) -> dict:
         .prefetch_related(Prefetch("participants", queryset=Stakeholder.objects.only("pk", "name", "acronym")))
         .order_by("-occurred_on", "-pk")[:TIMELINE_LENGTH],
     }
+
+
+@register.simple_tag(takes_context=True)
+def network_scope_form(context, *, colours: bool = False):
+    """The choice of a network (coalitions/includes/network_scope_form.html), for every page that shows
+    one (the network today and its history): built here from the scope the page shows, so each page
+    gets the same record picker without building the form itself."""
+    request = context["request"]
+    return NetworkScopeForm(
+        user=request.user,
+        country=context.get("country"),
+        initiative=context.get("initiative"),
+        colour_by=context.get("colour_by"),
+        search=(request.GET.get("initiative_q") or "").strip(),
+        colours=colours,
+    )

@@ -164,3 +164,39 @@ def test_detail_member_rows_from_the_cache_equal_a_fresh_rendering_and_follow_ev
     kept = _member_rows(staff_client.get(url))
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert _member_rows(staff_client.get(url)) == kept
+
+
+def _counts(response) -> tuple[int, int]:
+    coalition = response.context["coalition"]
+    return coalition.members_current, coalition.members_former
+
+
+def test_detail_member_counts_from_the_cache_follow_every_change_to_the_memberships(staff_client, world, settings):
+    url = world.co_coalition.get_absolute_url()
+    assert _counts(staff_client.get(url)) == (2, 0)
+    assert _counts(staff_client.get(url)) == (2, 0)  # kept
+    # Through the page's own form, a bulk write, an update and a delete: each shows at once.
+    joining = Stakeholder.objects.create(country=world.co, name="Red Solar", sector="community", level="local")
+    response = staff_client.post(
+        reverse("coalitions:membership_create", kwargs={"pk": world.co_coalition.pk}),
+        {"stakeholder": joining.pk, "role": "member", "joined_on": "2026-01-20"},
+    )
+    assert response.status_code == 302
+    assert _counts(staff_client.get(url)) == (3, 0)
+    people = Stakeholder.objects.bulk_create(
+        Stakeholder(country=world.co, name=f"Member {index}", sector="media", level="local") for index in range(3)
+    )
+    Membership.objects.bulk_create(
+        Membership(coalition=world.co_coalition, stakeholder=person, joined_on=datetime.date(2026, 1, 2))
+        for person in people
+    )
+    assert _counts(staff_client.get(url)) == (6, 0)
+    Membership.objects.filter(stakeholder__in=people).update(left_on=datetime.date(2026, 2, 1))
+    assert _counts(staff_client.get(url)) == (3, 3)
+    Membership.objects.get(stakeholder=joining, coalition=world.co_coalition).delete()
+    kept = _counts(staff_client.get(url))
+    assert kept == (2, 3)
+    # Another coalition's counts are its own, and what the cache gave is what counting without it gives.
+    assert _counts(staff_client.get(world.pe_coalition.get_absolute_url())) == (2, 0)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert _counts(staff_client.get(url)) == kept

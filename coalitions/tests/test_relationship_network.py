@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from coalitions.models import Assessment
+from coalitions.models import Assessment, Initiative
 from stakeholders.models import Relationship, Stakeholder
 
 
@@ -71,6 +71,32 @@ def test_empty_network_says_so(staff_client, world):
     assert "No relationships recorded here yet" in response.content.decode()
 
 
+def test_initiative_is_chosen_with_the_record_picker_not_a_list_of_every_initiative(staff_client, world):
+    Initiative.objects.create(country=world.co, level="national", name="Transición Justa", shared_objective="x")
+    html = staff_client.get("/relationships/", {"initiative": world.co_initiative.pk}).content.decode()
+    assert f'name="initiative" value="{world.co_initiative.pk}" checked' in html
+    assert 'name="initiative_q"' in html
+    # Neither the other initiatives nor another country's are listed until a search asks for them.
+    assert "Transición Justa" not in html
+    assert world.pe_initiative.name not in html
+
+
+def test_initiative_search_without_script_offers_the_matches(staff_client, world):
+    Initiative.objects.create(country=world.co, level="national", name="Transición Justa", shared_objective="x")
+    response = staff_client.get("/relationships/", {"country": world.co.pk, "initiative_q": "transic"})
+    html = response.content.decode()
+    assert "Transición Justa" in html
+    assert world.co_initiative.name not in html
+    assert response.context["country"] == world.co  # the search changes no scope
+
+
+def test_network_history_chooses_its_initiative_with_the_same_picker(staff_client, world):
+    Initiative.objects.create(country=world.co, level="national", name="Transición Justa", shared_objective="x")
+    html = staff_client.get("/network/history/", {"initiative": world.co_initiative.pk}).content.decode()
+    assert f'name="initiative" value="{world.co_initiative.pk}" checked' in html
+    assert "Transición Justa" not in html
+
+
 def test_bad_scope_is_404_not_500(staff_client, world):
     assert staff_client.get("/relationships/", {"country": "999999"}).status_code == 404
     assert staff_client.get("/relationships/", {"initiative": "999999"}).status_code == 404
@@ -85,7 +111,8 @@ def test_query_count_is_constant(staff_client, world, django_assert_num_queries,
     )
     for a, b in itertools.pairwise(others):
         Relationship.objects.create(source=a, target=b, kind="alliance")
-    with django_assert_num_queries(7):
+    # The session, the user, the country, the countries, the actors and ties (no list of initiatives).
+    with django_assert_num_queries(6):
         staff_client.get("/relationships/", {"country": world.co.pk})
 
 
@@ -105,10 +132,11 @@ def test_initiative_network_query_count_is_constant(staff_client, world, django_
             stance=index % 5 - 2,
         )
         Relationship.objects.create(source=stakeholder, target=world.co_mayor, kind="influence")
-    # Computed after a write: the scope and pickers (five), then the stances, actors and ties.
+    # Computed after a write: the scope and its form (five), then the stances, actors and ties.
     with django_assert_num_queries(8):
         staff_client.get("/relationships/", {"initiative": world.co_initiative.pk})
-    # Kept: the session, the user, the initiative, the countries and the initiatives picker; no actor or tie.
+    # Kept: the session, the user, the initiative, the countries and the picker's chosen initiative
+    # (not a list of every initiative); no actor or tie.
     with django_assert_num_queries(5):
         response = staff_client.get("/relationships/", {"initiative": world.co_initiative.pk})
     assert response.content.decode().count('class="node"') == extra + 1

@@ -483,6 +483,31 @@ def test_a_country_roll_up_shows_a_page_of_coalitions_with_the_total_of_all(staf
     assert "not only those of this page" in first.content.decode()
 
 
+def test_a_kept_country_total_follows_a_new_coalition_and_equals_the_total_counted_afresh(
+    staff_client, national, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(rollups, "ROLLUP_PAGE_SIZE", 2)
+    url = reverse("coalitions:country_rollup", kwargs={"code": "co"})
+    query = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}
+    staff_client.get(url, query)
+    # Kept: the session, the user, the country and the page's own coalitions; no coalition is listed to
+    # find the total, nor any figure counted.
+    with django_assert_num_queries(4):
+        kept = staff_client.get(url, query).context
+    coalitions = list(Coalition.objects.filter(initiative__country=national.co))
+    assert kept["rollup_page"].paginator.count == len(coalitions)
+    assert kept["rollup"].total == afresh(coalitions)[1]
+    newcomer = Coalition.objects.create(
+        initiative=national.co_initiative, name="Coalición Magdalena", level="local", shared_goal="g"
+    )
+    Membership.objects.create(
+        coalition=newcomer, stakeholder=actor(national, "Red Magdalena", "media"), joined_on=START
+    )
+    after = staff_client.get(url, query).context
+    assert after["rollup_page"].paginator.count == len(coalitions) + 1
+    assert after["rollup"].total == afresh([*coalitions, newcomer])[1] != kept["rollup"].total
+
+
 def test_a_roll_up_page_shows_what_changed_since_its_table_was_kept(staff_client, national):
     url = reverse("coalitions:country_rollup", kwargs={"code": "co"})
     query = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}

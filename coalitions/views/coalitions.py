@@ -32,7 +32,16 @@ from ..forms import (
     MembershipRoleForm,
     RollupPeriodForm,
 )
-from ..models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
+from ..models import (
+    Coalition,
+    Commitment,
+    Engagement,
+    LearningNote,
+    Membership,
+    Outcome,
+    keep_member_counts,
+    kept_member_counts,
+)
 from ..rollup import coalition_rollup_coalitions, rollup
 
 PAGE_SIZE = 25
@@ -91,19 +100,20 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     their roll-up.
 
     Current members are read in (joined_on, id) order straight off `membership_open_page_idx`; both
-    totals are counts annotated on the coalition, read off the membership indexes.
+    totals are counts annotated on the coalition, kept in the cache until the memberships change.
     """
     user = request.user
-    memberships = Membership.objects.filter(coalition=OuterRef("pk"))
-    coalition = _visible_coalition(
-        request,
-        pk,
-        Coalition.objects.select_related("initiative__country", "parent").annotate(
-            members_current=count_of(memberships.filter(left_on__isnull=True)),
-            members_former=count_of(memberships.filter(left_on__isnull=False)),
-            has_children=Exists(Coalition.objects.visible_to(user).filter(parent=OuterRef("pk"))),
-        ),
+    coalitions = Coalition.objects.select_related("initiative__country", "parent").annotate(
+        has_children=Exists(Coalition.objects.visible_to(user).filter(parent=OuterRef("pk")))
     )
+    # The member counts grow with the coalition: counted with the coalition's query only when the
+    # counts kept since the last change to the memberships are not found.
+    kept = kept_member_counts(pk)
+    coalition = _visible_coalition(request, pk, coalitions if kept else coalitions.with_member_counts())
+    if kept:
+        coalition.members_current, coalition.members_former = kept
+    else:
+        keep_member_counts(coalition)
     # Only the columns the members tables show: fewer to load, and a smaller key for their cache.
     members = (
         Membership.objects.visible_to(user)

@@ -15,11 +15,9 @@ from django.utils.translation import gettext as _
 
 from core.access import staff_required
 from core.svg import svg_download
-from countries.models import Country
 from stakeholders.models import Relationship
 from stakeholders.network import EDGE_STYLES
 
-from ..models import Initiative
 from ..network import network_colour, network_key, network_scope, scope_network
 
 
@@ -51,11 +49,6 @@ def relationship_network(request):
         "country": country,
         "initiative": initiative,
         "colour_by": colour_by,
-        "countries": Country.objects.visible_to(user),
-        # The picker shows each initiative's name and country code, and nothing else.
-        "initiatives": Initiative.objects.visible_to(user)
-        .select_related("country")
-        .only("pk", "name", "country__code"),
         "edge_legend": [
             (colour, dash, label) for kind, label in Relationship.Kind.choices for colour, dash in [EDGE_STYLES[kind]]
         ],
