@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coalitions', '0004_initiative_coalition_spanish_texts'),
+        ('coalitions', '0005_initiative_activity_indexes'),
         ('countries', '0004_municipalities'),
         ('planning', '0002_resource_flow_municipality'),
     ]
