@@ -77,9 +77,13 @@ def scope_network(
 
     A country's network holds only the stakeholders with at least one tie there: dozens of
     isolated dots would hide it. The layout and the figures (betweenness, groups) are most of the
-    page's work: kept in the cache under `network_key`.
+    page's work: kept in the cache under `network_key`. The figures without the drawing are the
+    monthly snapshots', read once a month per network: built, not kept (keeping a country's network
+    costs more than building its figures).
     """
     colour_by = network_colour(initiative=initiative, colour_by=colour_by)
+    if not draw:
+        return colour_by, _build(country=country, initiative=initiative, user=user, colour_by=colour_by, draw=False)
     key = network_key(country=country, initiative=initiative, user=user, colour_by=colour_by, draw=draw)
     network = cache.get(key)
     if network is None:
