@@ -11,14 +11,13 @@ import math
 from collections import defaultdict
 from dataclasses import astuple, dataclass
 
-from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member
-from core.short_tables import table_version
+from core.short_tables import kept, table_version
 from core.svg import Anchor, Box, label_box, label_text, num, place_labels, shorten, stance_class, text_width
 from core.versions import rendering_key
 from stakeholders.models import Stakeholder
@@ -306,11 +305,7 @@ def stakeholder_map(points: list[MapPoint], *, title: str) -> StakeholderMap:
     is another key (nothing to invalidate).
     """
     key = points_key(points, "drawing", title)
-    drawing = cache.get(key)
-    if drawing is None:
-        drawing = _draw(points, title=title)
-        cache.set(key, drawing, DRAWING_TIMEOUT)
-    return drawing
+    return kept(key, lambda: _draw(points, title=title), timeout=DRAWING_TIMEOUT)
 
 
 def _draw(points: list[MapPoint], *, title: str) -> StakeholderMap:

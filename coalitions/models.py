@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from attachments.fields import attachments_relation
 from core.expressions import count_of
 from core.models import HttpsURLField, ScopedQuerySet, TimeStampedModel
-from core.short_tables import table_version
+from core.short_tables import KEPT_TIMEOUT, kept, table_version
 from core.validation import m2m_values
 from core.versions import code_version
 from countries.models import regions_outside
@@ -421,30 +421,13 @@ class Coalition(TimeStampedModel):
             return CoalitionHealth(**{name: getattr(self, f"health_{name}") for name in names})
         day = today or timezone.localdate()
         key = f"coalition-health:{code_version()}:{self.pk}:{day}:{':'.join(table_version(*HEALTH_TABLES))}"
-        figures = cache.get(key)
-        if figures is None:
-            figures = self.counted_health(day)
-            cache.set(key, figures, HEALTH_TIMEOUT)
-        return CoalitionHealth(**figures)
+        return CoalitionHealth(**kept(key, lambda: self.counted_health(day)))
 
     def counted_health(self, day: datetime.date) -> dict[str, int]:
         """The health figures of `day` counted from the rows (`with_health`), in one query: what the cache keeps."""
         names = CoalitionHealth.names()
         row = Coalition.objects.filter(pk=self.pk).with_health(day).values(*(f"health_{name}" for name in names)).get()
         return {name: row[f"health_{name}"] for name in names}
-
-
-#: How long a coalition's kept health figures live at most; writes drop them sooner (the key also names
-#: the day, for the members of that day, the last 90 days and what is overdue). Short, as the roll-ups'
-#: (coalitions.rollup): a transaction that wrote, read the figures and rolled back leaves figures of
-#: rows that never were. The cache must be shared by every process (`CACHE_URL`).
-HEALTH_TIMEOUT = 15 * 60
-
-
-#: How long a coalition's kept member counts live at most; a write to the memberships drops them sooner.
-#: Short, because a transaction that wrote, read the counts and then rolled back leaves counts of rows
-#: that never were (there is no hook on rollback), as for the roll-up's figures.
-MEMBER_COUNTS_TIMEOUT = 15 * 60
 
 
 def _member_counts_key(coalition_id: int) -> str:
@@ -465,7 +448,7 @@ def kept_member_counts(coalition_id: int) -> tuple[int, int] | None:
 def keep_member_counts(coalition: "Coalition") -> None:
     """Keep the counts `with_member_counts` annotated on the coalition, for `kept_member_counts`."""
     counts = (coalition.members_current, coalition.members_former)
-    cache.set(_member_counts_key(coalition.pk), counts, MEMBER_COUNTS_TIMEOUT)
+    cache.set(_member_counts_key(coalition.pk), counts, KEPT_TIMEOUT)
 
 
 #: Members the public site may name: organisations and groups, never a person.

@@ -13,13 +13,12 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import is_staff_member
-from core.short_tables import table_version
+from core.short_tables import kept, table_version
 from core.versions import rendering_key
 from stakeholders.models import Stakeholder
 
@@ -189,12 +188,6 @@ def moves_where(*, user, as_of: datetime.date | None, since: datetime.date, **wh
     return sorted((Move(now=a, before=before.get((a.stakeholder_id, a.initiative_id))) for a in now), key=_order)
 
 
-#: How long the order of who moved is kept at most: its key holds the versions of the tables it is
-#: read from, which every write drops, but a transaction that wrote, read and rolled back would leave
-#: an order of rows that never were (there is no hook on rollback).
-MOVED_TIMEOUT = 15 * 60
-
-
 class Moved(Sequence):
     """The actors whose position changed since `since` (or who were first assessed since), furthest
     first as `moves_where` orders them, read from the database only when iterated: a page of a
@@ -261,11 +254,7 @@ def moved_where(*, user, as_of: datetime.date | None, since: datetime.date, **wh
     scope = "staff" if is_staff_member(user) else f"user:{getattr(user, 'pk', None)}"
     asked = sorted((lookup, getattr(value, "pk", value)) for lookup, value in where.items())
     key = "moved-order:" + rendering_key(table_version(Assessment, Stakeholder, Initiative), scope, asked, as_of, since)
-    order = cache.get(key)
-    if order is None:
-        order = _moved_order(_moved_rows(user=user, as_of=as_of, since=since, **where))
-        cache.set(key, order, MOVED_TIMEOUT)
-    return Moved(order)
+    return Moved(kept(key, lambda: _moved_order(_moved_rows(user=user, as_of=as_of, since=since, **where))))
 
 
 def _moved_rows(*, user, as_of: datetime.date | None, since: datetime.date, **where) -> list[tuple]:

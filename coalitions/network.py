@@ -6,12 +6,11 @@ are `stakeholders.network`'s; what belongs here is the scope: an initiative's ne
 the actors assessed in it, coloured by their latest stance (this app's models).
 """
 
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 
 from core.access import is_staff_member
 from core.parsing import parse_id
-from core.short_tables import table_version
+from core.short_tables import kept, table_version
 from core.versions import rendering_key
 from countries.models import Country
 from stakeholders.models import Relationship, Stakeholder
@@ -85,10 +84,11 @@ def scope_network(
     if not draw:
         return colour_by, _build(country=country, initiative=initiative, user=user, colour_by=colour_by, draw=False)
     key = network_key(country=country, initiative=initiative, user=user, colour_by=colour_by, draw=draw)
-    network = cache.get(key)
-    if network is None:
-        network = _build(country=country, initiative=initiative, user=user, colour_by=colour_by, draw=draw)
-        cache.set(key, network, NETWORK_TIMEOUT)
+    network = kept(
+        key,
+        lambda: _build(country=country, initiative=initiative, user=user, colour_by=colour_by, draw=True),
+        timeout=NETWORK_TIMEOUT,
+    )
     return colour_by, network
 
 

@@ -23,9 +23,8 @@ coalitions they are in; every other figure is the sum of the columns.
 
 import datetime
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Q, QuerySet
@@ -33,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.expressions import count_of
-from core.short_tables import table_version
+from core.short_tables import kept, table_version
 from core.versions import code_version
 from stakeholders.models import Stakeholder
 
@@ -117,7 +116,8 @@ class Rollup:
     columns: list[Column]
     total: Figures
     #: The figures' key in the cache: the pages keep their rendered table under it (it changes with them).
-    key: str = ""
+    #: Not part of what the roll-up is: the same figures read through another entry are the same roll-up.
+    key: str = field(default="", compare=False)
 
 
 #: Figures that count actors: the total counts each actor once, not once per coalition.
@@ -144,11 +144,6 @@ def rollup(coalitions: list[Coalition], period: Period, *, total_of: QuerySet | 
 #: The tables the figures count: a write to any of them (the actors' sectors, the coalitions' links,
 #: an engagement's participants and a note's shares included) drops every kept roll-up.
 COUNTED_MODELS = (Membership, Engagement, Commitment, Outcome, LearningNote, Coalition, Stakeholder)
-#: How long kept figures live at most; writes drop them sooner (the key also names today, for overdue).
-#: Short, because a transaction that wrote, read a roll-up and then rolled back leaves figures of rows
-#: that never were (there is no hook on rollback). The cache must be shared by every process
-#: (`CACHE_URL`), as for `core.short_tables`.
-FIGURES_TIMEOUT = 15 * 60
 
 
 def _figures_key(kind: str, what, period: Period) -> str:
@@ -160,12 +155,8 @@ def _cached_figures(ids: list[int], period: Period) -> tuple[str, tuple[dict, di
     """The figures' key and the figures (each coalition's and their total), from the cache when kept."""
     if not ids:
         return "", ({}, dict.fromkeys(Figures.names(), 0))
-    key = _figures_key("figures", ids, period)
-    found = cache.get(key)
-    if found is None:
-        found = _figures(ids, ids, period)
-        cache.set(key, found, FIGURES_TIMEOUT)
-    return key, found
+    key = _figures_key("figures", ids, period)  # it names today too, for what is overdue
+    return key, kept(key, lambda: _figures(ids, ids, period))
 
 
 def _cached_total(every: QuerySet | list[int], period: Period) -> tuple[str, dict]:
@@ -178,11 +169,7 @@ def _cached_total(every: QuerySet | list[int], period: Period) -> tuple[str, dic
     if not what:
         return "", {**dict.fromkeys(Figures.names(), 0), "coalitions": 0}
     key = _figures_key("total", what, period)
-    found = cache.get(key)
-    if found is None:
-        found = _totals(every, period)
-        cache.set(key, found, FIGURES_TIMEOUT)
-    return key, found
+    return key, kept(key, lambda: _totals(every, period))
 
 
 def _query_text(queryset: QuerySet) -> str:

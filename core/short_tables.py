@@ -21,6 +21,8 @@ import functools
 import hashlib
 import re
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
@@ -29,6 +31,8 @@ from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .versions import code_version
+
+T = TypeVar("T")
 
 
 def is_short_table(model: type[models.Model]) -> bool:
@@ -91,10 +95,25 @@ def rows(queryset: models.QuerySet) -> list[models.Model]:
     return found
 
 
-#: How long a kept count lives at most; writes drop it sooner. Short, as for the roll-ups
-#: (coalitions.rollup): a transaction that wrote, counted and then rolled back leaves the count of
-#: rows that never were, and there is no hook on rollback.
-COUNT_TIMEOUT = 15 * 60
+#: How long a figure or a rendering kept under table versions lives at most; writes drop it sooner
+#: (its key names the versions). Short, because a transaction that wrote, read the figure and then
+#: rolled back leaves a figure of rows that never were, and there is no hook on rollback. The cache
+#: must be shared by every process (`CACHE_URL`).
+KEPT_TIMEOUT = 15 * 60
+
+
+def kept(key: str, compute: Callable[[], T], *, timeout: int = KEPT_TIMEOUT) -> T:
+    """`compute()`, from the cache while `key` is unchanged: the one way a figure or a drawing is kept.
+
+    A key that names the versions of the tables it reads (`table_version`) is kept `KEPT_TIMEOUT` at
+    most; one that holds every value it shows (`core.versions.rendering_key`) can be kept longer,
+    since a change is another key."""
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout)
+    return found
+
 
 #: The tables an SQL statement reads: each is named, quoted, after a FROM or a JOIN (Django's SQL).
 _READ_TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"([^"]+)"')
@@ -118,12 +137,7 @@ def kept_count(queryset: models.QuerySet) -> int:
         return queryset.count()
     versions = table_version(*sorted({owners[table] for table in tables}, key=lambda model: model._meta.label))
     digest = hashlib.sha256(repr((versions, queryset.db, sql, params)).encode()).hexdigest()
-    key = f"kept-count:{code_version()}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = queryset.count()
-        cache.set(key, found, COUNT_TIMEOUT)
-    return found
+    return kept(f"kept-count:{code_version()}:{digest}", queryset.count)
 
 
 @functools.cache

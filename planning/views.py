@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.access import is_staff_member, staff_required
 from core.exports import table_download, table_response
 from core.parsing import parse_id
-from core.short_tables import table_version
+from core.short_tables import kept, table_version
 from core.versions import rendering_key
 from core.views import confirm_action, get_editable_or_403, get_visible_or_404
 from countries.models import Country, Municipality, Region
@@ -256,8 +255,6 @@ def resources_index(request):
 
 #: The tables a region's resource figures read: a write to any of them drops the kept figures.
 FIGURE_TABLES = (ResourceFlow, BudgetExecution, PlanObjective, Municipality, Region)
-#: How long a region's figures are kept at most (writes drop them sooner).
-FIGURES_TIMEOUT = 60 * 60
 
 
 def _resources_context(request, region: Region) -> dict:
@@ -269,11 +266,7 @@ def _resources_context(request, region: Region) -> dict:
     key = "region-resources:" + rendering_key(
         table_version(*FIGURE_TABLES), region.pk, str(flows.query), str(executions.query), asked
     )
-    kept = cache.get(key)
-    if kept is None:
-        kept = _figures_of(region, flows, executions, asked)
-        cache.set(key, kept, FIGURES_TIMEOUT)
-    return {"region": region, **kept}
+    return {"region": region, **kept(key, lambda: _figures_of(region, flows, executions, asked))}
 
 
 def _figures_of(region: Region, flows, executions, asked: int | None) -> dict:

@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.formats import date_format
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, Initiative, Outcome
 from core.access import is_staff_member
+from core.short_tables import kept as kept_figures
 from core.short_tables import table_version
 from core.svg import Series, palette_class, stance_class, time_chart
 from core.versions import rendering_key
@@ -31,10 +31,6 @@ from .services import month_start
 
 MONTHS = 12
 QUARTERS = 8
-#: How long a panel's kept figures live at most; writes drop them sooner. Short, because a transaction
-#: that wrote, read a panel and then rolled back leaves figures of rows that never were (no hook on
-#: rollback), as for the roll-ups (coalitions.rollup).
-FIGURES_TIMEOUT = 15 * 60
 
 
 def kept(*, user, rows: QuerySet, tables: tuple, today: datetime.date, figures: Callable[[], dict]) -> dict:
@@ -48,11 +44,7 @@ def kept(*, user, rows: QuerySet, tables: tuple, today: datetime.date, figures: 
     if not is_staff_member(user) or rows.query.is_empty():
         return figures()
     key = "dashboard-figures:" + rendering_key(figures.__qualname__, table_version(*tables), str(rows.query), today)
-    found = cache.get(key)
-    if found is None:
-        found = figures()
-        cache.set(key, found, FIGURES_TIMEOUT)
-    return found
+    return kept_figures(key, figures)
 
 
 def months_back(today: datetime.date, count: int) -> list[datetime.date]:

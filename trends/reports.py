@@ -35,7 +35,6 @@ from coalitions.models import Assessment, Coalition, Commitment, Engagement, Ini
 from coalitions.moves import Move, Moved, moved_where
 from coalitions.rollup import (
     COUNTED_MODELS,
-    FIGURES_TIMEOUT,
     ROLLUP_PAGE_SIZE,
     Period,
     Rollup,
@@ -46,7 +45,7 @@ from coalitions.rollup import (
 )
 from core.access import is_staff_member
 from core.parsing import parse_id
-from core.short_tables import table_version
+from core.short_tables import KEPT_TIMEOUT, table_version
 from core.versions import rendering_key, row_values
 from core.views import get_visible_or_404
 from countries.models import Country
@@ -466,13 +465,12 @@ def section_key(name: str, made: Report) -> str | None:
 
 
 #: How long a section's drawing is kept: for ever (a day) when its key holds every value it shows;
-#: as long as the roll-up's figures when it holds the versions of the tables (`kept_as`, the moves'):
-#: a transaction that wrote, read and rolled back leaves a drawing of rows that never were.
+#: `KEPT_TIMEOUT` when it holds the versions of the tables (the summary's and the moves').
 KEPT_SECONDS = 24 * 60 * 60
 
 
 def section_timeout(name: str) -> int:
-    return FIGURES_TIMEOUT if name in ("summary", "moves") else KEPT_SECONDS
+    return KEPT_TIMEOUT if name in ("summary", "moves") else KEPT_SECONDS
 
 
 #: The sections, in the order the page and the workbook show them, with their titles.

@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
@@ -11,6 +10,7 @@ from core.api.rows import row_plan
 from core.api.schema import ApiAutoSchema
 from core.api.viewsets import ScopedModelViewSet
 from core.parsing import ID_PATTERN
+from core.short_tables import kept
 from core.versions import row_values
 from countries.models import Country, Region
 
@@ -120,10 +120,9 @@ class InitiativeViewSet(ScopedModelViewSet):
         # Kept in the cache under the versions of the assessments' and the stakeholders' tables (map_key) and
         # the initiative's own values (its brief is in every row): reading and shaping a few hundred rows is the work.
         key = map_key(initiative, request.user, "api", row_values(initiative), as_of, since)
-        entries = cache.get(key)
-        if entries is None:
-            entries = self._map_entries(request, initiative, as_of=as_of, since=since)
-            cache.set(key, entries, DRAWING_TIMEOUT)
+        entries = kept(
+            key, lambda: self._map_entries(request, initiative, as_of=as_of, since=since), timeout=DRAWING_TIMEOUT
+        )
         return Response(entries)
 
     def _map_entries(self, request, initiative, *, as_of, since) -> list[dict]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import staff_required
 from core.expressions import count_of
-from core.short_tables import table_version
+from core.short_tables import KEPT_TIMEOUT, table_version
 from core.versions import rendering_key
 from core.views import get_visible_or_404
 from countries.models import Country, Region
@@ -37,10 +37,6 @@ def _count(queryset, outer: str) -> Coalesce:
 
 #: Coalitions listed per page on a country's page: as many as a page of the country's roll-up.
 COALITIONS_PAGE_SIZE = ROLLUP_PAGE_SIZE
-#: How long a kept panel lives at most; a write to any table it shows drops it sooner (its key holds
-#: their versions). Short, as the roll-ups' (coalitions.rollup): a transaction that wrote, rendered
-#: the panel and rolled back leaves a rendering of rows that never were.
-PANEL_TIMEOUT = 15 * 60
 #: The tables each kept panel shows (names, links, counts): a write to any of them drops its renderings.
 PANEL_TABLES = {
     "coalitions": (Coalition, Initiative, Region),
@@ -114,7 +110,7 @@ def _coalitions(request, country: Country) -> dict:
         # In the panel, the pages are the country's page's (which loads the panel again with the page asked).
         "pages_url": country.get_absolute_url() if request.htmx else "",
         "panel_key": _panel_key(request, "coalitions", country, coalitions),
-        "panel_timeout": PANEL_TIMEOUT,
+        "panel_timeout": KEPT_TIMEOUT,
     }
 
 
@@ -144,7 +140,7 @@ def _regions(request, country: Country) -> dict:
         "stakeholders": stakeholders,
         # The regions are the country's whoever asks; only the stakeholders' count is scoped.
         "panel_key": _panel_key(request, "regions", country, stakeholders),
-        "panel_timeout": PANEL_TIMEOUT,
+        "panel_timeout": KEPT_TIMEOUT,
     }
 
 
