@@ -30,6 +30,10 @@ class TimeStampedModel(models.Model):
         super().save(*args, **kwargs)
 
 
+#: Rows per statement of `bulk_update` (see there).
+BULK_UPDATE_BATCH = 200
+
+
 class RecordedQuerySet(models.QuerySet):
     """A queryset whose bulk writes reach the history as single saves do (core/history).
 
@@ -51,6 +55,10 @@ class RecordedQuerySet(models.QuerySet):
         from core.history.recording import recorded_bulk_update
         from core.short_tables import table_changed
 
+        # Django writes each field as one CASE with a WHEN per row, which the database evaluates for
+        # every row it updates: one statement of n rows costs n squared (a re-run of the month's
+        # 20,000 coalition snapshots took minutes). Batches keep it in proportion to the rows.
+        batch_size = batch_size or BULK_UPDATE_BATCH
         objs, fields = list(objs), normalised_update_fields(self.model, fields)
         for obj in objs:
             normalise(obj)

@@ -84,3 +84,26 @@ def test_rows_inserted_in_bulk_change_their_tables_version_as_bulk_create_does(w
     through = Engagement.participants.through
     bulk_insert(through, [through(engagement_id=world.co_engagement.pk, stakeholder_id=world.co_org.pk)])
     assert table_version(Engagement) != (before,)
+
+
+def test_a_bulk_update_is_written_in_batches_whose_cost_is_in_proportion_to_the_rows(world, monkeypatch):
+    """Django writes a bulk update as one CASE per field with a WHEN per row, which the database
+    evaluates for every row it updates: batches keep a big update (the month's snapshots re-run)
+    from costing the square of its rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import core.models
+    from stakeholders.models import Tag
+
+    monkeypatch.setattr(core.models, "BULK_UPDATE_BATCH", 4)
+    tags = Tag.objects.bulk_create([Tag(country=world.co, name=f"tag {n}") for n in range(10)])
+    for tag in tags:
+        tag.name = tag.name.upper()
+    with CaptureQueriesContext(connection) as ran:
+        assert Tag.objects.bulk_update(tags, ["name"]) == 10
+    updates = [query["sql"] for query in ran.captured_queries if query["sql"].startswith("UPDATE")]
+    assert len(updates) == 3  # 4 + 4 + 2 rows
+    assert sorted(Tag.objects.filter(pk__in=[t.pk for t in tags]).values_list("key", flat=True)) == sorted(
+        f"tag {n}" for n in range(10)
+    )
