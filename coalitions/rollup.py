@@ -25,14 +25,13 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field, fields
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.expressions import count_of
-from core.short_tables import kept, table_version
+from core.short_tables import kept, query_text, table_version
 from core.versions import code_version
 from stakeholders.models import Stakeholder
 
@@ -165,18 +164,11 @@ def _cached_total(every: QuerySet | list[int], period: Period) -> tuple[str, dic
     A queryset is known by its SQL, not by its rows: a country's thousands of coalitions are neither
     listed nor sorted to find their kept total, and a change to any coalition changes the key.
     """
-    what = _query_text(every) if isinstance(every, QuerySet) else sorted(every)
+    what = query_text(every.order_by().values("pk")) if isinstance(every, QuerySet) else sorted(every)
     if not what:
         return "", {**dict.fromkeys(Figures.names(), 0), "coalitions": 0}
     key = _figures_key("total", what, period)
     return key, kept(key, lambda: _totals(every, period))
-
-
-def _query_text(queryset: QuerySet) -> str:
-    try:
-        return str(queryset.order_by().values("pk").query)
-    except EmptyResultSet:  # `.none()`, or a scope that can match nothing
-        return ""
 
 
 def _figures_only(totals: dict) -> Figures:

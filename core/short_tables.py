@@ -119,6 +119,15 @@ def kept(key: str, compute: Callable[[], T], *, timeout: int = KEPT_TIMEOUT) -> 
 _READ_TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"([^"]+)"')
 
 
+def query_text(queryset: models.QuerySet) -> str:
+    """The SQL a queryset would run, for a cache key that says its conditions (the reader's scope as
+    `visible_to` wrote it): "" for one that can match nothing and so runs no query."""
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:
+        return ""
+
+
 def kept_count(queryset: models.QuerySet) -> int:
     """The queryset's count, kept in the cache under the versions of the tables its SQL reads, when
     every one of them is versioned (or the link table of a versioned model); else from the database.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.access import is_staff_member, staff_required
 from core.exports import table_download, table_response
 from core.parsing import parse_id
-from core.short_tables import kept, table_version
+from core.short_tables import kept, query_text, table_version
 from core.versions import rendering_key
 from core.views import confirm_action, get_editable_or_403, get_visible_or_404
 from countries.models import Country, Municipality, Region
@@ -264,7 +264,7 @@ def _resources_context(request, region: Region) -> dict:
     executions = figures.executions_for(request.user, region)
     asked = parse_id(request.GET.get("year"))
     key = "region-resources:" + rendering_key(
-        table_version(*FIGURE_TABLES), region.pk, str(flows.query), str(executions.query), asked
+        table_version(*FIGURE_TABLES), region.pk, query_text(flows), query_text(executions), asked
     )
     return {"region": region, **kept(key, lambda: _figures_of(region, flows, executions, asked))}
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, Initiative, Outcome
 from core.access import is_staff_member
 from core.short_tables import kept as kept_figures
-from core.short_tables import table_version
+from core.short_tables import query_text, table_version
 from core.svg import Series, palette_class, stance_class, time_chart
 from core.versions import rendering_key
 from results.models import Indicator, TrackStatus
@@ -43,7 +43,7 @@ def kept(*, user, rows: QuerySet, tables: tuple, today: datetime.date, figures: 
     """
     if not is_staff_member(user) or rows.query.is_empty():
         return figures()
-    key = "dashboard-figures:" + rendering_key(figures.__qualname__, table_version(*tables), str(rows.query), today)
+    key = "dashboard-figures:" + rendering_key(figures.__qualname__, table_version(*tables), query_text(rows), today)
     return kept_figures(key, figures)
 
 

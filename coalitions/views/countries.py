@@ -7,7 +7,6 @@ stakeholders, which sit above `countries`.
 from functools import reduce
 from operator import or_
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import staff_required
 from core.expressions import count_of
-from core.short_tables import KEPT_TIMEOUT, table_version
+from core.short_tables import KEPT_TIMEOUT, query_text, table_version
 from core.versions import rendering_key
 from core.views import get_visible_or_404
 from countries.models import Country, Region
@@ -51,7 +50,7 @@ def _panel_key(request, name: str, country: Country, *querysets) -> str:
         f"coalitions/country_{name}",
         table_version(*PANEL_TABLES[name]),
         country.pk,
-        [_query_of(queryset) for queryset in querysets],
+        [query_text(queryset) for queryset in querysets],
         sorted(request.GET.lists()),
         bool(request.htmx),
     )
@@ -142,14 +141,6 @@ def _regions(request, country: Country) -> dict:
         "panel_key": _panel_key(request, "regions", country, stakeholders),
         "panel_timeout": KEPT_TIMEOUT,
     }
-
-
-def _query_of(queryset) -> str:
-    """The SQL a queryset would run (a scope that is nothing runs none)."""
-    try:
-        return str(queryset.query)
-    except EmptyResultSet:
-        return ""
 
 
 #: The panels of a country's page, in the order it shows them: name, what the panel's view adds to
