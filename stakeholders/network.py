@@ -1,7 +1,7 @@
 """The relationship network: a graph of stakeholders and their ties, its figures and its drawing.
 
-networkx computes the figures (degree, betweenness centrality) and the layout; the drawing is
-a server-side SVG so the page needs no JavaScript and prints as it looks.
+igraph computes the figures (betweenness centrality, connected groups) and the layout, in C; the
+drawing is a server-side SVG so the page needs no JavaScript and prints as it looks.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from core.svg import Anchor, Box, join, label_text, num, palette_class, place_la
 from .models import Relationship, Stakeholder
 
 if TYPE_CHECKING:
-    import networkx as nx
+    from collections.abc import Iterable
+
+    import igraph
 
 #: Drawing more nodes than this makes an unreadable hairball (and a slow layout); the table
 #: still lists every stakeholder, the drawing keeps the best-connected ones.
@@ -71,25 +73,24 @@ EXACT_BETWEENNESS_ACTORS = 1_000
 SAMPLED_SOURCES = 500
 
 
-def betweenness_of(graph: nx.Graph) -> dict[int, float]:
+def betweenness_of(actors: Iterable[int], ties: Iterable[tuple[int, int]]) -> dict[int, float]:
     """Each actor's betweenness centrality, normalised over the whole network as networkx does.
 
-    An actor without ties lies on no shortest path and starts none, so only the actors with ties
-    are searched; the figures are then normalised by the whole network's size, which gives exactly
-    networkx's result. igraph computes it (Brandes' algorithm in C, one search of the network per
-    source): a country's network of thousands of actors is what the monthly snapshots read for
-    every country. A network of more than `EXACT_BETWEENNESS_ACTORS` such actors is estimated from
-    `SAMPLED_SOURCES` of them, drawn with a fixed seed and scaled up as networkx's `k` does: the
-    same network gives the same figures, so the page, its cache and the monthly snapshots agree."""
-    import igraph  # a web worker loads it only when it draws a network
-
-    figures = dict.fromkeys(graph, 0.0)
-    size = len(graph)
-    tied_ids = sorted(pk for pk, degree in graph.degree() if degree)
+    `ties` are pairs of actors (each pair once). An actor without ties lies on no shortest path and
+    starts none, so only the actors with ties are searched; the figures are then normalised by the
+    whole network's size, which gives exactly networkx's result. igraph computes it (Brandes'
+    algorithm in C, one search of the network per source): a country's network of thousands of
+    actors is what the monthly snapshots read for every country. A network of more than
+    `EXACT_BETWEENNESS_ACTORS` such actors is estimated from `SAMPLED_SOURCES` of them, drawn with a
+    fixed seed and scaled up as networkx's `k` does: the same network gives the same figures, so the
+    page, its cache and the monthly snapshots agree."""
+    figures = dict.fromkeys(actors, 0.0)
+    ties = list(ties)
+    size = len(figures)
+    tied_ids = sorted({pk for tie in ties for pk in tie})
     if size <= 2 or len(tied_ids) <= 2:
         return figures
-    index = {pk: position for position, pk in enumerate(tied_ids)}
-    tied = igraph.Graph(n=len(tied_ids), edges=[(index[a], index[b]) for a, b in graph.edges], directed=False)
+    tied = _graph(tied_ids, ties)
     if len(tied_ids) > EXACT_BETWEENNESS_ACTORS:
         sources = random.Random(0).sample(range(len(tied_ids)), SAMPLED_SOURCES)  # noqa: S311 - a sample, not a secret
         # Each pair counted from its sampled ends only, scaled to the whole network (networkx's `k`).
@@ -99,8 +100,26 @@ def betweenness_of(graph: nx.Graph) -> dict[int, float]:
         paths = tied.betweenness(directed=False)
     # networkx's normalised figure divides the ordered pairs' count by (n - 1)(n - 2).
     scale = 2 / ((size - 1) * (size - 2))
-    figures.update({pk: paths[position] * scale for pk, position in index.items()})
+    figures.update({pk: paths[position] * scale for position, pk in enumerate(tied_ids)})
     return figures
+
+
+def _graph(actors: list[int], ties: Iterable[tuple[int, int]]) -> igraph.Graph:
+    """The igraph graph of these actors (vertex i is `actors[i]`) and the ties between them."""
+    import igraph  # a web worker loads it only when it draws a network
+
+    index = {pk: position for position, pk in enumerate(actors)}
+    return igraph.Graph(n=len(actors), edges=[(index[a], index[b]) for a, b in ties], directed=False)
+
+
+def _strongest_ties(relationships: list[Relationship]) -> dict[tuple[int, int], int]:
+    """Each pair of actors tied (the lower id first) and the strength of its strongest tie: several
+    ties between two actors count once for degree and betweenness."""
+    strongest: dict[tuple[int, int], int] = {}
+    for rel in relationships:
+        pair = (min(rel.source_id, rel.target_id), max(rel.source_id, rel.target_id))
+        strongest[pair] = max(rel.strength, strongest.get(pair, 0))
+    return strongest
 
 
 def build_network(
@@ -118,17 +137,14 @@ def build_network(
     to an actor per initiative, which the apps above this one hold. `draw=False` leaves out the
     drawing (its layout is the slow part): the monthly snapshots keep only the figures.
     """
-    import networkx as nx  # a web worker loads it only when it draws a network
-
-    graph = nx.Graph()
     by_id = {stakeholder.pk: stakeholder for stakeholder in stakeholders}
-    graph.add_nodes_from(by_id)
     edges = [rel for rel in relationships if rel.source_id in by_id and rel.target_id in by_id]
-    for rel in edges:
-        # Several ties between two actors count once for betweenness; the strongest is kept.
-        weight = max(rel.strength, graph.get_edge_data(rel.source_id, rel.target_id, {}).get("strength", 0))
-        graph.add_edge(rel.source_id, rel.target_id, strength=weight)
-    betweenness = betweenness_of(graph)
+    ties = _strongest_ties(edges)
+    degrees = dict.fromkeys(by_id, 0)
+    for a, b in ties:
+        degrees[a] += 1
+        degrees[b] += 1
+    betweenness = betweenness_of(by_id, ties)
     nodes = []
     for pk, stakeholder in by_id.items():
         stance = stances.get(pk)
@@ -137,13 +153,13 @@ def build_network(
         else:
             colour = SECTOR_COLOURS.get(stakeholder.sector, stance_class(None))
         label = str(dict(stance_labels).get(stance, ""))
-        nodes.append(NodeFigures(stakeholder, stance, graph.degree(pk), betweenness.get(pk, 0.0), colour, label))
+        nodes.append(NodeFigures(stakeholder, stance, degrees[pk], betweenness.get(pk, 0.0), colour, label))
     nodes.sort(key=lambda node: (-node.betweenness, -node.degree, node.stakeholder.name))
 
     drawn_ids = {node.stakeholder.pk for node in sorted(nodes, key=lambda n: -n.degree)[:MAX_DRAWN_NODES]}
     if draw:
-        subgraph = graph.subgraph(drawn_ids)
-        svg, numbered = _draw(subgraph, [n for n in nodes if n.stakeholder.pk in drawn_ids], edges)
+        drawn_ties = [pair for pair in ties if pair[0] in drawn_ids and pair[1] in drawn_ids]
+        svg, numbered = _draw(drawn_ties, [n for n in nodes if n.stakeholder.pk in drawn_ids], edges)
     else:
         drawn_ids, svg, numbered = set(), SafeString(""), []
     if colour_by == "stance":
@@ -160,23 +176,45 @@ def build_network(
         drawn=len(drawn_ids),
         numbered=numbered,
         legend=legend,
-        density=nx.density(graph) if len(graph) > 1 else 0.0,
-        components=nx.number_connected_components(graph) if len(graph) else 0,
+        density=2 * len(ties) / (len(by_id) * (len(by_id) - 1)) if len(by_id) > 1 else 0.0,
+        components=len(_graph(list(by_id), ties).connected_components()) if by_id else 0,
     )
 
 
+#: Rounds of the force-directed layout: enough for a few hundred actors to settle.
+LAYOUT_ROUNDS = 500
+
+
+def _layout(actors: list[int], ties: list[tuple[int, int]]) -> dict[int, tuple[float, float]]:
+    """Each actor's position, by Fruchterman and Reingold's force-directed layout (tied actors pull
+    together, all push apart). It starts from positions drawn with a fixed seed, so the same data
+    always gives the same picture and people can find their way."""
+    import igraph  # a web worker loads it only when it draws a network
+
+    if len(actors) == 1:
+        return {actors[0]: (0.0, 0.0)}
+    start = random.Random(7)  # noqa: S311 - a layout, not a secret
+    seed = [[start.uniform(-1, 1), start.uniform(-1, 1)] for _ in actors]
+    graph = _graph(actors, ties)
+    # The layout also draws small random moves: from a generator of its own with a fixed seed, so
+    # that a drawing kept in the cache and one drawn afresh are the same picture.
+    igraph.set_random_number_generator(random.Random(7))  # noqa: S311
+    try:
+        layout = graph.layout_fruchterman_reingold(seed=seed, niter=LAYOUT_ROUNDS)
+    finally:
+        igraph.set_random_number_generator(random)
+    return {pk: (x, y) for pk, (x, y) in zip(actors, layout.coords, strict=True)}
+
+
 def _draw(
-    graph: nx.Graph, nodes: list[NodeFigures], edges: list[Relationship]
+    ties: list[tuple[int, int]], nodes: list[NodeFigures], edges: list[Relationship]
 ) -> tuple[SafeString, list[tuple[str, str]]]:
     """The SVG, and (number, name) of the stakeholders whose label became a number."""
-    import networkx as nx  # a web worker loads it only when it draws a network
-
     # Wide side margins so the labels of nodes placed at the edge are not cut off.
     width, height, margin_x, margin_y = 960, 640, 110, 40
     if not nodes:
         return SafeString(""), []
-    # A fixed seed: the same data always gives the same picture, so people can find their way.
-    positions = nx.spring_layout(graph, seed=7) if len(graph) > 1 else {nodes[0].stakeholder.pk: (0.0, 0.0)}
+    positions = _layout([node.stakeholder.pk for node in nodes], ties)
     xs = [pos[0] for pos in positions.values()]
     ys = [pos[1] for pos in positions.values()]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0

@@ -7,7 +7,7 @@ import sys
 from django.conf import settings
 
 #: Each costs a web worker 10 to 30 MB once imported, and serves one rare page or download.
-LOADED_ON_USE = ("openpyxl", "networkx", "igraph", "segno")
+LOADED_ON_USE = ("openpyxl", "igraph", "segno")
 
 
 def test_loading_every_view_imports_none_of_the_libraries_a_rare_page_needs():

@@ -6,7 +6,11 @@ import math
 import networkx as nx
 
 from stakeholders import network
-from stakeholders.network import betweenness_of
+from stakeholders.network import betweenness_of as betweenness_of_actors
+
+
+def betweenness_of(graph: nx.Graph) -> dict[int, float]:
+    return betweenness_of_actors(graph.nodes, graph.edges)
 
 
 def test_it_is_networkx_s_figure_with_actors_without_ties_left_out_of_the_search():
