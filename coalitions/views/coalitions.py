@@ -7,7 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -15,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from core.access import is_staff_member, staff_required
 from core.expressions import count_of
+from core.short_tables import kept, query_text, table_version
 from core.validation import constraint_message
-from core.versions import rendering_key, row_values
+from core.versions import rendering_key
 from core.views import get_editable_or_403, get_visible_or_404
+from countries.models import Country, Region
 from stakeholders.models import Stakeholder
 
 from .. import services
@@ -108,43 +112,38 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # The member counts grow with the coalition: counted with the coalition's query only when the
     # counts kept since the last change to the memberships are not found.
-    kept = kept_member_counts(pk)
-    coalition = _visible_coalition(request, pk, coalitions if kept else coalitions.with_member_counts())
-    if kept:
-        coalition.members_current, coalition.members_former = kept
+    counts = kept_member_counts(pk)
+    coalition = _visible_coalition(request, pk, coalitions if counts else coalitions.with_member_counts())
+    if counts:
+        coalition.members_current, coalition.members_former = counts
     else:
         keep_member_counts(coalition)
-    # Only the columns the members tables show: fewer to load, and a smaller key for their cache.
-    members = (
-        Membership.objects.visible_to(user)
-        .filter(coalition=coalition)
-        .select_related("stakeholder")
-        .only(*MEMBER_COLUMNS)
-    )
+    # Only the columns the members tables show.
+    members = Membership.objects.visible_to(user).filter(coalition=coalition)
+    shown = members.select_related("stakeholder").only(*MEMBER_COLUMNS)
     current = _members_page(
-        members.filter(left_on__isnull=True).order_by("joined_on", "pk"),
+        shown.filter(left_on__isnull=True).order_by("joined_on", "pk"),
         coalition.members_current,
         request.GET.get("page"),
     )
     former = _members_page(
-        members.filter(left_on__isnull=False).order_by("-left_on", "-pk"),
+        shown.filter(left_on__isnull=False).order_by("-left_on", "-pk"),
         coalition.members_former,
         request.GET.get("former_page"),
     )
-    current_members = _with_labels(current.object_list) if coalition.members_current else []
-    past_members = _with_labels(former.object_list) if coalition.members_former else []
+    # Read only when the kept rendering is missing (or a test looks at them).
+    current_members = SimpleLazyObject(lambda: _with_labels(current.object_list) if coalition.members_current else [])
+    past_members = SimpleLazyObject(lambda: _with_labels(former.object_list) if coalition.members_former else [])
     context = {
         "coalition": coalition,
-        "regions": coalition.regions.all(),
         "members_page": current,
         "current_members": current_members,
-        "current_rows_key": _rows_key("current", current_members, coalition.editable),
         "former_page": former,
         "past_members": past_members,
-        "past_rows_key": _rows_key("former", past_members, coalition.editable),
         "can_edit": coalition.editable,
         "download_tables": DOWNLOADS,
         "panels": _panel_urls(coalition),
+        **_kept_lists(coalition, members, current, former, current_members, past_members),
     }
     if coalition.has_children:
         # A national coalition: its roll-up is a panel loaded after the page (htmx), for the period
@@ -252,12 +251,42 @@ def _members_page(queryset, total: int, number):
     return paginator.get_page(number)
 
 
-def _rows_key(table: str, memberships: list[Membership], can_edit: bool) -> str:
-    """The cache key of a page of a members table's rows: every column of each membership and its
-    stakeholder, and whether the rows carry the edit links (`rendering_key`: with the language,
-    time zone and code). A change to any of them is another key, so nothing is invalidated."""
-    rows = [(row_values(membership), row_values(membership.stakeholder)) for membership in memberships]
-    return rendering_key("coalitions/members", table, can_edit, rows)
+#: The tables whose rows the kept parts of a coalition's page show: its members and their stakeholders
+#: (names, acronyms, sectors), its regions (the links to them are its own rows) and the countries that order them.
+KEPT_LIST_TABLES = (Membership, Stakeholder, Coalition, Region, Country)
+
+
+def _kept_lists(coalition: Coalition, members, current, former, current_members, past_members) -> dict:
+    """The parts of a coalition's page drawn from many rows, kept in the cache under the versions of
+    the tables they show (`KEPT_LIST_TABLES`), which every write drops: the rendered rows of this page
+    of current and of former members, and the regions' names. The key names the reader's scope and
+    the coalition (the members' SQL), the pages and whether the rows carry the edit links, so a reader
+    finds them without reading a row, and the rows are read only when they are not found.
+    """
+    key = rendering_key(
+        "coalitions/coalition_detail",
+        table_version(*KEPT_LIST_TABLES),
+        query_text(members),
+        current.number,
+        former.number,
+        coalition.editable,
+    )
+
+    def draw() -> dict:
+        rows = {"can_edit": coalition.editable}
+        return {
+            "member_rows": {
+                "current": render_to_string(
+                    "coalitions/includes/coalition_current_members.html", {**rows, "memberships": current_members}
+                ),
+                "former": render_to_string(
+                    "coalitions/includes/coalition_former_members.html", {**rows, "memberships": past_members}
+                ),
+            },
+            "regions": [str(region) for region in coalition.regions.all()],
+        }
+
+    return kept(key, draw)
 
 
 def _with_labels(memberships) -> list[Membership]:
