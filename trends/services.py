@@ -60,47 +60,57 @@ def _network_figures(network: Network) -> dict:
 FIGURES = ["actors", "ties", "connected", "density", "components", "central", "connected_ids"]
 
 
+def _differs(row: dict, figures: dict) -> bool:
+    """Whether a snapshot's stored figures (a `.values()` row) differ from those just taken."""
+    return any(row[name] != value for name, value in figures.items())
+
+
 @transaction.atomic
 def network_snapshots_take(*, on: datetime.date | None = None) -> int:
     """Snapshot the network of every country and every initiative for the month of `on` (today);
-    how many snapshots were written. A network with no actors is left out.
+    how many snapshots the month has of them. A network with no actors is left out.
 
     The figures are the network page's, read for every row (a job has no user); the writes are
-    two bulk statements whatever the number of networks.
+    bulk statements whatever the number of networks, of the new snapshots and of those whose
+    figures changed: a re-run over unchanged networks writes nothing.
     """
     period = month_start(on or timezone.localdate())
     scopes = [(country, None) for country in Country.objects.order_by("pk")]
     scopes += [(None, initiative) for initiative in Initiative.objects.select_related("country").order_by("pk")]
-    existing = {(row.country_id, row.initiative_id): row for row in NetworkSnapshot.objects.filter(period=period)}
-    new, changed, now = [], [], timezone.now()
+    existing = {
+        (row["country_id"], row["initiative_id"]): row
+        for row in NetworkSnapshot.objects.filter(period=period).values("pk", "country_id", "initiative_id", *FIGURES)
+    }
+    new, changed, taken, now = [], [], 0, timezone.now()
     for country, initiative in scopes:
         _colour, network = scope_network(country=country, initiative=initiative, user=None, draw=False)
         if not network.nodes:
             continue
+        taken += 1
         figures = _network_figures(network)
         key = (country.pk if country else None, initiative.pk if initiative else None)
         row = existing.get(key)
         if row is None:
             new.append(NetworkSnapshot(country=country, initiative=initiative, period=period, **figures))
-        else:
-            for name, value in figures.items():
-                setattr(row, name, value)
-            row.updated_at = now  # bulk_update leaves auto_now alone
-            changed.append(row)
-    NetworkSnapshot.objects.bulk_create(new)
+        elif _differs(row, figures):
+            # bulk_update leaves auto_now alone: updated_at says when the figures last changed.
+            changed.append(NetworkSnapshot(pk=row["pk"], updated_at=now, **figures))
+    if new:  # nothing written, nothing said changed (`core.short_tables.table_changed`)
+        NetworkSnapshot.objects.bulk_create(new)
     if changed:
         NetworkSnapshot.objects.bulk_update(changed, [*FIGURES, "updated_at"])
-    return len(new) + len(changed)
+    return taken
 
 
 @transaction.atomic
 def coalition_health_snapshots_take(*, on: datetime.date | None = None, months_ago: int = 0) -> int:
     """Snapshot every coalition's health for the month of `on` (today), or for the month
-    `months_ago` before this one, as of its last day (the demo's history); how many were written.
+    `months_ago` before this one, as of its last day (the demo's history).
 
     The figures are the coalition page's (`CoalitionQuerySet.with_health`, for that day), with the
-    day of the last engagement by then; a coalition formed later is left out. One query reads
-    every coalition, two write them, whatever their number.
+    day of the last engagement by then; a coalition formed later is left out; how many snapshots
+    the month has of them. One query reads every coalition, one the month's snapshots, one writes
+    the new ones and those whose figures changed (none when nothing did), whatever their number.
     """
     as_of = on or timezone.localdate()
     for _month in range(months_ago):
@@ -114,22 +124,29 @@ def coalition_health_snapshots_take(*, on: datetime.date | None = None, months_a
         .annotate(last_met_on=Subquery(last_met.values("occurred_on")[:1]))
         .values("pk", "last_met_on", *(f"health_{name}" for name in names))
     )
-    existing = {row.coalition_id: row for row in CoalitionHealthSnapshot.objects.filter(period=period)}
-    new, changed, now = [], [], timezone.now()
+    fields = [*names, "last_met_on", "as_of"]
+    existing = {
+        row["coalition_id"]: row
+        for row in CoalitionHealthSnapshot.objects.filter(period=period).values("coalition_id", *fields)
+    }
+    written, taken = [], 0
     for row in rows:
+        taken += 1
         figures = {name: row[f"health_{name}"] for name in names} | {"last_met_on": row["last_met_on"], "as_of": as_of}
         snapshot = existing.get(row["pk"])
-        if snapshot is None:
-            new.append(CoalitionHealthSnapshot(coalition_id=row["pk"], period=period, **figures))
-        else:
-            for name, value in figures.items():
-                setattr(snapshot, name, value)
-            snapshot.updated_at = now
-            changed.append(snapshot)
-    CoalitionHealthSnapshot.objects.bulk_create(new)
-    if changed:
-        CoalitionHealthSnapshot.objects.bulk_update(changed, [*names, "last_met_on", "as_of", "updated_at"])
-    return len(new) + len(changed)
+        if snapshot is None or _differs(snapshot, figures):
+            written.append(CoalitionHealthSnapshot(coalition_id=row["pk"], period=period, **figures))
+    # New and changed rows in one upsert on the month's unique (coalition, period): an UPDATE of
+    # thousands of rows through bulk_update is one CASE per field and row, which Django builds
+    # row by row. The row keeps its id and created_at; updated_at is set (auto_now).
+    if written:
+        CoalitionHealthSnapshot.objects.bulk_create(
+            written,
+            update_conflicts=True,
+            unique_fields=["coalition", "period"],
+            update_fields=[*fields, "updated_at"],
+        )
+    return taken
 
 
 def snapshots_take(*, on: datetime.date | None = None) -> int:

@@ -52,6 +52,37 @@ def test_taking_it_again_in_the_month_updates_the_months_row(world):
         CoalitionHealthSnapshot(coalition=world.co_coalition, period=snapshot.period, as_of=MARCH).full_clean()
 
 
+def test_a_rerun_that_changes_nothing_writes_nothing(world):
+    assert coalition_health_snapshots_take(on=MARCH) == Coalition.objects.exclude(formed_on__gt=MARCH).count()
+    before = {row.pk: row.updated_at for row in CoalitionHealthSnapshot.objects.all()}
+    with CaptureQueriesContext(connection) as captured:
+        taken = coalition_health_snapshots_take(on=MARCH)
+    assert taken == len(before)
+    writes = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert writes == []
+    assert {row.pk: row.updated_at for row in CoalitionHealthSnapshot.objects.all()} == before
+
+
+def test_a_rerun_rewrites_only_the_rows_whose_figures_changed(world):
+    coalition_health_snapshots_take(on=MARCH)
+    before = {row.coalition_id: row for row in CoalitionHealthSnapshot.objects.all()}
+    Membership.objects.filter(coalition=world.co_coalition, stakeholder=world.co_mayor).update(
+        left_on=datetime.date(2026, 3, 15)
+    )
+    coalition_health_snapshots_take(on=MARCH)
+    after = {row.coalition_id: row for row in CoalitionHealthSnapshot.objects.all()}
+    assert after.keys() == before.keys()
+    changed = after[world.co_coalition.pk]
+    assert (
+        changed.pk == before[world.co_coalition.pk].pk
+        and changed.created_at == before[world.co_coalition.pk].created_at
+    )
+    assert changed.members_active == before[world.co_coalition.pk].members_active - 1
+    assert changed.updated_at > before[world.co_coalition.pk].updated_at
+    others = [pk for pk in after if pk != world.co_coalition.pk]
+    assert [after[pk].updated_at for pk in others] == [before[pk].updated_at for pk in others]
+
+
 def test_a_month_before_is_taken_as_of_its_last_day(world):
     Membership.objects.filter(coalition=world.co_coalition, stakeholder=world.co_mayor).update(
         joined_on=datetime.date(2026, 3, 2)

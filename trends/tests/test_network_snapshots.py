@@ -58,6 +58,23 @@ def test_taking_it_again_in_the_month_updates_the_months_snapshot(world):
     assert NetworkSnapshot.objects.filter(country=world.co).count() == 2
 
 
+def test_a_rerun_writes_only_the_networks_that_changed(world):
+    tie(world.co_org, world.co_mayor)
+    taken = network_snapshots_take(on=DAY)
+    before = {row.pk: row.updated_at for row in NetworkSnapshot.objects.all()}
+    with CaptureQueriesContext(connection) as captured:
+        assert network_snapshots_take(on=DAY) == taken == len(before)
+    assert not [q for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert {row.pk: row.updated_at for row in NetworkSnapshot.objects.all()} == before
+    third = Stakeholder.objects.create(country=world.co, name="Cooperativa Solar", sector="community", level="local")
+    tie(third, world.co_mayor, kind="collaboration")
+    network_snapshots_take(on=DAY)
+    country = NetworkSnapshot.objects.get(country=world.co)
+    assert country.updated_at > before[country.pk] and country.actors == 3
+    unchanged = NetworkSnapshot.objects.exclude(pk=country.pk)  # the initiative's: its assessed actors
+    assert {row.pk: row.updated_at for row in unchanged} == {pk: at for pk, at in before.items() if pk != country.pk}
+
+
 def test_a_scope_has_one_snapshot_a_month(world):
     NetworkSnapshot.objects.create(country=world.co, period=datetime.date(2026, 3, 1))
     with pytest.raises(ValidationError, match="already has a snapshot for this month"):
