@@ -128,6 +128,21 @@ def query_text(queryset: models.QuerySet) -> str:
         return ""
 
 
+def versions_read_by(sql: str, *shown: type[models.Model]) -> tuple[str, ...] | None:
+    """The versions of the tables an SQL statement reads (a link table's is its owner's) and of the
+    `shown` tables, in one round trip: with the SQL, the key of what is drawn from its rows and those
+    tables' (`kept`). None when it reads a table without a version, whose writes would not show.
+    """
+    unversioned = [model._meta.label for model in shown if not is_versioned(model)]
+    if unversioned:
+        raise ValueError(f"No version tells the writes to {', '.join(unversioned)}: declare `versioned_table`.")
+    owners = _versioned_tables()
+    tables = set(_READ_TABLES.findall(sql))
+    if not tables <= owners.keys():
+        return None
+    return table_version(*sorted({*shown, *(owners[table] for table in tables)}, key=lambda model: model._meta.label))
+
+
 def kept_count(queryset: models.QuerySet) -> int:
     """The queryset's count, kept in the cache under the versions of the tables its SQL reads, when
     every one of them is versioned (or the link table of a versioned model); else from the database.
@@ -140,11 +155,9 @@ def kept_count(queryset: models.QuerySet) -> int:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:
         return queryset.count()  # no query at all (`pk__in=[]`)
-    owners = _versioned_tables()
-    tables = set(_READ_TABLES.findall(sql))
-    if not tables or not tables <= owners.keys():
+    versions = versions_read_by(sql) if _READ_TABLES.search(sql) else None
+    if versions is None:
         return queryset.count()
-    versions = table_version(*sorted({owners[table] for table in tables}, key=lambda model: model._meta.label))
     digest = hashlib.sha256(repr((versions, queryset.db, sql, params)).encode()).hexdigest()
     return kept(f"kept-count:{code_version()}:{digest}", queryset.count)
 

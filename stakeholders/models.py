@@ -30,6 +30,10 @@ def partner_coalition_member_ids(organisation_id: int) -> models.QuerySet:
 
 
 class TagQuerySet(ScopedQuerySet):
+    #: The directory's kept rows show their tags' names: every write drops the table's version
+    #: (core.short_tables).
+    versioned_table = True
+
     def visible_to_partner(self, organisation_id: int) -> "TagQuerySet":
         """The tags of the stakeholders the partner sees."""
         seen = Stakeholder.objects.visible_to_partner(organisation_id)

@@ -5,16 +5,18 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, Value
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from core.access import is_staff_member, staff_required
 from core.exports import table_download
 from core.search import search_ordering
 from core.services import row_delete
-from core.short_tables import kept_count
-from core.versions import rendering_key, row_values
+from core.short_tables import kept, kept_count, query_text, versions_read_by
+from core.versions import rendering_key
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
 from countries.models import Country, Region
 
@@ -150,47 +152,57 @@ def _with_regions_and_tags(stakeholders: list[Stakeholder]) -> list[Stakeholder]
     return stakeholders
 
 
-def _rows_key(stakeholders) -> str:
-    """The cache key of the directory's table rows: every column of every row they show.
-
-    The stakeholders, their countries, organisations, regions and tags; with the language, time zone and
-    code (`rendering_key`), that is all a row renders from, so an edit anywhere is another key.
-    """
-    return rendering_key(
-        "stakeholders/directory_rows",
-        [
-            (
-                row_values(row),
-                row_values(row.country),
-                row_values(row.organisation),
-                [row_values(r) for r in row.region_list],
-                [row_values(tag) for tag in row.tag_list],
-            )
-            for row in stakeholders
-        ],
-    )
+#: The tables the directory's results show besides those their query reads: the rows, their countries,
+#: organisations (stakeholders too), regions and tags.
+RESULTS_TABLES = (Stakeholder, Country, Region, Tag)
 
 
-@staff_required
-def stakeholder_list(request):
-    # With HTMX, filters, sort and pages swap only the results: the filter form stays as it is.
-    template = "stakeholders/includes/directory_results.html" if request.htmx else "stakeholders/stakeholder_list.html"
-    filterset, queryset = _filtered(request)
+def _results(request, queryset) -> dict:
+    """The page of rows the request asks for (`page`), with their labels, regions and tags (`stakeholders`)."""
     paginator = Paginator(queryset.only(*DIRECTORY_COLUMNS), PAGE_SIZE)
     # The total reads every matching row: kept until a table it reads changes (core.short_tables).
     paginator.count = kept_count(queryset)
     page = paginator.get_page(request.GET.get("page"))
-    stakeholders = _with_regions_and_tags(_with_labels(page.object_list))
+    return {"page": page, "stakeholders": _with_regions_and_tags(_with_labels(page.object_list))}
+
+
+def _kept_results(request, queryset, results) -> str:
+    """The directory's results (total, table, page links), kept under the versions of the tables their
+    query reads and they show, which every write drops (core.short_tables).
+
+    The key names the query (the reader's scope as `visible_to` wrote it, the filters, the order) and
+    every query parameter, which the sort, export and page links keep, so a reader finds the results
+    without reading a row, and the rows are read only when they are not found. A query that reads a
+    table without a version is drawn each time.
+    """
+
+    def draw() -> str:
+        rows = {"page": results["page"], "stakeholders": results["stakeholders"]}
+        return render_to_string("stakeholders/includes/directory_results.html", rows, request=request)
+
+    sql = query_text(queryset)
+    versions = versions_read_by(sql, *RESULTS_TABLES)
+    if versions is None:
+        return draw()
+    return kept(rendering_key("stakeholders/directory_results", versions, sql, sorted(request.GET.lists())), draw)
+
+
+@staff_required
+def stakeholder_list(request):
+    filterset, queryset = _filtered(request)
+    # Read only when the kept results are missing (or a test looks at them).
+    results = SimpleLazyObject(lambda: _results(request, queryset))
     context = {
         "filterset": filterset,
-        "page": page,
-        "stakeholders": stakeholders,
-        # The rows' rendering is kept in the cache under a key of their values (see _rows_key).
-        "rows_key": _rows_key(stakeholders),
+        "page": SimpleLazyObject(lambda: results["page"]),
+        "stakeholders": SimpleLazyObject(lambda: results["stakeholders"]),
+        "results": _kept_results(request, queryset, results),
         # Like the coalition list: staff see the button, and the form itself needs a country team.
         "can_create": is_staff_member(request.user),
         "nav_section": "stakeholders",
     }
+    # With HTMX, filters, sort and pages swap only the results: the filter form stays as it is.
+    template = "stakeholders/includes/directory_swap.html" if request.htmx else "stakeholders/stakeholder_list.html"
     return render(request, template, context)
 
 

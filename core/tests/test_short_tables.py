@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from core import short_tables
 from core.bulk import bulk_insert
 from countries.models import Country, CountryQuerySet
-from stakeholders.models import Stakeholder
+from stakeholders.models import Contact, Stakeholder
 
 
 def read(queryset) -> tuple[list[str], int]:
@@ -115,7 +115,22 @@ def test_a_count_is_never_shared_by_scopes_nor_kept_when_a_table_it_reads_is_not
     staff = Stakeholder.objects.visible_to(world.staff_co)
     partner = Stakeholder.objects.visible_to(world.partner_co)
     assert counted(staff)[0] == staff.count() and counted(partner)[0] == partner.count() != staff.count()
-    # Tags are not versioned: a count that reads them is counted each time.
-    tagged = Stakeholder.objects.filter(tags__key="mineria")
-    assert counted(tagged) == (tagged.count(), 1) and counted(tagged)[1] == 1
+    # Contacts are not versioned: a count that reads them is counted each time.
+    reachable = Stakeholder.objects.filter(contacts__email="ana@example.org")
+    assert counted(reachable) == (reachable.count(), 1) and counted(reachable)[1] == 1
     assert counted(Stakeholder.objects.filter(pk__in=[])) == (0, 0)
+
+
+def test_the_versions_of_a_query_are_those_of_the_tables_it_reads_and_shows(world):
+    regions = short_tables.query_text(Stakeholder.objects.filter(regions=world.guajira))
+    # The link table is its model's; the shown tables join them, in one order whatever the order given.
+    assert short_tables.versions_read_by(regions, Country) == short_tables.table_version(Country, Stakeholder)
+    read, shown = short_tables.versions_read_by(regions), short_tables.versions_read_by(regions, Country)
+    Country.objects.filter(code="CO").update(name="Colombia renombrada")
+    assert short_tables.versions_read_by(regions) == read
+    assert short_tables.versions_read_by(regions, Country) != shown
+    # A query that reads a table without a version has none; a shown table without one is a mistake.
+    reachable = short_tables.query_text(Stakeholder.objects.filter(contacts__email="ana@example.org"))
+    assert short_tables.versions_read_by(reachable) is None
+    with pytest.raises(ValueError, match=r"stakeholders\.Contact"):
+        short_tables.versions_read_by(regions, Contact)

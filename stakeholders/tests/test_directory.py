@@ -290,7 +290,8 @@ def test_the_kept_rows_are_the_rendered_rows(staff_client, world, settings):
 
 
 def test_the_rows_show_each_change_to_what_they_show(staff_client, world):
-    """Their key is every column of every row shown: an edit anywhere, even one that bypasses save(), shows at once."""
+    """They are kept under the versions of the tables they show, which every write drops: an edit
+    anywhere, even one that bypasses save(), shows at once."""
     person = Stakeholder.objects.create(
         country=world.co, name="Persona Uno", sector="media", level="local", kind="person", organisation=world.co_org
     )
@@ -307,6 +308,32 @@ def test_the_rows_show_each_change_to_what_they_show(staff_client, world):
     Stakeholder.objects.filter(pk=person.pk).update(acronym="PU", level="national")
     html = rows(staff_client.get("/stakeholders/", query))
     assert '<span class="muted">PU</span>' in html and '<td data-label="Level">National</td>' in html
+
+
+def test_the_rows_show_a_renamed_tag(staff_client, world):
+    tag = Tag.objects.create(country=world.co, name="Minería")
+    world.co_org.tags.add(tag)
+    query = {"q": world.co_org.name}
+    assert ">Minería</a>" in rows(staff_client.get("/stakeholders/", query))
+    Tag.objects.filter(pk=tag.pk).update(name="Minería y energía")
+    assert ">Minería y energía</a>" in rows(staff_client.get("/stakeholders/", query))
+
+
+def test_kept_results_are_shown_without_reading_a_row(staff_client, world, django_assert_num_queries):
+    query = {"country": world.co.pk, "sort": "-name"}
+    first = staff_client.get("/stakeholders/", query)
+    with django_assert_num_queries(2):  # session and user: the countries, the total and the rows are kept
+        again = staff_client.get("/stakeholders/", query)
+    assert rows(again) == rows(first) and "2 stakeholders" in again.content.decode()
+    assert names(again) == ["Fundación Energía Wayuu", "Alcaldía de Uribia"]  # read when a test asks
+
+
+def test_kept_results_keep_each_requests_other_parameters_in_their_links(staff_client, world):
+    plain = staff_client.get("/stakeholders/", {"q": "minera"}).content.decode()
+    searched = staff_client.get("/stakeholders/", {"q": "minera", "region_q": "guaj"}).content.decode()
+    assert "region_q" not in plain[plain.index('id="directory-results"') :]
+    assert "?q=minera&amp;region_q=guaj&amp;sort=name" in searched  # the sort links
+    assert "?q=minera&amp;region_q=guaj&amp;sep=%3B" in searched  # the export links
 
 
 def test_no_match_says_so(staff_client, world):
