@@ -1,6 +1,7 @@
 """Staff pages for stakeholders: the directory, a stakeholder's page, the forms and the network."""
 
 from django.contrib import messages
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, Value
@@ -15,7 +16,7 @@ from core.access import is_staff_member, staff_required
 from core.exports import table_download
 from core.search import search_ordering
 from core.services import row_delete
-from core.short_tables import kept, kept_count, query_text, versions_read_by
+from core.short_tables import kept, kept_count, versions_read_by
 from core.versions import rendering_key
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
 from countries.models import Country, Region
@@ -180,11 +181,16 @@ def _kept_results(request, queryset, results) -> str:
         rows = {"page": results["page"], "stakeholders": results["stakeholders"]}
         return render_to_string("stakeholders/includes/directory_results.html", rows, request=request)
 
-    sql = query_text(queryset)
+    # The rows' ids say which rows, in which order, as well as the whole rows do, and cost less to write.
+    try:
+        sql, params = queryset.values_list("pk").query.sql_with_params()
+    except EmptyResultSet:
+        sql, params = "", ()  # no query at all, no rows
     versions = versions_read_by(sql, *RESULTS_TABLES)
     if versions is None:
         return draw()
-    return kept(rendering_key("stakeholders/directory_results", versions, sql, sorted(request.GET.lists())), draw)
+    parts = (versions, sql, params, sorted(request.GET.lists()))
+    return kept(rendering_key("stakeholders/directory_results", *parts), draw)
 
 
 @staff_required

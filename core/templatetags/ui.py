@@ -1,8 +1,11 @@
 """Template tags shared by every page: navigation links, sortable column headers, page links,
 texts kept in two languages."""
 
+import functools
+
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -18,10 +21,21 @@ def bilingual_text(obj, field: str, css_class: str = "prose") -> dict:
     return {"text": text_in_language(obj, field), "css_class": css_class}
 
 
+@functools.cache
+def _reversed(url_name: str, urlconf: str, prefix: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
+def _url(url_name: str) -> str:
+    """The address of a view without arguments: the same for every request of a process, given its URLconf
+    and script prefix, so reversed once per process (every page shows the navigation's links)."""
+    return _reversed(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
 @register.simple_tag(takes_context=True)
 def nav_link(context: template.Context, url_name: str, label: str, section: str) -> str:
     """A main-navigation link, marked aria-current="page" when the page belongs to `section`."""
-    url = reverse(url_name)
+    url = _url(url_name)
     current = context.get("nav_section")
     if current is None:
         request = context.get("request")

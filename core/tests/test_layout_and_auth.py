@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from django.urls import reverse
+from django.template import Context, Template
+from django.urls import get_script_prefix, reverse, set_script_prefix
 
 STAFF_PAGES = ["/countries/", "/stakeholders/", "/relationships/"]
 
@@ -29,6 +30,19 @@ def test_layout_has_navigation_language_switcher_and_sign_out(staff_client):
     assert 'href="/countries/" aria-current="page"' in html
     assert 'action="/i18n/setlang/"' in html
     assert 'action="/accounts/logout/"' in html
+
+
+def test_navigation_links_follow_the_script_prefix():
+    """The navigation's addresses are reversed once per process, for each script prefix."""
+    link = Template('{% load ui %}{% nav_link "stakeholders:stakeholder_list" "Stakeholders" "stakeholders" %}')
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/coalitions-app/", "/"):
+            set_script_prefix(prefix)
+            html = link.render(Context({"nav_section": "stakeholders"}))
+            assert html == f'<a href="{prefix}stakeholders/" aria-current="page">Stakeholders</a>'
+    finally:
+        set_script_prefix(before)
 
 
 def test_layout_has_no_inline_script_or_style(staff_client):
