@@ -418,3 +418,27 @@ def test_the_kept_activity_panel_shows_every_change_to_what_it_shows(staff_clien
     world.staff_co.first_name, world.staff_co.last_name = "Ana", "Gómez"
     world.staff_co.save()
     assert "Ana Gómez" in panel()
+
+
+def test_the_kept_map_panel_names_who_assessed_each_move_as_they_are_named_now(staff_client, world):
+    Assessment.objects.filter(pk=world.co_assessment.pk).update(assessed_by=world.staff_co)
+    Assessment.objects.create(
+        stakeholder=world.co_mayor,
+        initiative=world.co_initiative,
+        assessed_on=DAY,
+        power=5,
+        capabilities=4,
+        interest=5,
+        stance=2,
+        assessed_by=world.staff_co,
+    )
+
+    def panel() -> str:
+        since = world.co_assessment.assessed_on.isoformat()
+        return staff_client.get(map_panel(world), {"since": since}, headers={"HX-Request": "true"}).content.decode()
+
+    assert "staff-co" in panel()
+    assert panel() == panel()  # kept
+    world.staff_co.first_name, world.staff_co.last_name = "Ana", "Gómez"
+    world.staff_co.save()
+    assert "Ana Gómez" in panel()

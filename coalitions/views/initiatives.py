@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from core.access import is_staff_member, staff_required
 from core.expressions import count_of
 from core.parsing import parse_id
@@ -279,8 +280,12 @@ def _map_choice(request: HttpRequest, initiative: Initiative, *, with_rounds: bo
     chosen = getattr(filter_form, "cleaned_data", {})
     sector, as_of, since = chosen.get("sector", ""), chosen.get("as_of"), chosen.get("since")
     title = _("Stakeholder map: %(name)s") % {"name": initiative.name}
+    # The moves name who assessed each actor: their users' table is read too.
+    assessors = table_version(User) if since else ()
     # Today is in the key: the rounds offered are those before it.
-    key = map_key(initiative, request.user, "shown", sector, as_of, since, with_rounds, timezone.localdate(), title)
+    key = map_key(
+        initiative, request.user, "shown", sector, as_of, since, assessors, with_rounds, timezone.localdate(), title
+    )
     return MapChoice(filter_form, sector, as_of, since, with_rounds, title, key)
 
 
