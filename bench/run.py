@@ -484,6 +484,11 @@ def panel_scenarios(f: Fixtures) -> list[Scenario]:
             "Panel: initiative's recent activity",
             f"/initiatives/{f.initiative_id}/activity/",
         ),
+        Scenario(
+            "panel_initiative_indicators",
+            "Panel: initiative's plan objectives and indicators",
+            f"/initiatives/{f.initiative_id}/indicators/",
+        ),
         Scenario("panel_country_coalitions", "Panel: country's coalitions", f"/countries/{code}/panels/coalitions/"),
         Scenario("panel_country_regions", "Panel: country's regions worked in", f"/countries/{code}/panels/regions/"),
         Scenario(

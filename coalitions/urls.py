@@ -20,6 +20,7 @@ urlpatterns = [
     path("initiatives/<int:pk>/rollup/", initiatives.initiative_rollup, name="initiative_rollup"),
     path("initiatives/<int:pk>/map/", initiatives.initiative_map, name="initiative_map"),
     path("initiatives/<int:pk>/activity/", initiatives.initiative_activity, name="initiative_activity"),
+    path("initiatives/<int:pk>/indicators/", initiatives.initiative_indicators, name="initiative_indicators"),
     path("initiatives/<int:pk>/map.svg", initiatives.initiative_map_svg, name="initiative_map_svg"),
     path("initiatives/<int:pk>/edit/", initiatives.initiative_update, name="initiative_update"),
     path("initiatives/<int:pk>/assessments/new/", initiatives.assessment_create, name="assessment_create"),

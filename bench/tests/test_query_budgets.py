@@ -172,6 +172,14 @@ def test_coalition_page_and_its_panels_at_two_coalition_sizes(scaled):
         assert_constant(scaled["page"], f"/coalitions/{small}/{part}", f"/coalitions/{big}/{part}")
 
 
+def test_initiative_page_and_its_panels_at_two_initiative_sizes(scaled):
+    # The page: session, user, teams, the initiative; its regions and coalitions are kept. Its stakeholder
+    # map, plan objectives and indicators, and recent activity are panels loaded after it.
+    few, many = scaled["few_assessments"].pk, scaled["many_assessments"].pk
+    for part in ("", "map/", "indicators/", "activity/"):
+        assert_constant(scaled["page"], f"/initiatives/{few}/{part}", f"/initiatives/{many}/{part}")
+
+
 def test_directory_page_with_one_row_and_with_a_full_page_of_rows(scaled):
     # The same filters (validating `country` costs a query), one row against fifty; one row rather
     # than none, and a person with an organisation, because Django skips a prefetch with nothing to fetch.

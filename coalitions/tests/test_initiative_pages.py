@@ -10,10 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coalitions.charts import MapPoint, stakeholder_map_svg
-from coalitions.models import Assessment, Engagement, Initiative, LearningNote
+from coalitions.models import Assessment, Coalition, CoalitionQuerySet, Engagement, Initiative, LearningNote
+from countries.models import Region
+from results.models import Indicator
 from stakeholders.models import Stakeholder
 
-from .conftest import add_stakeholders, assess
+from .conftest import add_coalitions, add_stakeholders, assess
 
 pytestmark = pytest.mark.django_db
 
@@ -187,10 +189,12 @@ def test_initiative_edit_shows_inline_errors(staff_client, world):
 
 
 def _map_parts(response) -> tuple[str, str]:
-    """The drawn map and the map table's rows (what the page keeps in the cache)."""
+    """The drawn map and the map table's rows, as served (the panel is kept in the cache)."""
     content = response.content.decode()
+    start = content.index('<svg class="stakeholder-map"')
+    drawing = content[start : content.index("</svg>", start) + len("</svg>")]
     rows = content.split('<details class="map-table">')[1].split("<tbody>")[1].split("</tbody>")[0]
-    return str(response.context["map_svg"]), rows
+    return drawing, rows
 
 
 def test_map_and_its_table_from_the_cache_equal_a_fresh_rendering_and_follow_every_change(
@@ -231,27 +235,125 @@ def test_map_download_draws_500_actors_in_the_queries_it_needs_for_5(staff_clien
         assert staff_client.get(url).content == response.content
 
 
-PANELS = ["initiative_map", "initiative_activity"]
+#: The panels an initiative's page loads after its first paint (coalitions.views.initiatives.PANELS).
+PANELS = ["initiative_map", "initiative_indicators", "initiative_activity"]
 
 
-def test_initiative_page_loads_its_map_and_activity_as_panels_linked_for_a_browser_without_script(staff_client, world):
+def indicators_panel(world) -> str:
+    return reverse("coalitions:initiative_indicators", kwargs={"pk": world.co_initiative.pk})
+
+
+def test_initiative_page_loads_its_map_indicators_and_activity_as_panels_linked_for_a_browser_without_script(
+    staff_client, world
+):
+    Indicator.objects.create(initiative=world.co_initiative, name="Households with solar power", unit="households")
     html = staff_client.get(detail(world), {"sector": Stakeholder.Sector.CIVIL_SOCIETY}).content.decode()
     assert 'class="map-actor"' not in html  # the map is not drawn with the page
+    assert "Households with solar power" not in html  # nor are the indicators
     query = f"?sector={Stakeholder.Sector.CIVIL_SOCIETY}"
-    for url in (map_panel(world) + query, activity_panel(world)):
+    for url in (map_panel(world) + query, indicators_panel(world), activity_panel(world)):
         assert f'hx-get="{url}"' in html and f'href="{url}"' in html
     assert 'hx-trigger="load"' in html
+    assert "Households with solar power" in staff_client.get(indicators_panel(world)).content.decode()
 
 
-def test_initiative_page_reads_eight_queries_whatever_its_assessments_and_activity(
-    staff_client, world, django_assert_max_num_queries
+def test_initiative_page_reads_six_queries_whatever_its_assessments_activity_and_coalitions_and_four_once_kept(
+    staff_client, world, django_assert_num_queries
 ):
     actors = add_stakeholders(world.co, 50)
     assess(world.co_initiative, actors, DAY)
+    add_coalitions(world.co_initiative, 30)
     for day in range(5):
         Engagement.objects.create(initiative=world.co_initiative, occurred_on=DAY, kind="call", title=f"Call {day}")
-    with django_assert_max_num_queries(8):
+    cache.clear()
+    # The session, the user, the user's teams, the initiative; its regions and its coalitions.
+    with django_assert_num_queries(6):
         assert staff_client.get(detail(world)).status_code == 200
+    # Kept: the regions and the coalitions are not read again.
+    with django_assert_num_queries(4):
+        assert "Coalition 029" in staff_client.get(detail(world)).content.decode()
+
+
+def _kept_parts(response) -> tuple[str, str]:
+    """The kept parts of an initiative's page: its regions, and its list of coalitions."""
+    content = response.content.decode()
+    regions = content.split('<dl class="facts">')[1].split("</dl>")[0]
+    coalitions = content.split('<section aria-labelledby="coalitions-heading">')[1].split("</section>")[0]
+    return regions, coalitions
+
+
+#: Each write that changes what the kept parts of an initiative's page show.
+PAGE_WRITES = {
+    "coalition renamed": lambda world: Coalition.objects.filter(pk=world.co_coalition.pk).update(name="Renombrada"),
+    "coalition's status changed": lambda world: Coalition.objects.filter(pk=world.co_coalition.pk).update(
+        status=Coalition.Status.DORMANT
+    ),
+    "coalition added": lambda world: Coalition.objects.create(
+        initiative=world.co_initiative, name="Coalición Cesar", level="local", shared_goal="Goal"
+    ),
+    "coalition linked to another": lambda world: Coalition.objects.filter(pk=world.co_coalition.pk).update(
+        parent=Coalition.objects.create(initiative=world.pe_initiative, name="Nacional", level="national")
+    ),
+    "linked coalition renamed": lambda world: Coalition.objects.filter(pk=world.co_coalition.parent_id).update(
+        name="Nacional renombrada"
+    ),
+    "coalition moved to another initiative": lambda world: Coalition.objects.filter(pk=world.co_coalition.pk).update(
+        initiative=world.pe_initiative
+    ),
+    "initiative's regions changed": lambda world: world.co_initiative.regions.add(Region.objects.get(code="CO-CES")),
+    "region renamed": lambda world: Region.objects.filter(code="CO-LAG").update(name="Guajira"),
+}
+
+
+@pytest.mark.parametrize("write", PAGE_WRITES.values(), ids=PAGE_WRITES.keys())
+def test_the_kept_parts_of_the_initiative_page_follow_every_write(
+    staff_client, world, write, django_capture_on_commit_callbacks
+):
+    world.co_initiative.regions.add(world.guajira)
+    world.co_coalition.parent = Coalition.objects.create(initiative=world.co_initiative, name="Red", level="national")
+    world.co_coalition.save()
+    kept = _kept_parts(staff_client.get(detail(world)))
+    assert _kept_parts(staff_client.get(detail(world))) == kept  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        write(world)
+    shown = _kept_parts(staff_client.get(detail(world)))
+    cache.clear()
+    assert shown == _kept_parts(staff_client.get(detail(world))) != kept  # as read afresh
+
+
+def test_the_kept_parts_of_the_initiative_page_are_kept_per_language_and_scope(
+    staff_client, other_staff_client, world, settings, monkeypatch
+):
+    world.co_initiative.regions.add(world.guajira)
+    english = _kept_parts(staff_client.get(detail(world)))
+    assert "Local · Forming" in english[1]
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    spanish = _kept_parts(staff_client.get(detail(world)))
+    assert "Local · En conformación" in spanish[1]
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # Two users whose `visible_to` differ never read each other's kept list.
+    everything = CoalitionQuerySet.visible_to
+    monkeypatch.setattr(
+        CoalitionQuerySet,
+        "visible_to",
+        lambda self, user: self.none() if user == world.staff_pe else everything(self, user),
+    )
+    assert world.co_coalition.name not in _kept_parts(other_staff_client.get(detail(world)))[1]
+    assert _kept_parts(staff_client.get(detail(world))) == english
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert _kept_parts(staff_client.get(detail(world))) == english
+
+
+def test_the_kept_map_panel_shows_the_filter_as_typed_and_its_errors(staff_client, world):
+    def panel(**query) -> str:
+        return staff_client.get(map_panel(world), query, headers={"HX-Request": "true"}).content.decode()
+
+    unfiltered = panel()
+    assert 'class="errorlist"' not in unfiltered
+    wrong = panel(as_of="not-a-date")
+    assert 'class="errorlist"' in wrong and 'value="not-a-date"' in wrong
+    assert panel(as_of="not-a-day") != wrong  # another value typed, another rendering
+    assert panel() == unfiltered
 
 
 @pytest.mark.parametrize("name", PANELS)
@@ -313,6 +415,30 @@ def test_the_kept_activity_panel_shows_every_change_to_what_it_shows(staff_clien
     assert "1 participant" in panel()
     Engagement.objects.filter(pk=engagement.pk).update(title="Dos")
     assert ">Dos</a>" in panel()
+    world.staff_co.first_name, world.staff_co.last_name = "Ana", "Gómez"
+    world.staff_co.save()
+    assert "Ana Gómez" in panel()
+
+
+def test_the_kept_map_panel_names_who_assessed_each_move_as_they_are_named_now(staff_client, world):
+    Assessment.objects.filter(pk=world.co_assessment.pk).update(assessed_by=world.staff_co)
+    Assessment.objects.create(
+        stakeholder=world.co_mayor,
+        initiative=world.co_initiative,
+        assessed_on=DAY,
+        power=5,
+        capabilities=4,
+        interest=5,
+        stance=2,
+        assessed_by=world.staff_co,
+    )
+
+    def panel() -> str:
+        since = world.co_assessment.assessed_on.isoformat()
+        return staff_client.get(map_panel(world), {"since": since}, headers={"HX-Request": "true"}).content.decode()
+
+    assert "staff-co" in panel()
+    assert panel() == panel()  # kept
     world.staff_co.first_name, world.staff_co.last_name = "Ana", "Gómez"
     world.staff_co.save()
     assert "Ana Gómez" in panel()
