@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from core.access import is_staff_member, staff_required
 from core.expressions import count_of
 from core.short_tables import kept, query_text, table_version
@@ -194,15 +195,26 @@ def coalition_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return _panel(request, "plan", context)
 
 
+#: The tables the records panel shows: the engagements (and their participants), the outcomes and
+#: their actors, the learning notes with their coalitions and authors.
+RECORD_TABLES = (Engagement, Outcome, LearningNote, Stakeholder, Coalition, User)
+
+
 @staff_required
 def coalition_records(request: HttpRequest, pk: int) -> HttpResponse:
     """A panel of the coalition page: its recent engagements, its outcomes and its learning notes
-    (its own and those shared with it)."""
+    (its own and those shared with it).
+
+    Rendered once and kept under the versions of the tables it shows (`RECORD_TABLES`), which every
+    write drops: the key is the SQL of each list, which says the coalition and the reader's scope
+    (`visible_to`), with whether the rows carry the edit links; the rows are read only when it is missing.
+    """
     user = request.user
     coalition = _visible_coalition(request, pk)
     participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
     shared = LearningNote.shared_with.through.objects.filter(coalition=coalition).values("learningnote")
-    context = {
+    actors = Stakeholder.objects.visible_to(user)
+    lists = {
         "coalition": coalition,
         "can_edit": coalition.editable,
         "engagements": Engagement.objects.visible_to(user)
@@ -211,12 +223,20 @@ def coalition_records(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-occurred_on", "-pk")[:RECENT_ENGAGEMENTS],
         "outcomes": Outcome.objects.visible_to(user)
         .filter(coalition=coalition)
-        .prefetch_related(Prefetch("actors", queryset=Stakeholder.objects.visible_to(user))),
+        .prefetch_related(Prefetch("actors", queryset=actors)),
         "notes": LearningNote.objects.visible_to(user)
         .filter(Q(coalition=coalition) | Q(pk__in=shared))
         .select_related("coalition", "author"),
     }
-    return _panel(request, "records", context)
+    key = rendering_key(
+        "coalitions/coalition_records",
+        table_version(*RECORD_TABLES),
+        *(query_text(lists[name]) for name in ("engagements", "outcomes", "notes")),
+        query_text(actors),
+        coalition.editable,
+    )
+    records = kept(key, lambda: render_to_string("coalitions/includes/coalition_records_lists.html", lists))
+    return _panel(request, "records", {"coalition": coalition, "records": records})
 
 
 @staff_required
