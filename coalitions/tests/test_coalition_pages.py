@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from coalitions.models import Coalition, LearningNote, Membership
+from coalitions.models import Coalition, Initiative, LearningNote, Membership
+from countries.models import Region
 from stakeholders.models import Stakeholder
 
 from .conftest import add_coalitions, grow_coalition, page_and_panels
@@ -213,3 +214,27 @@ def test_detail_member_counts_from_the_cache_follow_every_change_to_the_membersh
     assert _counts(staff_client.get(world.pe_coalition.get_absolute_url())) == (2, 0)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert _counts(staff_client.get(url)) == kept
+
+
+def _facts(response) -> str:
+    """The coalition's facts and shared goal as the page shows them (kept in the cache with the members' rows)."""
+    content = response.content.decode()
+    return content[content.index('<dl class="facts">') : content.index('<div id="coalition-health"')]
+
+
+def test_detail_facts_from_the_cache_follow_every_change_and_each_language(staff_client, world, settings):
+    url = world.co_coalition.get_absolute_url()
+    first = _facts(staff_client.get(url))
+    assert "Comunidades Energéticas" in first and "Solar for Uribia" in first and "La Guajira" in first
+    assert _facts(staff_client.get(url)) == first  # kept
+    assert "Meta compartida" in _facts(staff_client.get(url, headers={"accept-language": "es"}))
+    # A renamed initiative, a new shared goal, a region added and a changed status show at once.
+    Initiative.objects.filter(pk=world.co_initiative.pk).update(name="Iniciativa renombrada")
+    Coalition.objects.filter(pk=world.co_coalition.pk).update(shared_goal="Wind for Uribia", status="dormant")
+    world.co_coalition.regions.add(Region.objects.get(code="CO-CES"))
+    changed = _facts(staff_client.get(url))
+    assert "Iniciativa renombrada" in changed and "Wind for Uribia" in changed and "Cesar" in changed
+    assert "Dormant" in changed
+    # And what the cache gave is what a rendering without it gives.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert _facts(staff_client.get(url)) == changed

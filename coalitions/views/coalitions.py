@@ -41,6 +41,7 @@ from ..models import (
     Coalition,
     Commitment,
     Engagement,
+    Initiative,
     LearningNote,
     Membership,
     Outcome,
@@ -142,9 +143,8 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "former_page": former,
         "past_members": past_members,
         "can_edit": coalition.editable,
-        "download_tables": DOWNLOADS,
         "panels": _panel_urls(coalition),
-        **_kept_lists(coalition, members, current, former, current_members, past_members),
+        **_kept_lists(request, coalition, members, current, former, current_members, past_members),
     }
     if coalition.has_children:
         # A national coalition: its roll-up is a panel loaded after the page (htmx), for the period
@@ -272,16 +272,18 @@ def _members_page(queryset, total: int, number):
 
 
 #: The tables whose rows the kept parts of a coalition's page show: its members and their stakeholders
-#: (names, acronyms, sectors), its regions (the links to them are its own rows) and the countries that order them.
-KEPT_LIST_TABLES = (Membership, Stakeholder, Coalition, Region, Country)
+#: (names, acronyms, sectors), the coalition and its initiative (its facts and shared goal), its regions
+#: (the links to them are its own rows) and the countries that name the initiative's and order the regions.
+KEPT_LIST_TABLES = (Membership, Stakeholder, Coalition, Initiative, Region, Country)
 
 
-def _kept_lists(coalition: Coalition, members, current, former, current_members, past_members) -> dict:
-    """The parts of a coalition's page drawn from many rows, kept in the cache under the versions of
-    the tables they show (`KEPT_LIST_TABLES`), which every write drops: the rendered rows of this page
-    of current and of former members, and the regions' names. The key names the reader's scope and
-    the coalition (the members' SQL), the pages and whether the rows carry the edit links, so a reader
-    finds them without reading a row, and the rows are read only when they are not found.
+def _kept_lists(request: HttpRequest, coalition: Coalition, members, current, former, current_members, past_members):
+    """The parts of a coalition's page that only its rows change, kept in the cache under the versions
+    of the tables they show (`KEPT_LIST_TABLES`), which every write drops: its facts and shared goal,
+    the rendered rows of this page of current and of former members, and its downloads and History
+    panel. The key names the reader's scope and the coalition (the members' SQL), the pages and
+    whether the rows carry the edit links, so a reader finds them without reading a row, and the rows
+    are read only when they are not found. (The History panel shows for every reader of a staff page.)
     """
     key = rendering_key(
         "coalitions/coalition_detail",
@@ -294,19 +296,24 @@ def _kept_lists(coalition: Coalition, members, current, former, current_members,
 
     def draw() -> dict:
         rows = {"can_edit": coalition.editable}
+        regions = [str(region) for region in coalition.regions.all()]
         return {
-            "member_rows": {
-                "current": render_to_string(
-                    "coalitions/includes/coalition_current_members.html", {**rows, "memberships": current_members}
-                ),
-                "former": render_to_string(
-                    "coalitions/includes/coalition_former_members.html", {**rows, "memberships": past_members}
-                ),
-            },
-            "regions": [str(region) for region in coalition.regions.all()],
+            "facts": render_to_string(
+                "coalitions/includes/coalition_facts.html", {"coalition": coalition, "regions": regions}
+            ),
+            "current": render_to_string(
+                "coalitions/includes/coalition_current_members.html", {**rows, "memberships": current_members}
+            ),
+            "former": render_to_string(
+                "coalitions/includes/coalition_former_members.html", {**rows, "memberships": past_members}
+            ),
+            "footer": render_to_string(
+                "coalitions/includes/coalition_footer.html",
+                {"coalition": coalition, "download_tables": DOWNLOADS, "request": request},
+            ),
         }
 
-    return kept(key, draw)
+    return {"kept": kept(key, draw)}
 
 
 def _with_labels(memberships) -> list[Membership]:
