@@ -238,3 +238,18 @@ def test_detail_facts_from_the_cache_follow_every_change_and_each_language(staff
     # And what the cache gave is what a rendering without it gives.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert _facts(staff_client.get(url)) == changed
+
+
+def test_the_kept_coalition_follows_a_new_local_coalition_and_who_may_edit(staff_client, other_staff_client, world):
+    url = world.co_coalition.get_absolute_url()
+    children = reverse("coalitions:coalition_children", kwargs={"pk": world.co_coalition.pk})
+    edit = reverse("coalitions:coalition_update", kwargs={"pk": world.co_coalition.pk})
+    assert children not in staff_client.get(url).content.decode()
+    Coalition.objects.create(
+        initiative=world.co_initiative, name="Local", level="local", shared_goal="g", parent=world.co_coalition
+    )
+    html = staff_client.get(url).content.decode()
+    assert children in html and edit in html
+    # Another team's reader shares nothing of what the first may change.
+    other = other_staff_client.get(url)
+    assert other.context["can_edit"] is False and edit not in other.content.decode()

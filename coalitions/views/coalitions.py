@@ -100,28 +100,34 @@ def _visible_coalition(request: HttpRequest, pk: int, queryset=None) -> Coalitio
 @staff_required
 def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A coalition's page: its facts and its members, a page at a time, in seven queries whatever
-    its size. The rest is in panels the page loads after its first paint (htmx), each a page of its
-    own linked for a browser without script: its health and indicators, its action plan, its
-    engagements, outcomes and learning notes, and (a national coalition) its local coalitions and
-    their roll-up.
+    its size, three once its parts are kept. The rest is in panels the page loads after its first
+    paint (htmx), each a page of its own linked for a browser without script: its health and
+    indicators, its action plan, its engagements, outcomes and learning notes, and (a national
+    coalition) its local coalitions and their roll-up.
 
     Current members are read in (joined_on, id) order straight off `membership_open_page_idx`; both
     totals are counts annotated on the coalition, kept in the cache until the memberships change.
+
+    What the page shows comes from the rows of `KEPT_LIST_TABLES`, so it is kept under their versions,
+    which every write drops, in two parts: the coalition as the reader may see it (with whether they
+    may change it and its member counts) and its facts, then the rendered rows of the pages of
+    members asked for. Each key holds the SQL of the reader's scope (`visible_to` and `editable_by`
+    of the coalitions, `visible_to` of its memberships): two readers share a part only when the same
+    rows would be shown to both. A coalition out of sight is never kept: its 404 is raised afresh.
     """
     user = request.user
-    coalitions = Coalition.objects.select_related("initiative__country", "parent").annotate(
-        has_children=Exists(Coalition.objects.visible_to(user).filter(parent=OuterRef("pk")))
+    versions = table_version(*KEPT_LIST_TABLES)
+    members = Membership.objects.visible_to(user).filter(coalition_id=pk)
+    # Their conditions are what tells readers apart: the SQL of one column is enough, and cheaper to write.
+    scope = (
+        query_text(Coalition.objects.visible_to(user).values("pk")),
+        query_text(Coalition.objects.editable_by(user).values("pk")),
+        query_text(members.values("pk")),
     )
-    # The member counts grow with the coalition: counted with the coalition's query only when the
-    # counts kept since the last change to the memberships are not found.
-    counts = kept_member_counts(pk)
-    coalition = _visible_coalition(request, pk, coalitions if counts else coalitions.with_member_counts())
-    if counts:
-        coalition.members_current, coalition.members_former = counts
-    else:
-        keep_member_counts(coalition)
+    coalition, parts = kept(
+        rendering_key("coalitions/coalition_detail", versions, pk, scope), lambda: _coalition_parts(request, pk)
+    )
     # Only the columns the members tables show.
-    members = Membership.objects.visible_to(user).filter(coalition=coalition)
     shown = members.select_related("stakeholder").only(*MEMBER_COLUMNS)
     current = _members_page(
         shown.filter(left_on__isnull=True).order_by("joined_on", "pk"),
@@ -136,6 +142,9 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Read only when the kept rendering is missing (or a test looks at them).
     current_members = SimpleLazyObject(lambda: _with_labels(current.object_list) if coalition.members_current else [])
     past_members = SimpleLazyObject(lambda: _with_labels(former.object_list) if coalition.members_former else [])
+    rows_key = rendering_key(
+        "coalitions/coalition_detail:rows", versions, scope, current.number, former.number, coalition.editable
+    )
     context = {
         "coalition": coalition,
         "members_page": current,
@@ -144,7 +153,7 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "past_members": past_members,
         "can_edit": coalition.editable,
         "panels": _panel_urls(coalition),
-        **_kept_lists(request, coalition, members, current, former, current_members, past_members),
+        "kept": {**parts, **kept(rows_key, lambda: _member_rows(coalition, current_members, past_members))},
     }
     if coalition.has_children:
         # A national coalition: its roll-up is a panel loaded after the page (htmx), for the period
@@ -154,6 +163,50 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {name: request.GET[name] for name in ("start", "end") if name in request.GET}
         )
     return render(request, "coalitions/coalition_detail.html", context)
+
+
+#: The tables whose rows a coalition's page shows: its members and their stakeholders (names, acronyms,
+#: sectors), the coalition, its parent and its children, and its initiative (its facts and shared goal),
+#: its regions (the links to them are its own rows) and the countries that name the initiative's and
+#: order the regions.
+KEPT_LIST_TABLES = (Membership, Stakeholder, Coalition, Initiative, Region, Country)
+
+
+def _coalition_parts(request: HttpRequest, pk: int) -> tuple[Coalition, dict]:
+    """The coalition the reader may see (a 404 otherwise), with its member counts, whether it has local
+    coalitions and whether the reader may change it, and the parts of its page only its rows change:
+    its facts and shared goal, its downloads and its History panel (shown to every reader of a staff page)."""
+    coalitions = Coalition.objects.select_related("initiative__country", "parent").annotate(
+        has_children=Exists(Coalition.objects.visible_to(request.user).filter(parent=OuterRef("pk")))
+    )
+    # The member counts grow with the coalition: counted with the coalition's query only when the
+    # counts kept since the last change to the memberships are not found.
+    counts = kept_member_counts(pk)
+    coalition = _visible_coalition(request, pk, coalitions if counts else coalitions.with_member_counts())
+    if counts:
+        coalition.members_current, coalition.members_former = counts
+    else:
+        keep_member_counts(coalition)
+    regions = [str(region) for region in coalition.regions.all()]
+    facts = {"coalition": coalition, "regions": regions}
+    footer = {"coalition": coalition, "download_tables": DOWNLOADS, "request": request}
+    return coalition, {
+        "facts": render_to_string("coalitions/includes/coalition_facts.html", facts),
+        "footer": render_to_string("coalitions/includes/coalition_footer.html", footer),
+    }
+
+
+def _member_rows(coalition: Coalition, current_members, past_members) -> dict[str, str]:
+    """The rendered rows of a page of current and of former members, with the edit links when the reader may edit."""
+    rows = {"can_edit": coalition.editable}
+    return {
+        "current": render_to_string(
+            "coalitions/includes/coalition_current_members.html", {**rows, "memberships": current_members}
+        ),
+        "former": render_to_string(
+            "coalitions/includes/coalition_former_members.html", {**rows, "memberships": past_members}
+        ),
+    }
 
 
 #: The panels of a coalition's page, loaded after its first paint: name -> its heading.
@@ -269,51 +322,6 @@ def _members_page(queryset, total: int, number):
     paginator = Paginator(queryset, MEMBERS_PAGE_SIZE)
     paginator.count = total  # a cached_property: the figure the page already has
     return paginator.get_page(number)
-
-
-#: The tables whose rows the kept parts of a coalition's page show: its members and their stakeholders
-#: (names, acronyms, sectors), the coalition and its initiative (its facts and shared goal), its regions
-#: (the links to them are its own rows) and the countries that name the initiative's and order the regions.
-KEPT_LIST_TABLES = (Membership, Stakeholder, Coalition, Initiative, Region, Country)
-
-
-def _kept_lists(request: HttpRequest, coalition: Coalition, members, current, former, current_members, past_members):
-    """The parts of a coalition's page that only its rows change, kept in the cache under the versions
-    of the tables they show (`KEPT_LIST_TABLES`), which every write drops: its facts and shared goal,
-    the rendered rows of this page of current and of former members, and its downloads and History
-    panel. The key names the reader's scope and the coalition (the members' SQL), the pages and
-    whether the rows carry the edit links, so a reader finds them without reading a row, and the rows
-    are read only when they are not found. (The History panel shows for every reader of a staff page.)
-    """
-    key = rendering_key(
-        "coalitions/coalition_detail",
-        table_version(*KEPT_LIST_TABLES),
-        query_text(members),
-        current.number,
-        former.number,
-        coalition.editable,
-    )
-
-    def draw() -> dict:
-        rows = {"can_edit": coalition.editable}
-        regions = [str(region) for region in coalition.regions.all()]
-        return {
-            "facts": render_to_string(
-                "coalitions/includes/coalition_facts.html", {"coalition": coalition, "regions": regions}
-            ),
-            "current": render_to_string(
-                "coalitions/includes/coalition_current_members.html", {**rows, "memberships": current_members}
-            ),
-            "former": render_to_string(
-                "coalitions/includes/coalition_former_members.html", {**rows, "memberships": past_members}
-            ),
-            "footer": render_to_string(
-                "coalitions/includes/coalition_footer.html",
-                {"coalition": coalition, "download_tables": DOWNLOADS, "request": request},
-            ),
-        }
-
-    return {"kept": kept(key, draw)}
 
 
 def _with_labels(memberships) -> list[Membership]:
