@@ -118,12 +118,7 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     versions = table_version(*KEPT_LIST_TABLES)
     members = Membership.objects.visible_to(user).filter(coalition_id=pk)
-    # Their conditions are what tells readers apart: the SQL of one column is enough, and cheaper to write.
-    scope = (
-        query_text(Coalition.objects.visible_to(user).values("pk")),
-        query_text(Coalition.objects.editable_by(user).values("pk")),
-        query_text(members.values("pk")),
-    )
+    scope = reader_scope(Coalition.objects.visible_to(user), Coalition.objects.editable_by(user), members)
     coalition, parts = kept(
         rendering_key("coalitions/coalition_detail", versions, pk, scope), lambda: _coalition_parts(request, pk)
     )
@@ -209,6 +204,13 @@ def _member_rows(coalition: Coalition, current_members, past_members) -> dict[st
     }
 
 
+def reader_scope(*querysets) -> tuple[str, ...]:
+    """What tells two readers' views of the rows apart, for the key of a part kept for both: the SQL
+    of each queryset's conditions (`visible_to`, `editable_by`). One column says them as well as all
+    of them, and is cheaper to write."""
+    return tuple(query_text(queryset.values("pk")) for queryset in querysets)
+
+
 #: The panels of a coalition's page, loaded after its first paint: name -> its heading.
 PANELS = {
     "health": gettext_lazy("Health and indicators"),
@@ -249,8 +251,9 @@ def coalition_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 #: The tables the records panel shows: the engagements (and their participants), the outcomes and
-#: their actors, the learning notes with their coalitions and authors.
-RECORD_TABLES = (Engagement, Outcome, LearningNote, Stakeholder, Coalition, User)
+#: their actors, the learning notes with their coalitions and authors, and the coalition with its
+#: initiative (whose country says who may change it).
+RECORD_TABLES = (Engagement, Outcome, LearningNote, Stakeholder, Coalition, Initiative, User)
 
 
 @staff_required
@@ -258,15 +261,31 @@ def coalition_records(request: HttpRequest, pk: int) -> HttpResponse:
     """A panel of the coalition page: its recent engagements, its outcomes and its learning notes
     (its own and those shared with it).
 
-    Rendered once and kept under the versions of the tables it shows (`RECORD_TABLES`), which every
-    write drops: the key is the SQL of each list, which says the coalition and the reader's scope
-    (`visible_to`), with whether the rows carry the edit links; the rows are read only when it is missing.
+    Rendered once and kept, with the coalition as the reader sees it, under the versions of the tables
+    it shows (`RECORD_TABLES`), which every write drops: the key holds the SQL of the reader's scope
+    of each table it reads (`reader_scope`), so the rows are read only when it is missing. A coalition
+    out of sight is never kept: its 404 is raised afresh.
     """
+    user = request.user
+    scope = reader_scope(
+        Coalition.objects.visible_to(user),
+        Coalition.objects.editable_by(user),
+        Engagement.objects.visible_to(user),
+        Outcome.objects.visible_to(user),
+        Stakeholder.objects.visible_to(user),
+        LearningNote.objects.visible_to(user),
+    )
+    key = rendering_key("coalitions/coalition_records", table_version(*RECORD_TABLES), pk, scope)
+    coalition, records = kept(key, lambda: _records(request, pk))
+    return _panel(request, "records", {"coalition": coalition, "records": records})
+
+
+def _records(request: HttpRequest, pk: int) -> tuple[Coalition, str]:
+    """The coalition the reader may see (a 404 otherwise) and its records panel's lists, rendered."""
     user = request.user
     coalition = _visible_coalition(request, pk)
     participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
     shared = LearningNote.shared_with.through.objects.filter(coalition=coalition).values("learningnote")
-    actors = Stakeholder.objects.visible_to(user)
     lists = {
         "coalition": coalition,
         "can_edit": coalition.editable,
@@ -276,20 +295,12 @@ def coalition_records(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-occurred_on", "-pk")[:RECENT_ENGAGEMENTS],
         "outcomes": Outcome.objects.visible_to(user)
         .filter(coalition=coalition)
-        .prefetch_related(Prefetch("actors", queryset=actors)),
+        .prefetch_related(Prefetch("actors", queryset=Stakeholder.objects.visible_to(user))),
         "notes": LearningNote.objects.visible_to(user)
         .filter(Q(coalition=coalition) | Q(pk__in=shared))
         .select_related("coalition", "author"),
     }
-    key = rendering_key(
-        "coalitions/coalition_records",
-        table_version(*RECORD_TABLES),
-        *(query_text(lists[name]) for name in ("engagements", "outcomes", "notes")),
-        query_text(actors),
-        coalition.editable,
-    )
-    records = kept(key, lambda: render_to_string("coalitions/includes/coalition_records_lists.html", lists))
-    return _panel(request, "records", {"coalition": coalition, "records": records})
+    return coalition, render_to_string("coalitions/includes/coalition_records_lists.html", lists)
 
 
 @staff_required
