@@ -128,6 +128,13 @@ def query_text(queryset: models.QuerySet) -> str:
         return ""
 
 
+def reader_scope(*querysets: models.QuerySet) -> tuple[str, ...]:
+    """What tells two readers' views of the rows apart, for the key of a rendering kept for both: the
+    SQL of each queryset's conditions (`visible_to(user)`, `editable_by(user)`). One column says them
+    as well as all of them, and is cheaper to write."""
+    return tuple(query_text(queryset.values("pk")) for queryset in querysets)
+
+
 def kept_count(queryset: models.QuerySet) -> int:
     """The queryset's count, kept in the cache under the versions of the tables its SQL reads, when
     every one of them is versioned (or the link table of a versioned model); else from the database.

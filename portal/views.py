@@ -29,14 +29,15 @@ from attachments.uploads import limit_uploads
 from attachments.views import upload_response
 from coalitions.filters import CommitmentFilterSet, LearningNoteFilterSet
 from coalitions.forms import OutcomeForm
-from coalitions.models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
+from coalitions.models import Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from coalitions.services import engagement_log
 from core.access import CREATE, UPDATE, may_write_row
 from core.expressions import count_of
 from core.services import row_write
-from core.short_tables import kept, kept_count, query_text, table_version
+from core.short_tables import kept, reader_scope, table_version
 from core.versions import rendering_key
 from core.views import get_visible_or_404
+from countries.models import Country
 from stakeholders.models import Stakeholder
 
 from .forms import CommitmentProgressForm, EngagementLogForm
@@ -117,8 +118,9 @@ def _section_rows(user, coalition, section: str):
     )
 
 
-#: The tables the members part of a coalition's page shows: the memberships and their stakeholders' names.
-MEMBER_TABLES = (Membership, Stakeholder)
+#: The tables a coalition's page shows: the coalition, its initiative and country, its memberships
+#: (which also say which coalitions a partner sees) and their stakeholders' names.
+PAGE_TABLES = (Coalition, Initiative, Country, Membership, Stakeholder)
 
 #: The parts of a coalition's page it loads after its first paint (htmx), each a page of its own.
 LAZY_SECTIONS = ("plan", "engagements", "outcomes", "notes")
@@ -142,20 +144,26 @@ def _section_page(request: HttpRequest, coalition: Coalition, section: str):
 
 @partner_required
 def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A coalition's page: its members a page at a time, in four queries (three once its members'
-    count and rows are kept). Its action plan, engagements, outcomes and learning notes are parts the
-    page loads after its first paint (htmx), each a page of its own linked for a browser without script.
+    """A coalition's page: its members a page at a time, in five queries, two once its parts are kept.
+    Its action plan, engagements, outcomes and learning notes are parts the page loads after its
+    first paint (htmx), each a page of its own linked for a browser without script.
 
-    The members' count and the rendered page of them are kept under the versions of the tables they
-    show (`core.short_tables`), as on the staff coalition page: the key is the members' SQL, which
-    holds the partner's scope (`visible_to`), with the page and, through `rendering_key`, the language.
+    As on the staff coalition page, what it shows is kept under the versions of the tables it comes
+    from (`PAGE_TABLES`), which every write drops, in two parts: the coalition as the partner sees it,
+    with its members' count and its heading, then the rendered rows of the page of members asked for.
+    Each key holds the SQL of the partner's scope (`core.short_tables.reader_scope`), and through
+    `rendering_key` the language. A coalition out of sight is never kept: its 404 is raised afresh.
     """
     user = request.user
-    coalition = get_visible_or_404(Coalition.objects.select_related("initiative__country"), user, pk=pk)
-    members = _section_rows(user, coalition, "members")
-    page = _CountedPaginator(members, SECTION_SIZE, kept_count(members)).get_page(request.GET.get("members"))
-    key = rendering_key("portal/coalition_detail", table_version(*MEMBER_TABLES), query_text(members), page.number)
-    member_rows = kept(key, lambda: render_to_string("portal/includes/coalition_members.html", {"members": page}))
+    versions = table_version(*PAGE_TABLES)
+    members = _section_rows(user, pk, "members")
+    scope = reader_scope(Coalition.objects.visible_to(user), members)
+    coalition, count, heading = kept(
+        rendering_key("portal/coalition_detail", versions, pk, scope), lambda: _coalition_heading(user, pk, members)
+    )
+    page = _CountedPaginator(members, SECTION_SIZE, count).get_page(request.GET.get("members"))
+    rows_key = rendering_key("portal/coalition_detail:members", versions, scope, page.number)
+    member_rows = kept(rows_key, lambda: render_to_string("portal/includes/coalition_members.html", {"members": page}))
     # The page's query goes on to each part: the page a part's pagination asks for, and the others' kept.
     query = f"?{request.GET.urlencode()}" if request.GET else ""
     sections = {
@@ -165,12 +173,21 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "nav_section": "portal",
         "coalition": coalition,
+        "heading": heading,
         "organisation_id": user.organisation_id,
         "members": page,
         "member_rows": member_rows,
         "sections": sections,
     }
     return render(request, "portal/coalition_detail.html", context)
+
+
+def _coalition_heading(user, pk: int, members) -> tuple[Coalition, int, str]:
+    """The coalition the partner sees (a 404 otherwise), its current members' count and its heading
+    (initiative, country, status and shared goal), rendered."""
+    coalition = get_visible_or_404(Coalition.objects.select_related("initiative__country"), user, pk=pk)
+    heading = render_to_string("portal/includes/coalition_heading.html", {"coalition": coalition})
+    return coalition, members.count(), heading
 
 
 @partner_required

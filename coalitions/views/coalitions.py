@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core.access import is_staff_member, staff_required
 from core.expressions import count_of
-from core.short_tables import kept, query_text, table_version
+from core.short_tables import kept, reader_scope, table_version
 from core.validation import constraint_message
 from core.versions import rendering_key
 from core.views import get_editable_or_403, get_visible_or_404
@@ -204,13 +204,6 @@ def _member_rows(coalition: Coalition, current_members, past_members) -> dict[st
     }
 
 
-def reader_scope(*querysets) -> tuple[str, ...]:
-    """What tells two readers' views of the rows apart, for the key of a part kept for both: the SQL
-    of each queryset's conditions (`visible_to`, `editable_by`). One column says them as well as all
-    of them, and is cheaper to write."""
-    return tuple(query_text(queryset.values("pk")) for queryset in querysets)
-
-
 #: The panels of a coalition's page, loaded after its first paint: name -> its heading.
 PANELS = {
     "health": gettext_lazy("Health and indicators"),
@@ -263,7 +256,7 @@ def coalition_records(request: HttpRequest, pk: int) -> HttpResponse:
 
     Rendered once and kept, with the coalition as the reader sees it, under the versions of the tables
     it shows (`RECORD_TABLES`), which every write drops: the key holds the SQL of the reader's scope
-    of each table it reads (`reader_scope`), so the rows are read only when it is missing. A coalition
+    of each table it reads (`core.short_tables.reader_scope`), so the rows are read only when it is missing. A coalition
     out of sight is never kept: its 404 is raised afresh.
     """
     user = request.user

@@ -7,7 +7,7 @@ from django.core.paginator import Page
 from django.forms import BaseForm
 from django.urls import reverse
 
-from coalitions.models import Commitment, Membership
+from coalitions.models import Coalition, Commitment, Membership
 from stakeholders.models import Stakeholder
 
 from .test_portal_permission_matrix import MATRIX, portal_pages
@@ -87,3 +87,20 @@ def test_the_kept_members_of_a_coalition_page_follow_every_change_and_each_langu
     kept = _member_rows(partner_client, world)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert _member_rows(partner_client, world) == kept
+
+
+def test_the_kept_coalition_of_a_page_follows_its_changes_and_stays_out_of_sight_of_others(
+    partner_client, other_partner_client, world
+):
+    url = reverse("portal:coalition_detail", kwargs={"pk": world.co_coalition.pk})
+    assert "Solar for Uribia" in partner_client.get(url).content.decode()
+    Coalition.objects.filter(pk=world.co_coalition.pk).update(shared_goal="Wind for Uribia", status="dormant")
+    html = partner_client.get(url).content.decode()
+    assert "Wind for Uribia" in html and "Dormant" in html
+    # What one partner's page kept is no key to another's: out of their sight, a 404 as before.
+    assert other_partner_client.get(url).status_code == 404
+    # Once its organisation leaves the coalition, the partner loses sight of it at once.
+    Membership.objects.filter(coalition=world.co_coalition, stakeholder=world.co_org).update(
+        left_on=datetime.date(2026, 3, 1)
+    )
+    assert partner_client.get(url).status_code == 404
