@@ -110,8 +110,8 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     What the page shows comes from the rows of `KEPT_LIST_TABLES`, so it is kept under their versions,
     which every write drops, in two parts: the coalition as the reader may see it (with whether they
-    may change it and its member counts) and its facts, then the rendered rows of the pages of
-    members asked for. Each key holds the SQL of the reader's scope (`visible_to` and `editable_by`
+    may change it and its member counts) and the parts of the page drawn from it, then the rendered
+    rows of the pages of members asked for. Each key holds the SQL of the reader's scope (`visible_to` and `editable_by`
     of the coalitions, `visible_to` of its memberships): two readers share a part only when the same
     rows would be shown to both. A coalition out of sight is never kept: its 404 is raised afresh.
     """
@@ -169,8 +169,9 @@ KEPT_LIST_TABLES = (Membership, Stakeholder, Coalition, Initiative, Region, Coun
 
 def _coalition_parts(request: HttpRequest, pk: int) -> tuple[Coalition, dict]:
     """The coalition the reader may see (a 404 otherwise), with its member counts, whether it has local
-    coalitions and whether the reader may change it, and the parts of its page only its rows change:
-    its facts and shared goal, its downloads and its History panel (shown to every reader of a staff page)."""
+    coalitions and whether the reader may change it, and the parts of its page only these change: its
+    heading, facts and shared goal, its linked coalitions, the places of its panels, its downloads and
+    its History panel (shown to every reader of a staff page)."""
     coalitions = Coalition.objects.select_related("initiative__country", "parent").annotate(
         has_children=Exists(Coalition.objects.visible_to(request.user).filter(parent=OuterRef("pk")))
     )
@@ -182,11 +183,12 @@ def _coalition_parts(request: HttpRequest, pk: int) -> tuple[Coalition, dict]:
         coalition.members_current, coalition.members_former = counts
     else:
         keep_member_counts(coalition)
+    shown = {"coalition": coalition, "can_edit": coalition.editable, "panels": _panel_urls(coalition)}
     regions = [str(region) for region in coalition.regions.all()]
-    facts = {"coalition": coalition, "regions": regions}
-    footer = {"coalition": coalition, "download_tables": DOWNLOADS, "request": request}
+    footer = {**shown, "download_tables": DOWNLOADS, "request": request}
     return coalition, {
-        "facts": render_to_string("coalitions/includes/coalition_facts.html", facts),
+        "head": render_to_string("coalitions/includes/coalition_head.html", {**shown, "regions": regions}),
+        "links": render_to_string("coalitions/includes/coalition_links.html", shown),
         "footer": render_to_string("coalitions/includes/coalition_footer.html", footer),
     }
 
