@@ -94,6 +94,7 @@ def test_detail_query_count_is_constant(staff_client, world, count_queries, djan
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     drawn = count_queries(lambda: staff_client.get(url))
     assert small < drawn <= 8
+    assert count_queries(lambda: staff_client.get(url, {"page": 2, "former_page": 2})) == drawn
 
 
 def test_detail_pages_through_current_and_former_members(staff_client, world):

@@ -109,37 +109,31 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     totals are counts annotated on the coalition, kept in the cache until the memberships change.
 
     What the page shows comes from the rows of `KEPT_LIST_TABLES`, so it is kept under their versions,
-    which every write drops, in two parts: the coalition as the reader may see it (with whether they
-    may change it and its member counts) and the parts of the page drawn from it, then the rendered
-    rows of the pages of members asked for. Each key holds the SQL of the reader's scope (`visible_to` and `editable_by`
-    of the coalitions, `visible_to` of its memberships): two readers share a part only when the same
-    rows would be shown to both. A coalition out of sight is never kept: its 404 is raised afresh.
+    which every write drops: the coalition as the reader may see it (with whether they may change it
+    and its member counts), the parts of the page drawn from it and the rows of the first pages of
+    members, which most readers ask for, in one part; the rows of any other pages asked for (or of
+    the first, when the first part was drawn for another page) in another. Each key holds the SQL of
+    the reader's scope (`visible_to` and `editable_by` of the coalitions, `visible_to` of its
+    memberships): two readers share a part only when the same rows would be shown to both. A
+    coalition out of sight is never kept: its 404 is raised afresh.
     """
     user = request.user
     versions = table_version(*KEPT_LIST_TABLES)
     members = Membership.objects.visible_to(user).filter(coalition_id=pk)
     scope = reader_scope(Coalition.objects.visible_to(user), Coalition.objects.editable_by(user), members)
     coalition, parts = kept(
-        rendering_key("coalitions/coalition_detail", versions, pk, scope), lambda: _coalition_parts(request, pk)
+        rendering_key("coalitions/coalition_detail", versions, pk, scope),
+        lambda: _coalition_parts(request, pk, members),
     )
-    # Only the columns the members tables show.
-    shown = members.select_related("stakeholder").only(*MEMBER_COLUMNS)
-    current = _members_page(
-        shown.filter(left_on__isnull=True).order_by("joined_on", "pk"),
-        coalition.members_current,
-        request.GET.get("page"),
-    )
-    former = _members_page(
-        shown.filter(left_on__isnull=False).order_by("-left_on", "-pk"),
-        coalition.members_former,
-        request.GET.get("former_page"),
-    )
-    # Read only when the kept rendering is missing (or a test looks at them).
-    current_members = SimpleLazyObject(lambda: _with_labels(current.object_list) if coalition.members_current else [])
-    past_members = SimpleLazyObject(lambda: _with_labels(former.object_list) if coalition.members_former else [])
-    rows_key = rendering_key(
-        "coalitions/coalition_detail:rows", versions, scope, current.number, former.number, coalition.editable
-    )
+    pages = _member_pages(coalition, members, request.GET.get("page"), request.GET.get("former_page"))
+    current, former, current_members, past_members = pages
+    if current.number == former.number == 1 and "first_rows" in parts:
+        rows = parts["first_rows"]
+    else:
+        key = rendering_key(
+            "coalitions/coalition_detail:rows", versions, scope, current.number, former.number, coalition.editable
+        )
+        rows = kept(key, lambda: _member_rows(coalition, current_members, past_members))
     context = {
         "coalition": coalition,
         "members_page": current,
@@ -148,7 +142,7 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "past_members": past_members,
         "can_edit": coalition.editable,
         "panels": _panel_urls(coalition),
-        "kept": {**parts, **kept(rows_key, lambda: _member_rows(coalition, current_members, past_members))},
+        "kept": {**parts, **rows},
     }
     if coalition.has_children:
         # A national coalition: its roll-up is a panel loaded after the page (htmx), for the period
@@ -160,6 +154,22 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalitions/coalition_detail.html", context)
 
 
+def _member_pages(coalition: Coalition, members, page, former_page) -> tuple:
+    """The pages asked for of current and of former members (their totals are the coalition's), and
+    their rows, read only when they are drawn (or a test looks at them)."""
+    # Only the columns the members tables show.
+    shown = members.select_related("stakeholder").only(*MEMBER_COLUMNS)
+    current = _members_page(
+        shown.filter(left_on__isnull=True).order_by("joined_on", "pk"), coalition.members_current, page
+    )
+    former = _members_page(
+        shown.filter(left_on__isnull=False).order_by("-left_on", "-pk"), coalition.members_former, former_page
+    )
+    current_members = SimpleLazyObject(lambda: _with_labels(current.object_list) if coalition.members_current else [])
+    past_members = SimpleLazyObject(lambda: _with_labels(former.object_list) if coalition.members_former else [])
+    return current, former, current_members, past_members
+
+
 #: The tables whose rows a coalition's page shows: its members and their stakeholders (names, acronyms,
 #: sectors), the coalition, its parent and its children, and its initiative (its facts and shared goal),
 #: its regions (the links to them are its own rows) and the countries that name the initiative's and
@@ -167,11 +177,11 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 KEPT_LIST_TABLES = (Membership, Stakeholder, Coalition, Initiative, Region, Country)
 
 
-def _coalition_parts(request: HttpRequest, pk: int) -> tuple[Coalition, dict]:
+def _coalition_parts(request: HttpRequest, pk: int, members) -> tuple[Coalition, dict]:
     """The coalition the reader may see (a 404 otherwise), with its member counts, whether it has local
     coalitions and whether the reader may change it, and the parts of its page only these change: its
     heading, facts and shared goal, its linked coalitions, the places of its panels, its downloads and
-    its History panel (shown to every reader of a staff page)."""
+    its History panel (shown to every reader of a staff page), and the rows of its first pages of members."""
     coalitions = Coalition.objects.select_related("initiative__country", "parent").annotate(
         has_children=Exists(Coalition.objects.visible_to(request.user).filter(parent=OuterRef("pk")))
     )
@@ -186,11 +196,17 @@ def _coalition_parts(request: HttpRequest, pk: int) -> tuple[Coalition, dict]:
     shown = {"coalition": coalition, "can_edit": coalition.editable, "panels": _panel_urls(coalition)}
     regions = [str(region) for region in coalition.regions.all()]
     footer = {**shown, "download_tables": DOWNLOADS, "request": request}
-    return coalition, {
+    parts = {
         "head": render_to_string("coalitions/includes/coalition_head.html", {**shown, "regions": regions}),
         "links": render_to_string("coalitions/includes/coalition_links.html", shown),
         "footer": render_to_string("coalitions/includes/coalition_footer.html", footer),
     }
+    # The first pages' rows, when this reader asks for them: a reader of other pages reads only theirs.
+    pages = _member_pages(coalition, members, request.GET.get("page"), request.GET.get("former_page"))
+    current, former, current_members, past_members = pages
+    if current.number == former.number == 1:
+        parts["first_rows"] = _member_rows(coalition, current_members, past_members)
+    return coalition, parts
 
 
 def _member_rows(coalition: Coalition, current_members, past_members) -> dict[str, str]:

@@ -119,3 +119,19 @@ def test_a_count_is_never_shared_by_scopes_nor_kept_when_a_table_it_reads_is_not
     tagged = Stakeholder.objects.filter(tags__key="mineria")
     assert counted(tagged) == (tagged.count(), 1) and counted(tagged)[1] == 1
     assert counted(Stakeholder.objects.filter(pk__in=[])) == (0, 0)
+
+
+def test_a_reader_scope_tells_apart_readers_who_see_or_may_change_other_rows_and_only_them(world):
+    from coalitions.models import Coalition
+
+    def scope(user):
+        return short_tables.reader_scope(Coalition.objects.visible_to(user), Coalition.objects.editable_by(user))
+
+    # Staff of two teams read the same coalitions but may change others'; two partners see their own.
+    assert scope(world.staff_co) != scope(world.staff_pe)
+    assert scope(world.partner_co) != scope(world.partner_pe)
+    assert scope(world.staff_co) != scope(world.partner_co)
+    # The same scope is the same key, whoever holds it.
+    world.staff_pe.country_teams.set([world.co])
+    world.staff_pe.__dict__.pop("team_country_ids", None)
+    assert scope(world.staff_pe) == scope(world.staff_co)
