@@ -141,7 +141,6 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "former_page": former,
         "past_members": past_members,
         "can_edit": coalition.editable,
-        "panels": _panel_urls(coalition),
         "kept": {**parts, **rows},
     }
     if coalition.has_children:
