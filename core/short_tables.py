@@ -143,6 +143,13 @@ def versions_read_by(sql: str, *shown: type[models.Model]) -> tuple[str, ...] | 
     return table_version(*sorted({*shown, *(owners[table] for table in tables)}, key=lambda model: model._meta.label))
 
 
+def reader_scope(*querysets: models.QuerySet) -> tuple[str, ...]:
+    """What tells two readers' views of the rows apart, for the key of a rendering kept for both: the
+    SQL of each queryset's conditions (`visible_to(user)`, `editable_by(user)`). One column says them
+    as well as all of them, and is cheaper to write."""
+    return tuple(query_text(queryset.values("pk")) for queryset in querysets)
+
+
 def kept_count(queryset: models.QuerySet) -> int:
     """The queryset's count, kept in the cache under the versions of the tables its SQL reads, when
     every one of them is versioned (or the link table of a versioned model); else from the database.

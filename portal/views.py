@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -28,12 +29,16 @@ from attachments.uploads import limit_uploads
 from attachments.views import upload_response
 from coalitions.filters import CommitmentFilterSet, LearningNoteFilterSet
 from coalitions.forms import OutcomeForm
-from coalitions.models import Coalition, Commitment, Engagement, LearningNote, Membership, Outcome
+from coalitions.models import Coalition, Commitment, Engagement, Initiative, LearningNote, Membership, Outcome
 from coalitions.services import engagement_log
 from core.access import CREATE, UPDATE, may_write_row
 from core.expressions import count_of
 from core.services import row_write
+from core.short_tables import kept, reader_scope, table_version
+from core.versions import rendering_key
 from core.views import get_visible_or_404
+from countries.models import Country
+from stakeholders.models import Stakeholder
 
 from .forms import CommitmentProgressForm, EngagementLogForm
 
@@ -93,20 +98,29 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
-def _coalition_sections(user, coalition) -> dict:
-    """The parts of a coalition's portal page, as the partner sees them: of `coalition`, a row or an OuterRef."""
+def _section_rows(user, coalition, section: str):
+    """The rows of one part of a coalition's portal page, as the partner sees them: of `coalition`, a
+    row or an OuterRef. Only the part asked for is built: each is a `visible_to` query of its own."""
+    if section == "members":
+        return Membership.objects.visible_to(user).open().filter(coalition=coalition).select_related("stakeholder")
+    if section == "plan":
+        return Commitment.objects.visible_to(user).filter(coalition=coalition).select_related("owner")
+    if section == "engagements":
+        return Engagement.objects.visible_to(user).filter(coalition=coalition)
+    if section == "outcomes":
+        return Outcome.objects.visible_to(user).filter(coalition=coalition)
     # The shared notes' subquery sits one level further in: there the coalition is its outer query's outer row.
     shared_with = OuterRef(coalition) if isinstance(coalition, OuterRef) else coalition
-    return {
-        "members": Membership.objects.visible_to(user).open().filter(coalition=coalition).select_related("stakeholder"),
-        "plan": Commitment.objects.visible_to(user).filter(coalition=coalition).select_related("owner"),
-        "engagements": Engagement.objects.visible_to(user).filter(coalition=coalition),
-        "outcomes": Outcome.objects.visible_to(user).filter(coalition=coalition),
-        "notes": LearningNote.objects.visible_to(user)
+    return (
+        LearningNote.objects.visible_to(user)
         .filter(Q(coalition=coalition) | Q(pk__in=LearningNote.objects.filter(shared_with=shared_with).values("pk")))
-        .select_related("coalition"),
-    }
+        .select_related("coalition")
+    )
 
+
+#: The tables a coalition's page shows: the coalition, its initiative and country, its memberships
+#: (which also say which coalitions a partner sees) and their stakeholders' names.
+PAGE_TABLES = (Coalition, Initiative, Country, Membership, Stakeholder)
 
 #: The parts of a coalition's page it loads after its first paint (htmx), each a page of its own.
 LAZY_SECTIONS = ("plan", "engagements", "outcomes", "notes")
@@ -115,7 +129,7 @@ LAZY_SECTIONS = ("plan", "engagements", "outcomes", "notes")
 def _coalition_with_count(request: HttpRequest, pk: int, section: str) -> Coalition:
     """The coalition the partner sees (a 404 otherwise), with the number of rows of one of its parts."""
     user = request.user
-    count = count_of(_coalition_sections(user, OuterRef("pk"))[section])
+    count = count_of(_section_rows(user, OuterRef("pk"), section))
     return get_visible_or_404(
         Coalition.objects.select_related("initiative__country").annotate(**{f"{section}_count": count}), user, pk=pk
     )
@@ -123,17 +137,33 @@ def _coalition_with_count(request: HttpRequest, pk: int, section: str) -> Coalit
 
 def _section_page(request: HttpRequest, coalition: Coalition, section: str):
     """A page of SECTION_SIZE rows of a part of the coalition's page; its count came with the coalition."""
-    rows = _coalition_sections(request.user, coalition)[section]
+    rows = _section_rows(request.user, coalition, section)
     paginator = _CountedPaginator(rows, SECTION_SIZE, getattr(coalition, f"{section}_count"))
     return paginator.get_page(request.GET.get(section))
 
 
 @partner_required
 def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A coalition's page: its members a page at a time, in four queries. Its action plan,
-    engagements, outcomes and learning notes are parts the page loads after its first paint (htmx),
-    each a page of its own linked for a browser without script."""
-    coalition = _coalition_with_count(request, pk, "members")
+    """A coalition's page: its members a page at a time, in five queries, two once its parts are kept.
+    Its action plan, engagements, outcomes and learning notes are parts the page loads after its
+    first paint (htmx), each a page of its own linked for a browser without script.
+
+    As on the staff coalition page, what it shows is kept under the versions of the tables it comes
+    from (`PAGE_TABLES`), which every write drops, in two parts: the coalition as the partner sees it,
+    with its members' count and its heading, then the rendered rows of the page of members asked for.
+    Each key holds the SQL of the partner's scope (`core.short_tables.reader_scope`), and through
+    `rendering_key` the language. A coalition out of sight is never kept: its 404 is raised afresh.
+    """
+    user = request.user
+    versions = table_version(*PAGE_TABLES)
+    members = _section_rows(user, pk, "members")
+    scope = reader_scope(Coalition.objects.visible_to(user), members)
+    coalition, count, heading = kept(
+        rendering_key("portal/coalition_detail", versions, pk, scope), lambda: _coalition_heading(user, pk, members)
+    )
+    page = _CountedPaginator(members, SECTION_SIZE, count).get_page(request.GET.get("members"))
+    rows_key = rendering_key("portal/coalition_detail:members", versions, scope, page.number)
+    member_rows = kept(rows_key, lambda: render_to_string("portal/includes/coalition_members.html", {"members": page}))
     # The page's query goes on to each part: the page a part's pagination asks for, and the others' kept.
     query = f"?{request.GET.urlencode()}" if request.GET else ""
     sections = {
@@ -143,11 +173,21 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "nav_section": "portal",
         "coalition": coalition,
-        "organisation_id": request.user.organisation_id,
-        "members": _section_page(request, coalition, "members"),
+        "heading": heading,
+        "organisation_id": user.organisation_id,
+        "members": page,
+        "member_rows": member_rows,
         "sections": sections,
     }
     return render(request, "portal/coalition_detail.html", context)
+
+
+def _coalition_heading(user, pk: int, members) -> tuple[Coalition, int, str]:
+    """The coalition the partner sees (a 404 otherwise), its current members' count and its heading
+    (initiative, country, status and shared goal), rendered."""
+    coalition = get_visible_or_404(Coalition.objects.select_related("initiative__country"), user, pk=pk)
+    heading = render_to_string("portal/includes/coalition_heading.html", {"coalition": coalition})
+    return coalition, members.count(), heading
 
 
 @partner_required

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from coalitions.models import Coalition, LearningNote, Membership
+from coalitions.models import Coalition, Initiative, LearningNote, Membership
+from countries.models import Region
 from stakeholders.models import Stakeholder
 
 from .conftest import add_coalitions, grow_coalition, page_and_panels
@@ -93,6 +94,7 @@ def test_detail_query_count_is_constant(staff_client, world, count_queries, djan
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     drawn = count_queries(lambda: staff_client.get(url))
     assert small < drawn <= 8
+    assert count_queries(lambda: staff_client.get(url, {"page": 2, "former_page": 2})) == drawn
 
 
 def test_detail_pages_through_current_and_former_members(staff_client, world):
@@ -213,3 +215,42 @@ def test_detail_member_counts_from_the_cache_follow_every_change_to_the_membersh
     assert _counts(staff_client.get(world.pe_coalition.get_absolute_url())) == (2, 0)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     assert _counts(staff_client.get(url)) == kept
+
+
+def _facts(response) -> str:
+    """The coalition's facts and shared goal as the page shows them (kept in the cache with the members' rows)."""
+    content = response.content.decode()
+    return content[content.index('<dl class="facts">') : content.index('<div id="coalition-health"')]
+
+
+def test_detail_facts_from_the_cache_follow_every_change_and_each_language(staff_client, world, settings):
+    url = world.co_coalition.get_absolute_url()
+    first = _facts(staff_client.get(url))
+    assert "Comunidades Energéticas" in first and "Solar for Uribia" in first and "La Guajira" in first
+    assert _facts(staff_client.get(url)) == first  # kept
+    assert "Meta compartida" in _facts(staff_client.get(url, headers={"accept-language": "es"}))
+    # A renamed initiative, a new shared goal, a region added and a changed status show at once.
+    Initiative.objects.filter(pk=world.co_initiative.pk).update(name="Iniciativa renombrada")
+    Coalition.objects.filter(pk=world.co_coalition.pk).update(shared_goal="Wind for Uribia", status="dormant")
+    world.co_coalition.regions.add(Region.objects.get(code="CO-CES"))
+    changed = _facts(staff_client.get(url))
+    assert "Iniciativa renombrada" in changed and "Wind for Uribia" in changed and "Cesar" in changed
+    assert "Dormant" in changed
+    # And what the cache gave is what a rendering without it gives.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert _facts(staff_client.get(url)) == changed
+
+
+def test_the_kept_coalition_follows_a_new_local_coalition_and_who_may_edit(staff_client, other_staff_client, world):
+    url = world.co_coalition.get_absolute_url()
+    children = reverse("coalitions:coalition_children", kwargs={"pk": world.co_coalition.pk})
+    edit = reverse("coalitions:coalition_update", kwargs={"pk": world.co_coalition.pk})
+    assert children not in staff_client.get(url).content.decode()
+    Coalition.objects.create(
+        initiative=world.co_initiative, name="Local", level="local", shared_goal="g", parent=world.co_coalition
+    )
+    html = staff_client.get(url).content.decode()
+    assert children in html and edit in html
+    # Another team's reader shares nothing of what the first may change.
+    other = other_staff_client.get(url)
+    assert other.context["can_edit"] is False and edit not in other.content.decode()

@@ -1,10 +1,13 @@
 """The panels a coalition's page loads after its first paint: health, action plan, records, local coalitions."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from coalitions.models import Coalition
+from coalitions.models import Coalition, Engagement, LearningNote
+from stakeholders.models import Stakeholder
 
 from .conftest import COALITION_PANELS, add_coalitions, coalition_panel_url, grow_coalition
 
@@ -104,3 +107,33 @@ def test_each_panel_stays_within_eight_queries_whatever_the_coalition_holds(
     assert len(cold) <= 8
     with django_assert_num_queries(small):
         staff_client.get(url, headers={"HX-Request": "true"})
+
+
+def _records(client, world) -> str:
+    response = client.get(coalition_panel_url("records", world.co_coalition), headers={"HX-Request": "true"})
+    return response.content.decode()
+
+
+def test_the_kept_records_panel_equals_a_fresh_rendering_and_follows_every_change(
+    staff_client, other_staff_client, world, settings
+):
+    first = _records(staff_client, world)
+    assert "Taller Uribia" in first and "Mayor funds solar" in first
+    assert _records(staff_client, world) == first  # kept
+    # Another reader who may not edit gets the panel without its edit links.
+    assert f"/outcomes/{world.co_outcome.pk}/edit/" not in _records(other_staff_client, world)
+    # A new engagement, a new participant, a renamed actor and a note shared with the coalition show at once.
+    Engagement.objects.create(
+        coalition=world.co_coalition, occurred_on=datetime.date(2026, 2, 1), kind="call", title="Llamada nueva"
+    )
+    world.co_engagement.participants.add(world.co_org)
+    world.co_outcome.actors.add(world.co_mayor)
+    Stakeholder.objects.filter(pk=world.co_mayor.pk).update(name="Alcaldía renombrada")
+    note = LearningNote.objects.create(title="Lo aprendido", body="b", coalition=world.pe_coalition)
+    note.shared_with.add(world.co_coalition)
+    changed = _records(staff_client, world)
+    assert "Llamada nueva" in changed and "Alcaldía renombrada" in changed and "Lo aprendido" in changed
+    assert "1 participant" in changed
+    # And what the cache gave is what a rendering without it gives.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert _records(staff_client, world) == changed

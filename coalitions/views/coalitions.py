@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from core.access import is_staff_member, staff_required
 from core.expressions import count_of
-from core.short_tables import kept, query_text, table_version
+from core.short_tables import kept, reader_scope, table_version
 from core.validation import constraint_message
 from core.versions import rendering_key
 from core.views import get_editable_or_403, get_visible_or_404
@@ -40,6 +41,7 @@ from ..models import (
     Coalition,
     Commitment,
     Engagement,
+    Initiative,
     LearningNote,
     Membership,
     Outcome,
@@ -98,42 +100,40 @@ def _visible_coalition(request: HttpRequest, pk: int, queryset=None) -> Coalitio
 @staff_required
 def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A coalition's page: its facts and its members, a page at a time, in seven queries whatever
-    its size. The rest is in panels the page loads after its first paint (htmx), each a page of its
-    own linked for a browser without script: its health and indicators, its action plan, its
-    engagements, outcomes and learning notes, and (a national coalition) its local coalitions and
-    their roll-up.
+    its size, three once its parts are kept. The rest is in panels the page loads after its first
+    paint (htmx), each a page of its own linked for a browser without script: its health and
+    indicators, its action plan, its engagements, outcomes and learning notes, and (a national
+    coalition) its local coalitions and their roll-up.
 
     Current members are read in (joined_on, id) order straight off `membership_open_page_idx`; both
     totals are counts annotated on the coalition, kept in the cache until the memberships change.
+
+    What the page shows comes from the rows of `KEPT_LIST_TABLES`, so it is kept under their versions,
+    which every write drops: the coalition as the reader may see it (with whether they may change it
+    and its member counts), the parts of the page drawn from it and the rows of the first pages of
+    members, which most readers ask for, in one part; the rows of any other pages asked for (or of
+    the first, when the first part was drawn for another page) in another. Each key holds the SQL of
+    the reader's scope (`visible_to` and `editable_by` of the coalitions, `visible_to` of its
+    memberships): two readers share a part only when the same rows would be shown to both. A
+    coalition out of sight is never kept: its 404 is raised afresh.
     """
     user = request.user
-    coalitions = Coalition.objects.select_related("initiative__country", "parent").annotate(
-        has_children=Exists(Coalition.objects.visible_to(user).filter(parent=OuterRef("pk")))
+    versions = table_version(*KEPT_LIST_TABLES)
+    members = Membership.objects.visible_to(user).filter(coalition_id=pk)
+    scope = reader_scope(Coalition.objects.visible_to(user), Coalition.objects.editable_by(user), members)
+    coalition, parts = kept(
+        rendering_key("coalitions/coalition_detail", versions, pk, scope),
+        lambda: _coalition_parts(request, pk, members),
     )
-    # The member counts grow with the coalition: counted with the coalition's query only when the
-    # counts kept since the last change to the memberships are not found.
-    counts = kept_member_counts(pk)
-    coalition = _visible_coalition(request, pk, coalitions if counts else coalitions.with_member_counts())
-    if counts:
-        coalition.members_current, coalition.members_former = counts
+    pages = _member_pages(coalition, members, request.GET.get("page"), request.GET.get("former_page"))
+    current, former, current_members, past_members = pages
+    if current.number == former.number == 1 and "first_rows" in parts:
+        rows = parts["first_rows"]
     else:
-        keep_member_counts(coalition)
-    # Only the columns the members tables show.
-    members = Membership.objects.visible_to(user).filter(coalition=coalition)
-    shown = members.select_related("stakeholder").only(*MEMBER_COLUMNS)
-    current = _members_page(
-        shown.filter(left_on__isnull=True).order_by("joined_on", "pk"),
-        coalition.members_current,
-        request.GET.get("page"),
-    )
-    former = _members_page(
-        shown.filter(left_on__isnull=False).order_by("-left_on", "-pk"),
-        coalition.members_former,
-        request.GET.get("former_page"),
-    )
-    # Read only when the kept rendering is missing (or a test looks at them).
-    current_members = SimpleLazyObject(lambda: _with_labels(current.object_list) if coalition.members_current else [])
-    past_members = SimpleLazyObject(lambda: _with_labels(former.object_list) if coalition.members_former else [])
+        key = rendering_key(
+            "coalitions/coalition_detail:rows", versions, scope, current.number, former.number, coalition.editable
+        )
+        rows = kept(key, lambda: _member_rows(coalition, current_members, past_members))
     context = {
         "coalition": coalition,
         "members_page": current,
@@ -141,9 +141,7 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "former_page": former,
         "past_members": past_members,
         "can_edit": coalition.editable,
-        "download_tables": DOWNLOADS,
-        "panels": _panel_urls(coalition),
-        **_kept_lists(coalition, members, current, former, current_members, past_members),
+        "kept": {**parts, **rows},
     }
     if coalition.has_children:
         # A national coalition: its roll-up is a panel loaded after the page (htmx), for the period
@@ -153,6 +151,74 @@ def coalition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {name: request.GET[name] for name in ("start", "end") if name in request.GET}
         )
     return render(request, "coalitions/coalition_detail.html", context)
+
+
+def _member_pages(coalition: Coalition, members, page, former_page) -> tuple:
+    """The pages asked for of current and of former members (their totals are the coalition's), and
+    their rows, read only when they are drawn (or a test looks at them)."""
+    # Only the columns the members tables show.
+    shown = members.select_related("stakeholder").only(*MEMBER_COLUMNS)
+    current = _members_page(
+        shown.filter(left_on__isnull=True).order_by("joined_on", "pk"), coalition.members_current, page
+    )
+    former = _members_page(
+        shown.filter(left_on__isnull=False).order_by("-left_on", "-pk"), coalition.members_former, former_page
+    )
+    current_members = SimpleLazyObject(lambda: _with_labels(current.object_list) if coalition.members_current else [])
+    past_members = SimpleLazyObject(lambda: _with_labels(former.object_list) if coalition.members_former else [])
+    return current, former, current_members, past_members
+
+
+#: The tables whose rows a coalition's page shows: its members and their stakeholders (names, acronyms,
+#: sectors), the coalition, its parent and its children, and its initiative (its facts and shared goal),
+#: its regions (the links to them are its own rows) and the countries that name the initiative's and
+#: order the regions.
+KEPT_LIST_TABLES = (Membership, Stakeholder, Coalition, Initiative, Region, Country)
+
+
+def _coalition_parts(request: HttpRequest, pk: int, members) -> tuple[Coalition, dict]:
+    """The coalition the reader may see (a 404 otherwise), with its member counts, whether it has local
+    coalitions and whether the reader may change it, and the parts of its page only these change: its
+    heading, facts and shared goal, its linked coalitions, the places of its panels, its downloads and
+    its History panel (shown to every reader of a staff page), and the rows of its first pages of members."""
+    coalitions = Coalition.objects.select_related("initiative__country", "parent").annotate(
+        has_children=Exists(Coalition.objects.visible_to(request.user).filter(parent=OuterRef("pk")))
+    )
+    # The member counts grow with the coalition: counted with the coalition's query only when the
+    # counts kept since the last change to the memberships are not found.
+    counts = kept_member_counts(pk)
+    coalition = _visible_coalition(request, pk, coalitions if counts else coalitions.with_member_counts())
+    if counts:
+        coalition.members_current, coalition.members_former = counts
+    else:
+        keep_member_counts(coalition)
+    shown = {"coalition": coalition, "can_edit": coalition.editable, "panels": _panel_urls(coalition)}
+    regions = [str(region) for region in coalition.regions.all()]
+    footer = {**shown, "download_tables": DOWNLOADS, "request": request}
+    parts = {
+        "head": render_to_string("coalitions/includes/coalition_head.html", {**shown, "regions": regions}),
+        "links": render_to_string("coalitions/includes/coalition_links.html", shown),
+        "footer": render_to_string("coalitions/includes/coalition_footer.html", footer),
+    }
+    # The first pages' rows, when this reader asks for them: a reader of other pages reads only theirs.
+    pages = _member_pages(coalition, members, request.GET.get("page"), request.GET.get("former_page"))
+    current, former, current_members, past_members = pages
+    if current.number == former.number == 1:
+        parts["first_rows"] = _member_rows(coalition, current_members, past_members)
+    return coalition, parts
+
+
+def _member_rows(coalition: Coalition, current_members, past_members) -> dict[str, str]:
+    """The rendered rows of a page of current and of former members, with the edit links when the reader may edit."""
+    rows = {"can_edit": coalition.editable}
+    return {
+        "current": render_to_string(
+            "coalitions/includes/coalition_current_members.html", {**rows, "memberships": current_members}
+        ),
+        "former": render_to_string(
+            "coalitions/includes/coalition_former_members.html", {**rows, "memberships": past_members}
+        ),
+    }
 
 
 #: The panels of a coalition's page, loaded after its first paint: name -> its heading.
@@ -194,15 +260,43 @@ def coalition_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return _panel(request, "plan", context)
 
 
+#: The tables the records panel shows: the engagements (and their participants), the outcomes and
+#: their actors, the learning notes with their coalitions and authors, and the coalition with its
+#: initiative (whose country says who may change it).
+RECORD_TABLES = (Engagement, Outcome, LearningNote, Stakeholder, Coalition, Initiative, User)
+
+
 @staff_required
 def coalition_records(request: HttpRequest, pk: int) -> HttpResponse:
     """A panel of the coalition page: its recent engagements, its outcomes and its learning notes
-    (its own and those shared with it)."""
+    (its own and those shared with it).
+
+    Rendered once and kept, with the coalition as the reader sees it, under the versions of the tables
+    it shows (`RECORD_TABLES`), which every write drops: the key holds the SQL of the reader's scope
+    of each table it reads (`core.short_tables.reader_scope`), so the rows are read only when it is missing. A coalition
+    out of sight is never kept: its 404 is raised afresh.
+    """
+    user = request.user
+    scope = reader_scope(
+        Coalition.objects.visible_to(user),
+        Coalition.objects.editable_by(user),
+        Engagement.objects.visible_to(user),
+        Outcome.objects.visible_to(user),
+        Stakeholder.objects.visible_to(user),
+        LearningNote.objects.visible_to(user),
+    )
+    key = rendering_key("coalitions/coalition_records", table_version(*RECORD_TABLES), pk, scope)
+    coalition, records = kept(key, lambda: _records(request, pk))
+    return _panel(request, "records", {"coalition": coalition, "records": records})
+
+
+def _records(request: HttpRequest, pk: int) -> tuple[Coalition, str]:
+    """The coalition the reader may see (a 404 otherwise) and its records panel's lists, rendered."""
     user = request.user
     coalition = _visible_coalition(request, pk)
     participants = Engagement.participants.through.objects.filter(engagement=OuterRef("pk"))
     shared = LearningNote.shared_with.through.objects.filter(coalition=coalition).values("learningnote")
-    context = {
+    lists = {
         "coalition": coalition,
         "can_edit": coalition.editable,
         "engagements": Engagement.objects.visible_to(user)
@@ -216,7 +310,7 @@ def coalition_records(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(Q(coalition=coalition) | Q(pk__in=shared))
         .select_related("coalition", "author"),
     }
-    return _panel(request, "records", context)
+    return coalition, render_to_string("coalitions/includes/coalition_records_lists.html", lists)
 
 
 @staff_required
@@ -249,44 +343,6 @@ def _members_page(queryset, total: int, number):
     paginator = Paginator(queryset, MEMBERS_PAGE_SIZE)
     paginator.count = total  # a cached_property: the figure the page already has
     return paginator.get_page(number)
-
-
-#: The tables whose rows the kept parts of a coalition's page show: its members and their stakeholders
-#: (names, acronyms, sectors), its regions (the links to them are its own rows) and the countries that order them.
-KEPT_LIST_TABLES = (Membership, Stakeholder, Coalition, Region, Country)
-
-
-def _kept_lists(coalition: Coalition, members, current, former, current_members, past_members) -> dict:
-    """The parts of a coalition's page drawn from many rows, kept in the cache under the versions of
-    the tables they show (`KEPT_LIST_TABLES`), which every write drops: the rendered rows of this page
-    of current and of former members, and the regions' names. The key names the reader's scope and
-    the coalition (the members' SQL), the pages and whether the rows carry the edit links, so a reader
-    finds them without reading a row, and the rows are read only when they are not found.
-    """
-    key = rendering_key(
-        "coalitions/coalition_detail",
-        table_version(*KEPT_LIST_TABLES),
-        query_text(members),
-        current.number,
-        former.number,
-        coalition.editable,
-    )
-
-    def draw() -> dict:
-        rows = {"can_edit": coalition.editable}
-        return {
-            "member_rows": {
-                "current": render_to_string(
-                    "coalitions/includes/coalition_current_members.html", {**rows, "memberships": current_members}
-                ),
-                "former": render_to_string(
-                    "coalitions/includes/coalition_former_members.html", {**rows, "memberships": past_members}
-                ),
-            },
-            "regions": [str(region) for region in coalition.regions.all()],
-        }
-
-    return kept(key, draw)
 
 
 def _with_labels(memberships) -> list[Membership]:

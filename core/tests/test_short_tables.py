@@ -134,3 +134,19 @@ def test_the_versions_of_a_query_are_those_of_the_tables_it_reads_and_shows(worl
     assert short_tables.versions_read_by(reachable) is None
     with pytest.raises(ValueError, match=r"stakeholders\.Contact"):
         short_tables.versions_read_by(regions, Contact)
+
+
+def test_a_reader_scope_tells_apart_readers_who_see_or_may_change_other_rows_and_only_them(world):
+    from coalitions.models import Coalition
+
+    def scope(user):
+        return short_tables.reader_scope(Coalition.objects.visible_to(user), Coalition.objects.editable_by(user))
+
+    # Staff of two teams read the same coalitions but may change others'; two partners see their own.
+    assert scope(world.staff_co) != scope(world.staff_pe)
+    assert scope(world.partner_co) != scope(world.partner_pe)
+    assert scope(world.staff_co) != scope(world.partner_co)
+    # The same scope is the same key, whoever holds it.
+    world.staff_pe.country_teams.set([world.co])
+    world.staff_pe.__dict__.pop("team_country_ids", None)
+    assert scope(world.staff_pe) == scope(world.staff_co)
