@@ -119,3 +119,18 @@ def test_a_count_is_never_shared_by_scopes_nor_kept_when_a_table_it_reads_is_not
     tagged = Stakeholder.objects.filter(tags__key="mineria")
     assert counted(tagged) == (tagged.count(), 1) and counted(tagged)[1] == 1
     assert counted(Stakeholder.objects.filter(pk__in=[])) == (0, 0)
+
+
+def test_a_value_filed_with_its_versions_is_taken_until_a_write_to_one_of_its_tables(world):
+    tables = (Country, Stakeholder)
+    versions, value = short_tables.read_kept("figure", tables)
+    assert value is None and versions == short_tables.table_version(*tables)
+    short_tables.keep("figure", versions, 41)
+    assert short_tables.read_kept("figure", tables) == (versions, 41)
+    Stakeholder.objects.filter(pk=world.co_mayor.pk).update(name="Renamed")
+    after, value = short_tables.read_kept("figure", tables)
+    assert value is None and after != versions  # the figure of before the write is never taken
+    short_tables.keep("figure", after, 42)
+    assert short_tables.read_kept("figure", tables) == (after, 42)
+    assert short_tables.kept_under_versions("figure", tables, lambda: 43) == 42
+    assert short_tables.kept_under_versions("figure", (Stakeholder,), lambda: 43) == 43  # other tables, other versions
