@@ -23,14 +23,16 @@ overriding `to_representation`, makes `row_plan` return None and the list uses t
 """
 
 import copy
+import datetime
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 
 from django.db import models
 from django.db.models import F, Func
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 Convert = Callable[[object], object]
 
@@ -136,8 +138,27 @@ def _for_page(convert: Convert) -> Convert:
     if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
         field = copy.copy(field)  # the plan's field is shared by every request
         field.timezone = field.default_timezone()
+        if _writes_iso(field) and field.timezone is not None:
+            return partial(_iso_datetime, field.timezone, field.to_representation)
         return field.to_representation
     return convert
+
+
+def _writes_iso(field: serializers.DateTimeField) -> bool:
+    return (
+        type(field).to_representation is serializers.DateTimeField.to_representation
+        and type(field).enforce_timezone is serializers.DateTimeField.enforce_timezone
+        and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+    )
+
+
+def _iso_datetime(zone, to_representation: Convert, value) -> object:
+    """DRF's ISO 8601 text of an aware date-time (the database's), in `zone`, "Z" for UTC, without
+    looking up the format and the zone again for each value; anything else goes to the field itself."""
+    if not isinstance(value, datetime.datetime) or value.utcoffset() is None:
+        return to_representation(value)
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _brief(related: dict, fields) -> dict:
