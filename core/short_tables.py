@@ -8,6 +8,10 @@ again when it commits: `save()`, `delete()` and the bulk writes of `RecordedQuer
 not everything, or nothing) is read from the database each time, so a kept list never depends on
 the user: it is the whole table, in the queryset's order.
 
+A value read on every request (the short lists, a list's total, an API token) is filed with the
+versions it was computed under (`keep`), so one round trip to the cache reads the versions and the
+value together (`read_kept`), and a value filed under versions a write has since dropped is not taken.
+
 A table whose QuerySet says `versioned_table = True` (assessments, stakeholders, relationships) is not
 kept whole, but has a version all the same, dropped by the same writes: `table_version()` is then
 part of the key of a rendering drawn from many of its rows (the stakeholder map, the relationship
@@ -21,8 +25,8 @@ import functools
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
@@ -60,8 +64,47 @@ def table_version(*tables: type[models.Model]) -> tuple[str, ...]:
     return tuple(found[key] for key in keys)
 
 
+#: How long a figure or a rendering kept under table versions lives at most; writes drop it sooner
+#: (its key names the versions, or it is filed with them: `keep`). Short, because a transaction that
+#: wrote, read the figure and then rolled back leaves a figure of rows that never were, and there is
+#: no hook on rollback. The cache must be shared by every process (`CACHE_URL`).
+KEPT_TIMEOUT = 15 * 60
+
+
 def _version_key(model: type[models.Model]) -> str:
     return f"short-table-version:{model._meta.label}"
+
+
+def read_kept(key: str, tables: Sequence[type[models.Model]]) -> tuple[tuple[str, ...], Any]:
+    """The current version of each table, and what `key` holds if it was kept under those versions
+    (`keep`), else None: both in one round trip to the cache.
+
+    A value filed with the versions it was computed under, rather than under a key that names them,
+    is read without first reading the versions; one kept under versions a write has since dropped is
+    never taken, as one under a key naming them would never be found."""
+    version_keys = [_version_key(model) for model in tables]
+    found = cache.get_many([*version_keys, key])
+    if any(version_key not in found for version_key in version_keys):
+        return table_version(*tables), None  # a table written since: nothing kept under its new version
+    versions = tuple(found[version_key] for version_key in version_keys)
+    held = found.get(key)
+    if isinstance(held, tuple) and len(held) == 2 and held[0] == versions:
+        return versions, held[1]
+    return versions, None
+
+
+def keep(key: str, versions: tuple[str, ...], value: Any, timeout: int | None = KEPT_TIMEOUT) -> None:
+    """File `value` under `key` with the versions `read_kept` gave before it was computed."""
+    cache.set(key, (versions, value), timeout)
+
+
+def kept_under_versions(key: str, tables: Sequence[type[models.Model]], compute: Callable[[], T]) -> T:
+    """`compute()`, kept (`KEPT_TIMEOUT` at most) until a write to one of `tables`: one round trip when kept."""
+    versions, value = read_kept(key, tables)
+    if value is None:
+        value = compute()
+        keep(key, versions, value)
+    return value
 
 
 def _is_whole_table(queryset: models.QuerySet) -> bool:
@@ -85,21 +128,13 @@ def rows(queryset: models.QuerySet) -> list[models.Model]:
     model = queryset.model
     if not is_short_table(model) or not _is_whole_table(queryset):
         return list(queryset)
-    (version,) = table_version(model)
     order = repr((queryset.query.order_by, queryset.query.default_ordering, queryset.db)).encode()
-    key = f"short-table-rows:{model._meta.label}:{version}:{code_version()}:{hashlib.sha256(order).hexdigest()[:16]}"
-    found = cache.get(key)
+    key = f"short-table-rows:{model._meta.label}:{code_version()}:{hashlib.sha256(order).hexdigest()[:16]}"
+    versions, found = read_kept(key, (model,))
     if found is None:
         found = list(queryset)
-        cache.set(key, found, timeout=None)
+        keep(key, versions, found, timeout=None)  # rows kept whole, until the table changes
     return found
-
-
-#: How long a figure or a rendering kept under table versions lives at most; writes drop it sooner
-#: (its key names the versions). Short, because a transaction that wrote, read the figure and then
-#: rolled back leaves a figure of rows that never were, and there is no hook on rollback. The cache
-#: must be shared by every process (`CACHE_URL`).
-KEPT_TIMEOUT = 15 * 60
 
 
 def kept(key: str, compute: Callable[[], T], *, timeout: int = KEPT_TIMEOUT) -> T:
@@ -128,11 +163,10 @@ def query_text(queryset: models.QuerySet) -> str:
         return ""
 
 
-def versions_read_by(sql: str, *shown: type[models.Model]) -> tuple[str, ...] | None:
-    """The versions of the tables an SQL statement reads (a link table's is its owner's) and of the
-    `shown` tables, in one round trip: with the SQL, the key of what is drawn from its rows and those
-    tables' (`kept`). None when it reads a table without a version, whose writes would not show.
-    """
+def tables_read_by(sql: str, *shown: type[models.Model]) -> list[type[models.Model]] | None:
+    """The versioned tables an SQL statement reads (a link table's is its owner's) and the `shown`
+    tables, in one order whatever the order given; None when it reads a table without a version,
+    whose writes would not show."""
     unversioned = [model._meta.label for model in shown if not is_versioned(model)]
     if unversioned:
         raise ValueError(f"No version tells the writes to {', '.join(unversioned)}: declare `versioned_table`.")
@@ -140,7 +174,14 @@ def versions_read_by(sql: str, *shown: type[models.Model]) -> tuple[str, ...] | 
     tables = set(_READ_TABLES.findall(sql))
     if not tables <= owners.keys():
         return None
-    return table_version(*sorted({*shown, *(owners[table] for table in tables)}, key=lambda model: model._meta.label))
+    return sorted({*shown, *(owners[table] for table in tables)}, key=lambda model: model._meta.label)
+
+
+def versions_read_by(sql: str, *shown: type[models.Model]) -> tuple[str, ...] | None:
+    """The versions of `tables_read_by(sql, *shown)`, in one round trip: with the SQL, the key of
+    what is drawn from its rows and those tables' (`kept`). None when it reads a table without a version."""
+    tables = tables_read_by(sql, *shown)
+    return None if tables is None else table_version(*tables)
 
 
 def reader_scope(*querysets: models.QuerySet) -> tuple[str, ...]:
@@ -162,11 +203,11 @@ def kept_count(queryset: models.QuerySet) -> int:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:
         return queryset.count()  # no query at all (`pk__in=[]`)
-    versions = versions_read_by(sql) if _READ_TABLES.search(sql) else None
-    if versions is None:
+    read = tables_read_by(sql) if _READ_TABLES.search(sql) else None
+    if read is None:
         return queryset.count()
-    digest = hashlib.sha256(repr((versions, queryset.db, sql, params)).encode()).hexdigest()
-    return kept(f"kept-count:{code_version()}:{digest}", queryset.count)
+    digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
+    return kept_under_versions(f"kept-count:{code_version()}:{digest}", read, queryset.count)
 
 
 @functools.cache

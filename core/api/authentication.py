@@ -20,7 +20,6 @@ import datetime
 from hmac import compare_digest
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
@@ -30,7 +29,7 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
-from core.short_tables import table_version
+from core.short_tables import keep, read_kept
 from core.versions import code_version
 
 LAST_USE_PRECISION = datetime.timedelta(minutes=1)
@@ -49,9 +48,9 @@ class TokenAuthentication(auth.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         digest = hash_token(secret)
         now = timezone.now()
-        version = table_version(get_token_model(), get_user_model())
-        filed_under, found = cache.get(_kept_key(digest), (None, None))
-        if found is None or filed_under != version:
+        # The tables' versions and the token filed with them, in one round trip.
+        version, found = read_kept(_kept_key(digest), (get_token_model(), get_user_model()))
+        if found is None:
             found = self._read(secret, digest, now, version)
         if found.is_expired(now):
             raise exceptions.AuthenticationFailed(_("This token has expired: make a new one on your tokens page."))
@@ -73,9 +72,9 @@ class TokenAuthentication(auth.TokenAuthentication):
             model.objects.filter(pk=found.pk).update(last_used_at=now)
             found.last_used_at = now
             return found  # that write dropped the version: kept by the next request, which reads again
-        keep = (found.last_used_at + LAST_USE_PRECISION - now).total_seconds()
-        if keep > 0 and not found.is_expired(now) and found.user.is_active:
-            cache.set(_kept_key(digest), (version, found), timeout=keep)
+        keep_seconds = (found.last_used_at + LAST_USE_PRECISION - now).total_seconds()
+        if keep_seconds > 0 and not found.is_expired(now) and found.user.is_active:
+            keep(_kept_key(digest), version, found, timeout=keep_seconds)
         return found
 
 

@@ -7,13 +7,17 @@ syncing with `updated_since` never skips or repeats a row.
 """
 
 import binascii
+from functools import cached_property
 
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from core.parsing import parse_id
+from core.short_tables import kept_count
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -28,7 +32,26 @@ class _StrictPageSize:
         return min(size, self.max_page_size) if size else self.page_size
 
 
+class KeptCountPaginator(Paginator):
+    """Django's Paginator with the total of a QuerySet kept under the versions of the tables it reads
+    (`core.short_tables.kept_count`), as the staff directory keeps its own: the total reads every
+    matching row, so its cost grows with the table while the page's does not, and every write to
+    one of those tables drops it. A list of rows is counted as Django counts it.
+
+    Rows that are not the queryset to count (a hot list's `.values()` rows, whose joins Django would
+    keep in the COUNT) name the one to count as `counted_rows` (`ScopedReads.list`).
+    """
+
+    @cached_property
+    def count(self) -> int:
+        counted = getattr(self.object_list, "counted_rows", self.object_list)
+        if isinstance(counted, QuerySet):
+            return kept_count(counted)
+        return super().count
+
+
 class ClampedPageNumberPagination(_StrictPageSize, pagination.PageNumberPagination):
+    django_paginator_class = KeptCountPaginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

@@ -23,14 +23,16 @@ overriding `to_representation`, makes `row_plan` return None and the list uses t
 """
 
 import copy
+import datetime
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 
 from django.db import models
-from django.db.models import F, OuterRef, Subquery
-from rest_framework import serializers
+from django.db.models import F, Func
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 Convert = Callable[[object], object]
 
@@ -136,8 +138,27 @@ def _for_page(convert: Convert) -> Convert:
     if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
         field = copy.copy(field)  # the plan's field is shared by every request
         field.timezone = field.default_timezone()
+        if _writes_iso(field) and field.timezone is not None:
+            return partial(_iso_datetime, field.timezone, field.to_representation)
         return field.to_representation
     return convert
+
+
+def _writes_iso(field: serializers.DateTimeField) -> bool:
+    return (
+        type(field).to_representation is serializers.DateTimeField.to_representation
+        and type(field).enforce_timezone is serializers.DateTimeField.enforce_timezone
+        and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+    )
+
+
+def _iso_datetime(zone, to_representation: Convert, value) -> object:
+    """DRF's ISO 8601 text of an aware date-time (the database's), in `zone`, "Z" for UTC, without
+    looking up the format and the zone again for each value; anything else goes to the field itself."""
+    if not isinstance(value, datetime.datetime) or value.utcoffset() is None:
+        return to_representation(value)
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _brief(related: dict, fields) -> dict:
@@ -156,24 +177,55 @@ def _visible(user, relation: _Relation, ids: Iterable[int | None]) -> dict[int, 
 class _List(models.Field):
     """A list read from the database: an array on PostgreSQL, JSON text on SQLite."""
 
+    def get_db_converters(self, connection):
+        # PostgreSQL's driver already gives an array as a list: only SQLite's JSON text is read.
+        return [] if connection.vendor == "postgresql" else [self.from_db_value]
+
     def from_db_value(self, value, expression, connection):
         return json.loads(value) if isinstance(value, str) else value
 
 
-class Linked(Subquery):
+#: The id the links' subquery is compiled with, where each page puts the outer row's id.
+_OUTER_ID = 0
+
+
+class Linked(Func):
     """The one column (`linked`) of a correlated subquery's rows, as a list in the subquery's order.
 
     In the select list of a page query it is evaluated for the page's rows alone (PostgreSQL puts it
     after the sort and the limit), one index lookup each, instead of a query of its own per relation.
+
+    The subquery is the ORM's (`links`, filtered on the outer row's id): compiled once per database,
+    with the id as its one parameter, and each page puts the outer row's id (`F("pk")`) in that
+    parameter's place. Resolving and compiling a correlated subquery again for every page cost as
+    much as the rest of the page's query. Its tables are named unaliased, so none of them may be the
+    outer model's (`row_plan` leaves such a relation to the serializer).
     """
 
-    template = "ARRAY(%(subquery)s)"
     output_field = _List()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite has no arrays; its JSON aggregate reads the rows in the subquery's order.
-        template = '(SELECT json_group_array("linked") FROM (%(subquery)s))'
-        return self.as_sql(compiler, connection, template=template, **extra_context)
+    def __init__(self, links: models.QuerySet) -> None:
+        super().__init__(F("pk"))
+        self.links = links
+        self._templates: dict[str, str] = {}
+
+    def _template(self, connection) -> str:
+        template = self._templates.get(connection.alias)
+        if template is None:
+            sql, params = self.links.query.get_compiler(connection=connection).as_sql()
+            if tuple(params) != (_OUTER_ID,) or sql.count("%") != 1:
+                raise ValueError(f"Links with parameters of their own cannot be a page's column: {sql}")
+            subquery = sql.replace("%s", "%(expressions)s")
+            if connection.vendor == "sqlite":
+                # SQLite has no arrays; its JSON aggregate reads the rows in the subquery's order.
+                template = f'(SELECT json_group_array("linked") FROM ({subquery}))'  # noqa: S608 - the ORM's SQL
+            else:
+                template = f"ARRAY({subquery})"
+            self._templates[connection.alias] = template
+        return template
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template=self._template(connection), **extra_context)
 
 
 def _linked_name(name: str) -> str:
@@ -194,7 +246,7 @@ def _linked(model: type[models.Model], source: str, slug: str | None = None) -> 
         ordering = m2m.related_model._meta.ordering or ["pk"]
         order = [f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}" for o in ordering]
         other = f"{target}__{slug}"
-    links = through.objects.filter(**{own: OuterRef("pk")}).order_by(*order).values(linked=F(other))
+    links = through.objects.filter(**{own: _OUTER_ID}).order_by(*order).values(linked=F(other))
     return Linked(links)
 
 
@@ -247,6 +299,7 @@ def row_plan(serializer_class: type[serializers.ModelSerializer]) -> RowPlan | N
                 isinstance(child, serializers.SlugRelatedField)
                 and type(child).to_representation is serializers.SlugRelatedField.to_representation
                 and "__" not in child.slug_field
+                and model_field.related_model._meta.db_table != model._meta.db_table  # see Linked
             ):
                 plan.many_slugs[bound.field_name] = child.slug_field
             elif (

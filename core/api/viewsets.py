@@ -118,8 +118,9 @@ class ScopedReads(ListTables):
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         rows = plan.page_rows(queryset, scoped)
         # Count the rows without the joins their columns need (Django keeps a `.values()` join in
-        # its COUNT), so the count stays what it is for the serializer path (an index-only scan).
-        rows.count = queryset.count
+        # its COUNT), so the count stays what it is for the serializer path (an index-only scan),
+        # and is kept under the same key (core.api.pagination.KeptCountPaginator).
+        rows.counted_rows = queryset
         return self.get_paginated_response(plan.rows(self.paginate_queryset(rows), request.user, scoped))
 
     def list_table(self, request):

@@ -1,6 +1,7 @@
 """Pages of 50 by default, `page_size` up to 200 (clamped), cursors for syncing, ordering on an allow-list."""
 
 from countries.models import Region
+from stakeholders.models import Stakeholder
 
 
 def test_default_page_is_50_and_page_size_is_clamped_to_200(staff_api, world):
@@ -13,6 +14,23 @@ def test_default_page_is_50_and_page_size_is_clamped_to_200(staff_api, world):
     body = staff_api.get("/api/v1/regions/?page_size=5000").json()
     assert len(body["results"]) == 200
     assert body["count"] == Region.objects.count()
+
+
+def test_the_total_is_kept_per_scope_until_a_write_to_the_table(staff_api, partner_api, world):
+    url = "/api/v1/stakeholders/?sector=civil_society"
+    rows = Stakeholder.objects.filter(sector="civil_society")
+
+    def totals() -> tuple[int, int]:
+        return staff_api.get(url).json()["count"], partner_api.get(url).json()["count"]
+
+    expected = (rows.count(), rows.visible_to(world.partner_co).count())
+    assert expected[0] > expected[1]  # the staff's kept total is never the partner's
+    assert totals() == expected
+    assert totals() == expected  # kept
+    added = Stakeholder.objects.create(country=world.co, name="Red Nueva", sector="civil_society", level="local")
+    assert totals() == (expected[0] + 1, expected[1])
+    Stakeholder.objects.filter(pk=added.pk).update(sector="community")  # a bulk write drops it too
+    assert totals() == expected
 
 
 def test_cursor_mode_walks_every_row_once_without_a_count(staff_api, world):

@@ -1,11 +1,16 @@
 """The hot lists built from `.values()` rows (core.api.rows) answer exactly what their serializers answer."""
 
+import datetime
+import zoneinfo
+
 import pytest
+from django.utils import timezone
+from rest_framework import serializers
 
 from coalitions.api.serializers import AssessmentSerializer
 from coalitions.models import Assessment
 from core.api.permissions import STAFF_ONLY
-from core.api.rows import row_plan
+from core.api.rows import _for_page, row_plan
 
 from .api_resources import ROUTERS, make_rows
 from .test_api_query_counts import token_client
@@ -99,3 +104,16 @@ def test_a_method_field_leaves_the_list_to_the_serializer():
 
     assert row_plan(StakeholderSerializer) is not None
     assert row_plan(WithMethod) is None
+
+
+@pytest.mark.parametrize("zone", ["America/Bogota", "UTC", "Asia/Kolkata"])
+def test_a_page_writes_date_times_as_the_field_does_in_any_time_zone(zone):
+    field = serializers.DateTimeField()
+    moments = [
+        datetime.datetime(2026, 1, 1, 12, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 6, 1, 3, 4, 5, 123456, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 3, 8, 9, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Madrid")),
+    ]
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        convert = _for_page(field.to_representation)
+        assert [convert(moment) for moment in moments] == [field.to_representation(moment) for moment in moments]

@@ -150,3 +150,18 @@ def test_a_reader_scope_tells_apart_readers_who_see_or_may_change_other_rows_and
     world.staff_pe.country_teams.set([world.co])
     world.staff_pe.__dict__.pop("team_country_ids", None)
     assert scope(world.staff_pe) == scope(world.staff_co)
+
+
+def test_a_value_filed_with_its_versions_is_taken_until_a_write_to_one_of_its_tables(world):
+    tables = (Country, Stakeholder)
+    versions, value = short_tables.read_kept("figure", tables)
+    assert value is None and versions == short_tables.table_version(*tables)
+    short_tables.keep("figure", versions, 41)
+    assert short_tables.read_kept("figure", tables) == (versions, 41)
+    Stakeholder.objects.filter(pk=world.co_mayor.pk).update(name="Renamed")
+    after, value = short_tables.read_kept("figure", tables)
+    assert value is None and after != versions  # the figure of before the write is never taken
+    short_tables.keep("figure", after, 42)
+    assert short_tables.read_kept("figure", tables) == (after, 42)
+    assert short_tables.kept_under_versions("figure", tables, lambda: 43) == 42
+    assert short_tables.kept_under_versions("figure", (Stakeholder,), lambda: 43) == 43  # other tables, other versions
