@@ -366,7 +366,8 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
     outcomes = _outcomes(ids, period)
     done(40)
     notes = _notes(ids, period)
-    moved = list(_moves(scope, subject, coalitions, period, user))
+    # Read when listed: the workbook reads the few columns it shows of each of a country's thousands.
+    moved = _moves(scope, subject, coalitions, period, user)
     done(60)
     indicators = _indicators(scope, subject, ids, period, user)
     done(70)
