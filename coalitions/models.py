@@ -691,7 +691,10 @@ class Engagement(TimeStampedModel):
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
         indexes = [
-            models.Index(fields=["coalition", "-occurred_on"], name="engagement_coalition_idx"),
+            # A coalition's engagements of a period, and their ids (the participants' join), off the index
+            # alone: the roll-up counts a country's thousands of coalitions this way. Newest first too,
+            # as the coalition page lists them.
+            models.Index(fields=["coalition", "-occurred_on", "-id"], name="engagement_period_idx"),
             models.Index(fields=["follow_up_on"], name="engagement_follow_up_idx"),
             # The latest engagements (dashboard, API default order) newest first off the index,
             # rather than a sort of every engagement for one page.

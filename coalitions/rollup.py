@@ -2,8 +2,9 @@
 
 The one place that counts a national coalition with its linked local coalitions, an initiative's
 coalitions and a country's coalitions, for the pages and the API alike. Every figure comes from a
-single query over all the coalitions at once, so the number of queries does not depend on how
-many coalitions there are (two, plus the query that finds the coalitions).
+few queries over all the coalitions at once, so the number of queries does not depend on how
+many coalitions there are (two, plus the query that finds the coalitions; eight for a country's
+thousands, counted table by table: `GROUPED_FROM`).
 
 What each figure counts, for a period from `start` to `end`, both days included:
 
@@ -26,7 +27,7 @@ import hashlib
 from dataclasses import dataclass, field, fields
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -188,7 +189,24 @@ def _figures(ids: list[int], every: QuerySet | list[int], period: Period) -> tup
     return per, {name: totals[name] for name in Figures.names()}
 
 
+#: From this many coalitions on, the figures are counted table by table (`_count_grouped_into`).
+#: Fewer (a page, a national coalition's local ones) are counted coalition by coalition, which reads
+#: only their own rows; for a country's thousands, PostgreSQL plans one correlated count per
+#: coalition and figure as so costly that it compiles the query (JIT) before running it, and each
+#: coalition's subqueries run one after the other, where grouping reads each table's rows of the
+#: period once.
+GROUPED_FROM = 200
+
+
 def _count_into(per: dict, totals: dict, ids: list[int], period: Period) -> None:
+    """Every figure of every coalition, and the totals that count actors once."""
+    if len(ids) >= GROUPED_FROM:
+        _count_grouped_into(per, totals, ids, period)
+    else:
+        _count_correlated_into(per, totals, ids, period)
+
+
+def _count_correlated_into(per: dict, totals: dict, ids: list[int], period: Period) -> None:
     """Every figure of every coalition, and the totals that count actors once, in two queries.
 
     One row per coalition, each figure a correlated COUNT over that coalition's rows (each read off
@@ -221,6 +239,78 @@ def _count_into(per: dict, totals: dict, ids: list[int], period: Period) -> None
     totals["sectors"] = len(set().union(*sectors.values()))
 
 
+def _count_grouped_into(per: dict, totals: dict, ids: list[int], period: Period) -> None:
+    """The figures of `_count_correlated_into`, each table's rows of the period grouped by coalition
+    (eight queries, however many coalitions there are).
+
+    An actor has one sector, so a coalition's active members are the sum of its sectors' distinct
+    members, and its sectors are those it has members of: one grouping gives both. The totals that
+    count actors once are counted over all the coalitions' rows, in one more query.
+    """
+    rows_of = _rows(period)
+    members, participations, shares = rows_of["members"], rows_of["participations"], rows_of["shares"]
+    members = members.filter(coalition_id__in=ids).order_by()
+    participations = participations.filter(engagement__coalition_id__in=ids).order_by()
+    sectors: dict[int, set] = {}
+    for coalition_id, sector, n in (
+        members.values("coalition_id", "stakeholder__sector")
+        .annotate(n=Count("stakeholder_id", distinct=True))
+        .values_list("coalition_id", "stakeholder__sector", "n")
+    ):
+        figures = per[coalition_id]
+        figures["members_active"] = figures.get("members_active", 0) + n
+        sectors.setdefault(coalition_id, set()).add(sector)
+    for coalition_id, found in sectors.items():
+        per[coalition_id]["sectors"] = len(found)
+    totals["sectors"] = len(set().union(*sectors.values()))
+    grouped = [
+        (rows_of["engagements"].filter(coalition_id__in=ids), "coalition_id", {"engagements": Count("pk")}),
+        (participations, "engagement__coalition_id", {"participants": Count("stakeholder_id", distinct=True)}),
+        (
+            rows_of["commitments"].filter(coalition_id__in=ids),
+            "coalition_id",
+            {name: Count("pk", filter=condition) for name, condition in _commitment_conditions(period).items()},
+        ),
+        (rows_of["outcomes"].filter(coalition_id__in=ids), "coalition_id", {"outcomes": Count("pk")}),
+        (
+            shares.filter(learningnote__coalition_id__in=ids, coalition_id=F("learningnote__coalition__parent_id")),
+            "learningnote__coalition_id",
+            {"notes_shared_up": Count("learningnote_id", distinct=True)},
+        ),
+        (
+            shares.filter(coalition_id__in=ids, learningnote__coalition_id=F("coalition__parent_id")),
+            "coalition_id",
+            {"notes_shared_down": Count("learningnote_id", distinct=True)},
+        ),
+    ]
+    for rows, coalition, counts in grouped:
+        for row in rows.order_by().values(coalition).annotate(**counts):
+            per[row[coalition]].update({name: row[name] for name in counts})
+    row = (
+        Coalition.objects.order_by("pk")
+        .values("pk")
+        .annotate(
+            members_active=count_of(members, "stakeholder_id", distinct=True),
+            participants=count_of(participations, "stakeholder_id", distinct=True),
+        )
+        .first()
+    )
+    totals.update({name: row[name] for name in ("members_active", "participants")})
+
+
+def _commitment_conditions(period: Period) -> dict[str, Q]:
+    """Which of a coalition's commitments each commitment figure counts."""
+    start, end = period.start, period.end
+    due = Q(due_on__gte=start, due_on__lte=end) & ~Q(status=Commitment.Status.DROPPED)
+    unfinished = [Commitment.Status.PLANNED, Commitment.Status.IN_PROGRESS]
+    return {
+        "commitments_made": Q(created_at__date__gte=start, created_at__date__lte=end),
+        "commitments_due": due,
+        "commitments_done": due & Q(status=Commitment.Status.DONE),
+        "commitments_overdue": due & Q(status__in=unfinished, due_on__lt=timezone.localdate()),
+    }
+
+
 def _rows(period: Period) -> dict:
     """The rows each figure counts in the period, of every coalition."""
     start, end = period.start, period.end
@@ -246,11 +336,7 @@ def _counts(rows_of: dict, coalition: dict) -> dict:
     OuterRef("pk")}` for one coalition a row, `{"coalition__in": ids}` for the total of those coalitions."""
     [(lookup, value)] = coalition.items()
     of = lookup.removeprefix("coalition")  # "" or "__in"
-    start, end = rows_of["period"].start, rows_of["period"].end
-    today = timezone.localdate()
     commitments = rows_of["commitments"].filter(**{f"coalition{of}": value})
-    due = commitments.filter(due_on__gte=start, due_on__lte=end).exclude(status=Commitment.Status.DROPPED)
-    unfinished = [Commitment.Status.PLANNED, Commitment.Status.IN_PROGRESS]
     shares = rows_of["shares"]
     return {
         # Over several coalitions, the actors in several of them count once (as the total wants).
@@ -261,10 +347,10 @@ def _counts(rows_of: dict, coalition: dict) -> dict:
         "participants": count_of(
             rows_of["participations"].filter(**{f"engagement__coalition{of}": value}), "stakeholder_id", distinct=True
         ),
-        "commitments_made": count_of(commitments.filter(created_at__date__gte=start, created_at__date__lte=end)),
-        "commitments_due": count_of(due),
-        "commitments_done": count_of(due.filter(status=Commitment.Status.DONE)),
-        "commitments_overdue": count_of(due.filter(status__in=unfinished, due_on__lt=today)),
+        **{
+            name: count_of(commitments.filter(condition))
+            for name, condition in _commitment_conditions(rows_of["period"]).items()
+        },
         "outcomes": count_of(rows_of["outcomes"].filter(**{f"coalition{of}": value})),
         # A note has one coalition and a share is one (note, coalition) pair, so these add up over
         # coalitions: the notes written by them, and the pairs of a note and the coalition it went down to.

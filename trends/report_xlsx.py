@@ -11,12 +11,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from coalitions.moves import DIMENSIONS
+from coalitions.models import Assessment
+from coalitions.moves import DIMENSIONS, distance
 from core.exports import csv_cell
+from stakeholders.models import Stakeholder
 
 from .reports import SECTIONS, Report
 
 SECTION_TITLES = dict(SECTIONS)
+MOVE_DIMENSIONS = tuple(name for name, _label in DIMENSIONS)
 
 
 def _cell(value):
@@ -139,21 +142,38 @@ def _notes(report: Report) -> tuple[list, list[list]]:
     return header, [*rows, [_("Total"), len(report.notes)]]
 
 
+#: What the moves' sheet shows of each assessment (`Moved.values`).
+MOVE_FIELDS = ("stakeholder__name", "stakeholder__acronym", "initiative__name", "assessed_on", *MOVE_DIMENSIONS)
+
+
 def _moves(report: Report) -> tuple[list, list[list]]:
+    """Each move as `coalitions.moves.Change` shows it (a stance in words, "before → now" when it was
+    assessed before), from a few columns of the assessments: a country's year has tens of thousands."""
     header = [_("Actor"), _("Initiative"), _("Assessed on"), _("Moved by"), *(str(label) for _n, label in DIMENSIONS)]
+    stances = {value: str(label) for value, label in Assessment.Stance.choices}
+    new = _("new")
+
+    def shown(name: str, value) -> str:
+        if value is None:
+            return ""
+        return stances[value] if name == "stance" else str(value)
+
     rows = []
-    for move in report.moves:
-        distance = move.distance
+    for now, before in report.moves.values(*MOVE_FIELDS):
+        moved_by = distance(now, before)
+        changes = (
+            shown(name, now[name])
+            if before is None or before[name] is None
+            else f"{shown(name, before[name])} → {shown(name, now[name])}"
+            for name in MOVE_DIMENSIONS
+        )
         rows.append(
             [
-                str(move.stakeholder),
-                str(move.now.initiative),
-                move.now.assessed_on.isoformat(),
-                _("new") if distance is None else round(distance, 2),
-                *(
-                    f"{change.before_shown} → {change.now_shown}" if change.before is not None else change.now_shown
-                    for change in move.changes
-                ),
+                Stakeholder.name_with_acronym(now["stakeholder__name"], now["stakeholder__acronym"]),
+                now["initiative__name"],
+                now["assessed_on"].isoformat(),
+                new if moved_by is None else round(moved_by, 2),
+                *changes,
             ]
         )
     return header, [*rows, [_("Total"), len(report.moves)]]

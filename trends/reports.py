@@ -246,7 +246,13 @@ def _kinds(ids: list[int], period: Period) -> tuple[list[KindRow], list[tuple[st
         coalition_id__in=ids, occurred_on__gte=period.start, occurred_on__lte=period.end
     )
     counts = dict(engagements.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
-    participations = Engagement.participants.through.objects.filter(engagement__in=engagements.values("pk"))
+    # Joined to the engagements once, for their kind, as the roll-up counts participants (not through
+    # a subquery of their ids, which joins them twice).
+    participations = Engagement.participants.through.objects.filter(
+        engagement__coalition_id__in=ids,
+        engagement__occurred_on__gte=period.start,
+        engagement__occurred_on__lte=period.end,
+    )
     by_sector: dict[str, dict[str, int]] = {}
     for kind, sector, n in (
         participations.order_by()
@@ -273,12 +279,28 @@ def _kinds(ids: list[int], period: Period) -> tuple[list[KindRow], list[tuple[st
     return kinds, sectors
 
 
+#: The columns of a commitment, its coalition and its owner that the report shows.
+COMMITMENT_COLUMNS = (
+    "coalition_id",
+    "owner_id",
+    "description",
+    "due_on",
+    "status",
+    "created_at",
+    "coalition__name",
+    "owner__name",
+    "owner__acronym",
+)
+
+
 def _commitments(ids: list[int], period: Period) -> list[Commitment]:
     due = Q(due_on__gte=period.start, due_on__lte=period.end) & ~Q(status=Commitment.Status.DROPPED)
     return list(
         Commitment.objects.filter(coalition_id__in=ids)
         .filter(Q(**_in_period(period)) | due)
         .select_related("coalition", "owner")
+        # What the page and the workbook show of a country's thousands, not the actors' descriptions.
+        .only(*COMMITMENT_COLUMNS)
         .order_by("due_on", "pk")
     )
 
@@ -366,7 +388,8 @@ def report(*, scope: str, subject, period: Period, user, progress: Callable[[int
     outcomes = _outcomes(ids, period)
     done(40)
     notes = _notes(ids, period)
-    moved = list(_moves(scope, subject, coalitions, period, user))
+    # Read when listed: the workbook reads the few columns it shows of each of a country's thousands.
+    moved = _moves(scope, subject, coalitions, period, user)
     done(60)
     indicators = _indicators(scope, subject, ids, period, user)
     done(70)

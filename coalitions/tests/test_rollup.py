@@ -152,6 +152,32 @@ def test_national_rollup_against_hand_counts(national):
     assert found.total.fulfilment_percent == 67
 
 
+@pytest.mark.parametrize(
+    "period", [PERIOD, Period(D(2025, 1, 1), D(2026, 12, 31)), Period(D(2020, 1, 1), D(2020, 12, 31))]
+)
+def test_a_countrys_thousands_counted_table_by_table_are_the_figures_counted_coalition_by_coalition(
+    national, monkeypatch, period
+):
+    world = national
+    coalitions = [world.n, world.g, world.c, world.k]
+    correlated = rollup(coalitions, period)
+    cache.clear()
+    monkeypatch.setattr(rollups, "GROUPED_FROM", 1)
+    grouped = rollup(coalitions, period)
+    assert grouped == correlated
+    if period == PERIOD:
+        by_pk = {column.coalition.pk: column.figures for column in grouped.columns}
+        assert (by_pk[world.n.pk], by_pk[world.g.pk], by_pk[world.c.pk]) == (N_FIGURES, G_FIGURES, C_FIGURES)
+
+
+def test_counted_table_by_table_the_queries_do_not_grow_with_the_coalitions(national, monkeypatch):
+    monkeypatch.setattr(rollups, "GROUPED_FROM", 1)
+    world = national
+    two = queries(lambda: rollup([world.n, world.g], PERIOD))
+    four = queries(lambda: rollup([world.n, world.g, world.c, world.k], PERIOD))
+    assert two == four
+
+
 def test_an_empty_period_counts_nothing(national):
     world = national
     found = rollup(coalition_rollup_coalitions(world.n, world.staff_co), Period(D(2020, 1, 1), D(2020, 12, 31)))

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from coalitions.models import Assessment, Coalition, Commitment, Engagement, LearningNote, Outcome
 from coalitions.rollup import Period, coalition_rollup_coalitions, coalitions_of, rollup
 from results.models import Indicator, IndicatorValue
+from trends.report_xlsx import report_workbook
 from trends.reports import SECTIONS, report, section
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_the_engagements_are_counted_by_kind_and_sector(world):
 def test_an_empty_period_reports_nothing(world):
     empty = Period(datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))
     made = report(scope="country", subject=world.co, period=empty, user=world.staff_co)
-    assert (made.kinds, made.commitments, made.outcomes, made.notes, made.moves) == ([], [], [], [], [])
+    assert (made.kinds, made.commitments, made.outcomes, made.notes, list(made.moves)) == ([], [], [], [], [])
     assert made.rollup.total.engagements == 0
 
 
@@ -236,9 +237,10 @@ def test_each_section_shows_what_the_whole_report_gathers(world, scope):
         }.get(name, ())
         for attribute in shown:
             shown_part = getattr(part, attribute)
-            if attribute == "moves":  # a section's are a page of them, read when drawn (coalitions.moves.Moved)
-                shown_part = list(shown_part)
-            assert shown_part == getattr(whole, attribute), (name, attribute)
+            shown_whole = getattr(whole, attribute)
+            if attribute == "moves":  # a page of them and all of them, read when listed (coalitions.moves.Moved)
+                shown_part, shown_whole = list(shown_part), list(shown_whole)
+            assert shown_part == shown_whole, (name, attribute)
 
 
 def test_the_page_loads_each_section_after_its_first_paint(staff_client, world):
@@ -338,6 +340,45 @@ def test_the_moves_section_shows_a_page_furthest_first_and_the_workbook_all(staf
     rows = list(book["Assessments that moved"].values)
     assert [row[0] for row in rows[1:]] == [world.co_mayor.name, "Alfa", "beta", "Zeta", "Total"]
     assert rows[1][3] == 2.45 and rows[-1][1] == 4
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_workbooks_moves_are_the_moves_as_their_changes_show_them(world, language):
+    _more(world, 1)
+    newcomer = type(world.co_mayor).objects.create(
+        country=world.co, name="Nueva", acronym="NV", sector="academia", level="local"
+    )
+    for day, score, stance in ((datetime.date(2025, 6, 1), 1, 1), (datetime.date(2026, 2, 3), 2, -1)):
+        Assessment.objects.create(
+            stakeholder=newcomer,
+            initiative=world.co_initiative,
+            assessed_on=day,
+            power=score,
+            capabilities=2,
+            interest=score,
+            stance=stance,
+        )
+    with translation.override(language):
+        new = translation.gettext("new")
+        made = report(scope="country", subject=world.co, period=Period(START, END), user=world.staff_co)
+        book = load_workbook(io.BytesIO(report_workbook(made)))
+        plain = [
+            (
+                str(move.stakeholder),
+                str(move.now.initiative),
+                move.now.assessed_on.isoformat(),
+                new if move.distance is None else round(move.distance, 2),
+                *(
+                    f"{change.before_shown} → {change.now_shown}" if change.before is not None else change.now_shown
+                    for change in move.changes
+                ),
+            )
+            for move in made.moves
+        ]
+    rows = list(book.worksheets[SECTION_NAMES.index("moves")].values)[1:]
+    # One first assessed in the period, one that moved from where it stood before it.
+    assert sorted(row[3] == new for row in plain) == [False, True] and any("→" in row[7] for row in plain)
+    assert rows == [*plain, ("Total", 2, None, None, None, None, None, None)]
 
 
 @pytest.mark.parametrize("scope", ["coalition", "country"])
