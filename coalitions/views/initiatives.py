@@ -162,10 +162,10 @@ def _panel(request: HttpRequest, name: str, context: dict) -> HttpResponse:
 def initiative_map(request: HttpRequest, pk: int) -> HttpResponse:
     """A panel of the initiative page: the stakeholder map, its filter, its rounds and its table (staff only).
 
-    The panel's rendering is kept in the cache under the map's own key (`map_key`: the versions of the
-    assessments' and the stakeholders' tables, the filter's values and today), whether the reader may
-    reassess, and the filter's fields as typed (a bound form shows them, and their errors); a reader
-    then finds it without reading the kept points or drawing the panel again.
+    The panel's rendering is kept in the cache under the map's own key (`_map_choice`: the versions of
+    the tables it shows, the filter's values and today), whether the reader may reassess, and the
+    filter's fields as typed (a bound form shows them, and their errors); a reader then finds it
+    without reading the kept points or drawing the panel again.
     """
     initiative = _initiative(request, pk)
     if not is_staff_member(request.user):
