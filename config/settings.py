@@ -162,6 +162,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles a query the planner thinks costly before running it: a report's
+    # roll-up over a country's thousands of coalitions paid seconds for it, and the pages' short
+    # queries gain nothing from it. Off for this connection's sessions, after any options the URL gives.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(filter(None, [_options.get("options", ""), "-c jit=off"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every throttle and rate limit counts here (core/ratelimit.py), so with CACHE_URL all web

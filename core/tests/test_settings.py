@@ -73,3 +73,23 @@ def test_a_malformed_boolean_is_a_clear_configuration_error():
 def test_migrations_match_the_models():
     result = manage("makemigrations", "--check", "--dry-run", DEBUG="1")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_postgresql_sessions_run_without_jit_and_keep_the_urls_own_options():
+    shown = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    url = "postgres://app@db.example.org/coalitions?options=-c%20statement_timeout%3D5000"
+    result = manage("shell", "--no-imports", "-c", shown, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "-c statement_timeout=5000 -c jit=off"
+
+
+@pytest.mark.django_db
+def test_the_database_connection_has_jit_off():
+    from django.db import connection
+
+    from core.testing import require_service
+
+    require_service("PostgreSQL", connection.vendor == "postgresql", "the tests run on SQLite (DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
