@@ -1,8 +1,11 @@
 """The dashboard: what needs attention in the user's countries."""
 
 import datetime
+import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +19,14 @@ pytestmark = pytest.mark.django_db
 URL = reverse("coalitions:dashboard")
 COALITIONS_PANEL = reverse("coalitions:dashboard_coalitions")
 LATEST_PANEL = reverse("coalitions:dashboard_latest")
+
+
+def cold_count(client, url, world) -> int:
+    """The queries of the first request after a write to the commitments, which drops what is kept of them."""
+    Commitment.objects.filter(pk=world.co_commitment.pk).update(evidence=f"checked {uuid.uuid4()}")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
 
 
 def test_dashboard_lists_overdue_and_soon_due_commitments_of_my_countries(staff_client, world):
@@ -86,16 +97,18 @@ def test_partners_signing_in_are_pointed_to_the_api(partner_client, world):
 def test_dashboard_and_its_panels_stay_within_eight_queries_whatever_the_data(
     staff_client, world, count_queries, django_assert_num_queries, url
 ):
-    small = count_queries(lambda: staff_client.get(url))
-    assert small <= 8
+    small, small_cold = count_queries(lambda: staff_client.get(url)), cold_count(staff_client, url, world)
+    assert small <= small_cold <= 8
     grow_coalition(world.co_coalition, 30)
+    assert cold_count(staff_client, url, world) == small_cold
     with django_assert_num_queries(small):
         staff_client.get(url)
 
 
 def test_dashboard_query_count_does_not_grow_with_data(staff_client, world, count_queries, django_assert_num_queries):
-    small = count_queries(lambda: staff_client.get(URL))
+    small, small_cold = count_queries(lambda: staff_client.get(URL)), cold_count(staff_client, URL, world)
     grow_coalition(world.co_coalition, 30)
+    assert cold_count(staff_client, URL, world) == small_cold
     with django_assert_num_queries(small):
         response = staff_client.get(URL)
     assert len(response.context["due_soon"]) > 5
@@ -148,3 +161,25 @@ def test_dashboard_counts_participants_and_current_members(staff_client, world):
     assert [e.occurred_on for e in latest] == sorted((e.occurred_on for e in latest), reverse=True)
     assert all(e.participant_count == e.participants.count() for e in latest)
     assert any(e.participant_count == 3 for e in latest)
+
+
+def test_kept_cards_follow_every_write_they_show_and_are_never_shared_between_teams(
+    staff_client, other_staff_client, world, count_queries
+):
+    today = timezone.localdate()
+    Commitment.objects.filter(pk=world.co_commitment.pk).update(due_on=today - datetime.timedelta(days=2))
+    Commitment.objects.filter(pk=world.pe_commitment.pk).update(due_on=today)
+    cold, warm = cold_count(staff_client, URL, world), count_queries(lambda: staff_client.get(URL))
+    assert warm == cold - 2  # kept: the commitments and follow-ups are not read again
+    # Each team sees its own countries' cards, whoever asked first.
+    assert b"Map rooftops" in staff_client.get(URL).content
+    peru = other_staff_client.get(URL).content
+    assert b"Publish budget" in peru and b"Map rooftops" not in peru
+    # A write to any table the cards show is seen at once: the owner, the commitment, the day's status.
+    world.co_org.name = "Organización Renombrada"
+    world.co_org.save()
+    assert "Organización Renombrada" in staff_client.get(URL).content.decode()
+    Commitment.objects.filter(pk=world.co_commitment.pk).update(status=Commitment.Status.DONE)
+    assert b"Map rooftops" not in staff_client.get(URL).content
+    Engagement.objects.filter(pk=world.co_engagement.pk).update(follow_up_on=today, follow_up="Call the mayor again")
+    assert b"Call the mayor again" in staff_client.get(URL).content

@@ -1,7 +1,8 @@
 """The dashboard: what needs attention in the user's countries, in a fixed number of queries.
 
 The page itself is what needs attention: five queries whatever the size of the data (the session,
-the user, the user's teams with the explorer figures, commitments and follow-ups). Its secondary
+the user, the user's teams with the explorer figures, commitments and follow-ups), three once its
+cards are kept under the versions of the tables they read and show (`_kept_cards`). Its secondary
 panels are pages of their own that the dashboard loads after its first paint (htmx), each a link
 without script, as the coalition health table (`trends`) already was: the active coalitions
 (`dashboard_coalitions`, four queries) and the latest engagements and outcomes
@@ -15,14 +16,18 @@ import datetime
 from django.db.models import Count, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from core.access import staff_required
 from core.expressions import count_of
+from core.short_tables import kept, query_text, versions_read_by
 from core.versions import rendering_key, row_values
 from explorers_network.models import Explorer
+from stakeholders.models import Stakeholder
 
-from ..models import Coalition, Commitment, Engagement, Membership, Outcome
+from ..models import Coalition, Commitment, Engagement, Initiative, Membership, Outcome
 
 #: How far ahead the dashboard looks for commitments and follow-ups coming due.
 DUE_WITHIN = datetime.timedelta(days=14)
@@ -67,18 +72,45 @@ def _countries(user) -> frozenset | None:
     return frozenset(user.country_teams.values_list("pk", flat=True)) or None
 
 
-def _cards_key(today: datetime.date, commitments: list, follow_ups: list) -> str:
-    """The cache key of the dashboard's three cards: the day (what is overdue) and every row they show.
+#: The tables the cards show besides those their queries read: the commitments' coalitions and owners,
+#: the follow-ups' coalitions and initiatives.
+CARDS_TABLES = (Commitment, Engagement, Coalition, Initiative, Stakeholder)
 
-    Commitments with their coalitions and owners, follow-ups with their coalitions and initiatives;
-    with `rendering_key`'s language, time zone and code, an edit anywhere is another key.
-    """
-    return rendering_key(
-        "coalitions/dashboard_cards",
-        today,
-        [(row_values(c), row_values(c.coalition), row_values(c.owner)) for c in commitments],
-        [(row_values(e), row_values(e.coalition), row_values(e.initiative)) for e in follow_ups],
+
+def _card_rows(due, upcoming, today: datetime.date) -> dict:
+    """The commitments overdue and due soon, and the follow-ups due, as the cards show them."""
+    # As for engagements below: the first ids from the commitments table alone, then only those joined
+    # (joining first made PostgreSQL hash all 50,000 stakeholders to keep 50 owners).
+    commitments = list(
+        Commitment.objects.filter(pk__in=due.order_by("due_on", "pk").values("pk")[:MAX_ROWS])
+        .select_related("coalition", "owner")
+        .order_by("due_on", "pk")
     )
+    return {
+        "today": today,
+        "overdue": [c for c in commitments if c.due_on < today],
+        "due_soon": [c for c in commitments if c.due_on >= today],
+        "follow_ups": list(
+            upcoming.select_related("coalition", "initiative").order_by("follow_up_on", "pk")[:MAX_ROWS]
+        ),
+    }
+
+
+def _kept_cards(request: HttpRequest, due, upcoming, today: datetime.date, rows) -> str:
+    """The three cards, kept under the versions of the tables their queries read and they show, which
+    every write drops (core.short_tables), and the day (what is overdue).
+
+    The key names both queries (the reader's scope as `visible_to` wrote it), so a reader finds the
+    cards without reading a row. Queries that read a table without a version are drawn each time."""
+
+    def draw() -> str:
+        return render_to_string("coalitions/includes/dashboard_cards.html", dict(rows), request=request)
+
+    sql = "\n".join((query_text(due), query_text(upcoming)))
+    versions = versions_read_by(sql, *CARDS_TABLES)
+    if versions is None:
+        return draw()
+    return kept(rendering_key("coalitions/dashboard_cards", versions, sql, today), draw)
 
 
 @staff_required
@@ -89,28 +121,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     teams, explorers = _teams_and_explorers(user, month_start)
     countries = None if teams is None else frozenset(country.pk for country in teams)
     unfinished = [Commitment.Status.PLANNED, Commitment.Status.IN_PROGRESS]
-    # As for engagements below: the first ids from the commitments table alone, then only those joined
-    # (joining first made PostgreSQL hash all 50,000 stakeholders to keep 50 owners).
     due = _scoped(Commitment.objects, user, countries).filter(status__in=unfinished, due_on__lte=today + DUE_WITHIN)
-    commitments = list(
-        Commitment.objects.filter(pk__in=due.order_by("due_on", "pk").values("pk")[:MAX_ROWS])
-        .select_related("coalition", "owner")
-        .order_by("due_on", "pk")
+    upcoming = _scoped(Engagement.objects, user, countries).filter(
+        follow_up_on__gte=today - FOLLOW_UP_LOOKBACK, follow_up_on__lte=today + DUE_WITHIN
     )
-    follow_ups = list(
-        _scoped(Engagement.objects, user, countries)
-        .filter(follow_up_on__gte=today - FOLLOW_UP_LOOKBACK, follow_up_on__lte=today + DUE_WITHIN)
-        .select_related("coalition", "initiative")
-        .order_by("follow_up_on", "pk")[:MAX_ROWS]
-    )
+    # Read only when the kept cards are missing (or a test looks at them).
+    rows = SimpleLazyObject(lambda: _card_rows(due, upcoming, today))
     context = {
         "today": today,
         "countries": teams,
-        "overdue": [c for c in commitments if c.due_on < today],
-        "due_soon": [c for c in commitments if c.due_on >= today],
-        "follow_ups": follow_ups,
-        # The three cards are kept in the cache under a key of every value they show (see _cards_key).
-        "cards_key": _cards_key(today, commitments, follow_ups),
+        "overdue": SimpleLazyObject(lambda: rows["overdue"]),
+        "due_soon": SimpleLazyObject(lambda: rows["due_soon"]),
+        "follow_ups": SimpleLazyObject(lambda: rows["follow_ups"]),
+        "cards": _kept_cards(request, due, upcoming, today, rows),
         "explorers": explorers,
         "month_start": month_start,
     }
