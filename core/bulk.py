@@ -58,20 +58,21 @@ def can_copy() -> bool:
 
 class CopyStream:
     """A file-like object for psycopg2's `copy_expert` that formats rows as CSV when COPY asks
-    for more data: making (and checking) the next rows overlaps the server's inserts."""
+    for more data: making (and checking) the next rows overlaps the server's inserts. With
+    `lines`, the rows are lines of CSV already (each with its line break)."""
 
-    def __init__(self, rows: Iterable[Iterable]) -> None:
+    def __init__(self, rows: Iterable, *, lines: bool = False) -> None:
         self.rows = iter(rows)
         self.buffer = io.StringIO()
         # Every value quoted: in COPY's CSV format an unquoted empty value would be NULL, not "".
-        self.writer = csv.writer(self.buffer, quoting=csv.QUOTE_ALL)
+        self.write = self.buffer.write if lines else csv.writer(self.buffer, quoting=csv.QUOTE_ALL).writerow
         self.count = 0
 
     def read(self, size: int = -1) -> str:
         size = max(size, COPY_CHUNK)
-        buffer, writer = self.buffer, self.writer
+        buffer, write = self.buffer, self.write
         for row in self.rows:
-            writer.writerow(row)
+            write(row)
             self.count += 1
             if buffer.tell() >= size:
                 break
@@ -87,11 +88,24 @@ def copy_rows(cursor, table: str, columns: Iterable[str], rows: Iterable[Iterabl
     A None in a `nullable` column is written as NULL (FORCE_NULL: the quoted empty string CSV
     makes of it); elsewhere values are taken as they are.
     """
-    stream = CopyStream(rows)
     quote = connection.ops.quote_name
     options = "FORMAT csv"
     if nullable:
         options += f", FORCE_NULL ({', '.join(quote(column) for column in nullable)})"
+    return _copy(cursor, table, columns, CopyStream(rows), options)
+
+
+def copy_lines(cursor, table: str, columns: Iterable[str], lines: Iterable[str]) -> int:
+    """COPY lines of CSV already formatted (each ending with a line break) into `table`; return how
+    many were written. A value left empty, unquoted, is NULL; a quoted one is taken as it is.
+
+    For many rows whose values are mostly the same on every line: writing those once costs far
+    less than csv.writer formatting every value of every row."""
+    return _copy(cursor, table, columns, CopyStream(lines, lines=True), "FORMAT csv")
+
+
+def _copy(cursor, table: str, columns: Iterable[str], stream: CopyStream, options: str) -> int:
+    quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
     cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN WITH ({options})", stream)
     # Like every other write, COPY drops the table's version, so nothing kept under it outlives it.

@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.bulk import can_copy, copy_rows, reserve_ids
-from core.history.recording import record_created, record_created_in_database
+from core.history.recording import record_copied, record_created
 from core.importers import (
     Choices,
     FileUnreadable,
@@ -487,10 +487,10 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
     (a few unused ids are harmless gaps). As soon as a row is bad the stream stops (the rest of the
     file is still checked, for the report) and the caller rolls the transaction back.
 
-    Memory stays small whatever the file's size: a chunk's ids, names and region links, and the
-    ids of all the new rows (as arrays of integers). The history of a chunk is made by the
-    database from the rows it has just written (`record_created_in_database`): one "created" row
-    per stakeholder, with who imported it, as every other path records.
+    Memory stays small whatever the file's size: a chunk's rows and region links, and the ids of
+    all the new rows (as an array of integers). The history of a chunk is made from the values just
+    written and streamed into its own COPY (`record_copied`): one "created" row per stakeholder,
+    with its regions and who imported it, as every other path records.
     """
     table = Stakeholder._meta.db_table
     through = Stakeholder.regions.through._meta.db_table
@@ -500,20 +500,21 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
         while not checker.errors and len(created) < id_count:
             # Each chunk's ids, reserved before its COPY starts (no query can run while it streams).
             ids = iter(reserve_ids(cursor, table, min(COPY_CHUNK, id_count - len(created))))
-            pks, names, link_owners, link_regions = array("q"), [], array("q"), array("q")
+            chunk = []
             written = copy_rows(
                 cursor,
                 table,
                 ("id", "created_at", "updated_at", *WRITE_COLUMNS),
-                _chunk(rows, checker, ids, now, pks, names, link_owners, link_regions),
+                _chunk(rows, checker, ids, now, chunk),
                 nullable=("organisation_id", "municipality_id"),
             )
             if checker.errors or not written:
                 break
-            if link_owners:
-                copy_rows(cursor, through, ("stakeholder_id", "region_id"), zip(link_owners, link_regions, strict=True))
-            record_created_in_database(Stakeholder, zip(pks, names, strict=True), m2m=("regions",))
-            created.extend(pks)
+            links = [(pk, region) for pk, _name, _row, regions in chunk for region in regions["regions"]]
+            if links:
+                copy_rows(cursor, through, ("stakeholder_id", "region_id"), links)
+            record_copied(Stakeholder, WRITE_COLUMNS, chunk, m2m=("regions",))
+            created.extend(pk for pk, _name, _row, _regions in chunk)
             if written < COPY_CHUNK:
                 break
     checker.created_ids = created
@@ -521,22 +522,18 @@ def _copy_write(rows: Iterator[tuple[tuple, list[int]]], checker: _RowChecker, *
     return len(created)
 
 
-def _chunk(rows, checker: _RowChecker, ids, now: str, pks: array, names: list[str], owners: array, regions: array):
-    """The next COPY_CHUNK valid rows as COPY writes them, each given the next reserved id; the ids,
-    names and region links of the chunk are appended to `pks`, `names`, `owners` and `regions`."""
+def _chunk(rows, checker: _RowChecker, ids, now: str, chunk: list):
+    """The next COPY_CHUNK valid rows as COPY writes them, each given the next reserved id; each is
+    appended to `chunk` as `record_copied` takes it: (id, name, row, {"regions": region ids})."""
     for row, row_regions in rows:
         if checker.errors:
             for _rest in rows:
                 pass  # checked for the report, never written
             return
         pk = next(ids)
-        pks.append(pk)
-        names.append(Stakeholder.name_with_acronym(row[1], row[2]))
-        for region in row_regions:
-            owners.append(pk)
-            regions.append(region)
+        chunk.append((pk, Stakeholder.name_with_acronym(row[1], row[2]), row, {"regions": row_regions}))
         yield (pk, now, now, *row)
-        if len(pks) == COPY_CHUNK:
+        if len(chunk) == COPY_CHUNK:
             return
 
 

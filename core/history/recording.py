@@ -8,7 +8,8 @@ the number of rows):
 
 - many-to-many changes, from either side (`m2m_changed`), with the related rows' names and ids;
 - `QuerySet.update()`, `bulk_update()` and `bulk_create()` of `core.models.RecordedQuerySet`;
-- rows written with COPY (`core.bulk.bulk_insert`, the stakeholder import): `record_created`.
+- rows written with COPY: `record_created` (`core.bulk.bulk_insert`), `record_copied` (the stakeholder
+  import, from the values it wrote).
 
 A model leaves fields out with `history_exclude_fields` and hides values with `history_mask_fields`
 (a password: the change is recorded, the value is not).
@@ -17,6 +18,7 @@ A model leaves fields out with `history_exclude_fields` and hides values with `h
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from auditlog.context import auditlog_disabled
@@ -223,104 +225,103 @@ def record_created(
     return record(model, CREATE, items)
 
 
-#: Field types whose value the database writes into JSON as `created_changes` does (a string, a
-#: number, true or false); a model with a recorded field of another type is recorded in Python.
+#: Field types whose values `record_copied` writes into the history's JSON as they are (a string, a
+#: number, true or false), as `created_changes` gives them; a model with a recorded field of another
+#: type is recorded with `record_created`.
 _JSON_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
 
 
-def record_created_in_database(
-    model: type[models.Model], rows: Iterable[tuple[int, str]], *, m2m: Iterable[str] = ()
-) -> int:
-    """History rows for rows just written with COPY, made by PostgreSQL from the rows themselves.
+def _json_value(value) -> str:
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(int(value))
 
-    The same "created" entries as `record_created` (a test holds them equal), in one statement:
-    `rows` gives each row's pk and its name (`str()` of the row, which only Python knows); the
-    values are read from the table and the links of each `m2m` field from its link table, so no
-    instance is built and nothing is read back into Python: for the hundreds of thousands of rows of
-    an import, building them was most of the import's time. Only for models whose recorded fields
-    are text, numbers, booleans or foreign keys, and whose country is a column of their own.
+
+def record_copied(
+    model: type[models.Model],
+    columns: Iterable[str],
+    rows: Iterable[tuple[Any, str, tuple, dict[str, list]]],
+    *,
+    m2m: Iterable[str] = (),
+) -> int:
+    """History rows for rows just written with COPY, from the values written: one "created" each.
+
+    The same entries as `record_created` (a test holds them equal), without an instance per row
+    and without reading the rows back: each of `rows` is (pk, `str()` of the row, its values in
+    `columns` order (attnames), {m2m field: related pks written with it}). The entries stream into
+    one COPY; for the hundreds of thousands of rows of an import, a statement that read the new
+    rows back to build their JSON cost the database more than the COPY. Only for models whose
+    recorded fields are text, numbers, booleans or foreign keys, and whose country is a column of
+    their own.
     """
     if _bypass(model):
         return 0
+    from core.bulk import copy_lines
+    from core.models import ObjectChange
+
     rows = list(rows)
     if not rows:
         return 0
-    from core.models import ObjectChange
-
-    quote = connection.ops.quote_name
+    position = {column: index for index, column in enumerate(columns)}
     masked = set(getattr(model, "history_mask_fields", ()))
-    key = f"t.{quote(model._meta.pk.column)}"
-    # The changes are written as JSON text and read once as jsonb: building jsonb value by value
-    # costs the database several times more. A null value is left out (concat_ws skips it), as
-    # `created_changes` leaves it out.
-    parts = []
+    fields = []
     for field in _FIELDS[model]:
         if not isinstance(field, _JSON_AS_IS):
-            raise TypeError(f"{model._meta.label}.{field.name} is not recorded in the database; use record_created.")
-        column = f"t.{quote(field.column)}"
-        if field.name in masked:
-            value = f"'{json.dumps(field.name)}: {json.dumps([HIDDEN, HIDDEN])}'"
-        else:
-            value = f"'{json.dumps(field.name)}: [null, ' || to_json({column})::text || ']'"
-        parts.append(value)
-    joins, params = [], []
-    pks = [pk for pk, _name in rows]
-    # The range lets the joins read the new rows off the primary key, not the whole table.
-    low, high = min(pks), max(pks)
-    for position, name in enumerate(m2m):
-        field = model._meta.get_field(name)
-        through = field.remote_field.through._meta
-        mine = quote(through.get_field(field.m2m_field_name()).column)
-        theirs = quote(through.get_field(field.m2m_reverse_field_name()).column)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT DISTINCT {theirs} FROM {quote(through.db_table)} WHERE {mine} = ANY(%s)",  # noqa: S608
-                [pks],
-            )
-            names = _names(field.related_model, [row[0] for row in cursor.fetchall()])
-        # `m2m_change` orders the related rows by name, as Python compares strings: by code point, which
-        # is the "C" collation's order of UTF-8; equal names in the order the links were written.
-        label = f"coalesce(%s::jsonb ->> l.{theirs}::text, l.{theirs}::text)"
-        order = f'ORDER BY {label} COLLATE "C", l.id'
-        # One grouped read of the chunk's links, not a subquery per row.
-        joins.append(
-            f"""LEFT JOIN (SELECT l.{mine} AS owner, '{json.dumps(name)}: {{"type": "m2m", "operation": "add", """  # noqa: S608
-            f"""\"objects\": ' || json_agg({label} {order})::text || ', \"pks\": ' """
-            f"|| json_agg(l.{theirs} {order})::text || '}}' AS links FROM {quote(through.db_table)} l "
-            f"WHERE l.{mine} BETWEEN %s AND %s GROUP BY l.{mine}) m{position} ON m{position}.owner = {key}"
-        )
-        parts.append(f"m{position}.links")
-        params += [json.dumps({str(related): label for related, label in names.items()})] * 3 + [low, high]
-    # concat_ws takes at most 100 arguments: a wide model's fields are joined a hundred at a time.
-    groups = [f"nullif(concat_ws(', ', {', '.join(parts[i : i + 99])}), '')" for i in range(0, len(parts), 99)]
-    changes = "('{' || concat_ws(', ', " + (", ".join(groups) or "''") + ") || '}')::jsonb"
+            raise TypeError(f"{model._meta.label}.{field.name} is not recorded from copied values; use record_created.")
+        fields.append((position[field.attname], json.dumps(field.name), field.name in masked))
+    hidden = json.dumps([HIDDEN, HIDDEN])
     lookups = [lookup for lookup in getattr(model._default_manager.all(), "country_lookups", ()) if "__" not in lookup]
-    country = (
-        "coalesce(" + ", ".join(f"t.{quote(model._meta.get_field(lookup).column)}" for lookup in lookups) + ")"
-        if lookups
-        else "NULL"
-    )
+    countries = [position[model._meta.get_field(lookup).attname] for lookup in lookups]
+    related = {}
+    for name in m2m:
+        pks = {pk for _pk, _repr, _values, links in rows for pk in links.get(name, ())}
+        related[name] = (json.dumps(name), _names(model._meta.get_field(name).related_model, pks), {})
+
+    def changes(values: tuple, links: dict[str, list]) -> str:
+        parts = []
+        for index, key, hide_value in fields:
+            value = values[index]
+            if value is not None:
+                parts.append(f"{key}: {hidden}" if hide_value else f"{key}: [null, {_json_value(value)}]")
+        for name, (key, names, known) in related.items():
+            pks = tuple(links.get(name, ()))
+            if pks:
+                if pks not in known:  # most rows share a few sets of related rows (a region or two)
+                    change = m2m_change("add", {pk: names.get(pk, str(pk)) for pk in pks})
+                    known[pks] = f"{key}: {json.dumps(change)}"
+                parts.append(known[pks])
+        return "{" + ", ".join(parts) + "}"
+
     attribution = current().attribution()
     actor = attribution.pop("actor")
-    attribution["actor_id"] = actor.pk if actor is not None else None
     constants = {
         "content_type_id": ContentType.objects.get_for_model(model).pk,
         "action": CREATE,
         "changes_text": "",
         "timestamp": timezone.now(),
         **attribution,
+        "actor_id": actor.pk if actor is not None else None,
     }
-    columns = ["object_pk", "object_id", "object_repr", "changes", "country_pk", *constants]
-    select = [f"{key}::text", key, "r.repr", changes, country, *(["%s"] * len(constants))]
-    table = quote(model._meta.db_table)
-    sql = (
-        f"INSERT INTO {quote(ObjectChange._meta.db_table)} ({', '.join(quote(column) for column in columns)}) "  # noqa: S608
-        f"SELECT {', '.join(select)} FROM unnest(%s::bigint[], %s::text[]) AS r(id, repr) "
-        f"JOIN {table} t ON {key} = r.id AND {key} BETWEEN %s AND %s {' '.join(joins)} ORDER BY r.id"
-    )
+    columns_out = ["object_pk", "object_id", "object_repr", "changes", "country_pk", *constants]
+    # Each entry is one CSV line written here, not through csv.writer: all but five of its values
+    # are the same on every line, formatted once.
+    tail = "".join("," + ("" if value is None else _csv_quoted(str(value))) for value in constants.values())
+
+    def lines():
+        for pk, name, values, links in rows:
+            country = next((values[index] for index in countries if values[index] is not None), None)
+            country = "" if country is None else str(int(country))
+            yield f'"{pk}",{pk},{_csv_quoted(name)},{_csv_quoted(changes(values, links))},{country}{tail}\n'
+
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*constants.values(), pks, [name for _pk, name in rows], low, high, *params])
-        return cursor.rowcount
+        return copy_lines(cursor, ObjectChange._meta.db_table, columns_out, lines())
+
+
+def _csv_quoted(text: str) -> str:
+    """A value as COPY's CSV format reads a quoted one (an empty string stays a string, not NULL)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def record_links(through: type[models.Model], links: Iterable[models.Model]) -> int:

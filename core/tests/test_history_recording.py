@@ -23,8 +23,8 @@ from core.history.recording import (
     created_changes,
     is_recorded,
     not_recorded,
+    record_copied,
     record_created,
-    record_created_in_database,
     recorded_models,
 )
 from core.management.base import RecordedCommand
@@ -369,8 +369,8 @@ def test_countries_and_coalitions_are_attributed_to_their_country(world):
     assert Country.objects.count() >= 2
 
 
-def test_the_history_postgresql_makes_of_copied_rows_equals_the_history_made_in_python(world):
-    """`record_created_in_database` (the import's COPY path) writes the entries `record_created` writes."""
+def test_the_history_of_copied_rows_made_from_their_values_equals_the_history_made_from_instances(world):
+    """`record_copied` (the import's COPY path) writes the entries `record_created` writes."""
     require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database")
     regions = list(Region.objects.filter(country=world.co, parent__isnull=True).order_by("-name")[:3])
     municipality = Municipality.objects.filter(region=regions[0]).first()
@@ -395,17 +395,23 @@ def test_the_history_postgresql_makes_of_copied_rows_equals_the_history_made_in_
     Stakeholder.regions.through.objects.bulk_create(
         Stakeholder.regions.through(stakeholder_id=pk, region_id=region) for pk, pks in links.items() for region in pks
     )
-    fields = ("action", "object_pk", "object_repr", "changes", "country_pk", "actor", "channel", "source", "cid")
+    fields = ("action", "object_pk", "object_id", "object_repr", "changes", "country_pk", "actor", "actor_email")
+    fields += ("channel", "source", "cid", "remote_addr", "changes_text")
 
     def entries():
         found = ObjectChange.objects.filter(object_id__in=[row.pk for row in rows], content_type__model="stakeholder")
         return sorted(tuple(getattr(entry, name) for name in fields) for entry in found)
 
     with history_context(channel="command", source="import_data", actor=world.admin):
-        record_created_in_database(Stakeholder, [(row.pk, str(row)) for row in rows], m2m=("regions",))
-        in_database = entries()
+        columns = [field.attname for field in Stakeholder._meta.concrete_fields]
+        copied = [
+            (row.pk, str(row), tuple(getattr(row, column) for column in columns), {"regions": links[row.pk]})
+            for row in rows
+        ]
+        assert record_copied(Stakeholder, columns, copied, m2m=("regions",)) == 2
+        from_values = entries()
         ObjectChange.objects.filter(object_id__in=[row.pk for row in rows]).delete()
         record_created(Stakeholder, rows, m2m={"regions": links})
-        in_python = entries()
-    assert in_database == in_python
-    assert in_database[0][3]["regions"]["objects"] == sorted(str(region) for region in regions)
+        from_instances = entries()
+    assert from_values == from_instances
+    assert from_values[0][4]["regions"]["objects"] == sorted(str(region) for region in regions)
