@@ -798,13 +798,23 @@ def measure_import(rows: int, database_url: str, log) -> dict:
 
 
 def _remove_imported(stakeholder_model) -> int:
-    """Delete the imported rows in two statements (no cascade: nothing refers to them yet)."""
+    """Delete the imported rows and their history in three statements (no cascade: nothing refers to
+    them yet), so that a run after another measures an import into the same tables."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
+
+    from core.models import ObjectChange
 
     table = stakeholder_model._meta.db_table
     regions = stakeholder_model.regions.through._meta.db_table
+    history = ObjectChange._meta.db_table
     pattern = IMPORT_PREFIX + "%"
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {history} WHERE content_type_id = %s AND object_id IN "  # noqa: S608
+            f"(SELECT id FROM {table} WHERE name LIKE %s)",
+            [ContentType.objects.get_for_model(stakeholder_model).pk, pattern],
+        )
         cursor.execute(
             f"DELETE FROM {regions} WHERE stakeholder_id IN (SELECT id FROM {table} WHERE name LIKE %s)",  # noqa: S608
             [pattern],
