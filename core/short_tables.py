@@ -34,7 +34,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .versions import code_version
+from .versions import code_version, rendering_key
 
 T = TypeVar("T")
 
@@ -182,6 +182,16 @@ def versions_read_by(sql: str, *shown: type[models.Model]) -> tuple[str, ...] | 
     what is drawn from its rows and those tables' (`kept`). None when it reads a table without a version."""
     tables = tables_read_by(sql, *shown)
     return None if tables is None else table_version(*tables)
+
+
+def kept_drawing(name: str, sql: str, shown: Sequence[type[models.Model]], draw: Callable[[], T], *parts) -> T:
+    """`draw()`, kept under the versions of the tables `sql` reads and of the `shown` ones
+    (`versions_read_by`), with the SQL (the reader's scope) and `parts` in its key (`rendering_key`);
+    drawn each time when `sql` reads a table without a version."""
+    versions = versions_read_by(sql, *shown)
+    if versions is None:
+        return draw()
+    return kept(rendering_key(name, versions, sql, *parts), draw)
 
 
 def reader_scope(*querysets: models.QuerySet) -> tuple[str, ...]:

@@ -16,8 +16,7 @@ from core.access import is_staff_member, staff_required
 from core.exports import table_download
 from core.search import search_ordering
 from core.services import row_delete
-from core.short_tables import kept, kept_count, versions_read_by
-from core.versions import rendering_key
+from core.short_tables import kept_count, kept_drawing
 from core.views import confirm_action, get_editable_or_403, get_editable_or_404, get_visible_or_404
 from countries.models import Country, Region
 
@@ -186,11 +185,9 @@ def _kept_results(request, queryset, results) -> str:
         sql, params = queryset.values_list("pk").query.sql_with_params()
     except EmptyResultSet:
         sql, params = "", ()  # no query at all, no rows
-    versions = versions_read_by(sql, *RESULTS_TABLES)
-    if versions is None:
-        return draw()
-    parts = (versions, sql, params, sorted(request.GET.lists()))
-    return kept(rendering_key("stakeholders/directory_results", *parts), draw)
+    return kept_drawing(
+        "stakeholders/directory_results", sql, RESULTS_TABLES, draw, params, sorted(request.GET.lists())
+    )
 
 
 @staff_required

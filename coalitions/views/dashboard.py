@@ -22,7 +22,7 @@ from django.utils.functional import SimpleLazyObject
 
 from core.access import staff_required
 from core.expressions import count_of
-from core.short_tables import kept, query_text, versions_read_by
+from core.short_tables import kept_drawing, query_text
 from core.versions import rendering_key, row_values
 from explorers_network.models import Explorer
 from stakeholders.models import Stakeholder
@@ -107,10 +107,7 @@ def _kept_cards(request: HttpRequest, due, upcoming, today: datetime.date, rows)
         return render_to_string("coalitions/includes/dashboard_cards.html", dict(rows), request=request)
 
     sql = "\n".join((query_text(due), query_text(upcoming)))
-    versions = versions_read_by(sql, *CARDS_TABLES)
-    if versions is None:
-        return draw()
-    return kept(rendering_key("coalitions/dashboard_cards", versions, sql, today), draw)
+    return kept_drawing("coalitions/dashboard_cards", sql, CARDS_TABLES, draw, today)
 
 
 @staff_required
